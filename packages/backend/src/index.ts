@@ -1,0 +1,54 @@
+/*
+ * The Envkit example backend: a stock Backstage backend with the Envkit
+ * plugins added. See README.md at the repository root to run it.
+ */
+
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+// auth: guest sign-in for local use
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// catalog
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// scaffolder
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@backstage/plugin-scaffolder-backend-module-notifications'),
+);
+
+// techdocs
+backend.add(import('@backstage/plugin-techdocs-backend'));
+
+// permissions
+backend.add(import('@backstage/plugin-permission-backend'));
+// The example policy: platform team may do everything, owners their own.
+backend.add(import('./permissionPolicy'));
+
+// search: Lunr in memory on SQLite, Postgres full-text search on PostgreSQL
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-pg'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+
+// user settings, notifications and signals
+backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
+// Envkit
+backend.add(import('@envkit/plugin-environments-backend'));
+backend.add(import('@envkit/plugin-catalog-backend-module-environments'));
+backend.add(import('@envkit/plugin-scaffolder-backend-module-environments'));
+
+backend.start();

@@ -1,0 +1,66 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  environmentCreatePermission,
+  environmentDeletePermission,
+  environmentReadPermission,
+  environmentTemplateUsePermission,
+} from '@envkit/plugin-environments-common';
+import { EnvkitExamplePolicy } from './permissionPolicy';
+
+function user(userEntityRef: string, groups: string[]) {
+  return {
+    identity: {
+      type: 'user' as const,
+      userEntityRef,
+      ownershipEntityRefs: [userEntityRef, ...groups],
+    },
+    info: { userEntityRef, ownershipEntityRefs: [userEntityRef, ...groups] },
+    token: 'token',
+    credentials: {} as any,
+  };
+}
+
+describe('EnvkitExamplePolicy', () => {
+  const policy = new EnvkitExamplePolicy();
+  const lena = user('user:default/lena', ['group:default/team-storefront']);
+  const priya = user('user:default/priya', ['group:default/platform-team']);
+
+  it('lets the platform team do everything', async () => {
+    for (const permission of [
+      environmentCreatePermission,
+      environmentReadPermission,
+      environmentDeletePermission,
+    ]) {
+      await expect(policy.handle({ permission }, priya)).resolves.toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
+  });
+
+  it('scopes everyone else to what they or their groups own', async () => {
+    const decision = await policy.handle(
+      { permission: environmentDeletePermission },
+      lena,
+    );
+    expect(decision).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'environments',
+      resourceType: 'environment',
+      conditions: {
+        rule: 'IS_ENVIRONMENT_OWNER',
+        params: {
+          claims: ['user:default/lena', 'group:default/team-storefront'],
+        },
+      },
+    });
+  });
+
+  it('denies anonymous callers and leaves template use to the guardrails', async () => {
+    await expect(
+      policy.handle({ permission: environmentReadPermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policy.handle({ permission: environmentTemplateUsePermission }, lena),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+});

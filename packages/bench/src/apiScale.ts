@@ -1,0 +1,434 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import knexFactory, { Knex } from 'knex';
+import YAML from 'yaml';
+import { startSandbox } from '@envkit/cloud-sandbox';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { DatabaseEnvironmentStore } from '../../../plugins/environments-backend/src/database/DatabaseEnvironmentStore';
+import {
+  exampleTemplateSpec,
+  markReady,
+  pendingEnvironment,
+  REPO_ROOT,
+} from './environments';
+import { sleep, waitFor } from './util';
+
+export interface ApiScaleParameters {
+  environments: number;
+  entities: number;
+  databases: ('sqlite' | 'postgres')[];
+  connections: number;
+  durationSeconds: number;
+  pageSize: number;
+  postgres: { host: string; port: number; user: string };
+}
+
+export const defaultApiScaleParameters: ApiScaleParameters = {
+  environments: 10_000,
+  entities: 10_000,
+  databases: ['sqlite', 'postgres'],
+  connections: 10,
+  durationSeconds: 10,
+  pageSize: 20,
+  postgres: { host: '127.0.0.1', port: 5432, user: 'postgres' },
+};
+
+export interface EndpointResult {
+  name: string;
+  requests: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  rps: number;
+}
+
+export interface ApiScaleResult {
+  database: 'sqlite' | 'postgres';
+  seedSeconds: number;
+  catalogIngestSeconds: number;
+  backendStartSeconds: number;
+  endpoints: EndpointResult[];
+}
+
+const TEMPLATE_REF = 'environmenttemplate:default/bench-namespace';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The catalog file: an EnvironmentTemplate for creates and N components. */
+function writeCatalogFiles(dir: string, entities: number) {
+  const template = YAML.parse(
+    require('node:fs').readFileSync(
+      join(REPO_ROOT, 'examples', 'templates', 'dev-namespace.yaml'),
+      'utf8',
+    ),
+  );
+  template.metadata.name = 'bench-namespace';
+  // No per-owner limit: the create benchmark makes many environments.
+  delete template.spec.guardrails.maxEnvironmentsPerOwner;
+  writeFileSync(join(dir, 'template.yaml'), YAML.stringify(template));
+  const docs: string[] = [];
+  for (let i = 0; i < entities; i++) {
+    docs.push(
+      YAML.stringify({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: `bench-component-${i}`,
+          description: `Benchmark component ${i}`,
+          tags: ['bench'],
+        },
+        spec: {
+          type: 'service',
+          lifecycle: 'experimental',
+          owner: 'group:default/team-storefront',
+        },
+      }),
+    );
+  }
+  writeFileSync(join(dir, 'components.yaml'), docs.join('---\n'));
+}
+
+async function seedEnvironments(db: Knex, n: number) {
+  const store = await DatabaseEnvironmentStore.create({
+    database: { getClient: async () => db } as any,
+  });
+  const template = exampleTemplateSpec('dev-namespace.yaml');
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const env = markReady(
+      pendingEnvironment({
+        name: `seed-${i}`,
+        template,
+        templateRef: TEMPLATE_REF,
+        inputs: { quotaSize: 'small', image: '', containerPort: 8080 },
+        // Owned by the caller: the example app's policy lets owners read.
+        owner: 'user:default/guest',
+      }),
+    );
+    await store.createEnvironment(env);
+    ids.push(env.id);
+  }
+  // Seeded environments are not due for reconciling during the run, so the
+  // engine does not observe 10,000 environments while we measure the API.
+  await db('environments').update({
+    next_reconcile_at: new Date(Date.now() + 24 * 3600_000),
+  });
+  return ids;
+}
+
+async function getJson(url: string, token?: string) {
+  const response = await fetch(url, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+function cannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+function summarize(name: string, r: autocannon.Result): EndpointResult {
+  return {
+    name,
+    requests: r.requests.total,
+    errors: r.errors + r.non2xx,
+    p50: r.latency.p50,
+    p95: (r.latency as any).p95 ?? r.latency.p97_5,
+    p99: r.latency.p99,
+    rps: r.requests.average,
+  };
+}
+
+/**
+ * API at scale: the real example backend (packages/backend) in a child
+ * process on SQLite or PostgreSQL, with N environments seeded in its plugin
+ * database and N catalog entities from a generated location file, loaded
+ * with autocannon.
+ */
+export async function runApiScale(
+  parameters: ApiScaleParameters = defaultApiScaleParameters,
+  log: (line: string) => void = () => {},
+): Promise<ApiScaleResult[]> {
+  const results: ApiScaleResult[] = [];
+  for (const database of parameters.databases) {
+    log(`api at scale: ${database}`);
+    results.push(await runOne(database, parameters, log));
+  }
+  return results;
+}
+
+async function runOne(
+  database: 'sqlite' | 'postgres',
+  parameters: ApiScaleParameters,
+  log: (line: string) => void,
+): Promise<ApiScaleResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'envkit-bench-api-'));
+  const prefix = `envkit_bench_${process.pid}_${Date.now()}_`;
+  const sandbox = await startSandbox({ port: 0, profile: 'fast' });
+  const port = await freePort();
+  const pg = parameters.postgres;
+  let backend: ChildProcess | undefined;
+  let output = '';
+  try {
+    writeCatalogFiles(dir, parameters.entities);
+    const dbConfig =
+      database === 'sqlite'
+        ? { client: 'better-sqlite3', connection: { directory: dir } }
+        : {
+            client: 'pg',
+            prefix,
+            connection: { host: pg.host, port: pg.port, user: pg.user },
+          };
+    const config = {
+      backend: {
+        baseUrl: `http://127.0.0.1:${port}`,
+        listen: { port, host: '127.0.0.1' },
+        database: dbConfig,
+      },
+      environments: {
+        aws: { endpoint: sandbox.url },
+        kubernetes: {
+          clusters: [
+            {
+              name: 'sandbox',
+              url: sandbox.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: 'sandbox-token',
+              skipTLSVerify: true,
+              ingressDomain: 'apps.sandbox.envkit.local',
+            },
+          ],
+        },
+      },
+      catalog: {
+        locations: [
+          {
+            type: 'file',
+            target: join(REPO_ROOT, 'examples', 'org.yaml'),
+            rules: [{ allow: ['User', 'Group'] }],
+          },
+          { type: 'file', target: join(dir, 'components.yaml') },
+          {
+            type: 'file',
+            target: join(dir, 'template.yaml'),
+            rules: [{ allow: ['EnvironmentTemplate'] }],
+          },
+        ],
+      },
+    };
+    const configPath = join(dir, 'app-config.bench.yaml');
+    writeFileSync(configPath, YAML.stringify(config));
+
+    // Seed the environments plugin's database before the backend starts.
+    const seedStart = performance.now();
+    let seedDb: Knex;
+    if (database === 'sqlite') {
+      seedDb = knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: join(dir, 'environments.sqlite') },
+        useNullAsDefault: true,
+      });
+    } else {
+      const admin = knexFactory({
+        client: 'pg',
+        connection: { ...pg, database: 'postgres' },
+      });
+      await admin.raw(`CREATE DATABASE "${prefix}environments"`);
+      await admin.destroy();
+      seedDb = knexFactory({
+        client: 'pg',
+        connection: { ...pg, database: `${prefix}environments` },
+      });
+    }
+    const ids = await seedEnvironments(seedDb, parameters.environments);
+    await seedDb.destroy();
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    log(`  seeded ${ids.length} environments in ${seedSeconds.toFixed(1)} s`);
+
+    const startedAt = performance.now();
+    backend = spawn(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs', {
+          paths: [REPO_ROOT],
+        }),
+        'src/index.ts',
+        '--config',
+        join(REPO_ROOT, 'app-config.yaml'),
+        '--config',
+        configPath,
+      ],
+      {
+        cwd: join(REPO_ROOT, 'packages', 'backend'),
+        env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+    };
+    backend.stdout?.on('data', keep);
+    backend.stderr?.on('data', keep);
+    const base = `http://127.0.0.1:${port}`;
+    const exited = () => backend?.exitCode !== null;
+    await waitFor(
+      'the backend to answer',
+      async () => {
+        if (exited()) throw new Error(`backend exited: ${output}`);
+        try {
+          await getJson(`${base}/api/environments/health`);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      180_000,
+      500,
+    );
+    const backendStartSeconds = (performance.now() - startedAt) / 1000;
+    const refresh = await fetch(
+      `${base}/api/auth/guest/refresh?env=development`,
+      {
+        headers: { 'x-requested-with': 'XMLHttpRequest' },
+      },
+    ).then(r => r.json());
+    const token: string = refresh.backstageIdentity.token;
+
+    const ingestStart = performance.now();
+    await waitFor(
+      `${parameters.entities} catalog components`,
+      async () => {
+        const page = await getJson(
+          `${base}/api/catalog/entities/by-query?limit=1&filter=metadata.tags=bench`,
+          token,
+        ).catch(() => ({ totalItems: 0 }));
+        const template = await fetch(
+          `${base}/api/catalog/entities/by-name/environmenttemplate/default/bench-namespace`,
+          { headers: { authorization: `Bearer ${token}` } },
+        );
+        return page.totalItems >= parameters.entities && template.ok;
+      },
+      900_000,
+      1000,
+    );
+    const catalogIngestSeconds = (performance.now() - ingestStart) / 1000;
+    log(
+      `  catalog holds the entities after ${catalogIngestSeconds.toFixed(1)} s`,
+    );
+    // Let the catalog's processing loop settle before measuring.
+    await sleep(2000);
+
+    const headers = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    };
+    const common = {
+      url: base,
+      connections: parameters.connections,
+      duration: parameters.durationSeconds,
+      headers,
+    };
+    const endpoints: EndpointResult[] = [];
+    const run = async (name: string, options: Record<string, unknown>) => {
+      const result = await cannon({
+        ...common,
+        ...options,
+      } as autocannon.Options);
+      endpoints.push(summarize(name, result));
+      log(
+        `  ${name}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.requests.total} requests`,
+      );
+    };
+    await run(`GET /api/environments?limit=${parameters.pageSize}`, {
+      url: `${base}/api/environments/environments?limit=${parameters.pageSize}`,
+    });
+    let next = 0;
+    await run('GET /api/environments/environments/:id', {
+      requests: [
+        {
+          setupRequest: (req: autocannon.Request) => ({
+            ...req,
+            path: `/api/environments/environments/${ids[next++ % ids.length]}`,
+          }),
+        },
+      ],
+    });
+    let created = 0;
+    const runTag = Date.now().toString(36).slice(-4);
+    await run('POST /api/environments/environments', {
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req: autocannon.Request) => ({
+            ...req,
+            method: 'POST',
+            path: '/api/environments/environments',
+            body: JSON.stringify({
+              name: `load-${runTag}-${created++}`,
+              templateRef: TEMPLATE_REF,
+              inputs: {},
+            }),
+          }),
+        },
+      ],
+    });
+    await run(
+      `GET /api/catalog/entities/by-query?limit=${parameters.pageSize}`,
+      {
+        url: `${base}/api/catalog/entities/by-query?limit=${parameters.pageSize}`,
+      },
+    );
+    return {
+      database,
+      seedSeconds: Number(seedSeconds.toFixed(1)),
+      catalogIngestSeconds: Number(catalogIngestSeconds.toFixed(1)),
+      backendStartSeconds: Number(backendStartSeconds.toFixed(1)),
+      endpoints,
+    };
+  } finally {
+    if (backend && backend.exitCode === null) {
+      const gone = new Promise(resolve => backend!.once('exit', resolve));
+      backend.kill('SIGTERM');
+      await Promise.race([gone, sleep(10_000)]);
+      if (backend.exitCode === null) backend.kill('SIGKILL');
+    }
+    await sandbox.stop();
+    if (database === 'postgres') {
+      const admin = knexFactory({
+        client: 'pg',
+        connection: { ...pg, database: 'postgres' },
+      });
+      try {
+        const rows = await admin.raw(
+          `SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'`,
+        );
+        for (const { datname } of rows.rows) {
+          await admin.raw(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+        }
+      } finally {
+        await admin.destroy();
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,78 @@
+import knexFactory from 'knex';
+import { runBenchmarks, smokeParameters } from './run';
+
+async function postgresReachable(): Promise<boolean> {
+  const db = knexFactory({
+    client: 'pg',
+    connection: { ...smokeParameters.apiScale.postgres, database: 'postgres' },
+    acquireConnectionTimeout: 3000,
+  });
+  try {
+    await db.raw('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await db.destroy();
+  }
+}
+
+// Exercises every benchmark at small sizes: the harness must work end to
+// end. Nothing here asserts on timings.
+describe('benchmarks (smoke)', () => {
+  it('runs every benchmark and reports sound results', async () => {
+    if (!(await postgresReachable())) {
+      // Only SQLite then; CI starts PostgreSQL, so it runs both there.
+      smokeParameters.apiScale.databases = ['sqlite'];
+    }
+    const report = await runBenchmarks({ smoke: true });
+    expect(report.errors).toEqual({});
+
+    const sweep = report.results.statusSweep!;
+    expect(sweep.map(c => c.kind)).toEqual([
+      'ecs-shared-cluster',
+      'ecs-cluster-per-environment',
+      'namespace',
+    ]);
+    for (const c of sweep) {
+      expect(c.engine.observed).toBe(c.n);
+      expect(c.engine.healthy).toBe(c.n);
+      expect(c.engine.totalCalls).toBeGreaterThan(0);
+    }
+    for (const c of sweep.filter(x => x.kind !== 'namespace')) {
+      // The engine reads settled stacks from one ListStacks snapshot and
+      // batches ECS lookups; the naive poller pays per environment.
+      expect(c.engine.calls.cloudformation.ListStacks).toBeGreaterThan(0);
+      expect(c.engine.calls.ecs.DescribeServices).toBeGreaterThan(0);
+      expect(c.naive!.calls.cloudformation.DescribeStacks).toBe(c.n);
+      expect(c.naive!.healthy).toBe(c.n);
+      expect(c.naive!.calls.ecs.DescribeServices).toBeGreaterThanOrEqual(c.n);
+      expect(c.ratio!.calls).toBeGreaterThan(0);
+    }
+
+    const ttr = report.results.timeToReady!;
+    expect(ttr.map(r => [r.environment, r.phase])).toEqual([
+      ['shipped-ecs', 'Ready'],
+      ['baseline-ecs', 'Ready'],
+      ['namespace', 'Ready'],
+    ]);
+
+    for (const db of report.results.apiScale!) {
+      expect(db.endpoints).toHaveLength(4);
+      for (const e of db.endpoints) {
+        expect(e.requests).toBeGreaterThan(0);
+        expect(e.errors).toBe(0);
+      }
+    }
+
+    const frontend = report.results.frontend!;
+    expect(Object.keys(frontend.measures).length).toBeGreaterThan(0);
+    // Every cold load reached the card in Chromium and was timed.
+    const card = frontend.cardRender;
+    expect(card.firstCardMs).toHaveLength(smokeParameters.cardRender.runs);
+    for (const ms of card.firstCardMs) {
+      expect(Number.isFinite(ms) && ms > 0).toBe(true);
+    }
+    expect(card.scriptBytes).toBeGreaterThan(0);
+  }, 180_000);
+});

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import YAML from 'yaml';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type {
+  EnvironmentSpec,
+  EnvironmentStatus,
+  EnvironmentTemplateSpec,
+  InputValue,
+} from '@envkit/plugin-environments-common';
+
+/** This package's directory, and the repository root two levels up. */
+export const BENCH_ROOT = resolvePackagePath('@envkit/bench');
+export const REPO_ROOT = resolve(BENCH_ROOT, '..', '..');
+export const BENCH_TEMPLATES = join(BENCH_ROOT, 'templates');
+
+export function benchTemplate(name: string): string {
+  return readFileSync(join(BENCH_TEMPLATES, name), 'utf8');
+}
+
+/** The spec of one of the example EnvironmentTemplates in `examples/templates`. */
+export function exampleTemplateSpec(file: string): EnvironmentTemplateSpec {
+  const doc = YAML.parse(
+    readFileSync(join(REPO_ROOT, 'examples', 'templates', file), 'utf8'),
+  );
+  return doc.spec as EnvironmentTemplateSpec;
+}
+
+export interface SeedEnvironment {
+  id: string;
+  spec: EnvironmentSpec;
+  status: EnvironmentStatus;
+  createdBy: string;
+}
+
+/** A new (Pending) environment made from `template`. */
+export function pendingEnvironment(options: {
+  name: string;
+  template: EnvironmentTemplateSpec;
+  templateRef: string;
+  inputs: Record<string, InputValue>;
+  owner?: string;
+}): SeedEnvironment {
+  const owner = options.owner ?? 'group:default/team-bench';
+  return {
+    id: randomUUID(),
+    createdBy: 'user:default/bench',
+    spec: {
+      name: options.name,
+      templateRef: options.templateRef,
+      templateVersion: options.template.version,
+      templateSnapshot: options.template,
+      inputs: options.inputs,
+      owner,
+      generation: 1,
+    },
+    status: {
+      phase: 'Pending',
+      conditions: [],
+      resources: [],
+      outputs: {},
+      observedGeneration: 0,
+    },
+  };
+}
+
+/** Marks `env` Ready with its resources Ready, as the engine leaves it. */
+export function markReady(
+  env: SeedEnvironment,
+  outputs: Record<string, Record<string, string>> = {},
+): SeedEnvironment {
+  const now = new Date().toISOString();
+  return {
+    ...env,
+    status: {
+      phase: 'Ready',
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'AllResourcesReady',
+          message: 'Every resource is ready',
+          lastTransitionTime: now,
+        },
+      ],
+      resources: env.spec.templateSnapshot.resources.map(r => ({
+        name: r.name,
+        driver: r.driver,
+        phase: 'Ready' as const,
+        outputs: outputs[r.name] ?? {},
+        updatedAt: now,
+      })),
+      outputs: {},
+      observedGeneration: env.spec.generation,
+    },
+  };
+}
+
+/** A one-resource ECS template as the status sweep seeds it. */
+export function ecsSweepTemplate(): EnvironmentTemplateSpec {
+  return {
+    type: 'ecs',
+    version: '1.0.0',
+    owner: 'group:default/platform-team',
+    parameters: { properties: {} },
+    resources: [
+      {
+        name: 'service',
+        driver: 'aws-cloudformation',
+        parameters: { template: 'builtin:ecs-service', region: 'us-east-1' },
+      },
+    ],
+    outputs: {},
+  } as EnvironmentTemplateSpec;
+}

@@ -1,0 +1,156 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH_ROOT, REPO_ROOT } from './environments';
+import { BenchReport, machineInfo, toMarkdown, versions } from './report';
+import {
+  defaultSweepParameters,
+  runStatusSweep,
+  SweepParameters,
+} from './statusSweep';
+import {
+  defaultTimeToReadyParameters,
+  runTimeToReady,
+  TimeToReadyParameters,
+} from './timeToReady';
+import {
+  ApiScaleParameters,
+  defaultApiScaleParameters,
+  runApiScale,
+} from './apiScale';
+import { runFrontend } from './frontend';
+import {
+  CardRenderParameters,
+  defaultCardRenderParameters,
+} from './cardRender';
+
+export const BENCHMARKS = [
+  'status-sweep',
+  'time-to-ready',
+  'api-scale',
+  'frontend',
+] as const;
+export type BenchmarkName = (typeof BENCHMARKS)[number];
+
+export interface RunOptions {
+  smoke?: boolean;
+  only?: BenchmarkName[];
+  log?: (line: string) => void;
+}
+
+/** Small sizes that exercise every code path in a few minutes (CI). */
+export const smokeParameters = {
+  statusSweep: {
+    sizes: [5],
+    latencyMs: 5,
+    rateLimits: { ecs: 200, cloudformation: 100 },
+  } as SweepParameters,
+  timeToReady: {
+    profile: 'fast',
+    clockMultiplier: 1,
+    timeoutMs: 60_000,
+  } as TimeToReadyParameters,
+  apiScale: {
+    ...defaultApiScaleParameters,
+    environments: 50,
+    entities: 50,
+    durationSeconds: 1,
+    connections: 2,
+  } as ApiScaleParameters,
+  cardRender: { runs: 2, apiLatencyMs: 0 } as CardRenderParameters,
+};
+
+/** Runs the benchmarks and returns the report; a failing one is recorded, not thrown. */
+export async function runBenchmarks(
+  options: RunOptions = {},
+): Promise<BenchReport> {
+  const log = options.log ?? (() => {});
+  const only = new Set(options.only ?? BENCHMARKS);
+  const started = new Date();
+  const p = options.smoke
+    ? smokeParameters
+    : {
+        statusSweep: defaultSweepParameters,
+        timeToReady: defaultTimeToReadyParameters,
+        apiScale: defaultApiScaleParameters,
+        cardRender: defaultCardRenderParameters,
+      };
+  const report: BenchReport = {
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    durationSeconds: 0,
+    mode: options.smoke ? 'smoke' : 'full',
+    machine: machineInfo(),
+    versions: versions(),
+    parameters: {},
+    results: {},
+    errors: {},
+  };
+  const attempt = async (name: BenchmarkName, fn: () => Promise<void>) => {
+    if (!only.has(name)) return;
+    const t0 = performance.now();
+    log(`== ${name}`);
+    try {
+      await fn();
+    } catch (error) {
+      report.errors[name] = String((error as Error)?.stack ?? error);
+      log(`!! ${name} failed: ${(error as Error)?.message}`);
+    }
+    log(`== ${name} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  };
+  await attempt('status-sweep', async () => {
+    report.parameters.statusSweep = p.statusSweep;
+    report.results.statusSweep = await runStatusSweep(p.statusSweep, log);
+  });
+  await attempt('time-to-ready', async () => {
+    report.parameters.timeToReady = p.timeToReady;
+    report.results.timeToReady = await runTimeToReady(p.timeToReady, log);
+  });
+  await attempt('api-scale', async () => {
+    report.parameters.apiScale = p.apiScale;
+    report.results.apiScale = await runApiScale(p.apiScale, log);
+  });
+  await attempt('frontend', async () => {
+    report.parameters.cardRender = p.cardRender;
+    report.results.frontend = await runFrontend(p.cardRender, log);
+  });
+  const finished = new Date();
+  report.finishedAt = finished.toISOString();
+  report.durationSeconds = Math.round(
+    (finished.getTime() - started.getTime()) / 1000,
+  );
+  return report;
+}
+
+/** Writes reports/<timestamp>.{md,json}; returns their paths. */
+export function writeReport(
+  report: BenchReport,
+  directory = join(BENCH_ROOT, 'reports'),
+) {
+  mkdirSync(directory, { recursive: true });
+  const stamp = report.startedAt.replace(/[:.]/g, '-');
+  const md = join(directory, `${stamp}.md`);
+  const json = join(directory, `${stamp}.json`);
+  writeFileSync(md, `# Envkit benchmarks\n\n${toMarkdown(report)}\n`);
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  return { md, json };
+}
+
+const BEGIN = '<!-- bench:results:begin -->';
+const END = '<!-- bench:results:end -->';
+
+/** Replaces the results section of docs/benchmarks.md with this run. */
+export function writeDocs(report: BenchReport) {
+  const path = join(REPO_ROOT, 'docs', 'benchmarks.md');
+  const text = readFileSync(path, 'utf8');
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start) {
+    throw new Error(`${path} lacks the ${BEGIN} / ${END} markers`);
+  }
+  const body = `${BEGIN}\n\n${toMarkdown(report)}\n${END}`;
+  writeFileSync(
+    path,
+    text.slice(0, start) + body + text.slice(end + END.length),
+  );
+  return path;
+}

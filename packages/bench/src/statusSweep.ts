@@ -1,0 +1,497 @@
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
+import { ecsClusterName, stackName } from '@envkit/plugin-environments-common';
+import type { CompleteEnvironmentDriver } from '@envkit/plugin-environments-node';
+import type { Knex } from 'knex';
+// Deep imports: the backend package exports only its plugin, so the bench
+// reaches into its sources (see README).
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { LifecycleEngine } from '../../../plugins/environments-backend/src/engine/LifecycleEngine';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { DatabaseEnvironmentStore } from '../../../plugins/environments-backend/src/database/DatabaseEnvironmentStore';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { CloudFormationDriver } from '../../../plugins/environments-backend/src/drivers/cloudformation/CloudFormationDriver';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { AwsRateLimiter } from '../../../plugins/environments-backend/src/drivers/cloudformation/AwsRateLimiter';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { KubernetesNamespaceDriver } from '../../../plugins/environments-backend/src/drivers/kubernetes/KubernetesNamespaceDriver';
+import {
+  benchTemplate,
+  ecsSweepTemplate,
+  exampleTemplateSpec,
+  markReady,
+  pendingEnvironment,
+  SeedEnvironment,
+} from './environments';
+import { startRateLimitProxy, type RateLimitProxy } from './rateLimitProxy';
+import {
+  mapLimit,
+  memoryDatabase,
+  quietLogger,
+  round,
+  sandboxCredentials,
+  sdkConfig,
+  totalCalls,
+  waitFor,
+} from './util';
+
+export interface SweepParameters {
+  sizes: number[];
+  latencyMs: number;
+  rateLimits: { ecs: number; cloudformation: number };
+}
+
+export const defaultSweepParameters: SweepParameters = {
+  sizes: [100, 1000],
+  latencyMs: 50,
+  rateLimits: { ecs: 20, cloudformation: 5 },
+};
+
+export interface PassResult {
+  poller: 'engine' | 'naive';
+  wallMs: number;
+  /** Sandbox call counters for the pass: service → action → calls. */
+  calls: Record<string, Record<string, number>>;
+  totalCalls: number;
+  /** Calls the rate-limit proxy answered with a throttling error. */
+  throttled: Record<string, number>;
+  /** Environments observed in the pass. */
+  observed: number;
+  /** Environments still Ready afterwards (engine) / seen healthy (naive). */
+  healthy: number;
+  /** Engine sweeps the pass took (batch of 20 each). */
+  sweeps?: number;
+  /** Warnings the engine and drivers logged (retries, errors). */
+  warnings?: number;
+}
+
+export interface SweepCase {
+  kind: 'ecs-shared-cluster' | 'ecs-cluster-per-environment' | 'namespace';
+  n: number;
+  /** First pass of a fresh driver, without latency or limits (cold caches). */
+  cold: PassResult;
+  engine: PassResult;
+  naive?: PassResult;
+  /** naive / engine. */
+  ratio?: { calls: number; wallTime: number };
+  seedMs: number;
+}
+
+const SHARED_CLUSTER = 'envkit-bench-shared';
+
+/** Status sweep: API calls and wall time of one observe pass over N environments. */
+export async function runStatusSweep(
+  parameters: SweepParameters = defaultSweepParameters,
+  log: (line: string) => void = () => {},
+): Promise<SweepCase[]> {
+  const sandbox = await startSandbox({ port: 0, profile: 'fast' });
+  const proxy = await startRateLimitProxy(sandbox);
+  const cases: SweepCase[] = [];
+  try {
+    for (const n of parameters.sizes) {
+      for (const kind of [
+        'ecs-shared-cluster',
+        'ecs-cluster-per-environment',
+        'namespace',
+      ] as const) {
+        log(`status sweep: ${kind}, N=${n}`);
+        cases.push(await runCase(sandbox, proxy, kind, n, parameters));
+        const last = cases[cases.length - 1];
+        log(
+          `  engine ${round(last.engine.wallMs / 1000)} s, ${
+            last.engine.totalCalls
+          } calls${
+            last.naive
+              ? `; naive ${round(last.naive.wallMs / 1000)} s, ${
+                  last.naive.totalCalls
+                } calls`
+              : ''
+          }`,
+        );
+      }
+    }
+  } finally {
+    await proxy.stop();
+    await sandbox.stop();
+  }
+  return cases;
+}
+
+async function runCase(
+  sandbox: Sandbox,
+  proxy: RateLimitProxy,
+  kind: SweepCase['kind'],
+  n: number,
+  parameters: SweepParameters,
+): Promise<SweepCase> {
+  const { controls } = sandbox;
+  controls.reset();
+  controls.setProfile('fast', { clockMultiplier: 1 });
+  proxy.setLimits({});
+  const db = memoryDatabase();
+  try {
+    const store = await DatabaseEnvironmentStore.create({
+      database: { getClient: async () => db } as any,
+    });
+    const seedStart = performance.now();
+    const seeded =
+      kind === 'namespace'
+        ? await seedNamespaces(sandbox, store, db, n)
+        : await seedEcs(sandbox, store, n, kind === 'ecs-shared-cluster');
+    const seedMs = performance.now() - seedStart;
+
+    const counts = { warn: 0, error: 0 };
+    const logger = quietLogger(counts);
+    // The driver as the plugin builds it from app-config with no
+    // rateLimit or statusBatchWindowMs settings: the shipped defaults.
+    const cfn = new CloudFormationDriver({
+      logger,
+      credentialsManager: sandboxCredentials,
+      endpoint: proxy.url,
+    });
+    const k8s = kubernetesDriver(sandbox, logger);
+    const drivers = new Map<string, CompleteEnvironmentDriver>([
+      ['aws-cloudformation', cfn as CompleteEnvironmentDriver],
+      ['kubernetes-namespace', k8s as CompleteEnvironmentDriver],
+    ]);
+    const engine = new LifecycleEngine({
+      store,
+      drivers,
+      logger,
+      replicaId: 'bench',
+      // Shipped timings, except that an observed environment is not due
+      // again within the pass.
+      timings: { observeIntervalMs: 3_600_000 },
+    });
+
+    try {
+      // Warm-up pass with the driver's client-side limit lifted: fills the
+      // driver's per-stack cache of ECS services (one ListStackResources
+      // per stack), as a backend that has been running a while has it.
+      const internals = cfn as unknown as {
+        limiter: AwsRateLimiter;
+        batcher: { options: { limiter: AwsRateLimiter } };
+      };
+      // CloudFormation and ECS have a limiter each; both are lifted.
+      const shippedCloudFormation = internals.limiter;
+      const shippedEcs = internals.batcher.options.limiter;
+      const lifted = new AwsRateLimiter({
+        requestsPerSecond: 100_000,
+        burst: 100_000,
+      });
+      internals.limiter = lifted;
+      internals.batcher.options.limiter = lifted;
+      const cold = await enginePass(sandbox, proxy, engine, db, counts);
+      internals.limiter = shippedCloudFormation;
+      internals.batcher.options.limiter = shippedEcs;
+      // The measured pass pays for its own stack status snapshot, as every
+      // sweep of a running backend does (its observe interval is longer than
+      // the snapshot's lifetime).
+      (
+        cfn as unknown as { stackSnapshot: { snapshots: Map<string, unknown> } }
+      ).stackSnapshot.snapshots.clear();
+      controls.addLatency('cloudformation', parameters.latencyMs);
+      controls.addLatency('ecs', parameters.latencyMs);
+      controls.addLatency('kubernetes', parameters.latencyMs);
+      proxy.setLimits(parameters.rateLimits);
+      const engineResult = await enginePass(sandbox, proxy, engine, db, counts);
+      let naive: PassResult | undefined;
+      if (kind !== 'namespace') {
+        proxy.setLimits(parameters.rateLimits);
+        naive = await naivePass(
+          sandbox,
+          proxy,
+          seeded as SeededEcs[],
+          parameters,
+        );
+      }
+      return {
+        kind,
+        n,
+        seedMs: round(seedMs, 0),
+        cold,
+        engine: engineResult,
+        naive,
+        ratio: naive
+          ? {
+              calls: round(naive.totalCalls / engineResult.totalCalls, 2),
+              wallTime: round(naive.wallMs / engineResult.wallMs, 2),
+            }
+          : undefined,
+      };
+    } finally {
+      cfn.close();
+    }
+  } finally {
+    controls.clearFaults();
+    proxy.setLimits({});
+    await db.destroy();
+  }
+}
+
+function kubernetesDriver(
+  sandbox: Sandbox,
+  logger: ReturnType<typeof quietLogger>,
+) {
+  return new KubernetesNamespaceDriver({
+    logger,
+    clusters: [
+      {
+        name: 'sandbox',
+        url: sandbox.url,
+        authProvider: 'serviceAccount',
+        serviceAccountToken: 'sandbox-token',
+        skipTLSVerify: true,
+        ingressDomain: 'apps.sandbox.envkit.local',
+      },
+    ],
+  });
+}
+
+/** One observe pass: every environment due now, engine sweeps back to back. */
+async function enginePass(
+  sandbox: Sandbox,
+  proxy: RateLimitProxy,
+  engine: LifecycleEngine,
+  db: Knex,
+  counts: { warn: number },
+): Promise<PassResult> {
+  await db('environments').update({ next_reconcile_at: new Date(0) });
+  sandbox.controls.resetCalls();
+  const warnBefore = counts.warn;
+  const start = performance.now();
+  let sweeps = 0;
+  let observed = 0;
+  for (;;) {
+    const worked = await engine.sweep();
+    if (worked === 0) break;
+    sweeps += 1;
+    observed += worked;
+  }
+  const wallMs = performance.now() - start;
+  const calls = sandbox.controls.calls();
+  const [{ ready }] = await db('environments')
+    .where({ phase: 'Ready' })
+    .count({ ready: '*' });
+  return {
+    poller: 'engine',
+    wallMs: round(wallMs, 0),
+    calls,
+    totalCalls: totalCalls(calls),
+    throttled: { ...proxy.throttled },
+    observed,
+    healthy: Number(ready),
+    sweeps,
+    warnings: counts.warn - warnBefore,
+  };
+}
+
+interface SeededEcs {
+  stackName: string;
+}
+
+async function seedEcs(
+  sandbox: Sandbox,
+  store: DatabaseEnvironmentStore,
+  n: number,
+  shared: boolean,
+): Promise<SeededEcs[]> {
+  const cfn = new CloudFormationClient(sdkConfig(sandbox.url));
+  try {
+    const body = benchTemplate('sweep-service.yaml');
+    if (shared) {
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: 'envkit-bench-shared-cluster',
+          TemplateBody: benchTemplate('shared-cluster.yaml'),
+          Parameters: [
+            { ParameterKey: 'ClusterName', ParameterValue: SHARED_CLUSTER },
+          ],
+        }),
+      );
+      await waitFor(
+        'the shared cluster stack',
+        () =>
+          sandbox.controls
+            .inventory()
+            .some(s => s.status === 'CREATE_COMPLETE'),
+        30_000,
+      );
+    }
+    const template = ecsSweepTemplate();
+    const envs = Array.from({ length: n }, (_, i) =>
+      pendingEnvironment({
+        name: `sweep-${i}`,
+        template,
+        templateRef: 'environmenttemplate:default/bench-ecs',
+        inputs: {},
+      }),
+    );
+    const seeded = await mapLimit(envs, 32, async (env, i) => {
+      const name = stackName(env.spec.name, env.id, 'service');
+      const cluster = shared
+        ? SHARED_CLUSTER
+        : ecsClusterName(env.spec.name, env.id);
+      const service = `sweep-svc-${i}`;
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: name,
+          TemplateBody: body,
+          Parameters: [
+            { ParameterKey: 'ServiceName', ParameterValue: service },
+            { ParameterKey: 'ClusterName', ParameterValue: cluster },
+            {
+              ParameterKey: 'SharedCluster',
+              ParameterValue: shared ? 'true' : 'false',
+            },
+          ],
+          Tags: [{ Key: 'envkit:environment', Value: env.id }],
+        }),
+      );
+      await store.createEnvironment(
+        markReady(env, {
+          service: { ClusterName: cluster, ServiceName: service },
+        }),
+      );
+      return { stackName: name };
+    });
+    await waitFor(
+      `${n} stacks to complete`,
+      () =>
+        sandbox.controls
+          .inventory({ key: 'envkit:environment' })
+          .filter(s => s.status === 'CREATE_COMPLETE').length === n,
+      120_000,
+      200,
+    );
+    return seeded;
+  } finally {
+    cfn.destroy();
+  }
+}
+
+async function seedNamespaces(
+  sandbox: Sandbox,
+  store: DatabaseEnvironmentStore,
+  db: Knex,
+  n: number,
+): Promise<SeedEnvironment[]> {
+  const template = exampleTemplateSpec('dev-namespace.yaml');
+  const envs = Array.from({ length: n }, (_, i) =>
+    pendingEnvironment({
+      name: `sweep-ns-${i}`,
+      template,
+      templateRef: 'environmenttemplate:default/dev-namespace',
+      inputs: {
+        quotaSize: 'small',
+        image: '',
+        containerPort: 8080,
+        podSecurity: 'baseline',
+      },
+    }),
+  );
+  for (const env of envs) await store.createEnvironment(env);
+  // Provision them with the engine itself, in big batches and without
+  // latency, so seeding stays quick.
+  const logger = quietLogger();
+  const engine = new LifecycleEngine({
+    store,
+    drivers: new Map([
+      [
+        'kubernetes-namespace',
+        kubernetesDriver(sandbox, logger) as CompleteEnvironmentDriver,
+      ],
+    ]),
+    logger,
+    replicaId: 'bench-seed',
+    timings: { batchSize: 200, progressIntervalMs: 0 },
+  });
+  await waitFor(
+    `${n} namespace environments to be Ready`,
+    async () => {
+      await engine.sweep();
+      const [{ ready }] = await db('environments')
+        .where({ phase: 'Ready' })
+        .count({ ready: '*' });
+      return Number(ready) === n;
+    },
+    300_000,
+    0,
+  );
+  return envs;
+}
+
+/**
+ * The baseline: a poller that knows nothing of batching or caching. Per
+ * environment, DescribeStacks and then DescribeServices for the service the
+ * stack outputs name. To be fair it gets a client-side token bucket per
+ * service matching the account's limits, with backoff on throttling (the
+ * driver's own AwsRateLimiter, one per service), 16 environments at a time.
+ */
+async function naivePass(
+  sandbox: Sandbox,
+  proxy: RateLimitProxy,
+  seeded: SeededEcs[],
+  parameters: SweepParameters,
+): Promise<PassResult> {
+  const config = { ...sdkConfig(proxy.url), maxAttempts: 1 };
+  const cfn = new CloudFormationClient(config);
+  const ecs = new ECSClient(config);
+  const cfnLimit = new AwsRateLimiter({
+    requestsPerSecond: parameters.rateLimits.cloudformation,
+    burst: parameters.rateLimits.cloudformation,
+  });
+  const ecsLimit = new AwsRateLimiter({
+    requestsPerSecond: parameters.rateLimits.ecs,
+    burst: parameters.rateLimits.ecs,
+  });
+  sandbox.controls.resetCalls();
+  const start = performance.now();
+  let healthy = 0;
+  try {
+    await mapLimit(seeded, 16, async ({ stackName: name }) => {
+      const stacks = await cfnLimit.run('cfn', () =>
+        cfn.send(new DescribeStacksCommand({ StackName: name })),
+      );
+      const stack = stacks.Stacks?.[0];
+      const out = Object.fromEntries(
+        (stack?.Outputs ?? []).map(o => [o.OutputKey, o.OutputValue]),
+      );
+      const services = await ecsLimit.run('ecs', () =>
+        ecs.send(
+          new DescribeServicesCommand({
+            cluster: out.ClusterName,
+            services: [out.ServiceName ?? ''],
+          }),
+        ),
+      );
+      const service = services.services?.[0];
+      if (
+        stack?.StackStatus === 'CREATE_COMPLETE' &&
+        service?.status === 'ACTIVE' &&
+        service.runningCount === service.desiredCount
+      ) {
+        healthy += 1;
+      }
+    });
+  } finally {
+    cfn.destroy();
+    ecs.destroy();
+  }
+  const wallMs = performance.now() - start;
+  const calls = sandbox.controls.calls();
+  return {
+    poller: 'naive',
+    wallMs: round(wallMs, 0),
+    calls,
+    totalCalls: totalCalls(calls),
+    throttled: { ...proxy.throttled },
+    observed: seeded.length,
+    healthy,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Helpers for the AWS query protocol: form-encoded requests with flattened
+ * lists (`Parameters.member.1.ParameterKey=…`) and XML responses whose
+ * lists are `<member>` elements.
+ */
+import { requestId } from '../util/ids';
+
+export type QueryParams = Map<string, string>;
+
+export function parseForm(body: string): QueryParams {
+  const params = new Map<string, string>();
+  for (const [key, value] of new URLSearchParams(body)) params.set(key, value);
+  return params;
+}
+
+/** `Capabilities.member.1=…` → `['…']` */
+export function readList(params: QueryParams, name: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; params.has(`${name}.member.${i}`); i++) {
+    out.push(params.get(`${name}.member.${i}`) as string);
+  }
+  return out;
+}
+
+/** `Tags.member.1.Key=a&Tags.member.1.Value=b` → `[{ Key: 'a', Value: 'b' }]` */
+export function readStructList(
+  params: QueryParams,
+  name: string,
+): Record<string, string>[] {
+  const byIndex = new Map<number, Record<string, string>>();
+  const prefix = `${name}.member.`;
+  for (const [key, value] of params) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length);
+    const dot = rest.indexOf('.');
+    if (dot < 0) continue;
+    const index = Number(rest.slice(0, dot));
+    const field = rest.slice(dot + 1);
+    const entry = byIndex.get(index) ?? {};
+    entry[field] = value;
+    byIndex.set(index, entry);
+  }
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(e => e[1]);
+}
+
+export type XmlValue =
+  | string
+  | number
+  | boolean
+  | undefined
+  | null
+  | XmlValue[]
+  | { [key: string]: XmlValue };
+
+export function escapeXml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+function render(name: string, value: XmlValue): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) {
+    return `<${name}>${value.map(v => render('member', v)).join('')}</${name}>`;
+  }
+  if (typeof value === 'object') {
+    const inner = Object.entries(value)
+      .map(([k, v]) => render(k, v))
+      .join('');
+    return `<${name}>${inner}</${name}>`;
+  }
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+export const CLOUDFORMATION_NS =
+  'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+
+export function xmlResponse(
+  action: string,
+  result: Record<string, XmlValue> | undefined,
+  namespace: string,
+  id: string = requestId(),
+): string {
+  const body = result ? render(`${action}Result`, result) : '';
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<${action}Response xmlns="${namespace}">${body}` +
+    `<ResponseMetadata><RequestId>${id}</RequestId></ResponseMetadata>` +
+    `</${action}Response>`
+  );
+}
+
+export function xmlError(
+  code: string,
+  message: string,
+  namespace: string,
+  type: 'Sender' | 'Receiver' = 'Sender',
+  id: string = requestId(),
+): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<ErrorResponse xmlns="${namespace}"><Error><Type>${type}</Type>` +
+    `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>` +
+    `</Error><RequestId>${id}</RequestId></ErrorResponse>`
+  );
+}
+
+/** An error a handler throws to answer with an AWS error document. */
+export class AwsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number = 400,
+  ) {
+    super(message);
+  }
+}

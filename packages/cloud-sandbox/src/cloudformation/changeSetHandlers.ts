@@ -1,0 +1,129 @@
+/** CloudFormation change set actions (query protocol). */
+import {
+  AwsError,
+  readList,
+  readStructList,
+  type QueryParams,
+  type XmlValue,
+} from '../aws/query';
+import { isoMillis } from '../util/time';
+import type { ChangeSet, ChangeSetStore } from './changeSets';
+
+type Handler = (params: QueryParams) => Record<string, XmlValue> | undefined;
+
+function required(params: QueryParams, name: string): string {
+  const value = params.get(name);
+  if (!value) {
+    throw new AwsError(
+      'ValidationError',
+      `1 validation error detected: Value null at '${name
+        .charAt(0)
+        .toLowerCase()}${name.slice(
+        1,
+      )}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return value;
+}
+
+function describe(
+  store: ChangeSetStore,
+  c: ChangeSet,
+): Record<string, XmlValue> {
+  return {
+    ChangeSetName: c.changeSetName,
+    ChangeSetId: c.changeSetId,
+    StackId: c.stackId,
+    StackName: c.stackName,
+    Description: c.description,
+    Parameters: c.input.parameters.map(p => ({
+      ParameterKey: p.ParameterKey,
+      ParameterValue: p.ParameterValue,
+    })),
+    CreationTime: isoMillis(c.creationTime),
+    ExecutionStatus: store.executionStatus(c),
+    Status: c.status,
+    StatusReason: c.statusReason,
+    Capabilities: c.input.capabilities,
+    Tags: c.input.tags.map(t => ({ Key: t.Key, Value: t.Value })),
+    Changes: c.changes.map(change => ({
+      Type: 'Resource',
+      ResourceChange: {
+        Action: change.action,
+        LogicalResourceId: change.logicalId,
+        PhysicalResourceId: change.physicalId,
+        ResourceType: change.resourceType,
+        Replacement: change.replacement,
+        Scope: [],
+        Details: [],
+      },
+    })),
+    IncludeNestedStacks: false,
+  };
+}
+
+export function changeSetHandlers(
+  store: ChangeSetStore,
+): Record<string, Handler> {
+  return {
+    CreateChangeSet: params => {
+      const type = params.get('ChangeSetType') ?? 'UPDATE';
+      if (type !== 'CREATE' && type !== 'UPDATE') {
+        throw new AwsError(
+          'ValidationError',
+          `ChangeSetType ${type} is not supported by the cloud sandbox`,
+        );
+      }
+      const templateBody = params.get('TemplateBody') ?? '';
+      if (!templateBody && params.get('UsePreviousTemplate') !== 'true') {
+        throw new AwsError(
+          'ValidationError',
+          'Either Template URL or Template Body must be specified.',
+        );
+      }
+      const changeSet = store.create(
+        required(params, 'ChangeSetName'),
+        type,
+        {
+          stackName: required(params, 'StackName'),
+          templateBody,
+          parameters: readStructList(params, 'Parameters'),
+          tags: readStructList(params, 'Tags').map(t => ({
+            Key: t.Key ?? '',
+            Value: t.Value ?? '',
+          })),
+          capabilities: readList(params, 'Capabilities'),
+        },
+        params.get('Description'),
+      );
+      return { Id: changeSet.changeSetId, StackId: changeSet.stackId };
+    },
+    DescribeChangeSet: params =>
+      describe(
+        store,
+        store.find(required(params, 'ChangeSetName'), params.get('StackName')),
+      ),
+    ExecuteChangeSet: params => {
+      store.execute(required(params, 'ChangeSetName'), params.get('StackName'));
+      return {};
+    },
+    DeleteChangeSet: params => {
+      store.delete(required(params, 'ChangeSetName'), params.get('StackName'));
+      return {};
+    },
+    ListChangeSets: params => ({
+      Summaries: store.list(required(params, 'StackName')).map(c => ({
+        StackId: c.stackId,
+        StackName: c.stackName,
+        ChangeSetId: c.changeSetId,
+        ChangeSetName: c.changeSetName,
+        ExecutionStatus: store.executionStatus(c),
+        Status: c.status,
+        StatusReason: c.statusReason,
+        CreationTime: isoMillis(c.creationTime),
+        Description: c.description,
+        IncludeNestedStacks: false,
+      })),
+    }),
+  };
+}

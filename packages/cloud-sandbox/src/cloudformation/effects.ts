@@ -1,0 +1,175 @@
+/**
+ * Side effects of CloudFormation resources on the other emulated services:
+ * an `AWS::ECS::Service` in a stack becomes a service ECS reports on.
+ */
+import type { EcsState } from '../ecs/state';
+import type { Resolved } from './intrinsics';
+
+export interface EffectTarget {
+  type: string;
+  physicalId: string;
+  properties: Record<string, Resolved>;
+  attributes: Record<string, Resolved>;
+}
+
+type Obj = Record<string, Resolved>;
+
+function obj(value: Resolved | undefined): Obj {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? value
+    : {};
+}
+
+function list(value: Resolved | undefined): Resolved[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function optString(value: Resolved | undefined): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+export class ResourceEffects {
+  constructor(private readonly ecs: EcsState) {}
+
+  /** Applies a created resource; returns a failure reason if it cannot be. */
+  create(
+    resource: EffectTarget,
+    tags: { Key: string; Value: string }[],
+  ): string | undefined {
+    const p = resource.properties;
+    switch (resource.type) {
+      case 'AWS::ECS::Cluster':
+        this.ecs.createCluster(
+          resource.physicalId,
+          tags.map(t => ({ key: t.Key, value: t.Value })),
+        );
+        return undefined;
+      case 'AWS::ECS::TaskDefinition': {
+        const [, family, revision] =
+          /task-definition\/(.+):(\d+)$/.exec(resource.physicalId) ?? [];
+        this.ecs.registerTaskDefinition({
+          taskDefinitionArn: resource.physicalId,
+          family: family ?? resource.physicalId,
+          revision: revision ? Number(revision) : 1,
+          cpu: optString(p.Cpu),
+          memory: optString(p.Memory),
+          containerDefinitions: list(p.ContainerDefinitions).map(raw => {
+            const c = obj(raw);
+            return {
+              name: String(c.Name ?? 'app'),
+              image: String(c.Image ?? ''),
+              essential: c.Essential !== false,
+              portMappings: list(c.PortMappings).map(pm => ({
+                containerPort: Number(obj(pm).ContainerPort ?? 0),
+                hostPort: Number(
+                  obj(pm).HostPort ?? obj(pm).ContainerPort ?? 0,
+                ),
+                protocol: 'tcp',
+              })),
+            };
+          }),
+        });
+        return undefined;
+      }
+      case 'AWS::ECS::Service': {
+        const cluster = optString(p.Cluster) ?? 'default';
+        if (!this.ecs.activeCluster(cluster)) {
+          return 'Resource handler returned message: "Cluster not found. (Service: AmazonECS; Status Code: 400; Error Code: ClusterNotFoundException)" (HandlerErrorCode: NotFound)';
+        }
+        const breaker = obj(
+          obj(p.DeploymentConfiguration).DeploymentCircuitBreaker,
+        );
+        this.ecs.createService({
+          cluster,
+          serviceName: String(resource.attributes.Name),
+          taskDefinition: String(p.TaskDefinition ?? ''),
+          desiredCount:
+            p.DesiredCount === undefined ? 1 : Number(p.DesiredCount),
+          launchType: optString(p.LaunchType),
+          circuitBreaker: {
+            enable: breaker.Enable === true || breaker.Enable === 'true',
+            rollback: breaker.Rollback === true || breaker.Rollback === 'true',
+          },
+          loadBalancers: list(p.LoadBalancers).map(raw => {
+            const lb = obj(raw);
+            return {
+              targetGroupArn: optString(lb.TargetGroupArn),
+              containerName: optString(lb.ContainerName),
+              containerPort:
+                lb.ContainerPort === undefined
+                  ? undefined
+                  : Number(lb.ContainerPort),
+            };
+          }),
+        });
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * Task definitions are immutable: a changed one is a new revision of its
+   * family, as ECS's RegisterTaskDefinition makes it. Returns the new ARN.
+   */
+  nextTaskDefinitionArn(previousArn: string): string {
+    const match = /^(.*task-definition\/(.+)):(\d+)$/.exec(previousArn);
+    if (!match) return `${previousArn}:2`;
+    const [, prefix, family] = match;
+    let latest = Number(match[3]);
+    for (const def of this.ecs.taskDefinitions.values()) {
+      if (def.family === family) latest = Math.max(latest, def.revision);
+    }
+    return `${prefix}:${latest + 1}`;
+  }
+
+  update(resource: EffectTarget): void {
+    if (resource.type !== 'AWS::ECS::Service') return;
+    const service = this.service(resource);
+    if (!service) return;
+    this.ecs.updateService(service, {
+      desiredCount:
+        resource.properties.DesiredCount === undefined
+          ? undefined
+          : Number(resource.properties.DesiredCount),
+      taskDefinition: optString(resource.properties.TaskDefinition),
+    });
+  }
+
+  delete(resource: EffectTarget): void {
+    switch (resource.type) {
+      case 'AWS::ECS::Cluster':
+        this.ecs.deleteCluster(resource.physicalId);
+        return;
+      case 'AWS::ECS::TaskDefinition':
+        this.ecs.deregisterTaskDefinition(resource.physicalId);
+        return;
+      case 'AWS::ECS::Service': {
+        const service = this.service(resource);
+        if (service && service.status === 'ACTIVE')
+          this.ecs.deleteService(service);
+        return;
+      }
+      default:
+    }
+  }
+
+  /**
+   * CloudFormation waits for an ECS service to stabilise before it reports
+   * CREATE_COMPLETE; other types are stable as soon as they are created.
+   */
+  stability(resource: EffectTarget): 'steady' | 'failed' | 'in-progress' {
+    if (resource.type !== 'AWS::ECS::Service') return 'steady';
+    const service = this.service(resource);
+    return service ? this.ecs.stability(service) : 'failed';
+  }
+
+  private service(resource: EffectTarget) {
+    const cluster = this.ecs.activeCluster(
+      optString(resource.properties.Cluster),
+    );
+    if (!cluster) return undefined;
+    return this.ecs.findService(cluster, String(resource.attributes.Name));
+  }
+}

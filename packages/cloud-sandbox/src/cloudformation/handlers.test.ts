@@ -1,0 +1,189 @@
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStackResourcesCommand,
+  GetTemplateCommand,
+  ListStackResourcesCommand,
+  ListStacksCommand,
+  ValidateTemplateCommand,
+  DeleteStackCommand,
+  waitUntilStackCreateComplete,
+  waitUntilStackDeleteComplete,
+} from '@aws-sdk/client-cloudformation';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { sdkConfig } from '../testing/sdk';
+import {
+  BUCKET_TEMPLATE,
+  IAM_TEMPLATE,
+  WEB_STACK_TEMPLATE,
+} from '../testing/templates';
+
+jest.setTimeout(30_000);
+
+describe('CloudFormation actions', () => {
+  let sandbox: Sandbox;
+  let cfn: CloudFormationClient;
+  const waitOptions = () => ({
+    client: cfn,
+    maxWaitTime: 20,
+    minDelay: 1,
+    maxDelay: 1,
+  });
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ profile: 'fast' });
+    cfn = new CloudFormationClient(sdkConfig(sandbox));
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'actions',
+        TemplateBody: WEB_STACK_TEMPLATE,
+      }),
+    );
+    await waitUntilStackCreateComplete(waitOptions(), { StackName: 'actions' });
+  });
+
+  afterAll(async () => {
+    cfn.destroy();
+    await sandbox.stop();
+  });
+
+  it('describes events newest first, with reasons and physical ids', async () => {
+    const { StackEvents } = await cfn.send(
+      new DescribeStackEventsCommand({ StackName: 'actions' }),
+    );
+    expect(StackEvents![0]).toMatchObject({
+      LogicalResourceId: 'actions',
+      ResourceStatus: 'CREATE_COMPLETE',
+      ResourceType: 'AWS::CloudFormation::Stack',
+    });
+    const last = StackEvents![StackEvents!.length - 1];
+    expect(last).toMatchObject({
+      ResourceStatus: 'CREATE_IN_PROGRESS',
+      ResourceStatusReason: 'User Initiated',
+    });
+    const initiated = StackEvents!.find(
+      e =>
+        e.LogicalResourceId === 'Vpc' &&
+        e.ResourceStatusReason === 'Resource creation Initiated',
+    );
+    expect(initiated?.PhysicalResourceId).toMatch(/^vpc-/);
+    expect(StackEvents![0].Timestamp).toBeInstanceOf(Date);
+  });
+
+  it('lists and describes resources', async () => {
+    const { StackResourceSummaries } = await cfn.send(
+      new ListStackResourcesCommand({ StackName: 'actions' }),
+    );
+    expect(
+      StackResourceSummaries!.map(r => r.LogicalResourceId).sort(),
+    ).toEqual([
+      'AlbSecurityGroup',
+      'Cluster',
+      'Listener',
+      'LoadBalancer',
+      'Service',
+      'SubnetA',
+      'SubnetB',
+      'TargetGroup',
+      'TaskDefinition',
+      'Vpc',
+    ]);
+    expect(
+      StackResourceSummaries!.every(
+        r => r.ResourceStatus === 'CREATE_COMPLETE',
+      ),
+    ).toBe(true);
+    const sg = StackResourceSummaries!.find(
+      r => r.LogicalResourceId === 'AlbSecurityGroup',
+    );
+    const { StackResources } = await cfn.send(
+      new DescribeStackResourcesCommand({
+        PhysicalResourceId: sg!.PhysicalResourceId,
+      }),
+    );
+    expect(StackResources!.map(r => r.StackName)).toContain('actions');
+    const one = await cfn.send(
+      new DescribeStackResourcesCommand({
+        StackName: 'actions',
+        LogicalResourceId: 'LoadBalancer',
+      }),
+    );
+    expect(one.StackResources![0].PhysicalResourceId).toMatch(
+      /^arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer\/app\/[^/]+\/[0-9a-f]{16}$/,
+    );
+  });
+
+  it('returns the original template and validates templates', async () => {
+    const { TemplateBody } = await cfn.send(
+      new GetTemplateCommand({ StackName: 'actions' }),
+    );
+    expect(TemplateBody).toBe(WEB_STACK_TEMPLATE);
+    const valid = await cfn.send(
+      new ValidateTemplateCommand({ TemplateBody: WEB_STACK_TEMPLATE }),
+    );
+    expect(
+      valid.Parameters!.map(p => [p.ParameterKey, p.DefaultValue]),
+    ).toEqual([
+      ['Image', 'nginx:1.27'],
+      ['Env', 'dev'],
+      ['DesiredCount', '2'],
+    ]);
+    const iam = await cfn.send(
+      new ValidateTemplateCommand({ TemplateBody: IAM_TEMPLATE }),
+    );
+    expect(iam.Capabilities).toEqual(['CAPABILITY_IAM']);
+    expect(iam.CapabilitiesReason).toBe(
+      'The following resource(s) require capabilities: [AWS::IAM::Role]',
+    );
+  });
+
+  it('pages ListStacks with NextToken and filters by status', async () => {
+    sandbox.controls.setListStacksPageSize(2);
+    for (const name of ['page-a', 'page-b', 'page-c']) {
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: name,
+          TemplateBody: BUCKET_TEMPLATE,
+        }),
+      );
+    }
+    for (const name of ['page-a', 'page-b', 'page-c'])
+      await waitUntilStackCreateComplete(waitOptions(), { StackName: name });
+    const { StackId } = await cfn.send(
+      new CreateStackCommand({
+        StackName: 'page-gone',
+        TemplateBody: BUCKET_TEMPLATE,
+      }),
+    );
+    await waitUntilStackCreateComplete(waitOptions(), {
+      StackName: 'page-gone',
+    });
+    await cfn.send(new DeleteStackCommand({ StackName: 'page-gone' }));
+    await waitUntilStackDeleteComplete(waitOptions(), { StackName: StackId });
+
+    const names: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await cfn.send(
+        new ListStacksCommand({
+          NextToken: token,
+          StackStatusFilter: ['CREATE_COMPLETE'],
+        }),
+      );
+      names.push(...page.StackSummaries!.map(s => s.StackName!));
+      token = page.NextToken;
+      pages += 1;
+    } while (token);
+    expect(pages).toBe(2);
+    expect(names.sort()).toEqual(['actions', 'page-a', 'page-b', 'page-c']);
+    const deleted = await cfn.send(
+      new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'] }),
+    );
+    expect(
+      deleted.StackSummaries!.map(s => [s.StackName, s.StackStatus]),
+    ).toEqual([['page-gone', 'DELETE_COMPLETE']]);
+    expect(deleted.StackSummaries![0].DeletionTime).toBeInstanceOf(Date);
+  });
+});

@@ -1,0 +1,319 @@
+/**
+ * CloudFormation query-protocol actions over the stack store, answering
+ * with the XML documents the real service returns.
+ */
+import {
+  AwsError,
+  readList,
+  readStructList,
+  type QueryParams,
+  type XmlValue,
+} from '../aws/query';
+import { isoMillis } from '../util/time';
+import { requiredCapability } from './templateParser';
+import type { Stack, StackInput, StackResource, StackStore } from './stacks';
+
+type Result = Record<string, XmlValue> | undefined;
+type Handler = (params: QueryParams) => Result;
+
+function required(params: QueryParams, name: string): string {
+  const value = params.get(name);
+  if (value === undefined || value === '') {
+    throw new AwsError(
+      'ValidationError',
+      `1 validation error detected: Value null at '${name
+        .charAt(0)
+        .toLowerCase()}${name.slice(
+        1,
+      )}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return value;
+}
+
+function stackInput(
+  params: QueryParams,
+  templateRequired: boolean,
+): StackInput {
+  const templateBody = params.get('TemplateBody') ?? '';
+  if (templateRequired && !templateBody) {
+    if (params.get('TemplateURL')) {
+      throw new AwsError(
+        'ValidationError',
+        'TemplateURL is not supported by the cloud sandbox; pass TemplateBody',
+      );
+    }
+    throw new AwsError(
+      'ValidationError',
+      'Either Template URL or Template Body must be specified.',
+    );
+  }
+  return {
+    stackName: required(params, 'StackName'),
+    templateBody,
+    parameters: readStructList(params, 'Parameters'),
+    tags: readStructList(params, 'Tags').map(t => ({
+      Key: t.Key ?? '',
+      Value: t.Value ?? '',
+    })),
+    capabilities: readList(params, 'Capabilities'),
+    clientRequestToken: params.get('ClientRequestToken'),
+    disableRollback:
+      params.get('DisableRollback') === 'true' ||
+      params.get('OnFailure') === 'DO_NOTHING',
+  };
+}
+
+function date(value: Date | undefined): string | undefined {
+  return value ? isoMillis(value) : undefined;
+}
+
+function describeStack(stack: Stack): Record<string, XmlValue> {
+  return {
+    StackId: stack.stackId,
+    StackName: stack.stackName,
+    Description: stack.description,
+    Parameters: Object.entries(stack.parameters).map(([k, v]) => ({
+      ParameterKey: k,
+      ParameterValue: v,
+    })),
+    CreationTime: date(stack.creationTime),
+    LastUpdatedTime: date(stack.lastUpdatedTime),
+    DeletionTime: date(stack.deletionTime),
+    RollbackConfiguration: {},
+    StackStatus: stack.status,
+    StackStatusReason: stack.reason,
+    DisableRollback: stack.disableRollback,
+    NotificationARNs: [],
+    Capabilities: stack.capabilities.length ? stack.capabilities : undefined,
+    Outputs: stack.outputs.length
+      ? stack.outputs.map(o => ({
+          OutputKey: o.key,
+          OutputValue: o.value,
+          Description: o.description,
+          ExportName: o.exportName,
+        }))
+      : undefined,
+    Tags: stack.tags.map(t => ({ Key: t.Key, Value: t.Value })),
+    EnableTerminationProtection: false,
+    DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+  };
+}
+
+function resourceXml(stack: Stack, r: StackResource): Record<string, XmlValue> {
+  return {
+    StackName: stack.stackName,
+    StackId: stack.stackId,
+    LogicalResourceId: r.logicalId,
+    PhysicalResourceId: r.physicalId,
+    ResourceType: r.type,
+    Timestamp: isoMillis(r.timestamp),
+    ResourceStatus: r.status,
+    ResourceStatusReason: r.reason,
+    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+  };
+}
+
+function startedResources(stack: Stack): StackResource[] {
+  return [...stack.resources.values()].filter(r => r.status !== undefined);
+}
+
+export function cloudFormationHandlers(
+  store: StackStore,
+): Record<string, Handler> {
+  return {
+    CreateStack: params => ({
+      StackId: store.create(stackInput(params, true)).stackId,
+    }),
+
+    UpdateStack: params => {
+      const input = stackInput(params, false);
+      if (!input.templateBody && params.get('UsePreviousTemplate') !== 'true') {
+        throw new AwsError(
+          'ValidationError',
+          'Either Template URL or Template Body must be specified.',
+        );
+      }
+      return { StackId: store.update(input).stackId };
+    },
+
+    DeleteStack: params => {
+      store.delete(required(params, 'StackName'));
+      return undefined;
+    },
+
+    DescribeStacks: params => {
+      const name = params.get('StackName');
+      const stacks = name
+        ? [store.get(name)]
+        : store.all().filter(s => s.status !== 'DELETE_COMPLETE');
+      return { Stacks: stacks.map(describeStack) };
+    },
+
+    DescribeStackEvents: params => {
+      const stack = store.get(required(params, 'StackName'));
+      return {
+        StackEvents: stack.events.map(e => ({
+          StackId: stack.stackId,
+          EventId: e.eventId,
+          StackName: stack.stackName,
+          LogicalResourceId: e.logicalId,
+          PhysicalResourceId: e.physicalId ?? '',
+          ResourceType: e.resourceType,
+          Timestamp: isoMillis(e.timestamp),
+          ResourceStatus: e.status,
+          ResourceStatusReason: e.reason,
+          ResourceProperties: e.properties,
+          ClientRequestToken: e.clientRequestToken,
+        })),
+      };
+    },
+
+    DescribeStackResources: params => {
+      const name = params.get('StackName');
+      const physical = params.get('PhysicalResourceId');
+      let stack: Stack | undefined;
+      if (name) stack = store.get(name);
+      else if (physical) {
+        stack = store
+          .all()
+          .find(s =>
+            [...s.resources.values()].some(r => r.physicalId === physical),
+          );
+        if (!stack)
+          throw new AwsError(
+            'ValidationError',
+            `Stack for ${physical} does not exist`,
+          );
+      } else {
+        throw new AwsError(
+          'ValidationError',
+          'Either StackName or PhysicalResourceId must be specified.',
+        );
+      }
+      const logical = params.get('LogicalResourceId');
+      const found = stack;
+      return {
+        StackResources: startedResources(found)
+          .filter(r => !logical || r.logicalId === logical)
+          .map(r => resourceXml(found, r)),
+      };
+    },
+
+    ListStackResources: params => {
+      const stack = store.get(required(params, 'StackName'));
+      return {
+        StackResourceSummaries: startedResources(stack).map(r => ({
+          LogicalResourceId: r.logicalId,
+          PhysicalResourceId: r.physicalId,
+          ResourceType: r.type,
+          LastUpdatedTimestamp: isoMillis(r.timestamp),
+          ResourceStatus: r.status,
+          ResourceStatusReason: r.reason,
+          DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+        })),
+      };
+    },
+
+    ListStacks: params => {
+      const filter = readList(params, 'StackStatusFilter');
+      const matching = store
+        .all()
+        .reverse()
+        .filter(s => filter.length === 0 || filter.includes(s.status));
+      const start = Number(params.get('NextToken') ?? '0') || 0;
+      const page = matching.slice(start, start + store.pageSize);
+      const next =
+        start + store.pageSize < matching.length
+          ? String(start + store.pageSize)
+          : undefined;
+      return {
+        StackSummaries: page.map(s => ({
+          StackId: s.stackId,
+          StackName: s.stackName,
+          TemplateDescription: s.description,
+          CreationTime: date(s.creationTime),
+          LastUpdatedTime: date(s.lastUpdatedTime),
+          DeletionTime: date(s.deletionTime),
+          StackStatus: s.status,
+          StackStatusReason: s.reason,
+          DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+        })),
+        NextToken: next,
+      };
+    },
+
+    GetTemplate: params => {
+      const stack = store.get(required(params, 'StackName'));
+      return {
+        TemplateBody: stack.templateBody,
+        StagesAvailable: ['Original', 'Processed'],
+      };
+    },
+
+    GetTemplateSummary: params => {
+      const body =
+        params.get('TemplateBody') ??
+        (params.get('StackName')
+          ? store.get(params.get('StackName') as string).templateBody
+          : '');
+      if (!body)
+        throw new AwsError(
+          'ValidationError',
+          'Either Template URL or Template Body must be specified.',
+        );
+      const template = store.prepareForValidation(body);
+      const capability = requiredCapability(template);
+      return {
+        Parameters: Object.entries(template.Parameters ?? {}).map(([k, p]) => ({
+          ParameterKey: k,
+          DefaultValue: p.Default === undefined ? undefined : String(p.Default),
+          ParameterType: p.Type,
+          NoEcho: p.NoEcho === true || p.NoEcho === 'true',
+          Description: p.Description,
+          ParameterConstraints: {
+            AllowedValues: (p.AllowedValues ?? []).map(String),
+          },
+        })),
+        Description: template.Description,
+        Capabilities: capability ? [capability] : [],
+        ResourceTypes: [
+          ...new Set(Object.values(template.Resources).map(r => r.Type)),
+        ],
+        Version: template.AWSTemplateFormatVersion ?? '2010-09-09',
+        DeclaredTransforms: [],
+      };
+    },
+
+    ValidateTemplate: params => {
+      const body = params.get('TemplateBody');
+      if (!body)
+        throw new AwsError(
+          'ValidationError',
+          'Either Template URL or Template Body must be specified.',
+        );
+      // Parameters without values are fine here, so feed each its default or a placeholder.
+      const template = store.prepareForValidation(body);
+      const capability = requiredCapability(template);
+      const iamTypes = [
+        ...new Set(Object.values(template.Resources).map(r => r.Type)),
+      ].filter(t => t.startsWith('AWS::IAM::'));
+      return {
+        Parameters: Object.entries(template.Parameters ?? {}).map(([k, p]) => ({
+          ParameterKey: k,
+          DefaultValue: p.Default === undefined ? undefined : String(p.Default),
+          NoEcho: p.NoEcho === true || p.NoEcho === 'true',
+          Description: p.Description,
+        })),
+        Description: template.Description,
+        Capabilities: capability ? [capability] : [],
+        CapabilitiesReason: capability
+          ? `The following resource(s) require capabilities: [${iamTypes.join(
+              ', ',
+            )}]`
+          : undefined,
+        DeclaredTransforms: [],
+      };
+    },
+  };
+}

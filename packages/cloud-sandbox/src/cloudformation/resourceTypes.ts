@@ -1,0 +1,230 @@
+/**
+ * Plausible physical ids and Fn::GetAtt attributes per resource type, shaped
+ * like the ones AWS hands out, so templates' outputs look real.
+ */
+import { digits, hex, upperAlnum } from '../util/ids';
+import type { Resolved } from './intrinsics';
+
+export interface ProvisionContext {
+  stackName: string;
+  logicalId: string;
+  region: string;
+  accountId: string;
+  properties: Record<string, Resolved>;
+  loadBalancerDomain?: string;
+}
+
+export interface Provisioned {
+  physicalId: string;
+  attributes: Record<string, Resolved>;
+}
+
+/** CloudFormation's generated names: `<stack>-<logical>-<SUFFIX>`, capped. */
+export function generatedName(ctx: ProvisionContext, maxLength = 255): string {
+  const suffix = upperAlnum(12);
+  const base = `${ctx.stackName}-${ctx.logicalId}`.slice(
+    0,
+    maxLength - suffix.length - 1,
+  );
+  return `${base}-${suffix}`;
+}
+
+function str(value: Resolved | undefined): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+type Provisioner = (ctx: ProvisionContext) => Provisioned;
+
+const arn = (ctx: ProvisionContext, service: string, resource: string) =>
+  `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${resource}`;
+
+const provisioners: Record<string, Provisioner> = {
+  'AWS::EC2::VPC': ctx => {
+    const id = `vpc-${hex(17)}`;
+    return {
+      physicalId: id,
+      attributes: {
+        VpcId: id,
+        CidrBlock: str(ctx.properties.CidrBlock) ?? '10.0.0.0/16',
+        DefaultSecurityGroup: `sg-${hex(17)}`,
+        DefaultNetworkAcl: `acl-${hex(17)}`,
+      },
+    };
+  },
+  'AWS::EC2::Subnet': ctx => {
+    const id = `subnet-${hex(17)}`;
+    return {
+      physicalId: id,
+      attributes: {
+        SubnetId: id,
+        AvailabilityZone:
+          str(ctx.properties.AvailabilityZone) ?? `${ctx.region}a`,
+        VpcId: str(ctx.properties.VpcId) ?? '',
+        CidrBlock: str(ctx.properties.CidrBlock) ?? '',
+      },
+    };
+  },
+  'AWS::EC2::InternetGateway': () => {
+    const id = `igw-${hex(17)}`;
+    return { physicalId: id, attributes: { InternetGatewayId: id } };
+  },
+  'AWS::EC2::VPCGatewayAttachment': ctx => ({
+    physicalId: `IGW|${str(ctx.properties.VpcId) ?? ''}`,
+    attributes: {},
+  }),
+  'AWS::EC2::RouteTable': () => {
+    const id = `rtb-${hex(17)}`;
+    return { physicalId: id, attributes: { RouteTableId: id } };
+  },
+  'AWS::EC2::SubnetRouteTableAssociation': () => ({
+    physicalId: `rtbassoc-${hex(17)}`,
+    attributes: {},
+  }),
+  'AWS::EC2::Route': ctx => ({
+    physicalId: `rtb-${hex(17)}|${
+      str(ctx.properties.DestinationCidrBlock) ?? '0.0.0.0/0'
+    }`,
+    attributes: {},
+  }),
+  'AWS::EC2::EIP': () => {
+    const ip = `54.${Number(digits(2)) % 255}.${Number(digits(2)) % 255}.${
+      Number(digits(2)) % 255
+    }`;
+    return {
+      physicalId: ip,
+      attributes: { AllocationId: `eipalloc-${hex(17)}`, PublicIp: ip },
+    };
+  },
+  'AWS::EC2::NatGateway': () => {
+    const id = `nat-${hex(17)}`;
+    return { physicalId: id, attributes: { NatGatewayId: id } };
+  },
+  'AWS::EC2::SecurityGroup': ctx => {
+    const id = `sg-${hex(17)}`;
+    return {
+      physicalId: id,
+      attributes: { GroupId: id, VpcId: str(ctx.properties.VpcId) ?? '' },
+    };
+  },
+  'AWS::EC2::SecurityGroupIngress': () => ({
+    physicalId: `sgr-${hex(17)}`,
+    attributes: {},
+  }),
+  'AWS::ECS::Cluster': ctx => {
+    const name = str(ctx.properties.ClusterName) ?? generatedName(ctx);
+    return {
+      physicalId: name,
+      attributes: { Arn: arn(ctx, 'ecs', `cluster/${name}`) },
+    };
+  },
+  'AWS::ECS::TaskDefinition': ctx => {
+    const family = str(ctx.properties.Family) ?? generatedName(ctx);
+    const taskArn = arn(ctx, 'ecs', `task-definition/${family}:1`);
+    return { physicalId: taskArn, attributes: { TaskDefinitionArn: taskArn } };
+  },
+  'AWS::ECS::Service': ctx => {
+    const name = str(ctx.properties.ServiceName) ?? generatedName(ctx);
+    const cluster = clusterName(str(ctx.properties.Cluster));
+    const serviceArn = arn(ctx, 'ecs', `service/${cluster}/${name}`);
+    return {
+      physicalId: serviceArn,
+      attributes: { Name: name, ServiceArn: serviceArn },
+    };
+  },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': ctx => {
+    const name = (str(ctx.properties.Name) ?? generatedName(ctx, 32)).slice(
+      0,
+      32,
+    );
+    const id = hex(16);
+    const scheme = str(ctx.properties.Scheme) === 'internal' ? 'internal-' : '';
+    const domain = ctx.loadBalancerDomain ?? `${ctx.region}.elb.amazonaws.com`;
+    const dnsName = `${scheme}${name}-${digits(10)}.${domain}`;
+    return {
+      physicalId: arn(
+        ctx,
+        'elasticloadbalancing',
+        `loadbalancer/app/${name}/${id}`,
+      ),
+      attributes: {
+        DNSName: dnsName,
+        CanonicalHostedZoneID: 'Z35SXDOTRQ7X7K',
+        LoadBalancerName: name,
+        LoadBalancerFullName: `app/${name}/${id}`,
+        SecurityGroups:
+          (ctx.properties.SecurityGroups as Resolved[] | undefined) ?? [],
+      },
+    };
+  },
+  'AWS::ElasticLoadBalancingV2::TargetGroup': ctx => {
+    const name = (str(ctx.properties.Name) ?? generatedName(ctx, 32)).slice(
+      0,
+      32,
+    );
+    const id = hex(16);
+    return {
+      physicalId: arn(ctx, 'elasticloadbalancing', `targetgroup/${name}/${id}`),
+      attributes: {
+        TargetGroupName: name,
+        TargetGroupFullName: `targetgroup/${name}/${id}`,
+        LoadBalancerArns: [],
+      },
+    };
+  },
+  'AWS::ElasticLoadBalancingV2::Listener': ctx => {
+    const lb = str(ctx.properties.LoadBalancerArn) ?? '';
+    const listenerArn = `${lb.replace(':loadbalancer/', ':listener/')}/${hex(
+      16,
+    )}`;
+    return {
+      physicalId: listenerArn,
+      attributes: { ListenerArn: listenerArn },
+    };
+  },
+  'AWS::IAM::Role': ctx => {
+    const name = str(ctx.properties.RoleName) ?? generatedName(ctx, 64);
+    return {
+      physicalId: name,
+      attributes: {
+        Arn: `arn:aws:iam::${ctx.accountId}:role/${name}`,
+        RoleId: `AROA${upperAlnum(17)}`,
+      },
+    };
+  },
+  'AWS::Logs::LogGroup': ctx => {
+    const name = str(ctx.properties.LogGroupName) ?? generatedName(ctx);
+    return {
+      physicalId: name,
+      attributes: { Arn: arn(ctx, 'logs', `log-group:${name}:*`) },
+    };
+  },
+  'AWS::S3::Bucket': ctx => {
+    const name =
+      str(ctx.properties.BucketName) ?? generatedName(ctx, 63).toLowerCase();
+    return {
+      physicalId: name,
+      attributes: {
+        Arn: `arn:aws:s3:::${name}`,
+        DomainName: `${name}.s3.amazonaws.com`,
+        RegionalDomainName: `${name}.s3.${ctx.region}.amazonaws.com`,
+      },
+    };
+  },
+};
+
+/** ECS accepts a cluster's name or ARN wherever a cluster is expected. */
+export function clusterName(value: string | undefined): string {
+  if (!value) return 'default';
+  const slash = value.lastIndexOf('/');
+  return value.startsWith('arn:') && slash >= 0
+    ? value.slice(slash + 1)
+    : value;
+}
+
+export function provision(type: string, ctx: ProvisionContext): Provisioned {
+  const provisioner = provisioners[type];
+  if (provisioner) return provisioner(ctx);
+  // Unknown types still get a CloudFormation-style generated name so that
+  // templates using them deploy; their attributes are left empty.
+  return { physicalId: generatedName(ctx), attributes: {} };
+}

@@ -1,0 +1,185 @@
+import { Scheduler } from '../clock';
+import type { SandboxContext } from '../context';
+import { EcsState } from '../ecs/state';
+import { CallCounter, Faults } from '../faults';
+import { profiles } from '../profiles';
+import { eventually } from '../testing/helpers';
+import { BUCKET_TEMPLATE, WEB_STACK_TEMPLATE } from '../testing/templates';
+import { ResourceEffects } from './effects';
+import { StackStore, type Stack } from './stacks';
+
+function setup() {
+  const ctx: SandboxContext = {
+    scheduler: new Scheduler(),
+    faults: new Faults(),
+    calls: new CallCounter(),
+    profile: () => profiles.fast,
+    region: 'us-east-1',
+    accountId: '000000000000',
+  };
+  const ecs = new EcsState(ctx);
+  const store = new StackStore(ctx, new ResourceEffects(ecs));
+  return { ctx, ecs, store };
+}
+
+const input = (stackName: string, templateBody: string) => ({
+  stackName,
+  templateBody,
+  parameters: [],
+  tags: [],
+  capabilities: [],
+});
+
+const settled = (stack: Stack) =>
+  eventually(() => !stack.status.endsWith('_IN_PROGRESS') && stack.status);
+
+/** Events oldest first, as `LogicalId STATUS`. */
+const timeline = (stack: Stack) =>
+  [...stack.events].reverse().map(e => `${e.logicalId} ${e.status}`);
+
+describe('StackStore', () => {
+  let env: ReturnType<typeof setup>;
+  beforeEach(() => {
+    env = setup();
+  });
+  afterEach(() => env.ctx.scheduler.cancelAll());
+
+  it('creates resources in dependency order and then the stack', async () => {
+    const stack = env.store.create(input('web', WEB_STACK_TEMPLATE));
+    expect(stack.status).toBe('CREATE_IN_PROGRESS');
+    expect(await settled(stack)).toBe('CREATE_COMPLETE');
+    const events = timeline(stack);
+    expect(events[0]).toBe('web CREATE_IN_PROGRESS');
+    expect(events[events.length - 1]).toBe('web CREATE_COMPLETE');
+    const completed = (id: string) => events.indexOf(`${id} CREATE_COMPLETE`);
+    const started = (id: string) => events.indexOf(`${id} CREATE_IN_PROGRESS`);
+    expect(completed('Vpc')).toBeLessThan(started('SubnetA'));
+    expect(completed('AlbSecurityGroup')).toBeLessThan(started('LoadBalancer'));
+    expect(completed('Listener')).toBeLessThan(started('Service')); // DependsOn
+    expect(completed('TaskDefinition')).toBeLessThan(started('Service'));
+    expect(stack.resources.get('Service')?.physicalId).toBe(
+      'arn:aws:ecs:us-east-1:000000000000:service/web-cluster/web',
+    );
+    // The service only completed once ECS reported it steady.
+    const service = env.ecs.findService(
+      env.ecs.activeCluster('web-cluster')!,
+      'web',
+    )!;
+    expect(env.ecs.runningCount(service)).toBe(2);
+  });
+
+  it('rolls back with the failed resource named in the reason', async () => {
+    env.ctx.faults.failingResourceTypes.set(
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      'Simulated ALB quota exceeded',
+    );
+    const stack = env.store.create(input('broken', WEB_STACK_TEMPLATE));
+    expect(await settled(stack)).toBe('ROLLBACK_COMPLETE');
+    const lb = stack.events.find(
+      e => e.logicalId === 'LoadBalancer' && e.status === 'CREATE_FAILED',
+    );
+    expect(lb?.reason).toBe('Simulated ALB quota exceeded');
+    const rollback = stack.events.find(
+      e => e.status === 'ROLLBACK_IN_PROGRESS',
+    );
+    expect(rollback?.reason).toBe(
+      'The following resource(s) failed to create: [LoadBalancer]. Rollback requested by user.',
+    );
+    // Everything that had been created is deleted again; nothing is left behind.
+    const leftovers = [...stack.resources.values()].filter(
+      r => r.status === 'CREATE_COMPLETE' || r.status === 'CREATE_IN_PROGRESS',
+    );
+    expect(leftovers).toEqual([]);
+    const events = timeline(stack);
+    expect(events.indexOf('SubnetA DELETE_COMPLETE')).toBeLessThan(
+      events.indexOf('Vpc DELETE_IN_PROGRESS'),
+    );
+  });
+
+  it('fails the ECS service when its tasks trip the circuit breaker', async () => {
+    env.ctx.faults.failingServiceTasks.set(
+      'web',
+      'CannotPullContainerError: pull access denied',
+    );
+    const stack = env.store.create(input('crashloop', WEB_STACK_TEMPLATE));
+    expect(await settled(stack)).toBe('ROLLBACK_COMPLETE');
+    const failed = stack.events.find(
+      e => e.logicalId === 'Service' && e.status === 'CREATE_FAILED',
+    );
+    expect(failed?.reason).toContain(
+      'ECS Deployment Circuit Breaker was triggered',
+    );
+    const service = [...env.ecs.services.values()][0];
+    expect(
+      service.deployments.length === 0 ||
+        service.deployments[0].rolloutState === 'FAILED',
+    ).toBe(true);
+    expect(service.events.map(e => e.message)).toContainEqual(
+      expect.stringContaining('deployment failed: tasks failed to start.'),
+    );
+    await eventually(() => service.status === 'INACTIVE');
+  });
+
+  it('deletes dependents before what they depend on, and keeps the stack findable by id only', async () => {
+    const stack = env.store.create(input('gone', WEB_STACK_TEMPLATE));
+    await settled(stack);
+    env.store.delete('gone');
+    env.store.delete('gone'); // idempotent
+    expect(stack.status).toBe('DELETE_IN_PROGRESS');
+    expect(await settled(stack)).toBe('DELETE_COMPLETE');
+    const events = timeline(stack);
+    expect(events.indexOf('Service DELETE_COMPLETE')).toBeLessThan(
+      events.indexOf('Cluster DELETE_IN_PROGRESS'),
+    );
+    expect(events.indexOf('SubnetA DELETE_COMPLETE')).toBeLessThan(
+      events.indexOf('Vpc DELETE_IN_PROGRESS'),
+    );
+    expect(env.store.find('gone')).toBeUndefined();
+    expect(env.store.find(stack.stackId)?.status).toBe('DELETE_COMPLETE');
+    expect(() => env.store.get('gone')).toThrow(
+      'Stack with id gone does not exist',
+    );
+    expect(() => env.store.delete('never-existed')).not.toThrow();
+  });
+
+  it('updates changed resources, adds and removes others', async () => {
+    const stack = env.store.create(input('upd', WEB_STACK_TEMPLATE));
+    await settled(stack);
+    env.store.update({
+      ...input('upd', WEB_STACK_TEMPLATE),
+      parameters: [{ ParameterKey: 'DesiredCount', ParameterValue: '4' }],
+    });
+    expect(stack.status).toBe('UPDATE_IN_PROGRESS');
+    expect(await settled(stack)).toBe('UPDATE_COMPLETE');
+    expect(timeline(stack)).toContain('Service UPDATE_COMPLETE');
+    expect(timeline(stack)).not.toContain('Vpc UPDATE_IN_PROGRESS');
+    const service = env.ecs.findService(
+      env.ecs.activeCluster('upd-cluster')!,
+      'web',
+    )!;
+    expect(service.desiredCount).toBe(4);
+    await eventually(() => env.ecs.runningCount(service) === 4);
+
+    const bucketStack = env.store.create(input('swap', BUCKET_TEMPLATE));
+    await settled(bucketStack);
+    const withQueueInsteadOfLog = JSON.stringify({
+      Resources: {
+        Bucket: { Type: 'AWS::S3::Bucket' },
+        Queue: { Type: 'AWS::SQS::Queue' },
+      },
+    });
+    env.store.update(input('swap', withQueueInsteadOfLog));
+    expect(await settled(bucketStack)).toBe('UPDATE_COMPLETE');
+    expect([...bucketStack.resources.keys()].sort()).toEqual([
+      'Bucket',
+      'Queue',
+    ]);
+    expect(timeline(bucketStack)).toEqual(
+      expect.arrayContaining([
+        'Log DELETE_COMPLETE',
+        'Queue CREATE_COMPLETE',
+        'swap UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,799 @@
+/**
+ * CloudFormation stacks as timer-driven state machines: resources progress
+ * one by one in dependency order with per-type durations from the profile,
+ * emitting the events CloudFormation emits, with rollback on failure.
+ */
+import { AwsError } from '../aws/query';
+import type { SandboxContext } from '../context';
+import { createDuration, deleteDuration } from '../profiles';
+import { uuid } from '../util/ids';
+import type { ResourceEffects } from './effects';
+import {
+  analyseDependencies,
+  dependents,
+  runGraph,
+  type Dependencies,
+} from './graph';
+import {
+  evaluate,
+  evaluateConditions,
+  NO_VALUE,
+  type EvaluationContext,
+  type Resolved,
+} from './intrinsics';
+import {
+  resolveParameters,
+  typedParameters,
+  type ParameterInput,
+} from './parameters';
+import { provision } from './resourceTypes';
+import {
+  parseTemplate,
+  requiredCapability,
+  type Template,
+} from './templateParser';
+
+export type StackStatus =
+  | 'REVIEW_IN_PROGRESS'
+  | 'CREATE_IN_PROGRESS'
+  | 'CREATE_FAILED'
+  | 'CREATE_COMPLETE'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_COMPLETE'
+  | 'DELETE_IN_PROGRESS'
+  | 'DELETE_COMPLETE'
+  | 'UPDATE_IN_PROGRESS'
+  | 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'
+  | 'UPDATE_COMPLETE'
+  | 'UPDATE_ROLLBACK_IN_PROGRESS'
+  | 'UPDATE_ROLLBACK_COMPLETE';
+
+export type ResourceStatus =
+  | 'CREATE_IN_PROGRESS'
+  | 'CREATE_FAILED'
+  | 'CREATE_COMPLETE'
+  | 'DELETE_IN_PROGRESS'
+  | 'DELETE_COMPLETE'
+  | 'UPDATE_IN_PROGRESS'
+  | 'UPDATE_COMPLETE';
+
+export interface StackEvent {
+  eventId: string;
+  logicalId: string;
+  physicalId?: string;
+  resourceType: string;
+  status: string;
+  reason?: string;
+  timestamp: Date;
+  properties?: string;
+  clientRequestToken?: string;
+}
+
+export interface StackResource {
+  logicalId: string;
+  type: string;
+  physicalId?: string;
+  status?: ResourceStatus;
+  reason?: string;
+  timestamp: Date;
+  properties: Record<string, Resolved>;
+  attributes: Record<string, Resolved>;
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface StackOutput {
+  key: string;
+  value: string;
+  description?: string;
+  exportName?: string;
+}
+
+export interface Stack {
+  stackId: string;
+  stackName: string;
+  description?: string;
+  status: StackStatus;
+  reason?: string;
+  creationTime: Date;
+  lastUpdatedTime?: Date;
+  deletionTime?: Date;
+  templateBody: string;
+  template: Template;
+  parameters: Record<string, string>;
+  tags: Tag[];
+  capabilities: string[];
+  disableRollback: boolean;
+  outputs: StackOutput[];
+  resources: Map<string, StackResource>;
+  events: StackEvent[];
+  conditions: Record<string, boolean>;
+  /** Bumped by each operation so timers of an older one become no-ops. */
+  operation: number;
+  clientRequestToken?: string;
+}
+
+export interface StackInput {
+  stackName: string;
+  templateBody: string;
+  parameters: ParameterInput[];
+  tags: Tag[];
+  capabilities: string[];
+  clientRequestToken?: string;
+  disableRollback?: boolean;
+}
+
+interface Prepared {
+  template: Template;
+  parameters: Record<string, string>;
+  conditions: Record<string, boolean>;
+  active: string[];
+  deps: Dependencies;
+}
+
+const TERMINAL_UPDATABLE: StackStatus[] = [
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_ROLLBACK_COMPLETE',
+];
+
+function validation(message: string): AwsError {
+  return new AwsError('ValidationError', message);
+}
+
+export class StackStore {
+  private readonly stacks: Stack[] = [];
+  private readonly tokens = new Map<string, string>();
+  /** How many summaries ListStacks returns per page (AWS uses 100). */
+  pageSize = 100;
+
+  constructor(
+    private readonly ctx: SandboxContext,
+    private readonly effects: ResourceEffects,
+  ) {}
+
+  reset(): void {
+    this.stacks.length = 0;
+    this.tokens.clear();
+  }
+
+  all(): Stack[] {
+    return [...this.stacks];
+  }
+
+  /** A live stack by name, or any stack (deleted too) by its id. */
+  find(nameOrId: string): Stack | undefined {
+    if (nameOrId.startsWith('arn:'))
+      return this.stacks.find(s => s.stackId === nameOrId);
+    return this.stacks.find(
+      s => s.stackName === nameOrId && s.status !== 'DELETE_COMPLETE',
+    );
+  }
+
+  get(nameOrId: string): Stack {
+    const stack = this.find(nameOrId);
+    if (!stack) throw validation(`Stack with id ${nameOrId} does not exist`);
+    return stack;
+  }
+
+  /** Parses and checks a template the way CreateStack and ValidateTemplate do. */
+  prepare(
+    templateBody: string,
+    inputs: ParameterInput[],
+    stackName: string,
+    stackId: string,
+    previous?: Record<string, string>,
+  ): Prepared {
+    const template = parseTemplate(templateBody);
+    const parameters = resolveParameters(template, inputs, previous);
+    const conditions = evaluateConditions(
+      template,
+      this.evaluationBase(stackName, stackId, template, parameters),
+    );
+    const active = Object.keys(template.Resources).filter(id => {
+      const condition = template.Resources[id].Condition;
+      return condition === undefined || conditions[condition];
+    });
+    const deps = analyseDependencies(template, active);
+    return { template, parameters, conditions, active, deps };
+  }
+
+  /** ValidateTemplate: the template's shape and references, no values needed. */
+  prepareForValidation(templateBody: string): Template {
+    const template = parseTemplate(templateBody);
+    analyseDependencies(template, Object.keys(template.Resources));
+    return template;
+  }
+
+  private evaluationBase(
+    stackName: string,
+    stackId: string,
+    template: Template,
+    parameters: Record<string, string>,
+  ): Omit<EvaluationContext, 'conditions'> {
+    return {
+      region: this.ctx.region,
+      accountId: this.ctx.accountId,
+      stackName,
+      stackId,
+      parameters: typedParameters(template, parameters),
+      mappings: template.Mappings,
+      resourceRef: () => undefined,
+      resourceAttribute: () => undefined,
+    };
+  }
+
+  private evaluationContext(stack: Stack): EvaluationContext {
+    return {
+      ...this.evaluationBase(
+        stack.stackName,
+        stack.stackId,
+        stack.template,
+        stack.parameters,
+      ),
+      conditions: stack.conditions,
+      resourceRef: id => stack.resources.get(id)?.physicalId,
+      resourceAttribute: (id, attribute) => {
+        const resource = stack.resources.get(id);
+        if (!resource) return undefined;
+        if (attribute === 'Ref') return resource.physicalId;
+        return resource.attributes[attribute];
+      },
+    };
+  }
+
+  private checkCapabilities(template: Template, capabilities: string[]): void {
+    const needed = requiredCapability(template);
+    if (!needed) return;
+    const ok =
+      needed === 'CAPABILITY_IAM'
+        ? capabilities.includes('CAPABILITY_IAM') ||
+          capabilities.includes('CAPABILITY_NAMED_IAM')
+        : capabilities.includes('CAPABILITY_NAMED_IAM');
+    if (!ok) {
+      throw new AwsError(
+        'InsufficientCapabilitiesException',
+        `Requires capabilities : [${needed}]`,
+      );
+    }
+  }
+
+  create(input: StackInput): Stack {
+    if (input.clientRequestToken) {
+      const previousId = this.tokens.get(
+        `${input.stackName}/${input.clientRequestToken}`,
+      );
+      const previous = previousId ? this.find(previousId) : undefined;
+      if (previous) return previous;
+    }
+    const existing = this.find(input.stackName);
+    // A stack made by a CREATE change set waits in REVIEW_IN_PROGRESS for its execution.
+    const review =
+      existing?.status === 'REVIEW_IN_PROGRESS' ? existing : undefined;
+    if (existing && !review) {
+      throw new AwsError(
+        'AlreadyExistsException',
+        `Stack [${input.stackName}] already exists`,
+      );
+    }
+    if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(input.stackName)) {
+      throw validation(
+        `1 validation error detected: Value '${input.stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
+      );
+    }
+    const stackId = review?.stackId ?? this.newStackId(input.stackName);
+    const prepared = this.prepare(
+      input.templateBody,
+      input.parameters,
+      input.stackName,
+      stackId,
+    );
+    this.checkCapabilities(prepared.template, input.capabilities);
+    const fresh: Stack = {
+      stackId,
+      stackName: input.stackName,
+      description: prepared.template.Description,
+      status: 'CREATE_IN_PROGRESS',
+      creationTime: new Date(),
+      templateBody: input.templateBody,
+      template: prepared.template,
+      parameters: prepared.parameters,
+      tags: input.tags,
+      capabilities: input.capabilities,
+      disableRollback: input.disableRollback ?? false,
+      outputs: [],
+      resources: new Map(),
+      events: [],
+      conditions: prepared.conditions,
+      operation: 0,
+      clientRequestToken: input.clientRequestToken,
+    };
+    const stack = review
+      ? Object.assign(review, fresh, {
+          events: review.events,
+          creationTime: review.creationTime,
+        })
+      : fresh;
+    for (const id of prepared.active)
+      stack.resources.set(id, this.blankResource(stack, id));
+    if (!review) this.stacks.push(stack);
+    if (input.clientRequestToken) {
+      this.tokens.set(
+        `${input.stackName}/${input.clientRequestToken}`,
+        stackId,
+      );
+    }
+    this.stackEvent(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
+    const operation = ++stack.operation;
+    this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
+      runGraph(
+        prepared.active,
+        prepared.deps,
+        (id, done) => this.createResource(stack, id, operation, done),
+        failure => {
+          if (!failure) {
+            this.completeOutputs(stack);
+            this.setStatus(stack, 'CREATE_COMPLETE');
+            return;
+          }
+          this.rollbackCreate(stack, failure.id, prepared.deps, operation);
+        },
+        () => stack.operation === operation,
+      );
+    });
+    return stack;
+  }
+
+  private newStackId(stackName: string): string {
+    return `arn:aws:cloudformation:${this.ctx.region}:${
+      this.ctx.accountId
+    }:stack/${stackName}/${uuid()}`;
+  }
+
+  /** The empty stack a CREATE change set makes, waiting to be executed. */
+  createForReview(stackName: string): Stack {
+    const stack: Stack = {
+      stackId: this.newStackId(stackName),
+      stackName,
+      status: 'REVIEW_IN_PROGRESS',
+      creationTime: new Date(),
+      templateBody: '',
+      template: { Resources: {} },
+      parameters: {},
+      tags: [],
+      capabilities: [],
+      disableRollback: false,
+      outputs: [],
+      resources: new Map(),
+      events: [],
+      conditions: {},
+      operation: 0,
+    };
+    this.stacks.push(stack);
+    this.stackEvent(stack, 'REVIEW_IN_PROGRESS', 'User Initiated');
+    return stack;
+  }
+
+  private blankResource(stack: Stack, id: string): StackResource {
+    return {
+      logicalId: id,
+      type: stack.template.Resources[id].Type,
+      timestamp: new Date(),
+      properties: {},
+      attributes: {},
+    };
+  }
+
+  private createResource(
+    stack: Stack,
+    id: string,
+    operation: number,
+    done: (failure?: string) => void,
+    updating = false,
+  ): void {
+    const resource = stack.resources.get(id) ?? this.blankResource(stack, id);
+    stack.resources.set(id, resource);
+    let properties: Record<string, Resolved>;
+    try {
+      const evaluated = evaluate(
+        stack.template.Resources[id].Properties ?? {},
+        this.evaluationContext(stack),
+      );
+      properties =
+        evaluated === NO_VALUE ? {} : (evaluated as Record<string, Resolved>);
+    } catch (error) {
+      this.resourceStatus(
+        stack,
+        resource,
+        'CREATE_FAILED',
+        (error as Error).message,
+      );
+      done((error as Error).message);
+      return;
+    }
+    if (
+      updating &&
+      resource.physicalId &&
+      resource.status !== 'DELETE_COMPLETE'
+    ) {
+      this.updateResource(stack, resource, properties, operation, done);
+      return;
+    }
+    resource.properties = properties;
+    this.resourceStatus(stack, resource, 'CREATE_IN_PROGRESS');
+    const provisioned = provision(resource.type, {
+      stackName: stack.stackName,
+      logicalId: id,
+      region: this.ctx.region,
+      accountId: this.ctx.accountId,
+      properties,
+      loadBalancerDomain: this.ctx.loadBalancerDomain,
+    });
+    resource.physicalId = provisioned.physicalId;
+    resource.attributes = provisioned.attributes;
+    this.resourceStatus(
+      stack,
+      resource,
+      'CREATE_IN_PROGRESS',
+      'Resource creation Initiated',
+    );
+    const effectFailure = this.effects.create(
+      this.effectTarget(resource),
+      stack.tags,
+    );
+    const duration = createDuration(this.ctx.profile(), resource.type);
+    this.ctx.scheduler.after(duration, () => {
+      if (stack.operation !== operation) return;
+      const injected = this.ctx.faults.failingResourceTypes.get(resource.type);
+      const reason = effectFailure ?? injected;
+      if (reason !== undefined) {
+        this.resourceStatus(stack, resource, 'CREATE_FAILED', reason);
+        done(reason);
+        return;
+      }
+      this.whenStable(stack, resource, operation, 'CREATE', done);
+    });
+  }
+
+  private updateResource(
+    stack: Stack,
+    resource: StackResource,
+    properties: Record<string, Resolved>,
+    operation: number,
+    done: (failure?: string) => void,
+  ): void {
+    if (JSON.stringify(properties) === JSON.stringify(resource.properties)) {
+      done();
+      return;
+    }
+    if (resource.type === 'AWS::ECS::TaskDefinition') {
+      // Every property of a task definition needs replacement: register a new
+      // revision, point the resource (and so every Ref to it) at it, and
+      // retire the old one.
+      const previous = this.effectTarget(resource);
+      resource.properties = properties;
+      this.resourceStatus(
+        stack,
+        resource,
+        'UPDATE_IN_PROGRESS',
+        'Requested update requires the creation of a new physical resource; hence creating one.',
+      );
+      const arn = this.effects.nextTaskDefinitionArn(resource.physicalId!);
+      resource.physicalId = arn;
+      resource.attributes = { ...resource.attributes, TaskDefinitionArn: arn };
+      this.effects.create(this.effectTarget(resource), stack.tags);
+      this.effects.delete(previous);
+    } else {
+      resource.properties = properties;
+      this.resourceStatus(stack, resource, 'UPDATE_IN_PROGRESS');
+      this.effects.update(this.effectTarget(resource));
+    }
+    this.ctx.scheduler.after(
+      createDuration(this.ctx.profile(), resource.type),
+      () => {
+        if (stack.operation !== operation) return;
+        this.whenStable(stack, resource, operation, 'UPDATE', done);
+      },
+    );
+  }
+
+  /** Polls the resource's stability, as CloudFormation does for ECS services. */
+  private whenStable(
+    stack: Stack,
+    resource: StackResource,
+    operation: number,
+    kind: 'CREATE' | 'UPDATE',
+    done: (failure?: string) => void,
+  ): void {
+    const state = this.effects.stability(this.effectTarget(resource));
+    if (state === 'steady') {
+      this.resourceStatus(stack, resource, `${kind}_COMPLETE`);
+      done();
+    } else if (state === 'failed') {
+      const reason = `Resource handler returned message: "Error occurred during operation 'ECS Deployment Circuit Breaker was triggered'." (RequestToken: ${uuid()}, HandlerErrorCode: GeneralServiceException)`;
+      this.resourceStatus(
+        stack,
+        resource,
+        kind === 'CREATE' ? 'CREATE_FAILED' : 'CREATE_FAILED',
+        reason,
+      );
+      done(reason);
+    } else {
+      this.ctx.scheduler.after(
+        Math.max(5, this.ctx.profile().stackStepMs),
+        () => {
+          if (stack.operation === operation)
+            this.whenStable(stack, resource, operation, kind, done);
+        },
+      );
+    }
+  }
+
+  private rollbackCreate(
+    stack: Stack,
+    failedId: string,
+    deps: Dependencies,
+    operation: number,
+  ): void {
+    this.cancelInFlight(stack, 'Resource creation cancelled');
+    const reason =
+      `The following resource(s) failed to create: [${failedId}]. ${
+        stack.disableRollback ? '' : 'Rollback requested by user.'
+      }`.trim();
+    if (stack.disableRollback) {
+      this.setStatus(stack, 'CREATE_FAILED', reason);
+      return;
+    }
+    this.setStatus(stack, 'ROLLBACK_IN_PROGRESS', reason);
+    this.deleteResources(stack, deps, operation, () =>
+      this.setStatus(stack, 'ROLLBACK_COMPLETE'),
+    );
+  }
+
+  private cancelInFlight(stack: Stack, reason: string): void {
+    for (const resource of stack.resources.values()) {
+      if (resource.status === 'CREATE_IN_PROGRESS') {
+        this.resourceStatus(stack, resource, 'CREATE_FAILED', reason);
+      }
+    }
+  }
+
+  /** Deletes every provisioned resource, dependents before dependencies. */
+  private deleteResources(
+    stack: Stack,
+    deps: Dependencies,
+    operation: number,
+    finished: () => void,
+    only?: Set<string>,
+  ): void {
+    const ids = [...stack.resources.values()]
+      .filter(r => r.physicalId && r.status !== 'DELETE_COMPLETE')
+      .filter(r => !only || only.has(r.logicalId))
+      .map(r => r.logicalId);
+    runGraph(
+      ids,
+      dependents(deps),
+      (id, done) => {
+        const resource = stack.resources.get(id) as StackResource;
+        this.resourceStatus(stack, resource, 'DELETE_IN_PROGRESS');
+        this.effects.delete(this.effectTarget(resource));
+        this.ctx.scheduler.after(
+          deleteDuration(this.ctx.profile(), resource.type),
+          () => {
+            if (stack.operation !== operation) return;
+            this.resourceStatus(stack, resource, 'DELETE_COMPLETE');
+            done();
+          },
+        );
+      },
+      () => finished(),
+      () => stack.operation === operation,
+    );
+  }
+
+  update(input: StackInput): Stack {
+    const stack = this.get(input.stackName);
+    if (!TERMINAL_UPDATABLE.includes(stack.status)) {
+      throw validation(
+        `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`,
+      );
+    }
+    const templateBody = input.templateBody || stack.templateBody;
+    const prepared = this.prepare(
+      templateBody,
+      input.parameters,
+      stack.stackName,
+      stack.stackId,
+      stack.parameters,
+    );
+    this.checkCapabilities(prepared.template, input.capabilities);
+    const sameTemplate = templateBody === stack.templateBody;
+    const sameParameters =
+      JSON.stringify(prepared.parameters) === JSON.stringify(stack.parameters);
+    const sameTags =
+      input.tags.length === 0 ||
+      JSON.stringify(input.tags) === JSON.stringify(stack.tags);
+    if (sameTemplate && sameParameters && sameTags) {
+      throw validation('No updates are to be performed.');
+    }
+    const previous = {
+      templateBody: stack.templateBody,
+      template: stack.template,
+      parameters: stack.parameters,
+      conditions: stack.conditions,
+    };
+    stack.templateBody = templateBody;
+    stack.template = prepared.template;
+    stack.parameters = prepared.parameters;
+    stack.conditions = prepared.conditions;
+    stack.description = prepared.template.Description;
+    if (input.tags.length > 0) stack.tags = input.tags;
+    stack.capabilities = input.capabilities;
+    stack.lastUpdatedTime = new Date();
+    const removed = new Set(
+      [...stack.resources.keys()].filter(id => !prepared.active.includes(id)),
+    );
+    const added = new Set(
+      prepared.active.filter(id => !stack.resources.has(id)),
+    );
+    const oldDeps = this.currentDeps(previous.template, [
+      ...stack.resources.keys(),
+    ]);
+    this.setStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
+    const operation = ++stack.operation;
+    this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
+      runGraph(
+        prepared.active,
+        prepared.deps,
+        (id, done) => this.createResource(stack, id, operation, done, true),
+        failure => {
+          if (failure) {
+            this.cancelInFlight(stack, 'Resource update cancelled');
+            const verb = added.has(failure.id) ? 'create' : 'update';
+            this.setStatus(
+              stack,
+              'UPDATE_ROLLBACK_IN_PROGRESS',
+              `The following resource(s) failed to ${verb}: [${failure.id}]. `.trim(),
+            );
+            Object.assign(stack, previous);
+            this.deleteResources(
+              stack,
+              prepared.deps,
+              operation,
+              () => {
+                for (const id of added) stack.resources.delete(id);
+                this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
+              },
+              added,
+            );
+            return;
+          }
+          this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+          this.deleteResources(
+            stack,
+            oldDeps,
+            operation,
+            () => {
+              for (const id of removed) stack.resources.delete(id);
+              this.completeOutputs(stack);
+              this.setStatus(stack, 'UPDATE_COMPLETE');
+            },
+            removed,
+          );
+        },
+        () => stack.operation === operation,
+      );
+    });
+    return stack;
+  }
+
+  private currentDeps(template: Template, ids: string[]): Dependencies {
+    try {
+      return analyseDependencies(
+        template,
+        ids.filter(id => id in template.Resources),
+      );
+    } catch {
+      return new Map(ids.map(id => [id, new Set<string>()]));
+    }
+  }
+
+  /** Idempotent, like the real DeleteStack: unknown names are not an error. */
+  delete(nameOrId: string): void {
+    const stack = this.find(nameOrId);
+    if (
+      !stack ||
+      stack.status === 'DELETE_IN_PROGRESS' ||
+      stack.status === 'DELETE_COMPLETE'
+    )
+      return;
+    const operation = ++stack.operation;
+    this.cancelInFlight(stack, 'Resource creation cancelled');
+    this.setStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
+    const deps = this.currentDeps(stack.template, [...stack.resources.keys()]);
+    this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
+      this.deleteResources(stack, deps, operation, () => {
+        stack.deletionTime = new Date();
+        this.setStatus(stack, 'DELETE_COMPLETE');
+      });
+    });
+  }
+
+  private completeOutputs(stack: Stack): void {
+    const ctx = this.evaluationContext(stack);
+    stack.outputs = [];
+    for (const [key, output] of Object.entries(stack.template.Outputs ?? {})) {
+      if (output.Condition && !stack.conditions[output.Condition]) continue;
+      const value = evaluate(output.Value, ctx);
+      const exportName = output.Export
+        ? evaluate(output.Export.Name, ctx)
+        : undefined;
+      stack.outputs.push({
+        key,
+        value: Array.isArray(value)
+          ? value.join(',')
+          : String(value === NO_VALUE ? '' : value),
+        description: output.Description,
+        exportName:
+          exportName === undefined || exportName === NO_VALUE
+            ? undefined
+            : String(exportName),
+      });
+    }
+  }
+
+  private effectTarget(resource: StackResource) {
+    return {
+      type: resource.type,
+      physicalId: resource.physicalId ?? '',
+      properties: resource.properties,
+      attributes: resource.attributes,
+    };
+  }
+
+  private setStatus(stack: Stack, status: StackStatus, reason?: string): void {
+    stack.status = status;
+    stack.reason = reason;
+    this.stackEvent(stack, status, reason);
+  }
+
+  private stackEvent(stack: Stack, status: string, reason?: string): void {
+    stack.events.unshift({
+      eventId: uuid(),
+      logicalId: stack.stackName,
+      physicalId: stack.stackId,
+      resourceType: 'AWS::CloudFormation::Stack',
+      status,
+      reason,
+      timestamp: new Date(),
+      clientRequestToken: stack.clientRequestToken,
+    });
+  }
+
+  private resourceStatus(
+    stack: Stack,
+    resource: StackResource,
+    status: ResourceStatus,
+    reason?: string,
+  ): void {
+    resource.status = status;
+    resource.reason = reason;
+    resource.timestamp = new Date();
+    stack.events.unshift({
+      eventId: `${
+        resource.logicalId
+      }-${status}-${resource.timestamp.toISOString()}-${uuid().slice(0, 8)}`,
+      logicalId: resource.logicalId,
+      physicalId: resource.physicalId,
+      resourceType: resource.type,
+      status,
+      reason,
+      timestamp: resource.timestamp,
+      properties: JSON.stringify(resource.properties),
+      clientRequestToken: stack.clientRequestToken,
+    });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The HTTP face of the controls, so tests in other processes can drive a
+ * running sandbox: JSON in, JSON out, under `/_sandbox/`.
+ */
+import type { SandboxControls } from './controls';
+import type { EndpointDirectory } from './endpoints';
+import { renderEndpointPage, renderUnknownEndpoint } from './endpoints';
+import type { ServiceName } from './faults';
+import { json, type SandboxRequest, type SandboxResponse } from './http';
+import type { ProfileName } from './profiles';
+
+type Body = Record<string, unknown>;
+
+function body(req: SandboxRequest): Body {
+  if (req.body.length === 0) return {};
+  const parsed: unknown = JSON.parse(req.body.toString('utf8'));
+  return parsed && typeof parsed === 'object' ? (parsed as Body) : {};
+}
+
+const ok = (extra: Body = {}) => json(200, { ok: true, ...extra });
+
+export function controlRoute(
+  req: SandboxRequest,
+  controls: SandboxControls,
+  endpoints: EndpointDirectory,
+): SandboxResponse {
+  const path = req.url.pathname.slice('/_sandbox'.length);
+  const method = req.method;
+  try {
+    if (path.startsWith('/endpoints/')) {
+      const host = decodeURIComponent(path.slice('/endpoints/'.length));
+      const info = endpoints.find(host);
+      return {
+        status: info ? 200 : 404,
+        contentType: 'text/html; charset=utf-8',
+        body: info ? renderEndpointPage(info) : renderUnknownEndpoint(host),
+      };
+    }
+    const b = method === 'GET' ? {} : body(req);
+    switch (`${method} ${path}`) {
+      case 'GET /health':
+        return ok({ sandbox: true });
+      case 'POST /reset':
+        controls.reset();
+        return ok();
+      case 'GET /profile':
+        return json(200, controls.profile());
+      case 'POST /profile':
+        controls.setProfile(
+          String(b.name ?? controls.profile().name) as ProfileName,
+          {
+            clockMultiplier:
+              b.clockMultiplier === undefined
+                ? undefined
+                : Number(b.clockMultiplier),
+          },
+        );
+        return json(200, controls.profile());
+      case 'GET /calls':
+        return json(200, controls.calls());
+      case 'DELETE /calls':
+        controls.resetCalls();
+        return ok();
+      case 'GET /faults':
+        return json(200, controls.faults());
+      case 'DELETE /faults':
+        controls.clearFaults();
+        return ok();
+      case 'POST /faults/throttle':
+        controls.throttle({
+          service: String(b.service) as ServiceName,
+          action: b.action === undefined ? undefined : String(b.action),
+          count: b.count === undefined ? undefined : Number(b.count),
+          percent: b.percent === undefined ? undefined : Number(b.percent),
+        });
+        return ok();
+      case 'POST /faults/latency':
+        controls.addLatency(
+          String(b.service) as ServiceName,
+          Number(b.ms ?? 0),
+        );
+        return ok();
+      case 'POST /faults/resource-failure':
+        controls.failResourceType(
+          String(b.resourceType),
+          b.reason === undefined ? undefined : String(b.reason),
+        );
+        return ok();
+      case 'POST /faults/task-failure':
+        controls.failServiceTasks(
+          String(b.service),
+          b.reason === undefined ? undefined : String(b.reason),
+        );
+        return ok();
+      case 'POST /faults/namespace-hang':
+        controls.hangNamespaceDeletion(
+          String(b.namespace),
+          b.finalizer === undefined ? undefined : String(b.finalizer),
+        );
+        return ok();
+      case 'POST /faults/namespace-release':
+        controls.releaseNamespace(String(b.namespace));
+        return ok();
+      case 'POST /settings':
+        if (b.listStacksPageSize !== undefined)
+          controls.setListStacksPageSize(Number(b.listStacksPageSize));
+        return ok();
+      case 'GET /inventory': {
+        const tag = req.url.searchParams.get('tag');
+        if (!tag) return json(200, controls.inventory());
+        const [key, ...value] = tag.split('=');
+        return json(
+          200,
+          controls.inventory({
+            key,
+            value: value.length ? value.join('=') : undefined,
+          }),
+        );
+      }
+      default:
+        return json(404, { error: `no sandbox control ${method} ${path}` });
+    }
+  } catch (error) {
+    return json(400, { error: (error as Error).message });
+  }
+}

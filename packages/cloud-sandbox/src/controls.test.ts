@@ -1,0 +1,221 @@
+import { startSandbox, type Sandbox } from './sandbox';
+import { eventually } from './testing/helpers';
+import { sdkConfig } from './testing/sdk';
+import { WEB_STACK_TEMPLATE } from './testing/templates';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+
+jest.setTimeout(30_000);
+
+describe('controls over HTTP', () => {
+  let sandbox: Sandbox;
+  let cfn: CloudFormationClient;
+
+  const control = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${sandbox.url}/_sandbox${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const status = async (name: string) =>
+    (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0]
+      .StackStatus;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ profile: 'fast' });
+    cfn = new CloudFormationClient({ ...sdkConfig(sandbox), maxAttempts: 1 });
+  });
+
+  beforeEach(() => control('POST', '/reset'));
+
+  afterAll(async () => {
+    cfn.destroy();
+    await sandbox.stop();
+  });
+
+  it('fails a resource type and rolls the stack back with the reason in its events', async () => {
+    await control('POST', '/faults/resource-failure', {
+      resourceType: 'AWS::ECS::Cluster',
+      reason: 'Cluster quota reached (sandbox)',
+    });
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'failing',
+        TemplateBody: WEB_STACK_TEMPLATE,
+      }),
+    );
+    await eventually(
+      async () => (await status('failing')) === 'ROLLBACK_COMPLETE',
+    );
+    const { StackEvents } = await cfn.send(
+      new DescribeStackEventsCommand({ StackName: 'failing' }),
+    );
+    expect(
+      StackEvents!.find(
+        e =>
+          e.ResourceStatus === 'CREATE_FAILED' &&
+          e.LogicalResourceId === 'Cluster',
+      )?.ResourceStatusReason,
+    ).toBe('Cluster quota reached (sandbox)');
+    expect(
+      StackEvents!.find(e => e.ResourceStatus === 'ROLLBACK_IN_PROGRESS')
+        ?.ResourceStatusReason,
+    ).toBe(
+      'The following resource(s) failed to create: [Cluster]. Rollback requested by user.',
+    );
+  });
+
+  it('counts calls per service and action, and resets', async () => {
+    await cfn.send(new DescribeStacksCommand({}));
+    await fetch(`${sandbox.url}/api/v1/namespaces`);
+    const calls = await control('GET', '/calls');
+    expect(calls.body).toEqual({
+      cloudformation: { DescribeStacks: 1 },
+      kubernetes: { 'list namespaces': 1 },
+    });
+    await control('POST', '/reset');
+    expect((await control('GET', '/calls')).body).toEqual({});
+  });
+
+  it('throttles a share of calls and adds latency per service', async () => {
+    await control('POST', '/faults/throttle', {
+      service: 'kubernetes',
+      percent: 100,
+    });
+    expect((await fetch(`${sandbox.url}/api/v1/namespaces`)).status).toBe(429);
+    await control('DELETE', '/faults');
+    expect((await fetch(`${sandbox.url}/api/v1/namespaces`)).status).toBe(200);
+
+    await control('POST', '/faults/latency', {
+      service: 'kubernetes',
+      ms: 150,
+    });
+    const started = Date.now();
+    await fetch(`${sandbox.url}/api/v1/namespaces`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect((await control('GET', '/faults')).body.latencyMs).toEqual({
+      kubernetes: 150,
+    });
+  });
+
+  it('runs the realistic profile on an accelerated clock', async () => {
+    const profile = await control('POST', '/profile', {
+      name: 'realistic',
+      clockMultiplier: 2000,
+    });
+    expect(profile.body).toEqual({ name: 'realistic', clockMultiplier: 2000 });
+    const started = Date.now();
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'slow',
+        TemplateBody: WEB_STACK_TEMPLATE,
+      }),
+    );
+    await eventually(
+      async () => (await status('slow')) === 'CREATE_COMPLETE',
+      20_000,
+      10,
+    );
+    // VPC 5 s + subnet 5 s + ALB 180 s + listener 2 s + ECS service 90 s, at 2000×.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(282_000 / 2000);
+    await control('POST', '/profile', { name: 'fast', clockMultiplier: 1 });
+    expect((await control('GET', '/profile')).body).toEqual({
+      name: 'fast',
+      clockMultiplier: 1,
+    });
+  });
+
+  it('fails the tasks of a service so its deployment circuit breaker trips', async () => {
+    await control('POST', '/faults/task-failure', {
+      service: 'web',
+      reason: 'CannotPullContainerError',
+    });
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'crash',
+        TemplateBody: WEB_STACK_TEMPLATE,
+      }),
+    );
+    await eventually(
+      async () => (await status('crash')) === 'ROLLBACK_COMPLETE',
+    );
+    const { StackEvents } = await cfn.send(
+      new DescribeStackEventsCommand({ StackName: 'crash' }),
+    );
+    const failed = StackEvents!.find(
+      e =>
+        e.LogicalResourceId === 'Service' &&
+        e.ResourceStatus === 'CREATE_FAILED',
+    );
+    expect(failed?.ResourceStatusReason).toContain(
+      'ECS Deployment Circuit Breaker was triggered',
+    );
+  });
+
+  it('hangs and releases a namespace deletion', async () => {
+    await control('POST', '/faults/namespace-hang', {
+      namespace: 'stuck',
+      finalizer: 'envkit.io/cleanup',
+    });
+    await fetch(`${sandbox.url}/api/v1/namespaces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'stuck' },
+      }),
+    });
+    await fetch(`${sandbox.url}/api/v1/namespaces/stuck`, { method: 'DELETE' });
+    const stuck = await eventually(async () => {
+      const ns = await (
+        await fetch(`${sandbox.url}/api/v1/namespaces/stuck`)
+      ).json();
+      return ns.status?.conditions ? ns : undefined;
+    });
+    expect(stuck.status.phase).toBe('Terminating');
+    await control('POST', '/faults/namespace-release', { namespace: 'stuck' });
+    expect((await fetch(`${sandbox.url}/api/v1/namespaces/stuck`)).status).toBe(
+      404,
+    );
+  });
+
+  it('lists stacks by tag in the inventory', async () => {
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'tagged',
+        TemplateBody: WEB_STACK_TEMPLATE,
+        Tags: [{ Key: 'envkit.io/owner', Value: 'team-a' }],
+      }),
+    );
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'untagged',
+        TemplateBody: WEB_STACK_TEMPLATE,
+      }),
+    );
+    await eventually(
+      async () => (await status('tagged')) === 'CREATE_COMPLETE',
+    );
+    const inventory = await control(
+      'GET',
+      '/inventory?tag=envkit.io/owner=team-a',
+    );
+    expect(inventory.body).toHaveLength(1);
+    expect(inventory.body[0]).toMatchObject({
+      stackName: 'tagged',
+      status: 'CREATE_COMPLETE',
+      tags: { 'envkit.io/owner': 'team-a' },
+    });
+    expect(inventory.body[0].outputs.endpoint).toMatch(/^http:\/\/tagged-/);
+    expect(
+      sandbox.controls.inventory({ key: 'envkit.io/owner', value: 'team-b' }),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * Controls for tests and benchmarks: reset, profile and clock, fault
+ * injection, call counters and an inventory of stacks by tag. The same
+ * operations are served over HTTP under `/_sandbox/` (see server.ts).
+ */
+import type { Scheduler } from './clock';
+import type { StackStore } from './cloudformation/stacks';
+import type { ChangeSetStore } from './cloudformation/changeSets';
+import type { EcsState } from './ecs/state';
+import type { CallCounter, Faults, ServiceName, ThrottleRule } from './faults';
+import type { KubeControllers } from './kubernetes/controllers';
+import type { KubeStore } from './kubernetes/store';
+import {
+  isProfileName,
+  profiles,
+  type Profile,
+  type ProfileName,
+} from './profiles';
+
+export interface InventoryEntry {
+  stackName: string;
+  stackId: string;
+  status: string;
+  tags: Record<string, string>;
+  outputs: Record<string, string>;
+}
+
+export interface ControlState {
+  profile: () => Profile;
+  setProfile: (profile: Profile) => void;
+  scheduler: Scheduler;
+  faults: Faults;
+  calls: CallCounter;
+  stacks: StackStore;
+  changeSets: ChangeSetStore;
+  ecs: EcsState;
+  kube: KubeStore;
+  controllers: KubeControllers;
+  url: () => string;
+}
+
+export class SandboxControls {
+  constructor(private readonly state: ControlState) {}
+
+  /** Drops every stack, ECS object, Kubernetes object, fault and counter. */
+  reset(): void {
+    this.state.scheduler.cancelAll();
+    this.state.faults.clear();
+    this.state.calls.reset();
+    this.state.stacks.reset();
+    this.state.changeSets.reset();
+    this.state.ecs.reset();
+    this.state.kube.reset();
+    this.state.controllers.bootstrap();
+  }
+
+  setProfile(
+    name: ProfileName,
+    options: { clockMultiplier?: number } = {},
+  ): void {
+    if (!isProfileName(name))
+      throw new Error(`unknown profile ${String(name)}`);
+    this.state.setProfile(profiles[name]);
+    if (options.clockMultiplier !== undefined)
+      this.state.scheduler.setMultiplier(options.clockMultiplier);
+  }
+
+  /** Compresses (or stretches) simulated time: 10 runs realistic 10× faster. */
+  setClockMultiplier(multiplier: number): void {
+    this.state.scheduler.setMultiplier(multiplier);
+  }
+
+  profile(): { name: ProfileName; clockMultiplier: number } {
+    return {
+      name: this.state.profile().name,
+      clockMultiplier: this.state.scheduler.getMultiplier(),
+    };
+  }
+
+  throttle(rule: ThrottleRule): void {
+    this.state.faults.throttle(rule);
+  }
+
+  addLatency(service: ServiceName, ms: number): void {
+    this.state.faults.latencyMs.set(service, ms);
+  }
+
+  /** Resources of this CloudFormation type fail to create with `reason`. */
+  failResourceType(
+    resourceType: string,
+    reason = 'Resource handler returned message: "Simulated failure injected by the cloud sandbox" (HandlerErrorCode: GeneralServiceException)',
+  ): void {
+    this.state.faults.failingResourceTypes.set(resourceType, reason);
+  }
+
+  /** Tasks of this ECS service stop right after starting. */
+  failServiceTasks(
+    serviceName: string,
+    reason = 'Essential container in task exited',
+  ): void {
+    this.state.faults.failingServiceTasks.set(serviceName, reason);
+  }
+
+  /** Keeps a namespace Terminating, as a stuck finalizer does. */
+  hangNamespaceDeletion(
+    namespace: string,
+    finalizer = 'example.com/stuck-finalizer',
+  ): void {
+    this.state.faults.hungNamespaces.set(namespace, { finalizer });
+  }
+
+  /** Lets a hung namespace finish deleting. */
+  releaseNamespace(namespace: string): void {
+    this.state.faults.hungNamespaces.delete(namespace);
+    this.state.controllers.finishNamespaceDeletion(namespace);
+  }
+
+  clearFaults(): void {
+    this.state.faults.clear();
+  }
+
+  faults() {
+    return this.state.faults.describe();
+  }
+
+  calls(): Record<string, Record<string, number>> {
+    return this.state.calls.snapshot();
+  }
+
+  callCount(service: ServiceName, action: string): number {
+    return this.state.calls.get(service, action);
+  }
+
+  resetCalls(): void {
+    this.state.calls.reset();
+  }
+
+  /** How many stacks ListStacks returns per page. */
+  setListStacksPageSize(size: number): void {
+    this.state.stacks.pageSize = size;
+  }
+
+  /** Live stacks, optionally only those carrying tag `key` (with `value`). */
+  inventory(tag?: { key: string; value?: string }): InventoryEntry[] {
+    return this.state.stacks
+      .all()
+      .filter(s => s.status !== 'DELETE_COMPLETE')
+      .filter(
+        s =>
+          !tag ||
+          s.tags.some(
+            t =>
+              t.Key === tag.key &&
+              (tag.value === undefined || t.Value === tag.value),
+          ),
+      )
+      .map(s => ({
+        stackName: s.stackName,
+        stackId: s.stackId,
+        status: s.status,
+        tags: Object.fromEntries(s.tags.map(t => [t.Key, t.Value])),
+        outputs: Object.fromEntries(s.outputs.map(o => [o.key, o.value])),
+      }));
+  }
+
+  /** The sandbox page that stands for an ALB DNS name or ingress host. */
+  endpointUrlFor(dnsName: string): string {
+    return `${this.state.url()}/_sandbox/endpoints/${encodeURIComponent(
+      dnsName,
+    )}`;
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * ECS actions in the AWS JSON 1.1 protocol. Timestamps are epoch seconds;
+ * errors are `{ "__type": "...", "message": "..." }` with HTTP 400.
+ */
+import { AwsError } from '../aws/query';
+import { epochSeconds } from '../util/time';
+import type { Cluster, EcsState, Service, Task } from './state';
+
+type Json = Record<string, unknown>;
+type Handler = (input: Json) => Json;
+
+function str(input: Json, key: string): string | undefined {
+  const value = input[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function strings(input: Json, key: string): string[] {
+  const value = input[key];
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+function clusterNotFound(): AwsError {
+  return new AwsError('ClusterNotFoundException', 'Cluster not found.');
+}
+
+function invalid(message: string): AwsError {
+  return new AwsError('InvalidParameterException', message);
+}
+
+function clusterJson(ecs: EcsState, cluster: Cluster): Json {
+  const services = ecs.servicesIn(cluster).filter(s => s.status === 'ACTIVE');
+  const tasks = [...ecs.tasks.values()].filter(
+    t => t.clusterArn === cluster.clusterArn,
+  );
+  return {
+    clusterArn: cluster.clusterArn,
+    clusterName: cluster.clusterName,
+    status: cluster.status,
+    registeredContainerInstancesCount: 0,
+    runningTasksCount: tasks.filter(t => t.lastStatus === 'RUNNING').length,
+    pendingTasksCount: tasks.filter(
+      t => t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING',
+    ).length,
+    activeServicesCount: services.length,
+    statistics: [],
+    tags: cluster.tags,
+    settings: [{ name: 'containerInsights', value: 'disabled' }],
+    capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+    defaultCapacityProviderStrategy: [],
+  };
+}
+
+function serviceJson(ecs: EcsState, service: Service): Json {
+  return {
+    serviceArn: service.serviceArn,
+    serviceName: service.serviceName,
+    clusterArn: service.clusterArn,
+    loadBalancers: service.loadBalancers,
+    serviceRegistries: [],
+    status: service.status,
+    desiredCount: service.desiredCount,
+    runningCount: ecs.runningCount(service),
+    pendingCount: ecs.pendingCount(service),
+    launchType: service.launchType,
+    platformVersion: service.launchType === 'FARGATE' ? 'LATEST' : undefined,
+    platformFamily: service.launchType === 'FARGATE' ? 'Linux' : undefined,
+    taskDefinition: service.taskDefinition,
+    deploymentConfiguration: {
+      deploymentCircuitBreaker: service.circuitBreaker,
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+    },
+    deployments: service.deployments.map(d => ({
+      id: d.id,
+      status: d.status,
+      taskDefinition: d.taskDefinition,
+      desiredCount: d.desiredCount,
+      pendingCount: ecs.pendingCount(service, d.id),
+      runningCount: ecs.runningCount(service, d.id),
+      failedTasks: d.failedTasks,
+      createdAt: epochSeconds(d.createdAt),
+      updatedAt: epochSeconds(d.updatedAt),
+      launchType: service.launchType,
+      rolloutState: d.rolloutState,
+      rolloutStateReason: d.rolloutStateReason,
+    })),
+    roleArn: undefined,
+    events: service.events.map(e => ({
+      id: e.id,
+      createdAt: epochSeconds(e.createdAt),
+      message: e.message,
+    })),
+    createdAt: epochSeconds(service.createdAt),
+    placementConstraints: [],
+    placementStrategy: [],
+    schedulingStrategy: 'REPLICA',
+    deploymentController: { type: 'ECS' },
+    enableECSManagedTags: false,
+    propagateTags: 'NONE',
+    enableExecuteCommand: false,
+  };
+}
+
+function taskJson(task: Task): Json {
+  return {
+    taskArn: task.taskArn,
+    clusterArn: task.clusterArn,
+    taskDefinitionArn: task.taskDefinitionArn,
+    lastStatus: task.lastStatus,
+    desiredStatus: task.desiredStatus,
+    launchType: task.launchType,
+    group: `service:${task.serviceName}`,
+    startedBy: task.deploymentId,
+    createdAt: epochSeconds(task.createdAt),
+    startedAt: task.startedAt ? epochSeconds(task.startedAt) : undefined,
+    stoppedAt: task.stoppedAt ? epochSeconds(task.stoppedAt) : undefined,
+    stoppedReason: task.stoppedReason,
+    stopCode: task.stoppedReason ? 'EssentialContainerExited' : undefined,
+    containers: task.containers.map(c => ({
+      name: c.name,
+      image: c.image,
+      lastStatus: c.lastStatus,
+      exitCode: c.exitCode,
+      taskArn: task.taskArn,
+    })),
+  };
+}
+
+function requireCluster(ecs: EcsState, input: Json): Cluster {
+  const cluster = ecs.activeCluster(str(input, 'cluster'));
+  if (!cluster) throw clusterNotFound();
+  return cluster;
+}
+
+/** Paginates a list of ARNs with an opaque numeric nextToken. */
+function page(items: string[], input: Json, max = 10): Json {
+  const limit = typeof input.maxResults === 'number' ? input.maxResults : max;
+  const start = Number(str(input, 'nextToken') ?? '0') || 0;
+  const next = start + limit < items.length ? String(start + limit) : undefined;
+  return { items: items.slice(start, start + limit), nextToken: next };
+}
+
+export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
+  return {
+    DescribeClusters: input => {
+      const requested = strings(input, 'clusters');
+      const names = requested.length ? requested : ['default'];
+      const clusters: Json[] = [];
+      const failures: Json[] = [];
+      for (const name of names) {
+        const cluster = ecs.clusters.get(name.split('/').pop() ?? name);
+        if (cluster) clusters.push(clusterJson(ecs, cluster));
+        else {
+          failures.push({
+            arn: name.startsWith('arn:')
+              ? name
+              : `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`,
+            reason: 'MISSING',
+          });
+        }
+      }
+      return { clusters, failures };
+    },
+
+    ListClusters: input => {
+      const arns = [...ecs.clusters.values()]
+        .filter(c => c.status === 'ACTIVE')
+        .map(c => c.clusterArn);
+      const { items, nextToken } = page(arns, input, 100);
+      return { clusterArns: items, nextToken };
+    },
+
+    DescribeServices: input => {
+      const cluster = requireCluster(ecs, input);
+      const names = strings(input, 'services');
+      if (names.length === 0) throw invalid('Services cannot be empty.');
+      if (names.length > 10)
+        throw invalid('service names can have at most 10 items.');
+      const services: Json[] = [];
+      const failures: Json[] = [];
+      for (const name of names) {
+        const service = ecs.findService(cluster, name);
+        if (service) services.push(serviceJson(ecs, service));
+        else {
+          failures.push({
+            arn: name.startsWith('arn:')
+              ? name
+              : `${cluster.clusterArn.replace(
+                  ':cluster/',
+                  ':service/',
+                )}/${name}`,
+            reason: 'MISSING',
+          });
+        }
+      }
+      return { services, failures };
+    },
+
+    ListServices: input => {
+      const cluster = requireCluster(ecs, input);
+      const arns = ecs
+        .servicesIn(cluster)
+        .filter(s => s.status !== 'INACTIVE')
+        .map(s => s.serviceArn);
+      const { items, nextToken } = page(arns, input);
+      return { serviceArns: items, nextToken };
+    },
+
+    ListTasks: input => {
+      const cluster = requireCluster(ecs, input);
+      const serviceName = str(input, 'serviceName');
+      if (serviceName) {
+        const service = ecs.findService(cluster, serviceName);
+        if (!service || service.status === 'INACTIVE') {
+          throw new AwsError('ServiceNotFoundException', 'Service not found.');
+        }
+      }
+      const desired = str(input, 'desiredStatus') ?? 'RUNNING';
+      const arns = [...ecs.tasks.values()]
+        .filter(t => t.clusterArn === cluster.clusterArn)
+        .filter(
+          t => !serviceName || t.serviceName === serviceName.split('/').pop(),
+        )
+        .filter(t => t.desiredStatus === desired)
+        .map(t => t.taskArn);
+      const { items, nextToken } = page(arns, input, 100);
+      return { taskArns: items, nextToken };
+    },
+
+    DescribeTasks: input => {
+      const cluster = requireCluster(ecs, input);
+      const ids = strings(input, 'tasks');
+      if (ids.length === 0) throw invalid('Tasks cannot be empty.');
+      if (ids.length > 100) throw invalid('Tasks can have at most 100 items.');
+      const tasks: Json[] = [];
+      const failures: Json[] = [];
+      for (const id of ids) {
+        const task = [...ecs.tasks.values()].find(
+          t =>
+            t.clusterArn === cluster.clusterArn &&
+            (t.taskArn === id || t.taskArn.endsWith(`/${id}`)),
+        );
+        if (task) tasks.push(taskJson(task));
+        else failures.push({ arn: id, reason: 'MISSING' });
+      }
+      return { tasks, failures };
+    },
+
+    UpdateService: input => {
+      const cluster = requireCluster(ecs, input);
+      const name = str(input, 'service');
+      if (!name) throw invalid('Service cannot be empty.');
+      const service = ecs.findService(cluster, name);
+      if (!service)
+        throw new AwsError('ServiceNotFoundException', 'Service not found.');
+      if (service.status !== 'ACTIVE') {
+        throw new AwsError(
+          'ServiceNotActiveException',
+          'Service was not ACTIVE.',
+        );
+      }
+      const desired = input.desiredCount;
+      if (
+        desired !== undefined &&
+        (typeof desired !== 'number' || desired < 0)
+      ) {
+        throw invalid('Invalid desiredCount.');
+      }
+      ecs.updateService(service, {
+        desiredCount: typeof desired === 'number' ? desired : undefined,
+        taskDefinition: str(input, 'taskDefinition'),
+        forceNewDeployment: input.forceNewDeployment === true,
+      });
+      return { service: serviceJson(ecs, service) };
+    },
+  };
+}

@@ -1,0 +1,621 @@
+/**
+ * The Kubernetes REST API over the object store: discovery, CRUD, list with
+ * selectors, watch, server-side apply, merge/JSON patches and Status errors.
+ */
+import { parse as parseYaml } from 'yaml';
+import {
+  header,
+  json,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../http';
+import { serverSideApply, mergePatch, recordUpdate } from './apply';
+import type { KubeControllers } from './controllers';
+import {
+  coreVersions,
+  findType,
+  groupDocument,
+  groupList,
+  resourceList,
+  apiVersionOf,
+  versionInfo,
+  type ResourceType,
+} from './discovery';
+import {
+  defaultOnCreate,
+  specChanged,
+  STATUS_SUBRESOURCE,
+  validateIdentity,
+} from './objects';
+import { openApiGroupVersion, openApiRoot } from './openapi';
+import { fieldSelector, labelSelector } from './selectors';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  invalid,
+  KubeError,
+  methodNotAllowed,
+  namespaceNotFound,
+  namespaceTerminating,
+  notFound,
+  pathNotFound,
+  success,
+  unsupportedMediaType,
+} from './status';
+import { clone, type KubeObject, type KubeStore } from './store';
+import { toTable, wantsTable } from './table';
+
+const NAMESPACES = findType('', 'v1', 'namespaces') as ResourceType;
+
+interface Route {
+  type: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+/** Parses `/api/v1/...` and `/apis/<g>/<v>/...` resource paths. */
+export function parseRoute(pathname: string): Route | undefined {
+  const parts = pathname.split('/').filter(Boolean);
+  let groupName: string;
+  let version: string;
+  let rest: string[];
+  if (parts[0] === 'api' && parts.length >= 3) {
+    [groupName, version, rest] = ['', parts[1], parts.slice(2)];
+  } else if (parts[0] === 'apis' && parts.length >= 4) {
+    [groupName, version, rest] = [parts[1], parts[2], parts.slice(3)];
+  } else {
+    return undefined;
+  }
+  let namespace: string | undefined;
+  // `/namespaces/<ns>/<resource>` is namespaced content unless the third
+  // segment is a namespace subresource (`/namespaces/<ns>/status`).
+  if (
+    rest[0] === 'namespaces' &&
+    rest.length >= 3 &&
+    findType(groupName, version, rest[2])
+  ) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const type = findType(groupName, version, rest[0]);
+  if (!type) return undefined;
+  return { type, namespace, name: rest[1], subresource: rest[2] };
+}
+
+/** The action name used for call counters and fault rules. */
+export function kubernetesAction(method: string, url: URL): string {
+  const route = parseRoute(url.pathname);
+  if (!route) return 'discovery';
+  const watch = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
+  const verbs: Record<string, string> = {
+    GET: route.name ? 'get' : 'list',
+    POST: 'create',
+    PUT: 'update',
+    PATCH: 'patch',
+    DELETE: route.name ? 'delete' : 'deletecollection',
+  };
+  const verb =
+    method === 'GET' && !route.name && watch
+      ? 'watch'
+      : verbs[method] ?? method.toLowerCase();
+  return `${verb} ${route.type.resource}`;
+}
+
+function errorResponse(error: KubeError): SandboxResponse {
+  return json(error.status.code, error.status, error.headers);
+}
+
+function parseBody(req: SandboxRequest): unknown {
+  const contentType = (
+    header(req.headers, 'content-type') ?? 'application/json'
+  )
+    .split(';')[0]
+    .trim();
+  const text = req.body.toString('utf8');
+  if (contentType.includes('protobuf')) throw unsupportedMediaType(contentType);
+  try {
+    if (contentType === 'application/json' || contentType.endsWith('+json'))
+      return JSON.parse(text);
+    if (contentType === 'application/yaml' || contentType.endsWith('+yaml'))
+      return parseYaml(text);
+  } catch (error) {
+    throw badRequest(
+      `the body of the request could not be decoded: ${
+        (error as Error).message
+      }`,
+    );
+  }
+  throw unsupportedMediaType(contentType);
+}
+
+let serviceIpCounter = 10;
+function nextServiceIp(): string {
+  serviceIpCounter += 1;
+  return `10.96.${Math.floor(serviceIpCounter / 250)}.${
+    (serviceIpCounter % 250) + 1
+  }`;
+}
+
+export class KubernetesApi {
+  constructor(
+    private readonly store: KubeStore,
+    private readonly controllers: KubeControllers,
+    private readonly serverUrl: () => string,
+  ) {}
+
+  handle(req: SandboxRequest): SandboxResponse | undefined {
+    try {
+      return this.route(req);
+    } catch (error) {
+      if (error instanceof KubeError) return errorResponse(error);
+      throw error;
+    }
+  }
+
+  private route(req: SandboxRequest): SandboxResponse | undefined {
+    const path = req.url.pathname.replace(/\/+$/, '') || '/';
+    if (req.method === 'GET') {
+      const discovery = this.discovery(path);
+      if (discovery) return discovery;
+    }
+    const route = parseRoute(path);
+    if (!route) return json(404, pathNotFound().status);
+    if (route.subresource && route.subresource !== 'status')
+      return json(404, pathNotFound().status);
+    const namespace = route.type.namespaced ? route.namespace : undefined;
+    switch (req.method) {
+      case 'GET':
+        if (route.name) return this.get(route.type, namespace, route.name);
+        if (['true', '1'].includes(req.url.searchParams.get('watch') ?? '')) {
+          this.watch(req, route.type, namespace);
+          return undefined;
+        }
+        return this.list(req, route.type, namespace);
+      case 'POST':
+        if (route.name) throw methodNotAllowed();
+        return this.create(req, route.type, namespace);
+      case 'PUT':
+        if (!route.name) throw methodNotAllowed();
+        return this.update(req, route, namespace);
+      case 'PATCH':
+        if (!route.name) throw methodNotAllowed();
+        return this.patch(req, route, namespace);
+      case 'DELETE':
+        return route.name
+          ? this.delete(route.type, namespace, route.name)
+          : this.deleteCollection(req, route.type, namespace);
+      default:
+        throw methodNotAllowed();
+    }
+  }
+
+  private discovery(path: string): SandboxResponse | undefined {
+    if (path === '/version') return json(200, versionInfo());
+    if (path === '/healthz' || path === '/readyz' || path === '/livez') {
+      return { status: 200, contentType: 'text/plain', body: 'ok' };
+    }
+    if (path === '/api')
+      return json(200, coreVersions(new URL(this.serverUrl()).host));
+    if (path === '/apis') return json(200, groupList());
+    if (path === '/openapi/v3') return json(200, openApiRoot());
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = openApiGroupVersion(path.slice('/openapi/v3/'.length));
+      return doc ? json(200, doc) : json(404, pathNotFound().status);
+    }
+    const parts = path.split('/').filter(Boolean);
+    if (parts[0] === 'api' && parts.length === 2) {
+      const list = resourceList('', parts[1]);
+      return list ? json(200, list) : json(404, pathNotFound().status);
+    }
+    if (parts[0] === 'apis' && parts.length === 2) {
+      const g = groupDocument(parts[1]);
+      return g ? json(200, g) : json(404, pathNotFound().status);
+    }
+    if (parts[0] === 'apis' && parts.length === 3) {
+      const list = resourceList(parts[1], parts[2]);
+      return list ? json(200, list) : json(404, pathNotFound().status);
+    }
+    return undefined;
+  }
+
+  private get(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): SandboxResponse {
+    const obj = this.store.get(type, namespace, name);
+    if (!obj) throw notFound(type, name);
+    return json(200, obj);
+  }
+
+  private matching(
+    req: SandboxRequest,
+    type: ResourceType,
+    namespace: string | undefined,
+  ): KubeObject[] {
+    const labels = labelSelector(req.url.searchParams.get('labelSelector'));
+    const fields = fieldSelector(req.url.searchParams.get('fieldSelector'));
+    return this.store
+      .list(type, namespace)
+      .filter(o => labels(o.metadata.labels ?? {}) && fields(o.metadata));
+  }
+
+  private list(
+    req: SandboxRequest,
+    type: ResourceType,
+    namespace: string | undefined,
+  ): SandboxResponse {
+    const items = this.matching(req, type, namespace);
+    const resourceVersion = this.store.currentRevision();
+    if (wantsTable(header(req.headers, 'accept'))) {
+      const table = toTable(
+        type,
+        items,
+        resourceVersion,
+        req.url.searchParams.get('includeObject'),
+      );
+      return {
+        status: 200,
+        contentType: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+        body: JSON.stringify(table),
+      };
+    }
+    return json(200, {
+      kind: `${type.kind}List`,
+      apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
+      metadata: { resourceVersion },
+      items,
+    });
+  }
+
+  /** Streams watch events as newline-delimited JSON until timeoutSeconds. */
+  private watch(
+    req: SandboxRequest,
+    type: ResourceType,
+    namespace: string | undefined,
+  ): void {
+    const labels = labelSelector(req.url.searchParams.get('labelSelector'));
+    const fields = fieldSelector(req.url.searchParams.get('fieldSelector'));
+    const matches = (o: KubeObject) =>
+      (!namespace || o.metadata.namespace === namespace) &&
+      labels(o.metadata.labels ?? {}) &&
+      fields(o.metadata);
+    const res = req.res;
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'transfer-encoding': 'chunked',
+    });
+    // Clients wait for the headers before they consider the watch started.
+    res.flushHeaders();
+    const send = (eventType: string, object: KubeObject) =>
+      res.write(`${JSON.stringify({ type: eventType, object })}\n`);
+    const since = req.url.searchParams.get('resourceVersion');
+    if (since && since !== '0') {
+      for (const event of this.store.replay(Number(since))) {
+        if (event.resource === type && matches(event.object))
+          send(event.type, event.object);
+      }
+    } else {
+      for (const obj of this.store.list(type, namespace).filter(matches))
+        send('ADDED', obj);
+    }
+    const unsubscribe = this.store.subscribe(event => {
+      if (event.resource === type && matches(event.object))
+        send(event.type, event.object);
+    });
+    const timeoutSeconds = Math.min(
+      Number(req.url.searchParams.get('timeoutSeconds') ?? '300') || 300,
+      1800,
+    );
+    const timer = setTimeout(() => res.end(), timeoutSeconds * 1000);
+    const close = () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+    res.on('close', close);
+    req.raw.on('close', close);
+  }
+
+  /** Fails like the NamespaceLifecycle admission plugin. */
+  private admitNamespace(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): void {
+    if (!type.namespaced) return;
+    if (!namespace)
+      throw badRequest(
+        'the server could not find the requested resource: namespace is required',
+      );
+    const ns = this.store.get(NAMESPACES, undefined, namespace);
+    if (!ns) throw namespaceNotFound(namespace);
+    if (ns.metadata.deletionTimestamp)
+      throw namespaceTerminating(type, name, namespace);
+  }
+
+  private manager(req: SandboxRequest): string {
+    const explicit = req.url.searchParams.get('fieldManager');
+    if (explicit) return explicit;
+    const agent = header(req.headers, 'user-agent') ?? 'unknown';
+    return agent.split('/')[0] || 'unknown';
+  }
+
+  private insert(type: ResourceType, obj: KubeObject): KubeObject {
+    const stored = this.store.put(type, obj);
+    this.controllers.afterWrite(type, stored, true);
+    return stored;
+  }
+
+  private create(
+    req: SandboxRequest,
+    type: ResourceType,
+    namespace: string | undefined,
+  ): SandboxResponse {
+    const obj = validateIdentity(type, parseBody(req), namespace);
+    return json(201, this.createValidated(req, type, obj, false));
+  }
+
+  private createValidated(
+    req: SandboxRequest,
+    type: ResourceType,
+    obj: KubeObject,
+    applied: boolean,
+  ): KubeObject {
+    const name = obj.metadata.name;
+    this.admitNamespace(type, obj.metadata.namespace, name);
+    const existing = this.store.get(type, obj.metadata.namespace, name);
+    if (existing)
+      throw alreadyExists(type, name, !!existing.metadata.deletionTimestamp);
+    delete (obj.metadata as Record<string, unknown>).resourceVersion;
+    const created = defaultOnCreate(type, obj, nextServiceIp);
+    if (!applied)
+      created.metadata.managedFields = recordUpdate(
+        undefined,
+        created,
+        this.manager(req),
+      );
+    if (req.url.searchParams.get('dryRun') === 'All') return created;
+    return this.insert(type, created);
+  }
+
+  private replace(
+    type: ResourceType,
+    before: KubeObject,
+    after: KubeObject,
+  ): KubeObject {
+    if (STATUS_SUBRESOURCE.has(type.resource)) after.status = before.status;
+    const kept = after.metadata as Record<string, unknown>;
+    for (const k of [
+      'uid',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'generation',
+    ]) {
+      if (before.metadata[k] !== undefined) kept[k] = before.metadata[k];
+      else delete kept[k];
+    }
+    if (
+      before.metadata.generation !== undefined &&
+      specChanged(before, after)
+    ) {
+      after.metadata.generation = before.metadata.generation + 1;
+    }
+    if (
+      JSON.stringify({
+        ...after,
+        metadata: {
+          ...after.metadata,
+          managedFields: undefined,
+          resourceVersion: undefined,
+        },
+      }) ===
+      JSON.stringify({
+        ...before,
+        metadata: {
+          ...before.metadata,
+          managedFields: undefined,
+          resourceVersion: undefined,
+        },
+      })
+    ) {
+      // A no-op write keeps the resourceVersion, as on the real server.
+      return before;
+    }
+    const stored = this.store.put(type, after);
+    this.controllers.afterWrite(type, stored, false);
+    return stored;
+  }
+
+  private update(
+    req: SandboxRequest,
+    route: Route,
+    namespace: string | undefined,
+  ): SandboxResponse {
+    const { type } = route;
+    const name = route.name as string;
+    const obj = validateIdentity(type, parseBody(req), namespace, name);
+    const existing = this.store.get(type, namespace, name);
+    if (!existing) throw notFound(type, name);
+    if (
+      obj.metadata.resourceVersion &&
+      obj.metadata.resourceVersion !== existing.metadata.resourceVersion
+    ) {
+      throw conflict(type, name);
+    }
+    if (route.subresource === 'status') {
+      const next = clone(existing);
+      next.status = obj.status;
+      return json(200, this.replace(type, existing, next));
+    }
+    obj.metadata.managedFields = recordUpdate(existing, obj, this.manager(req));
+    return json(200, this.replace(type, existing, obj));
+  }
+
+  private patch(
+    req: SandboxRequest,
+    route: Route,
+    namespace: string | undefined,
+  ): SandboxResponse {
+    const { type } = route;
+    const name = route.name as string;
+    const contentType = (header(req.headers, 'content-type') ?? '')
+      .split(';')[0]
+      .trim();
+    if (contentType === 'application/apply-patch+yaml')
+      return this.apply(req, type, namespace, name);
+    const patch = parseBody(req);
+    const existing = this.store.get(type, namespace, name);
+    if (!existing) throw notFound(type, name);
+    let next: KubeObject;
+    if (
+      contentType === 'application/merge-patch+json' ||
+      contentType === 'application/strategic-merge-patch+json'
+    ) {
+      // Strategic merge patch is treated as a JSON merge patch (lists replace).
+      next = mergePatch(existing, patch) as KubeObject;
+    } else if (contentType === 'application/json-patch+json') {
+      next = applyJsonPatch(existing, patch);
+    } else {
+      throw unsupportedMediaType(contentType);
+    }
+    next.metadata.name = name;
+    if (type.namespaced) next.metadata.namespace = namespace;
+    if (route.subresource === 'status') {
+      const onlyStatus = clone(existing);
+      onlyStatus.status = next.status;
+      return json(200, this.replace(type, existing, onlyStatus));
+    }
+    next.metadata.managedFields = recordUpdate(
+      existing,
+      next,
+      this.manager(req),
+    );
+    return json(200, this.replace(type, existing, next));
+  }
+
+  private apply(
+    req: SandboxRequest,
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): SandboxResponse {
+    const manager = req.url.searchParams.get('fieldManager');
+    if (!manager) {
+      throw invalid(
+        'PatchOptions.meta.k8s.io',
+        { ...type, group: 'meta.k8s.io' },
+        '',
+        [
+          {
+            reason: 'FieldValueRequired',
+            field: 'fieldManager',
+            message: 'Required value: is required for apply patch',
+          },
+        ],
+      );
+    }
+    const config = validateIdentity(type, parseBody(req), namespace, name);
+    const force = req.url.searchParams.get('force') === 'true';
+    const existing = this.store.get(type, namespace, name);
+    const merged = serverSideApply(existing, config, { manager, force });
+    if (!existing)
+      return json(201, this.createValidated(req, type, merged, true));
+    return json(200, this.replace(type, existing, merged));
+  }
+
+  private delete(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): SandboxResponse {
+    const existing = this.store.get(type, namespace, name);
+    if (!existing) throw notFound(type, name);
+    if (type.resource === 'namespaces') {
+      if (existing.metadata.deletionTimestamp) return json(200, existing);
+      return json(200, this.controllers.beginNamespaceDeletion(existing));
+    }
+    this.store.remove(type, existing);
+    if (existing.metadata.namespace)
+      this.controllers.recomputeQuotas(existing.metadata.namespace);
+    return json(200, success(type, name, existing.metadata.uid));
+  }
+
+  private deleteCollection(
+    req: SandboxRequest,
+    type: ResourceType,
+    namespace: string | undefined,
+  ): SandboxResponse {
+    const items = this.matching(req, type, namespace);
+    for (const item of items) {
+      if (type.resource === 'namespaces')
+        this.controllers.beginNamespaceDeletion(item);
+      else this.store.remove(type, item);
+    }
+    if (namespace) this.controllers.recomputeQuotas(namespace);
+    return json(200, {
+      kind: `${type.kind}List`,
+      apiVersion: apiVersionOf(type),
+      metadata: {},
+      items,
+    });
+  }
+}
+
+type Operation = { op: string; path: string; value?: unknown; from?: string };
+
+/** RFC 6902 JSON patch (add, replace, remove, test). */
+function applyJsonPatch(target: KubeObject, patch: unknown): KubeObject {
+  if (!Array.isArray(patch))
+    throw badRequest('json patch must be an array of operations');
+  const doc = clone(target) as unknown as Record<string, unknown>;
+  for (const operation of patch as Operation[]) {
+    const parts = operation.path
+      .split('/')
+      .slice(1)
+      .map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = parts.pop() as string;
+    let parent: unknown = doc;
+    for (const part of parts) {
+      parent = Array.isArray(parent)
+        ? parent[Number(part)]
+        : (parent as Record<string, unknown>)?.[part];
+      if (parent === undefined)
+        throw badRequest(
+          `jsonpatch ${operation.op} operation does not apply: doc is missing path: ${operation.path}`,
+        );
+    }
+    const container = parent as Record<string, unknown> & unknown[];
+    if (operation.op === 'add' || operation.op === 'replace') {
+      if (Array.isArray(container) && operation.op === 'add') {
+        container.splice(
+          last === '-' ? container.length : Number(last),
+          0,
+          operation.value,
+        );
+      } else container[last as unknown as number] = operation.value;
+    } else if (operation.op === 'remove') {
+      if (Array.isArray(container)) container.splice(Number(last), 1);
+      else delete container[last];
+    } else if (operation.op === 'test') {
+      if (
+        JSON.stringify(container[last as unknown as number]) !==
+        JSON.stringify(operation.value)
+      ) {
+        throw new KubeError({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `the server rejected our request due to an error in our request`,
+          reason: 'Invalid',
+          code: 422,
+        });
+      }
+    } else {
+      throw badRequest(`Unexpected kind: ${operation.op}`);
+    }
+  }
+  return doc as unknown as KubeObject;
+}

@@ -1,0 +1,310 @@
+/**
+ * The one loopback HTTP server. AWS calls are recognised by the service in
+ * their SigV4 credential scope; `/_sandbox/` is the control plane; requests
+ * whose Host is a published endpoint get its page; everything else is the
+ * Kubernetes API.
+ */
+import http from 'node:http';
+import { parseSigningScope } from './aws/signing';
+import {
+  AwsError,
+  CLOUDFORMATION_NS,
+  parseForm,
+  xmlError,
+  xmlResponse,
+} from './aws/query';
+import { cloudFormationHandlers } from './cloudformation/handlers';
+import type { StackStore } from './cloudformation/stacks';
+import type { ChangeSetStore } from './cloudformation/changeSets';
+import { changeSetHandlers } from './cloudformation/changeSetHandlers';
+import type { SandboxControls } from './controls';
+import { controlRoute } from './controlRoutes';
+import type { EcsState } from './ecs/state';
+import { ecsHandlers } from './ecs/handlers';
+import { renderEndpointPage, type EndpointDirectory } from './endpoints';
+import type { CallCounter, Faults, ServiceName } from './faults';
+import {
+  header,
+  json,
+  SANDBOX_HEADER,
+  type SandboxRequest,
+  type SandboxResponse,
+} from './http';
+import { kubernetesAction, type KubernetesApi } from './kubernetes/handlers';
+import { tooManyRequests } from './kubernetes/status';
+import { requestId } from './util/ids';
+
+export interface ServerParts {
+  stacks: StackStore;
+  changeSets: ChangeSetStore;
+  ecs: EcsState;
+  kubernetes: KubernetesApi;
+  controls: SandboxControls;
+  endpoints: EndpointDirectory;
+  faults: Faults;
+  calls: CallCounter;
+  accountId: string;
+}
+
+const XML = 'text/xml';
+const AMZ_JSON = 'application/x-amz-json-1.1';
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+interface Classified {
+  service: ServiceName | 'unknown-aws';
+  action: string;
+}
+
+function classify(req: SandboxRequest): Classified {
+  const scope = parseSigningScope(header(req.headers, 'authorization'));
+  if (!scope)
+    return {
+      service: 'kubernetes',
+      action: kubernetesAction(req.method, req.url),
+    };
+  if (scope.service === 'cloudformation' || scope.service === 'sts') {
+    return {
+      service: scope.service,
+      action: parseForm(req.body.toString('utf8')).get('Action') ?? 'Unknown',
+    };
+  }
+  if (scope.service === 'ecs') {
+    const target = header(req.headers, 'x-amz-target') ?? '';
+    return { service: 'ecs', action: target.split('.').pop() ?? 'Unknown' };
+  }
+  return { service: 'unknown-aws', action: scope.service };
+}
+
+function throttled(service: ServiceName): SandboxResponse {
+  switch (service) {
+    case 'ecs':
+      return {
+        status: 400,
+        contentType: AMZ_JSON,
+        body: JSON.stringify({
+          __type: 'ThrottlingException',
+          message: 'Rate exceeded',
+        }),
+      };
+    case 'kubernetes': {
+      const error = tooManyRequests(1);
+      return json(429, error.status, error.headers);
+    }
+    default:
+      return {
+        status: 400,
+        contentType: XML,
+        body: xmlError(
+          'Throttling',
+          'Rate exceeded',
+          service === 'sts' ? STS_NS : CLOUDFORMATION_NS,
+        ),
+      };
+  }
+}
+
+export function createSandboxServer(parts: ServerParts): http.Server {
+  const cfn = {
+    ...cloudFormationHandlers(parts.stacks),
+    ...changeSetHandlers(parts.changeSets),
+  };
+  const ecs = ecsHandlers(parts.ecs);
+
+  const cloudFormation = (
+    req: SandboxRequest,
+    action: string,
+  ): SandboxResponse => {
+    const params = parseForm(req.body.toString('utf8'));
+    const handler = cfn[action];
+    const id = requestId();
+    if (!handler) {
+      return {
+        status: 400,
+        contentType: XML,
+        body: xmlError(
+          'InvalidAction',
+          `Could not find operation ${action} for version 2010-05-15`,
+          CLOUDFORMATION_NS,
+          'Sender',
+          id,
+        ),
+      };
+    }
+    try {
+      return {
+        status: 200,
+        contentType: XML,
+        body: xmlResponse(action, handler(params), CLOUDFORMATION_NS, id),
+        headers: { 'x-amzn-requestid': id },
+      };
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      return {
+        status: error.status,
+        contentType: XML,
+        body: xmlError(
+          error.code,
+          error.message,
+          CLOUDFORMATION_NS,
+          'Sender',
+          id,
+        ),
+        headers: { 'x-amzn-requestid': id },
+      };
+    }
+  };
+
+  const ecsCall = (req: SandboxRequest, action: string): SandboxResponse => {
+    const handler = ecs[action];
+    const id = requestId();
+    const headers = { 'x-amzn-requestid': id };
+    if (!handler) {
+      return {
+        status: 400,
+        contentType: AMZ_JSON,
+        headers,
+        body: JSON.stringify({
+          __type: 'UnknownOperationException',
+          message: `The sandbox does not emulate ECS ${action}`,
+        }),
+      };
+    }
+    try {
+      const text = req.body.toString('utf8');
+      const input = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      return {
+        status: 200,
+        contentType: AMZ_JSON,
+        headers,
+        body: JSON.stringify(handler(input)),
+      };
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      return {
+        status: error.status,
+        contentType: AMZ_JSON,
+        headers,
+        body: JSON.stringify({ __type: error.code, message: error.message }),
+      };
+    }
+  };
+
+  const sts = (action: string): SandboxResponse => {
+    if (action !== 'GetCallerIdentity') {
+      return {
+        status: 400,
+        contentType: XML,
+        body: xmlError(
+          'InvalidAction',
+          `The sandbox does not emulate STS ${action}`,
+          STS_NS,
+        ),
+      };
+    }
+    return {
+      status: 200,
+      contentType: XML,
+      body: xmlResponse(
+        'GetCallerIdentity',
+        {
+          Arn: `arn:aws:iam::${parts.accountId}:user/envkit-sandbox`,
+          UserId: 'AIDAENVKITSANDBOX0000',
+          Account: parts.accountId,
+        },
+        STS_NS,
+      ),
+    };
+  };
+
+  const dispatch = async (
+    req: SandboxRequest,
+  ): Promise<SandboxResponse | undefined> => {
+    if (
+      req.url.pathname === '/_sandbox' ||
+      req.url.pathname.startsWith('/_sandbox/')
+    ) {
+      return controlRoute(req, parts.controls, parts.endpoints);
+    }
+    const host = header(req.headers, 'host') ?? '';
+    const endpoint = parts.endpoints.find(host);
+    if (endpoint)
+      return {
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: renderEndpointPage(endpoint),
+      };
+    const { service, action } = classify(req);
+    if (service === 'unknown-aws') {
+      return {
+        status: 400,
+        contentType: XML,
+        body: xmlError(
+          'UnrecognizedClientException',
+          `The cloud sandbox does not emulate the ${action} service`,
+          CLOUDFORMATION_NS,
+        ),
+      };
+    }
+    parts.calls.record(service, action);
+    const latency = parts.faults.latencyMs.get(service);
+    if (latency) await sleep(latency);
+    if (parts.faults.shouldThrottle(service, action)) return throttled(service);
+    switch (service) {
+      case 'cloudformation':
+        return cloudFormation(req, action);
+      case 'ecs':
+        return ecsCall(req, action);
+      case 'sts':
+        return sts(action);
+      default:
+        return parts.kubernetes.handle(req);
+    }
+  };
+
+  return http.createServer((raw, res) => {
+    res.setHeader(SANDBOX_HEADER, 'true');
+    readBody(raw)
+      .then(async body => {
+        const req: SandboxRequest = {
+          method: raw.method ?? 'GET',
+          url: new URL(raw.url ?? '/', 'http://sandbox.local'),
+          headers: raw.headers,
+          body,
+          raw,
+          res,
+        };
+        const response = await dispatch(req);
+        if (!response) return; // streamed (watch)
+        res.writeHead(response.status, {
+          'content-type': response.contentType,
+          ...response.headers,
+        });
+        res.end(response.body);
+      })
+      .catch((error: unknown) => {
+        process.stderr.write(
+          `cloud-sandbox: request failed: ${(error as Error).stack ?? error}\n`,
+        );
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              error: 'internal sandbox error',
+              message: (error as Error).message,
+            }),
+          );
+        } else res.end();
+      });
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * Templates the tests deploy: a small web stack shaped like Envkit's
+ * environment templates (VPC, ECS on Fargate behind an ALB), in YAML with
+ * short-form tags.
+ */
+export const WEB_STACK_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
+Description: Sandbox test stack - VPC, ECS service and ALB
+Parameters:
+  Image:
+    Type: String
+    Default: nginx:1.27
+  Env:
+    Type: String
+    Default: dev
+    AllowedValues: [dev, prod]
+  DesiredCount:
+    Type: Number
+    Default: 2
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  NotProd: !Not [!Condition IsProd]
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  SubnetA:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.0.0/24
+      AvailabilityZone: !Select [0, !GetAZs '']
+  SubnetB:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+      AvailabilityZone: !Select [1, !GetAZs '']
+  AlbSecurityGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: !Sub 'ALB for \${AWS::StackName}'
+      VpcId: !Ref Vpc
+  Cluster:
+    Type: AWS::ECS::Cluster
+    Properties:
+      ClusterName: !Sub '\${AWS::StackName}-cluster'
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: !Sub '\${AWS::StackName}-web'
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      Cpu: '256'
+      Memory: '512'
+      ContainerDefinitions:
+        - Name: web
+          Image: !Ref Image
+          PortMappings:
+            - ContainerPort: 8080
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [!Ref SubnetA, !Ref SubnetB]
+      SecurityGroups: [!GetAtt AlbSecurityGroup.GroupId]
+  TargetGroup:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 8080
+      Protocol: HTTP
+      TargetType: ip
+      VpcId: !Ref Vpc
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LoadBalancer
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref TargetGroup
+  Service:
+    Type: AWS::ECS::Service
+    DependsOn: Listener
+    Properties:
+      ServiceName: web
+      Cluster: !Ref Cluster
+      TaskDefinition: !Ref TaskDefinition
+      DesiredCount: !Ref DesiredCount
+      LaunchType: FARGATE
+      DeploymentConfiguration:
+        DeploymentCircuitBreaker:
+          Enable: true
+          Rollback: false
+      LoadBalancers:
+        - ContainerName: web
+          ContainerPort: 8080
+          TargetGroupArn: !Ref TargetGroup
+Outputs:
+  VpcId:
+    Value: !Ref Vpc
+  ClusterArn:
+    Value: !GetAtt Cluster.Arn
+  ClusterName:
+    Value: !Ref Cluster
+  ServiceName:
+    Value: !GetAtt Service.Name
+  endpoint:
+    Value: !Sub 'http://\${LoadBalancer.DNSName}'
+  Subnets:
+    Value: !Join [',', [!Ref SubnetA, !Ref SubnetB]]
+  Tier:
+    Value: !If [IsProd, production, development]
+  Region:
+    Value: !Sub '\${AWS::Region}/\${AWS::AccountId}/\${AWS::Partition}/\${AWS::URLSuffix}'
+  DevOnly:
+    Condition: NotProd
+    Value: only-in-dev
+`;
+
+export const IAM_TEMPLATE = `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement: []
+`;
+
+export const NAMED_IAM_TEMPLATE = `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: envkit-named-role
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement: []
+`;
+
+export const BUCKET_TEMPLATE = `{
+  "Parameters": { "Suffix": { "Type": "String", "Default": "a" } },
+  "Resources": {
+    "Bucket": { "Type": "AWS::S3::Bucket" },
+    "Log": { "Type": "AWS::Logs::LogGroup", "Properties": { "LogGroupName": { "Fn::Sub": "/envkit/\${Suffix}" } } }
+  },
+  "Outputs": { "BucketArn": { "Value": { "Fn::GetAtt": ["Bucket", "Arn"] } } }
+}`;

@@ -1,0 +1,64 @@
+/*
+ * Catalog entities of the API suites: the example EnvironmentTemplates and
+ * two of this package's own.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'yaml';
+import { Entity } from '@backstage/catalog-model';
+import { REPO_ROOT } from './backendProcess';
+
+function withNamespace(entity: Entity): Entity {
+  return {
+    ...entity,
+    metadata: { namespace: 'default', ...entity.metadata },
+  };
+}
+
+export function loadYamlEntities(file: string): Entity[] {
+  return yaml
+    .parseAllDocuments(fs.readFileSync(file, 'utf8'))
+    .map(d => d.toJSON())
+    .filter(Boolean)
+    .map(withNamespace);
+}
+
+export const exampleTemplates = (): Entity[] => [
+  ...loadYamlEntities(
+    path.join(REPO_ROOT, 'examples/templates/ecs-web-service.yaml'),
+  ),
+  ...loadYamlEntities(
+    path.join(REPO_ROOT, 'examples/templates/dev-namespace.yaml'),
+  ),
+];
+
+/** A template whose one resource uses the in-memory `test` driver. */
+export function testTemplate(
+  name: string,
+  guardrails: Record<string, unknown> = {},
+): Entity {
+  return withNamespace({
+    apiVersion: 'envkit.io/v1alpha1',
+    kind: 'EnvironmentTemplate',
+    metadata: { name },
+    spec: {
+      type: 'test',
+      version: '1.0.0',
+      owner: 'group:default/platform-team',
+      parameters: {
+        properties: {
+          size: { type: 'string', enum: ['small', 'large'], default: 'small' },
+        },
+      },
+      resources: [
+        {
+          name: 'thing',
+          driver: 'test',
+          parameters: { size: '${{ inputs.size }}' },
+        },
+      ],
+      outputs: {},
+      guardrails: { ttl: { default: 'PT8H', max: 'P7D' }, ...guardrails },
+    },
+  } as Entity);
+}

@@ -1,0 +1,139 @@
+/*
+ * An in-process backend for the API suites: the environments plugin with
+ * the example app's permission policy class deciding every request, a catalog mock
+ * holding the templates, user groups from a mocked userInfo service and an
+ * auditor that records every event.
+ */
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+// The suites start the real plugin in a test backend.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import environmentsPlugin from '@envkit/plugin-environments-backend';
+import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+// The example app's own policy class, so the matrix tests what ships.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { EnvkitExamplePolicy } from '../../../backend/src/permissionPolicy';
+
+export interface AuditRecord {
+  eventId: string;
+  severityLevel?: string;
+  meta?: JsonObject;
+  method?: string;
+  path?: string;
+  outcome: 'pending' | 'success' | 'fail';
+  error?: string;
+}
+
+export function userOf(credentials: BackstageCredentials): string {
+  return (
+    (credentials.principal as { userEntityRef?: string }).userEntityRef ?? ''
+  );
+}
+
+export async function startApiBackend(options: {
+  entities: Entity[];
+  groups: Record<string, string[]>;
+  config?: JsonObject;
+  extraFeatures?: any[];
+}) {
+  const audit: AuditRecord[] = [];
+  const auditor = mockServices.auditor.mock({
+    async createEvent(opts) {
+      const record: AuditRecord = {
+        eventId: opts.eventId,
+        severityLevel: opts.severityLevel,
+        meta: opts.meta as JsonObject | undefined,
+        method: (opts.request as any)?.method,
+        path: (opts.request as any)?.originalUrl,
+        outcome: 'pending',
+      };
+      audit.push(record);
+      return {
+        async success() {
+          record.outcome = 'success';
+        },
+        async fail(failure: { error?: Error }) {
+          record.outcome = 'fail';
+          record.error = failure.error?.message;
+        },
+      } as any;
+    },
+  });
+  // The example policy decides every request. The permission backend is
+  // not in the loop: with the test backend's mock tokens it refuses resource
+  // permissions on behalf of users ("Direct user requests without a
+  // resourceRef are not allowed"), which real on-behalf-of tokens pass. The
+  // service itself applies conditional decisions, as in production.
+  const policy = new EnvkitExamplePolicy();
+  const policyUser = async (credentials: BackstageCredentials) => {
+    const user = userOf(credentials);
+    if (!user) return undefined;
+    const ownershipEntityRefs = options.groups[user] ?? [user];
+    return {
+      info: { userEntityRef: user, ownershipEntityRefs },
+      identity: {
+        type: 'user' as const,
+        userEntityRef: user,
+        ownershipEntityRefs,
+      },
+      token: '',
+      credentials,
+    };
+  };
+  const permissions = mockServices.permissions.mock({
+    async authorizeConditional(requests, { credentials }) {
+      const user = await policyUser(credentials);
+      return Promise.all(
+        requests.map(r =>
+          policy.handle({ permission: r.permission } as any, user),
+        ),
+      ) as any;
+    },
+    async authorize(requests, { credentials }) {
+      const user = await policyUser(credentials);
+      return Promise.all(
+        requests.map(async r => {
+          const decision = await policy.handle(
+            { permission: r.permission } as any,
+            user,
+          );
+          if (decision.result === AuthorizeResult.CONDITIONAL) {
+            throw new Error(
+              `authorize() got a conditional decision for ${r.permission.name}`,
+            );
+          }
+          return { result: decision.result };
+        }),
+      ) as any;
+    },
+  });
+  const { server } = await startTestBackend({
+    features: [
+      environmentsPlugin,
+      permissions.factory,
+      catalogServiceMock.factory({ entities: options.entities }),
+      auditor.factory,
+      mockServices.userInfo.mock({
+        async getUserInfo(credentials) {
+          const user = userOf(credentials);
+          return {
+            userEntityRef: user,
+            ownershipEntityRefs: options.groups[user] ?? [user],
+          };
+        },
+      }).factory,
+      mockServices.rootConfig.factory({
+        data: {
+          permission: { enabled: true },
+          environments: { engine: { intervalSeconds: 3600 } },
+          ...options.config,
+        },
+      }),
+      ...(options.extraFeatures ?? []),
+    ],
+  });
+  return { server, audit };
+}

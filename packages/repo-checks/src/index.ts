@@ -1,0 +1,1 @@
+export { repoRoot, markdownFiles, codeBlocks, configKeys } from './repo';

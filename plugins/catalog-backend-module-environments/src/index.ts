@@ -1,0 +1,21 @@
+/**
+ * Catalog integration for Envkit.
+ *
+ * @packageDocumentation
+ */
+
+export { catalogModuleEnvironments as default } from './module';
+export { EnvironmentTemplateProcessor } from './processors/EnvironmentTemplateProcessor';
+export { EnvironmentEntityProvider } from './providers/EnvironmentEntityProvider';
+export { SoftwareTemplateProvider } from './providers/SoftwareTemplateProvider';
+export {
+  environmentToEntity,
+  ANNOTATION_ENVIRONMENT_ID,
+  ANNOTATION_TEMPLATE,
+  ENVIRONMENTS_LOCATION,
+} from './providers/environmentEntity';
+export {
+  environmentTemplateToSoftwareTemplate,
+  generatedTemplateName,
+  GENERATED_TEMPLATES_LOCATION,
+} from './templates/softwareTemplate';

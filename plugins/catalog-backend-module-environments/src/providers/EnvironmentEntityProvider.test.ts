@@ -1,0 +1,183 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import type {
+  Environment,
+  EnvironmentPhase,
+} from '@envkit/plugin-environments-common';
+import { EnvironmentEntityProvider } from './EnvironmentEntityProvider';
+import { EnvironmentsClient } from '@envkit/plugin-environments-node';
+import { EnvironmentsListClient } from './EnvironmentsListClient';
+
+function environment(
+  id: string,
+  name: string,
+  phase: EnvironmentPhase,
+  extra: { component?: string; endpoint?: string; owner?: string } = {},
+): Environment {
+  return {
+    id,
+    createdAt: '2025-01-01T00:00:00Z',
+    updatedAt: '2025-01-01T00:00:00Z',
+    createdBy: 'user:default/alice',
+    spec: {
+      name,
+      templateRef: 'environmenttemplate:default/ecs-web-service',
+      templateVersion: '1.0.0',
+      templateSnapshot: {
+        type: 'ecs',
+      } as Environment['spec']['templateSnapshot'],
+      inputs: {},
+      owner: extra.owner ?? 'user:default/alice',
+      component: extra.component,
+      generation: 1,
+    },
+    status: {
+      phase,
+      conditions: [],
+      resources: [],
+      outputs: extra.endpoint ? { endpoint: extra.endpoint } : {},
+      observedGeneration: 1,
+    },
+  };
+}
+
+/** A fake GET /environments serving `pages` one after the other by cursor. */
+function fakeApi(pages: Environment[][]) {
+  const calls: Array<{ url: string; authorization?: string }> = [];
+  const fetchFn = async (url: any, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    calls.push({
+      url: String(url),
+      authorization: headers.get('authorization') ?? undefined,
+    });
+    const cursor = new URL(String(url)).searchParams.get('cursor');
+    const index = cursor ? Number(cursor) : 0;
+    const nextCursor = index + 1 < pages.length ? String(index + 1) : undefined;
+    return new Response(
+      JSON.stringify({ items: pages[index], totalCount: 0, nextCursor }),
+      { status: 200, headers: { 'Content-Type': 'application/json' } },
+    );
+  };
+  return { fetchFn: fetchFn as typeof fetch, calls };
+}
+
+function setup(pages: Environment[][]) {
+  const api = fakeApi(pages);
+  const provider = new EnvironmentEntityProvider({
+    environments: new EnvironmentsListClient({
+      environments: new EnvironmentsClient({
+        discovery: mockServices.discovery(),
+        auth: mockServices.auth({ pluginId: 'catalog' }),
+        fetch: api.fetchFn,
+      }),
+      auth: mockServices.auth({ pluginId: 'catalog' }),
+    }),
+    logger: mockServices.logger.mock(),
+  });
+  const connection = { applyMutation: jest.fn(), refresh: jest.fn() };
+  return { provider, connection, api };
+}
+
+describe('EnvironmentEntityProvider', () => {
+  it('publishes each environment as a Resource owned by its owner and depended on by its component', async () => {
+    const { provider, connection, api } = setup([
+      [
+        environment('e1', 'storefront-pr-1', 'Ready', {
+          component: 'component:default/storefront-web',
+          endpoint: 'http://alb-1.sandbox.local',
+          owner: 'group:default/team-storefront',
+        }),
+      ],
+    ]);
+    await provider.connect(connection);
+
+    await provider.refresh();
+
+    expect(connection.applyMutation).toHaveBeenCalledWith({
+      type: 'full',
+      entities: [
+        {
+          locationKey: 'envkit:environments',
+          entity: {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Resource',
+            metadata: {
+              name: 'storefront-pr-1',
+              namespace: 'default',
+              title: 'storefront-pr-1',
+              description:
+                'Environment from environmenttemplate:default/ecs-web-service@1.0.0, Ready',
+              annotations: {
+                'backstage.io/managed-by-location': 'envkit:environments',
+                'backstage.io/managed-by-origin-location':
+                  'envkit:environments',
+                'envkit.io/environment-id': 'e1',
+                'envkit.io/template':
+                  'environmenttemplate:default/ecs-web-service',
+              },
+              labels: { 'envkit.io/phase': 'Ready' },
+              tags: ['envkit', 'ecs'],
+              links: [
+                {
+                  url: 'http://alb-1.sandbox.local',
+                  title: 'Endpoint',
+                  icon: 'dashboard',
+                },
+              ],
+            },
+            spec: {
+              type: 'environment',
+              owner: 'group:default/team-storefront',
+              dependencyOf: ['component:default/storefront-web'],
+            },
+          },
+        },
+      ],
+    });
+    // Read with the catalog's own service token, not a user's.
+    expect(api.calls[0].authorization).toMatch(/plugin:catalog/);
+  });
+
+  it('removes destroyed environments and reads every page', async () => {
+    const { provider, connection } = setup([
+      [
+        environment('e1', 'alive', 'Provisioning'),
+        environment('e2', 'gone', 'Destroyed'),
+      ],
+      [environment('e3', 'later', 'Destroying', { endpoint: 'not a url!' })],
+    ]);
+    await provider.connect(connection);
+
+    await provider.refresh();
+
+    const [{ entities }] = connection.applyMutation.mock.calls[0];
+    expect(entities.map((e: any) => e.entity.metadata.name)).toEqual([
+      'alive',
+      'later',
+    ]);
+    expect(entities[0].entity.spec.dependencyOf).toBeUndefined();
+    expect(entities[1].entity.metadata.links).toBeUndefined();
+  });
+
+  it('refreshes on its schedule and keeps going when the API is down', async () => {
+    const logger = mockServices.logger.mock();
+    const taskRunner = { run: jest.fn() };
+    const provider = new EnvironmentEntityProvider({
+      environments: {
+        listAll: jest.fn().mockRejectedValue(new Error('ECONNREFUSED')),
+      },
+      logger,
+      taskRunner,
+    });
+    const connection = { applyMutation: jest.fn(), refresh: jest.fn() };
+
+    await provider.connect(connection);
+    const [{ id, fn }] = taskRunner.run.mock.calls[0];
+    await fn();
+
+    expect(id).toBe('EnvironmentEntityProvider:refresh');
+    expect(connection.applyMutation).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Could not refresh environment entities: ECONNREFUSED',
+    );
+  });
+});

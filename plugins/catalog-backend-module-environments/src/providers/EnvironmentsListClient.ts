@@ -1,0 +1,37 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import type { Environment } from '@envkit/plugin-environments-common';
+import type { EnvironmentsService } from '@envkit/plugin-environments-node';
+
+/** Reads every environment, as the catalog module's own service principal. */
+export interface EnvironmentLister {
+  listAll(): Promise<Environment[]>;
+}
+
+/**
+ * {@link EnvironmentLister} over `environmentsServiceRef`, following
+ * `nextCursor` so no environment is left out however many there are.
+ */
+export class EnvironmentsListClient implements EnvironmentLister {
+  constructor(
+    private readonly options: {
+      environments: EnvironmentsService;
+      auth: AuthService;
+    },
+  ) {}
+
+  async listAll(): Promise<Environment[]> {
+    const { environments, auth } = this.options;
+    const credentials = await auth.getOwnServiceCredentials();
+    const all: Environment[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await environments.listEnvironments(
+        { limit: 1000, cursor },
+        { credentials },
+      );
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  }
+}

@@ -1,0 +1,60 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+} from '@backstage/catalog-model';
+import type { Environment } from '@envkit/plugin-environments-common';
+
+/** The location every environment entity is said to come from. */
+export const ENVIRONMENTS_LOCATION = 'envkit:environments';
+/** Annotation holding the environment's id in the environments API. */
+export const ANNOTATION_ENVIRONMENT_ID = 'envkit.io/environment-id';
+/** Annotation holding the EnvironmentTemplate ref it was made from. */
+export const ANNOTATION_TEMPLATE = 'envkit.io/template';
+/** Label holding the environment's phase, for filtering. */
+export const LABEL_PHASE = 'envkit.io/phase';
+
+/** An endpoint as a link target; bare host names get `http://`. */
+function endpointUrl(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined;
+  if (/^https?:\/\//i.test(endpoint)) return endpoint;
+  if (/^[a-z0-9.-]+(:\d+)?(\/.*)?$/i.test(endpoint))
+    return `http://${endpoint}`;
+  return undefined;
+}
+
+/**
+ * The catalog entity of an environment: a `Resource` of type `environment`
+ * named after it, owned by its owner and a dependency of its component.
+ */
+export function environmentToEntity(environment: Environment): Entity {
+  const { spec, status } = environment;
+  const url = endpointUrl(status.outputs?.endpoint);
+  const family = spec.templateSnapshot?.type;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: spec.name,
+      namespace: 'default',
+      title: spec.name,
+      description: `Environment from ${spec.templateRef}@${spec.templateVersion}, ${status.phase}`,
+      annotations: {
+        [ANNOTATION_LOCATION]: ENVIRONMENTS_LOCATION,
+        [ANNOTATION_ORIGIN_LOCATION]: ENVIRONMENTS_LOCATION,
+        [ANNOTATION_ENVIRONMENT_ID]: environment.id,
+        [ANNOTATION_TEMPLATE]: spec.templateRef,
+      },
+      labels: { [LABEL_PHASE]: status.phase },
+      tags: ['envkit', ...(family ? [family] : [])],
+      ...(url
+        ? { links: [{ url, title: 'Endpoint', icon: 'dashboard' }] }
+        : {}),
+    },
+    spec: {
+      type: 'environment',
+      owner: spec.owner,
+      ...(spec.component ? { dependencyOf: [spec.component] } : {}),
+    },
+  };
+}

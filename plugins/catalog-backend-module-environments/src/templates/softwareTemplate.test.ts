@@ -1,0 +1,98 @@
+import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
+import { ecsTemplate, namespaceTemplate } from '../__fixtures__/templates';
+import {
+  environmentTemplateToSoftwareTemplate,
+  generatedTemplateName,
+} from './softwareTemplate';
+
+describe('environmentTemplateToSoftwareTemplate', () => {
+  it.each([
+    ['an ECS template', ecsTemplate()],
+    ['a namespace template', namespaceTemplate()],
+  ])(
+    'generates a Template the scaffolder accepts from %s',
+    async (_, source) => {
+      const template = environmentTemplateToSoftwareTemplate(source);
+
+      await expect(
+        templateEntityV1beta3Validator.check(template),
+      ).resolves.toBe(true);
+    },
+  );
+
+  it('turns the inputs into a form: required kept, restricted as enum, locked read-only', () => {
+    const template = environmentTemplateToSoftwareTemplate(ecsTemplate());
+    const [environmentPage, settingsPage] = (template.spec as any).parameters;
+
+    expect(environmentPage.required).toEqual(['name']);
+    expect(environmentPage.properties.component['ui:field']).toBe(
+      'EntityPicker',
+    );
+    expect(environmentPage.properties.ttl.default).toBe('PT4H');
+    const inputs = settingsPage.properties.inputs;
+    expect(inputs.required).toEqual(['imageLocation']);
+    expect(inputs.properties.containerPort).toEqual({
+      type: 'integer',
+      title: 'Port',
+      default: 8080,
+      minimum: 1,
+      maximum: 65535,
+    });
+    expect(inputs.properties.cpu).toEqual({
+      type: 'string',
+      enum: ['256', '512'],
+      default: '256',
+    });
+    expect(inputs.properties.region).toMatchObject({
+      default: 'eu-west-1',
+      'ui:disabled': true,
+    });
+    expect(inputs.properties.region['envkit:policy']).toBeUndefined();
+  });
+
+  it('calls the action for the template type with every parameter wired', () => {
+    const ecs = environmentTemplateToSoftwareTemplate(ecsTemplate())
+      .spec as any;
+    const ns = environmentTemplateToSoftwareTemplate(namespaceTemplate())
+      .spec as any;
+    const other = environmentTemplateToSoftwareTemplate({
+      ...namespaceTemplate(),
+      spec: { ...namespaceTemplate().spec, type: 'database' },
+    }).spec as any;
+
+    expect(ecs.steps).toEqual([
+      {
+        id: 'environment',
+        name: 'Create Web service on ECS environment',
+        action: 'env:create-ecs',
+        input: {
+          name: '${{ parameters.name }}',
+          templateRef: 'environmenttemplate:default/web-on-ecs',
+          inputs: '${{ parameters.inputs }}',
+          component: '${{ parameters.component }}',
+          ttl: '${{ parameters.ttl }}',
+        },
+      },
+    ]);
+    expect(ns.steps[0].action).toBe('env:create-namespace');
+    expect(other.steps[0].action).toBe('env:create');
+    expect(ecs.output.links).toEqual([
+      {
+        title: 'Open endpoint',
+        url: '${{ steps.environment.output.endpoint }}',
+      },
+      {
+        title: 'Environment in the catalog',
+        icon: 'catalog',
+        entityRef: '${{ steps.environment.output.entityRef }}',
+      },
+    ]);
+  });
+
+  it('names the Template after its source and keeps long names valid', () => {
+    expect(generatedTemplateName('web-on-ecs')).toBe('create-web-on-ecs');
+    const long = generatedTemplateName('x'.repeat(63));
+    expect(long.length).toBeLessThanOrEqual(63);
+    expect(long).not.toBe(generatedTemplateName(`${'x'.repeat(62)}y`));
+  });
+});

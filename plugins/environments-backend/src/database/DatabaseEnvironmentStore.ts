@@ -1,0 +1,422 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  Environment,
+  EnvironmentEvent,
+  EnvironmentSpec,
+  EnvironmentStatus,
+} from '@envkit/plugin-environments-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { Knex } from 'knex';
+import { EnvironmentFilter } from '../permissions/rules';
+import {
+  EnvironmentStore,
+  LeasedEnvironment,
+  ListEnvironmentsOptions,
+  NewEnvironment,
+} from './EnvironmentStore';
+
+const migrationsDir = resolvePackagePath(
+  '@envkit/plugin-environments-backend',
+  'migrations',
+);
+
+const ENVIRONMENTS = 'environments';
+const EVENTS = 'environment_events';
+const MAX_PAGE = 1000;
+
+const FILTER_COLUMNS: Record<EnvironmentFilter['key'], string> = {
+  owner: 'owner',
+  createdBy: 'created_by',
+  templateRef: 'template_ref',
+};
+
+// Turns a permission policy's criteria into a WHERE clause, so a conditional
+// decision filters in the database instead of after a full read.
+function applyFilter(
+  query: Knex.QueryBuilder,
+  criteria: PermissionCriteria<EnvironmentFilter>,
+): void {
+  if ('allOf' in criteria) {
+    query.where(q => {
+      for (const c of criteria.allOf) q.andWhere(sub => applyFilter(sub, c));
+    });
+  } else if ('anyOf' in criteria) {
+    query.where(q => {
+      for (const c of criteria.anyOf) q.orWhere(sub => applyFilter(sub, c));
+    });
+  } else if ('not' in criteria) {
+    query.whereNot(q => applyFilter(q, criteria.not));
+  } else {
+    query.whereIn(FILTER_COLUMNS[criteria.key], criteria.values);
+  }
+}
+
+interface EnvironmentRow {
+  id: string;
+  name: string;
+  active_name: string | null;
+  owner: string;
+  template_ref: string;
+  template_version: string;
+  component: string | null;
+  phase: string;
+  generation: number;
+  observed_generation: number;
+  spec: string;
+  status: string;
+  created_by: string;
+  created_at: Date | string | number;
+  updated_at: Date | string | number;
+  expires_at: Date | string | number | null;
+  next_reconcile_at: Date | string | number | null;
+  lease_owner: string | null;
+  lease_expires_at: Date | string | number | null;
+  create_key: string | null;
+}
+
+interface EventRow {
+  id: string | number;
+  environment_id: string;
+  at: Date | string | number;
+  type: string;
+  reason: string;
+  message: string;
+  resource: string | null;
+}
+
+// SQLite hands timestamps back as numbers or strings, PostgreSQL as Dates.
+function toIso(value: Date | string | number): string {
+  return new Date(value).toISOString();
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const message = String((error as Error)?.message ?? '');
+  const code = (error as { code?: string })?.code;
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /unique constraint/i.test(message)
+  );
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.getTime(), id])).toString(
+    'base64url',
+  );
+}
+
+function decodeCursor(cursor: string): [Date, string] {
+  try {
+    const [ms, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (typeof ms === 'number' && typeof id === 'string') {
+      return [new Date(ms), id];
+    }
+  } catch {
+    // fall through
+  }
+  throw new InputError('cursor: not a cursor this API handed out');
+}
+
+/** The knex implementation of {@link EnvironmentStore} (SQLite, PostgreSQL). */
+export class DatabaseEnvironmentStore implements EnvironmentStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseEnvironmentStore> {
+    const client = await options.database.getClient();
+    const skip =
+      options.skipMigrations ?? options.database.migrations?.skip ?? false;
+    if (!skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseEnvironmentStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async createEnvironment(
+    input: NewEnvironment,
+  ): Promise<{ environment: Environment; created: boolean }> {
+    const now = new Date();
+    const { spec, status } = input;
+    // Keys are scoped to the caller: two users may pick the same key.
+    const createKey = input.idempotencyKey
+      ? JSON.stringify([input.createdBy, input.idempotencyKey])
+      : null;
+    const earlier = async () => {
+      if (!createKey) return undefined;
+      const row = await this.db<EnvironmentRow>(ENVIRONMENTS)
+        .where({ create_key: createKey })
+        .first();
+      return row ? this.toEnvironment(row) : undefined;
+    };
+    const existing = await earlier();
+    if (existing) return { environment: existing, created: false };
+    try {
+      await this.db<EnvironmentRow>(ENVIRONMENTS).insert({
+        id: input.id,
+        name: spec.name,
+        active_name: spec.name,
+        owner: spec.owner,
+        template_ref: spec.templateRef,
+        template_version: spec.templateVersion,
+        component: spec.component ?? null,
+        phase: status.phase,
+        generation: spec.generation,
+        observed_generation: status.observedGeneration,
+        spec: JSON.stringify(spec),
+        status: JSON.stringify(status),
+        created_by: input.createdBy,
+        created_at: now,
+        updated_at: now,
+        expires_at: spec.expiresAt ? new Date(spec.expiresAt) : null,
+        next_reconcile_at: now,
+        lease_owner: null,
+        lease_expires_at: null,
+        create_key: createKey,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        // A concurrent retry with the same key won the race.
+        const raced = await earlier();
+        if (raced) return { environment: raced, created: false };
+        throw new ConflictError(
+          `An environment named '${spec.name}' already exists; pick another name or destroy it first`,
+        );
+      }
+      throw error;
+    }
+    return {
+      environment: (await this.getEnvironment(input.id))!,
+      created: true,
+    };
+  }
+
+  async getEnvironment(id: string): Promise<Environment | undefined> {
+    const row = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where({ id })
+      .first();
+    return row ? this.toEnvironment(row) : undefined;
+  }
+
+  async listEnvironments(options: ListEnvironmentsOptions = {}): Promise<{
+    items: Environment[];
+    totalCount: number;
+    nextCursor?: string;
+  }> {
+    const query = this.db<EnvironmentRow>(ENVIRONMENTS);
+    if (options.owner) query.where('owner', options.owner);
+    if (options.template) query.where('template_ref', options.template);
+    if (options.component) query.where('component', options.component);
+    if (options.filter) applyFilter(query, options.filter);
+    if (options.phase) {
+      query.where('phase', options.phase);
+    } else if (!options.includeDestroyed) {
+      query.whereNot('phase', 'Destroyed');
+    }
+    const [{ count }] = await query
+      .clone()
+      .count<{ count: string | number }[]>({ count: '*' });
+
+    // Keyset pagination, newest first: stable while environments are added.
+    if (options.cursor) {
+      const [createdAt, id] = decodeCursor(options.cursor);
+      query.where(q =>
+        q
+          .where('created_at', '<', createdAt)
+          .orWhere(q2 =>
+            q2.where('created_at', '=', createdAt).andWhere('id', '>', id),
+          ),
+      );
+    }
+    const limit = Math.min(options.limit ?? 100, MAX_PAGE);
+    const rows = await query
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(row => this.toEnvironment(row)),
+      totalCount: Number(count),
+      ...(rows.length > limit && last
+        ? { nextCursor: encodeCursor(new Date(last.created_at), last.id) }
+        : {}),
+    };
+  }
+
+  async countActiveEnvironments(options: {
+    owner: string;
+    templateRef?: string;
+  }): Promise<number> {
+    const query = this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where('owner', options.owner)
+      .whereNotNull('active_name');
+    if (options.templateRef) query.where('template_ref', options.templateRef);
+    const [{ count }] = await query.count<{ count: string | number }[]>({
+      count: '*',
+    });
+    return Number(count);
+  }
+
+  async updateSpec(
+    id: string,
+    update: (spec: EnvironmentSpec) => EnvironmentSpec,
+  ): Promise<Environment> {
+    // Optimistic concurrency: the write only lands if nobody bumped the
+    // generation since we read it; on a lost race, read again and retry.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await this.db<EnvironmentRow>(ENVIRONMENTS)
+        .where({ id })
+        .first();
+      if (!row) {
+        throw new NotFoundError(`No environment with id '${id}'`);
+      }
+      const current = JSON.parse(row.spec) as EnvironmentSpec;
+      const next = { ...update(current), generation: row.generation + 1 };
+      const updated = await this.db<EnvironmentRow>(ENVIRONMENTS)
+        .where({ id, generation: row.generation })
+        .update({
+          spec: JSON.stringify(next),
+          generation: next.generation,
+          template_version: next.templateVersion,
+          expires_at: next.expiresAt ? new Date(next.expiresAt) : null,
+          updated_at: new Date(),
+          next_reconcile_at: new Date(),
+        });
+      if (updated === 1) {
+        return (await this.getEnvironment(id))!;
+      }
+    }
+    throw new ConflictError(
+      `Environment '${id}' is being changed by someone else; try again`,
+    );
+  }
+
+  async updateStatus(
+    id: string,
+    status: EnvironmentStatus,
+    options: { leaseOwner: string },
+  ): Promise<boolean> {
+    const updated = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where({ id, lease_owner: options.leaseOwner })
+      .update({
+        status: JSON.stringify(status),
+        phase: status.phase,
+        observed_generation: status.observedGeneration,
+        // A destroyed environment frees its name for reuse.
+        ...(status.phase === 'Destroyed' ? { active_name: null } : {}),
+        updated_at: new Date(),
+      });
+    return updated === 1;
+  }
+
+  async appendEvents(id: string, events: EnvironmentEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db<EventRow>(EVENTS).insert(
+      events.map(event => ({
+        environment_id: id,
+        at: new Date(event.at),
+        type: event.type,
+        reason: event.reason,
+        message: event.message,
+        resource: event.resource ?? null,
+      })),
+    );
+  }
+
+  async listEvents(
+    id: string,
+    options: { limit?: number } = {},
+  ): Promise<EnvironmentEvent[]> {
+    const rows = await this.db<EventRow>(EVENTS)
+      .where({ environment_id: id })
+      .orderBy('id', 'desc')
+      .limit(Math.min(options.limit ?? 100, MAX_PAGE));
+    return rows.map(row => ({
+      id: String(row.id),
+      at: toIso(row.at),
+      type: row.type === 'Warning' ? 'Warning' : 'Normal',
+      reason: row.reason,
+      message: row.message,
+      ...(row.resource ? { resource: row.resource } : {}),
+    }));
+  }
+
+  async leaseEnvironmentsDue(options: {
+    leaseOwner: string;
+    leaseDurationMs: number;
+    limit: number;
+    now?: Date;
+  }): Promise<LeasedEnvironment[]> {
+    const now = options.now ?? new Date();
+    const leaseFree = (q: Knex.QueryBuilder) =>
+      q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now);
+    const candidates = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .select('id')
+      .whereNot('phase', 'Destroyed')
+      // Due by schedule (spec changes schedule at once, and retries back
+      // off), or expired and not yet being destroyed.
+      .where(q =>
+        q
+          .where('next_reconcile_at', '<=', now)
+          .orWhere(q2 =>
+            q2.where('expires_at', '<=', now).whereNot('phase', 'Destroying'),
+          ),
+      )
+      .where(leaseFree)
+      .orderBy('next_reconcile_at', 'asc')
+      .limit(options.limit);
+
+    const leaseExpiresAt = new Date(now.getTime() + options.leaseDurationMs);
+    const leased: LeasedEnvironment[] = [];
+    for (const { id } of candidates) {
+      // Compare-and-set per row: of several replicas racing for the same
+      // environment exactly one update matches.
+      const won = await this.db<EnvironmentRow>(ENVIRONMENTS)
+        .where({ id })
+        .where(leaseFree)
+        .update({
+          lease_owner: options.leaseOwner,
+          lease_expires_at: leaseExpiresAt,
+        });
+      if (won === 1) {
+        const environment = await this.getEnvironment(id);
+        if (environment) {
+          leased.push({ environment, leaseOwner: options.leaseOwner });
+        }
+      }
+    }
+    return leased;
+  }
+
+  async releaseLease(
+    id: string,
+    options: { leaseOwner: string; nextReconcileAt: Date | undefined },
+  ): Promise<void> {
+    await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where({ id, lease_owner: options.leaseOwner })
+      .update({
+        lease_owner: null,
+        lease_expires_at: null,
+        next_reconcile_at: options.nextReconcileAt ?? null,
+      });
+  }
+
+  private toEnvironment(row: EnvironmentRow): Environment {
+    return {
+      id: row.id,
+      spec: JSON.parse(row.spec),
+      status: JSON.parse(row.status),
+      createdAt: toIso(row.created_at),
+      updatedAt: toIso(row.updated_at),
+      createdBy: row.created_by,
+    };
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  Environment,
+  EnvironmentEvent,
+  EnvironmentSpec,
+  EnvironmentStatus,
+  ListEnvironmentsQuery,
+} from '@envkit/plugin-environments-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { EnvironmentFilter } from '../permissions/rules';
+
+/** A new environment as the API records it, before any reconcile. */
+export interface NewEnvironment {
+  id: string;
+  spec: EnvironmentSpec;
+  status: EnvironmentStatus;
+  createdBy: string;
+  /**
+   * The caller's `Idempotency-Key`: a second create with the same key by the
+   * same caller returns the first environment instead of making another.
+   */
+  idempotencyKey?: string;
+}
+
+/** Filters and paging of {@link EnvironmentStore.listEnvironments}. */
+export interface ListEnvironmentsOptions extends ListEnvironmentsQuery {
+  component?: string;
+  /** Include destroyed environments; left out by default. */
+  includeDestroyed?: boolean;
+  /** A permission policy's conditions, applied in the query. */
+  filter?: PermissionCriteria<EnvironmentFilter>;
+  limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+/** An environment handed to one reconciler until its lease runs out. */
+export interface LeasedEnvironment {
+  environment: Environment;
+  leaseOwner: string;
+}
+
+/**
+ * Persistence of environments and their timelines. The API writes desired
+ * state (`spec`, bumping `generation`); the lifecycle engine writes observed
+ * state (`status`) while it holds the environment's lease.
+ */
+export interface EnvironmentStore {
+  /**
+   * Records a new environment; a live environment with the same name is a
+   * ConflictError. With an idempotency key already used by the same caller,
+   * returns that environment and `created: false`.
+   */
+  createEnvironment(
+    environment: NewEnvironment,
+  ): Promise<{ environment: Environment; created: boolean }>;
+
+  getEnvironment(id: string): Promise<Environment | undefined>;
+
+  /** Newest first, a page at a time. */
+  listEnvironments(options?: ListEnvironmentsOptions): Promise<{
+    items: Environment[];
+    totalCount: number;
+    nextCursor?: string;
+  }>;
+
+  /** Counts the live (not destroyed) environments of an owner made from a template. */
+  countActiveEnvironments(options: {
+    owner: string;
+    templateRef?: string;
+  }): Promise<number>;
+
+  /**
+   * Changes the desired state and bumps `generation`, so the engine acts on
+   * it. Returns the updated environment.
+   */
+  updateSpec(
+    id: string,
+    update: (spec: EnvironmentSpec) => EnvironmentSpec,
+  ): Promise<Environment>;
+
+  /**
+   * Writes observed state. Refused (returns false) when `leaseOwner` no
+   * longer holds the lease, so a replica that lost its lease cannot overwrite
+   * what the new holder observed.
+   */
+  updateStatus(
+    id: string,
+    status: EnvironmentStatus,
+    options: { leaseOwner: string },
+  ): Promise<boolean>;
+
+  appendEvents(id: string, events: EnvironmentEvent[]): Promise<void>;
+
+  /** The newest events first. */
+  listEvents(
+    id: string,
+    options?: { limit?: number },
+  ): Promise<EnvironmentEvent[]>;
+
+  /**
+   * Leases up to `limit` environments that need work (spec changed, not yet
+   * settled, expired, or due for a status check) and whose lease is free or
+   * has run out. Safe to call from several replicas at once.
+   */
+  leaseEnvironmentsDue(options: {
+    leaseOwner: string;
+    leaseDurationMs: number;
+    limit: number;
+    now?: Date;
+  }): Promise<LeasedEnvironment[]>;
+
+  /** Gives a lease back and says when the environment next needs a look. */
+  releaseLease(
+    id: string,
+    options: { leaseOwner: string; nextReconcileAt: Date | undefined },
+  ): Promise<void>;
+}

@@ -1,0 +1,758 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { namespaceName } from '@envkit/plugin-environments-common';
+import type {
+  CompleteEnvironmentDriver,
+  DriverApplyResult,
+  DriverContext,
+  DriverDestroyResult,
+  DriverObserveResult,
+  DriverPlan,
+  DriverResource,
+  DriverValidationProblem,
+} from '@envkit/plugin-environments-node';
+import { ClusterClient, type KubeObject } from './clusterClient';
+import {
+  DEFAULTS,
+  readKubernetesNamespaceDriverOptions,
+  type KubernetesClusterOptions,
+  type KubernetesNamespaceDriverOptions,
+} from './config';
+import { differences } from './drift';
+import {
+  classifyKubernetesError,
+  statusCodeOf,
+  statusOf,
+  type PermanentFailure,
+} from './errors';
+import {
+  describeObject,
+  desiredObjects,
+  FIELD_MANAGER,
+  isOwnedBy,
+  workloadHeaders,
+  type DesiredObjects,
+  type Manifest,
+} from './manifests';
+import {
+  readNamespaceParameters,
+  type NamespaceParameters,
+} from './parameters';
+
+/** The driver id templates name in `resources[].driver`. @public */
+export const KUBERNETES_NAMESPACE_DRIVER_ID = 'kubernetes-namespace';
+
+type Json = Record<string, any>;
+
+/** Ends a driver call with a result instead of a thrown error. */
+class Finished extends Error {
+  constructor(readonly result: PermanentFailure) {
+    super(result.message);
+  }
+}
+
+interface Target {
+  cluster: KubernetesClusterOptions;
+  api: ClusterClient;
+  namespace: string;
+}
+
+interface Plan extends Target {
+  parameters: NamespaceParameters;
+  desired: DesiredObjects;
+}
+
+const foreignNamespace = (target: Target): PermanentFailure => ({
+  reason: 'ForeignNamespace',
+  message: `Namespace '${target.namespace}' already exists in cluster '${target.cluster.name}' and was not created by Envkit for this environment; Envkit will not adopt or change it. Delete or rename it, or create the environment under another name.`,
+});
+
+/**
+ * Provisions an environment as a Kubernetes namespace with guardrails:
+ * labels and Pod Security Admission level, ResourceQuota, LimitRange, a
+ * default-deny NetworkPolicy with declared allowances, a RoleBinding of the
+ * namespace-admin ClusterRole to the owners, and optionally a workload
+ * (Deployment, Service, Ingress). Every write is a forced server-side apply
+ * by field manager `envkit`, so repeating a call changes nothing and edits
+ * by others are undone by the next apply.
+ *
+ * @public
+ */
+export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
+  readonly id = KUBERNETES_NAMESPACE_DRIVER_ID;
+  private readonly clusters: Map<string, KubernetesClusterOptions>;
+  private readonly apis = new Map<string, ClusterClient>();
+  private readonly options: KubernetesNamespaceDriverOptions;
+  private readonly logger: LoggerService;
+
+  /**
+   * Reads `environments.kubernetes` (see docs/drivers/kubernetes-namespace.md).
+   * Throws when the section is missing; check
+   * `config.has('environments.kubernetes')` to make the driver optional.
+   */
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService },
+  ): KubernetesNamespaceDriver {
+    const driverOptions = readKubernetesNamespaceDriverOptions(config);
+    if (!driverOptions) {
+      throw new InputError(
+        'environments.kubernetes is not configured; the kubernetes-namespace driver needs at least one cluster',
+      );
+    }
+    return new KubernetesNamespaceDriver({
+      ...driverOptions,
+      logger: options.logger,
+    });
+  }
+
+  constructor(
+    options: KubernetesNamespaceDriverOptions & { logger: LoggerService },
+  ) {
+    const { logger, ...rest } = options;
+    if (rest.clusters.length === 0) {
+      throw new InputError('the kubernetes-namespace driver needs a cluster');
+    }
+    this.options = rest;
+    this.logger = logger;
+    this.clusters = new Map(rest.clusters.map(c => [c.name, c]));
+  }
+
+  async validate(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverValidationProblem[]> {
+    const { problems, parameters } = this.readParameters(resource, ctx);
+    if (parameters) {
+      try {
+        this.pickCluster(parameters.cluster, parameters.allowedClusters);
+      } catch (e) {
+        if (!(e instanceof Finished)) throw e;
+        problems.push({ path: 'parameters.cluster', message: e.message });
+      }
+    }
+    return problems;
+  }
+
+  async plan(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverPlan> {
+    let plan: Plan;
+    let existing: KubeObject | undefined;
+    try {
+      plan = this.planFor(resource, ctx);
+      existing = await this.readOptional(plan, plan.desired.namespace, 'read');
+    } catch (e) {
+      // Plans are advisory: report why there is none instead of a result.
+      if (e instanceof Finished) {
+        throw new InputError(`${e.result.reason}: ${e.result.message}`);
+      }
+      throw e;
+    }
+    const all = [
+      plan.desired.namespace,
+      ...plan.desired.guardrails,
+      ...plan.desired.workload,
+    ];
+    if (existing && !isOwnedBy(existing, ctx.environment.id)) {
+      return {
+        actions: [
+          {
+            action: 'none',
+            target: describeObject(plan.desired.namespace),
+            description: foreignNamespace(plan).message,
+          },
+        ],
+      };
+    }
+    return {
+      actions: all.map(m => ({
+        action: existing ? 'update' : 'create',
+        target: `${describeObject(m)} in cluster ${plan.cluster.name}`,
+        description: existing
+          ? 'server-side apply; no change when already as specified'
+          : undefined,
+      })),
+    };
+  }
+
+  async apply(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverApplyResult> {
+    return this.finishing(async () => {
+      const plan = this.planFor(resource, ctx);
+      const { desired } = plan;
+      const existing = await this.readOptional(plan, desired.namespace, 'read');
+      const writes: Promise<KubeObject | undefined>[] = [];
+      if (existing) {
+        this.assertOwned(plan, existing, ctx);
+        if (existing.metadata?.deletionTimestamp) {
+          return {
+            status: 'InProgress',
+            reason: 'NamespaceTerminating',
+            message: `Namespace '${plan.namespace}' is still being deleted; it is created again once it is gone.`,
+          };
+        }
+        writes.push(this.serverSideApply(plan, desired.namespace));
+      } else {
+        await this.createNamespace(plan, ctx);
+      }
+      // Once the namespace exists everything in it is independent: one round.
+      writes.push(
+        ...desired.guardrails.map(m => this.serverSideApply(plan, m)),
+      );
+      writes.push(...desired.workload.map(m => this.serverSideApply(plan, m)));
+      if (!desired.workload.length) {
+        writes.push(
+          ...workloadHeaders(plan.namespace).map(m =>
+            this.deleteOptional(plan, m),
+          ),
+        );
+      }
+      const results = await settle(writes);
+      const deployment = results.find(o => o?.kind === 'Deployment');
+      const quotaNote = plan.parameters.quotaCapped.length
+        ? ` Quota capped by the template: ${plan.parameters.quotaCapped.join(
+            '; ',
+          )}.`
+        : '';
+      const outputs = this.outputs(plan);
+      if (deployment) {
+        const rollout = rolloutState(deployment);
+        if (rollout.failed) {
+          return {
+            status: 'Failed',
+            reason: 'WorkloadProgressDeadlineExceeded',
+            message: `Deployment '${describeObject(
+              deployment,
+            )}' in namespace '${plan.namespace}' did not become ready: ${
+              rollout.message
+            }`,
+            outputs,
+          };
+        }
+        if (!rollout.ready) {
+          return {
+            status: 'InProgress',
+            reason: 'WorkloadNotReady',
+            message: `Namespace '${plan.namespace}' is set up; waiting for the workload: ${rollout.message}.${quotaNote}`,
+            outputs,
+          };
+        }
+      }
+      return {
+        status: 'Ready',
+        message: `Namespace '${plan.namespace}' in cluster '${plan.cluster.name}' is ready.${quotaNote}`,
+        outputs,
+      };
+    });
+  }
+
+  async observe(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverObserveResult> {
+    return this.finishing(async () => {
+      const plan = this.planFor(resource, ctx);
+      const { desired } = plan;
+      const namespace = await this.readOptional(
+        plan,
+        desired.namespace,
+        'read',
+      );
+      if (!namespace) {
+        return {
+          status: 'InProgress',
+          exists: false,
+          reason: 'NamespaceMissing',
+          message: `Namespace '${plan.namespace}' does not exist in cluster '${plan.cluster.name}'; the next apply creates it again.`,
+        };
+      }
+      this.assertOwned(plan, namespace, ctx);
+      const phase = (namespace as Json).status?.phase ?? 'Active';
+      if (namespace.metadata?.deletionTimestamp) {
+        return {
+          status: 'InProgress',
+          exists: true,
+          reason: 'NamespaceTerminating',
+          message: `Namespace '${plan.namespace}' is being deleted.`,
+          details: { namespacePhase: phase },
+        };
+      }
+      const guardrails = await settle(
+        desired.guardrails.map(m => this.readOptional(plan, m, 'read')),
+      );
+      const workload = await settle(
+        desired.workload.map(m => this.readOptional(plan, m, 'read')),
+      );
+      const drift: string[] = [];
+      const labelDrift = differences(
+        desired.namespace.metadata.labels,
+        namespace.metadata?.labels,
+      );
+      if (labelDrift.length) {
+        drift.push(
+          `${describeObject(
+            desired.namespace,
+          )} labels changed (${labelDrift.join(', ')})`,
+        );
+      }
+      desired.guardrails.forEach((want, i) =>
+        drift.push(...driftOf(want, guardrails[i])),
+      );
+      const workloadDrift = desired.workload.flatMap((want, i) =>
+        workload[i] ? [] : [`${describeObject(want)} was deleted`],
+      );
+      const quota = guardrails.find(o => o?.kind === 'ResourceQuota') as
+        | Json
+        | undefined;
+      const deployment = workload.find(o => o?.kind === 'Deployment');
+      const rollout = deployment ? rolloutState(deployment) : undefined;
+      const details: Record<string, unknown> = {
+        cluster: plan.cluster.name,
+        namespace: plan.namespace,
+        namespacePhase: phase,
+        quota: {
+          hard: quota?.status?.hard ?? {},
+          used: quota?.status?.used ?? {},
+        },
+      };
+      if (desired.workload.length) {
+        details.workload = {
+          image: plan.parameters.workload?.image,
+          replicas: (deployment as Json | undefined)?.spec?.replicas ?? 0,
+          readyReplicas:
+            (deployment as Json | undefined)?.status?.readyReplicas ?? 0,
+          ready: rollout?.ready ?? false,
+        };
+      }
+      if (drift.length) details.drift = drift;
+      const outputs = this.outputs(plan);
+      const base = { exists: true, details, outputs };
+      if (drift.length) {
+        return {
+          ...base,
+          status: 'InProgress',
+          reason: 'GuardrailDrift',
+          message: `Guardrails of namespace '${
+            plan.namespace
+          }' were changed outside Envkit and will be restored: ${[
+            ...drift,
+            ...workloadDrift,
+          ].join('; ')}.`,
+        };
+      }
+      if (workloadDrift.length) {
+        return {
+          ...base,
+          status: 'InProgress',
+          reason: 'WorkloadMissing',
+          message: `Workload objects of namespace '${
+            plan.namespace
+          }' are missing and will be recreated: ${workloadDrift.join('; ')}.`,
+        };
+      }
+      if (rollout?.failed) {
+        return {
+          ...base,
+          status: 'Failed',
+          reason: 'WorkloadProgressDeadlineExceeded',
+          message: rollout.message,
+        };
+      }
+      if (rollout && !rollout.ready) {
+        return {
+          ...base,
+          status: 'InProgress',
+          reason: 'WorkloadNotReady',
+          message: `Workload in namespace '${plan.namespace}' is not ready: ${rollout.message}.`,
+        };
+      }
+      return { ...base, status: 'Ready' };
+    });
+  }
+
+  async destroy(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverDestroyResult> {
+    return this.finishing(async () => {
+      // Destroy needs only the cluster and the name, so an environment whose
+      // template no longer validates can still be removed.
+      const target = this.targetFor(resource, ctx);
+      const header: Manifest = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: target.namespace },
+      };
+      const namespace = await this.readOptional(target, header, 'read');
+      if (!namespace) {
+        return {
+          status: 'Destroyed',
+          message: `Namespace '${target.namespace}' is gone.`,
+        };
+      }
+      if (!isOwnedBy(namespace, ctx.environment.id)) {
+        ctx.logger.warn(
+          `Not deleting namespace ${target.namespace} in cluster ${target.cluster.name}: it was not created by Envkit for this environment`,
+        );
+        return {
+          status: 'Destroyed',
+          reason: 'ForeignNamespace',
+          message: `Namespace '${target.namespace}' in cluster '${target.cluster.name}' was not created by Envkit for this environment, so it was left untouched.`,
+        };
+      }
+      if (!namespace.metadata?.deletionTimestamp) {
+        const existed = await this.call(
+          target,
+          `delete namespace '${target.namespace}'`,
+          () => target.api.delete(header),
+        );
+        if (!existed) {
+          return {
+            status: 'Destroyed',
+            message: `Namespace '${target.namespace}' is gone.`,
+          };
+        }
+        ctx.logger.info(
+          `Deleting namespace ${target.namespace} in cluster ${target.cluster.name}`,
+        );
+        return {
+          status: 'InProgress',
+          reason: 'NamespaceTerminating',
+          message: `Namespace '${target.namespace}' is being deleted.`,
+        };
+      }
+      return terminatingResult(namespace, target.namespace);
+    });
+  }
+
+  private readParameters(resource: DriverResource, ctx: DriverContext) {
+    return readNamespaceParameters(resource.parameters, ctx.environment.owner, {
+      podSecurity: this.options.podSecurity ?? DEFAULTS.podSecurity,
+      subjectPrefix: this.options.subjectPrefix ?? '',
+    });
+  }
+
+  private pickCluster(
+    requested: string | undefined,
+    allowed: string[] | undefined,
+  ): KubernetesClusterOptions {
+    const configured = [...this.clusters.keys()];
+    let name = requested;
+    if (name === undefined) {
+      const preferred = this.options.defaultCluster ?? configured[0];
+      name =
+        !allowed || allowed.includes(preferred)
+          ? preferred
+          : allowed.find(a => this.clusters.has(a));
+    }
+    const cluster = name === undefined ? undefined : this.clusters.get(name);
+    if (!cluster) {
+      throw new Finished({
+        reason: 'UnknownCluster',
+        message: name
+          ? `Cluster '${name}' is not configured in environments.kubernetes.clusters; configured clusters: ${configured.join(
+              ', ',
+            )}`
+          : `None of the template's allowed clusters (${(allowed ?? []).join(
+              ', ',
+            )}) is configured; configured clusters: ${configured.join(', ')}`,
+      });
+    }
+    if (allowed && !allowed.includes(cluster.name)) {
+      throw new Finished({
+        reason: 'ClusterNotAllowed',
+        message: `Cluster '${
+          cluster.name
+        }' is not among the template's allowed clusters: ${allowed.join(', ')}`,
+      });
+    }
+    return cluster;
+  }
+
+  private apiFor(cluster: KubernetesClusterOptions): ClusterClient {
+    let api = this.apis.get(cluster.name);
+    if (!api) {
+      api = new ClusterClient(
+        cluster,
+        this.options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      );
+      this.apis.set(cluster.name, api);
+    }
+    return api;
+  }
+
+  private targetFor(resource: DriverResource, ctx: DriverContext): Target {
+    const raw = resource.parameters;
+    const requested =
+      typeof raw.cluster === 'string' && raw.cluster ? raw.cluster : undefined;
+    const cluster = this.pickCluster(requested, undefined);
+    return {
+      cluster,
+      api: this.apiFor(cluster),
+      namespace: namespaceName(ctx.environment.name, ctx.environment.id),
+    };
+  }
+
+  private planFor(resource: DriverResource, ctx: DriverContext): Plan {
+    const { parameters, problems } = this.readParameters(resource, ctx);
+    if (!parameters) {
+      throw new Finished({
+        reason: 'InvalidParameters',
+        message: `Resource '${resource.name}' has invalid parameters: ${problems
+          .map(p => `${p.path}: ${p.message}`)
+          .join('; ')}`,
+      });
+    }
+    const cluster = this.pickCluster(
+      parameters.cluster,
+      parameters.allowedClusters,
+    );
+    const namespace = namespaceName(ctx.environment.name, ctx.environment.id);
+    const desired = desiredObjects({
+      namespace,
+      environment: ctx.environment,
+      parameters,
+      adminClusterRole:
+        this.options.adminClusterRole ?? DEFAULTS.adminClusterRole,
+      ingressControllerNamespace:
+        this.options.ingressControllerNamespace ??
+        DEFAULTS.ingressControllerNamespace,
+      ingressDomain: cluster.ingressDomain,
+      ingressClassName: cluster.ingressClassName,
+    });
+    return {
+      cluster,
+      api: this.apiFor(cluster),
+      namespace,
+      parameters,
+      desired,
+    };
+  }
+
+  private outputs(plan: Plan): Record<string, string> {
+    const workload = plan.parameters.workload;
+    let endpoint = '';
+    if (workload && plan.desired.host) {
+      endpoint = (
+        plan.cluster.endpointUrlTemplate ?? DEFAULTS.endpointUrlTemplate
+      )
+        .split('{host}')
+        .join(plan.desired.host);
+    } else if (workload) {
+      endpoint = `http://workload.${plan.namespace}.svc.cluster.local:${workload.port}`;
+    }
+    return {
+      namespace: plan.namespace,
+      cluster: plan.cluster.name,
+      endpoint,
+      quota: Object.entries(plan.parameters.quotaSummary)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
+    };
+  }
+
+  private assertOwned(
+    target: Target,
+    namespace: KubeObject,
+    ctx: DriverContext,
+  ) {
+    if (!isOwnedBy(namespace, ctx.environment.id)) {
+      throw new Finished(foreignNamespace(target));
+    }
+  }
+
+  /** Runs one API call, turning its failure into a result or a retryable error. */
+  private async call<T>(
+    target: Target,
+    what: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw new Finished(
+        classifyKubernetesError(error, target.cluster.name, what),
+      );
+    }
+  }
+
+  private readOptional(
+    target: Target,
+    manifest: Manifest,
+    verb: string,
+  ): Promise<KubeObject | undefined> {
+    return this.call(target, `${verb} ${describeObject(manifest)}`, () =>
+      target.api.get(manifest),
+    );
+  }
+
+  private async deleteOptional(
+    target: Target,
+    manifest: Manifest,
+  ): Promise<undefined> {
+    await this.call(target, `delete ${describeObject(manifest)}`, () =>
+      target.api.delete(manifest),
+    );
+    return undefined;
+  }
+
+  private serverSideApply(
+    target: Target,
+    manifest: Manifest,
+  ): Promise<KubeObject> {
+    return this.call(target, `apply ${describeObject(manifest)}`, () =>
+      target.api.apply(manifest, FIELD_MANAGER),
+    );
+  }
+
+  /**
+   * Creates the namespace with a plain create, never an apply: a namespace
+   * that appeared since it was read must fail with AlreadyExists rather than
+   * be adopted.
+   */
+  private async createNamespace(plan: Plan, ctx: DriverContext): Promise<void> {
+    try {
+      await plan.api.create(plan.desired.namespace, FIELD_MANAGER);
+      ctx.logger.info(
+        `Created namespace ${plan.namespace} in cluster ${plan.cluster.name}`,
+      );
+    } catch (error) {
+      if (
+        statusCodeOf(error) !== 409 ||
+        statusOf(error).reason !== 'AlreadyExists'
+      ) {
+        throw new Finished(
+          classifyKubernetesError(
+            error,
+            plan.cluster.name,
+            `create namespace '${plan.namespace}'`,
+          ),
+        );
+      }
+      const now = await this.readOptional(plan, plan.desired.namespace, 'read');
+      if (now) this.assertOwned(plan, now, ctx);
+    }
+  }
+
+  /** Converts {@link Finished} into a `Failed` result; lets retryable errors through. */
+  private async finishing<T extends { status: string }>(
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof Finished) {
+        this.logger.debug(
+          `kubernetes-namespace: ${e.result.reason}: ${e.result.message}`,
+        );
+        return { status: 'Failed', ...e.result } as unknown as T;
+      }
+      throw e;
+    }
+  }
+}
+
+/**
+ * Waits for every call, then reports permanent failures before retryable
+ * ones: a 403 on one object should fail the environment even if another
+ * call was throttled.
+ */
+async function settle<T>(calls: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(calls);
+  const errors = results.flatMap(r =>
+    r.status === 'rejected' ? [r.reason] : [],
+  );
+  const finished = errors.filter((e): e is Finished => e instanceof Finished);
+  if (finished.length) {
+    const reasons = [...new Set(finished.map(f => f.result.reason))];
+    throw new Finished({
+      reason: reasons.length === 1 ? reasons[0] : 'KubernetesApiError',
+      message: finished.map(f => f.result.message).join(' '),
+    });
+  }
+  if (errors.length) throw errors[0];
+  return results.map(r => (r as PromiseFulfilledResult<T>).value);
+}
+
+function driftOf(want: Manifest, got: KubeObject | undefined): string[] {
+  if (!got) return [`${describeObject(want)} was deleted`];
+  const { apiVersion: _a, kind: _k, metadata, ...body } = want;
+  const paths = [
+    ...differences(body, got),
+    ...differences(metadata.labels, got.metadata?.labels).map(
+      p => `metadata.labels.${p}`,
+    ),
+  ];
+  return paths.length
+    ? [`${describeObject(want)} was changed (${paths.join(', ')})`]
+    : [];
+}
+
+function rolloutState(deployment: KubeObject): {
+  ready: boolean;
+  failed: boolean;
+  message: string;
+} {
+  const d = deployment as Json;
+  const want = d.spec?.replicas ?? 1;
+  const ready = d.status?.readyReplicas ?? 0;
+  const observed =
+    (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
+  const progressing = (d.status?.conditions ?? []).find(
+    (c: Json) => c.type === 'Progressing',
+  );
+  if (
+    progressing?.status === 'False' &&
+    progressing.reason === 'ProgressDeadlineExceeded'
+  ) {
+    return {
+      ready: false,
+      failed: true,
+      message: progressing.message ?? 'progress deadline exceeded',
+    };
+  }
+  return {
+    ready: observed && ready >= want,
+    failed: false,
+    message: `${ready}/${want} replicas ready`,
+  };
+}
+
+function terminatingResult(
+  namespace: KubeObject,
+  name: string,
+): DriverDestroyResult {
+  const conditions: Json[] = (
+    (namespace as Json).status?.conditions ?? []
+  ).filter((c: Json) => c.status === 'True');
+  const since = namespace.metadata?.deletionTimestamp;
+  const seconds = since
+    ? Math.round((Date.now() - new Date(since).getTime()) / 1000)
+    : 0;
+  const finalizers = conditions.find(
+    c => c.type === 'NamespaceFinalizersRemaining',
+  );
+  if (!conditions.length) {
+    return {
+      status: 'InProgress',
+      reason: 'NamespaceTerminating',
+      message: `Namespace '${name}' is being deleted.`,
+    };
+  }
+  return {
+    status: 'InProgress',
+    reason: finalizers
+      ? 'NamespaceFinalizersRemaining'
+      : 'NamespaceTerminating',
+    message: `Namespace '${name}' has been terminating for ${seconds}s and is waiting on: ${conditions
+      .map(c => `${c.type}: ${c.message}`)
+      .join(
+        '; ',
+      )}. Envkit never removes finalizers itself; whoever owns them must finish or remove them.`,
+  };
+}

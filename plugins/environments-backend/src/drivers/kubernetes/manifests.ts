@@ -1,0 +1,292 @@
+import { shortHash } from '@envkit/plugin-environments-common';
+import type { DriverEnvironment } from '@envkit/plugin-environments-node';
+import type { KubeObject } from './clusterClient';
+import type { NamespaceParameters } from './parameters';
+
+/** Labels Envkit puts on everything it creates. */
+export const LABELS = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  environment: 'envkit.io/environment',
+  owner: 'envkit.io/owner',
+  template: 'envkit.io/template',
+} as const;
+
+export const MANAGED_BY = 'envkit';
+export const FIELD_MANAGER = 'envkit';
+
+/** Fixed names of the objects inside an environment's namespace. */
+export const OBJECT_NAMES = {
+  quota: 'envkit-quota',
+  limitRange: 'envkit-limits',
+  networkPolicy: 'envkit-network',
+  roleBinding: 'envkit-admins',
+  workload: 'workload',
+} as const;
+
+const WORKLOAD_LABEL = 'app.kubernetes.io/name';
+
+/** A plain object the driver applies. */
+export type Manifest = KubeObject;
+
+/**
+ * `text` as a valid label value: characters outside `[A-Za-z0-9_.-]`
+ * become `.`, and values over 63 characters end in a hash of the original.
+ */
+export function labelValue(text: string): string {
+  const trim = (s: string) => s.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  const value = trim(text.replace(/[^A-Za-z0-9_.-]+/g, '.'));
+  if (value.length <= 63) return value;
+  return `${trim(value.slice(0, 54))}-${shortHash(text, 8)}`;
+}
+
+/** Whether a namespace carries the labels of this environment. */
+export function isOwnedBy(
+  namespace: KubeObject | undefined,
+  environmentId: string,
+): boolean {
+  const labels = namespace?.metadata?.labels ?? {};
+  return (
+    labels[LABELS.managedBy] === MANAGED_BY &&
+    labels[LABELS.environment] === labelValue(environmentId)
+  );
+}
+
+export interface ManifestInput {
+  namespace: string;
+  environment: DriverEnvironment;
+  parameters: NamespaceParameters;
+  adminClusterRole: string;
+  ingressControllerNamespace: string;
+  ingressDomain?: string;
+  ingressClassName?: string;
+}
+
+export interface DesiredObjects {
+  namespace: Manifest;
+  /** Objects whose edits are drift to undo: quota, limits, policy, binding. */
+  guardrails: Manifest[];
+  /** Deployment, Service and (with a host) Ingress, when a workload is asked for. */
+  workload: Manifest[];
+  /** The Ingress host, when the workload is published. */
+  host?: string;
+}
+
+function commonLabels(environment: DriverEnvironment): Record<string, string> {
+  return {
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.environment]: labelValue(environment.id),
+  };
+}
+
+function networkPolicy(input: ManifestInput): Manifest {
+  const { allow } = input.parameters;
+  const byName = (name: string) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
+  });
+  const ingress: unknown[] = [];
+  const egress: unknown[] = [];
+  if (allow.includes('sameNamespace')) {
+    ingress.push({ from: [{ podSelector: {} }] });
+    egress.push({ to: [{ podSelector: {} }] });
+  }
+  if (allow.includes('ingressController')) {
+    ingress.push({ from: [byName(input.ingressControllerNamespace)] });
+  }
+  if (allow.includes('dnsEgress')) {
+    egress.push({
+      to: [byName('kube-system')],
+      ports: [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+    });
+  }
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: OBJECT_NAMES.networkPolicy },
+    spec: {
+      // Every pod; with both policy types, whatever no rule allows is denied.
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress,
+      egress,
+    },
+  };
+}
+
+function workloadObjects(input: ManifestInput): {
+  objects: Manifest[];
+  host?: string;
+} {
+  const workload = input.parameters.workload;
+  if (!workload) return { objects: [] };
+  const name = OBJECT_NAMES.workload;
+  const selector = { [WORKLOAD_LABEL]: name };
+  const objects: Manifest[] = [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name },
+      spec: {
+        replicas: workload.replicas,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: selector },
+          spec: {
+            containers: [
+              {
+                name: 'app',
+                image: workload.image,
+                ports: [{ name: 'http', containerPort: workload.port }],
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name },
+      spec: {
+        selector,
+        ports: [
+          { name: 'http', port: workload.port, targetPort: workload.port },
+        ],
+      },
+    },
+  ];
+  const host =
+    workload.host ??
+    (input.ingressDomain
+      ? `${input.namespace}.${input.ingressDomain}`
+      : undefined);
+  if (host) {
+    objects.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name },
+      spec: {
+        ...(input.ingressClassName
+          ? { ingressClassName: input.ingressClassName }
+          : {}),
+        rules: [
+          {
+            host,
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: {
+                    service: { name, port: { number: workload.port } },
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+  }
+  return { objects, host };
+}
+
+/** Every object an environment's namespace should hold, fully specified. */
+export function desiredObjects(input: ManifestInput): DesiredObjects {
+  const { environment, parameters } = input;
+  const labels = commonLabels(environment);
+  const namespace: Manifest = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: input.namespace,
+      labels: {
+        ...labels,
+        [LABELS.owner]: labelValue(environment.owner),
+        [LABELS.template]: labelValue(environment.templateRef),
+        'pod-security.kubernetes.io/enforce': parameters.podSecurity,
+        'pod-security.kubernetes.io/warn': parameters.podSecurity,
+      },
+      // Label values are sanitised; the exact refs are kept here.
+      annotations: {
+        'envkit.io/environment-name': environment.name,
+        'envkit.io/owner-ref': environment.owner,
+        'envkit.io/template-ref': environment.templateRef,
+        'envkit.io/template-version': environment.templateVersion,
+      },
+    },
+  };
+  const limitRange = parameters.limitRange;
+  const guardrails: Manifest[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: OBJECT_NAMES.quota },
+      spec: { hard: parameters.quotaHard },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: OBJECT_NAMES.limitRange },
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            default: limitRange.default,
+            defaultRequest: limitRange.defaultRequest,
+            ...(limitRange.max && Object.keys(limitRange.max).length
+              ? { max: limitRange.max }
+              : {}),
+          },
+        ],
+      },
+    },
+    networkPolicy(input),
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: OBJECT_NAMES.roleBinding },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: input.adminClusterRole,
+      },
+      subjects: parameters.subjects.map(s => ({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: s.kind,
+        name: s.name,
+      })),
+    },
+  ];
+  const workload = workloadObjects(input);
+  const inNamespace = (m: Manifest): Manifest => ({
+    ...m,
+    metadata: { ...m.metadata, namespace: input.namespace, labels },
+  });
+  return {
+    namespace,
+    guardrails: guardrails.map(inNamespace),
+    workload: workload.objects.map(inNamespace),
+    host: workload.host,
+  };
+}
+
+/** The workload objects that exist when there is no workload, to remove. */
+export function workloadHeaders(namespace: string): Manifest[] {
+  const meta = { name: OBJECT_NAMES.workload, namespace };
+  return [
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta },
+  ];
+}
+
+/** `Kind/name` for messages. */
+export function describeObject(m: {
+  kind?: string;
+  metadata?: { name?: string };
+}) {
+  return `${m.kind}/${m.metadata?.name}`;
+}

@@ -1,0 +1,385 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  Environment,
+  EnvironmentPhase,
+  EnvironmentSpec,
+  EnvironmentTemplateSpec,
+} from '@envkit/plugin-environments-common';
+import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
+import { EnvironmentStore } from '../database/EnvironmentStore';
+import { FakeCloudDriver } from './FakeCloudDriver';
+import { LifecycleEngine } from './LifecycleEngine';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+function template(
+  overrides: Partial<EnvironmentTemplateSpec> = {},
+): EnvironmentTemplateSpec {
+  return {
+    type: 'test',
+    version: '1.0.0',
+    owner: 'group:default/platform-team',
+    parameters: { properties: { image: { type: 'string' } } },
+    resources: [
+      { name: 'network', driver: 'fake', parameters: { cidr: '10.0.0.0/16' } },
+      {
+        name: 'service',
+        driver: 'fake',
+        dependsOn: ['network'],
+        parameters: {
+          image: '${{ inputs.image }}',
+          network: '${{ resources.network.outputs.id }}',
+        },
+      },
+    ],
+    outputs: { endpoint: '${{ resources.service.outputs.url }}' },
+    ...overrides,
+  };
+}
+
+class Harness {
+  now = Date.now();
+  readonly driver = new FakeCloudDriver();
+  private engines = 0;
+
+  constructor(readonly store: EnvironmentStore) {}
+
+  engine(replicaId = `replica-${++this.engines}`) {
+    return new LifecycleEngine({
+      store: this.store,
+      drivers: new Map([['fake', this.driver]]),
+      logger: mockServices.logger.mock(),
+      replicaId,
+      clock: () => new Date(this.now),
+      timings: { maxConsecutiveErrors: 4 },
+    });
+  }
+
+  async create(id: string, spec: Partial<EnvironmentSpec> = {}) {
+    await this.store.createEnvironment({
+      id,
+      createdBy: 'user:default/lena',
+      spec: {
+        name: id,
+        templateRef: 'environmenttemplate:default/test',
+        templateVersion: '1.0.0',
+        templateSnapshot: template(),
+        inputs: { image: 'nginx:1' },
+        owner: 'user:default/lena',
+        generation: 1,
+        ...spec,
+      },
+      status: {
+        phase: 'Pending',
+        conditions: [],
+        resources: [],
+        outputs: {},
+        observedGeneration: 0,
+      },
+    });
+  }
+
+  async get(id: string): Promise<Environment> {
+    return (await this.store.getEnvironment(id))!;
+  }
+
+  /** Sweeps (a fresh engine each time when `restart`) until `id` reaches `phase`. */
+  async runUntil(
+    id: string,
+    phase: EnvironmentPhase,
+    options: { restart?: boolean; maxSweeps?: number } = {},
+  ) {
+    let engine = this.engine();
+    for (let i = 0; i < (options.maxSweeps ?? 30); i++) {
+      if (options.restart) engine = this.engine();
+      await engine.sweep();
+      this.now += 61_000;
+      const env = await this.get(id);
+      if (env.status.phase === phase) return env;
+    }
+    const env = await this.get(id);
+    throw new Error(
+      `environment ${id} stuck in ${env.status.phase}: ${JSON.stringify(
+        env.status,
+      )}`,
+    );
+  }
+}
+
+describe.each(databases.eachSupportedId())(
+  'LifecycleEngine on %p',
+  databaseId => {
+    async function harness() {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseEnvironmentStore.create({
+        database: { getClient: async () => knex },
+      });
+      return new Harness(store);
+    }
+
+    it('provisions resources in dependency order, wires outputs and publishes the endpoint', async () => {
+      const h = await harness();
+      await h.create('web');
+
+      const env = await h.runUntil('web', 'Ready');
+
+      expect(env.status.outputs).toEqual({
+        endpoint: 'http://service.example.test',
+      });
+      expect(env.status.observedGeneration).toBe(1);
+      expect(env.status.resources.map(r => [r.name, r.phase])).toEqual([
+        ['network', 'Ready'],
+        ['service', 'Ready'],
+      ]);
+      const service = h.driver.resources.get('web/service')!;
+      expect(service.parameters).toEqual({
+        image: 'nginx:1',
+        network: 'web/network',
+      });
+      const firstServiceCall = h.driver.calls.findIndex(
+        c => c.key === 'web/service',
+      );
+      const lastNetworkApply = h.driver.calls
+        .map((c, i) => (c.key === 'web/network' && c.verb === 'apply' ? i : -1))
+        .reduce((a, b) => Math.max(a, b));
+      expect(firstServiceCall).toBeGreaterThan(lastNetworkApply);
+
+      const events = (await h.store.listEvents('web'))
+        .map(e => e.reason)
+        .reverse();
+      expect(events).toEqual([
+        'Provisioning',
+        'ResourceReady',
+        'ResourceReady',
+        'Ready',
+      ]);
+    });
+
+    it('reaches the same end state with no repeated side effect when restarted between any two steps', async () => {
+      const h = await harness();
+      await h.create('crashy');
+      // Every sweep runs on a fresh engine: nothing survives but the database.
+      const env = await h.runUntil('crashy', 'Ready', { restart: true });
+      expect(env.status.outputs.endpoint).toBe('http://service.example.test');
+      expect(h.driver.creates).toBe(2);
+
+      // A replica that dies after its driver calls but before it records
+      // anything: its lease runs out and the next one carries on.
+      const h2 = await harness();
+      await h2.create('lost');
+      const dying = h2.engine('dying');
+      const realUpdate = h2.store.updateStatus.bind(h2.store);
+      let crashes = 0;
+      h2.store.updateStatus = async (...args) => {
+        if (crashes < 3) {
+          crashes++;
+          throw new Error('process killed');
+        }
+        return realUpdate(...args);
+      };
+      for (let i = 0; i < 3; i++) {
+        await dying.sweep();
+        h2.now += 61_000;
+      }
+      const recovered = await h2.runUntil('lost', 'Ready', { restart: true });
+      expect(recovered.status.phase).toBe('Ready');
+      expect(h2.driver.creates).toBe(2);
+    });
+
+    it('applies independent resources in parallel', async () => {
+      const h = await harness();
+      h.driver.callDelayMs = 20;
+      h.driver.stepsToReady = 1;
+      await h.create('fan', {
+        templateSnapshot: template({
+          resources: [
+            { name: 'a', driver: 'fake' },
+            { name: 'b', driver: 'fake' },
+            { name: 'c', driver: 'fake' },
+            { name: 'app', driver: 'fake', dependsOn: ['a', 'b', 'c'] },
+          ],
+          outputs: { endpoint: '${{ resources.app.outputs.url }}' },
+        }),
+      });
+
+      await h.engine().sweep();
+
+      // One sweep: a, b and c together, then app once they are Ready.
+      expect(h.driver.maxInFlightPerEnvironment).toBe(3);
+      expect((await h.get('fan')).status.phase).toBe('Ready');
+      expect(h.driver.calls.map(c => c.key.split('/')[1])).toEqual([
+        'a',
+        'b',
+        'c',
+        'app',
+      ]);
+    });
+
+    it('applies a spec change as a new generation and settles on it', async () => {
+      const h = await harness();
+      await h.create('upd');
+      await h.runUntil('upd', 'Ready');
+
+      await h.store.updateSpec('upd', spec => ({
+        ...spec,
+        inputs: { image: 'nginx:2' },
+      }));
+      const updated = await h.runUntil('upd', 'Ready');
+
+      expect(updated.status.observedGeneration).toBe(2);
+      expect(h.driver.resources.get('upd/service')!.parameters).toMatchObject({
+        image: 'nginx:2',
+      });
+      const reasons = (await h.store.listEvents('upd')).map(e => e.reason);
+      expect(reasons).toContain('Updating');
+      expect(h.driver.creates).toBe(2);
+    });
+
+    it('destroys in reverse order, frees the name, and is idempotent', async () => {
+      const h = await harness();
+      await h.create('bye');
+      await h.runUntil('bye', 'Ready');
+      await h.store.updateSpec('bye', spec => ({
+        ...spec,
+        deletionRequestedAt: new Date(h.now).toISOString(),
+      }));
+
+      const gone = await h.runUntil('bye', 'Destroyed');
+
+      expect(gone.status.outputs).toEqual({});
+      expect(h.driver.resources.size).toBe(0);
+      const destroys = h.driver.calls.filter(c => c.verb === 'destroy');
+      expect(destroys[0].key).toBe('bye/service');
+      expect(destroys[destroys.length - 1].key).toBe('bye/network');
+      expect(h.driver.deletes).toBe(2);
+      // Destroy gets the same resolved parameters apply did (region, names…).
+      expect(h.driver.destroyParameters.get('bye/service')).toEqual({
+        image: 'nginx:1',
+        network: 'bye/network',
+      });
+      // Nothing more happens to a destroyed environment.
+      const calls = h.driver.calls.length;
+      await h.engine().sweep();
+      expect(h.driver.calls.length).toBe(calls);
+      await expect(
+        h.create('bye-again', { name: 'bye' }),
+      ).resolves.toBeUndefined();
+    });
+
+    it('destroys an environment whose TTL ran out', async () => {
+      const h = await harness();
+      await h.create('ttl', {
+        expiresAt: new Date(h.now + 600_000).toISOString(),
+      });
+      await h.runUntil('ttl', 'Ready');
+      h.now += 3_600_000;
+
+      const gone = await h.runUntil('ttl', 'Destroyed');
+      expect(gone.status.phase).toBe('Destroyed');
+      expect((await h.store.listEvents('ttl')).map(e => e.reason)).toContain(
+        'Expired',
+      );
+    });
+
+    it('fails with the driver reason and rolls back what was made, by default', async () => {
+      const h = await harness();
+      h.driver.failing.set(
+        'service',
+        'CannotPullContainerError: image not found',
+      );
+      await h.create('bad');
+
+      const failed = await h.runUntil('bad', 'Failed');
+      expect(failed.status.lastError).toEqual({
+        reason: 'FakeFailure',
+        message: 'CannotPullContainerError: image not found',
+        resource: 'service',
+      });
+      for (let i = 0; i < 6; i++) {
+        await h.engine().sweep();
+        h.now += 61_000;
+      }
+      const after = await h.get('bad');
+      expect(after.status.phase).toBe('Failed');
+      expect(h.driver.resources.size).toBe(0);
+      expect(
+        after.status.conditions.find(c => c.type === 'RolledBack')?.status,
+      ).toBe('True');
+    });
+
+    it('keeps a failed environment for inspection when the template says so', async () => {
+      const h = await harness();
+      h.driver.failing.set('service', 'boom');
+      await h.create('keep', {
+        templateSnapshot: template({ failurePolicy: 'keep' }),
+      });
+
+      await h.runUntil('keep', 'Failed');
+      for (let i = 0; i < 4; i++) {
+        await h.engine().sweep();
+        h.now += 61_000;
+      }
+      expect(h.driver.resources.has('keep/network')).toBe(true);
+      expect(h.driver.calls.filter(c => c.verb === 'destroy')).toEqual([]);
+    });
+
+    it('retries driver errors with backoff, and fails once they persist', async () => {
+      const h = await harness();
+      h.driver.throwing.set('network', 2);
+      await h.create('flaky');
+      // After a failed call the environment waits out its backoff: sweeping
+      // again at once makes no call.
+      await h.engine().sweep();
+      const callsAfterError = h.driver.calls.length;
+      await h.engine().sweep();
+      expect(h.driver.calls.length).toBe(callsAfterError);
+      h.now += 61_000;
+      const ready = await h.runUntil('flaky', 'Ready');
+      expect(ready.status.lastError).toBeUndefined();
+
+      h.driver.throwing.set('network', 100);
+      await h.create('down');
+      const failed = await h.runUntil('down', 'Failed');
+      expect(failed.status.lastError).toMatchObject({
+        reason: 'DriverUnavailable',
+        resource: 'network',
+      });
+      expect(failed.status.lastError!.message).toMatch(/Rate exceeded/);
+    });
+
+    it('restores drift it observes on a settled environment', async () => {
+      const h = await harness();
+      await h.create('drift');
+      await h.runUntil('drift', 'Ready');
+      h.driver.resources.get('drift/network')!.drifted = true;
+
+      await h.engine().sweep(); // observes the drift
+      h.now += 61_000;
+      await h.runUntil('drift', 'Ready');
+
+      expect(h.driver.resources.get('drift/network')!.drifted).toBe(false);
+      const reasons = (await h.store.listEvents('drift')).map(e => e.reason);
+      expect(reasons).toContain('Drift');
+      expect(reasons).toContain('Restored');
+    });
+
+    it('never lets two replicas work on one environment at the same time', async () => {
+      const h = await harness();
+      h.driver.callDelayMs = 5;
+      for (let i = 0; i < 6; i++) await h.create(`par-${i}`);
+      const a = h.engine('a');
+      const b = h.engine('b');
+      for (let round = 0; round < 12; round++) {
+        await Promise.all([a.sweep(), b.sweep(), a.sweep()]);
+        h.now += 61_000;
+      }
+      for (let i = 0; i < 6; i++) {
+        expect((await h.get(`par-${i}`)).status.phase).toBe('Ready');
+      }
+      expect(h.driver.maxInFlightPerResource).toBe(1);
+      expect(h.driver.creates).toBe(12);
+    });
+  },
+);

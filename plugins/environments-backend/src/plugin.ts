@@ -1,0 +1,170 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  environmentsPermissions,
+  environmentTemplateUsePermission,
+} from '@envkit/plugin-environments-common';
+import {
+  assertEnvironmentDriver,
+  CompleteEnvironmentDriver,
+  environmentDriversExtensionPoint,
+} from '@envkit/plugin-environments-node';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { LifecycleEngine } from './engine/LifecycleEngine';
+import { CloudFormationDriver } from './drivers/cloudformation';
+import { KubernetesNamespaceDriver } from './drivers/kubernetes';
+import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
+import {
+  environmentPermissionResourceRef,
+  environmentPermissionRules,
+} from './permissions/rules';
+import { EnvironmentService } from './service/EnvironmentService';
+import { createRouter } from './service/router';
+import { TemplateResolver } from './service/TemplateResolver';
+
+/**
+ * The environments backend plugin, served under `/api/environments`.
+ *
+ * @public
+ */
+export const environmentsPlugin = createBackendPlugin({
+  pluginId: 'environments',
+  register(env) {
+    const drivers = new Map<string, CompleteEnvironmentDriver>();
+    env.registerExtensionPoint(environmentDriversExtensionPoint, {
+      addDriver(driver) {
+        assertEnvironmentDriver(driver);
+        if (drivers.has(driver.id)) {
+          throw new ConflictError(
+            `An environment driver with id '${driver.id}' is already registered; each driver id may be registered once`,
+          );
+        }
+        drivers.set(driver.id, driver);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auditor: coreServices.auditor,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
+        scheduler: coreServices.scheduler,
+        config: coreServices.rootConfig,
+        urlReader: coreServices.urlReader,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        httpRouter,
+        httpAuth,
+        auditor,
+        logger,
+        database,
+        permissions,
+        permissionsRegistry,
+        userInfo,
+        scheduler,
+        config,
+        urlReader,
+        lifecycle,
+        catalog,
+      }) {
+        // Built-in drivers; a module that registered a driver with the same
+        // id replaces the built-in one.
+        if (!drivers.has('aws-cloudformation')) {
+          const cloudFormation = CloudFormationDriver.fromConfig(config, {
+            logger: logger.child({ driver: 'aws-cloudformation' }),
+            urlReader,
+          });
+          drivers.set(cloudFormation.id, cloudFormation);
+          lifecycle.addShutdownHook(() => cloudFormation.close());
+        }
+        // The namespace driver needs at least one cluster to talk to.
+        if (
+          !drivers.has('kubernetes-namespace') &&
+          config.has('environments.kubernetes')
+        ) {
+          const kubernetes = KubernetesNamespaceDriver.fromConfig(config, {
+            logger: logger.child({ driver: 'kubernetes-namespace' }),
+          });
+          drivers.set(kubernetes.id, kubernetes);
+        }
+
+        const store = await DatabaseEnvironmentStore.create({ database });
+
+        permissionsRegistry.addResourceType({
+          resourceRef: environmentPermissionResourceRef,
+          permissions: environmentsPermissions.filter(
+            p => p !== environmentTemplateUsePermission,
+          ),
+          rules: Object.values(environmentPermissionRules),
+          getResources: async ids =>
+            Promise.all(ids.map(id => store.getEnvironment(id))),
+        });
+        permissionsRegistry.addPermissions([environmentTemplateUsePermission]);
+
+        const environments = new EnvironmentService({
+          store,
+          templates: new TemplateResolver(catalog, () => drivers.keys()),
+          permissions,
+          userInfo,
+          rules: permissionsRegistry.getPermissionRuleset(
+            environmentPermissionResourceRef,
+          ),
+          drivers: () => drivers,
+          logger,
+        });
+
+        const engineConfig = config.getOptionalConfig('environments.engine');
+        const engine = new LifecycleEngine({
+          store,
+          drivers,
+          logger: logger.child({ component: 'lifecycle-engine' }),
+          // Unique per process, so a restarted replica never mistakes an
+          // old lease of its predecessor for its own.
+          replicaId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+          timings: {
+            ...(engineConfig?.has('batchSize') && {
+              batchSize: engineConfig.getNumber('batchSize'),
+            }),
+            ...(engineConfig?.has('observeIntervalSeconds') && {
+              observeIntervalMs:
+                engineConfig.getNumber('observeIntervalSeconds') * 1000,
+            }),
+          },
+        });
+        // Every replica sweeps on its own schedule; leases in the database
+        // decide who works on which environment.
+        await scheduler.scheduleTask({
+          id: 'environments-reconcile',
+          scope: 'local',
+          frequency: {
+            seconds: engineConfig?.getOptionalNumber('intervalSeconds') ?? 2,
+          },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            await engine.sweep();
+          },
+        });
+
+        httpRouter.use(await createRouter({ environments, httpAuth, auditor }));
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        logger.info(
+          `Environments backend ready with drivers: ${
+            [...drivers.keys()].join(', ') || 'none'
+          }`,
+        );
+      },
+    });
+  },
+});

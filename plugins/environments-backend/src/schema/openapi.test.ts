@@ -1,0 +1,64 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { createRouter } from '../service/router';
+import { EnvironmentService } from '../service/EnvironmentService';
+
+interface RouteLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+describe('openapi.yaml', () => {
+  const document = parse(
+    readFileSync(join(__dirname, 'openapi.yaml'), 'utf8'),
+  ) as { paths: Record<string, Record<string, unknown>> };
+
+  it('describes exactly the routes the router serves', async () => {
+    const router = await createRouter({
+      environments: {} as EnvironmentService,
+      httpAuth: mockServices.httpAuth(),
+      auditor: mockServices.auditor.mock(),
+    });
+    const served = (router.stack as RouteLayer[])
+      .filter(layer => layer.route)
+      .flatMap(layer =>
+        Object.keys(layer.route!.methods).map(
+          method =>
+            `${method.toUpperCase()} ${layer.route!.path.replace(
+              /:(\w+)/g,
+              '{$1}',
+            )}`,
+        ),
+      )
+      .sort();
+    const documented = Object.entries(document.paths)
+      .flatMap(([path, operations]) =>
+        Object.keys(operations)
+          .filter(key => METHODS.includes(key))
+          .map(method => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+
+    expect(documented).toEqual(served);
+  });
+
+  it('gives every operation an id and documents its responses', () => {
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const method of METHODS) {
+        const operation = operations[method] as
+          | { operationId?: string; responses?: Record<string, unknown> }
+          | undefined;
+        if (!operation) continue;
+        expect(`${method} ${path}: ${operation.operationId}`).toMatch(
+          /: [a-z][A-Za-z]+$/,
+        );
+        expect(Object.keys(operation.responses ?? {}).length).toBeGreaterThan(
+          0,
+        );
+      }
+    }
+  });
+});

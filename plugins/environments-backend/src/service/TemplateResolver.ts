@@ -1,0 +1,94 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ENVIRONMENT_TEMPLATE_KIND,
+  EnvironmentTemplateEntity,
+  validateEnvironmentTemplate,
+} from '@envkit/plugin-environments-common';
+
+/**
+ * Reads EnvironmentTemplates from the catalog with the caller's credentials
+ * (so catalog permissions apply) and validates them against the drivers this
+ * backend has.
+ */
+export class TemplateResolver {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly knownDrivers: () => Iterable<string>,
+  ) {}
+
+  /** Full, lowercase-kind ref of an EnvironmentTemplate given in any short form. */
+  static normalizeRef(ref: string): string {
+    return stringifyEntityRef(
+      parseEntityRef(ref, {
+        defaultKind: ENVIRONMENT_TEMPLATE_KIND,
+        defaultNamespace: 'default',
+      }),
+    );
+  }
+
+  async getTemplate(
+    ref: string,
+    credentials: BackstageCredentials,
+  ): Promise<EnvironmentTemplateEntity> {
+    const fullRef = TemplateResolver.normalizeRef(ref);
+    const entity = await this.catalog.getEntityByRef(fullRef, { credentials });
+    if (!entity || entity.kind !== ENVIRONMENT_TEMPLATE_KIND) {
+      throw new NotFoundError(`No environment template '${fullRef}'`);
+    }
+    return validateEnvironmentTemplate(entity, {
+      knownDrivers: this.knownDrivers(),
+    });
+  }
+
+  /** Every EnvironmentTemplate the caller can see, with its validation state. */
+  async listTemplates(
+    credentials: BackstageCredentials,
+  ): Promise<TemplateSummary[]> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { kind: ENVIRONMENT_TEMPLATE_KIND } },
+      { credentials },
+    );
+    return items.map(entity => this.summarize(entity));
+  }
+
+  /** One template with its validation state; NotFoundError when absent. */
+  async describeTemplate(
+    ref: string,
+    credentials: BackstageCredentials,
+  ): Promise<TemplateSummary> {
+    const fullRef = TemplateResolver.normalizeRef(ref);
+    const entity = await this.catalog.getEntityByRef(fullRef, { credentials });
+    if (!entity || entity.kind !== ENVIRONMENT_TEMPLATE_KIND) {
+      throw new NotFoundError(`No environment template '${fullRef}'`);
+    }
+    return this.summarize(entity);
+  }
+
+  private summarize(entity: Entity): TemplateSummary {
+    const ref = stringifyEntityRef(entity);
+    try {
+      validateEnvironmentTemplate(entity, {
+        knownDrivers: this.knownDrivers(),
+      });
+      return { ref, entity, valid: true };
+    } catch (error) {
+      return { ref, entity, valid: false, error: (error as Error).message };
+    }
+  }
+}
+
+/** An EnvironmentTemplate as the API lists it. */
+export interface TemplateSummary {
+  ref: string;
+  entity: Entity;
+  valid: boolean;
+  /** Why the template cannot be used, when it is not valid. */
+  error?: string;
+}

@@ -1,0 +1,421 @@
+import {
+  createBackendModule,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { environmentDriversExtensionPoint } from '@envkit/plugin-environments-node';
+import request from 'supertest';
+import { environmentsPlugin } from '../plugin';
+import { restrictedTemplate, webTemplate } from '../__fixtures__/templates';
+
+const lena = 'user:default/lena';
+const marco = 'user:default/marco';
+const platformAdmin = 'user:default/priya';
+const groups: Record<string, string[]> = {
+  [lena]: [lena, 'group:default/team-storefront'],
+  [marco]: [marco, 'group:default/team-payments'],
+  [platformAdmin]: [platformAdmin, 'group:default/platform-team'],
+};
+
+function userOf(credentials: BackstageCredentials): string {
+  return (credentials.principal as { userEntityRef: string }).userEntityRef;
+}
+
+// Mirrors the example policy: the platform team may do anything; everyone
+// else may create and see, change or destroy only what they or their groups own.
+const permissions = mockServices.permissions.mock({
+  async authorize(requests, { credentials }) {
+    return requests.map(() => ({
+      result:
+        credentials.principal && userOf(credentials) !== 'user:default/nobody'
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+    }));
+  },
+  async authorizeConditional(requests, { credentials }) {
+    const user = userOf(credentials);
+    return requests.map(({ permission }) => {
+      if (user === platformAdmin) return { result: AuthorizeResult.ALLOW };
+      return {
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'environments',
+        resourceType: 'environment',
+        conditions: {
+          rule: 'IS_ENVIRONMENT_OWNER',
+          resourceType: 'environment',
+          params: { claims: groups[user] ?? [user] },
+        },
+        permission,
+      } as any;
+    });
+  },
+});
+
+const testDriverModule = createBackendModule({
+  pluginId: 'environments',
+  moduleId: 'test-driver',
+  register(env) {
+    env.registerInit({
+      deps: { drivers: environmentDriversExtensionPoint },
+      async init({ drivers }) {
+        drivers.addDriver({
+          id: 'test',
+          apply: async () => ({ status: 'InProgress' }),
+          observe: async () => ({ status: 'Ready' }),
+          destroy: async () => ({ status: 'Destroyed' }),
+        });
+      },
+    });
+  },
+});
+
+async function startBackend() {
+  const { server } = await startTestBackend({
+    features: [
+      environmentsPlugin,
+      testDriverModule,
+      catalogServiceMock.factory({
+        entities: [webTemplate as any, restrictedTemplate as any],
+      }),
+      permissions.factory,
+      mockServices.userInfo.mock({
+        async getUserInfo(credentials) {
+          const user = userOf(credentials);
+          return {
+            userEntityRef: user,
+            ownershipEntityRefs: groups[user] ?? [user],
+          };
+        },
+      }).factory,
+    ],
+  });
+  return server;
+}
+
+const as = (user: string) => mockCredentials.user.header(user);
+
+const createBody = {
+  name: 'checkout-demo',
+  templateRef: 'web',
+  inputs: { imageLocation: 'nginx:1.27', containerPort: '80' },
+};
+
+describe('environments REST API', () => {
+  it('creates an environment pinned to the template version with resolved inputs', async () => {
+    const server = await startBackend();
+
+    const res = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(lena))
+      .send(createBody);
+
+    expect(res.status).toBe(202);
+    expect(res.body.spec).toMatchObject({
+      name: 'checkout-demo',
+      templateRef: 'environmenttemplate:default/web',
+      templateVersion: '1.2.0',
+      owner: lena,
+      generation: 1,
+      inputs: {
+        imageLocation: 'nginx:1.27',
+        containerPort: 80,
+        size: 'small',
+        region: 'eu-west-1',
+      },
+    });
+    expect(res.body.spec.templateSnapshot.resources).toHaveLength(2);
+    expect(res.body.status.phase).toBe('Pending');
+    expect(res.body.createdBy).toBe(lena);
+    // The template's default TTL of 8 hours applies.
+    const ttlMs = Date.parse(res.body.spec.expiresAt) - Date.now();
+    expect(ttlMs).toBeGreaterThan(7.9 * 3600_000);
+    expect(ttlMs).toBeLessThanOrEqual(8 * 3600_000);
+
+    const fetched = await request(server)
+      .get(`/api/environments/environments/${res.body.id}`)
+      .set('Authorization', as(lena));
+    expect(fetched.status).toBe(200);
+    expect(fetched.body.id).toBe(res.body.id);
+
+    const events = await request(server)
+      .get(`/api/environments/environments/${res.body.id}/events`)
+      .set('Authorization', as(lena));
+    expect(events.body.items.map((e: any) => e.reason)).toEqual(['Requested']);
+  });
+
+  it.each([
+    [{ ...createBody, name: 'Checkout' }, /name: /],
+    [{ ...createBody, name: '../etc' }, /name: /],
+    [{ ...createBody, inputs: { containerPort: 80 } }, /inputs\.imageLocation/],
+    [
+      { ...createBody, inputs: { ...createBody.inputs, containerPort: 70000 } },
+      /inputs\.containerPort/,
+    ],
+    [
+      { ...createBody, inputs: { ...createBody.inputs, region: 'us-east-1' } },
+      /inputs\.region/,
+    ],
+    [
+      { ...createBody, inputs: { ...createBody.inputs, size: 'huge' } },
+      /inputs\.size/,
+    ],
+    [{ ...createBody, ttl: 'P30D' }, /ttl: /],
+    [{ ...createBody, extra: true }, /extra/],
+  ])(
+    'rejects bad input %# with a 400 naming the field',
+    async (body, field) => {
+      const server = await startBackend();
+
+      const res = await request(server)
+        .post('/api/environments/environments')
+        .set('Authorization', as(lena))
+        .send(body);
+
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toMatch(field);
+      const list = await request(server)
+        .get('/api/environments/environments')
+        .set('Authorization', as(lena));
+      expect(list.body.items).toEqual([]);
+    },
+  );
+
+  it('answers 404 for an unknown template and 409 for a taken name', async () => {
+    const server = await startBackend();
+    const unknown = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(lena))
+      .send({ ...createBody, templateRef: 'nope' });
+    expect(unknown.status).toBe(404);
+
+    await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(lena))
+      .send(createBody)
+      .expect(202);
+    const again = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(marco))
+      .send(createBody);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/checkout-demo/);
+  });
+
+  it('refuses to create an environment owned by a team the caller is not in', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(marco))
+      .send({ ...createBody, owner: 'group:default/team-storefront' });
+    expect(res.status).toBe(403);
+    const own = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(marco))
+      .send({ ...createBody, owner: 'group:default/team-payments' });
+    expect(own.status).toBe(202);
+  });
+
+  it('enforces the per-owner limit and who may use a template', async () => {
+    const server = await startBackend();
+    for (const name of ['one', 'two']) {
+      await request(server)
+        .post('/api/environments/environments')
+        .set('Authorization', as(lena))
+        .send({ ...createBody, name })
+        .expect(202);
+    }
+    const third = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(lena))
+      .send({ ...createBody, name: 'three' });
+    expect(third.status).toBe(409);
+    expect(third.body.error.message).toMatch(/already has 2 environments/);
+
+    const restricted = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(lena))
+      .send({ ...createBody, templateRef: 'payments-only' });
+    expect(restricted.status).toBe(403);
+    const allowed = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(marco))
+      .send({ ...createBody, name: 'pay', templateRef: 'payments-only' });
+    expect(allowed.status).toBe(202);
+  });
+
+  it('shows, extends and destroys environments only for their owners and the platform team', async () => {
+    const server = await startBackend();
+    const created = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(lena))
+      .send(createBody)
+      .expect(202);
+    const id = created.body.id;
+
+    // Another team neither sees nor touches it.
+    const marcoList = await request(server)
+      .get('/api/environments/environments')
+      .set('Authorization', as(marco));
+    expect(marcoList.body.items).toEqual([]);
+    await request(server)
+      .get(`/api/environments/environments/${id}`)
+      .set('Authorization', as(marco))
+      .expect(403);
+    await request(server)
+      .delete(`/api/environments/environments/${id}`)
+      .set('Authorization', as(marco))
+      .expect(403);
+    await request(server)
+      .post(`/api/environments/environments/${id}/extend`)
+      .set('Authorization', as(marco))
+      .send({ ttl: 'PT1H' })
+      .expect(403);
+
+    // The platform team sees everyone's.
+    const adminList = await request(server)
+      .get('/api/environments/environments')
+      .set('Authorization', as(platformAdmin));
+    expect(adminList.body.items.map((e: any) => e.id)).toEqual([id]);
+
+    const extended = await request(server)
+      .post(`/api/environments/environments/${id}/extend`)
+      .set('Authorization', as(lena))
+      .send({ ttl: 'P2D' });
+    expect(extended.status).toBe(200);
+    expect(extended.body.spec.generation).toBe(2);
+    const tooLong = await request(server)
+      .post(`/api/environments/environments/${id}/extend`)
+      .set('Authorization', as(lena))
+      .send({ ttl: 'P8D' });
+    expect(tooLong.status).toBe(400);
+
+    const destroyed = await request(server)
+      .delete(`/api/environments/environments/${id}`)
+      .set('Authorization', as(lena));
+    expect(destroyed.status).toBe(202);
+    expect(destroyed.body.spec.deletionRequestedAt).toBeDefined();
+    expect(destroyed.body.spec.generation).toBe(3);
+  });
+
+  it('returns the same environment when a create is retried with the same Idempotency-Key', async () => {
+    const server = await startBackend();
+    const first = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(lena))
+      .set('Idempotency-Key', 'scaffolder-task-42')
+      .send(createBody);
+    const retry = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(lena))
+      .set('Idempotency-Key', 'scaffolder-task-42')
+      .send(createBody);
+
+    expect(first.status).toBe(202);
+    expect(retry.status).toBe(202);
+    expect(retry.body.id).toBe(first.body.id);
+    const list = await request(server)
+      .get('/api/environments/environments')
+      .set('Authorization', as(lena));
+    expect(list.body.totalCount).toBe(1);
+  });
+
+  it('changes inputs, redeploys and upgrades as new generations', async () => {
+    const server = await startBackend();
+    const created = await request(server)
+      .post('/api/environments/environments')
+      .set('Authorization', as(lena))
+      .send(createBody)
+      .expect(202);
+    const id = created.body.id;
+
+    const patched = await request(server)
+      .patch(`/api/environments/environments/${id}`)
+      .set('Authorization', as(lena))
+      .send({ inputs: { imageLocation: 'nginx:1.28' } });
+    expect(patched.status).toBe(202);
+    expect(patched.body.spec.inputs).toMatchObject({
+      imageLocation: 'nginx:1.28',
+      containerPort: 80,
+    });
+    expect(patched.body.spec.generation).toBe(2);
+
+    const locked = await request(server)
+      .patch(`/api/environments/environments/${id}`)
+      .set('Authorization', as(lena))
+      .send({ inputs: { region: 'us-east-1' } });
+    expect(locked.status).toBe(400);
+    expect(locked.body.error.message).toMatch(/inputs\.region/);
+
+    const redeployed = await request(server)
+      .post(`/api/environments/environments/${id}/redeploy`)
+      .set('Authorization', as(lena));
+    expect(redeployed.status).toBe(202);
+    expect(redeployed.body.spec.generation).toBe(3);
+
+    // The catalog still has the pinned version: nothing to upgrade to.
+    const upgrade = await request(server)
+      .post(`/api/environments/environments/${id}/upgrade`)
+      .set('Authorization', as(lena));
+    expect(upgrade.status).toBe(409);
+    expect(upgrade.body.error.message).toMatch(/already runs version 1\.2\.0/);
+  });
+
+  it('previews a create without recording anything', async () => {
+    const server = await startBackend();
+    const preview = await request(server)
+      .post('/api/environments/environments/preview')
+      .set('Authorization', as(lena))
+      .send(createBody);
+
+    expect(preview.status).toBe(200);
+    expect(preview.body.environment.spec.inputs.containerPort).toBe(80);
+    expect(preview.body.resources.map((r: any) => r.name)).toEqual([
+      'network',
+      'service',
+    ]);
+    const list = await request(server)
+      .get('/api/environments/environments')
+      .set('Authorization', as(lena));
+    expect(list.body.items).toEqual([]);
+  });
+
+  it('lists templates with their validation state', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/environments/templates')
+      .set('Authorization', as(lena));
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((t: any) => [t.ref, t.valid]).sort()).toEqual([
+      ['environmenttemplate:default/payments-only', true],
+      ['environmenttemplate:default/web', true],
+    ]);
+    const one = await request(server)
+      .get('/api/environments/templates/default/web')
+      .set('Authorization', as(lena));
+    expect(one.body.entity.spec.version).toBe('1.2.0');
+    await request(server)
+      .get('/api/environments/templates/default/nope')
+      .set('Authorization', as(lena))
+      .expect(404);
+  });
+
+  it('rejects unauthenticated calls and bad list filters', async () => {
+    const server = await startBackend();
+    await request(server)
+      .get('/api/environments/environments')
+      .set('Authorization', mockCredentials.none.header())
+      .expect(401);
+    const bad = await request(server)
+      .get('/api/environments/environments?phase=Exploded')
+      .set('Authorization', as(lena));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^phase: /);
+  });
+});

@@ -1,0 +1,92 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+import { tryParseDuration } from './duration';
+import { ENVIRONMENT_TEMPLATE_KIND } from './entity';
+import { environmentNameProblem } from './naming';
+import { parseOrThrow } from './zodErrors';
+
+/** Body of `POST /environments`. @public */
+export interface CreateEnvironmentRequest {
+  /** The environment name (see `validateEnvironmentName`). */
+  name: string;
+  /** EnvironmentTemplate ref; `name`, `namespace/name` or full ref. */
+  templateRef: string;
+  /** Developer inputs (see `resolveInputs`). */
+  inputs: Record<string, unknown>;
+  /** Owner entity ref; the caller when left out. */
+  owner?: string;
+  /** Component entity ref the environment serves. */
+  component?: string;
+  /** ISO-8601 duration, within the template's `guardrails.ttl.max`. */
+  ttl?: string;
+}
+
+function entityRef(defaultKind: string) {
+  return z
+    .string()
+    .min(1)
+    .max(512)
+    .transform((ref, ctx) => {
+      try {
+        return stringifyEntityRef(
+          parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+        );
+      } catch {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `'${ref.slice(0, 80)}' is not an entity ref`,
+        });
+        return z.NEVER;
+      }
+    });
+}
+
+/**
+ * Zod schema of {@link CreateEnvironmentRequest}. Entity refs come out in
+ * full form (`kind:namespace/name`, lowercase kind).
+ *
+ * @public
+ */
+export const createEnvironmentRequestSchema = z
+  .object({
+    name: z.string().superRefine((name, ctx) => {
+      const problem = environmentNameProblem(name);
+      if (problem) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      }
+    }),
+    templateRef: entityRef(ENVIRONMENT_TEMPLATE_KIND),
+    inputs: z.record(z.unknown()).default({}),
+    owner: entityRef('group').optional(),
+    component: entityRef('component').optional(),
+    ttl: z
+      .string()
+      .refine(v => tryParseDuration(v) !== undefined, {
+        message: "must be an ISO-8601 duration such as 'PT8H' or 'P7D'",
+      })
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Parses a `POST /environments` body, throwing an `InputError` that names
+ * each offending field, e.g. `name: must be lowercase; try 'my-env'`.
+ *
+ * @public
+ */
+export function parseCreateEnvironmentRequest(
+  body: unknown,
+): CreateEnvironmentRequest {
+  // JSON can carry an own `__proto__` key, which copying into a fresh object
+  // would turn into a prototype change and lose; refuse it by name instead.
+  const inputs = (body as { inputs?: unknown } | undefined)?.inputs;
+  if (inputs && typeof inputs === 'object') {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      if (Object.prototype.hasOwnProperty.call(inputs, key)) {
+        throw new InputError(`inputs.${key}: is not an input name`);
+      }
+    }
+  }
+  return parseOrThrow(createEnvironmentRequestSchema, body);
+}

@@ -1,0 +1,19 @@
+/**
+ * Types, schemas and permissions shared by the Envkit frontend and backend.
+ *
+ * @packageDocumentation
+ */
+
+export * from './permissions';
+export * from './entity';
+export * from './template';
+export * from './inputs';
+export * from './resourceGraph';
+export * from './interpolation';
+export * from './environment';
+export * from './createRequest';
+export * from './phases';
+export * from './naming';
+export * from './duration';
+export * from './semver';
+export * from './hash';

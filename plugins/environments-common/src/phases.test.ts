@@ -1,0 +1,64 @@
+import { ConflictError } from '@backstage/errors';
+import {
+  assertTransition,
+  canTransition,
+  ENVIRONMENT_PHASES,
+  EnvironmentPhase,
+  isEnvironmentPhase,
+  isTerminal,
+} from './phases';
+
+const allowed: Array<[EnvironmentPhase, EnvironmentPhase]> = [
+  ['Pending', 'Provisioning'],
+  ['Provisioning', 'Ready'],
+  ['Provisioning', 'Failed'],
+  ['Provisioning', 'Destroying'],
+  ['Ready', 'Updating'],
+  ['Ready', 'Destroying'],
+  ['Updating', 'Ready'],
+  ['Updating', 'Failed'],
+  ['Updating', 'Destroying'],
+  ['Failed', 'Provisioning'],
+  ['Failed', 'Updating'],
+  ['Failed', 'Destroying'],
+  ['Destroying', 'Destroyed'],
+  ['Destroying', 'Failed'],
+];
+
+describe('phase machine', () => {
+  it('allows exactly the documented transitions', () => {
+    for (const from of ENVIRONMENT_PHASES) {
+      for (const to of ENVIRONMENT_PHASES) {
+        const expected = allowed.some(([f, t]) => f === from && t === to);
+        expect([from, to, canTransition(from, to)]).toEqual([
+          from,
+          to,
+          expected,
+        ]);
+      }
+    }
+  });
+
+  it('explains a refused transition', () => {
+    expect(() => assertTransition('Ready', 'Provisioning')).toThrow(
+      ConflictError,
+    );
+    expect(() => assertTransition('Ready', 'Provisioning')).toThrow(
+      'An environment cannot move from Ready to Provisioning; from Ready it may move to Updating, Destroying',
+    );
+    expect(() => assertTransition('Destroyed', 'Provisioning')).toThrow(
+      /it is final/,
+    );
+    expect(() => assertTransition('Pending', 'Provisioning')).not.toThrow();
+  });
+
+  it('knows Destroyed is the only final phase', () => {
+    expect(ENVIRONMENT_PHASES.filter(isTerminal)).toEqual(['Destroyed']);
+  });
+
+  it('recognises phase names', () => {
+    expect(isEnvironmentPhase('Ready')).toBe(true);
+    expect(isEnvironmentPhase('ready')).toBe(false);
+    expect(isEnvironmentPhase(undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,90 @@
+import { ConflictError } from '@backstage/errors';
+
+/**
+ * Every phase an environment passes through, in lifecycle order.
+ *
+ * @public
+ */
+export const ENVIRONMENT_PHASES = [
+  'Pending',
+  'Provisioning',
+  'Ready',
+  'Updating',
+  'Failed',
+  'Destroying',
+  'Destroyed',
+] as const;
+
+/** The observed phase of an environment. @public */
+export type EnvironmentPhase = (typeof ENVIRONMENT_PHASES)[number];
+
+const TRANSITIONS: Record<EnvironmentPhase, readonly EnvironmentPhase[]> = {
+  Pending: ['Provisioning'],
+  Provisioning: ['Ready', 'Failed', 'Destroying'],
+  Ready: ['Updating', 'Destroying'],
+  Updating: ['Ready', 'Failed', 'Destroying'],
+  Failed: ['Provisioning', 'Updating', 'Destroying'],
+  Destroying: ['Destroyed', 'Failed'],
+  Destroyed: [],
+};
+
+/** Whether `value` is one of {@link ENVIRONMENT_PHASES}. @public */
+export function isEnvironmentPhase(value: unknown): value is EnvironmentPhase {
+  return (
+    typeof value === 'string' &&
+    (ENVIRONMENT_PHASES as readonly string[]).includes(value)
+  );
+}
+
+/**
+ * The phases an environment in `from` may move to next.
+ *
+ * @public
+ */
+export function nextPhases(
+  from: EnvironmentPhase,
+): readonly EnvironmentPhase[] {
+  return TRANSITIONS[from] ?? [];
+}
+
+/**
+ * Whether an environment may move from phase `from` to phase `to`. Staying in
+ * the same phase is not a transition and returns `false`.
+ *
+ * @public
+ */
+export function canTransition(
+  from: EnvironmentPhase,
+  to: EnvironmentPhase,
+): boolean {
+  return nextPhases(from).includes(to);
+}
+
+/**
+ * Throws a `ConflictError` unless an environment may move from `from` to
+ * `to`.
+ *
+ * @public
+ */
+export function assertTransition(
+  from: EnvironmentPhase,
+  to: EnvironmentPhase,
+): void {
+  if (!canTransition(from, to)) {
+    const allowed = nextPhases(from);
+    throw new ConflictError(
+      `An environment cannot move from ${from} to ${to}; from ${from} it may move to ${
+        allowed.length ? allowed.join(', ') : 'nothing (it is final)'
+      }`,
+    );
+  }
+}
+
+/**
+ * Whether `phase` is final: the environment will never change again.
+ *
+ * @public
+ */
+export function isTerminal(phase: EnvironmentPhase): boolean {
+  return nextPhases(phase).length === 0;
+}

@@ -1,0 +1,34 @@
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+
+/** Formats a path as `spec.resources[1].dependsOn`. */
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${key}` : key;
+  }
+  return out;
+}
+
+/**
+ * Parses `value` with `schema`, turning a failure into an `InputError` whose
+ * message names the path of each problem (up to five).
+ */
+export function parseOrThrow<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  basePath: ReadonlyArray<string | number> = [],
+): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) {
+    return result.data;
+  }
+  const issues = result.error.issues;
+  const shown = issues.slice(0, 5).map(issue => {
+    const path = formatPath([...basePath, ...issue.path]);
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+  throw new InputError(`${shown.join('; ')}${more}`);
+}

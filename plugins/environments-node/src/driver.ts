@@ -1,0 +1,222 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+
+/**
+ * The environment a driver call acts for.
+ *
+ * @public
+ */
+export interface DriverEnvironment {
+  id: string;
+  name: string;
+  /** Entity ref of the owner. */
+  owner: string;
+  /** Entity ref of the component the environment serves, if any. */
+  component?: string;
+  /** The spec generation the engine is acting on. */
+  generation: number;
+  /** EnvironmentTemplate entity ref and the pinned version. */
+  templateRef: string;
+  templateVersion: string;
+}
+
+/**
+ * The resource of an environment a driver call is about, with its parameters
+ * already interpolated (every `${{ … }}` replaced).
+ *
+ * @public
+ */
+export interface DriverResource {
+  /** The resource name from the template, a DNS-1123 label. */
+  name: string;
+  /** The driver id, equal to the driver's own `id`. */
+  driver: string;
+  /** Resolved parameters. */
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * Everything a driver call may use besides the resource itself.
+ *
+ * @public
+ */
+export interface DriverContext {
+  environment: DriverEnvironment;
+  logger: LoggerService;
+  /**
+   * A token derived only from (environment id, generation, resource,
+   * operation): the same call retried returns the same token, so it can be
+   * passed as CloudFormation's `ClientRequestToken` or similar. At most 64
+   * characters of `[a-zA-Z0-9-]`, starting with a letter.
+   */
+  token(operation: string): string;
+  /** Aborted when the engine gives up on the call (shutdown, lease lost). */
+  signal: AbortSignal;
+}
+
+/**
+ * One problem {@link EnvironmentDriver.validate} found in a resource.
+ *
+ * @public
+ */
+export interface DriverValidationProblem {
+  /** Path inside the resource parameters, e.g. `parameters.template`. */
+  path: string;
+  message: string;
+}
+
+/**
+ * One change {@link EnvironmentDriver.plan} expects {@link EnvironmentDriver.apply}
+ * to make.
+ *
+ * @public
+ */
+export interface DriverPlannedAction {
+  action: 'create' | 'update' | 'delete' | 'none';
+  /** What is acted on, e.g. `AWS::CloudFormation::Stack envkit-dev-net-1a2b3c4d`. */
+  target: string;
+  description?: string;
+}
+
+/** Result of {@link EnvironmentDriver.plan}. @public */
+export interface DriverPlan {
+  actions: DriverPlannedAction[];
+}
+
+/**
+ * Result of {@link EnvironmentDriver.apply}: `InProgress` means call again
+ * later; `Failed` carries a machine `reason` and human `message`.
+ *
+ * @public
+ */
+export interface DriverApplyResult {
+  status: 'InProgress' | 'Ready' | 'Failed';
+  /** Values later resources and the template's outputs may read. */
+  outputs?: Record<string, string>;
+  message?: string;
+  /** Machine-readable CamelCase code, e.g. `StackRollbackComplete`. */
+  reason?: string;
+}
+
+/** Result of {@link EnvironmentDriver.observe}. @public */
+export interface DriverObserveResult extends DriverApplyResult {
+  /**
+   * `false` when the resource does not exist (never created, or deleted
+   * behind the engine's back).
+   */
+  exists?: boolean;
+  /** Driver-specific observations shown to the owner, e.g. task counts. */
+  details?: Record<string, unknown>;
+}
+
+/** Result of {@link EnvironmentDriver.destroy}. @public */
+export interface DriverDestroyResult {
+  status: 'InProgress' | 'Destroyed' | 'Failed';
+  message?: string;
+  reason?: string;
+}
+
+/**
+ * A provisioning back end. The lifecycle engine drives each resource of an
+ * environment through the driver registered under the resource's `driver` id:
+ * validate, plan, apply (repeatedly until not `InProgress`), observe, and
+ * finally destroy.
+ *
+ * @remarks
+ * Every method must be idempotent and safe to call again at any moment,
+ * including after a crash halfway through a previous call: the engine is
+ * level-triggered and retries. Use deterministic physical names (see the
+ * naming helpers of `@envkit/plugin-environments-common`), pass
+ * `ctx.token(...)` wherever the cloud API takes an idempotency token, and
+ * treat "not found" as done when destroying. Throttling should be retried
+ * inside the driver or thrown; it must not be reported as `Failed`.
+ *
+ * `apply`, `observe` and `destroy` are required of every real driver; they
+ * are optional in the type only so that registration stubs (`{ id }`) in
+ * tests keep compiling. The backend should refuse incomplete drivers with
+ * {@link assertEnvironmentDriver}. `validate` and `plan` are optional: no
+ * `validate` means nothing to check, no `plan` means the plan is unknown.
+ *
+ * @public
+ */
+export interface EnvironmentDriver {
+  /** The id templates name in `resources[].driver`, e.g. `aws-cloudformation`. */
+  readonly id: string;
+
+  /**
+   * Checks the resource's parameters without touching the cloud. Returns the
+   * problems found (empty when valid).
+   */
+  validate?(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverValidationProblem[]>;
+
+  /** Describes what `apply` would change, without changing anything. */
+  plan?(resource: DriverResource, ctx: DriverContext): Promise<DriverPlan>;
+
+  /**
+   * Moves the resource toward its parameters: creates it, updates it, or
+   * reports progress of an earlier call. Idempotent.
+   */
+  apply?(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverApplyResult>;
+
+  /** Reports the resource's current state without changing it. */
+  observe?(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverObserveResult>;
+
+  /**
+   * Deletes the resource, or reports progress of an earlier call. A resource
+   * that does not exist is `Destroyed`. Idempotent.
+   */
+  destroy?(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverDestroyResult>;
+}
+
+/**
+ * An {@link EnvironmentDriver} with every required method present.
+ *
+ * @public
+ */
+export type CompleteEnvironmentDriver = EnvironmentDriver &
+  Required<Pick<EnvironmentDriver, 'apply' | 'observe' | 'destroy'>>;
+
+/**
+ * Throws an `InputError` naming the driver and what is missing unless
+ * `driver` has a DNS-label id and `apply`, `observe` and `destroy` methods.
+ *
+ * @public
+ */
+export function assertEnvironmentDriver(
+  driver: EnvironmentDriver,
+): asserts driver is CompleteEnvironmentDriver {
+  const id = (driver as { id?: unknown })?.id;
+  if (
+    typeof id !== 'string' ||
+    id.length === 0 ||
+    id.length > 63 ||
+    !/^[a-z][a-z0-9-]*$/.test(id) ||
+    id.endsWith('-')
+  ) {
+    throw new InputError(
+      `An environment driver id must be lowercase letters, digits and '-', like 'aws-cloudformation'; got ${JSON.stringify(
+        id,
+      )}`,
+    );
+  }
+  const missing = (['apply', 'observe', 'destroy'] as const).filter(
+    method => typeof driver[method] !== 'function',
+  );
+  if (missing.length) {
+    throw new InputError(
+      `Environment driver '${id}' does not implement ${missing.join(', ')}`,
+    );
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Extension points and service refs for backend plugins that work with Envkit.
+ *
+ * @packageDocumentation
+ */
+
+export * from './driver';
+export * from './driverContext';
+export * from './extensions';
+export * from './environmentsService';

@@ -1,0 +1,147 @@
+import type {
+  Environment,
+  EnvironmentEvent,
+  EnvironmentPhase,
+} from '@envkit/plugin-environments-common';
+import type { EnvironmentsApi, EnvironmentTemplateSummary } from '../api';
+
+const HOUR = 3600_000;
+
+/** An ECS environment in `phase`, with an endpoint once it is Ready. */
+export function makeEnvironment(
+  phase: EnvironmentPhase = 'Ready',
+  overrides: {
+    id?: string;
+    name?: string;
+    spec?: Partial<Environment['spec']>;
+  } = {},
+): Environment {
+  const id = overrides.id ?? 'env-1';
+  const ready = phase === 'Ready' || phase === 'Updating';
+  return {
+    id,
+    createdAt: '2025-03-01T10:00:00.000Z',
+    updatedAt: '2025-03-01T10:05:00.000Z',
+    createdBy: 'user:default/guest',
+    spec: {
+      name: overrides.name ?? 'checkout-pr-42',
+      templateRef: 'environmenttemplate:default/ecs-web-service',
+      templateVersion: '1.2.0',
+      templateSnapshot: {
+        type: 'ecs',
+        version: '1.2.0',
+        owner: 'group:default/platform',
+        parameters: { properties: {} },
+        resources: [],
+        outputs: {},
+        guardrails: { ttl: { default: 'PT8H', max: 'P1D' } },
+      },
+      inputs: { image: 'nginx:1.27', port: 80 },
+      owner: 'group:default/team-storefront',
+      component: 'component:default/checkout',
+      expiresAt: new Date(Date.now() + 3.5 * HOUR).toISOString(),
+      generation: 1,
+      ...overrides.spec,
+    },
+    status: {
+      phase,
+      conditions: [],
+      observedGeneration: 1,
+      outputs: ready
+        ? { endpoint: 'checkout-pr-42-alb.sandbox.local', clusterName: 'c1' }
+        : {},
+      resources: [
+        {
+          name: 'network',
+          driver: 'aws-cloudformation',
+          phase: ready ? 'Ready' : 'InProgress',
+          outputs: {},
+          updatedAt: '2025-03-01T10:04:00.000Z',
+        },
+      ],
+      ...(phase === 'Failed'
+        ? {
+            lastError: {
+              reason: 'StackRollbackComplete',
+              message: 'The service could not start: port 80 is not open',
+              resource: 'service',
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+export const sampleEvents: EnvironmentEvent[] = [
+  {
+    id: '2',
+    at: '2025-03-01T10:05:00.000Z',
+    type: 'Normal',
+    reason: 'Ready',
+    message: 'All resources are ready',
+  },
+  {
+    id: '1',
+    at: '2025-03-01T10:00:00.000Z',
+    type: 'Warning',
+    reason: 'Throttled',
+    message: 'CloudFormation asked us to slow down',
+    resource: 'network',
+  },
+];
+
+export function makeTemplate(
+  version: string,
+  overrides: Partial<EnvironmentTemplateSummary> = {},
+): EnvironmentTemplateSummary {
+  return {
+    ref: 'environmenttemplate:default/ecs-web-service',
+    valid: true,
+    entity: {
+      apiVersion: 'envkit.io/v1alpha1',
+      kind: 'EnvironmentTemplate',
+      metadata: {
+        name: 'ecs-web-service',
+        title: 'ECS web service',
+        description: 'A Fargate service behind a load balancer',
+      },
+      spec: {
+        type: 'ecs',
+        version,
+        owner: 'group:default/platform',
+        parameters: { properties: {} },
+        resources: [],
+        outputs: {},
+      },
+    },
+    ...overrides,
+  };
+}
+
+/** An EnvironmentsApi whose every method is a jest mock. */
+export function mockEnvironmentsApi(
+  overrides: Partial<Record<keyof EnvironmentsApi, jest.Mock>> = {},
+): jest.Mocked<EnvironmentsApi> {
+  return {
+    getHealth: jest.fn().mockResolvedValue({ status: 'ok' }),
+    listEnvironments: jest.fn().mockResolvedValue({ items: [], totalCount: 0 }),
+    getEnvironment: jest.fn().mockResolvedValue(makeEnvironment()),
+    createEnvironment: jest.fn(),
+    previewEnvironment: jest.fn(),
+    updateEnvironmentInputs: jest.fn(),
+    getEnvironmentEvents: jest.fn().mockResolvedValue(sampleEvents),
+    extendEnvironment: jest.fn().mockResolvedValue(makeEnvironment()),
+    upgradeEnvironment: jest
+      .fn()
+      .mockResolvedValue(makeEnvironment('Updating')),
+    redeployEnvironment: jest
+      .fn()
+      .mockResolvedValue(makeEnvironment('Updating')),
+    destroyEnvironment: jest
+      .fn()
+      .mockResolvedValue(makeEnvironment('Destroying')),
+    listTemplates: jest.fn().mockResolvedValue([makeTemplate('1.2.0')]),
+    getTemplate: jest.fn().mockResolvedValue(makeTemplate('1.2.0')),
+    ...overrides,
+  } as jest.Mocked<EnvironmentsApi>;
+}

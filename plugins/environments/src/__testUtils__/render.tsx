@@ -1,0 +1,67 @@
+import { Entity } from '@backstage/catalog-model';
+import { ApiRef } from '@backstage/core-plugin-api';
+import {
+  permissionApiRef,
+  PermissionApi,
+} from '@backstage/plugin-permission-react';
+import {
+  CatalogApi,
+  catalogApiRef,
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { ReactElement } from 'react';
+import { SWRConfig } from 'swr';
+import { EnvironmentsApi, environmentsApiRef } from '../api';
+
+/**
+ * Renders `element` in a test app with the environments API, a permission
+ * API (allowing everything unless given), a catalog and optionally an entity.
+ */
+export function renderWithApis(
+  element: ReactElement,
+  options: {
+    api: EnvironmentsApi;
+    permissionApi?: PermissionApi;
+    entity?: Entity;
+    catalogEntities?: Entity[];
+    /** Replaces the in-memory catalog built from `catalogEntities`. */
+    catalogApi?: CatalogApi;
+    extraApis?: Array<readonly [ApiRef<any>, any]>;
+    routeEntries?: string[];
+  },
+) {
+  const apis = [
+    [environmentsApiRef, options.api],
+    [permissionApiRef, options.permissionApi ?? mockApis.permission()],
+    [
+      catalogApiRef,
+      options.catalogApi ??
+        catalogApiMock({ entities: options.catalogEntities ?? [] }),
+    ],
+    ...(options.extraApis ?? []),
+  ] as const;
+  return renderInTestApp(
+    // usePermission caches answers in SWR; a fresh cache per render keeps
+    // one test's policy from leaking into the next.
+    <SWRConfig value={{ provider: () => new Map(), dedupingInterval: 0 }}>
+      <TestApiProvider apis={apis as any}>
+        {options.entity ? (
+          <EntityProvider entity={options.entity}>{element}</EntityProvider>
+        ) : (
+          element
+        )}
+      </TestApiProvider>
+    </SWRConfig>,
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      routeEntries: options.routeEntries,
+    },
+  );
+}

@@ -1,0 +1,75 @@
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import CloudQueueIcon from '@material-ui/icons/CloudQueue';
+import { environmentsApiRef, EnvironmentsClient } from './api';
+import { hasRelatedEnvironments, isEnvironmentsAvailable } from './constants';
+
+const rootRouteRef = createRouteRef();
+
+const environmentsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: environmentsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new EnvironmentsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const environmentsPage = PageBlueprint.make({
+  params: {
+    path: '/environments',
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/EnvironmentsPage').then(m => (
+        <m.EnvironmentsContent />
+      )),
+  },
+});
+
+/** `entity-card:environments/overview`: the card of environment entities. */
+const environmentOverviewCard = EntityCardBlueprint.make({
+  name: 'overview',
+  params: {
+    filter: isEnvironmentsAvailable,
+    loader: () =>
+      import('./components/EnvironmentOverviewCard').then(m => (
+        <m.EnvironmentOverviewCard />
+      )),
+  },
+});
+
+/** `entity-card:environments/related`: a component's, system's, group's or user's environments. */
+const relatedEnvironmentsCard = EntityCardBlueprint.make({
+  name: 'related',
+  params: {
+    filter: hasRelatedEnvironments,
+    loader: () =>
+      import('./components/EnvironmentsCard').then(m => <m.EnvironmentsCard />),
+  },
+});
+
+/**
+ * The Envkit plugin for apps on the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'environments',
+  title: 'Environments',
+  icon: <CloudQueueIcon fontSize="inherit" />,
+  routes: { root: rootRouteRef },
+  extensions: [
+    environmentsApi,
+    environmentsPage,
+    environmentOverviewCard,
+    relatedEnvironmentsCard,
+  ],
+});

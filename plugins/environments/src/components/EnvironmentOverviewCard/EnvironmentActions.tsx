@@ -1,0 +1,178 @@
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import {
+  Environment,
+  environmentDeletePermission,
+  environmentUpdatePermission,
+} from '@envkit/plugin-environments-common';
+import { useState } from 'react';
+import { environmentsApiRef } from '../../api';
+import { DestroyDialog } from './DestroyDialog';
+import { ExtendDialog } from './ExtendDialog';
+
+type Action = 'redeploy' | 'upgrade' | 'extend' | 'destroy';
+
+/**
+ * Redeploy, Upgrade, Extend and Destroy. Each is disabled while the
+ * permission check runs, when the policy says no (with the reason shown),
+ * and when the environment is on its way out.
+ */
+export const EnvironmentActions = (props: {
+  environment: Environment;
+  /** The template's current version when it is newer than the pinned one. */
+  newerVersion?: string;
+  onChanged: (environment: Environment) => void;
+}) => {
+  const { environment, newerVersion, onChanged } = props;
+  const api = useApi(environmentsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const update = usePermission({
+    permission: environmentUpdatePermission,
+    resourceRef: environment.id,
+  });
+  const remove = usePermission({
+    permission: environmentDeletePermission,
+    resourceRef: environment.id,
+  });
+  const [busy, setBusy] = useState<Action | undefined>();
+  const [dialog, setDialog] = useState<'extend' | 'destroy' | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+
+  const { phase } = environment.status;
+  const leaving =
+    phase === 'Destroying' ||
+    phase === 'Destroyed' ||
+    Boolean(environment.spec.deletionRequestedAt);
+  const guardrails = environment.spec.templateSnapshot?.guardrails;
+  const name = environment.spec.name;
+
+  const run = async (
+    action: Action,
+    call: () => Promise<Environment>,
+    done: string,
+  ) => {
+    setBusy(action);
+    setFailure(undefined);
+    try {
+      const changed = await call();
+      setDialog(undefined);
+      alertApi.post({
+        message: done,
+        severity: 'success',
+        display: 'transient',
+      });
+      onChanged(changed);
+    } catch (e) {
+      setDialog(undefined);
+      setFailure(`Could not ${action} ${name}: ${(e as Error).message}`);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const canUpdate = update.allowed && !leaving && !busy;
+  const canDelete = remove.allowed && !leaving && !busy;
+  const denied = [
+    !update.loading && !update.allowed ? 'change' : undefined,
+    !remove.loading && !remove.allowed ? 'destroy' : undefined,
+  ].filter(Boolean);
+
+  return (
+    <Box>
+      <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
+        <Button
+          variant="outlined"
+          disabled={!canUpdate}
+          aria-label={`Redeploy ${name}`}
+          onClick={() =>
+            run(
+              'redeploy',
+              () => api.redeployEnvironment(environment.id),
+              `Redeploying ${name}`,
+            )
+          }
+        >
+          Redeploy
+        </Button>
+        <Button
+          variant="outlined"
+          disabled={!canUpdate || !newerVersion}
+          aria-label={
+            newerVersion
+              ? `Upgrade ${name} to version ${newerVersion}`
+              : `Upgrade ${name} (already on the newest version)`
+          }
+          onClick={() =>
+            run(
+              'upgrade',
+              () => api.upgradeEnvironment(environment.id),
+              `Upgrading ${name} to ${newerVersion}`,
+            )
+          }
+        >
+          Upgrade
+        </Button>
+        <Button
+          variant="outlined"
+          disabled={!canUpdate}
+          aria-label={`Extend ${name}`}
+          onClick={() => setDialog('extend')}
+        >
+          Extend
+        </Button>
+        <Button
+          variant="outlined"
+          color="secondary"
+          disabled={!canDelete}
+          aria-label={`Destroy ${name}`}
+          onClick={() => setDialog('destroy')}
+        >
+          Destroy
+        </Button>
+      </Box>
+      {failure && (
+        <Box mt={1}>
+          <Typography variant="body2" color="error" role="alert">
+            {failure}
+          </Typography>
+        </Box>
+      )}
+      {denied.length > 0 && (
+        <Typography variant="caption" color="textSecondary" component="p">
+          You are not allowed to {denied.join(' or ')} this environment.
+        </Typography>
+      )}
+      <ExtendDialog
+        open={dialog === 'extend'}
+        environmentName={name}
+        maxTtl={guardrails?.ttl?.max}
+        defaultTtl={guardrails?.ttl?.default}
+        busy={busy === 'extend'}
+        onCancel={() => setDialog(undefined)}
+        onConfirm={ttl =>
+          run(
+            'extend',
+            () => api.extendEnvironment(environment.id, ttl),
+            `Extended ${name}`,
+          )
+        }
+      />
+      <DestroyDialog
+        open={dialog === 'destroy'}
+        environmentName={name}
+        busy={busy === 'destroy'}
+        onCancel={() => setDialog(undefined)}
+        onConfirm={() =>
+          run(
+            'destroy',
+            () => api.destroyEnvironment(environment.id),
+            `Destroying ${name}`,
+          )
+        }
+      />
+    </Box>
+  );
+};

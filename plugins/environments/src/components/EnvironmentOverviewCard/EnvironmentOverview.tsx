@@ -1,0 +1,228 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Divider from '@material-ui/core/Divider';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import type {
+  Environment,
+  EnvironmentEvent,
+} from '@envkit/plugin-environments-common';
+import { ReactNode, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { environmentsApiRef } from '../../api';
+import { usePolledAsync } from '../../hooks';
+import {
+  compareVersions,
+  endpointUrl,
+  formatTimestamp,
+  looksLikeUrl,
+  PhaseStatus,
+} from '../shared';
+import { EnvironmentActions } from './EnvironmentActions';
+import { EventsTimeline } from './EventsTimeline';
+import { ResourcesList } from './ResourcesList';
+import { TtlCountdown } from './TtlCountdown';
+
+const Field = (props: { label: string; children: ReactNode }) => (
+  <Grid item xs={12} sm={6} component="div">
+    <Typography variant="subtitle2" component="dt" color="textSecondary">
+      {props.label}
+    </Typography>
+    <Typography variant="body2" component="dd" style={{ margin: 0 }}>
+      {props.children}
+    </Typography>
+  </Grid>
+);
+
+const Section = (props: { title: string; children: ReactNode }) => (
+  <Box mt={2}>
+    <Divider />
+    <Box mt={2} mb={1}>
+      <Typography variant="h6" component="h3">
+        {props.title}
+      </Typography>
+    </Box>
+    {props.children}
+  </Box>
+);
+
+/** The template's current version, when it is newer than `pinned`. */
+function useNewerTemplateVersion(templateRef: string, pinned: string) {
+  const api = useApi(environmentsApiRef);
+  const { value } = useAsync(async () => {
+    const ref = parseEntityRef(templateRef, {
+      defaultKind: 'environmenttemplate',
+      defaultNamespace: 'default',
+    });
+    const template = await api.getTemplate(ref.namespace, ref.name);
+    return template.entity?.spec?.version;
+  }, [api, templateRef]);
+  return value && compareVersions(value, pinned) > 0 ? value : undefined;
+}
+
+const EnvironmentDetails = (props: {
+  environment: Environment;
+  events: EnvironmentEvent[];
+  onChanged: () => void;
+}) => {
+  const { environment, events, onChanged } = props;
+  const { spec, status } = environment;
+  const newerVersion = useNewerTemplateVersion(
+    spec.templateRef,
+    spec.templateVersion,
+  );
+  const destroyed = status.phase === 'Destroyed';
+  const endpoint = destroyed ? undefined : status.outputs?.endpoint;
+  const otherOutputs = Object.entries(status.outputs ?? {}).filter(
+    ([key]) => key !== 'endpoint',
+  );
+
+  return (
+    <>
+      <Box mb={2} display="flex" alignItems="center" style={{ gap: 16 }}>
+        <Typography variant="h5" component="div">
+          <PhaseStatus phase={status.phase} live />
+        </Typography>
+        {status.observedGeneration < spec.generation &&
+          status.phase !== 'Destroyed' && (
+            <Typography variant="caption" color="textSecondary">
+              Applying the latest change…
+            </Typography>
+          )}
+      </Box>
+      {status.lastError && status.phase === 'Failed' && (
+        <Box mb={2}>
+          <WarningPanel
+            severity="error"
+            title={`${status.lastError.reason}${
+              status.lastError.resource
+                ? ` in ${status.lastError.resource}`
+                : ''
+            }`}
+            message={status.lastError.message}
+          />
+        </Box>
+      )}
+      <Grid container spacing={2} component="dl">
+        <Field label="Endpoint">
+          {endpoint ? (
+            <Link to={endpointUrl(endpoint)} aria-label={`Open ${endpoint}`}>
+              {endpoint}
+            </Link>
+          ) : (
+            <>
+              {destroyed
+                ? 'None; the environment is destroyed'
+                : 'Not published yet'}
+            </>
+          )}
+        </Field>
+        <Field label="Expiry">
+          {destroyed ? (
+            'Destroyed'
+          ) : (
+            <TtlCountdown expiresAt={spec.expiresAt} />
+          )}
+        </Field>
+        <Field label="Template">
+          <EntityRefLink
+            entityRef={spec.templateRef}
+            defaultKind="environmenttemplate"
+          />{' '}
+          version {spec.templateVersion}
+          {newerVersion && !destroyed && (
+            <Chip
+              size="small"
+              color="primary"
+              label={`Version ${newerVersion} available`}
+              style={{ marginLeft: 8 }}
+            />
+          )}
+        </Field>
+        <Field label="Owner">
+          <EntityRefLink entityRef={spec.owner} defaultKind="group" />
+        </Field>
+        {spec.component && (
+          <Field label="Component">
+            <EntityRefLink entityRef={spec.component} defaultKind="component" />
+          </Field>
+        )}
+        <Field label="Created">
+          {formatTimestamp(environment.createdAt)} by{' '}
+          <EntityRefLink entityRef={environment.createdBy} defaultKind="user" />
+        </Field>
+        <Field label="Updated">{formatTimestamp(environment.updatedAt)}</Field>
+        {otherOutputs.map(([key, value]) => (
+          <Field key={key} label={`Output: ${key}`}>
+            {looksLikeUrl(value) ? <Link to={value}>{value}</Link> : value}
+          </Field>
+        ))}
+      </Grid>
+      <Section title="Actions">
+        <EnvironmentActions
+          environment={environment}
+          newerVersion={newerVersion}
+          onChanged={onChanged}
+        />
+      </Section>
+      <Section title="Resources">
+        <ResourcesList resources={status.resources ?? []} />
+      </Section>
+      <Section title="Events">
+        <EventsTimeline events={events} />
+      </Section>
+    </>
+  );
+};
+
+/**
+ * Status, endpoint, outputs, expiry, resources, events and actions of one
+ * environment, kept up to date by polling while the tab is visible.
+ */
+export const EnvironmentOverview = (props: { environmentId: string }) => {
+  const { environmentId } = props;
+  const api = useApi(environmentsApiRef);
+  const [finished, setFinished] = useState(false);
+  const { value, error, loading, refresh } = usePolledAsync(
+    async () => {
+      const [environment, events] = await Promise.all([
+        api.getEnvironment(environmentId),
+        api.getEnvironmentEvents(environmentId),
+      ]);
+      // A destroyed environment never changes again.
+      setFinished(environment.status.phase === 'Destroyed');
+      return { environment, events };
+    },
+    [api, environmentId],
+    { enabled: !finished },
+  );
+
+  return (
+    <InfoCard
+      title={value ? value.environment.spec.name : 'Environment'}
+      subheader="Environment"
+    >
+      {loading && <Progress aria-label="Loading environment" />}
+      {error && !value && <ResponseErrorPanel error={error} />}
+      {value && (
+        <EnvironmentDetails
+          environment={value.environment}
+          events={value.events}
+          onChanged={() => {
+            refresh();
+          }}
+        />
+      )}
+    </InfoCard>
+  );
+};

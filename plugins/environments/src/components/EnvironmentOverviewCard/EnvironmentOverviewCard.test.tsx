@@ -1,0 +1,344 @@
+import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockApis } from '@backstage/test-utils';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  ENVIRONMENT_PHASES,
+  environmentDeletePermission,
+} from '@envkit/plugin-environments-common';
+import {
+  makeEnvironment,
+  makeTemplate,
+  mockEnvironmentsApi,
+} from '../../__testUtils__/fixtures';
+import { renderWithApis } from '../../__testUtils__/render';
+import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
+
+const environmentEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'checkout-pr-42',
+    annotations: { 'envkit.io/environment-id': 'env-1' },
+  },
+  spec: { type: 'environment', owner: 'group:default/team-storefront' },
+};
+
+function renderCard(
+  api = mockEnvironmentsApi(),
+  options: { permissionApi?: any; entity?: Entity } = {},
+) {
+  return renderWithApis(<EnvironmentOverviewCard />, {
+    api,
+    entity: options.entity ?? environmentEntity,
+    permissionApi: options.permissionApi,
+  });
+}
+
+describe('EnvironmentOverviewCard', () => {
+  it('shows progress while the environment loads', async () => {
+    const api = mockEnvironmentsApi({
+      getEnvironment: jest.fn(() => new Promise<never>(() => {})),
+    });
+    await renderCard(api);
+    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
+    expect(api.getEnvironment).toHaveBeenCalledWith('env-1');
+  });
+
+  it('shows the backend error when the environment cannot be read', async () => {
+    const response = new Response(
+      JSON.stringify({ error: { name: 'NotFoundError', message: 'no env-1' } }),
+      {
+        status: 404,
+        statusText: 'Not Found',
+        headers: { 'Content-Type': 'application/json' },
+      },
+    );
+    const error = await ResponseError.fromResponse(response as any);
+    const api = mockEnvironmentsApi({
+      getEnvironment: jest.fn().mockRejectedValue(error),
+    });
+    await renderCard(api);
+    expect((await screen.findAllByText(/no env-1/)).length).toBeGreaterThan(0);
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+  });
+
+  it('explains the missing annotation on entities that are not environments', async () => {
+    await renderCard(mockEnvironmentsApi(), {
+      entity: { ...environmentEntity, metadata: { name: 'x' } },
+    });
+    expect(
+      screen.getAllByText(/envkit.io\/environment-id/).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it.each(ENVIRONMENT_PHASES)(
+    'renders the %s phase as a status',
+    async phase => {
+      const api = mockEnvironmentsApi({
+        getEnvironment: jest.fn().mockResolvedValue(makeEnvironment(phase)),
+      });
+      await renderCard(api);
+      const status = await screen.findByRole('status');
+      expect(status).toHaveTextContent(`Phase: ${phase}`);
+    },
+  );
+
+  it('shows a Ready environment with its endpoint link, outputs, owner, expiry, resources and events', async () => {
+    await renderCard();
+    expect(await screen.findByRole('status')).toHaveTextContent('Ready');
+    const link = screen.getByRole('link', {
+      name: /^Open checkout-pr-42-alb.sandbox.local/,
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      'http://checkout-pr-42-alb.sandbox.local',
+    );
+    expect(screen.getByText('Output: clusterName')).toBeInTheDocument();
+    expect(screen.getByText('c1')).toBeInTheDocument();
+    expect(screen.getByText('team-storefront')).toBeInTheDocument();
+    expect(screen.getByText(/Expires in 3h (29|30)m/)).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Resources' })).toHaveTextContent(
+      'network',
+    );
+    const events = screen.getByRole('list', { name: 'Events' });
+    expect(within(events).getAllByRole('listitem')).toHaveLength(2);
+    expect(events).toHaveTextContent(
+      'Throttled (network): CloudFormation asked us to slow down',
+    );
+  });
+
+  it('explains why a Failed environment failed', async () => {
+    const api = mockEnvironmentsApi({
+      getEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Failed')),
+    });
+    await renderCard(api);
+    expect(
+      await screen.findByText(/StackRollbackComplete in service/),
+    ).toBeInTheDocument();
+  });
+
+  it('disables every action once the environment is Destroyed', async () => {
+    const api = mockEnvironmentsApi({
+      getEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Destroyed')),
+    });
+    await renderCard(api);
+    await screen.findByRole('status');
+    for (const name of [/^Redeploy/, /^Upgrade/, /^Extend/, /^Destroy/]) {
+      expect(screen.getByRole('button', { name })).toBeDisabled();
+    }
+    expect(
+      screen.getByText('None; the environment is destroyed'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Expires in/)).not.toBeInTheDocument();
+  });
+
+  it('offers Upgrade with a badge when the template has a newer version', async () => {
+    const api = mockEnvironmentsApi({
+      getTemplate: jest.fn().mockResolvedValue(makeTemplate('1.10.0')),
+    });
+    await renderCard(api);
+    expect(
+      await screen.findByText('Version 1.10.0 available'),
+    ).toBeInTheDocument();
+    const upgrade = screen.getByRole('button', {
+      name: 'Upgrade checkout-pr-42 to version 1.10.0',
+    });
+    expect(upgrade).toBeEnabled();
+    await userEvent.click(upgrade);
+    expect(api.upgradeEnvironment).toHaveBeenCalledWith('env-1');
+    expect(api.getTemplate).toHaveBeenCalledWith('default', 'ecs-web-service');
+  });
+
+  it('keeps Upgrade disabled on the newest version', async () => {
+    await renderCard();
+    await screen.findByRole('status');
+    expect(
+      screen.getByRole('button', { name: /Upgrade checkout-pr-42/ }),
+    ).toBeDisabled();
+    expect(screen.queryByText(/available$/)).not.toBeInTheDocument();
+  });
+
+  it('disables the actions the permission policy denies, with the reason', async () => {
+    const permissionApi = mockApis.permission({
+      authorize: request =>
+        request.permission.name === environmentDeletePermission.name
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    });
+    const authorize = jest.spyOn(permissionApi, 'authorize');
+    await renderCard(mockEnvironmentsApi(), { permissionApi });
+    await screen.findByRole('status');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Destroy checkout-pr-42' }),
+      ).toBeDisabled(),
+    );
+    expect(
+      screen.getByRole('button', { name: 'Extend checkout-pr-42' }),
+    ).toBeEnabled();
+    expect(
+      screen.getByText('You are not allowed to destroy this environment.'),
+    ).toBeInTheDocument();
+    expect(authorize).toHaveBeenCalledWith(
+      expect.objectContaining({
+        permission: expect.objectContaining({ name: 'environment.delete' }),
+        resourceRef: 'env-1',
+      }),
+    );
+  });
+
+  it('disables every action when updates and deletes are denied', async () => {
+    await renderCard(mockEnvironmentsApi(), {
+      permissionApi: mockApis.permission({ authorize: AuthorizeResult.DENY }),
+    });
+    await screen.findByText(
+      'You are not allowed to change or destroy this environment.',
+    );
+    for (const name of [/^Redeploy/, /^Upgrade/, /^Extend/, /^Destroy/]) {
+      expect(screen.getByRole('button', { name })).toBeDisabled();
+    }
+  });
+
+  it('extends the environment by the lifetime chosen, up to the template maximum', async () => {
+    const api = mockEnvironmentsApi();
+    await renderCard(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Extend checkout-pr-42' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('allows at most 1d');
+    // The template's default lifetime is preselected.
+    expect(
+      within(dialog).getByRole('button', { name: /8h/ }),
+    ).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole('button', { name: /8h/ }));
+    const options = screen.getAllByRole('option').map(o => o.textContent);
+    expect(options).toEqual(['1h', '4h', '8h', '1d']);
+    await userEvent.click(screen.getByRole('option', { name: '1d' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Extend' }),
+    );
+    expect(api.extendEnvironment).toHaveBeenCalledWith('env-1', 'P1D');
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+  });
+
+  it('destroys the environment only after confirmation', async () => {
+    const api = mockEnvironmentsApi();
+    await renderCard(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Destroy checkout-pr-42' }),
+    );
+    let dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Destroy checkout-pr-42?');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Cancel' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(api.destroyEnvironment).not.toHaveBeenCalled();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Destroy checkout-pr-42' }),
+    );
+    dialog = await screen.findByRole('dialog');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Destroy' }),
+    );
+    expect(api.destroyEnvironment).toHaveBeenCalledWith('env-1');
+  });
+
+  it('reports a failed action instead of swallowing it', async () => {
+    const api = mockEnvironmentsApi({
+      redeployEnvironment: jest
+        .fn()
+        .mockRejectedValue(new Error('environment is being destroyed')),
+    });
+    await renderCard(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Redeploy checkout-pr-42' }),
+    );
+    expect(api.redeployEnvironment).toHaveBeenCalledWith('env-1');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Could not redeploy checkout-pr-42: environment is being destroyed',
+    );
+  });
+});
+
+describe('EnvironmentOverviewCard live updates', () => {
+  let visibility: DocumentVisibilityState = 'visible';
+  beforeAll(() => {
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => visibility,
+    });
+  });
+  afterEach(() => {
+    visibility = 'visible';
+    jest.useRealTimers();
+  });
+
+  function setVisibility(next: DocumentVisibilityState) {
+    visibility = next;
+    act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+  }
+
+  it('shows a phase change within one poll, without a reload', async () => {
+    jest.useFakeTimers();
+    const getEnvironment = jest
+      .fn()
+      .mockResolvedValueOnce(makeEnvironment('Provisioning'))
+      .mockResolvedValue(makeEnvironment('Ready'));
+    await renderCard(mockEnvironmentsApi({ getEnvironment }));
+    expect(await screen.findByRole('status')).toHaveTextContent('Provisioning');
+    await act(async () => {
+      jest.advanceTimersByTime(3000);
+    });
+    await waitFor(() =>
+      expect(screen.getByRole('status')).toHaveTextContent('Ready'),
+    );
+  });
+
+  it('does not poll while the tab is hidden, and catches up when shown', async () => {
+    jest.useFakeTimers();
+    const getEnvironment = jest
+      .fn()
+      .mockResolvedValue(makeEnvironment('Provisioning'));
+    await renderCard(mockEnvironmentsApi({ getEnvironment }));
+    await screen.findByRole('status');
+    expect(getEnvironment).toHaveBeenCalledTimes(1);
+
+    setVisibility('hidden');
+    await act(async () => {
+      jest.advanceTimersByTime(30_000);
+    });
+    expect(getEnvironment).toHaveBeenCalledTimes(1);
+
+    getEnvironment.mockResolvedValue(makeEnvironment('Ready'));
+    setVisibility('visible');
+    await waitFor(() =>
+      expect(screen.getByRole('status')).toHaveTextContent('Ready'),
+    );
+    expect(getEnvironment).toHaveBeenCalledTimes(2);
+  });
+
+  it('stops polling once the environment is Destroyed', async () => {
+    jest.useFakeTimers();
+    const getEnvironment = jest
+      .fn()
+      .mockResolvedValue(makeEnvironment('Destroyed'));
+    await renderCard(mockEnvironmentsApi({ getEnvironment }));
+    await screen.findByRole('status');
+    await act(async () => {
+      jest.advanceTimersByTime(15_000);
+    });
+    expect(getEnvironment).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,2 @@
+export { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
+export { EnvironmentOverview } from './EnvironmentOverview';

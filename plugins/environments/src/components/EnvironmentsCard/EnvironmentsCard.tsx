@@ -1,0 +1,86 @@
+import {
+  EmptyState,
+  InfoCard,
+  LinkButton,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Typography from '@material-ui/core/Typography';
+import type { Environment } from '@envkit/plugin-environments-common';
+import { useMemo } from 'react';
+import { environmentsApiRef } from '../../api';
+import { usePolledAsync } from '../../hooks';
+import { EnvironmentsTable } from '../EnvironmentsTable';
+import { relatedEnvironmentsQueries } from './relatedEnvironmentsQueries';
+
+/** Where the scaffolder lists software templates. */
+const CREATE_PATH = '/create';
+
+const NoEnvironments = () => (
+  <EmptyState
+    missing="data"
+    title="No environments yet"
+    description="Create a short-lived environment from a template your platform team publishes."
+    action={
+      <LinkButton to={CREATE_PATH} color="primary" variant="contained">
+        Create an environment
+      </LinkButton>
+    }
+  />
+);
+
+/**
+ * The environments of a component (or a system's components), group or
+ * user, with phase, endpoint and expiry; destroyed ones are left out.
+ */
+export const EnvironmentsCard = () => {
+  const { entity } = useEntity();
+  const api = useApi(environmentsApiRef);
+  const queries = useMemo(() => relatedEnvironmentsQueries(entity), [entity]);
+  const key = JSON.stringify(queries);
+
+  const { value, error, loading } = usePolledAsync(async () => {
+    const pages = await Promise.all(queries.map(q => api.listEnvironments(q)));
+    const byId = new Map<string, Environment>();
+    for (const page of pages) {
+      for (const env of page.items) byId.set(env.id, env);
+    }
+    return [...byId.values()].sort((a, b) =>
+      b.createdAt.localeCompare(a.createdAt),
+    );
+  }, [api, key]);
+
+  const live = value?.filter(env => env.status.phase !== 'Destroyed') ?? [];
+  const destroyed = (value?.length ?? 0) - live.length;
+
+  return (
+    <InfoCard title="Environments" noPadding={Boolean(value?.length)}>
+      {loading && <Progress aria-label="Loading environments" />}
+      {error && !value && <ResponseErrorPanel error={error} />}
+      {value && live.length === 0 && <NoEnvironments />}
+      {live.length > 0 && (
+        <EnvironmentsTable
+          environments={live}
+          columns={
+            entity.kind.toLocaleLowerCase('en-US') === 'component'
+              ? ['owner']
+              : ['component', 'owner']
+          }
+        />
+      )}
+      {value && destroyed > 0 && live.length > 0 && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          component="p"
+          style={{ padding: 16 }}
+        >
+          {destroyed} destroyed{' '}
+          {destroyed === 1 ? 'environment' : 'environments'} not shown.
+        </Typography>
+      )}
+    </InfoCard>
+  );
+};

@@ -1,0 +1,127 @@
+import { identityApiRef } from '@backstage/core-plugin-api';
+import { mockApis } from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  makeEnvironment,
+  makeTemplate,
+  mockEnvironmentsApi,
+} from '../../__testUtils__/fixtures';
+import { renderWithApis } from '../../__testUtils__/render';
+import { EnvironmentsContent } from './EnvironmentsPage';
+
+const identityApi = mockApis.identity({
+  userEntityRef: 'user:default/guest',
+  ownershipEntityRefs: ['user:default/guest', 'group:default/team-storefront'],
+});
+
+function renderPage(api = mockEnvironmentsApi(), tab?: string) {
+  return renderWithApis(<EnvironmentsContent />, {
+    api,
+    extraApis: [[identityApiRef, identityApi]],
+    routeEntries: [tab ? `/environments?tab=${tab}` : '/environments'],
+  });
+}
+
+describe('EnvironmentsContent', () => {
+  it("shows the environments of the user and the user's groups under Mine", async () => {
+    const api = mockEnvironmentsApi({
+      listEnvironments: jest.fn(async (query?: { owner?: string }) => ({
+        items:
+          query?.owner === 'group:default/team-storefront'
+            ? [makeEnvironment('Ready')]
+            : [],
+        totalCount: 1,
+      })),
+    });
+    await renderPage(api);
+    expect(await screen.findByText('checkout-pr-42')).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Mine' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(api.listEnvironments).toHaveBeenCalledWith({
+      owner: 'user:default/guest',
+    });
+    expect(api.listEnvironments).toHaveBeenCalledWith({
+      owner: 'group:default/team-storefront',
+    });
+  });
+
+  it('offers Create when the user has no environments', async () => {
+    await renderPage();
+    expect(
+      await screen.findByText('You have no environments yet'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Create an environment').closest('a'),
+    ).toHaveAttribute('href', '/create');
+  });
+
+  it('filters All by phase and template', async () => {
+    const api = mockEnvironmentsApi({
+      listEnvironments: jest.fn().mockResolvedValue({
+        items: [makeEnvironment('Failed')],
+        totalCount: 1,
+      }),
+    });
+    await renderPage(api);
+    await userEvent.click(screen.getByRole('tab', { name: 'All' }));
+    expect(await screen.findByText('All environments (1)')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: /Any phase/ }));
+    await userEvent.click(screen.getByRole('option', { name: 'Failed' }));
+    await waitFor(() =>
+      expect(api.listEnvironments).toHaveBeenLastCalledWith({
+        phase: 'Failed',
+        owner: undefined,
+        template: undefined,
+      }),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: /Any template/ }));
+    await userEvent.click(
+      screen.getByRole('option', { name: 'ECS web service' }),
+    );
+    await waitFor(() =>
+      expect(api.listEnvironments).toHaveBeenLastCalledWith({
+        phase: 'Failed',
+        owner: undefined,
+        template: 'environmenttemplate:default/ecs-web-service',
+      }),
+    );
+  });
+
+  it('lists templates with version, description, owner and validation state', async () => {
+    const api = mockEnvironmentsApi({
+      listTemplates: jest.fn().mockResolvedValue([
+        makeTemplate('1.2.0'),
+        makeTemplate('0.1.0', {
+          ref: 'environmenttemplate:default/broken',
+          valid: false,
+          error: "resources[0].driver: no driver 'aws-magic'",
+        }),
+      ]),
+    });
+    await renderPage(api, 'templates');
+    const table = await screen.findByRole('table');
+    const rows = within(table).getAllByRole('row');
+    const valid = rows.find(r => r.textContent?.includes('1.2.0'))!;
+    expect(valid).toHaveTextContent('A Fargate service behind a load balancer');
+    expect(valid).toHaveTextContent('platform');
+    expect(valid).toHaveTextContent('Validation: Valid');
+    const broken = rows.find(r => r.textContent?.includes('0.1.0'))!;
+    expect(broken).toHaveTextContent('Validation: Invalid');
+    expect(broken).toHaveTextContent("no driver 'aws-magic'");
+  });
+
+  it('shows the error when templates cannot be listed', async () => {
+    const api = mockEnvironmentsApi({
+      listTemplates: jest.fn().mockRejectedValue(new Error('catalog is down')),
+    });
+    await renderPage(api, 'templates');
+    expect(
+      (await screen.findAllByText(/catalog is down/)).length,
+    ).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,1 @@
+export { EnvironmentsContent } from './EnvironmentsPage';

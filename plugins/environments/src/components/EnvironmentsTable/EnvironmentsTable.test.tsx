@@ -1,0 +1,79 @@
+import type { Entity } from '@backstage/catalog-model';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { screen } from '@testing-library/react';
+import {
+  makeEnvironment,
+  mockEnvironmentsApi,
+} from '../../__testUtils__/fixtures';
+import { renderWithApis } from '../../__testUtils__/render';
+import { ENVIRONMENT_ID_ANNOTATION } from '../../constants';
+import { EnvironmentsTable } from './EnvironmentsTable';
+
+const entityOf = (id: string, name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { [ENVIRONMENT_ID_ANNOTATION]: id },
+  },
+  spec: { type: 'environment', owner: 'group:default/team-storefront' },
+});
+
+describe('EnvironmentsTable', () => {
+  it('links each name to its catalog entity', async () => {
+    await renderWithApis(
+      <EnvironmentsTable environments={[makeEnvironment('Ready')]} />,
+      {
+        api: mockEnvironmentsApi(),
+        catalogEntities: [entityOf('env-1', 'checkout-pr-42')],
+      },
+    );
+    expect(
+      await screen.findByRole('link', { name: 'checkout-pr-42' }),
+    ).toHaveAttribute('href', '/catalog/default/resource/checkout-pr-42');
+  });
+
+  it('turns a name into a link once a new environment reaches the catalog', async () => {
+    // The catalog has not ingested the environment at the first ask.
+    const catalogApi = catalogApiMock.mock();
+    catalogApi.getEntities
+      .mockResolvedValueOnce({ items: [] })
+      .mockResolvedValue({ items: [entityOf('env-1', 'checkout-pr-42')] });
+    await renderWithApis(
+      <EnvironmentsTable environments={[makeEnvironment('Provisioning')]} />,
+      { api: mockEnvironmentsApi(), catalogApi },
+    );
+    expect(await screen.findByText('checkout-pr-42')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: 'checkout-pr-42' }),
+    ).not.toBeInTheDocument();
+
+    expect(
+      await screen.findByRole(
+        'link',
+        { name: 'checkout-pr-42' },
+        { timeout: 8000 },
+      ),
+    ).toHaveAttribute('href', '/catalog/default/resource/checkout-pr-42');
+  });
+
+  it('stops asking the catalog when every environment is linked or destroyed', async () => {
+    const catalogApi = catalogApiMock.mock();
+    catalogApi.getEntities.mockResolvedValue({
+      items: [entityOf('env-1', 'checkout-pr-42')],
+    });
+    await renderWithApis(
+      <EnvironmentsTable
+        environments={[
+          makeEnvironment('Ready'),
+          makeEnvironment('Destroyed', { id: 'env-2', name: 'gone' }),
+        ]}
+      />,
+      { api: mockEnvironmentsApi(), catalogApi },
+    );
+    await screen.findByRole('link', { name: 'checkout-pr-42' });
+    await new Promise(resolve => setTimeout(resolve, 4000));
+    expect(catalogApi.getEntities).toHaveBeenCalledTimes(1);
+  });
+});

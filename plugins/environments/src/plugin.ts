@@ -1,0 +1,69 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { environmentsApiRef, EnvironmentsClient } from './api';
+import { rootRouteRef } from './routes';
+
+/** The Envkit plugin for apps on the legacy frontend system. @public */
+export const environmentsPlugin = createPlugin({
+  id: 'environments',
+  apis: [
+    createApiFactory({
+      api: environmentsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new EnvironmentsClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/** The Environments page. @public */
+export const EnvironmentsPage = environmentsPlugin.provide(
+  createRoutableExtension({
+    name: 'EnvironmentsPage',
+    component: () =>
+      import('./components/EnvironmentsPage/LegacyEnvironmentsPage').then(
+        m => m.LegacyEnvironmentsPage,
+      ),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * Status, endpoint, expiry, events and actions of an environment entity;
+ * show it where `isEnvironmentsAvailable(entity)` holds.
+ *
+ * @public
+ */
+export const EntityEnvironmentOverviewCard = environmentsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityEnvironmentOverviewCard',
+    component: {
+      lazy: () =>
+        import('./components/EnvironmentOverviewCard').then(
+          m => m.EnvironmentOverviewCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The environments of a component, system, group or user.
+ *
+ * @public
+ */
+export const EntityEnvironmentsCard = environmentsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityEnvironmentsCard',
+    component: {
+      lazy: () =>
+        import('./components/EnvironmentsCard').then(m => m.EnvironmentsCard),
+    },
+  }),
+);

@@ -1,0 +1,60 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { examples } from './createEcsEnvironment.examples';
+import { createOutputs, requestInputs, templateRefWithDefault } from './inputs';
+import { EnvironmentActionOptions, runCreate } from './runCreate';
+
+/** The EnvironmentTemplate `env:create-ecs` uses unless told otherwise. */
+export const DEFAULT_ECS_TEMPLATE = 'ecs-web-service';
+
+/**
+ * `env:create-ecs`: creates a web service on ECS from an ECS
+ * EnvironmentTemplate, `ecs-web-service` by default.
+ *
+ * @public
+ */
+export function createEcsEnvironmentAction(options: EnvironmentActionOptions) {
+  return createTemplateAction({
+    id: 'env:create-ecs',
+    description:
+      'Creates an Envkit ECS environment (a container service behind a load balancer) for the user running the template, and waits until it is Ready',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        ...requestInputs(),
+        templateRef: templateRefWithDefault(DEFAULT_ECS_TEMPLATE),
+        imageLocation: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Container image to run, e.g. public.ecr.aws/nginx/nginx:1.27 (the template input imageLocation)',
+            ),
+        containerPort: z =>
+          z
+            .number()
+            .int()
+            .optional()
+            .describe(
+              'Port the container listens on (the template input containerPort)',
+            ),
+      },
+      output: createOutputs,
+    },
+    async handler(ctx) {
+      const { imageLocation, containerPort, ...rest } = ctx.input;
+      const inputs: Record<string, unknown> = { ...rest.inputs };
+      if (imageLocation !== undefined) inputs.imageLocation = imageLocation;
+      if (containerPort !== undefined) inputs.containerPort = containerPort;
+      await runCreate(
+        ctx,
+        {
+          ...rest,
+          templateRef: rest.templateRef || DEFAULT_ECS_TEMPLATE,
+          inputs,
+        },
+        options,
+      );
+    },
+  });
+}

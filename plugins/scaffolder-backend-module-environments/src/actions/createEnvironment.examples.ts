@@ -1,0 +1,48 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description:
+      'Create an environment from an EnvironmentTemplate, passing its inputs through, and wait until it is Ready',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'environment',
+          action: 'env:create',
+          name: 'Create environment',
+          input: {
+            name: 'checkout-preview',
+            templateRef: 'environmenttemplate:default/ecs-web-service',
+            inputs: {
+              imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
+              containerPort: 80,
+            },
+            component: 'component:default/storefront-web',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Create an environment owned by a team, expiring after two days, without waiting for it to be Ready',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'environment',
+          action: 'env:create',
+          name: 'Request environment',
+          input: {
+            name: 'payments-load',
+            templateRef: 'dev-namespace',
+            inputs: { quotaSize: 'medium' },
+            owner: 'group:default/team-payments',
+            ttl: 'P2D',
+            wait: false,
+          },
+        },
+      ],
+    }),
+  },
+];

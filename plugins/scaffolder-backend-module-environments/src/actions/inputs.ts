@@ -1,0 +1,114 @@
+import { TemplateActionOptions } from '@backstage/plugin-scaffolder-node';
+
+/** The zod instance the scaffolder hands to schema factories. */
+type Zod = Parameters<
+  NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
+>[0];
+
+/** How long an action waits for Ready unless told otherwise. */
+export const DEFAULT_TIMEOUT_MINUTES = 20;
+
+/** A required `templateRef` input (for `env:create`). */
+export const requiredTemplateRef = (z: Zod) =>
+  z
+    .string()
+    .describe(
+      'EnvironmentTemplate to create it from, as an entity ref or a name, e.g. "ecs-web-service"',
+    );
+
+/** An optional `templateRef` input with a default (for the typed actions). */
+export const templateRefWithDefault = (defaultRef: string) => (z: Zod) =>
+  z
+    .string()
+    .optional()
+    .describe(
+      `EnvironmentTemplate to create it from (entity ref or name). Defaults to "${defaultRef}".`,
+    );
+
+/** Inputs every create action takes, besides `templateRef`. */
+export function requestInputs() {
+  return {
+    name: (z: Zod) =>
+      z
+        .string()
+        .describe(
+          'Name of the environment: lowercase letters, digits and "-", starting with a letter, at most 20 characters. Unique among live environments.',
+        ),
+    inputs: (z: Zod) =>
+      z
+        .record(z.unknown())
+        .optional()
+        .describe(
+          "Values for the template's parameters, passed through as they are; the backend applies the template's locks, defaults and limits",
+        ),
+    owner: (z: Zod) =>
+      z
+        .string()
+        .optional()
+        .describe(
+          'Entity ref of the owning user or group. Defaults to the user running the template.',
+        ),
+    component: (z: Zod) =>
+      z
+        .string()
+        .optional()
+        .describe(
+          'Entity ref of the component the environment serves, e.g. "component:default/storefront-web"',
+        ),
+    ttl: (z: Zod) =>
+      z
+        .string()
+        .optional()
+        .describe(
+          "ISO-8601 duration until the environment is destroyed, e.g. PT8H; the template's default when left out",
+        ),
+    wait: (z: Zod) =>
+      z
+        .boolean()
+        .optional()
+        .describe(
+          'Wait until the environment is Ready (default true). When false the step ends once the request is accepted.',
+        ),
+    timeoutMinutes: (z: Zod) =>
+      z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe(
+          `How long to wait for Ready before failing the step (default ${DEFAULT_TIMEOUT_MINUTES}). The environment keeps provisioning after a timeout.`,
+        ),
+  };
+}
+
+/** Outputs of every create action. */
+export const createOutputs = {
+  entityRef: (z: Zod) =>
+    z
+      .string()
+      .describe(
+        'Catalog entity ref of the environment, e.g. resource:default/my-env',
+      ),
+  environmentId: (z: Zod) => z.string().describe('Id of the environment'),
+  phase: (z: Zod) =>
+    z.string().describe('Phase when the step ended, e.g. Ready or Pending'),
+  endpoint: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe("The environment's endpoint, when its template publishes one"),
+  namespace: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe('Kubernetes namespace, when its template publishes one'),
+  cluster: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe('Cluster name, when its template publishes one'),
+  outputs: (z: Zod) =>
+    z
+      .record(z.string())
+      .describe('Every output the environment publishes, by name'),
+};

@@ -1,0 +1,205 @@
+import { FakeEnvironments } from '../__testUtils__/FakeEnvironments';
+import {
+  CheckpointStore,
+  fakeApi,
+  testContext,
+} from '../__testUtils__/actionContext';
+import { createEcsEnvironmentAction } from './createEcsEnvironment';
+
+const input = {
+  name: 'storefront-pr-7',
+  imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
+  containerPort: 80,
+  component: 'component:default/storefront-web',
+};
+
+function setup(fake = new FakeEnvironments()) {
+  const action = createEcsEnvironmentAction({
+    environments: fakeApi(fake),
+    pollIntervalMs: 1,
+  });
+  return { fake, action };
+}
+
+describe('creating an environment from a task', () => {
+  it('waits until Ready, logging each phase and event, and outputs the endpoint', async () => {
+    const { fake, action } = setup();
+    const { ctx, outputs, logs } = testContext(input);
+
+    await action.handler(ctx as any);
+
+    expect(fake.creates()).toHaveLength(1);
+    expect(fake.creates()[0].body).toEqual({
+      name: 'storefront-pr-7',
+      templateRef: 'ecs-web-service',
+      inputs: {
+        imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
+        containerPort: 80,
+      },
+      owner: 'user:default/alice',
+      component: 'component:default/storefront-web',
+    });
+    expect(outputs).toEqual({
+      entityRef: 'resource:default/storefront-pr-7',
+      environmentId: 'env-1',
+      phase: 'Ready',
+      endpoint: 'http://fake-alb.sandbox.local',
+      cluster: 'envkit-fake',
+      outputs: {
+        endpoint: 'http://fake-alb.sandbox.local',
+        cluster: 'envkit-fake',
+      },
+    });
+    expect(logs()).toEqual(
+      expect.arrayContaining([
+        'Requested: Requested from ecs-web-service',
+        'Provisioning: Creating stacks',
+        "Environment 'storefront-pr-7' is Provisioning",
+        'Ready: Every resource is ready',
+        "Environment 'storefront-pr-7' is Ready",
+      ]),
+    );
+    // Each event is logged once, however many polls saw it.
+    expect(logs().filter(l => l.startsWith('Requested:'))).toHaveLength(1);
+  });
+
+  it('never creates twice when a task killed while waiting is recovered', async () => {
+    const { fake, action } = setup();
+    fake.readsUntilReady = 4;
+    const checkpoints = new CheckpointStore();
+
+    // First run: the backend goes down while the step waits for Ready.
+    const killed = new AbortController();
+    const first = testContext(input, { checkpoints, signal: killed.signal });
+    const originalGet = fake.handle.bind(fake);
+    jest.spyOn(fake, 'handle').mockImplementation(req => {
+      const answer = originalGet(req);
+      if (req.method === 'GET' && !req.path.endsWith('/events')) killed.abort();
+      return answer;
+    });
+    await expect(action.handler(first.ctx as any)).rejects.toThrow(
+      'The task was cancelled',
+    );
+    jest.restoreAllMocks();
+
+    // Recovery: the same step runs again with the task's checkpoints.
+    const second = testContext(input, { checkpoints });
+    await action.handler(second.ctx as any);
+
+    expect(fake.creates()).toHaveLength(1);
+    expect(fake.environments.size).toBe(1);
+    expect(second.outputs.phase).toBe('Ready');
+    expect(second.outputs.environmentId).toBe('env-1');
+  });
+
+  it('sends the same Idempotency-Key when a crash inside the create call is retried', async () => {
+    const { fake, action } = setup();
+    const checkpoints = new CheckpointStore();
+    const realFetch = fake.fetch;
+    // The backend records the environment but the answer never arrives.
+    fake.fetch = async (url, init) => {
+      const response = await realFetch(url, init);
+      if (init?.method === 'POST') {
+        fake.fetch = realFetch;
+        throw new Error('socket hang up');
+      }
+      return response;
+    };
+    const api = fakeApi(fake);
+    const retryingAction = createEcsEnvironmentAction({
+      environments: api,
+      pollIntervalMs: 1,
+    });
+
+    await expect(
+      retryingAction.handler(testContext(input, { checkpoints }).ctx as any),
+    ).rejects.toThrow('socket hang up');
+    const second = testContext(input, { checkpoints });
+    await action.handler(second.ctx as any);
+
+    const keys = fake.creates().map(c => c.idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe('scaffolder:task-1:environment:storefront-pr-7');
+    expect(keys[1]).toBe(keys[0]);
+    expect(fake.environments.size).toBe(1);
+    expect(second.outputs.phase).toBe('Ready');
+  });
+
+  it('fails the step with the permission error when the backend answers 403', async () => {
+    const { fake, action } = setup();
+    fake.denyCreate =
+      "You may not use the environment template 'ecs-web-service'";
+    const { ctx } = testContext(input);
+
+    const failure = action.handler(ctx as any);
+
+    await expect(failure).rejects.toThrow(
+      "You may not use the environment template 'ecs-web-service'",
+    );
+    await expect(failure).rejects.toMatchObject({ name: 'NotAllowedError' });
+    expect(fake.environments.size).toBe(0);
+  });
+
+  it('fails the step with the reason of a Failed environment', async () => {
+    const { fake, action } = setup();
+    fake.failWith = {
+      reason: 'StackRollbackComplete',
+      message: 'The load balancer could not be created: quota exceeded',
+    };
+    const { ctx } = testContext(input);
+
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      "Environment 'storefront-pr-7' failed: The load balancer could not be created: quota exceeded",
+    );
+  });
+
+  it('gives up after timeoutMinutes and says the environment keeps going', async () => {
+    const { fake, action } = setup();
+    fake.readsUntilReady = Number.MAX_SAFE_INTEGER;
+    const { ctx } = testContext({ ...input, timeoutMinutes: 1 });
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now');
+    clock.mockReturnValueOnce(now).mockReturnValue(now + 61_000);
+
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      "Environment 'storefront-pr-7' is still Provisioning after 1 minutes",
+    );
+    clock.mockRestore();
+  });
+
+  it('returns as soon as the create is accepted when wait is false', async () => {
+    const { fake, action } = setup();
+    const { ctx, outputs } = testContext({ ...input, wait: false });
+
+    await action.handler(ctx as any);
+
+    expect(fake.creates()).toHaveLength(1);
+    expect(outputs.phase).not.toBe('Ready');
+  });
+
+  it('creates nothing on a dry run and only asks for a preview', async () => {
+    const { fake, action } = setup();
+    const { ctx, outputs, logs } = testContext(input, { isDryRun: true });
+
+    await action.handler(ctx as any);
+
+    expect(fake.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'POST /environments/preview',
+    ]);
+    expect(fake.environments.size).toBe(0);
+    expect(outputs.entityRef).toBe('resource:default/storefront-pr-7');
+    expect(logs()).toContain(
+      "Dry run: resource 'service' (aws-cloudformation)",
+    );
+  });
+
+  it('rejects an invalid name before calling the backend', async () => {
+    const { fake, action } = setup();
+    const { ctx } = testContext({ ...input, name: 'Storefront' });
+
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      "name: 'Storefront' must be lowercase",
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+});

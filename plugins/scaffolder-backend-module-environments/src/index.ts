@@ -1,0 +1,14 @@
+/**
+ * Scaffolder actions for Envkit environments.
+ *
+ * @packageDocumentation
+ */
+
+export { scaffolderModuleEnvironments as default } from './module';
+export * from './actions';
+export {
+  ServiceEnvironmentsApi,
+  type EnvironmentsApi,
+  type EnvironmentPreview,
+  type CallOptions,
+} from './client/EnvironmentsApi';

@@ -1,0 +1,173 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import yaml from 'yaml';
+import { FakeEnvironments } from './__testUtils__/FakeEnvironments';
+import { fakeEnvironmentsBackend } from './__testUtils__/fakeEnvironmentsBackend';
+import { scaffolderModuleEnvironments } from './module';
+
+const exampleTemplate = yaml.parse(
+  fs.readFileSync(
+    path.resolve(
+      __dirname,
+      '../../../examples/templates/create-ecs-environment.yaml',
+    ),
+    'utf8',
+  ),
+);
+
+async function startScaffolder(fake: FakeEnvironments) {
+  const { server } = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      scaffolderModuleEnvironments,
+      fakeEnvironmentsBackend(fake),
+      catalogServiceMock.factory({
+        entities: [
+          {
+            ...exampleTemplate,
+            metadata: { ...exampleTemplate.metadata, namespace: 'default' },
+          },
+        ],
+      }),
+      mockServices.rootConfig.factory({
+        data: { environments: { scaffolder: { pollIntervalSeconds: 0.05 } } },
+      }),
+    ],
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const base = `http://localhost:${port}/api/scaffolder/v2`;
+  const headers = {
+    'Content-Type': 'application/json',
+    Authorization: mockCredentials.user.header('user:default/alice'),
+  };
+
+  async function runTask(values: Record<string, unknown>) {
+    const created = await fetch(`${base}/tasks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        templateRef: 'template:default/create-ecs-environment',
+        values,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    for (let i = 0; i < 200; i++) {
+      const task = await (
+        await fetch(`${base}/tasks/${id}`, { headers })
+      ).json();
+      if (task.status === 'completed' || task.status === 'failed') {
+        const events = await (
+          await fetch(`${base}/tasks/${id}/events`, { headers })
+        ).json();
+        const log: string[] = events
+          .filter((e: any) => e.type === 'log')
+          .map((e: any) => String(e.body.message));
+        const output = events.find((e: any) => e.type === 'completion')?.body
+          .output;
+        return { task, log, output };
+      }
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    throw new Error(`Task ${id} did not finish`);
+  }
+
+  async function actionIds(): Promise<string[]> {
+    const actions = await (await fetch(`${base}/actions`, { headers })).json();
+    return actions.map((a: { id: string }) => a.id);
+  }
+
+  return { runTask, actionIds };
+}
+
+describe('the example template on a real scaffolder', () => {
+  it('offers the four env actions', async () => {
+    const { actionIds } = await startScaffolder(new FakeEnvironments());
+
+    expect(await actionIds()).toEqual(
+      expect.arrayContaining([
+        'env:create-ecs',
+        'env:create-namespace',
+        'env:create',
+        'env:destroy',
+      ]),
+    );
+  });
+
+  it('creates an environment for the user and outputs its endpoint', async () => {
+    const fake = new FakeEnvironments();
+    const { runTask } = await startScaffolder(fake);
+
+    const { task, log, output } = await runTask({
+      name: 'storefront-pr-9',
+      imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
+      containerPort: 80,
+      component: 'component:default/storefront-web',
+      ttl: 'PT2H',
+    });
+
+    expect(task.status).toBe('completed');
+    const [create] = fake.creates();
+    expect(create.body).toEqual({
+      name: 'storefront-pr-9',
+      templateRef: 'ecs-web-service',
+      inputs: {
+        imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
+        containerPort: 80,
+      },
+      owner: 'user:default/alice',
+      component: 'component:default/storefront-web',
+      ttl: 'PT2H',
+    });
+    expect(create.idempotencyKey).toBe(
+      `scaffolder:${task.id}:environment:storefront-pr-9`,
+    );
+    expect(fake.environments.size).toBe(1);
+    const logged = (text: string) => log.some(line => line.includes(text));
+    expect(logged('Creating environment storefront-pr-9')).toBe(true);
+    expect(logged("Environment 'storefront-pr-9' is Provisioning")).toBe(true);
+    expect(logged("Environment 'storefront-pr-9' is Ready")).toBe(true);
+    expect(output.links).toEqual([
+      { title: 'Open the service', url: 'http://fake-alb.sandbox.local' },
+      {
+        title: 'Environment in the catalog',
+        icon: 'catalog',
+        entityRef: 'resource:default/storefront-pr-9',
+      },
+    ]);
+    // The environments backend saw the user who ran the template, not the scaffolder.
+    expect(new Set(fake.requests.map(r => r.caller))).toEqual(
+      new Set(['user:default/alice']),
+    );
+  }, 60_000);
+
+  it('fails the task with the permission error in its log when the backend refuses', async () => {
+    const fake = new FakeEnvironments();
+    fake.denyCreate =
+      "The environment template 'environmenttemplate:default/ecs-web-service' is limited to group:default/platform-team";
+    const { runTask } = await startScaffolder(fake);
+
+    const { task, log } = await runTask({
+      name: 'storefront-pr-10',
+      imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
+    });
+
+    expect(task.status).toBe('failed');
+    expect(
+      log.some(line =>
+        line.includes(
+          "NotAllowedError: The environment template 'environmenttemplate:default/ecs-web-service' is limited to group:default/platform-team",
+        ),
+      ),
+    ).toBe(true);
+    expect(fake.environments.size).toBe(0);
+  }, 60_000);
+});
