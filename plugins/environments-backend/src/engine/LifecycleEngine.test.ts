@@ -40,7 +40,22 @@ function template(
 }
 
 class Harness {
-  now = Date.now();
+  /**
+   * How far the engine's clock runs ahead of the wall clock. The store stamps
+   * new and changed environments due "now" with the wall clock, so the
+   * engine's clock must never lag behind it: tests move time forward by
+   * adding to `now`, which adds to this offset.
+   */
+  private offsetMs = 0;
+
+  get now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  set now(value: number) {
+    this.offsetMs = value - Date.now();
+  }
+
   readonly driver = new FakeCloudDriver();
   private engines = 0;
 
