@@ -45,6 +45,11 @@ export interface CardRenderResult {
   chromium: string;
 }
 
+/** The browser the card-render benchmark drives: `CHROMIUM`, else Debian's. */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM ?? '/usr/bin/chromium';
+}
+
 const ENVIRONMENT_ID = '7d4c2a8e-5b1f-4f0e-9a63-bench0000001';
 
 function sampleEnvironment(): Environment {
@@ -231,7 +236,7 @@ export async function runCardRender(
 ): Promise<CardRenderResult> {
   const dir = mkdtempSync(join(tmpdir(), 'envkit-bench-card-'));
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
   });
