@@ -1,5 +1,10 @@
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import knexFactory from 'knex';
-import { runBenchmarks, smokeParameters } from './run';
+import prettier from 'prettier';
+import { REPO_ROOT } from './environments';
+import { runBenchmarks, smokeParameters, writeDocs } from './run';
 
 async function postgresReachable(): Promise<boolean> {
   const db = knexFactory({
@@ -74,5 +79,19 @@ describe('benchmarks (smoke)', () => {
       expect(Number.isFinite(ms) && ms > 0).toBe(true);
     }
     expect(card.scriptBytes).toBeGreaterThan(0);
+
+    // --write-docs: the run replaces only the results section, and the page
+    // it leaves passes the repository's Prettier check.
+    const docs = join(mkdtempSync(join(tmpdir(), 'envkit-bench-')), 'b.md');
+    copyFileSync(join(REPO_ROOT, 'docs', 'benchmarks.md'), docs);
+    const before = readFileSync(docs, 'utf8');
+    await writeDocs(report, docs);
+    const after = readFileSync(docs, 'utf8');
+    const head = (t: string) =>
+      t.slice(0, t.indexOf('<!-- bench:results:begin'));
+    expect(head(after)).toBe(head(before));
+    expect(after).toContain(`Run of ${report.startedAt} (smoke)`);
+    const options = (await prettier.resolveConfig(docs)) ?? {};
+    expect(prettier.check(after, { ...options, filepath: docs })).toBe(true);
   }, 180_000);
 });

@@ -55,7 +55,7 @@ async function main() {
       )} failed (see the report)`,
     );
   } else if (writeDocsRequested) {
-    console.log(`Updated ${writeDocs(report)}`);
+    console.log(`Updated ${await writeDocs(report)}`);
   }
   if (failed.length) process.exitCode = 1;
 }

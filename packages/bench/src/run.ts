@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import prettier from 'prettier';
 import { BENCH_ROOT, REPO_ROOT } from './environments';
 import { BenchReport, machineInfo, toMarkdown, versions } from './report';
 import {
@@ -138,9 +139,14 @@ export function writeReport(
 const BEGIN = '<!-- bench:results:begin -->';
 const END = '<!-- bench:results:end -->';
 
-/** Replaces the results section of docs/benchmarks.md with this run. */
-export function writeDocs(report: BenchReport) {
-  const path = join(REPO_ROOT, 'docs', 'benchmarks.md');
+/**
+ * Replaces the results section of docs/benchmarks.md with this run, formatted
+ * with the repository's Prettier config so `yarn prettier:check` stays green.
+ */
+export async function writeDocs(
+  report: BenchReport,
+  path = join(REPO_ROOT, 'docs', 'benchmarks.md'),
+) {
   const text = readFileSync(path, 'utf8');
   const start = text.indexOf(BEGIN);
   const end = text.indexOf(END);
@@ -148,9 +154,13 @@ export function writeDocs(report: BenchReport) {
     throw new Error(`${path} lacks the ${BEGIN} / ${END} markers`);
   }
   const body = `${BEGIN}\n\n${toMarkdown(report)}\n${END}`;
+  const options = (await prettier.resolveConfig(path)) ?? {};
   writeFileSync(
     path,
-    text.slice(0, start) + body + text.slice(end + END.length),
+    prettier.format(
+      text.slice(0, start) + body + text.slice(end + END.length),
+      { ...options, filepath: path },
+    ),
   );
   return path;
 }
