@@ -48,6 +48,65 @@ describe('EnvironmentsContent', () => {
     });
   });
 
+  it('follows every page of an owner under Mine', async () => {
+    const api = mockEnvironmentsApi({
+      listEnvironments: jest.fn(
+        async (query?: { owner?: string; cursor?: string }) => {
+          if (query?.owner !== 'user:default/guest') {
+            return { items: [], totalCount: 0 };
+          }
+          return query.cursor === 'page-2'
+            ? {
+                items: [makeEnvironment('Ready', { id: 'b', name: 'second' })],
+                totalCount: 2,
+              }
+            : {
+                items: [makeEnvironment('Ready', { id: 'a', name: 'first' })],
+                totalCount: 2,
+                nextCursor: 'page-2',
+              };
+        },
+      ),
+    });
+    await renderPage(api);
+    expect(await screen.findByText('second')).toBeInTheDocument();
+    expect(screen.getByText('first')).toBeInTheDocument();
+    expect(api.listEnvironments).toHaveBeenCalledWith({
+      owner: 'user:default/guest',
+      cursor: 'page-2',
+    });
+  });
+
+  it('shows more of All on request when there are more than a page', async () => {
+    const api = mockEnvironmentsApi({
+      listEnvironments: jest.fn(async (query?: { limit?: number }) =>
+        query?.limit === 200
+          ? {
+              items: [
+                makeEnvironment('Ready', { id: 'a', name: 'first' }),
+                makeEnvironment('Ready', { id: 'b', name: 'second' }),
+              ],
+              totalCount: 2,
+            }
+          : {
+              items: [makeEnvironment('Ready', { id: 'a', name: 'first' })],
+              totalCount: 2,
+              nextCursor: 'page-2',
+            },
+      ),
+    });
+    await renderPage(api, 'all');
+    expect(
+      await screen.findByText('All environments (1 of 2)'),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Show 1 more' }));
+    expect(await screen.findByText('All environments (2)')).toBeInTheDocument();
+    expect(screen.getByText('second')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Show .* more/ }),
+    ).not.toBeInTheDocument();
+  });
+
   it('offers Create when the user has no environments', async () => {
     await renderPage();
     expect(

@@ -9,6 +9,7 @@ import {
 } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import type {
@@ -48,19 +49,33 @@ const NoEnvironments = (props: { title: string }) => (
   />
 );
 
-/** Environments owned by the signed-in user or any group they belong to. */
+/** Rows the All tab asks for at first, and adds on each "Show more". */
+const ALL_PAGE = 100;
+/** The most the backend returns in one page. */
+const MAX_LIMIT = 1000;
+
+/**
+ * Environments owned by the signed-in user or any group they belong to.
+ * Every page is followed: the per-owner guardrail keeps this list small.
+ */
 const MyEnvironments = () => {
   const api = useApi(environmentsApiRef);
   const identityApi = useApi(identityApiRef);
   const { value, error, loading } = usePolledAsync(async () => {
     const { ownershipEntityRefs } = await identityApi.getBackstageIdentity();
-    const pages = await Promise.all(
-      ownershipEntityRefs.map(owner => api.listEnvironments({ owner })),
-    );
     const byId = new Map<string, Environment>();
-    for (const page of pages) {
-      for (const env of page.items) byId.set(env.id, env);
-    }
+    await Promise.all(
+      ownershipEntityRefs.map(async owner => {
+        let cursor: string | undefined;
+        do {
+          const page = await api.listEnvironments(
+            cursor ? { owner, cursor } : { owner },
+          );
+          for (const env of page.items) byId.set(env.id, env);
+          cursor = page.nextCursor;
+        } while (cursor);
+      }),
+    );
     return [...byId.values()].sort((a, b) =>
       b.createdAt.localeCompare(a.createdAt),
     );
@@ -89,8 +104,17 @@ const AllEnvironments = () => {
     phase: '',
   });
   const [applied, setApplied] = useState(filters);
-  // Typing an owner ref should not send a request per keystroke.
-  useDebounce(() => setApplied(filters), 400, [filters]);
+  const [limit, setLimit] = useState(ALL_PAGE);
+  // Typing an owner ref should not send a request per keystroke; new
+  // filters start again from the first rows.
+  useDebounce(
+    () => {
+      setApplied(filters);
+      setLimit(ALL_PAGE);
+    },
+    400,
+    [filters],
+  );
   const templates = useAsync(() => api.listTemplates(), [api]);
 
   const { value, error, loading } = usePolledAsync(
@@ -99,9 +123,12 @@ const AllEnvironments = () => {
         owner: applied.owner.trim() || undefined,
         template: applied.template || undefined,
         phase: (applied.phase || undefined) as EnvironmentPhase | undefined,
+        ...(limit > ALL_PAGE ? { limit } : {}),
       }),
-    [api, applied.owner, applied.template, applied.phase],
+    [api, applied.owner, applied.template, applied.phase, limit],
   );
+  const shown = value?.items.length ?? 0;
+  const more = Boolean(value?.nextCursor);
 
   return (
     <>
@@ -114,11 +141,31 @@ const AllEnvironments = () => {
       {error && !value && <ResponseErrorPanel error={error} />}
       {value && (
         <EnvironmentsTable
-          title={`All environments (${value.totalCount})`}
+          title={
+            more
+              ? `All environments (${shown} of ${value.totalCount})`
+              : `All environments (${value.totalCount})`
+          }
           environments={value.items}
           columns={['component', 'template', 'owner']}
           emptyContent={<Box p={2}>No environments match these filters.</Box>}
         />
+      )}
+      {more && limit < MAX_LIMIT && (
+        <Box display="flex" justifyContent="center" p={2}>
+          <Button
+            variant="outlined"
+            onClick={() => setLimit(Math.min(limit + ALL_PAGE, MAX_LIMIT))}
+          >
+            Show {Math.min(ALL_PAGE, value!.totalCount - shown)} more
+          </Button>
+        </Box>
+      )}
+      {more && limit >= MAX_LIMIT && (
+        <Box p={2}>
+          Showing the newest {shown} environments; narrow the filters to see the
+          others.
+        </Box>
       )}
     </>
   );
