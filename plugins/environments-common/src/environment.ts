@@ -118,11 +118,17 @@ export interface ListEnvironmentsQuery {
   /** Component entity ref. */
   component?: string;
   phase?: EnvironmentPhase;
-  /** Page size, 1 to 1000; 100 when left out. */
+  /** Page size, 1 to {@link MAX_PAGE_SIZE}; {@link DEFAULT_PAGE_SIZE} when left out. */
   limit?: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
 }
+
+/** Environments (or events) in one page when a list request gives no `limit`. @public */
+export const DEFAULT_PAGE_SIZE = 100;
+
+/** The largest `limit` a list request may ask for. @public */
+export const MAX_PAGE_SIZE = 1000;
 
 /** Response of `GET /environments`: one page, newest first. @public */
 export interface ListEnvironmentsResponse {

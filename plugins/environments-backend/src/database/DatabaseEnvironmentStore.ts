@@ -4,10 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  DEFAULT_PAGE_SIZE,
   Environment,
   EnvironmentEvent,
   EnvironmentSpec,
   EnvironmentStatus,
+  MAX_PAGE_SIZE,
 } from '@envkit/plugin-environments-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
@@ -26,7 +28,6 @@ const migrationsDir = resolvePackagePath(
 
 const ENVIRONMENTS = 'environments';
 const EVENTS = 'environment_events';
-const MAX_PAGE = 1000;
 
 const FILTER_COLUMNS: Record<EnvironmentFilter['key'], string> = {
   owner: 'owner',
@@ -233,7 +234,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
           ),
       );
     }
-    const limit = Math.min(options.limit ?? 100, MAX_PAGE);
+    const limit = Math.min(options.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const rows = await query
       .orderBy([
         { column: 'created_at', order: 'desc' },
@@ -338,7 +339,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     const rows = await this.db<EventRow>(EVENTS)
       .where({ environment_id: id })
       .orderBy('id', 'desc')
-      .limit(Math.min(options.limit ?? 100, MAX_PAGE));
+      .limit(Math.min(options.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
     return rows.map(row => ({
       id: String(row.id),
       at: toIso(row.at),

@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import {
   isEnvironmentPhase,
+  MAX_PAGE_SIZE,
   parseCreateEnvironmentRequest,
 } from '@envkit/plugin-environments-common';
 import express from 'express';
@@ -57,7 +58,7 @@ function parseListQuery(
     template: optionalString(query, 'template'),
     component: optionalString(query, 'component'),
     phase: phase as ListEnvironmentsOptions['phase'],
-    limit: optionalInt(query, 'limit', 1, 1000),
+    limit: optionalInt(query, 'limit', 1, MAX_PAGE_SIZE),
     cursor: optionalString(query, 'cursor'),
   };
 }

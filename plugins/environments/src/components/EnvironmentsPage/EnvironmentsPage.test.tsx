@@ -135,6 +135,7 @@ describe('EnvironmentsContent', () => {
         phase: 'Failed',
         owner: undefined,
         template: undefined,
+        limit: 100,
       }),
     );
 
@@ -147,6 +148,7 @@ describe('EnvironmentsContent', () => {
         phase: 'Failed',
         owner: undefined,
         template: 'environmenttemplate:default/ecs-web-service',
+        limit: 100,
       }),
     );
   });

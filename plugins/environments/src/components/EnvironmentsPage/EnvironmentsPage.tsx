@@ -12,9 +12,11 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
-import type {
-  Environment,
-  EnvironmentPhase,
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type Environment,
+  type EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -49,11 +51,6 @@ const NoEnvironments = (props: { title: string }) => (
   />
 );
 
-/** Rows the All tab asks for at first, and adds on each "Show more". */
-const ALL_PAGE = 100;
-/** The most the backend returns in one page. */
-const MAX_LIMIT = 1000;
-
 /**
  * Environments owned by the signed-in user or any group they belong to.
  * Every page is followed: the per-owner guardrail keeps this list small.
@@ -68,9 +65,7 @@ const MyEnvironments = () => {
       ownershipEntityRefs.map(async owner => {
         let cursor: string | undefined;
         do {
-          const page = await api.listEnvironments(
-            cursor ? { owner, cursor } : { owner },
-          );
+          const page = await api.listEnvironments({ owner, cursor });
           for (const env of page.items) byId.set(env.id, env);
           cursor = page.nextCursor;
         } while (cursor);
@@ -104,13 +99,14 @@ const AllEnvironments = () => {
     phase: '',
   });
   const [applied, setApplied] = useState(filters);
-  const [limit, setLimit] = useState(ALL_PAGE);
+  // Rows asked for: one page at first, one more on each "Show more".
+  const [limit, setLimit] = useState(DEFAULT_PAGE_SIZE);
   // Typing an owner ref should not send a request per keystroke; new
   // filters start again from the first rows.
   useDebounce(
     () => {
       setApplied(filters);
-      setLimit(ALL_PAGE);
+      setLimit(DEFAULT_PAGE_SIZE);
     },
     400,
     [filters],
@@ -123,7 +119,7 @@ const AllEnvironments = () => {
         owner: applied.owner.trim() || undefined,
         template: applied.template || undefined,
         phase: (applied.phase || undefined) as EnvironmentPhase | undefined,
-        ...(limit > ALL_PAGE ? { limit } : {}),
+        limit,
       }),
     [api, applied.owner, applied.template, applied.phase, limit],
   );
@@ -151,17 +147,19 @@ const AllEnvironments = () => {
           emptyContent={<Box p={2}>No environments match these filters.</Box>}
         />
       )}
-      {more && limit < MAX_LIMIT && (
+      {more && limit < MAX_PAGE_SIZE && (
         <Box display="flex" justifyContent="center" p={2}>
           <Button
             variant="outlined"
-            onClick={() => setLimit(Math.min(limit + ALL_PAGE, MAX_LIMIT))}
+            onClick={() =>
+              setLimit(Math.min(limit + DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
+            }
           >
-            Show {Math.min(ALL_PAGE, value!.totalCount - shown)} more
+            Show {Math.min(DEFAULT_PAGE_SIZE, value!.totalCount - shown)} more
           </Button>
         </Box>
       )}
-      {more && limit >= MAX_LIMIT && (
+      {more && limit >= MAX_PAGE_SIZE && (
         <Box p={2}>
           Showing the newest {shown} environments; narrow the filters to see the
           others.
