@@ -5,7 +5,11 @@
  * auditor that records every event.
  */
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  startTestBackend,
+  TestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 // The suites start the real plugin in a test backend.
@@ -38,7 +42,7 @@ export async function startApiBackend(options: {
   groups: Record<string, string[]>;
   config?: JsonObject;
   extraFeatures?: any[];
-}) {
+}): Promise<{ server: TestBackend['server']; audit: AuditRecord[] }> {
   const audit: AuditRecord[] = [];
   const auditor = mockServices.auditor.mock({
     async createEvent(opts) {

@@ -43,7 +43,13 @@ export function testContext(
     signal?: AbortSignal;
     isDryRun?: boolean;
   } = {},
-) {
+): {
+  // The scaffolder's test utilities lag its node package by a major version
+  // in the registry, so the context is handed over untyped.
+  ctx: any;
+  outputs: Record<string, unknown>;
+  logs: () => string[];
+} {
   const logger = mockServices.logger.mock();
   const outputs: Record<string, unknown> = {};
   // createMockActionContext takes only some overrides; the rest go on top.
