@@ -84,6 +84,19 @@ async function waitForPhase(page, phase, ms) {
     .waitFor({ timeout: ms });
 }
 
+/**
+ * Opens the card's `action` dialog for environment `name`, waits for `text`
+ * in it when given, takes `screenshot` when given, and confirms.
+ */
+async function confirmAction(page, { action, name, text, screenshot }) {
+  await page.getByRole('button', { name: `${action} ${name}` }).click();
+  const dialog = page.getByRole('dialog');
+  if (text) await dialog.getByText(text).waitFor({ timeout });
+  if (screenshot) await shot(page, screenshot, false);
+  await dialog.getByRole('button', { name: action }).click();
+  return dialog;
+}
+
 async function basicFlow(page) {
   await step('environments page lists my environments', async () => {
     await page.goto(`${baseUrl}/environments`);
@@ -168,26 +181,24 @@ async function fixtureFlow(page) {
   await step(
     'fixture: Extend asks for a lifetime within the maximum',
     async () => {
-      await page
-        .getByRole('button', { name: 'Extend storefront-pr-7' })
-        .click();
-      const dialog = page.getByRole('dialog');
-      await dialog.getByText('allows at most 3d').waitFor({ timeout });
-      await shot(page, 'environment-extend-dialog.png', false);
-      await dialog.getByRole('button', { name: 'Extend' }).click();
+      const dialog = await confirmAction(page, {
+        action: 'Extend',
+        name: 'storefront-pr-7',
+        text: 'allows at most 3d',
+        screenshot: 'environment-extend-dialog.png',
+      });
       await dialog.waitFor({ state: 'hidden', timeout });
     },
   );
   await step(
     'fixture: Destroy asks for confirmation, then shows Destroyed',
     async () => {
-      await page
-        .getByRole('button', { name: 'Destroy storefront-pr-7' })
-        .click();
-      const dialog = page.getByRole('dialog');
-      await dialog.getByText('This cannot be undone').waitFor({ timeout });
-      await shot(page, 'environment-destroy-dialog.png', false);
-      await dialog.getByRole('button', { name: 'Destroy' }).click();
+      await confirmAction(page, {
+        action: 'Destroy',
+        name: 'storefront-pr-7',
+        text: 'This cannot be undone',
+        screenshot: 'environment-destroy-dialog.png',
+      });
       phase = 'Destroying';
       await waitForPhase(page, 'Destroying', 5000);
       phase = 'Destroyed';
@@ -279,19 +290,11 @@ async function fullFlow(page, templateTitle) {
     );
   }
   await step('environment: Extend', async () => {
-    await page.getByRole('button', { name: `Extend ${name}` }).click();
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: 'Extend' })
-      .click();
-    await page.getByRole('dialog').waitFor({ state: 'hidden', timeout });
+    const dialog = await confirmAction(page, { action: 'Extend', name });
+    await dialog.waitFor({ state: 'hidden', timeout });
   });
   await step('environment: Destroy until Destroyed', async () => {
-    await page.getByRole('button', { name: `Destroy ${name}` }).click();
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: 'Destroy' })
-      .click();
+    await confirmAction(page, { action: 'Destroy', name });
     await waitForPhase(page, 'Destroyed', 10 * 60_000);
     await shot(page, `environment-destroyed-live-${slug(templateTitle)}.png`);
   });
