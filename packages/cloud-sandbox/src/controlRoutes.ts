@@ -17,6 +17,10 @@ function body(req: SandboxRequest): Body {
   return parsed && typeof parsed === 'object' ? (parsed as Body) : {};
 }
 
+// Body fields a test may leave out, passed on as undefined.
+const optionalString = (v: unknown) => (v === undefined ? undefined : String(v));
+const optionalNumber = (v: unknown) => (v === undefined ? undefined : Number(v));
+
 const ok = (extra: Body = {}) => json(200, { ok: true, ...extra });
 
 export function controlRoute(
@@ -50,9 +54,7 @@ export function controlRoute(
           String(b.name ?? controls.profile().name) as ProfileName,
           {
             clockMultiplier:
-              b.clockMultiplier === undefined
-                ? undefined
-                : Number(b.clockMultiplier),
+              optionalNumber(b.clockMultiplier),
           },
         );
         return json(200, controls.profile());
@@ -69,9 +71,9 @@ export function controlRoute(
       case 'POST /faults/throttle':
         controls.throttle({
           service: String(b.service) as ServiceName,
-          action: b.action === undefined ? undefined : String(b.action),
-          count: b.count === undefined ? undefined : Number(b.count),
-          percent: b.percent === undefined ? undefined : Number(b.percent),
+          action: optionalString(b.action),
+          count: optionalNumber(b.count),
+          percent: optionalNumber(b.percent),
         });
         return ok();
       case 'POST /faults/latency':
@@ -83,19 +85,19 @@ export function controlRoute(
       case 'POST /faults/resource-failure':
         controls.failResourceType(
           String(b.resourceType),
-          b.reason === undefined ? undefined : String(b.reason),
+          optionalString(b.reason),
         );
         return ok();
       case 'POST /faults/task-failure':
         controls.failServiceTasks(
           String(b.service),
-          b.reason === undefined ? undefined : String(b.reason),
+          optionalString(b.reason),
         );
         return ok();
       case 'POST /faults/namespace-hang':
         controls.hangNamespaceDeletion(
           String(b.namespace),
-          b.finalizer === undefined ? undefined : String(b.finalizer),
+          optionalString(b.finalizer),
         );
         return ok();
       case 'POST /faults/namespace-release':

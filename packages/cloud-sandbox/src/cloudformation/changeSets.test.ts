@@ -10,7 +10,7 @@ import {
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { sdkConfig } from '../testing/sdk';
+import { fastWaiter, sdkConfig } from '../testing/sdk';
 import { WEB_STACK_TEMPLATE } from '../testing/templates';
 
 jest.setTimeout(30_000);
@@ -18,12 +18,7 @@ jest.setTimeout(30_000);
 describe('change sets', () => {
   let sandbox: Sandbox;
   let cfn: CloudFormationClient;
-  const wait = () => ({
-    client: cfn,
-    maxWaitTime: 20,
-    minDelay: 1,
-    maxDelay: 1,
-  });
+  const wait = () => fastWaiter(cfn);
 
   beforeAll(async () => {
     sandbox = await startSandbox({ profile: 'fast' });

@@ -12,7 +12,7 @@ import {
   waitUntilStackDeleteComplete,
 } from '@aws-sdk/client-cloudformation';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { sdkConfig } from '../testing/sdk';
+import { fastWaiter, sdkConfig } from '../testing/sdk';
 import {
   BUCKET_TEMPLATE,
   IAM_TEMPLATE,
@@ -24,12 +24,7 @@ jest.setTimeout(30_000);
 describe('CloudFormation actions', () => {
   let sandbox: Sandbox;
   let cfn: CloudFormationClient;
-  const waitOptions = () => ({
-    client: cfn,
-    maxWaitTime: 20,
-    minDelay: 1,
-    maxDelay: 1,
-  });
+  const waitOptions = () => fastWaiter(cfn);
 
   beforeAll(async () => {
     sandbox = await startSandbox({ profile: 'fast' });

@@ -445,8 +445,7 @@ export class StackStore {
       stack.tags,
     );
     const duration = createDuration(this.ctx.profile(), resource.type);
-    this.ctx.scheduler.after(duration, () => {
-      if (stack.operation !== operation) return;
+    this.whileCurrent(stack, operation, duration, () => {
       const injected = this.ctx.faults.failingResourceTypes.get(resource.type);
       const reason = effectFailure ?? injected;
       if (reason !== undefined) {
@@ -455,6 +454,21 @@ export class StackStore {
         return;
       }
       this.whenStable(stack, resource, operation, 'CREATE', done);
+    });
+  }
+
+  /**
+   * Runs `step` after `ms`, unless the stack has moved on to another
+   * operation meanwhile (a newer update or a delete supersedes it).
+   */
+  private whileCurrent(
+    stack: Stack,
+    operation: number,
+    ms: number,
+    step: () => void,
+  ): void {
+    this.ctx.scheduler.after(ms, () => {
+      if (stack.operation === operation) step();
     });
   }
 
@@ -491,12 +505,11 @@ export class StackStore {
       this.resourceStatus(stack, resource, 'UPDATE_IN_PROGRESS');
       this.effects.update(this.effectTarget(resource));
     }
-    this.ctx.scheduler.after(
+    this.whileCurrent(
+      stack,
+      operation,
       createDuration(this.ctx.profile(), resource.type),
-      () => {
-        if (stack.operation !== operation) return;
-        this.whenStable(stack, resource, operation, 'UPDATE', done);
-      },
+      () => this.whenStable(stack, resource, operation, 'UPDATE', done),
     );
   }
 
@@ -522,12 +535,11 @@ export class StackStore {
       );
       done(reason);
     } else {
-      this.ctx.scheduler.after(
+      this.whileCurrent(
+        stack,
+        operation,
         Math.max(5, this.ctx.profile().stackStepMs),
-        () => {
-          if (stack.operation === operation)
-            this.whenStable(stack, resource, operation, kind, done);
-        },
+        () => this.whenStable(stack, resource, operation, kind, done),
       );
     }
   }
@@ -580,10 +592,11 @@ export class StackStore {
         const resource = stack.resources.get(id) as StackResource;
         this.resourceStatus(stack, resource, 'DELETE_IN_PROGRESS');
         this.effects.delete(this.effectTarget(resource));
-        this.ctx.scheduler.after(
+        this.whileCurrent(
+          stack,
+          operation,
           deleteDuration(this.ctx.profile(), resource.type),
           () => {
-            if (stack.operation !== operation) return;
             this.resourceStatus(stack, resource, 'DELETE_COMPLETE');
             done();
           },

@@ -19,7 +19,7 @@ import {
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { eventually } from '../testing/helpers';
-import { sdkConfig } from '../testing/sdk';
+import { createStack, sdkConfig } from '../testing/sdk';
 import {
   BUCKET_TEMPLATE,
   IAM_TEMPLATE,
@@ -76,16 +76,7 @@ describe('error fidelity', () => {
     sandbox = await startSandbox({ port: 0, profile: 'fast' });
     cfn = new CloudFormationClient(sdkConfig(sandbox));
     ecs = new ECSClient(sdkConfig(sandbox));
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'errors-web',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await waitUntilStackCreateComplete(
-      { client: cfn, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
-      { StackName: 'errors-web' },
-    );
+    await createStack(cfn, 'errors-web', WEB_STACK_TEMPLATE, 30);
   });
 
   afterAll(async () => {

@@ -26,7 +26,7 @@ import {
 import { startSandbox, type Sandbox } from '../sandbox';
 import { eventually } from '../testing/helpers';
 import { WEB_STACK_TEMPLATE } from '../testing/templates';
-import { sdkConfig } from '../testing/sdk';
+import { fastWaiter, sdkConfig } from '../testing/sdk';
 
 jest.setTimeout(60_000);
 
@@ -58,7 +58,7 @@ describe('SDK clients against the sandbox', () => {
     );
     expect(StackId).toContain(':stack/sdk-web/');
     const waited = await waitUntilStackCreateComplete(
-      { client: cfn, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      fastWaiter(cfn, 30),
       { StackName: 'sdk-web' },
     );
     expect(waited.state).toBe('SUCCESS');
@@ -117,7 +117,7 @@ describe('SDK clients against the sandbox', () => {
 
     await cfn.send(new DeleteStackCommand({ StackName: 'sdk-web' }));
     const deleted = await waitUntilStackDeleteComplete(
-      { client: cfn, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      fastWaiter(cfn, 30),
       { StackName: StackId },
     );
     expect(deleted.state).toBe('SUCCESS');

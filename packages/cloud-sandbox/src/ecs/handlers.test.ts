@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { eventually } from '../testing/helpers';
-import { sdkConfig } from '../testing/sdk';
+import { createStack, sdkConfig } from '../testing/sdk';
 import { WEB_STACK_TEMPLATE } from '../testing/templates';
 
 jest.setTimeout(30_000);
@@ -26,16 +26,7 @@ describe('ECS actions', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ profile: 'fast' });
     const cfn = new CloudFormationClient(sdkConfig(sandbox));
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'ecs-actions',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await waitUntilStackCreateComplete(
-      { client: cfn, maxWaitTime: 20, minDelay: 1, maxDelay: 1 },
-      { StackName: 'ecs-actions' },
-    );
+    await createStack(cfn, 'ecs-actions', WEB_STACK_TEMPLATE);
     cfn.destroy();
     ecs = new ECSClient(sdkConfig(sandbox));
   });

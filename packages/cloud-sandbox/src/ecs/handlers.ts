@@ -140,26 +140,41 @@ function page(items: string[], input: Json, max = 10): Json {
   return { items: items.slice(start, start + limit), nextToken: next };
 }
 
+/**
+ * A Describe* answer: the JSON of each id found, and a MISSING failure
+ * naming the ARN (`arnOf` builds one from a bare name) of each not found.
+ */
+function describeEach<T>(
+  ids: string[],
+  find: (id: string) => T | undefined,
+  render: (found: T) => Json,
+  arnOf: (name: string) => string,
+): { found: Json[]; failures: Json[] } {
+  const found: Json[] = [];
+  const failures: Json[] = [];
+  for (const id of ids) {
+    const item = find(id);
+    if (item) found.push(render(item));
+    else {
+      const arn = id.startsWith('arn:') ? id : arnOf(id);
+      failures.push({ arn, reason: 'MISSING' });
+    }
+  }
+  return { found, failures };
+}
+
 export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
   return {
     DescribeClusters: input => {
       const requested = strings(input, 'clusters');
       const names = requested.length ? requested : ['default'];
-      const clusters: Json[] = [];
-      const failures: Json[] = [];
-      for (const name of names) {
-        const cluster = ecs.clusters.get(name.split('/').pop() ?? name);
-        if (cluster) clusters.push(clusterJson(ecs, cluster));
-        else {
-          failures.push({
-            arn: name.startsWith('arn:')
-              ? name
-              : `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`,
-            reason: 'MISSING',
-          });
-        }
-      }
-      return { clusters, failures };
+      const { found, failures } = describeEach(
+        names,
+        name => ecs.clusters.get(name.split('/').pop() ?? name),
+        cluster => clusterJson(ecs, cluster),
+        name => `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`,
+      );
+      return { clusters: found, failures };
     },
 
     ListClusters: input => {
@@ -176,24 +191,14 @@ export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
       if (names.length === 0) throw invalid('Services cannot be empty.');
       if (names.length > 10)
         throw invalid('service names can have at most 10 items.');
-      const services: Json[] = [];
-      const failures: Json[] = [];
-      for (const name of names) {
-        const service = ecs.findService(cluster, name);
-        if (service) services.push(serviceJson(ecs, service));
-        else {
-          failures.push({
-            arn: name.startsWith('arn:')
-              ? name
-              : `${cluster.clusterArn.replace(
-                  ':cluster/',
-                  ':service/',
-                )}/${name}`,
-            reason: 'MISSING',
-          });
-        }
-      }
-      return { services, failures };
+      const { found, failures } = describeEach(
+        names,
+        name => ecs.findService(cluster, name),
+        service => serviceJson(ecs, service),
+        name =>
+          `${cluster.clusterArn.replace(':cluster/', ':service/')}/${name}`,
+      );
+      return { services: found, failures };
     },
 
     ListServices: input => {
@@ -232,18 +237,18 @@ export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
       const ids = strings(input, 'tasks');
       if (ids.length === 0) throw invalid('Tasks cannot be empty.');
       if (ids.length > 100) throw invalid('Tasks can have at most 100 items.');
-      const tasks: Json[] = [];
-      const failures: Json[] = [];
-      for (const id of ids) {
-        const task = [...ecs.tasks.values()].find(
-          t =>
-            t.clusterArn === cluster.clusterArn &&
-            (t.taskArn === id || t.taskArn.endsWith(`/${id}`)),
-        );
-        if (task) tasks.push(taskJson(task));
-        else failures.push({ arn: id, reason: 'MISSING' });
-      }
-      return { tasks, failures };
+      const { found, failures } = describeEach(
+        ids,
+        id =>
+          [...ecs.tasks.values()].find(
+            t =>
+              t.clusterArn === cluster.clusterArn &&
+              (t.taskArn === id || t.taskArn.endsWith(`/${id}`)),
+          ),
+        taskJson,
+        id => id,
+      );
+      return { tasks: found, failures };
     },
 
     UpdateService: input => {

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sandbox } from '../sandbox';
 
 export interface CommandResult {
@@ -107,7 +108,7 @@ export async function eventually<T>(
         }`,
       );
     }
-    await new Promise(resolve => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
 }
 
