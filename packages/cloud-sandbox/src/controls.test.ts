@@ -7,6 +7,7 @@ import {
   CreateStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 
 jest.setTimeout(30_000);
@@ -27,6 +28,22 @@ describe('controls over HTTP', () => {
     (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0]
       .StackStatus;
 
+  /** Creates the web stack and returns its events once it has rolled back. */
+  const rolledBackWebStack = async (name: string) => {
+    await cfn.send(
+      new CreateStackCommand({ StackName: name, TemplateBody: WEB_STACK_TEMPLATE }),
+    );
+    await eventually(async () => (await status(name)) === 'ROLLBACK_COMPLETE');
+    const { StackEvents } = await cfn.send(
+      new DescribeStackEventsCommand({ StackName: name }),
+    );
+    return StackEvents!;
+  };
+  const reasonOf = (events: StackEvent[], logicalId: string, status: string) =>
+    events.find(
+      e => e.LogicalResourceId === logicalId && e.ResourceStatus === status,
+    )?.ResourceStatusReason;
+
   beforeAll(async () => {
     sandbox = await startSandbox({ profile: 'fast' });
     cfn = new CloudFormationClient({ ...sdkConfig(sandbox), maxAttempts: 1 });
@@ -44,27 +61,12 @@ describe('controls over HTTP', () => {
       resourceType: 'AWS::ECS::Cluster',
       reason: 'Cluster quota reached (sandbox)',
     });
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'failing',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await eventually(
-      async () => (await status('failing')) === 'ROLLBACK_COMPLETE',
-    );
-    const { StackEvents } = await cfn.send(
-      new DescribeStackEventsCommand({ StackName: 'failing' }),
+    const events = await rolledBackWebStack('failing');
+    expect(reasonOf(events, 'Cluster', 'CREATE_FAILED')).toBe(
+      'Cluster quota reached (sandbox)',
     );
     expect(
-      StackEvents!.find(
-        e =>
-          e.ResourceStatus === 'CREATE_FAILED' &&
-          e.LogicalResourceId === 'Cluster',
-      )?.ResourceStatusReason,
-    ).toBe('Cluster quota reached (sandbox)');
-    expect(
-      StackEvents!.find(e => e.ResourceStatus === 'ROLLBACK_IN_PROGRESS')
+      events.find(e => e.ResourceStatus === 'ROLLBACK_IN_PROGRESS')
         ?.ResourceStatusReason,
     ).toBe(
       'The following resource(s) failed to create: [Cluster]. Rollback requested by user.',
@@ -136,24 +138,8 @@ describe('controls over HTTP', () => {
       service: 'web',
       reason: 'CannotPullContainerError',
     });
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'crash',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await eventually(
-      async () => (await status('crash')) === 'ROLLBACK_COMPLETE',
-    );
-    const { StackEvents } = await cfn.send(
-      new DescribeStackEventsCommand({ StackName: 'crash' }),
-    );
-    const failed = StackEvents!.find(
-      e =>
-        e.LogicalResourceId === 'Service' &&
-        e.ResourceStatus === 'CREATE_FAILED',
-    );
-    expect(failed?.ResourceStatusReason).toContain(
+    const events = await rolledBackWebStack('crash');
+    expect(reasonOf(events, 'Service', 'CREATE_FAILED')).toContain(
       'ECS Deployment Circuit Breaker was triggered',
     );
   });

@@ -5,10 +5,10 @@
 import {
   CloudFormationClient,
   CreateStackCommand,
+  type CreateStackCommandInput,
   DescribeStacksCommand,
   ListStacksCommand,
   UpdateStackCommand,
-  waitUntilStackCreateComplete,
 } from '@aws-sdk/client-cloudformation';
 import {
   DescribeServicesCommand,
@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually } from '../testing/helpers';
+import { eventually, throttleNext } from '../testing/helpers';
 import { createStack, sdkConfig } from '../testing/sdk';
 import {
   BUCKET_TEMPLATE,
@@ -98,68 +98,79 @@ describe('error fidelity', () => {
       });
     });
 
-    it('rejects a second stack with a live name, but honours the same ClientRequestToken', async () => {
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'errors-web',
-              TemplateBody: BUCKET_TEMPLATE,
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'AlreadyExistsException',
-        message: 'Stack [errors-web] already exists',
+    const danglingTemplate =
+      'Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      VpcId: !Ref MissingVpc\n';
+    it.each<[string, CreateStackCommandInput, string, string]>([
+      [
+        'a second stack with a live name',
+        { StackName: 'errors-web', TemplateBody: BUCKET_TEMPLATE },
+        'AlreadyExistsException',
+        'Stack [errors-web] already exists',
+      ],
+      [
+        'IAM resources without CAPABILITY_IAM',
+        { StackName: 'iam', TemplateBody: IAM_TEMPLATE },
+        'InsufficientCapabilitiesException',
+        'Requires capabilities : [CAPABILITY_IAM]',
+      ],
+      [
+        'named IAM resources with only CAPABILITY_IAM',
+        {
+          StackName: 'iam',
+          TemplateBody: NAMED_IAM_TEMPLATE,
+          Capabilities: ['CAPABILITY_IAM'],
+        },
+        'InsufficientCapabilitiesException',
+        'Requires capabilities : [CAPABILITY_NAMED_IAM]',
+      ],
+      [
+        'a parameter outside its AllowedValues',
+        {
+          StackName: 'bad-params',
+          TemplateBody: WEB_STACK_TEMPLATE,
+          Parameters: [{ ParameterKey: 'Env', ParameterValue: 'staging' }],
+        },
+        'ValidationError',
+        "Parameter 'Env' must be one of AllowedValues",
+      ],
+      [
+        'an undeclared parameter',
+        {
+          StackName: 'bad-params',
+          TemplateBody: BUCKET_TEMPLATE,
+          Parameters: [{ ParameterKey: 'Nope', ParameterValue: 'x' }],
+        },
+        'ValidationError',
+        'Parameters: [Nope] do not exist in the template',
+      ],
+      [
+        'a dangling reference',
+        { StackName: 'dangling', TemplateBody: danglingTemplate },
+        'ValidationError',
+        'Template format error: Unresolved resource dependencies [MissingVpc] in the Resources block of the template',
+      ],
+    ])('refuses to create a stack with %s', async (_, input, name, message) => {
+      expect(await failure(cfn.send(new CreateStackCommand(input)))).toEqual({
+        name,
+        message,
         status: 400,
       });
-      const first = await cfn.send(
-        new CreateStackCommand({
-          StackName: 'token-stack',
-          TemplateBody: BUCKET_TEMPLATE,
-          ClientRequestToken: 'tok-1',
-        }),
-      );
-      const retried = await cfn.send(
-        new CreateStackCommand({
-          StackName: 'token-stack',
-          TemplateBody: BUCKET_TEMPLATE,
-          ClientRequestToken: 'tok-1',
-        }),
-      );
-      expect(retried.StackId).toBe(first.StackId);
     });
 
-    it('requires IAM capabilities', async () => {
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'iam',
-              TemplateBody: IAM_TEMPLATE,
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'InsufficientCapabilitiesException',
-        message: 'Requires capabilities : [CAPABILITY_IAM]',
-        status: 400,
-      });
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'iam',
-              TemplateBody: NAMED_IAM_TEMPLATE,
-              Capabilities: ['CAPABILITY_IAM'],
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'InsufficientCapabilitiesException',
-        message: 'Requires capabilities : [CAPABILITY_NAMED_IAM]',
-        status: 400,
-      });
+    it('honours a repeated ClientRequestToken', async () => {
+      const create = () =>
+        cfn.send(
+          new CreateStackCommand({
+            StackName: 'token-stack',
+            TemplateBody: BUCKET_TEMPLATE,
+            ClientRequestToken: 'tok-1',
+          }),
+        );
+      const first = await create();
+      expect((await create()).StackId).toBe(first.StackId);
+    });
+
+    it('creates named IAM resources with CAPABILITY_NAMED_IAM', async () => {
       const ok = await cfn.send(
         new CreateStackCommand({
           StackName: 'iam',
@@ -170,40 +181,7 @@ describe('error fidelity', () => {
       expect(ok.StackId).toContain(':stack/iam/');
     });
 
-    it('checks parameters against AllowedValues and declarations', async () => {
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'bad-params',
-              TemplateBody: WEB_STACK_TEMPLATE,
-              Parameters: [{ ParameterKey: 'Env', ParameterValue: 'staging' }],
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'ValidationError',
-        message: "Parameter 'Env' must be one of AllowedValues",
-        status: 400,
-      });
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'bad-params',
-              TemplateBody: BUCKET_TEMPLATE,
-              Parameters: [{ ParameterKey: 'Nope', ParameterValue: 'x' }],
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'ValidationError',
-        message: 'Parameters: [Nope] do not exist in the template',
-        status: 400,
-      });
-    });
-
-    it('rejects malformed templates and dangling references', async () => {
+    it('rejects malformed templates', async () => {
       const broken = await failure(
         cfn.send(
           new CreateStackCommand({
@@ -216,22 +194,6 @@ describe('error fidelity', () => {
       expect(broken.message).toMatch(
         /^Template format error: YAML not well-formed/,
       );
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'dangling',
-              TemplateBody:
-                'Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      VpcId: !Ref MissingVpc\n',
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'ValidationError',
-        message:
-          'Template format error: Unresolved resource dependencies [MissingVpc] in the Resources block of the template',
-        status: 400,
-      });
     });
 
     it('says when an update changes nothing', async () => {
@@ -252,12 +214,7 @@ describe('error fidelity', () => {
     });
 
     it('lets the SDK retry through injected throttling', async () => {
-      sandbox.controls.resetCalls();
-      sandbox.controls.throttle({
-        service: 'cloudformation',
-        action: 'DescribeStacks',
-        count: 2,
-      });
+      throttleNext(sandbox, 'cloudformation', 'DescribeStacks', 2);
       const { Stacks } = await cfn.send(
         new DescribeStacksCommand({ StackName: 'errors-web' }),
       );
@@ -268,11 +225,7 @@ describe('error fidelity', () => {
     });
 
     it('answers throttled calls with the real Throttling error when retries run out', async () => {
-      sandbox.controls.throttle({
-        service: 'cloudformation',
-        action: 'ListStacks',
-        count: 5,
-      });
+      throttleNext(sandbox, 'cloudformation', 'ListStacks', 5);
       const noRetry = new CloudFormationClient({
         ...sdkConfig(sandbox),
         maxAttempts: 1,
@@ -352,11 +305,7 @@ describe('error fidelity', () => {
     });
 
     it('recovers from ThrottlingException through SDK retries', async () => {
-      sandbox.controls.throttle({
-        service: 'ecs',
-        action: 'ListServices',
-        count: 2,
-      });
+      throttleNext(sandbox, 'ecs', 'ListServices', 2);
       const listed = await ecs.send(
         new ListServicesCommand({ cluster: 'errors-web-cluster' }),
       );
@@ -364,11 +313,7 @@ describe('error fidelity', () => {
         'arn:aws:ecs:us-east-1:000000000000:service/errors-web-cluster/web',
       ]);
       const noRetry = new ECSClient({ ...sdkConfig(sandbox), maxAttempts: 1 });
-      sandbox.controls.throttle({
-        service: 'ecs',
-        action: 'ListServices',
-        count: 1,
-      });
+      throttleNext(sandbox, 'ecs', 'ListServices', 1);
       expect(
         await failure(
           noRetry.send(
@@ -508,19 +453,11 @@ describe('error fidelity', () => {
           data: { mode: value },
         });
       const path = '/api/v1/namespaces/default/configmaps/shared';
-      const first = await k8s(
-        'PATCH',
-        `${path}?fieldManager=team-a`,
-        cm('a'),
-        'application/apply-patch+yaml',
-      );
+      const apply = (url: string, body: object) =>
+        k8s('PATCH', url, body, 'application/apply-patch+yaml');
+      const first = await apply(`${path}?fieldManager=team-a`, cm('a'));
       expect(first.status).toBe(201);
-      const clash = await k8s(
-        'PATCH',
-        `${path}?fieldManager=team-b`,
-        cm('b'),
-        'application/apply-patch+yaml',
-      );
+      const clash = await apply(`${path}?fieldManager=team-b`, cm('b'));
       expect(clash.status).toBe(409);
       expect(clash.body).toMatchObject({
         kind: 'Status',
@@ -538,12 +475,7 @@ describe('error fidelity', () => {
         },
         code: 409,
       });
-      const forced = await k8s(
-        'PATCH',
-        `${path}?fieldManager=team-b&force=true`,
-        cm('b'),
-        'application/apply-patch+yaml',
-      );
+      const forced = await apply(`${path}?fieldManager=team-b&force=true`, cm('b'));
       expect(forced.status).toBe(200);
       expect(forced.body.data).toEqual({ mode: 'b' });
       expect(
@@ -552,12 +484,7 @@ describe('error fidelity', () => {
         ),
       ).toEqual(['team-b']);
 
-      const noManager = await k8s(
-        'PATCH',
-        path,
-        cm('c'),
-        'application/apply-patch+yaml',
-      );
+      const noManager = await apply(path, cm('c'));
       expect(noManager.status).toBe(422);
       expect(noManager.body.message).toContain(
         'fieldManager: Required value: is required for apply patch',
@@ -574,11 +501,7 @@ describe('error fidelity', () => {
     });
 
     it('throttles with 429 and Retry-After, which client-node surfaces', async () => {
-      sandbox.controls.throttle({
-        service: 'kubernetes',
-        action: 'get namespaces',
-        count: 1,
-      });
+      throttleNext(sandbox, 'kubernetes', 'get namespaces', 1);
       const res = await k8s('GET', '/api/v1/namespaces/default');
       expect(res.status).toBe(429);
       expect(res.headers.get('retry-after')).toBe('1');

@@ -140,6 +140,19 @@ function page(items: string[], input: Json, max = 10): Json {
   return { items: items.slice(start, start + limit), nextToken: next };
 }
 
+/** The ids a Describe* call names: at least one, at most `max`. */
+function requestedIds(
+  input: Json,
+  key: string,
+  max: number,
+  messages: { empty: string; tooMany: string },
+): string[] {
+  const ids = strings(input, key);
+  if (ids.length === 0) throw invalid(messages.empty);
+  if (ids.length > max) throw invalid(messages.tooMany);
+  return ids;
+}
+
 /**
  * A Describe* answer: the JSON of each id found, and a MISSING failure
  * naming the ARN (`arnOf` builds one from a bare name) of each not found.
@@ -187,10 +200,10 @@ export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
 
     DescribeServices: input => {
       const cluster = requireCluster(ecs, input);
-      const names = strings(input, 'services');
-      if (names.length === 0) throw invalid('Services cannot be empty.');
-      if (names.length > 10)
-        throw invalid('service names can have at most 10 items.');
+      const names = requestedIds(input, 'services', 10, {
+        empty: 'Services cannot be empty.',
+        tooMany: 'service names can have at most 10 items.',
+      });
       const { found, failures } = describeEach(
         names,
         name => ecs.findService(cluster, name),
@@ -234,9 +247,10 @@ export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
 
     DescribeTasks: input => {
       const cluster = requireCluster(ecs, input);
-      const ids = strings(input, 'tasks');
-      if (ids.length === 0) throw invalid('Tasks cannot be empty.');
-      if (ids.length > 100) throw invalid('Tasks can have at most 100 items.');
+      const ids = requestedIds(input, 'tasks', 100, {
+        empty: 'Tasks cannot be empty.',
+        tooMany: 'Tasks can have at most 100 items.',
+      });
       const { found, failures } = describeEach(
         ids,
         id =>

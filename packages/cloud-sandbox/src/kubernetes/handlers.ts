@@ -221,14 +221,23 @@ export class KubernetesApi {
     return undefined;
   }
 
+  /** The stored object, or the API's 404 Status naming it. */
+  private existing(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject {
+    const obj = this.store.get(type, namespace, name);
+    if (!obj) throw notFound(type, name);
+    return obj;
+  }
+
   private get(
     type: ResourceType,
     namespace: string | undefined,
     name: string,
   ): SandboxResponse {
-    const obj = this.store.get(type, namespace, name);
-    if (!obj) throw notFound(type, name);
-    return json(200, obj);
+    return json(200, this.existing(type, namespace, name));
   }
 
   private matching(
@@ -417,8 +426,7 @@ export class KubernetesApi {
     const { type } = route;
     const name = route.name as string;
     const obj = validateIdentity(type, parseBody(req), namespace, name);
-    const existing = this.store.get(type, namespace, name);
-    if (!existing) throw notFound(type, name);
+    const existing = this.existing(type, namespace, name);
     if (
       obj.metadata.resourceVersion &&
       obj.metadata.resourceVersion !== existing.metadata.resourceVersion
@@ -447,8 +455,7 @@ export class KubernetesApi {
     if (contentType === 'application/apply-patch+yaml')
       return this.apply(req, type, namespace, name);
     const patch = parseBody(req);
-    const existing = this.store.get(type, namespace, name);
-    if (!existing) throw notFound(type, name);
+    const existing = this.existing(type, namespace, name);
     let next: KubeObject;
     if (
       contentType === 'application/merge-patch+json' ||
@@ -511,8 +518,7 @@ export class KubernetesApi {
     namespace: string | undefined,
     name: string,
   ): SandboxResponse {
-    const existing = this.store.get(type, namespace, name);
-    if (!existing) throw notFound(type, name);
+    const existing = this.existing(type, namespace, name);
     if (type.resource === 'namespaces') {
       if (existing.metadata.deletionTimestamp) return json(200, existing);
       return json(200, this.controllers.beginNamespaceDeletion(existing));
