@@ -38,7 +38,9 @@ function parseCliArgs(argv: string[]): CliOptions {
   if (!Number.isInteger(port) || port < 0)
     throw new Error('--port must be a port number');
   if (!isProfileName(values.profile))
-    throw new Error(`--profile must be fast or realistic, not ${values.profile}`);
+    throw new Error(
+      `--profile must be fast or realistic, not ${values.profile}`,
+    );
   const multiplier = values['clock-multiplier'];
   return {
     port,

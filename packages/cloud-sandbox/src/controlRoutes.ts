@@ -18,8 +18,10 @@ function body(req: SandboxRequest): Body {
 }
 
 // Body fields a test may leave out, passed on as undefined.
-const optionalString = (v: unknown) => (v === undefined ? undefined : String(v));
-const optionalNumber = (v: unknown) => (v === undefined ? undefined : Number(v));
+const optionalString = (v: unknown) =>
+  v === undefined ? undefined : String(v);
+const optionalNumber = (v: unknown) =>
+  v === undefined ? undefined : Number(v);
 
 const ok = (extra: Body = {}) => json(200, { ok: true, ...extra });
 
@@ -53,8 +55,7 @@ export function controlRoute(
         controls.setProfile(
           String(b.name ?? controls.profile().name) as ProfileName,
           {
-            clockMultiplier:
-              optionalNumber(b.clockMultiplier),
+            clockMultiplier: optionalNumber(b.clockMultiplier),
           },
         );
         return json(200, controls.profile());
@@ -89,10 +90,7 @@ export function controlRoute(
         );
         return ok();
       case 'POST /faults/task-failure':
-        controls.failServiceTasks(
-          String(b.service),
-          optionalString(b.reason),
-        );
+        controls.failServiceTasks(String(b.service), optionalString(b.reason));
         return ok();
       case 'POST /faults/namespace-hang':
         controls.hangNamespaceDeletion(

@@ -31,7 +31,10 @@ describe('controls over HTTP', () => {
   /** Creates the web stack and returns its events once it has rolled back. */
   const rolledBackWebStack = async (name: string) => {
     await cfn.send(
-      new CreateStackCommand({ StackName: name, TemplateBody: WEB_STACK_TEMPLATE }),
+      new CreateStackCommand({
+        StackName: name,
+        TemplateBody: WEB_STACK_TEMPLATE,
+      }),
     );
     await eventually(async () => (await status(name)) === 'ROLLBACK_COMPLETE');
     const { StackEvents } = await cfn.send(

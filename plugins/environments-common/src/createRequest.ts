@@ -57,7 +57,7 @@ export const createEnvironmentRequestSchema = z
       }
     }),
     templateRef: entityRef(ENVIRONMENT_TEMPLATE_KIND),
-    inputs: z.record(z.unknown()).default({}),
+    inputs: z.record(z.string(), z.unknown()).default({}),
     owner: entityRef('group').optional(),
     component: entityRef('component').optional(),
     ttl: z

@@ -24,7 +24,11 @@ export function tryParseDuration(text: string): number | undefined {
   const duration = Duration.fromISO(text);
   if (!duration.isValid) return undefined;
   const units = Object.keys(duration.toObject());
-  if (units.length === 0 || units.includes('years') || units.includes('months')) {
+  if (
+    units.length === 0 ||
+    units.includes('years') ||
+    units.includes('months')
+  ) {
     return undefined;
   }
   const ms = duration.as('milliseconds');

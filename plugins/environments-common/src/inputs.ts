@@ -82,7 +82,9 @@ function inputsSchema(parameters: EnvironmentTemplateParameters): object {
         : { ...valueSchema(p), default: p.default };
   }
   const required = (parameters.required ?? []).filter(
-    name => has(properties, name) && parameters.properties[name].default === undefined,
+    name =>
+      has(properties, name) &&
+      parameters.properties[name].default === undefined,
   );
   return {
     type: 'object',

@@ -254,7 +254,7 @@ const specSchema = z
               .array(z.string())
               .max(MAX_TEMPLATE_RESOURCES)
               .optional(),
-            parameters: z.record(z.any()).optional(),
+            parameters: z.record(z.string(), z.any()).optional(),
           })
           .strict(),
       )

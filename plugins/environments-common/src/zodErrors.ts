@@ -12,6 +12,17 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
 }
 
 /**
+ * The message to show for an issue. A bad record key comes wrapped in an
+ * issue that only says "Invalid key in record"; the words are inside it.
+ */
+function innermostMessage(issue: {
+  message: string;
+  issues?: Array<{ message: string }>;
+}): string {
+  return issue.issues?.[0]?.message ?? issue.message;
+}
+
+/**
  * Parses `value` with `schema`, turning a failure into an `InputError` whose
  * message names the path of each problem (up to five).
  */
@@ -26,8 +37,12 @@ export function parseOrThrow<T extends z.ZodTypeAny>(
   }
   const issues = result.error.issues;
   const shown = issues.slice(0, 5).map(issue => {
-    const path = formatPath([...basePath, ...issue.path]);
-    return path ? `${path}: ${issue.message}` : issue.message;
+    const path = formatPath([
+      ...basePath,
+      ...(issue.path as Array<string | number>),
+    ]);
+    const message = innermostMessage(issue);
+    return path ? `${path}: ${message}` : message;
   });
   const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
   throw new InputError(`${shown.join('; ')}${more}`);

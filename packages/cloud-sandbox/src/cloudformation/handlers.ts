@@ -2,7 +2,12 @@
  * CloudFormation query-protocol actions over the stack store, answering
  * with the XML documents the real service returns.
  */
-import { AwsError, readList, type QueryParams, type XmlValue } from '../aws/query';
+import {
+  AwsError,
+  readList,
+  type QueryParams,
+  type XmlValue,
+} from '../aws/query';
 import { isoMillis } from '../util/time';
 import { required, templateBody, templateInput } from './queryInput';
 import { requiredCapability } from './templateParser';
@@ -31,7 +36,9 @@ function stackInput(
  */
 function declaredParameters(
   template: Template,
-  more: (parameter: ParameterDeclaration) => Record<string, XmlValue> = () => ({}),
+  more: (
+    parameter: ParameterDeclaration,
+  ) => Record<string, XmlValue> = () => ({}),
 ): XmlValue[] {
   return Object.entries(template.Parameters ?? {}).map(([key, parameter]) => ({
     ParameterKey: key,

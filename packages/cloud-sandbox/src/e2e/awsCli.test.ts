@@ -43,7 +43,16 @@ describe('AWS CLI against the sandbox', () => {
     ]);
 
   it('creates, describes, inspects in ECS and deletes a stack', async () => {
-    const create = await stackCli('create-stack', 'cli-web', '--template-body', `file://${templateFile}`, '--parameters', 'ParameterKey=Image,ParameterValue=ghcr.io/envkit/demo:1.0', '--tags', 'Key=envkit.io/environment,Value=cli');
+    const create = await stackCli(
+      'create-stack',
+      'cli-web',
+      '--template-body',
+      `file://${templateFile}`,
+      '--parameters',
+      'ParameterKey=Image,ParameterValue=ghcr.io/envkit/demo:1.0',
+      '--tags',
+      'Key=envkit.io/environment,Value=cli',
+    );
     expect(create.stderr).toBe('');
     expect(create.code).toBe(0);
     const { StackId } = JSON.parse(create.stdout);
@@ -77,7 +86,11 @@ describe('AWS CLI against the sandbox', () => {
     );
     expect(outputs.Tier).toBe('development');
 
-    const services = await describeServices(outputs.ClusterName, outputs.ServiceName, 'missing-service');
+    const services = await describeServices(
+      outputs.ClusterName,
+      outputs.ServiceName,
+      'missing-service',
+    );
     expect(services.code).toBe(0);
     const parsed = JSON.parse(services.stdout);
     expect(parsed.services[0]).toMatchObject({

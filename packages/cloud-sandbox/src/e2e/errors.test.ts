@@ -453,7 +453,7 @@ describe('error fidelity', () => {
           data: { mode: value },
         });
       const path = '/api/v1/namespaces/default/configmaps/shared';
-      const apply = (url: string, body: object) =>
+      const apply = (url: string, body: string | object) =>
         k8s('PATCH', url, body, 'application/apply-patch+yaml');
       const first = await apply(`${path}?fieldManager=team-a`, cm('a'));
       expect(first.status).toBe(201);
@@ -475,7 +475,10 @@ describe('error fidelity', () => {
         },
         code: 409,
       });
-      const forced = await apply(`${path}?fieldManager=team-b&force=true`, cm('b'));
+      const forced = await apply(
+        `${path}?fieldManager=team-b&force=true`,
+        cm('b'),
+      );
       expect(forced.status).toBe(200);
       expect(forced.body.data).toEqual({ mode: 'b' });
       expect(

@@ -57,10 +57,9 @@ describe('SDK clients against the sandbox', () => {
       }),
     );
     expect(StackId).toContain(':stack/sdk-web/');
-    const waited = await waitUntilStackCreateComplete(
-      fastWaiter(cfn, 30),
-      { StackName: 'sdk-web' },
-    );
+    const waited = await waitUntilStackCreateComplete(fastWaiter(cfn, 30), {
+      StackName: 'sdk-web',
+    });
     expect(waited.state).toBe('SUCCESS');
 
     const { Stacks } = await cfn.send(
@@ -116,10 +115,9 @@ describe('SDK clients against the sandbox', () => {
     expect(described.tasks![0].containers![0].image).toBe('nginx:1.27');
 
     await cfn.send(new DeleteStackCommand({ StackName: 'sdk-web' }));
-    const deleted = await waitUntilStackDeleteComplete(
-      fastWaiter(cfn, 30),
-      { StackName: StackId },
-    );
+    const deleted = await waitUntilStackDeleteComplete(fastWaiter(cfn, 30), {
+      StackName: StackId,
+    });
     expect(deleted.state).toBe('SUCCESS');
     await expect(
       cfn.send(new DescribeStacksCommand({ StackName: 'sdk-web' })),

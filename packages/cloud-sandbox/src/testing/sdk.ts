@@ -30,7 +30,10 @@ export async function createStack(
   maxWaitTime = 20,
 ): Promise<void> {
   await client.send(
-    new CreateStackCommand({ StackName: stackName, TemplateBody: templateBody }),
+    new CreateStackCommand({
+      StackName: stackName,
+      TemplateBody: templateBody,
+    }),
   );
   await waitUntilStackCreateComplete(fastWaiter(client, maxWaitTime), {
     StackName: stackName,
