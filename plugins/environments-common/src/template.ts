@@ -130,6 +130,28 @@ const identifierKey = z.string().superRefine((name, ctx) => {
   if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
 });
 
+/**
+ * A record keyed by identifiers. zod 4 silently drops an own `__proto__`
+ * key (JSON can carry one), so names are checked before the record is.
+ */
+function identifierRecord<T extends z.ZodType>(value: T) {
+  return z
+    .unknown()
+    .superRefine((record, ctx) => {
+      if (!record || typeof record !== 'object') return;
+      for (const name of Object.keys(record)) {
+        if (FORBIDDEN_KEYS.has(name)) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: [name],
+            message: `'${name}' is not allowed as a name`,
+          });
+        }
+      }
+    })
+    .pipe(z.record(identifierKey, value));
+}
+
 function entityRefSchema(defaultKind: string, expectKind?: string) {
   return z
     .string()
@@ -234,8 +256,7 @@ const specSchema = z
     owner: entityRefSchema('group'),
     parameters: z
       .object({
-        properties: z
-          .record(identifierKey, parameterSchema)
+        properties: identifierRecord(parameterSchema)
           .refine(p => Object.keys(p).length <= MAX_TEMPLATE_PARAMETERS, {
             message: `at most ${MAX_TEMPLATE_PARAMETERS} parameters`,
           })
@@ -260,7 +281,7 @@ const specSchema = z
       )
       .min(1, { message: 'a template needs at least one resource' })
       .max(MAX_TEMPLATE_RESOURCES),
-    outputs: z.record(identifierKey, z.string().max(4096)).default({}),
+    outputs: identifierRecord(z.string().max(4096)).default({}),
     guardrails: z
       .object({
         ttl: z

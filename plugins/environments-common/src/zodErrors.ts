@@ -12,6 +12,25 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
 }
 
 /**
+ * Type problems in short words (`Required`, `Expected object, received
+ * null`) rather than zod 4's longer default; messages a schema sets itself
+ * win over this.
+ */
+function plainTypeMessage(issue: {
+  code?: string;
+  expected?: string;
+  input?: unknown;
+}): string | undefined {
+  if (issue.code !== 'invalid_type') return undefined;
+  const { input } = issue;
+  if (input === undefined) return 'Required';
+  let received: string = typeof input;
+  if (input === null) received = 'null';
+  else if (Array.isArray(input)) received = 'array';
+  return `Expected ${issue.expected}, received ${received}`;
+}
+
+/**
  * The message to show for an issue. A bad record key comes wrapped in an
  * issue that only says "Invalid key in record"; the words are inside it.
  */
@@ -31,7 +50,7 @@ export function parseOrThrow<T extends z.ZodTypeAny>(
   value: unknown,
   basePath: ReadonlyArray<string | number> = [],
 ): z.output<T> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: plainTypeMessage });
   if (result.success) {
     return result.data;
   }
