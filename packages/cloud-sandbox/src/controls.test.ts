@@ -1,7 +1,7 @@
 import { startSandbox, type Sandbox } from './sandbox';
-import { eventually } from './testing/helpers';
-import { sdkConfig } from './testing/sdk';
-import { WEB_STACK_TEMPLATE } from './testing/templates';
+import { eventually } from './__testUtils__/helpers';
+import { sdkConfig } from './__testUtils__/sdk';
+import { WEB_STACK_TEMPLATE } from './__testUtils__/templates';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -42,9 +42,9 @@ describe('controls over HTTP', () => {
     );
     return StackEvents!;
   };
-  const reasonOf = (events: StackEvent[], logicalId: string, status: string) =>
+  const reasonOf = (events: StackEvent[], logicalId: string, state: string) =>
     events.find(
-      e => e.LogicalResourceId === logicalId && e.ResourceStatus === status,
+      e => e.LogicalResourceId === logicalId && e.ResourceStatus === state,
     )?.ResourceStatusReason;
 
   beforeAll(async () => {

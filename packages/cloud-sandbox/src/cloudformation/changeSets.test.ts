@@ -10,8 +10,8 @@ import {
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { fastWaiter, sdkConfig } from '../testing/sdk';
-import { WEB_STACK_TEMPLATE } from '../testing/templates';
+import { fastWaiter, sdkConfig } from '../__testUtils__/sdk';
+import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
 
 jest.setTimeout(30_000);
 

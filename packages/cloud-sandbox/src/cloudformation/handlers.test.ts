@@ -12,12 +12,12 @@ import {
   waitUntilStackDeleteComplete,
 } from '@aws-sdk/client-cloudformation';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { fastWaiter, sdkConfig } from '../testing/sdk';
+import { fastWaiter, sdkConfig } from '../__testUtils__/sdk';
 import {
   BUCKET_TEMPLATE,
   IAM_TEMPLATE,
   WEB_STACK_TEMPLATE,
-} from '../testing/templates';
+} from '../__testUtils__/templates';
 
 jest.setTimeout(30_000);
 

@@ -1,8 +1,11 @@
 import { EcsState } from '../ecs/state';
 import type { Faults } from '../faults';
-import { fastContext } from '../testing/context';
-import { eventually } from '../testing/helpers';
-import { BUCKET_TEMPLATE, WEB_STACK_TEMPLATE } from '../testing/templates';
+import { fastContext } from '../__testUtils__/context';
+import { eventually } from '../__testUtils__/helpers';
+import {
+  BUCKET_TEMPLATE,
+  WEB_STACK_TEMPLATE,
+} from '../__testUtils__/templates';
 import { ResourceEffects } from './effects';
 import { StackStore, type Stack } from './stacks';
 

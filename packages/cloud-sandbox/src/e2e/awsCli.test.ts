@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { aws, throttleNext } from '../testing/helpers';
-import { WEB_STACK_TEMPLATE } from '../testing/templates';
+import { aws, throttleNext } from '../__testUtils__/helpers';
+import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
 
 jest.setTimeout(120_000);
 

@@ -18,14 +18,14 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually, throttleNext } from '../testing/helpers';
-import { createStack, sdkConfig } from '../testing/sdk';
+import { eventually, throttleNext } from '../__testUtils__/helpers';
+import { createStack, sdkConfig } from '../__testUtils__/sdk';
 import {
   BUCKET_TEMPLATE,
   IAM_TEMPLATE,
   NAMED_IAM_TEMPLATE,
   WEB_STACK_TEMPLATE,
-} from '../testing/templates';
+} from '../__testUtils__/templates';
 
 jest.setTimeout(60_000);
 

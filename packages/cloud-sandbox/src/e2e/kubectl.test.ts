@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { RESOURCE_TYPES } from '../kubernetes/discovery';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually, kubectl } from '../testing/helpers';
+import { eventually, kubectl } from '../__testUtils__/helpers';
 
 jest.setTimeout(120_000);
 

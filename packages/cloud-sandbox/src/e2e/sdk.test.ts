@@ -24,9 +24,9 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually } from '../testing/helpers';
-import { WEB_STACK_TEMPLATE } from '../testing/templates';
-import { fastWaiter, sdkConfig } from '../testing/sdk';
+import { eventually } from '../__testUtils__/helpers';
+import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
+import { fastWaiter, sdkConfig } from '../__testUtils__/sdk';
 
 jest.setTimeout(60_000);
 

@@ -8,9 +8,9 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually } from '../testing/helpers';
-import { createStack, sdkConfig } from '../testing/sdk';
-import { WEB_STACK_TEMPLATE } from '../testing/templates';
+import { eventually } from '../__testUtils__/helpers';
+import { createStack, sdkConfig } from '../__testUtils__/sdk';
+import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
 
 jest.setTimeout(30_000);
 

@@ -1,6 +1,6 @@
 import type { SandboxContext } from '../context';
-import { fastContext } from '../testing/context';
-import { eventually } from '../testing/helpers';
+import { fastContext } from '../__testUtils__/context';
+import { eventually } from '../__testUtils__/helpers';
 import { EcsState } from './state';
 
 describe('EcsState', () => {

@@ -14,8 +14,7 @@ describe('PATCH with JSON patch and merge patch', () => {
     });
     return { status: res.status, body: await res.json() };
   };
-  const jsonPatch = (ops: unknown) =>
-    patch('application/json-patch+json', ops);
+  const jsonPatch = (ops: unknown) => patch('application/json-patch+json', ops);
   const mergePatch = (doc: unknown) =>
     patch('application/merge-patch+json', doc);
 
