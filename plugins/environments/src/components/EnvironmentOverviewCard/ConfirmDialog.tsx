@@ -10,7 +10,7 @@ import type { ReactNode } from 'react';
  * The frame of the action dialogs: a title, an explanation, optional fields,
  * Cancel and one confirming button.
  */
-export const ConfirmDialog = (props: {
+export type ConfirmDialogProps = {
   open: boolean;
   /** Prefix of the element ids that label and describe the dialog. */
   id: string;
@@ -22,7 +22,10 @@ export const ConfirmDialog = (props: {
   confirmDisabled: boolean;
   onCancel: () => void;
   onConfirm: () => void;
-}) => (
+};
+
+/** See {@link ConfirmDialogProps}. */
+export const ConfirmDialog = (props: ConfirmDialogProps) => (
   <Dialog
     open={props.open}
     onClose={props.onCancel}

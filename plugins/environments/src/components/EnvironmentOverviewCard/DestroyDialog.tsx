@@ -1,13 +1,12 @@
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog';
 
 /** Confirms that the owner really wants to destroy the environment. */
-export const DestroyDialog = (props: {
-  open: boolean;
-  environmentName: string;
-  busy: boolean;
-  onCancel: () => void;
-  onConfirm: () => void;
-}) => (
+export const DestroyDialog = (
+  props: Pick<ConfirmDialogProps, 'open' | 'onCancel' | 'onConfirm'> & {
+    environmentName: string;
+    busy: boolean;
+  },
+) => (
   <ConfirmDialog
     open={props.open}
     id="envkit-destroy"
