@@ -1,4 +1,4 @@
-import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import type { JsonObject, JsonValue } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import {
   ENVIRONMENT_TEMPLATE_API_VERSION,
   ENVIRONMENT_TEMPLATE_KIND,
 } from './entity';
+import { entityRefText, parseRefOrProblem } from './entityRefs';
 import { parameterDefinitionProblems } from './inputs';
 import { validateReferences } from './interpolation';
 import { dnsLabelProblem, MAX_RESOURCE_NAME_LENGTH } from './naming';
@@ -153,29 +154,20 @@ function identifierRecord<T extends z.ZodType>(value: T) {
 }
 
 function entityRefSchema(defaultKind: string, expectKind?: string) {
-  return z
-    .string()
-    .min(1)
-    .max(512)
-    .superRefine((ref, ctx) => {
-      try {
-        const parsed = parseEntityRef(ref, {
-          defaultKind,
-          defaultNamespace: 'default',
-        });
-        if (expectKind && parsed.kind.toLowerCase() !== expectKind) {
-          ctx.addIssue({
-            code: z.ZodIssueCode.custom,
-            message: `'${ref}' must refer to a ${expectKind}`,
-          });
-        }
-      } catch (e) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: `'${ref}' is not an entity ref: ${(e as Error).message}`,
-        });
-      }
-    });
+  return entityRefText.superRefine((ref, ctx) => {
+    const parsed = parseRefOrProblem(ref, defaultKind);
+    if ('problem' in parsed) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `'${ref}' is not an entity ref: ${parsed.problem}`,
+      });
+    } else if (expectKind && parsed.kind.toLowerCase() !== expectKind) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `'${ref}' must refer to a ${expectKind}`,
+      });
+    }
+  });
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);

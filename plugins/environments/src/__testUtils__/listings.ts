@@ -1,4 +1,5 @@
 import type { Environment } from '@envkit/plugin-environments-common';
+import { mockEnvironmentsApi } from './fixtures';
 
 /** A `listEnvironments` mock that answers every query with `items`. */
 export const listing = (...items: Environment[]) =>
@@ -17,3 +18,11 @@ export const listingFor = (
     items: query?.[key] === value ? items : [],
     totalCount: items.length,
   }));
+
+/** An API mock whose list answers `items` only to queries with `key` = `value`. */
+export const apiListingFor = (
+  key: 'owner' | 'component',
+  value: string,
+  ...items: Environment[]
+) =>
+  mockEnvironmentsApi({ listEnvironments: listingFor(key, value, ...items) });

@@ -5,7 +5,7 @@ import {
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
-import { listing, listingFor } from '../../__testUtils__/listings';
+import { apiListingFor, listing } from '../../__testUtils__/listings';
 import { EnvironmentsCard } from './EnvironmentsCard';
 
 /** A catalog entity of `kind` in the default namespace. */
@@ -127,13 +127,11 @@ describe('EnvironmentsCard', () => {
   });
 
   it("lists a system's environments through its components", async () => {
-    const api = mockEnvironmentsApi({
-      listEnvironments: listingFor(
-        'component',
-        'component:default/checkout',
-        makeEnvironment('Ready'),
-      ),
-    });
+    const api = apiListingFor(
+      'component',
+      'component:default/checkout',
+      makeEnvironment('Ready'),
+    );
     await renderWithApis(<EnvironmentsCard />, {
       api,
       entity: catalogEntity('System', 'storefront', {

@@ -8,7 +8,7 @@ import {
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
-import { listing, listingFor } from '../../__testUtils__/listings';
+import { apiListingFor, listing } from '../../__testUtils__/listings';
 import { EnvironmentsContent } from './EnvironmentsPage';
 
 const identityApi = mockApis.identity({
@@ -26,13 +26,11 @@ function renderPage(api = mockEnvironmentsApi(), tab?: string) {
 
 describe('EnvironmentsContent', () => {
   it("shows the environments of the user and the user's groups under Mine", async () => {
-    const api = mockEnvironmentsApi({
-      listEnvironments: listingFor(
-        'owner',
-        'group:default/team-storefront',
-        makeEnvironment('Ready'),
-      ),
-    });
+    const api = apiListingFor(
+      'owner',
+      'group:default/team-storefront',
+      makeEnvironment('Ready'),
+    );
     await renderPage(api);
     expect(await screen.findByText('checkout-pr-42')).toBeInTheDocument();
     expect(screen.getByRole('tab', { name: 'Mine' })).toHaveAttribute(
