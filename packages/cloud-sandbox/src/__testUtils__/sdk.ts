@@ -3,7 +3,7 @@ import {
   CreateStackCommand,
   waitUntilStackCreateComplete,
 } from '@aws-sdk/client-cloudformation';
-import type { Sandbox } from '../sandbox';
+import { startSandbox, type Sandbox } from '../sandbox';
 
 /** AWS SDK v3 client options pointing at the sandbox with dummy credentials. */
 export function sdkConfig(sandbox: Sandbox) {
@@ -38,4 +38,25 @@ export async function createStack(
   await waitUntilStackCreateComplete(fastWaiter(client, maxWaitTime), {
     StackName: stackName,
   });
+}
+
+/**
+ * A fast sandbox and a CloudFormation client on it for one test suite,
+ * started before its tests and stopped after them. Read the fields in tests
+ * and hooks, not at definition time.
+ */
+export function cloudFormationSuite(): {
+  sandbox: Sandbox;
+  cfn: CloudFormationClient;
+} {
+  const suite = {} as { sandbox: Sandbox; cfn: CloudFormationClient };
+  beforeAll(async () => {
+    suite.sandbox = await startSandbox({ profile: 'fast' });
+    suite.cfn = new CloudFormationClient(sdkConfig(suite.sandbox));
+  });
+  afterAll(async () => {
+    suite.cfn?.destroy();
+    await suite.sandbox?.stop();
+  });
+  return suite;
 }

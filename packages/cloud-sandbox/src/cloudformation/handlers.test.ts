@@ -1,5 +1,4 @@
 import {
-  CloudFormationClient,
   CreateStackCommand,
   DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
@@ -11,8 +10,11 @@ import {
   waitUntilStackCreateComplete,
   waitUntilStackDeleteComplete,
 } from '@aws-sdk/client-cloudformation';
-import { startSandbox, type Sandbox } from '../sandbox';
-import { fastWaiter, sdkConfig } from '../__testUtils__/sdk';
+import {
+  cloudFormationSuite,
+  createStack,
+  fastWaiter,
+} from '../__testUtils__/sdk';
 import {
   BUCKET_TEMPLATE,
   IAM_TEMPLATE,
@@ -22,29 +24,13 @@ import {
 jest.setTimeout(30_000);
 
 describe('CloudFormation actions', () => {
-  let sandbox: Sandbox;
-  let cfn: CloudFormationClient;
-  const waitOptions = () => fastWaiter(cfn);
+  const suite = cloudFormationSuite();
+  const waitOptions = () => fastWaiter(suite.cfn);
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ profile: 'fast' });
-    cfn = new CloudFormationClient(sdkConfig(sandbox));
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'actions',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await waitUntilStackCreateComplete(waitOptions(), { StackName: 'actions' });
-  });
-
-  afterAll(async () => {
-    cfn.destroy();
-    await sandbox.stop();
-  });
+  beforeAll(() => createStack(suite.cfn, 'actions', WEB_STACK_TEMPLATE));
 
   it('describes events newest first, with reasons and physical ids', async () => {
-    const { StackEvents } = await cfn.send(
+    const { StackEvents } = await suite.cfn.send(
       new DescribeStackEventsCommand({ StackName: 'actions' }),
     );
     expect(StackEvents![0]).toMatchObject({
@@ -67,7 +53,7 @@ describe('CloudFormation actions', () => {
   });
 
   it('lists and describes resources', async () => {
-    const { StackResourceSummaries } = await cfn.send(
+    const { StackResourceSummaries } = await suite.cfn.send(
       new ListStackResourcesCommand({ StackName: 'actions' }),
     );
     expect(
@@ -92,13 +78,13 @@ describe('CloudFormation actions', () => {
     const sg = StackResourceSummaries!.find(
       r => r.LogicalResourceId === 'AlbSecurityGroup',
     );
-    const { StackResources } = await cfn.send(
+    const { StackResources } = await suite.cfn.send(
       new DescribeStackResourcesCommand({
         PhysicalResourceId: sg!.PhysicalResourceId,
       }),
     );
     expect(StackResources!.map(r => r.StackName)).toContain('actions');
-    const one = await cfn.send(
+    const one = await suite.cfn.send(
       new DescribeStackResourcesCommand({
         StackName: 'actions',
         LogicalResourceId: 'LoadBalancer',
@@ -110,11 +96,11 @@ describe('CloudFormation actions', () => {
   });
 
   it('returns the original template and validates templates', async () => {
-    const { TemplateBody } = await cfn.send(
+    const { TemplateBody } = await suite.cfn.send(
       new GetTemplateCommand({ StackName: 'actions' }),
     );
     expect(TemplateBody).toBe(WEB_STACK_TEMPLATE);
-    const valid = await cfn.send(
+    const valid = await suite.cfn.send(
       new ValidateTemplateCommand({ TemplateBody: WEB_STACK_TEMPLATE }),
     );
     expect(
@@ -124,7 +110,7 @@ describe('CloudFormation actions', () => {
       ['Env', 'dev'],
       ['DesiredCount', '2'],
     ]);
-    const iam = await cfn.send(
+    const iam = await suite.cfn.send(
       new ValidateTemplateCommand({ TemplateBody: IAM_TEMPLATE }),
     );
     expect(iam.Capabilities).toEqual(['CAPABILITY_IAM']);
@@ -134,9 +120,9 @@ describe('CloudFormation actions', () => {
   });
 
   it('pages ListStacks with NextToken and filters by status', async () => {
-    sandbox.controls.setListStacksPageSize(2);
+    suite.sandbox.controls.setListStacksPageSize(2);
     for (const name of ['page-a', 'page-b', 'page-c']) {
-      await cfn.send(
+      await suite.cfn.send(
         new CreateStackCommand({
           StackName: name,
           TemplateBody: BUCKET_TEMPLATE,
@@ -145,7 +131,7 @@ describe('CloudFormation actions', () => {
     }
     for (const name of ['page-a', 'page-b', 'page-c'])
       await waitUntilStackCreateComplete(waitOptions(), { StackName: name });
-    const { StackId } = await cfn.send(
+    const { StackId } = await suite.cfn.send(
       new CreateStackCommand({
         StackName: 'page-gone',
         TemplateBody: BUCKET_TEMPLATE,
@@ -154,14 +140,14 @@ describe('CloudFormation actions', () => {
     await waitUntilStackCreateComplete(waitOptions(), {
       StackName: 'page-gone',
     });
-    await cfn.send(new DeleteStackCommand({ StackName: 'page-gone' }));
+    await suite.cfn.send(new DeleteStackCommand({ StackName: 'page-gone' }));
     await waitUntilStackDeleteComplete(waitOptions(), { StackName: StackId });
 
     const names: string[] = [];
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await cfn.send(
+      const page = await suite.cfn.send(
         new ListStacksCommand({
           NextToken: token,
           StackStatusFilter: ['CREATE_COMPLETE'],
@@ -173,7 +159,7 @@ describe('CloudFormation actions', () => {
     } while (token);
     expect(pages).toBe(2);
     expect(names.sort()).toEqual(['actions', 'page-a', 'page-b', 'page-c']);
-    const deleted = await cfn.send(
+    const deleted = await suite.cfn.send(
       new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'] }),
     );
     expect(

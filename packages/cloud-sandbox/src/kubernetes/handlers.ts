@@ -179,10 +179,10 @@ export class KubernetesApi {
         return this.create(req, route.type, namespace);
       case 'PUT':
         if (!route.name) throw methodNotAllowed();
-        return this.update(req, route, namespace);
+        return this.update(req, route, namespace, route.name);
       case 'PATCH':
         if (!route.name) throw methodNotAllowed();
-        return this.patch(req, route, namespace);
+        return this.patch(req, route, namespace, route.name);
       case 'DELETE':
         return route.name
           ? this.delete(route.type, namespace, route.name)
@@ -418,37 +418,53 @@ export class KubernetesApi {
     return this.write(type, after, false);
   }
 
+  /**
+   * Stores `next` in place of `existing`, as PUT and PATCH do; through the
+   * status subresource only the status changes.
+   */
+  private writeOver(
+    req: SandboxRequest,
+    route: Route,
+    existing: KubeObject,
+    next: KubeObject,
+  ): SandboxResponse {
+    if (route.subresource === 'status') {
+      const onlyStatus = clone(existing);
+      onlyStatus.status = next.status;
+      return json(200, this.replace(route.type, existing, onlyStatus));
+    }
+    next.metadata.managedFields = recordUpdate(
+      existing,
+      next,
+      this.manager(req),
+    );
+    return json(200, this.replace(route.type, existing, next));
+  }
+
   private update(
     req: SandboxRequest,
     route: Route,
     namespace: string | undefined,
+    name: string,
   ): SandboxResponse {
-    const { type } = route;
-    const name = route.name as string;
-    const obj = validateIdentity(type, parseBody(req), namespace, name);
-    const existing = this.existing(type, namespace, name);
+    const obj = validateIdentity(route.type, parseBody(req), namespace, name);
+    const existing = this.existing(route.type, namespace, name);
     if (
       obj.metadata.resourceVersion &&
       obj.metadata.resourceVersion !== existing.metadata.resourceVersion
     ) {
-      throw conflict(type, name);
+      throw conflict(route.type, name);
     }
-    if (route.subresource === 'status') {
-      const next = clone(existing);
-      next.status = obj.status;
-      return json(200, this.replace(type, existing, next));
-    }
-    obj.metadata.managedFields = recordUpdate(existing, obj, this.manager(req));
-    return json(200, this.replace(type, existing, obj));
+    return this.writeOver(req, route, existing, obj);
   }
 
   private patch(
     req: SandboxRequest,
     route: Route,
     namespace: string | undefined,
+    name: string,
   ): SandboxResponse {
     const { type } = route;
-    const name = route.name as string;
     const contentType = (header(req.headers, 'content-type') ?? '')
       .split(';')[0]
       .trim();
@@ -470,17 +486,7 @@ export class KubernetesApi {
     }
     next.metadata.name = name;
     if (type.namespaced) next.metadata.namespace = namespace;
-    if (route.subresource === 'status') {
-      const onlyStatus = clone(existing);
-      onlyStatus.status = next.status;
-      return json(200, this.replace(type, existing, onlyStatus));
-    }
-    next.metadata.managedFields = recordUpdate(
-      existing,
-      next,
-      this.manager(req),
-    );
-    return json(200, this.replace(type, existing, next));
+    return this.writeOver(req, route, existing, next);
   }
 
   private apply(
