@@ -143,37 +143,76 @@ function page(items: string[], input: Json, max = 10): Json {
 /** The ids a Describe* call names: at least one, at most `max`. */
 function requestedIds(
   input: Json,
-  key: string,
-  max: number,
-  messages: { empty: string; tooMany: string },
+  limits: { key: string; max: number; empty: string; tooMany: string },
 ): string[] {
-  const ids = strings(input, key);
-  if (ids.length === 0) throw invalid(messages.empty);
-  if (ids.length > max) throw invalid(messages.tooMany);
+  const ids = strings(input, limits.key);
+  if (ids.length === 0) throw invalid(limits.empty);
+  if (ids.length > limits.max) throw invalid(limits.tooMany);
   return ids;
+}
+
+/** How a Describe* action finds, renders and names what it was asked for. */
+interface Lookup<T> {
+  find(id: string): T | undefined;
+  render(found: T): Json;
+  /** The ARN of a bare name that was not found. */
+  arnOf(name: string): string;
 }
 
 /**
  * A Describe* answer: the JSON of each id found, and a MISSING failure
- * naming the ARN (`arnOf` builds one from a bare name) of each not found.
+ * naming the ARN of each not found.
  */
 function describeEach<T>(
   ids: string[],
-  find: (id: string) => T | undefined,
-  render: (found: T) => Json,
-  arnOf: (name: string) => string,
+  lookup: Lookup<T>,
 ): { found: Json[]; failures: Json[] } {
   const found: Json[] = [];
   const failures: Json[] = [];
   for (const id of ids) {
-    const item = find(id);
-    if (item) found.push(render(item));
+    const item = lookup.find(id);
+    if (item) found.push(lookup.render(item));
     else {
-      const arn = id.startsWith('arn:') ? id : arnOf(id);
+      const arn = id.startsWith('arn:') ? id : lookup.arnOf(id);
       failures.push({ arn, reason: 'MISSING' });
     }
   }
   return { found, failures };
+}
+
+const SERVICE_IDS = {
+  key: 'services',
+  max: 10,
+  empty: 'Services cannot be empty.',
+  tooMany: 'service names can have at most 10 items.',
+};
+const TASK_IDS = {
+  key: 'tasks',
+  max: 100,
+  empty: 'Tasks cannot be empty.',
+  tooMany: 'Tasks can have at most 100 items.',
+};
+
+function servicesOf(ecs: EcsState, cluster: Cluster): Lookup<Service> {
+  return {
+    find: name => ecs.findService(cluster, name),
+    render: service => serviceJson(ecs, service),
+    arnOf: name =>
+      `${cluster.clusterArn.replace(':cluster/', ':service/')}/${name}`,
+  };
+}
+
+function tasksOf(ecs: EcsState, cluster: Cluster): Lookup<Task> {
+  return {
+    find: id =>
+      [...ecs.tasks.values()].find(
+        t =>
+          t.clusterArn === cluster.clusterArn &&
+          (t.taskArn === id || t.taskArn.endsWith(`/${id}`)),
+      ),
+    render: taskJson,
+    arnOf: id => id,
+  };
 }
 
 export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
@@ -181,12 +220,11 @@ export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
     DescribeClusters: input => {
       const requested = strings(input, 'clusters');
       const names = requested.length ? requested : ['default'];
-      const { found, failures } = describeEach(
-        names,
-        name => ecs.clusters.get(name.split('/').pop() ?? name),
-        cluster => clusterJson(ecs, cluster),
-        name => `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`,
-      );
+      const { found, failures } = describeEach(names, {
+        find: name => ecs.clusters.get(name.split('/').pop() ?? name),
+        render: cluster => clusterJson(ecs, cluster),
+        arnOf: name => `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`,
+      });
       return { clusters: found, failures };
     },
 
@@ -199,17 +237,10 @@ export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
     },
 
     DescribeServices: input => {
-      const cluster = requireCluster(ecs, input);
-      const names = requestedIds(input, 'services', 10, {
-        empty: 'Services cannot be empty.',
-        tooMany: 'service names can have at most 10 items.',
-      });
+      const services = servicesOf(ecs, requireCluster(ecs, input));
       const { found, failures } = describeEach(
-        names,
-        name => ecs.findService(cluster, name),
-        service => serviceJson(ecs, service),
-        name =>
-          `${cluster.clusterArn.replace(':cluster/', ':service/')}/${name}`,
+        requestedIds(input, SERVICE_IDS),
+        services,
       );
       return { services: found, failures };
     },
@@ -246,23 +277,9 @@ export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
     },
 
     DescribeTasks: input => {
-      const cluster = requireCluster(ecs, input);
-      const ids = requestedIds(input, 'tasks', 100, {
-        empty: 'Tasks cannot be empty.',
-        tooMany: 'Tasks can have at most 100 items.',
-      });
-      const { found, failures } = describeEach(
-        ids,
-        id =>
-          [...ecs.tasks.values()].find(
-            t =>
-              t.clusterArn === cluster.clusterArn &&
-              (t.taskArn === id || t.taskArn.endsWith(`/${id}`)),
-          ),
-        taskJson,
-        id => id,
-      );
-      return { tasks: found, failures };
+      const tasks = tasksOf(ecs, requireCluster(ecs, input));
+      const result = describeEach(requestedIds(input, TASK_IDS), tasks);
+      return { tasks: result.found, failures: result.failures };
     },
 
     UpdateService: input => {
