@@ -49,6 +49,15 @@ async function failure(
   };
 }
 
+/** Expects `call` to fail with the AWS error `name` and `message`, as a 400. */
+async function expectAwsError(
+  call: Promise<unknown>,
+  name: string,
+  message: string,
+): Promise<void> {
+  expect(await failure(call)).toEqual({ name, message, status: 400 });
+}
+
 describe('error fidelity', () => {
   let sandbox: Sandbox;
   let cfn: CloudFormationClient;
@@ -86,17 +95,26 @@ describe('error fidelity', () => {
   });
 
   describe('CloudFormation', () => {
-    it('rejects unknown stacks', async () => {
-      expect(
-        await failure(
-          cfn.send(new DescribeStacksCommand({ StackName: 'ghost' })),
-        ),
-      ).toEqual({
-        name: 'ValidationError',
-        message: 'Stack with id ghost does not exist',
-        status: 400,
-      });
-    });
+    it.each<[string, () => Promise<unknown>, string, string]>([
+      [
+        'rejects unknown stacks',
+        () => cfn.send(new DescribeStacksCommand({ StackName: 'ghost' })),
+        'ValidationError',
+        'Stack with id ghost does not exist',
+      ],
+      [
+        'says when an update changes nothing',
+        () =>
+          cfn.send(
+            new UpdateStackCommand({
+              StackName: 'errors-web',
+              TemplateBody: WEB_STACK_TEMPLATE,
+            }),
+          ),
+        'ValidationError',
+        'No updates are to be performed.',
+      ],
+    ])('%s', (_, call, name, message) => expectAwsError(call(), name, message));
 
     const danglingTemplate =
       'Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      VpcId: !Ref MissingVpc\n';
@@ -150,11 +168,11 @@ describe('error fidelity', () => {
         'Template format error: Unresolved resource dependencies [MissingVpc] in the Resources block of the template',
       ],
     ])('refuses to create a stack with %s', async (_, input, name, message) => {
-      expect(await failure(cfn.send(new CreateStackCommand(input)))).toEqual({
+      await expectAwsError(
+        cfn.send(new CreateStackCommand(input)),
         name,
         message,
-        status: 400,
-      });
+      );
     });
 
     it('honours a repeated ClientRequestToken', async () => {
@@ -196,23 +214,6 @@ describe('error fidelity', () => {
       );
     });
 
-    it('says when an update changes nothing', async () => {
-      expect(
-        await failure(
-          cfn.send(
-            new UpdateStackCommand({
-              StackName: 'errors-web',
-              TemplateBody: WEB_STACK_TEMPLATE,
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'ValidationError',
-        message: 'No updates are to be performed.',
-        status: 400,
-      });
-    });
-
     it('lets the SDK retry through injected throttling', async () => {
       throttleNext(sandbox, 'cloudformation', 'DescribeStacks', 2);
       const { Stacks } = await cfn.send(
@@ -230,11 +231,11 @@ describe('error fidelity', () => {
         ...sdkConfig(sandbox),
         maxAttempts: 1,
       });
-      expect(await failure(noRetry.send(new ListStacksCommand({})))).toEqual({
-        name: 'Throttling',
-        message: 'Rate exceeded',
-        status: 400,
-      });
+      await expectAwsError(
+        noRetry.send(new ListStacksCommand({})),
+        'Throttling',
+        'Rate exceeded',
+      );
       noRetry.destroy();
       sandbox.controls.clearFaults();
     });
@@ -242,35 +243,27 @@ describe('error fidelity', () => {
 
   describe('ECS', () => {
     it('reports unknown clusters and services like ECS', async () => {
-      expect(
-        await failure(
-          ecs.send(
-            new DescribeServicesCommand({
-              cluster: 'ghost',
-              services: ['web'],
-            }),
-          ),
+      await expectAwsError(
+        ecs.send(
+          new DescribeServicesCommand({
+            cluster: 'ghost',
+            services: ['web'],
+          }),
         ),
-      ).toEqual({
-        name: 'ClusterNotFoundException',
-        message: 'Cluster not found.',
-        status: 400,
-      });
-      expect(
-        await failure(
-          ecs.send(
-            new UpdateServiceCommand({
-              cluster: 'errors-web-cluster',
-              service: 'ghost',
-              desiredCount: 1,
-            }),
-          ),
+        'ClusterNotFoundException',
+        'Cluster not found.',
+      );
+      await expectAwsError(
+        ecs.send(
+          new UpdateServiceCommand({
+            cluster: 'errors-web-cluster',
+            service: 'ghost',
+            desiredCount: 1,
+          }),
         ),
-      ).toEqual({
-        name: 'ServiceNotFoundException',
-        message: 'Service not found.',
-        status: 400,
-      });
+        'ServiceNotFoundException',
+        'Service not found.',
+      );
       const missing = await ecs.send(
         new DescribeServicesCommand({
           cluster: 'errors-web-cluster',
@@ -286,23 +279,17 @@ describe('error fidelity', () => {
       ]);
     });
 
-    it('limits DescribeServices to ten services', async () => {
-      const names = Array.from({ length: 11 }, (_, i) => `svc-${i}`);
-      expect(
-        await failure(
-          ecs.send(
-            new DescribeServicesCommand({
-              cluster: 'errors-web-cluster',
-              services: names,
-            }),
-          ),
+    it('limits DescribeServices to ten services', () =>
+      expectAwsError(
+        ecs.send(
+          new DescribeServicesCommand({
+            cluster: 'errors-web-cluster',
+            services: Array.from({ length: 11 }, (_, i) => `svc-${i}`),
+          }),
         ),
-      ).toEqual({
-        name: 'InvalidParameterException',
-        message: 'service names can have at most 10 items.',
-        status: 400,
-      });
-    });
+        'InvalidParameterException',
+        'service names can have at most 10 items.',
+      ));
 
     it('recovers from ThrottlingException through SDK retries', async () => {
       throttleNext(sandbox, 'ecs', 'ListServices', 2);
@@ -314,17 +301,13 @@ describe('error fidelity', () => {
       ]);
       const noRetry = new ECSClient({ ...sdkConfig(sandbox), maxAttempts: 1 });
       throttleNext(sandbox, 'ecs', 'ListServices', 1);
-      expect(
-        await failure(
-          noRetry.send(
-            new ListServicesCommand({ cluster: 'errors-web-cluster' }),
-          ),
+      await expectAwsError(
+        noRetry.send(
+          new ListServicesCommand({ cluster: 'errors-web-cluster' }),
         ),
-      ).toEqual({
-        name: 'ThrottlingException',
-        message: 'Rate exceeded',
-        status: 400,
-      });
+        'ThrottlingException',
+        'Rate exceeded',
+      );
       noRetry.destroy();
     });
   });
