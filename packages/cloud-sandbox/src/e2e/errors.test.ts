@@ -49,14 +49,12 @@ async function failure(
   };
 }
 
-/** Expects `call` to fail with the AWS error `name` and `message`, as a 400. */
-async function expectAwsError(
-  call: Promise<unknown>,
-  name: string,
-  message: string,
-): Promise<void> {
-  expect(await failure(call)).toEqual({ name, message, status: 400 });
-}
+/** What {@link failure} gives for the AWS error `name` with `message`. */
+const awsError = (name: string, message: string) => ({
+  name,
+  message,
+  status: 400,
+});
 
 describe('error fidelity', () => {
   let sandbox: Sandbox;
@@ -114,7 +112,9 @@ describe('error fidelity', () => {
         'ValidationError',
         'No updates are to be performed.',
       ],
-    ])('%s', (_, call, name, message) => expectAwsError(call(), name, message));
+    ])('%s', async (_, call, name, message) => {
+      expect(await failure(call())).toEqual(awsError(name, message));
+    });
 
     const danglingTemplate =
       'Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      VpcId: !Ref MissingVpc\n';
@@ -168,10 +168,8 @@ describe('error fidelity', () => {
         'Template format error: Unresolved resource dependencies [MissingVpc] in the Resources block of the template',
       ],
     ])('refuses to create a stack with %s', async (_, input, name, message) => {
-      await expectAwsError(
-        cfn.send(new CreateStackCommand(input)),
-        name,
-        message,
+      expect(await failure(cfn.send(new CreateStackCommand(input)))).toEqual(
+        awsError(name, message),
       );
     });
 
@@ -231,10 +229,8 @@ describe('error fidelity', () => {
         ...sdkConfig(sandbox),
         maxAttempts: 1,
       });
-      await expectAwsError(
-        noRetry.send(new ListStacksCommand({})),
-        'Throttling',
-        'Rate exceeded',
+      expect(await failure(noRetry.send(new ListStacksCommand({})))).toEqual(
+        awsError('Throttling', 'Rate exceeded'),
       );
       noRetry.destroy();
       sandbox.controls.clearFaults();
@@ -243,27 +239,27 @@ describe('error fidelity', () => {
 
   describe('ECS', () => {
     it('reports unknown clusters and services like ECS', async () => {
-      await expectAwsError(
-        ecs.send(
-          new DescribeServicesCommand({
-            cluster: 'ghost',
-            services: ['web'],
-          }),
+      expect(
+        await failure(
+          ecs.send(
+            new DescribeServicesCommand({
+              cluster: 'ghost',
+              services: ['web'],
+            }),
+          ),
         ),
-        'ClusterNotFoundException',
-        'Cluster not found.',
-      );
-      await expectAwsError(
-        ecs.send(
-          new UpdateServiceCommand({
-            cluster: 'errors-web-cluster',
-            service: 'ghost',
-            desiredCount: 1,
-          }),
+      ).toEqual(awsError('ClusterNotFoundException', 'Cluster not found.'));
+      expect(
+        await failure(
+          ecs.send(
+            new UpdateServiceCommand({
+              cluster: 'errors-web-cluster',
+              service: 'ghost',
+              desiredCount: 1,
+            }),
+          ),
         ),
-        'ServiceNotFoundException',
-        'Service not found.',
-      );
+      ).toEqual(awsError('ServiceNotFoundException', 'Service not found.'));
       const missing = await ecs.send(
         new DescribeServicesCommand({
           cluster: 'errors-web-cluster',
@@ -279,16 +275,21 @@ describe('error fidelity', () => {
       ]);
     });
 
-    it('limits DescribeServices to ten services', () =>
-      expectAwsError(
-        ecs.send(
-          new DescribeServicesCommand({
-            cluster: 'errors-web-cluster',
-            services: Array.from({ length: 11 }, (_, i) => `svc-${i}`),
-          }),
+    it('limits DescribeServices to ten services', async () =>
+      expect(
+        await failure(
+          ecs.send(
+            new DescribeServicesCommand({
+              cluster: 'errors-web-cluster',
+              services: Array.from({ length: 11 }, (_, i) => `svc-${i}`),
+            }),
+          ),
         ),
-        'InvalidParameterException',
-        'service names can have at most 10 items.',
+      ).toEqual(
+        awsError(
+          'InvalidParameterException',
+          'service names can have at most 10 items.',
+        ),
       ));
 
     it('recovers from ThrottlingException through SDK retries', async () => {
@@ -301,13 +302,13 @@ describe('error fidelity', () => {
       ]);
       const noRetry = new ECSClient({ ...sdkConfig(sandbox), maxAttempts: 1 });
       throttleNext(sandbox, 'ecs', 'ListServices', 1);
-      await expectAwsError(
-        noRetry.send(
-          new ListServicesCommand({ cluster: 'errors-web-cluster' }),
+      expect(
+        await failure(
+          noRetry.send(
+            new ListServicesCommand({ cluster: 'errors-web-cluster' }),
+          ),
         ),
-        'ThrottlingException',
-        'Rate exceeded',
-      );
+      ).toEqual(awsError('ThrottlingException', 'Rate exceeded'));
       noRetry.destroy();
     });
   });
