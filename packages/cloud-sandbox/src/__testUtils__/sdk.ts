@@ -48,8 +48,12 @@ export async function createStack(
 export function cloudFormationSuite(): {
   sandbox: Sandbox;
   cfn: CloudFormationClient;
+  /** Waiter options for `cfn`, see {@link fastWaiter}. */
+  wait(): ReturnType<typeof fastWaiter>;
 } {
-  const suite = {} as { sandbox: Sandbox; cfn: CloudFormationClient };
+  const suite = {
+    wait: () => fastWaiter(suite.cfn),
+  } as ReturnType<typeof cloudFormationSuite>;
   beforeAll(async () => {
     suite.sandbox = await startSandbox({ profile: 'fast' });
     suite.cfn = new CloudFormationClient(sdkConfig(suite.sandbox));

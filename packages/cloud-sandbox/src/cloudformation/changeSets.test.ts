@@ -8,14 +8,13 @@ import {
   waitUntilStackCreateComplete,
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
-import { cloudFormationSuite, fastWaiter } from '../__testUtils__/sdk';
+import { cloudFormationSuite } from '../__testUtils__/sdk';
 import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
 
 jest.setTimeout(30_000);
 
 describe('change sets', () => {
   const suite = cloudFormationSuite();
-  const wait = () => fastWaiter(suite.cfn);
 
   it('previews a new stack in REVIEW_IN_PROGRESS, then creates it on execution', async () => {
     const created = await suite.cfn.send(
@@ -29,7 +28,7 @@ describe('change sets', () => {
     expect(created.Id).toMatch(
       /^arn:aws:cloudformation:us-east-1:000000000000:changeSet\/initial\//,
     );
-    await waitUntilChangeSetCreateComplete(wait(), {
+    await waitUntilChangeSetCreateComplete(suite.wait(), {
       StackName: 'cs',
       ChangeSetName: 'initial',
     });
@@ -55,7 +54,7 @@ describe('change sets', () => {
         ChangeSetName: 'initial',
       }),
     );
-    await waitUntilStackCreateComplete(wait(), { StackName: 'cs' });
+    await waitUntilStackCreateComplete(suite.wait(), { StackName: 'cs' });
     const after = await suite.cfn.send(
       new DescribeChangeSetCommand({ ChangeSetName: created.Id }),
     );
@@ -106,7 +105,7 @@ describe('change sets', () => {
     await suite.cfn.send(
       new ExecuteChangeSetCommand({ StackName: 'cs', ChangeSetName: 'scale' }),
     );
-    await waitUntilStackUpdateComplete(wait(), { StackName: 'cs' });
+    await waitUntilStackUpdateComplete(suite.wait(), { StackName: 'cs' });
     const { Summaries } = await suite.cfn.send(
       new ListChangeSetsCommand({ StackName: 'cs' }),
     );

@@ -10,11 +10,7 @@ import {
   waitUntilStackCreateComplete,
   waitUntilStackDeleteComplete,
 } from '@aws-sdk/client-cloudformation';
-import {
-  cloudFormationSuite,
-  createStack,
-  fastWaiter,
-} from '../__testUtils__/sdk';
+import { cloudFormationSuite, createStack } from '../__testUtils__/sdk';
 import {
   BUCKET_TEMPLATE,
   IAM_TEMPLATE,
@@ -25,7 +21,6 @@ jest.setTimeout(30_000);
 
 describe('CloudFormation actions', () => {
   const suite = cloudFormationSuite();
-  const waitOptions = () => fastWaiter(suite.cfn);
 
   beforeAll(() => createStack(suite.cfn, 'actions', WEB_STACK_TEMPLATE));
 
@@ -130,18 +125,18 @@ describe('CloudFormation actions', () => {
       );
     }
     for (const name of ['page-a', 'page-b', 'page-c'])
-      await waitUntilStackCreateComplete(waitOptions(), { StackName: name });
+      await waitUntilStackCreateComplete(suite.wait(), { StackName: name });
     const { StackId } = await suite.cfn.send(
       new CreateStackCommand({
         StackName: 'page-gone',
         TemplateBody: BUCKET_TEMPLATE,
       }),
     );
-    await waitUntilStackCreateComplete(waitOptions(), {
+    await waitUntilStackCreateComplete(suite.wait(), {
       StackName: 'page-gone',
     });
     await suite.cfn.send(new DeleteStackCommand({ StackName: 'page-gone' }));
-    await waitUntilStackDeleteComplete(waitOptions(), { StackName: StackId });
+    await waitUntilStackDeleteComplete(suite.wait(), { StackName: StackId });
 
     const names: string[] = [];
     let token: string | undefined;
