@@ -1,4 +1,7 @@
-import { type CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import {
+  type CompoundEntityRef,
+  parseEntityRef,
+} from '@backstage/catalog-model';
 import { z } from 'zod';
 
 /** The text of an entity ref in a request or template: present, bounded. */
