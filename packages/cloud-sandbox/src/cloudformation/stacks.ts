@@ -328,21 +328,13 @@ export class StackStore {
     }
     this.stackEvent(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
     const operation = ++stack.operation;
-    this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
-      runGraph(
-        prepared.active,
-        prepared.deps,
-        (id, done) => this.createResource(stack, id, operation, done),
-        failure => {
-          if (!failure) {
-            this.completeOutputs(stack);
-            this.setStatus(stack, 'CREATE_COMPLETE');
-            return;
-          }
-          this.rollbackCreate(stack, failure.id, prepared.deps, operation);
-        },
-        () => stack.operation === operation,
-      );
+    this.applyResources(stack, prepared, operation, false, failure => {
+      if (!failure) {
+        this.completeOutputs(stack);
+        this.setStatus(stack, 'CREATE_COMPLETE');
+        return;
+      }
+      this.rollbackCreate(stack, failure.id, prepared.deps, operation);
     });
     return stack;
   }
@@ -385,6 +377,28 @@ export class StackStore {
       properties: {},
       attributes: {},
     };
+  }
+
+  /**
+   * After one stack step, creates (or updates) the prepared resources in
+   * dependency order, for as long as `operation` is the stack's current one.
+   */
+  private applyResources(
+    stack: Stack,
+    prepared: Prepared,
+    operation: number,
+    updating: boolean,
+    finish: (failure: { id: string; reason: string } | undefined) => void,
+  ): void {
+    this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
+      runGraph(
+        prepared.active,
+        prepared.deps,
+        (id, done) => this.createResource(stack, id, operation, done, updating),
+        failure => finish(failure),
+        () => stack.operation === operation,
+      );
+    });
   }
 
   private createResource(
@@ -505,11 +519,9 @@ export class StackStore {
       this.resourceStatus(stack, resource, 'UPDATE_IN_PROGRESS');
       this.effects.update(this.effectTarget(resource));
     }
-    this.whileCurrent(
-      stack,
-      operation,
-      createDuration(this.ctx.profile(), resource.type),
-      () => this.whenStable(stack, resource, operation, 'UPDATE', done),
+    const updating = createDuration(this.ctx.profile(), resource.type);
+    this.whileCurrent(stack, operation, updating, () =>
+      this.whenStable(stack, resource, operation, 'UPDATE', done),
     );
   }
 
@@ -535,11 +547,9 @@ export class StackStore {
       );
       done(reason);
     } else {
-      this.whileCurrent(
-        stack,
-        operation,
-        Math.max(5, this.ctx.profile().stackStepMs),
-        () => this.whenStable(stack, resource, operation, kind, done),
+      const pollMs = Math.max(5, this.ctx.profile().stackStepMs);
+      this.whileCurrent(stack, operation, pollMs, () =>
+        this.whenStable(stack, resource, operation, kind, done),
       );
     }
   }
@@ -592,15 +602,11 @@ export class StackStore {
         const resource = stack.resources.get(id) as StackResource;
         this.resourceStatus(stack, resource, 'DELETE_IN_PROGRESS');
         this.effects.delete(this.effectTarget(resource));
-        this.whileCurrent(
-          stack,
-          operation,
-          deleteDuration(this.ctx.profile(), resource.type),
-          () => {
-            this.resourceStatus(stack, resource, 'DELETE_COMPLETE');
-            done();
-          },
-        );
+        const deleting = deleteDuration(this.ctx.profile(), resource.type);
+        this.whileCurrent(stack, operation, deleting, () => {
+          this.resourceStatus(stack, resource, 'DELETE_COMPLETE');
+          done();
+        });
       },
       () => finished(),
       () => stack.operation === operation,
@@ -657,47 +663,39 @@ export class StackStore {
     ]);
     this.setStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
     const operation = ++stack.operation;
-    this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
-      runGraph(
-        prepared.active,
-        prepared.deps,
-        (id, done) => this.createResource(stack, id, operation, done, true),
-        failure => {
-          if (failure) {
-            this.cancelInFlight(stack, 'Resource update cancelled');
-            const verb = added.has(failure.id) ? 'create' : 'update';
-            this.setStatus(
-              stack,
-              'UPDATE_ROLLBACK_IN_PROGRESS',
-              `The following resource(s) failed to ${verb}: [${failure.id}]. `.trim(),
-            );
-            Object.assign(stack, previous);
-            this.deleteResources(
-              stack,
-              prepared.deps,
-              operation,
-              () => {
-                for (const id of added) stack.resources.delete(id);
-                this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
-              },
-              added,
-            );
-            return;
-          }
-          this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-          this.deleteResources(
-            stack,
-            oldDeps,
-            operation,
-            () => {
-              for (const id of removed) stack.resources.delete(id);
-              this.completeOutputs(stack);
-              this.setStatus(stack, 'UPDATE_COMPLETE');
-            },
-            removed,
-          );
+    this.applyResources(stack, prepared, operation, true, failure => {
+      if (failure) {
+        this.cancelInFlight(stack, 'Resource update cancelled');
+        const verb = added.has(failure.id) ? 'create' : 'update';
+        this.setStatus(
+          stack,
+          'UPDATE_ROLLBACK_IN_PROGRESS',
+          `The following resource(s) failed to ${verb}: [${failure.id}]. `.trim(),
+        );
+        Object.assign(stack, previous);
+        this.deleteResources(
+          stack,
+          prepared.deps,
+          operation,
+          () => {
+            for (const id of added) stack.resources.delete(id);
+            this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
+          },
+          added,
+        );
+        return;
+      }
+      this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+      this.deleteResources(
+        stack,
+        oldDeps,
+        operation,
+        () => {
+          for (const id of removed) stack.resources.delete(id);
+          this.completeOutputs(stack);
+          this.setStatus(stack, 'UPDATE_COMPLETE');
         },
-        () => stack.operation === operation,
+        removed,
       );
     });
     return stack;
