@@ -54,6 +54,8 @@ export function cloudFormationSuite(): {
   const suite = {
     wait: () => fastWaiter(suite.cfn),
   } as ReturnType<typeof cloudFormationSuite>;
+  // Stacks take a few simulated seconds; the fast profile keeps them short.
+  jest.setTimeout(30_000);
   beforeAll(async () => {
     suite.sandbox = await startSandbox({ profile: 'fast' });
     suite.cfn = new CloudFormationClient(sdkConfig(suite.sandbox));

@@ -11,8 +11,6 @@ import {
 import { cloudFormationSuite } from '../__testUtils__/sdk';
 import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
 
-jest.setTimeout(30_000);
-
 describe('change sets', () => {
   const suite = cloudFormationSuite();
 

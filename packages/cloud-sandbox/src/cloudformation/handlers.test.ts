@@ -17,8 +17,6 @@ import {
   WEB_STACK_TEMPLATE,
 } from '../__testUtils__/templates';
 
-jest.setTimeout(30_000);
-
 describe('CloudFormation actions', () => {
   const suite = cloudFormationSuite();
 
