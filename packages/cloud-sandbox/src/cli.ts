@@ -2,6 +2,7 @@
  * `yarn sandbox`: runs the cloud sandbox in the foreground and prints how to
  * point the AWS CLI, SDKs and kubectl at it.
  */
+import { parseArgs } from 'node:util';
 import { startSandbox } from './sandbox';
 import { isProfileName, type ProfileName } from './profiles';
 
@@ -13,55 +14,45 @@ interface CliOptions {
   loadBalancerDomain?: string;
 }
 
-function parseArgs(argv: string[]): CliOptions {
-  const options: CliOptions = {
-    port: 4566,
-    host: '127.0.0.1',
-    profile: 'realistic',
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--port':
-        options.port = Number(value());
-        break;
-      case '--host':
-        options.host = value();
-        break;
-      case '--profile': {
-        const profile = value();
-        if (!isProfileName(profile))
-          throw new Error(
-            `--profile must be fast or realistic, not ${profile}`,
-          );
-        options.profile = profile;
-        break;
-      }
-      case '--clock-multiplier':
-        options.clockMultiplier = Number(value());
-        break;
-      case '--lb-domain':
-        options.loadBalancerDomain = value();
-        break;
-      case '--help':
-      case '-h':
-        process.stdout.write(
-          'Usage: yarn sandbox [--port 4566] [--host 127.0.0.1] [--profile fast|realistic] [--clock-multiplier N] [--lb-domain elb.localhost:4566]\n',
-        );
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown option ${argv[i]}`);
-    }
+const USAGE =
+  'Usage: yarn sandbox [--port 4566] [--host 127.0.0.1] [--profile fast|realistic] [--clock-multiplier N] [--lb-domain elb.localhost:4566]\n';
+
+function parseCliArgs(argv: string[]): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string', default: '4566' },
+      host: { type: 'string', default: '127.0.0.1' },
+      profile: { type: 'string', default: 'realistic' },
+      'clock-multiplier': { type: 'string' },
+      'lb-domain': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
   }
-  if (!Number.isInteger(options.port) || options.port < 0)
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0)
     throw new Error('--port must be a port number');
-  return options;
+  if (!isProfileName(values.profile))
+    throw new Error(
+      `--profile must be fast or realistic, not ${values.profile}`,
+    );
+  const multiplier = values['clock-multiplier'];
+  return {
+    port,
+    host: values.host,
+    profile: values.profile,
+    clockMultiplier: multiplier === undefined ? undefined : Number(multiplier),
+    loadBalancerDomain: values['lb-domain'],
+  };
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseCliArgs(process.argv.slice(2));
   const sandbox = await startSandbox(options);
   const lines = [
     `Envkit cloud sandbox (profile ${options.profile}) — an emulator, not a cloud.`,

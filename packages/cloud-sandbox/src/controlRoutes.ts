@@ -17,7 +17,51 @@ function body(req: SandboxRequest): Body {
   return parsed && typeof parsed === 'object' ? (parsed as Body) : {};
 }
 
+// Body fields a test may leave out, passed on as undefined.
+const optionalString = (v: unknown) =>
+  v === undefined ? undefined : String(v);
+const optionalNumber = (v: unknown) =>
+  v === undefined ? undefined : Number(v);
+
 const ok = (extra: Body = {}) => json(200, { ok: true, ...extra });
+
+/** The controls that change something and answer `{ ok: true }`. */
+function commands(
+  controls: SandboxControls,
+): Record<string, (b: Body) => void> {
+  return {
+    'POST /reset': () => controls.reset(),
+    'DELETE /calls': () => controls.resetCalls(),
+    'DELETE /faults': () => controls.clearFaults(),
+    'POST /faults/throttle': b =>
+      controls.throttle({
+        service: String(b.service) as ServiceName,
+        action: optionalString(b.action),
+        count: optionalNumber(b.count),
+        percent: optionalNumber(b.percent),
+      }),
+    'POST /faults/latency': b =>
+      controls.addLatency(String(b.service) as ServiceName, Number(b.ms ?? 0)),
+    'POST /faults/resource-failure': b =>
+      controls.failResourceType(
+        String(b.resourceType),
+        optionalString(b.reason),
+      ),
+    'POST /faults/task-failure': b =>
+      controls.failServiceTasks(String(b.service), optionalString(b.reason)),
+    'POST /faults/namespace-hang': b =>
+      controls.hangNamespaceDeletion(
+        String(b.namespace),
+        optionalString(b.finalizer),
+      ),
+    'POST /faults/namespace-release': b =>
+      controls.releaseNamespace(String(b.namespace)),
+    'POST /settings': b => {
+      if (b.listStacksPageSize !== undefined)
+        controls.setListStacksPageSize(Number(b.listStacksPageSize));
+    },
+  };
+}
 
 export function controlRoute(
   req: SandboxRequest,
@@ -37,74 +81,26 @@ export function controlRoute(
       };
     }
     const b = method === 'GET' ? {} : body(req);
+    const command = commands(controls)[`${method} ${path}`];
+    if (command) {
+      command(b);
+      return ok();
+    }
     switch (`${method} ${path}`) {
       case 'GET /health':
         return ok({ sandbox: true });
-      case 'POST /reset':
-        controls.reset();
-        return ok();
       case 'GET /profile':
         return json(200, controls.profile());
       case 'POST /profile':
         controls.setProfile(
           String(b.name ?? controls.profile().name) as ProfileName,
-          {
-            clockMultiplier:
-              b.clockMultiplier === undefined
-                ? undefined
-                : Number(b.clockMultiplier),
-          },
+          { clockMultiplier: optionalNumber(b.clockMultiplier) },
         );
         return json(200, controls.profile());
       case 'GET /calls':
         return json(200, controls.calls());
-      case 'DELETE /calls':
-        controls.resetCalls();
-        return ok();
       case 'GET /faults':
         return json(200, controls.faults());
-      case 'DELETE /faults':
-        controls.clearFaults();
-        return ok();
-      case 'POST /faults/throttle':
-        controls.throttle({
-          service: String(b.service) as ServiceName,
-          action: b.action === undefined ? undefined : String(b.action),
-          count: b.count === undefined ? undefined : Number(b.count),
-          percent: b.percent === undefined ? undefined : Number(b.percent),
-        });
-        return ok();
-      case 'POST /faults/latency':
-        controls.addLatency(
-          String(b.service) as ServiceName,
-          Number(b.ms ?? 0),
-        );
-        return ok();
-      case 'POST /faults/resource-failure':
-        controls.failResourceType(
-          String(b.resourceType),
-          b.reason === undefined ? undefined : String(b.reason),
-        );
-        return ok();
-      case 'POST /faults/task-failure':
-        controls.failServiceTasks(
-          String(b.service),
-          b.reason === undefined ? undefined : String(b.reason),
-        );
-        return ok();
-      case 'POST /faults/namespace-hang':
-        controls.hangNamespaceDeletion(
-          String(b.namespace),
-          b.finalizer === undefined ? undefined : String(b.finalizer),
-        );
-        return ok();
-      case 'POST /faults/namespace-release':
-        controls.releaseNamespace(String(b.namespace));
-        return ok();
-      case 'POST /settings':
-        if (b.listStacksPageSize !== undefined)
-          controls.setListStacksPageSize(Number(b.listStacksPageSize));
-        return ok();
       case 'GET /inventory': {
         const tag = req.url.searchParams.get('tag');
         if (!tag) return json(200, controls.inventory());

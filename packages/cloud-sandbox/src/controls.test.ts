@@ -1,12 +1,14 @@
 import { startSandbox, type Sandbox } from './sandbox';
-import { eventually } from './testing/helpers';
-import { sdkConfig } from './testing/sdk';
-import { WEB_STACK_TEMPLATE } from './testing/templates';
+import { eventually } from './__testUtils__/helpers';
+import { sdkConfig } from './__testUtils__/sdk';
+import { WEB_STACK_TEMPLATE } from './__testUtils__/templates';
 import {
   CloudFormationClient,
   CreateStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  type StackEvent,
+  type Tag,
 } from '@aws-sdk/client-cloudformation';
 
 jest.setTimeout(30_000);
@@ -27,6 +29,42 @@ describe('controls over HTTP', () => {
     (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0]
       .StackStatus;
 
+  const createWebStack = (name: string, tags?: Tag[]) =>
+    cfn.send(
+      new CreateStackCommand({
+        StackName: name,
+        TemplateBody: WEB_STACK_TEMPLATE,
+        Tags: tags,
+      }),
+    );
+  const reaches = (
+    name: string,
+    state: string,
+    ...poll: [timeoutMs?: number, intervalMs?: number]
+  ) => eventually(async () => (await status(name)) === state, ...poll);
+
+  /**
+   * Injects `fault` through its control, creates the web stack and returns
+   * its events once it has rolled back.
+   */
+  const rolledBackWebStack = async (
+    name: string,
+    fault: string,
+    faultBody: object,
+  ) => {
+    await control('POST', `/faults/${fault}`, faultBody);
+    await createWebStack(name);
+    await reaches(name, 'ROLLBACK_COMPLETE');
+    const { StackEvents } = await cfn.send(
+      new DescribeStackEventsCommand({ StackName: name }),
+    );
+    return StackEvents!;
+  };
+  const reasonOf = (events: StackEvent[], logicalId: string, state: string) =>
+    events.find(
+      e => e.LogicalResourceId === logicalId && e.ResourceStatus === state,
+    )?.ResourceStatusReason;
+
   beforeAll(async () => {
     sandbox = await startSandbox({ profile: 'fast' });
     cfn = new CloudFormationClient({ ...sdkConfig(sandbox), maxAttempts: 1 });
@@ -39,37 +77,38 @@ describe('controls over HTTP', () => {
     await sandbox.stop();
   });
 
-  it('fails a resource type and rolls the stack back with the reason in its events', async () => {
-    await control('POST', '/faults/resource-failure', {
-      resourceType: 'AWS::ECS::Cluster',
-      reason: 'Cluster quota reached (sandbox)',
-    });
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'failing',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await eventually(
-      async () => (await status('failing')) === 'ROLLBACK_COMPLETE',
-    );
-    const { StackEvents } = await cfn.send(
-      new DescribeStackEventsCommand({ StackName: 'failing' }),
-    );
-    expect(
-      StackEvents!.find(
-        e =>
-          e.ResourceStatus === 'CREATE_FAILED' &&
-          e.LogicalResourceId === 'Cluster',
-      )?.ResourceStatusReason,
-    ).toBe('Cluster quota reached (sandbox)');
-    expect(
-      StackEvents!.find(e => e.ResourceStatus === 'ROLLBACK_IN_PROGRESS')
-        ?.ResourceStatusReason,
-    ).toBe(
-      'The following resource(s) failed to create: [Cluster]. Rollback requested by user.',
-    );
-  });
+  it.each([
+    [
+      'fails a resource type',
+      'resource-failure',
+      { resourceType: 'AWS::ECS::Cluster', reason: 'Cluster quota reached' },
+      'Cluster',
+      'Cluster quota reached',
+    ],
+    [
+      'fails the tasks of a service so its deployment circuit breaker trips',
+      'task-failure',
+      { service: 'web', reason: 'CannotPullContainerError' },
+      'Service',
+      'ECS Deployment Circuit Breaker was triggered',
+    ],
+  ])(
+    '%s and rolls the stack back with the reason in its events',
+    async (_, fault, faultBody, logicalId, reason) => {
+      const events = await rolledBackWebStack(
+        `failing-${logicalId.toLowerCase()}`,
+        fault,
+        faultBody,
+      );
+      expect(reasonOf(events, logicalId, 'CREATE_FAILED')).toContain(reason);
+      expect(
+        events.find(e => e.ResourceStatus === 'ROLLBACK_IN_PROGRESS')
+          ?.ResourceStatusReason,
+      ).toBe(
+        `The following resource(s) failed to create: [${logicalId}]. Rollback requested by user.`,
+      );
+    },
+  );
 
   it('counts calls per service and action, and resets', async () => {
     await cfn.send(new DescribeStacksCommand({}));
@@ -111,17 +150,8 @@ describe('controls over HTTP', () => {
     });
     expect(profile.body).toEqual({ name: 'realistic', clockMultiplier: 2000 });
     const started = Date.now();
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'slow',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await eventually(
-      async () => (await status('slow')) === 'CREATE_COMPLETE',
-      20_000,
-      10,
-    );
+    await createWebStack('slow');
+    await reaches('slow', 'CREATE_COMPLETE', 20_000, 10);
     // VPC 5 s + subnet 5 s + ALB 180 s + listener 2 s + ECS service 90 s, at 2000×.
     expect(Date.now() - started).toBeGreaterThanOrEqual(282_000 / 2000);
     await control('POST', '/profile', { name: 'fast', clockMultiplier: 1 });
@@ -129,33 +159,6 @@ describe('controls over HTTP', () => {
       name: 'fast',
       clockMultiplier: 1,
     });
-  });
-
-  it('fails the tasks of a service so its deployment circuit breaker trips', async () => {
-    await control('POST', '/faults/task-failure', {
-      service: 'web',
-      reason: 'CannotPullContainerError',
-    });
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'crash',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await eventually(
-      async () => (await status('crash')) === 'ROLLBACK_COMPLETE',
-    );
-    const { StackEvents } = await cfn.send(
-      new DescribeStackEventsCommand({ StackName: 'crash' }),
-    );
-    const failed = StackEvents!.find(
-      e =>
-        e.LogicalResourceId === 'Service' &&
-        e.ResourceStatus === 'CREATE_FAILED',
-    );
-    expect(failed?.ResourceStatusReason).toContain(
-      'ECS Deployment Circuit Breaker was triggered',
-    );
   });
 
   it('hangs and releases a namespace deletion', async () => {
@@ -187,22 +190,11 @@ describe('controls over HTTP', () => {
   });
 
   it('lists stacks by tag in the inventory', async () => {
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'tagged',
-        TemplateBody: WEB_STACK_TEMPLATE,
-        Tags: [{ Key: 'envkit.io/owner', Value: 'team-a' }],
-      }),
-    );
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'untagged',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await eventually(
-      async () => (await status('tagged')) === 'CREATE_COMPLETE',
-    );
+    await createWebStack('tagged', [
+      { Key: 'envkit.io/owner', Value: 'team-a' },
+    ]);
+    await createWebStack('untagged');
+    await reaches('tagged', 'CREATE_COMPLETE');
     const inventory = await control(
       'GET',
       '/inventory?tag=envkit.io/owner=team-a',

@@ -6,9 +6,9 @@ import {
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { startSandbox, type Sandbox } from './sandbox';
-import { getWithHost } from './testing/helpers';
-import { sdkConfig } from './testing/sdk';
-import { WEB_STACK_TEMPLATE } from './testing/templates';
+import { getWithHost } from './__testUtils__/helpers';
+import { sdkConfig } from './__testUtils__/sdk';
+import { WEB_STACK_TEMPLATE } from './__testUtils__/templates';
 import { SANDBOX_TOKEN } from './kubeconfig';
 
 jest.setTimeout(30_000);

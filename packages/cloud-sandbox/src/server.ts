@@ -5,6 +5,7 @@
  * Kubernetes API.
  */
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseSigningScope } from './aws/signing';
 import {
   AwsError,
@@ -58,8 +59,6 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
     req.on('error', reject);
   });
 }
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 interface Classified {
   service: ServiceName | 'unknown-aws';

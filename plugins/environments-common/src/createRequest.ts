@@ -1,8 +1,9 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import { tryParseDuration } from './duration';
 import { ENVIRONMENT_TEMPLATE_KIND } from './entity';
+import { entityRefText, parseRefOrProblem } from './entityRefs';
 import { environmentNameProblem } from './naming';
 import { parseOrThrow } from './zodErrors';
 
@@ -23,23 +24,17 @@ export interface CreateEnvironmentRequest {
 }
 
 function entityRef(defaultKind: string) {
-  return z
-    .string()
-    .min(1)
-    .max(512)
-    .transform((ref, ctx) => {
-      try {
-        return stringifyEntityRef(
-          parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
-        );
-      } catch {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: `'${ref.slice(0, 80)}' is not an entity ref`,
-        });
-        return z.NEVER;
-      }
-    });
+  return entityRefText.transform((ref, ctx) => {
+    const parsed = parseRefOrProblem(ref, defaultKind);
+    if ('problem' in parsed) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `'${ref.slice(0, 80)}' is not an entity ref`,
+      });
+      return z.NEVER;
+    }
+    return stringifyEntityRef(parsed);
+  });
 }
 
 /**
@@ -57,7 +52,7 @@ export const createEnvironmentRequestSchema = z
       }
     }),
     templateRef: entityRef(ENVIRONMENT_TEMPLATE_KIND),
-    inputs: z.record(z.unknown()).default({}),
+    inputs: z.record(z.string(), z.unknown()).default({}),
     owner: entityRef('group').optional(),
     component: entityRef('component').optional(),
     ttl: z

@@ -29,6 +29,12 @@ describe('durations', () => {
     'PT8H ',
     'P1D1W',
     'PT1M1H',
+    '-PT1H',
+    'P-1D',
+    'PT1,5H',
+    'P0M',
+    'P1Y2D',
+    'PT9999999999999999999H',
     '',
   ])('rejects %s', text => {
     expect(tryParseDuration(text)).toBeUndefined();

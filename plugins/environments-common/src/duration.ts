@@ -1,12 +1,5 @@
 import { InputError } from '@backstage/errors';
-
-const UNIT_MS = {
-  W: 7 * 24 * 3600_000,
-  D: 24 * 3600_000,
-  H: 3600_000,
-  M: 60_000,
-  S: 1000,
-} as const;
+import { Duration } from 'luxon';
 
 /**
  * Parses an ISO-8601 duration into milliseconds, or returns `undefined` when
@@ -15,9 +8,9 @@ const UNIT_MS = {
  * @remarks
  * Envkit durations are ISO-8601 only (`PT8H`, `P7D`, `P1DT12H`, `PT90M`,
  * `P2W`). Years and months are refused because their length in milliseconds
- * depends on the calendar; fractions are refused to keep TTL arithmetic exact.
- * A zero duration (`PT0S`) is valid syntax; callers decide whether it makes
- * sense.
+ * depends on the calendar; fractions and negative parts are refused to keep
+ * TTL arithmetic exact. A zero duration (`PT0S`) is valid syntax; callers
+ * decide whether it makes sense.
  *
  * @public
  */
@@ -25,43 +18,21 @@ export function tryParseDuration(text: string): number | undefined {
   if (typeof text !== 'string' || text.length < 3 || text.length > 32) {
     return undefined;
   }
-  if (text[0] !== 'P') {
+  // Luxon also takes a leading sign, fractions and designators with no
+  // number after `P` or `T`; Envkit's narrower grammar refuses them.
+  if (!text.startsWith('P') || /[-+.,]|T$/.test(text)) return undefined;
+  const duration = Duration.fromISO(text);
+  if (!duration.isValid) return undefined;
+  const units = Object.keys(duration.toObject());
+  if (
+    units.length === 0 ||
+    units.includes('years') ||
+    units.includes('months')
+  ) {
     return undefined;
   }
-  let total = 0;
-  let inTime = false;
-  let digits = '';
-  let sawComponent = false;
-  let sawTimeComponent = false;
-  // The order designators must appear in, per part of the duration.
-  const dateOrder = ['W', 'D'];
-  const timeOrder = ['H', 'M', 'S'];
-  let lastIndex = -1;
-  for (let i = 1; i < text.length; i++) {
-    const c = text[i];
-    if (c >= '0' && c <= '9') {
-      digits += c;
-      continue;
-    }
-    if (c === 'T') {
-      if (inTime || digits) return undefined;
-      inTime = true;
-      lastIndex = -1;
-      continue;
-    }
-    const order = inTime ? timeOrder : dateOrder;
-    const index = order.indexOf(c);
-    if (index < 0 || index <= lastIndex || !digits) return undefined;
-    lastIndex = index;
-    total += Number(digits) * UNIT_MS[c as keyof typeof UNIT_MS];
-    digits = '';
-    sawComponent = true;
-    if (inTime) sawTimeComponent = true;
-  }
-  if (digits || !sawComponent || (inTime && !sawTimeComponent)) {
-    return undefined;
-  }
-  return Number.isSafeInteger(total) ? total : undefined;
+  const ms = duration.as('milliseconds');
+  return Number.isSafeInteger(ms) ? ms : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import Ajv from 'ajv';
 import { exampleTemplate } from './__testUtils__/exampleTemplate';
 import { resolveInputs } from './inputs';
 import { validateEnvironmentTemplate } from './template';
@@ -126,6 +127,31 @@ describe('resolveInputs', () => {
   it('does not let __proto__ inputs through', () => {
     const given = JSON.parse('{"imageLocation":"nginx","__proto__":{"x":1}}');
     expect(problems(given)).toMatch(/^inputs\.__proto__: unknown input/);
+  });
+
+  it('never repeats the value of a secret input', () => {
+    const s = spec();
+    s.parameters.properties.dbPassword.minLength = 12;
+    s.parameters.properties.dbPassword.enum = ['correct-horse-battery'];
+    expect(problems({ imageLocation: 'nginx', dbPassword: 'hunter2' }, s)).toBe(
+      'inputs.dbPassword: must be one of "correct-horse-battery"',
+    );
+    expect(problems({ imageLocation: 'nginx', dbPassword: 4242 }, s)).toBe(
+      'inputs.dbPassword: must be a string',
+    );
+  });
+
+  it("compiles a template's schema once, not on every call", () => {
+    const compile = jest.spyOn(Ajv.prototype, 'compile');
+    const s = spec();
+    s.parameters.properties.imageLocation.pattern = '^[a-z]+-once$';
+    for (let i = 0; i < 3; i++) {
+      expect(
+        resolveInputs(structuredClone(s), { imageLocation: 'nginx-once' }),
+      ).toMatchObject({ imageLocation: 'nginx-once' });
+    }
+    expect(compile).toHaveBeenCalledTimes(1);
+    compile.mockRestore();
   });
 
   it('rejects inputs that are not an object', () => {

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type {
   EnvironmentTemplateParameter,
   EnvironmentTemplateParameters,
@@ -25,74 +26,96 @@ export function parameterPolicy(
   return parameter['envkit:policy'] ?? 'overridable';
 }
 
-// Integers and decimals in their plain spelling only: no hex, exponents,
-// whitespace or leading zeros, so "8080" converts and "0x1F" or " 1" do not.
-function isPlainInteger(text: string) {
-  let i = text[0] === '-' ? 1 : 0;
-  if (i >= text.length) return false;
-  if (text[i] === '0' && text.length > i + 1) return false;
-  for (; i < text.length; i++) {
-    if (text[i] < '0' || text[i] > '9') return false;
+// ajv checks the JSON Schema rules; Envkit adds the policies, the plain-text
+// conversion and messages in words around it. `allErrors` so every input's
+// problem is reported in one answer.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
+
+// One compiled validator per distinct schema; templates are few and change
+// rarely, so a small bound keeps memory flat while every call after the
+// first is a lookup.
+const MAX_CACHED_VALIDATORS = 500;
+const validators = new Map<string, ValidateFunction>();
+
+function validatorFor(schema: object): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    if (validators.size >= MAX_CACHED_VALIDATORS) {
+      validators.delete(validators.keys().next().value!);
+    }
+    validators.set(key, validate);
   }
-  return true;
-}
-function isPlainDecimal(text: string) {
-  const dot = text.indexOf('.');
-  if (dot < 0) return isPlainInteger(text);
-  const fraction = text.slice(dot + 1);
-  return (
-    isPlainInteger(text.slice(0, dot)) &&
-    fraction.length > 0 &&
-    [...fraction].every(c => c >= '0' && c <= '9')
-  );
+  return validate;
 }
 
-/**
- * Converts `value` to the parameter's type, or explains why it cannot be.
- * Strings in the plain spelling of a number or boolean are converted
- * (`"8080"` to 8080, `"true"` to true), because forms and query strings send
- * text; nothing else is coerced, and numbers are never turned into strings.
- */
-function coerce(
-  parameter: EnvironmentTemplateParameter,
-  value: unknown,
-): { value: InputValue } | { problem: string } {
-  switch (parameter.type) {
-    case 'string':
-      return typeof value === 'string'
-        ? { value }
-        : { problem: `must be a string, got ${describe(value)}` };
-    case 'boolean':
-      if (typeof value === 'boolean') return { value };
-      if (value === 'true' || value === 'false') {
-        return { value: value === 'true' };
-      }
-      return { problem: `must be a boolean, got ${describe(value)}` };
-    case 'integer':
-    case 'number': {
-      let n: number | undefined;
-      if (typeof value === 'number') n = value;
-      else if (
-        typeof value === 'string' &&
-        (parameter.type === 'integer'
-          ? isPlainInteger(value)
-          : isPlainDecimal(value))
-      ) {
-        n = Number(value);
-      }
-      if (n === undefined || !Number.isFinite(n)) {
-        return {
-          problem: `must be a ${parameter.type}, got ${describe(value)}`,
-        };
-      }
-      if (parameter.type === 'integer' && !Number.isSafeInteger(n)) {
-        return { problem: `must be an integer, got ${describe(value)}` };
-      }
-      return { value: n };
-    }
-    default:
-      return { problem: `has unsupported type '${String(parameter.type)}'` };
+/** The JSON Schema of one parameter's value, with Envkit's hard limits. */
+function valueSchema(p: EnvironmentTemplateParameter): Record<string, unknown> {
+  const schema: Record<string, unknown> = { type: p.type };
+  if (p.enum) schema.enum = p.enum;
+  if (p.type === 'integer' || p.type === 'number') {
+    const safe = p.type === 'integer' ? Number.MAX_SAFE_INTEGER : undefined;
+    const minimum = p.minimum ?? (safe && -safe);
+    const maximum = p.maximum ?? safe;
+    if (minimum !== undefined) schema.minimum = minimum;
+    if (maximum !== undefined) schema.maximum = maximum;
   }
+  if (p.type === 'string') {
+    schema.maxLength = Math.min(
+      p.maxLength ?? MAX_STRING_INPUT_LENGTH,
+      MAX_STRING_INPUT_LENGTH,
+    );
+    if (p.minLength !== undefined) schema.minLength = p.minLength;
+    if (p.pattern !== undefined) schema.pattern = p.pattern;
+  }
+  return schema;
+}
+
+/** The JSON Schema of a template's whole inputs object. */
+function inputsSchema(parameters: EnvironmentTemplateParameters): object {
+  const properties: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(parameters.properties ?? {})) {
+    properties[name] =
+      p.default === undefined
+        ? valueSchema(p)
+        : { ...valueSchema(p), default: p.default };
+  }
+  const required = (parameters.required ?? []).filter(
+    name =>
+      has(properties, name) &&
+      parameters.properties[name].default === undefined,
+  );
+  return {
+    type: 'object',
+    properties,
+    required,
+    additionalProperties: false,
+  };
+}
+
+// Integers and decimals in their plain spelling only: no hex, exponents,
+// whitespace or leading zeros, so "8080" converts and "0x1F" or " 1" do not.
+const PLAIN_INTEGER = /^-?(0|[1-9]\d*)$/;
+const PLAIN_DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+
+/**
+ * Strings in the plain spelling of a number or boolean become that value
+ * (`"8080"` to 8080, `"true"` to true), because forms and query strings send
+ * text; anything else is left for the schema to judge. ajv's own
+ * `coerceTypes` is not used: it would also take `"0x1F"`, `" 80"` and `true`
+ * for numbers.
+ */
+function fromText(p: EnvironmentTemplateParameter, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (p.type === 'boolean' && (value === 'true' || value === 'false')) {
+    return value === 'true';
+  }
+  const plain = p.type === 'integer' ? PLAIN_INTEGER : PLAIN_DECIMAL;
+  if ((p.type === 'integer' || p.type === 'number') && plain.test(value)) {
+    return Number(value);
+  }
+  return value;
 }
 
 function describe(value: unknown): string {
@@ -105,46 +128,61 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** Checks a value already of the right type against the parameter's rules. */
-function constraintProblem(
-  parameter: EnvironmentTemplateParameter,
-  value: InputValue,
-): string | undefined {
-  if (parameter.enum && !parameter.enum.some(e => e === value)) {
-    return `must be one of ${parameter.enum
-      .map(e => JSON.stringify(e))
-      .join(', ')}, got ${describe(value)}`;
+/** `, got 'x'`, or nothing for a secret input: its value is never echoed. */
+function got(p: EnvironmentTemplateParameter, shown: string): string {
+  return p.secret ? '' : `, got ${shown}`;
+}
+
+// When one value breaks several rules, the first of these is reported.
+const KEYWORD_ORDER = [
+  'type',
+  'enum',
+  'minimum',
+  'maximum',
+  'maxLength',
+  'minLength',
+  'pattern',
+];
+
+/** An ajv error about one value, in words. */
+function valueProblem(
+  error: ErrorObject,
+  p: EnvironmentTemplateParameter,
+  value: unknown,
+): string {
+  const limit = error.params.limit;
+  const length = typeof value === 'string' ? value.length : 0;
+  switch (error.keyword) {
+    case 'type':
+      return `must be ${p.type === 'integer' ? 'an' : 'a'} ${p.type}${got(
+        p,
+        describe(value),
+      )}`;
+    case 'enum':
+      return `must be one of ${(p.enum ?? [])
+        .map(e => JSON.stringify(e))
+        .join(', ')}${got(p, describe(value))}`;
+    case 'minimum':
+      return `must be at least ${limit}${got(p, String(value))}`;
+    case 'maximum':
+      return `must be at most ${limit}${got(p, String(value))}`;
+    case 'minLength':
+      return `must be at least ${limit} characters, got ${length}`;
+    case 'maxLength':
+      return `must be at most ${limit} characters, got ${length}`;
+    case 'pattern':
+      return `must match the pattern ${p.pattern}`;
+    default:
+      return error.message ?? 'is not valid';
   }
-  if (typeof value === 'number') {
-    if (parameter.minimum !== undefined && value < parameter.minimum) {
-      return `must be at least ${parameter.minimum}, got ${value}`;
-    }
-    if (parameter.maximum !== undefined && value > parameter.maximum) {
-      return `must be at most ${parameter.maximum}, got ${value}`;
-    }
-  }
-  if (typeof value === 'string') {
-    const max = Math.min(
-      parameter.maxLength ?? MAX_STRING_INPUT_LENGTH,
-      MAX_STRING_INPUT_LENGTH,
-    );
-    if (value.length > max) {
-      return `must be at most ${max} characters, got ${value.length}`;
-    }
-    if (
-      parameter.minLength !== undefined &&
-      value.length < parameter.minLength
-    ) {
-      return `must be at least ${parameter.minLength} characters, got ${value.length}`;
-    }
-    if (parameter.pattern !== undefined) {
-      const regex = compilePattern(parameter.pattern);
-      if (!regex || !regex.test(value)) {
-        return `must match the pattern ${parameter.pattern}`;
-      }
-    }
-  }
-  return undefined;
+}
+
+function firstError(errors: ErrorObject[]): ErrorObject {
+  const rank = (e: ErrorObject) => {
+    const i = KEYWORD_ORDER.indexOf(e.keyword);
+    return i < 0 ? KEYWORD_ORDER.length : i;
+  };
+  return errors.reduce((best, e) => (rank(e) < rank(best) ? e : best));
 }
 
 function compilePattern(pattern: string): RegExp | undefined {
@@ -177,7 +215,9 @@ export function parameterDefinitionProblems(
     if (policy === 'restricted' && !p.enum) {
       problems.push([at, 'a restricted parameter needs an enum']);
     }
-    if (p.pattern !== undefined && !compilePattern(p.pattern)) {
+    const patternCompiles =
+      p.pattern === undefined || compilePattern(p.pattern) !== undefined;
+    if (!patternCompiles) {
       problems.push([`${at}.pattern`, 'is not a valid regular expression']);
     }
     if (
@@ -187,19 +227,21 @@ export function parameterDefinitionProblems(
     ) {
       problems.push([`${at}.minimum`, 'is greater than maximum']);
     }
+    const ofType = validatorFor({ type: p.type });
     for (const [i, e] of (p.enum ?? []).entries()) {
-      const c = coerce(p, e);
-      if ('problem' in c || c.value !== e) {
-        problems.push([`${at}.enum[${i}]`, `is not a ${p.type}`]);
-      }
+      if (!ofType(e)) problems.push([`${at}.enum[${i}]`, `is not a ${p.type}`]);
     }
-    if (p.default !== undefined) {
-      const c = coerce(p, p.default);
-      const problem =
-        'problem' in c || c.value !== p.default
-          ? `must be a ${p.type}`
-          : constraintProblem(p, c.value);
-      if (problem) problems.push([`${at}.default`, problem]);
+    if (p.default !== undefined && patternCompiles) {
+      const validate = validatorFor(valueSchema(p));
+      if (!validate(p.default)) {
+        const error = firstError(validate.errors ?? []);
+        problems.push([
+          `${at}.default`,
+          error.keyword === 'type'
+            ? `must be a ${p.type}`
+            : valueProblem(error, p, p.default),
+        ]);
+      }
     }
   }
   for (const [i, name] of (parameters.required ?? []).entries()) {
@@ -208,6 +250,16 @@ export function parameterDefinitionProblems(
     }
   }
   return problems;
+}
+
+/** The input an ajv error is about, from its path or its params. */
+function inputOf(error: ErrorObject): string | undefined {
+  if (error.keyword === 'additionalProperties') {
+    return error.params.additionalProperty;
+  }
+  if (error.keyword === 'required') return error.params.missingProperty;
+  const [, first] = error.instancePath.split('/');
+  return first?.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 /**
@@ -228,6 +280,7 @@ export function parameterDefinitionProblems(
  *   {@link MAX_STRING_INPUT_LENGTH}), `pattern`;
  * - `required` parameters without a default must be given. Optional
  *   parameters with neither value nor default are left out of the result.
+ * The values of `secret` inputs are never repeated in a message.
  *
  * @public
  */
@@ -235,68 +288,79 @@ export function resolveInputs(
   template: { parameters?: EnvironmentTemplateParameters },
   developerInputs: Record<string, unknown> | undefined,
 ): Record<string, InputValue> {
-  const properties = template.parameters?.properties ?? {};
-  const required = new Set(template.parameters?.required ?? []);
+  const parameters = template.parameters ?? { properties: {} };
+  const properties = parameters.properties ?? {};
   const given = developerInputs ?? {};
   if (typeof given !== 'object' || Array.isArray(given)) {
     throw new InputError('inputs: must be an object of input names to values');
   }
-  const problems: string[] = [];
-  const resolved: Record<string, InputValue> = Object.create(null);
+  // Without a prototype, an own `__proto__` input stays a plain key that the
+  // schema refuses as unknown.
+  const data: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of Object.entries(given)) {
+    data[name] = has(properties, name)
+      ? fromText(properties[name], value)
+      : value;
+  }
 
-  for (const name of Object.keys(given)) {
-    if (!has(properties, name)) {
-      const known = Object.keys(properties);
-      problems.push(
-        `inputs.${name}: unknown input; this template takes ${
-          known.length ? known.join(', ') : 'no inputs'
-        }`,
+  const problems = new Map<string, string>();
+  for (const [name, p] of Object.entries(properties)) {
+    if (parameterPolicy(p) !== 'locked') continue;
+    if (data[name] !== undefined && data[name] !== p.default) {
+      problems.set(
+        name,
+        `is locked by the platform team to ${JSON.stringify(
+          p.default,
+        )} and cannot be changed`,
       );
     }
+    data[name] = p.default;
   }
 
-  for (const [name, p] of Object.entries(properties)) {
-    const provided = has(given, name) && given[name] !== undefined;
-    const policy = parameterPolicy(p);
-    let raw: unknown;
-    if (policy === 'locked') {
-      if (provided) {
-        const c = coerce(p, given[name]);
-        if ('problem' in c || c.value !== p.default) {
-          problems.push(
-            `inputs.${name}: is locked by the platform team to ${JSON.stringify(
-              p.default,
-            )} and cannot be changed`,
-          );
-          continue;
-        }
+  const validate = validatorFor(inputsSchema(parameters));
+  if (!validate(data)) {
+    const byInput = new Map<string, ErrorObject[]>();
+    for (const error of validate.errors ?? []) {
+      const name = inputOf(error);
+      if (name !== undefined) {
+        byInput.set(name, [...(byInput.get(name) ?? []), error]);
       }
-      raw = p.default;
-    } else if (provided) {
-      raw = given[name];
-    } else if (p.default !== undefined) {
-      raw = p.default;
-    } else {
-      if (required.has(name)) {
-        problems.push(`inputs.${name}: is required`);
+    }
+    const known = Object.keys(properties);
+    for (const [name, errors] of byInput) {
+      if (problems.has(name)) continue;
+      const error = firstError(errors);
+      if (error.keyword === 'additionalProperties') {
+        problems.set(
+          name,
+          `unknown input; this template takes ${
+            known.length ? known.join(', ') : 'no inputs'
+          }`,
+        );
+      } else if (error.keyword === 'required') {
+        problems.set(name, 'is required');
+      } else {
+        problems.set(name, valueProblem(error, properties[name], data[name]));
       }
-      continue;
     }
-    const c = coerce(p, raw);
-    if ('problem' in c) {
-      problems.push(`inputs.${name}: ${c.problem}`);
-      continue;
-    }
-    const problem = constraintProblem(p, c.value);
-    if (problem) {
-      problems.push(`inputs.${name}: ${problem}`);
-      continue;
-    }
-    resolved[name] = c.value;
   }
 
-  if (problems.length) {
-    throw new InputError(problems.join('; '));
+  if (problems.size) {
+    // Unknown inputs first, in the order given, then by declaration order.
+    const order = [
+      ...Object.keys(given).filter(name => !has(properties, name)),
+      ...Object.keys(properties),
+    ];
+    throw new InputError(
+      order
+        .filter(name => problems.has(name))
+        .map(name => `inputs.${name}: ${problems.get(name)}`)
+        .join('; '),
+    );
   }
-  return { ...resolved };
+  const resolved: Record<string, InputValue> = {};
+  for (const name of Object.keys(properties)) {
+    if (data[name] !== undefined) resolved[name] = data[name] as InputValue;
+  }
+  return resolved;
 }

@@ -13,7 +13,6 @@ const context: InterpolationContext = {
     id: 'id-1',
     name: 'dev',
     owner: 'user:default/jane',
-    namespace: 'dev',
   },
   resources: {
     network: { outputs: { VpcId: 'vpc-123', Subnets: ['s-1', 's-2'] } },

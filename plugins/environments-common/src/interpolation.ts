@@ -4,6 +4,9 @@ import { transitiveDependencies } from './resourceGraph';
 
 /**
  * The fields of an environment that `${{ environment.<field> }}` may read.
+ * There is no `namespace`: an environment has none of its own; the
+ * kubernetes-namespace driver publishes the one it makes as
+ * `resources.<name>.outputs.namespace`.
  *
  * @public
  */
@@ -11,7 +14,6 @@ export const ENVIRONMENT_EXPRESSION_FIELDS = [
   'id',
   'name',
   'owner',
-  'namespace',
   'component',
 ] as const;
 
@@ -54,7 +56,6 @@ export interface InterpolationContext {
     id: string;
     name: string;
     owner: string;
-    namespace?: string;
     component?: string;
   };
   /** Outputs of resources that are already applied, by resource name. */
@@ -122,9 +123,13 @@ function parseExpression(source: string): ExpressionReference | string {
     if (ENVIRONMENT_EXPRESSION_FIELDS.includes(field)) {
       return { kind: 'environment', field };
     }
+    const hint =
+      parts[1] === 'namespace'
+        ? ` (a namespace made by a kubernetes-namespace resource is resources.<name>.outputs.namespace)`
+        : '';
     return `'${expression}': unknown environment field '${
       parts[1]
-    }'; known fields are ${ENVIRONMENT_EXPRESSION_FIELDS.join(', ')}`;
+    }'; known fields are ${ENVIRONMENT_EXPRESSION_FIELDS.join(', ')}${hint}`;
   }
   if (root === 'resources' && parts.length === 4 && parts[2] === 'outputs') {
     return { kind: 'resource', resource: parts[1], output: parts[3] };

@@ -6,42 +6,51 @@ export const ENVIRONMENT_RESOURCE_TYPE = 'environment';
 /** Resource type of environment template permissions. @public */
 export const ENVIRONMENT_TEMPLATE_RESOURCE_TYPE = 'environment-template';
 
+// Every Envkit permission is a resource permission, so policies can answer
+// each with owner-scoped conditions; create included, as the issue puts it
+// on the environment resource type.
+function environmentPermission<T extends string>(
+  resourceType: T,
+  name: string,
+  action: 'create' | 'read' | 'update' | 'delete',
+) {
+  return createPermission({ name, attributes: { action }, resourceType });
+}
+
 /** Create an environment. @public */
-export const environmentCreatePermission = createPermission({
-  name: 'environment.create',
-  attributes: { action: 'create' },
-  // The issue puts create on the environment resource type too, so policies
-  // can answer it with owner-scoped conditions.
-  resourceType: ENVIRONMENT_RESOURCE_TYPE,
-});
+export const environmentCreatePermission = environmentPermission(
+  ENVIRONMENT_RESOURCE_TYPE,
+  'environment.create',
+  'create',
+);
 
 /** Read an environment and its status. @public */
-export const environmentReadPermission = createPermission({
-  name: 'environment.read',
-  attributes: { action: 'read' },
-  resourceType: ENVIRONMENT_RESOURCE_TYPE,
-});
+export const environmentReadPermission = environmentPermission(
+  ENVIRONMENT_RESOURCE_TYPE,
+  'environment.read',
+  'read',
+);
 
 /** Change an environment: extend, redeploy, upgrade. @public */
-export const environmentUpdatePermission = createPermission({
-  name: 'environment.update',
-  attributes: { action: 'update' },
-  resourceType: ENVIRONMENT_RESOURCE_TYPE,
-});
+export const environmentUpdatePermission = environmentPermission(
+  ENVIRONMENT_RESOURCE_TYPE,
+  'environment.update',
+  'update',
+);
 
 /** Destroy an environment. @public */
-export const environmentDeletePermission = createPermission({
-  name: 'environment.delete',
-  attributes: { action: 'delete' },
-  resourceType: ENVIRONMENT_RESOURCE_TYPE,
-});
+export const environmentDeletePermission = environmentPermission(
+  ENVIRONMENT_RESOURCE_TYPE,
+  'environment.delete',
+  'delete',
+);
 
 /** Use an environment template to create environments. @public */
-export const environmentTemplateUsePermission = createPermission({
-  name: 'environment-template.use',
-  attributes: { action: 'read' },
-  resourceType: ENVIRONMENT_TEMPLATE_RESOURCE_TYPE,
-});
+export const environmentTemplateUsePermission = environmentPermission(
+  ENVIRONMENT_TEMPLATE_RESOURCE_TYPE,
+  'environment-template.use',
+  'read',
+);
 
 /** Every permission Envkit defines. @public */
 export const environmentsPermissions = [

@@ -1,4 +1,4 @@
-import { isSemver } from './semver';
+import { compareVersions, isSemver } from './semver';
 
 describe('isSemver', () => {
   it.each([
@@ -23,4 +23,18 @@ describe('isSemver', () => {
     ' 1.2.3',
     '1.2.3-a..b',
   ])('rejects %s', v => expect(isSemver(v)).toBe(false));
+});
+
+describe('compareVersions', () => {
+  it.each([
+    ['1.2.0', '1.10.0', -1],
+    ['1.10.0', '1.2.0', 1],
+    ['2.0.0-rc.1', '2.0.0', -1],
+    ['2.0.0-rc.2', '2.0.0-rc.10', -1],
+    ['2.0.0-alpha', '2.0.0-1', 1],
+    ['1.0.0+build.1', '1.0.0', 0],
+    ['not a version', '1.0.0', 0],
+  ])('orders %s against %s as %i', (a, b, sign) => {
+    expect(Math.sign(compareVersions(a, b))).toBe(sign);
+  });
 });

@@ -41,10 +41,19 @@ describe('validateEnvironmentTemplate', () => {
     const t = exampleTemplate();
     t.spec.parameters = undefined;
     t.spec.resources = [{ name: 'ns', driver: 'kubernetes-namespace' }];
-    t.spec.outputs = { ns: '${{ environment.namespace }}' };
+    t.spec.outputs = { ns: '${{ resources.ns.outputs.namespace }}' };
     expect(validateEnvironmentTemplate(t).spec.parameters).toEqual({
       properties: {},
     });
+  });
+
+  it('refuses environment.namespace, which is never supplied, naming what is', () => {
+    const t = exampleTemplate();
+    t.spec.outputs.ns = '${{ environment.namespace }}';
+    expectInvalid(
+      t,
+      /^spec\.outputs\.ns: .*unknown environment field 'namespace'; known fields are id, name, owner, component .*resources\.<name>\.outputs\.namespace/,
+    );
   });
 
   it('rejects the wrong kind or apiVersion', () => {

@@ -1,4 +1,4 @@
-import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import type { JsonObject, JsonValue } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import {
   ENVIRONMENT_TEMPLATE_API_VERSION,
   ENVIRONMENT_TEMPLATE_KIND,
 } from './entity';
+import { entityRefText, parseRefOrProblem } from './entityRefs';
 import { parameterDefinitionProblems } from './inputs';
 import { validateReferences } from './interpolation';
 import { dnsLabelProblem, MAX_RESOURCE_NAME_LENGTH } from './naming';
@@ -130,30 +131,43 @@ const identifierKey = z.string().superRefine((name, ctx) => {
   if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
 });
 
-function entityRefSchema(defaultKind: string, expectKind?: string) {
+/**
+ * A record keyed by identifiers. zod 4 silently drops an own `__proto__`
+ * key (JSON can carry one), so names are checked before the record is.
+ */
+function identifierRecord<T extends z.ZodType>(value: T) {
   return z
-    .string()
-    .min(1)
-    .max(512)
-    .superRefine((ref, ctx) => {
-      try {
-        const parsed = parseEntityRef(ref, {
-          defaultKind,
-          defaultNamespace: 'default',
-        });
-        if (expectKind && parsed.kind.toLowerCase() !== expectKind) {
+    .unknown()
+    .superRefine((record, ctx) => {
+      if (!record || typeof record !== 'object') return;
+      for (const name of Object.keys(record)) {
+        if (FORBIDDEN_KEYS.has(name)) {
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
-            message: `'${ref}' must refer to a ${expectKind}`,
+            path: [name],
+            message: `'${name}' is not allowed as a name`,
           });
         }
-      } catch (e) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: `'${ref}' is not an entity ref: ${(e as Error).message}`,
-        });
       }
-    });
+    })
+    .pipe(z.record(identifierKey, value));
+}
+
+function entityRefSchema(defaultKind: string, expectKind?: string) {
+  return entityRefText.superRefine((ref, ctx) => {
+    const parsed = parseRefOrProblem(ref, defaultKind);
+    if ('problem' in parsed) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `'${ref}' is not an entity ref: ${parsed.problem}`,
+      });
+    } else if (expectKind && parsed.kind.toLowerCase() !== expectKind) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `'${ref}' must refer to a ${expectKind}`,
+      });
+    }
+  });
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -234,8 +248,7 @@ const specSchema = z
     owner: entityRefSchema('group'),
     parameters: z
       .object({
-        properties: z
-          .record(identifierKey, parameterSchema)
+        properties: identifierRecord(parameterSchema)
           .refine(p => Object.keys(p).length <= MAX_TEMPLATE_PARAMETERS, {
             message: `at most ${MAX_TEMPLATE_PARAMETERS} parameters`,
           })
@@ -254,13 +267,13 @@ const specSchema = z
               .array(z.string())
               .max(MAX_TEMPLATE_RESOURCES)
               .optional(),
-            parameters: z.record(z.any()).optional(),
+            parameters: z.record(z.string(), z.any()).optional(),
           })
           .strict(),
       )
       .min(1, { message: 'a template needs at least one resource' })
       .max(MAX_TEMPLATE_RESOURCES),
-    outputs: z.record(identifierKey, z.string().max(4096)).default({}),
+    outputs: identifierRecord(z.string().max(4096)).default({}),
     guardrails: z
       .object({
         ttl: z

@@ -3,6 +3,7 @@
  * lists (`Parameters.member.1.ParameterKey=…`) and XML responses whose
  * lists are `<member>` elements.
  */
+import { XMLBuilder } from 'fast-xml-parser';
 import { requestId } from '../util/ids';
 
 export type QueryParams = Map<string, string>;
@@ -52,6 +53,15 @@ export type XmlValue =
   | XmlValue[]
   | { [key: string]: XmlValue };
 
+type XmlTree = string | XmlTree[] | { [key: string]: XmlTree };
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  suppressEmptyNode: false,
+});
+
+/** Escapes text for XML (and HTML) element content and attribute values. */
 export function escapeXml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
@@ -61,18 +71,33 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-function render(name: string, value: XmlValue): string {
-  if (value === undefined || value === null) return '';
+/**
+ * The query protocol's shape of a value for the XML builder: lists become
+ * `<member>` elements, missing values are left out, scalars become text.
+ */
+function toTree(value: XmlValue): XmlTree | undefined {
+  if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) {
-    return `<${name}>${value.map(v => render('member', v)).join('')}</${name}>`;
+    const members = value.map(toTree).filter(v => v !== undefined);
+    return members.length ? { member: members } : '';
   }
   if (typeof value === 'object') {
-    const inner = Object.entries(value)
-      .map(([k, v]) => render(k, v))
-      .join('');
-    return `<${name}>${inner}</${name}>`;
+    const out: { [key: string]: XmlTree } = {};
+    for (const [key, child] of Object.entries(value)) {
+      const tree = toTree(child);
+      if (tree !== undefined) out[key] = tree;
+    }
+    return out;
   }
-  return `<${name}>${escapeXml(String(value))}</${name}>`;
+  return String(value);
+}
+
+function xmlDocument(root: string, namespace: string, body: XmlTree): string {
+  const tree = typeof body === 'object' ? body : { '#text': body };
+  return builder.build({
+    '?xml': { '@version': '1.0', '@encoding': 'UTF-8' },
+    [root]: { '@xmlns': namespace, ...tree },
+  });
 }
 
 export const CLOUDFORMATION_NS =
@@ -84,13 +109,11 @@ export function xmlResponse(
   namespace: string,
   id: string = requestId(),
 ): string {
-  const body = result ? render(`${action}Result`, result) : '';
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<${action}Response xmlns="${namespace}">${body}` +
-    `<ResponseMetadata><RequestId>${id}</RequestId></ResponseMetadata>` +
-    `</${action}Response>`
-  );
+  const body = result ? { [`${action}Result`]: toTree(result)! } : {};
+  return xmlDocument(`${action}Response`, namespace, {
+    ...body,
+    ResponseMetadata: { RequestId: id },
+  });
 }
 
 export function xmlError(
@@ -100,12 +123,10 @@ export function xmlError(
   type: 'Sender' | 'Receiver' = 'Sender',
   id: string = requestId(),
 ): string {
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<ErrorResponse xmlns="${namespace}"><Error><Type>${type}</Type>` +
-    `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>` +
-    `</Error><RequestId>${id}</RequestId></ErrorResponse>`
-  );
+  return xmlDocument('ErrorResponse', namespace, {
+    Error: { Type: type, Code: code, Message: message },
+    RequestId: id,
+  });
 }
 
 /** An error a handler throws to answer with an AWS error document. */

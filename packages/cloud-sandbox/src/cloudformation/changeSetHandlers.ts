@@ -1,30 +1,10 @@
 /** CloudFormation change set actions (query protocol). */
-import {
-  AwsError,
-  readList,
-  readStructList,
-  type QueryParams,
-  type XmlValue,
-} from '../aws/query';
+import { AwsError, type QueryParams, type XmlValue } from '../aws/query';
 import { isoMillis } from '../util/time';
 import type { ChangeSet, ChangeSetStore } from './changeSets';
+import { required, templateInput } from './queryInput';
 
 type Handler = (params: QueryParams) => Record<string, XmlValue> | undefined;
-
-function required(params: QueryParams, name: string): string {
-  const value = params.get(name);
-  if (!value) {
-    throw new AwsError(
-      'ValidationError',
-      `1 validation error detected: Value null at '${name
-        .charAt(0)
-        .toLowerCase()}${name.slice(
-        1,
-      )}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  return value;
-}
 
 function describe(
   store: ChangeSetStore,
@@ -74,26 +54,11 @@ export function changeSetHandlers(
           `ChangeSetType ${type} is not supported by the cloud sandbox`,
         );
       }
-      const templateBody = params.get('TemplateBody') ?? '';
-      if (!templateBody && params.get('UsePreviousTemplate') !== 'true') {
-        throw new AwsError(
-          'ValidationError',
-          'Either Template URL or Template Body must be specified.',
-        );
-      }
+      const input = templateInput(params, { previousAllowed: true });
       const changeSet = store.create(
         required(params, 'ChangeSetName'),
         type,
-        {
-          stackName: required(params, 'StackName'),
-          templateBody,
-          parameters: readStructList(params, 'Parameters'),
-          tags: readStructList(params, 'Tags').map(t => ({
-            Key: t.Key ?? '',
-            Value: t.Value ?? '',
-          })),
-          capabilities: readList(params, 'Capabilities'),
-        },
+        input,
         params.get('Description'),
       );
       return { Id: changeSet.changeSetId, StackId: changeSet.stackId };

@@ -1,5 +1,4 @@
 import {
-  CloudFormationClient,
   CreateChangeSetCommand,
   DescribeChangeSetCommand,
   DescribeStacksCommand,
@@ -9,34 +8,14 @@ import {
   waitUntilStackCreateComplete,
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
-import { startSandbox, type Sandbox } from '../sandbox';
-import { sdkConfig } from '../testing/sdk';
-import { WEB_STACK_TEMPLATE } from '../testing/templates';
-
-jest.setTimeout(30_000);
+import { cloudFormationSuite } from '../__testUtils__/sdk';
+import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
 
 describe('change sets', () => {
-  let sandbox: Sandbox;
-  let cfn: CloudFormationClient;
-  const wait = () => ({
-    client: cfn,
-    maxWaitTime: 20,
-    minDelay: 1,
-    maxDelay: 1,
-  });
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ profile: 'fast' });
-    cfn = new CloudFormationClient(sdkConfig(sandbox));
-  });
-
-  afterAll(async () => {
-    cfn.destroy();
-    await sandbox.stop();
-  });
+  const suite = cloudFormationSuite();
 
   it('previews a new stack in REVIEW_IN_PROGRESS, then creates it on execution', async () => {
-    const created = await cfn.send(
+    const created = await suite.cfn.send(
       new CreateChangeSetCommand({
         StackName: 'cs',
         ChangeSetName: 'initial',
@@ -47,15 +26,15 @@ describe('change sets', () => {
     expect(created.Id).toMatch(
       /^arn:aws:cloudformation:us-east-1:000000000000:changeSet\/initial\//,
     );
-    await waitUntilChangeSetCreateComplete(wait(), {
+    await waitUntilChangeSetCreateComplete(suite.wait(), {
       StackName: 'cs',
       ChangeSetName: 'initial',
     });
-    const { Stacks } = await cfn.send(
+    const { Stacks } = await suite.cfn.send(
       new DescribeStacksCommand({ StackName: 'cs' }),
     );
     expect(Stacks![0].StackStatus).toBe('REVIEW_IN_PROGRESS');
-    const described = await cfn.send(
+    const described = await suite.cfn.send(
       new DescribeChangeSetCommand({
         StackName: 'cs',
         ChangeSetName: 'initial',
@@ -67,21 +46,21 @@ describe('change sets', () => {
       described.Changes!.every(c => c.ResourceChange?.Action === 'Add'),
     ).toBe(true);
 
-    await cfn.send(
+    await suite.cfn.send(
       new ExecuteChangeSetCommand({
         StackName: 'cs',
         ChangeSetName: 'initial',
       }),
     );
-    await waitUntilStackCreateComplete(wait(), { StackName: 'cs' });
-    const after = await cfn.send(
+    await waitUntilStackCreateComplete(suite.wait(), { StackName: 'cs' });
+    const after = await suite.cfn.send(
       new DescribeChangeSetCommand({ ChangeSetName: created.Id }),
     );
     expect(after.ExecutionStatus).toBe('EXECUTE_COMPLETE');
   });
 
   it('shows modifications for a parameter change and fails an empty change set', async () => {
-    await cfn.send(
+    await suite.cfn.send(
       new CreateChangeSetCommand({
         StackName: 'cs',
         ChangeSetName: 'scale',
@@ -89,7 +68,7 @@ describe('change sets', () => {
         Parameters: [{ ParameterKey: 'DesiredCount', ParameterValue: '3' }],
       }),
     );
-    const scale = await cfn.send(
+    const scale = await suite.cfn.send(
       new DescribeChangeSetCommand({ StackName: 'cs', ChangeSetName: 'scale' }),
     );
     expect(
@@ -99,14 +78,14 @@ describe('change sets', () => {
       ]),
     ).toEqual([['Modify', 'Service']]);
 
-    await cfn.send(
+    await suite.cfn.send(
       new CreateChangeSetCommand({
         StackName: 'cs',
         ChangeSetName: 'same',
         UsePreviousTemplate: true,
       }),
     );
-    const same = await cfn.send(
+    const same = await suite.cfn.send(
       new DescribeChangeSetCommand({ StackName: 'cs', ChangeSetName: 'same' }),
     );
     expect(same.Status).toBe('FAILED');
@@ -114,18 +93,18 @@ describe('change sets', () => {
       "The submitted information didn't contain changes. Submit different information to create a change set.",
     );
     await expect(
-      cfn.send(
+      suite.cfn.send(
         new ExecuteChangeSetCommand({ StackName: 'cs', ChangeSetName: 'same' }),
       ),
     ).rejects.toMatchObject({
       name: 'InvalidChangeSetStatusException',
     });
 
-    await cfn.send(
+    await suite.cfn.send(
       new ExecuteChangeSetCommand({ StackName: 'cs', ChangeSetName: 'scale' }),
     );
-    await waitUntilStackUpdateComplete(wait(), { StackName: 'cs' });
-    const { Summaries } = await cfn.send(
+    await waitUntilStackUpdateComplete(suite.wait(), { StackName: 'cs' });
+    const { Summaries } = await suite.cfn.send(
       new ListChangeSetsCommand({ StackName: 'cs' }),
     );
     expect(Summaries!.map(s => [s.ChangeSetName, s.ExecutionStatus])).toEqual([
@@ -134,7 +113,7 @@ describe('change sets', () => {
       ['same', 'UNAVAILABLE'],
     ]);
     await expect(
-      cfn.send(
+      suite.cfn.send(
         new DescribeChangeSetCommand({
           StackName: 'cs',
           ChangeSetName: 'nope',

@@ -5,12 +5,11 @@
  */
 import { AwsError } from '../aws/query';
 import {
-  getAttTarget,
   pseudoParameters,
+  referencedNames,
   referencedResources,
-  subText,
 } from './intrinsics';
-import type { Template, TemplateValue } from './templateParser';
+import type { Template } from './templateParser';
 
 export type Dependencies = Map<string, Set<string>>;
 
@@ -21,44 +20,6 @@ function dependsOnList(value: string | string[] | undefined): string[] {
 
 function templateError(message: string): AwsError {
   return new AwsError('ValidationError', `Template format error: ${message}`);
-}
-
-/** Every name a value refers to via Ref, Fn::GetAtt or Fn::Sub. */
-function referencedNames(
-  value: TemplateValue | undefined,
-  out: Set<string>,
-): void {
-  if (value === null || value === undefined || typeof value !== 'object')
-    return;
-  if (Array.isArray(value)) {
-    value.forEach(v => referencedNames(v, out));
-    return;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    if (key === 'Ref' && typeof item === 'string') out.add(item);
-    else if (key === 'Fn::GetAtt') {
-      const target = getAttTarget(item);
-      if (typeof target === 'string') out.add(target);
-      if (Array.isArray(item)) referencedNames(item.slice(1), out);
-    } else if (key === 'Fn::Sub') {
-      const text = subText(item);
-      const vars =
-        Array.isArray(item) &&
-        item[1] &&
-        typeof item[1] === 'object' &&
-        !Array.isArray(item[1])
-          ? item[1]
-          : {};
-      if (typeof text === 'string') {
-        for (const match of text.matchAll(/\$\{([^}!][^}]*)\}/g)) {
-          const inner = match[1].trim();
-          const name = inner.startsWith('AWS::') ? inner : inner.split('.')[0];
-          if (!(name in vars)) out.add(name);
-        }
-      }
-      if (Array.isArray(item)) referencedNames(item[1], out);
-    } else referencedNames(item, out);
-  }
 }
 
 /**

@@ -1,5 +1,4 @@
 import {
-  CloudFormationClient,
   CreateStackCommand,
   DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
@@ -11,45 +10,20 @@ import {
   waitUntilStackCreateComplete,
   waitUntilStackDeleteComplete,
 } from '@aws-sdk/client-cloudformation';
-import { startSandbox, type Sandbox } from '../sandbox';
-import { sdkConfig } from '../testing/sdk';
+import { cloudFormationSuite, createStack } from '../__testUtils__/sdk';
 import {
   BUCKET_TEMPLATE,
   IAM_TEMPLATE,
   WEB_STACK_TEMPLATE,
-} from '../testing/templates';
-
-jest.setTimeout(30_000);
+} from '../__testUtils__/templates';
 
 describe('CloudFormation actions', () => {
-  let sandbox: Sandbox;
-  let cfn: CloudFormationClient;
-  const waitOptions = () => ({
-    client: cfn,
-    maxWaitTime: 20,
-    minDelay: 1,
-    maxDelay: 1,
-  });
+  const suite = cloudFormationSuite();
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ profile: 'fast' });
-    cfn = new CloudFormationClient(sdkConfig(sandbox));
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'actions',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await waitUntilStackCreateComplete(waitOptions(), { StackName: 'actions' });
-  });
-
-  afterAll(async () => {
-    cfn.destroy();
-    await sandbox.stop();
-  });
+  beforeAll(() => createStack(suite.cfn, 'actions', WEB_STACK_TEMPLATE));
 
   it('describes events newest first, with reasons and physical ids', async () => {
-    const { StackEvents } = await cfn.send(
+    const { StackEvents } = await suite.cfn.send(
       new DescribeStackEventsCommand({ StackName: 'actions' }),
     );
     expect(StackEvents![0]).toMatchObject({
@@ -72,7 +46,7 @@ describe('CloudFormation actions', () => {
   });
 
   it('lists and describes resources', async () => {
-    const { StackResourceSummaries } = await cfn.send(
+    const { StackResourceSummaries } = await suite.cfn.send(
       new ListStackResourcesCommand({ StackName: 'actions' }),
     );
     expect(
@@ -97,13 +71,13 @@ describe('CloudFormation actions', () => {
     const sg = StackResourceSummaries!.find(
       r => r.LogicalResourceId === 'AlbSecurityGroup',
     );
-    const { StackResources } = await cfn.send(
+    const { StackResources } = await suite.cfn.send(
       new DescribeStackResourcesCommand({
         PhysicalResourceId: sg!.PhysicalResourceId,
       }),
     );
     expect(StackResources!.map(r => r.StackName)).toContain('actions');
-    const one = await cfn.send(
+    const one = await suite.cfn.send(
       new DescribeStackResourcesCommand({
         StackName: 'actions',
         LogicalResourceId: 'LoadBalancer',
@@ -115,11 +89,11 @@ describe('CloudFormation actions', () => {
   });
 
   it('returns the original template and validates templates', async () => {
-    const { TemplateBody } = await cfn.send(
+    const { TemplateBody } = await suite.cfn.send(
       new GetTemplateCommand({ StackName: 'actions' }),
     );
     expect(TemplateBody).toBe(WEB_STACK_TEMPLATE);
-    const valid = await cfn.send(
+    const valid = await suite.cfn.send(
       new ValidateTemplateCommand({ TemplateBody: WEB_STACK_TEMPLATE }),
     );
     expect(
@@ -129,7 +103,7 @@ describe('CloudFormation actions', () => {
       ['Env', 'dev'],
       ['DesiredCount', '2'],
     ]);
-    const iam = await cfn.send(
+    const iam = await suite.cfn.send(
       new ValidateTemplateCommand({ TemplateBody: IAM_TEMPLATE }),
     );
     expect(iam.Capabilities).toEqual(['CAPABILITY_IAM']);
@@ -139,9 +113,9 @@ describe('CloudFormation actions', () => {
   });
 
   it('pages ListStacks with NextToken and filters by status', async () => {
-    sandbox.controls.setListStacksPageSize(2);
+    suite.sandbox.controls.setListStacksPageSize(2);
     for (const name of ['page-a', 'page-b', 'page-c']) {
-      await cfn.send(
+      await suite.cfn.send(
         new CreateStackCommand({
           StackName: name,
           TemplateBody: BUCKET_TEMPLATE,
@@ -149,24 +123,24 @@ describe('CloudFormation actions', () => {
       );
     }
     for (const name of ['page-a', 'page-b', 'page-c'])
-      await waitUntilStackCreateComplete(waitOptions(), { StackName: name });
-    const { StackId } = await cfn.send(
+      await waitUntilStackCreateComplete(suite.wait(), { StackName: name });
+    const { StackId } = await suite.cfn.send(
       new CreateStackCommand({
         StackName: 'page-gone',
         TemplateBody: BUCKET_TEMPLATE,
       }),
     );
-    await waitUntilStackCreateComplete(waitOptions(), {
+    await waitUntilStackCreateComplete(suite.wait(), {
       StackName: 'page-gone',
     });
-    await cfn.send(new DeleteStackCommand({ StackName: 'page-gone' }));
-    await waitUntilStackDeleteComplete(waitOptions(), { StackName: StackId });
+    await suite.cfn.send(new DeleteStackCommand({ StackName: 'page-gone' }));
+    await waitUntilStackDeleteComplete(suite.wait(), { StackName: StackId });
 
     const names: string[] = [];
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await cfn.send(
+      const page = await suite.cfn.send(
         new ListStacksCommand({
           NextToken: token,
           StackStatusFilter: ['CREATE_COMPLETE'],
@@ -178,7 +152,7 @@ describe('CloudFormation actions', () => {
     } while (token);
     expect(pages).toBe(2);
     expect(names.sort()).toEqual(['actions', 'page-a', 'page-b', 'page-c']);
-    const deleted = await cfn.send(
+    const deleted = await suite.cfn.send(
       new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'] }),
     );
     expect(

@@ -5,63 +5,49 @@
 import {
   AwsError,
   readList,
-  readStructList,
   type QueryParams,
   type XmlValue,
 } from '../aws/query';
 import { isoMillis } from '../util/time';
+import { required, templateBody, templateInput } from './queryInput';
 import { requiredCapability } from './templateParser';
 import type { Stack, StackInput, StackResource, StackStore } from './stacks';
+import type { ParameterDeclaration, Template } from './templateParser';
 
 type Result = Record<string, XmlValue> | undefined;
 type Handler = (params: QueryParams) => Result;
 
-function required(params: QueryParams, name: string): string {
-  const value = params.get(name);
-  if (value === undefined || value === '') {
-    throw new AwsError(
-      'ValidationError',
-      `1 validation error detected: Value null at '${name
-        .charAt(0)
-        .toLowerCase()}${name.slice(
-        1,
-      )}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  return value;
-}
-
 function stackInput(
   params: QueryParams,
-  templateRequired: boolean,
+  options: { previousAllowed?: boolean } = {},
 ): StackInput {
-  const templateBody = params.get('TemplateBody') ?? '';
-  if (templateRequired && !templateBody) {
-    if (params.get('TemplateURL')) {
-      throw new AwsError(
-        'ValidationError',
-        'TemplateURL is not supported by the cloud sandbox; pass TemplateBody',
-      );
-    }
-    throw new AwsError(
-      'ValidationError',
-      'Either Template URL or Template Body must be specified.',
-    );
-  }
   return {
-    stackName: required(params, 'StackName'),
-    templateBody,
-    parameters: readStructList(params, 'Parameters'),
-    tags: readStructList(params, 'Tags').map(t => ({
-      Key: t.Key ?? '',
-      Value: t.Value ?? '',
-    })),
-    capabilities: readList(params, 'Capabilities'),
+    ...templateInput(params, options),
     clientRequestToken: params.get('ClientRequestToken'),
     disableRollback:
       params.get('DisableRollback') === 'true' ||
       params.get('OnFailure') === 'DO_NOTHING',
   };
+}
+
+/**
+ * The parameters a template declares, as both template actions list them;
+ * `more` adds the fields only one of them has.
+ */
+function declaredParameters(
+  template: Template,
+  more: (
+    parameter: ParameterDeclaration,
+  ) => Record<string, XmlValue> = () => ({}),
+): XmlValue[] {
+  return Object.entries(template.Parameters ?? {}).map(([key, parameter]) => ({
+    ParameterKey: key,
+    DefaultValue:
+      parameter.Default === undefined ? undefined : String(parameter.Default),
+    NoEcho: parameter.NoEcho === true || parameter.NoEcho === 'true',
+    Description: parameter.Description,
+    ...more(parameter),
+  }));
 }
 
 function date(value: Date | undefined): string | undefined {
@@ -123,19 +109,13 @@ export function cloudFormationHandlers(
 ): Record<string, Handler> {
   return {
     CreateStack: params => ({
-      StackId: store.create(stackInput(params, true)).stackId,
+      StackId: store.create(stackInput(params)).stackId,
     }),
 
-    UpdateStack: params => {
-      const input = stackInput(params, false);
-      if (!input.templateBody && params.get('UsePreviousTemplate') !== 'true') {
-        throw new AwsError(
-          'ValidationError',
-          'Either Template URL or Template Body must be specified.',
-        );
-      }
-      return { StackId: store.update(input).stackId };
-    },
+    UpdateStack: params => ({
+      StackId: store.update(stackInput(params, { previousAllowed: true }))
+        .stackId,
+    }),
 
     DeleteStack: params => {
       store.delete(required(params, 'StackName'));
@@ -252,25 +232,16 @@ export function cloudFormationHandlers(
     },
 
     GetTemplateSummary: params => {
-      const body =
-        params.get('TemplateBody') ??
-        (params.get('StackName')
-          ? store.get(params.get('StackName') as string).templateBody
-          : '');
-      if (!body)
-        throw new AwsError(
-          'ValidationError',
-          'Either Template URL or Template Body must be specified.',
-        );
-      const template = store.prepareForValidation(body);
+      const stackName = params.get('StackName');
+      const template = store.prepareForValidation(
+        !params.get('TemplateBody') && stackName
+          ? store.get(stackName).templateBody
+          : templateBody(params),
+      );
       const capability = requiredCapability(template);
       return {
-        Parameters: Object.entries(template.Parameters ?? {}).map(([k, p]) => ({
-          ParameterKey: k,
-          DefaultValue: p.Default === undefined ? undefined : String(p.Default),
+        Parameters: declaredParameters(template, p => ({
           ParameterType: p.Type,
-          NoEcho: p.NoEcho === true || p.NoEcho === 'true',
-          Description: p.Description,
           ParameterConstraints: {
             AllowedValues: (p.AllowedValues ?? []).map(String),
           },
@@ -286,25 +257,14 @@ export function cloudFormationHandlers(
     },
 
     ValidateTemplate: params => {
-      const body = params.get('TemplateBody');
-      if (!body)
-        throw new AwsError(
-          'ValidationError',
-          'Either Template URL or Template Body must be specified.',
-        );
       // Parameters without values are fine here, so feed each its default or a placeholder.
-      const template = store.prepareForValidation(body);
+      const template = store.prepareForValidation(templateBody(params));
       const capability = requiredCapability(template);
       const iamTypes = [
         ...new Set(Object.values(template.Resources).map(r => r.Type)),
       ].filter(t => t.startsWith('AWS::IAM::'));
       return {
-        Parameters: Object.entries(template.Parameters ?? {}).map(([k, p]) => ({
-          ParameterKey: k,
-          DefaultValue: p.Default === undefined ? undefined : String(p.Default),
-          NoEcho: p.NoEcho === true || p.NoEcho === 'true',
-          Description: p.Description,
-        })),
+        Parameters: declaredParameters(template),
         Description: template.Description,
         Capabilities: capability ? [capability] : [],
         CapabilitiesReason: capability

@@ -292,27 +292,25 @@ export function subText(item: TemplateValue): TemplateValue | undefined {
 }
 
 /**
- * The logical ids a value refers to, through Ref, Fn::GetAtt and Fn::Sub,
- * restricted to `resourceNames`.
+ * Every name a value refers to through Ref, Fn::GetAtt or Fn::Sub:
+ * resources, parameters and pseudo parameters (`AWS::Region`).
  */
-export function referencedResources(
+export function referencedNames(
   value: TemplateValue | undefined,
-  resourceNames: Set<string>,
   out: Set<string> = new Set(),
 ): Set<string> {
   if (value === null || value === undefined || typeof value !== 'object')
     return out;
   if (Array.isArray(value)) {
-    value.forEach(v => referencedResources(v, resourceNames, out));
+    value.forEach(v => referencedNames(v, out));
     return out;
   }
   for (const [key, item] of Object.entries(value)) {
-    if (key === 'Ref' && typeof item === 'string') {
-      if (resourceNames.has(item)) out.add(item);
-    } else if (key === 'Fn::GetAtt') {
+    if (key === 'Ref' && typeof item === 'string') out.add(item);
+    else if (key === 'Fn::GetAtt') {
       const target = getAttTarget(item);
-      if (typeof target === 'string' && resourceNames.has(target))
-        out.add(target);
+      if (typeof target === 'string') out.add(target);
+      if (Array.isArray(item)) referencedNames(item.slice(1), out);
     } else if (key === 'Fn::Sub') {
       const text = subText(item);
       const vars =
@@ -324,14 +322,28 @@ export function referencedResources(
           : {};
       if (typeof text === 'string') {
         for (const match of text.matchAll(/\$\{([^}!][^}]*)\}/g)) {
-          const name = match[1].trim().split('.')[0];
-          if (!(name in vars) && resourceNames.has(name)) out.add(name);
+          const inner = match[1].trim();
+          const name = inner.startsWith('AWS::') ? inner : inner.split('.')[0];
+          if (!(name in vars)) out.add(name);
         }
       }
-      if (Array.isArray(item)) referencedResources(item[1], resourceNames, out);
-    } else {
-      referencedResources(item, resourceNames, out);
-    }
+      if (Array.isArray(item)) referencedNames(item[1], out);
+    } else referencedNames(item, out);
+  }
+  return out;
+}
+
+/**
+ * The logical ids a value refers to, through Ref, Fn::GetAtt and Fn::Sub,
+ * restricted to `resourceNames`.
+ */
+export function referencedResources(
+  value: TemplateValue | undefined,
+  resourceNames: Set<string>,
+  out: Set<string> = new Set(),
+): Set<string> {
+  for (const name of referencedNames(value)) {
+    if (resourceNames.has(name)) out.add(name);
   }
   return out;
 }

@@ -38,44 +38,38 @@ type Provisioner = (ctx: ProvisionContext) => Provisioned;
 const arn = (ctx: ProvisionContext, service: string, resource: string) =>
   `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${resource}`;
 
+/**
+ * An EC2 resource: its physical id is `<prefix>-<17 hex>`, also published
+ * as the attribute `idAttribute`, next to what `more` adds.
+ */
+function ec2(
+  prefix: string,
+  idAttribute: string,
+  more: (ctx: ProvisionContext) => Record<string, Resolved> = () => ({}),
+): Provisioner {
+  return ctx => {
+    const id = `${prefix}-${hex(17)}`;
+    return { physicalId: id, attributes: { [idAttribute]: id, ...more(ctx) } };
+  };
+}
+
 const provisioners: Record<string, Provisioner> = {
-  'AWS::EC2::VPC': ctx => {
-    const id = `vpc-${hex(17)}`;
-    return {
-      physicalId: id,
-      attributes: {
-        VpcId: id,
-        CidrBlock: str(ctx.properties.CidrBlock) ?? '10.0.0.0/16',
-        DefaultSecurityGroup: `sg-${hex(17)}`,
-        DefaultNetworkAcl: `acl-${hex(17)}`,
-      },
-    };
-  },
-  'AWS::EC2::Subnet': ctx => {
-    const id = `subnet-${hex(17)}`;
-    return {
-      physicalId: id,
-      attributes: {
-        SubnetId: id,
-        AvailabilityZone:
-          str(ctx.properties.AvailabilityZone) ?? `${ctx.region}a`,
-        VpcId: str(ctx.properties.VpcId) ?? '',
-        CidrBlock: str(ctx.properties.CidrBlock) ?? '',
-      },
-    };
-  },
-  'AWS::EC2::InternetGateway': () => {
-    const id = `igw-${hex(17)}`;
-    return { physicalId: id, attributes: { InternetGatewayId: id } };
-  },
+  'AWS::EC2::VPC': ec2('vpc', 'VpcId', ctx => ({
+    CidrBlock: str(ctx.properties.CidrBlock) ?? '10.0.0.0/16',
+    DefaultSecurityGroup: `sg-${hex(17)}`,
+    DefaultNetworkAcl: `acl-${hex(17)}`,
+  })),
+  'AWS::EC2::Subnet': ec2('subnet', 'SubnetId', ctx => ({
+    AvailabilityZone: str(ctx.properties.AvailabilityZone) ?? `${ctx.region}a`,
+    VpcId: str(ctx.properties.VpcId) ?? '',
+    CidrBlock: str(ctx.properties.CidrBlock) ?? '',
+  })),
+  'AWS::EC2::InternetGateway': ec2('igw', 'InternetGatewayId'),
   'AWS::EC2::VPCGatewayAttachment': ctx => ({
     physicalId: `IGW|${str(ctx.properties.VpcId) ?? ''}`,
     attributes: {},
   }),
-  'AWS::EC2::RouteTable': () => {
-    const id = `rtb-${hex(17)}`;
-    return { physicalId: id, attributes: { RouteTableId: id } };
-  },
+  'AWS::EC2::RouteTable': ec2('rtb', 'RouteTableId'),
   'AWS::EC2::SubnetRouteTableAssociation': () => ({
     physicalId: `rtbassoc-${hex(17)}`,
     attributes: {},
@@ -95,17 +89,10 @@ const provisioners: Record<string, Provisioner> = {
       attributes: { AllocationId: `eipalloc-${hex(17)}`, PublicIp: ip },
     };
   },
-  'AWS::EC2::NatGateway': () => {
-    const id = `nat-${hex(17)}`;
-    return { physicalId: id, attributes: { NatGatewayId: id } };
-  },
-  'AWS::EC2::SecurityGroup': ctx => {
-    const id = `sg-${hex(17)}`;
-    return {
-      physicalId: id,
-      attributes: { GroupId: id, VpcId: str(ctx.properties.VpcId) ?? '' },
-    };
-  },
+  'AWS::EC2::NatGateway': ec2('nat', 'NatGatewayId'),
+  'AWS::EC2::SecurityGroup': ec2('sg', 'GroupId', ctx => ({
+    VpcId: str(ctx.properties.VpcId) ?? '',
+  })),
   'AWS::EC2::SecurityGroupIngress': () => ({
     physicalId: `sgr-${hex(17)}`,
     attributes: {},

@@ -1,22 +1,16 @@
-import { Scheduler } from '../clock';
-import type { SandboxContext } from '../context';
 import { EcsState } from '../ecs/state';
-import { CallCounter, Faults } from '../faults';
-import { profiles } from '../profiles';
-import { eventually } from '../testing/helpers';
-import { BUCKET_TEMPLATE, WEB_STACK_TEMPLATE } from '../testing/templates';
+import type { Faults } from '../faults';
+import { fastContext } from '../__testUtils__/context';
+import { eventually } from '../__testUtils__/helpers';
+import {
+  BUCKET_TEMPLATE,
+  WEB_STACK_TEMPLATE,
+} from '../__testUtils__/templates';
 import { ResourceEffects } from './effects';
 import { StackStore, type Stack } from './stacks';
 
 function setup() {
-  const ctx: SandboxContext = {
-    scheduler: new Scheduler(),
-    faults: new Faults(),
-    calls: new CallCounter(),
-    profile: () => profiles.fast,
-    region: 'us-east-1',
-    accountId: '000000000000',
-  };
+  const ctx = fastContext();
   const ecs = new EcsState(ctx);
   const store = new StackStore(ctx, new ResourceEffects(ecs));
   return { ctx, ecs, store };
@@ -37,8 +31,23 @@ const settled = (stack: Stack) =>
 const timeline = (stack: Stack) =>
   [...stack.events].reverse().map(e => `${e.logicalId} ${e.status}`);
 
+const ALB = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
+
+/** Why the resource's creation failed, from the stack's events. */
+const failureReason = (stack: Stack, logicalId: string) =>
+  stack.events.find(
+    e => e.logicalId === logicalId && e.status === 'CREATE_FAILED',
+  )?.reason;
+
 describe('StackStore', () => {
   let env: ReturnType<typeof setup>;
+  /** Creates the web stack with `fault` injected; it must roll back. */
+  const rolledBack = async (name: string, fault: (f: Faults) => void) => {
+    fault(env.ctx.faults);
+    const stack = env.store.create(input(name, WEB_STACK_TEMPLATE));
+    expect(await settled(stack)).toBe('ROLLBACK_COMPLETE');
+    return stack;
+  };
   beforeEach(() => {
     env = setup();
   });
@@ -69,16 +78,11 @@ describe('StackStore', () => {
   });
 
   it('rolls back with the failed resource named in the reason', async () => {
-    env.ctx.faults.failingResourceTypes.set(
-      'AWS::ElasticLoadBalancingV2::LoadBalancer',
-      'Simulated ALB quota exceeded',
+    const reason = 'Simulated ALB quota exceeded';
+    const stack = await rolledBack('broken', faults =>
+      faults.failingResourceTypes.set(ALB, reason),
     );
-    const stack = env.store.create(input('broken', WEB_STACK_TEMPLATE));
-    expect(await settled(stack)).toBe('ROLLBACK_COMPLETE');
-    const lb = stack.events.find(
-      e => e.logicalId === 'LoadBalancer' && e.status === 'CREATE_FAILED',
-    );
-    expect(lb?.reason).toBe('Simulated ALB quota exceeded');
+    expect(failureReason(stack, 'LoadBalancer')).toBe(reason);
     const rollback = stack.events.find(
       e => e.status === 'ROLLBACK_IN_PROGRESS',
     );
@@ -97,16 +101,10 @@ describe('StackStore', () => {
   });
 
   it('fails the ECS service when its tasks trip the circuit breaker', async () => {
-    env.ctx.faults.failingServiceTasks.set(
-      'web',
-      'CannotPullContainerError: pull access denied',
+    const stack = await rolledBack('crashloop', faults =>
+      faults.failingServiceTasks.set('web', 'CannotPullContainerError'),
     );
-    const stack = env.store.create(input('crashloop', WEB_STACK_TEMPLATE));
-    expect(await settled(stack)).toBe('ROLLBACK_COMPLETE');
-    const failed = stack.events.find(
-      e => e.logicalId === 'Service' && e.status === 'CREATE_FAILED',
-    );
-    expect(failed?.reason).toContain(
+    expect(failureReason(stack, 'Service')).toContain(
       'ECS Deployment Circuit Breaker was triggered',
     );
     const service = [...env.ecs.services.values()][0];

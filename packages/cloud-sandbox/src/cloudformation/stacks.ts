@@ -328,21 +328,13 @@ export class StackStore {
     }
     this.stackEvent(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
     const operation = ++stack.operation;
-    this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
-      runGraph(
-        prepared.active,
-        prepared.deps,
-        (id, done) => this.createResource(stack, id, operation, done),
-        failure => {
-          if (!failure) {
-            this.completeOutputs(stack);
-            this.setStatus(stack, 'CREATE_COMPLETE');
-            return;
-          }
-          this.rollbackCreate(stack, failure.id, prepared.deps, operation);
-        },
-        () => stack.operation === operation,
-      );
+    this.applyResources(stack, prepared, operation, false, failure => {
+      if (!failure) {
+        this.completeOutputs(stack);
+        this.setStatus(stack, 'CREATE_COMPLETE');
+        return;
+      }
+      this.rollbackCreate(stack, failure.id, prepared.deps, operation);
     });
     return stack;
   }
@@ -385,6 +377,28 @@ export class StackStore {
       properties: {},
       attributes: {},
     };
+  }
+
+  /**
+   * After one stack step, creates (or updates) the prepared resources in
+   * dependency order, for as long as `operation` is the stack's current one.
+   */
+  private applyResources(
+    stack: Stack,
+    prepared: Prepared,
+    operation: number,
+    updating: boolean,
+    finish: (failure: { id: string; reason: string } | undefined) => void,
+  ): void {
+    this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
+      runGraph(
+        prepared.active,
+        prepared.deps,
+        (id, done) => this.createResource(stack, id, operation, done, updating),
+        failure => finish(failure),
+        () => stack.operation === operation,
+      );
+    });
   }
 
   private createResource(
@@ -445,8 +459,7 @@ export class StackStore {
       stack.tags,
     );
     const duration = createDuration(this.ctx.profile(), resource.type);
-    this.ctx.scheduler.after(duration, () => {
-      if (stack.operation !== operation) return;
+    this.whileCurrent(stack, operation, duration, () => {
       const injected = this.ctx.faults.failingResourceTypes.get(resource.type);
       const reason = effectFailure ?? injected;
       if (reason !== undefined) {
@@ -455,6 +468,21 @@ export class StackStore {
         return;
       }
       this.whenStable(stack, resource, operation, 'CREATE', done);
+    });
+  }
+
+  /**
+   * Runs `step` after `ms`, unless the stack has moved on to another
+   * operation meanwhile (a newer update or a delete supersedes it).
+   */
+  private whileCurrent(
+    stack: Stack,
+    operation: number,
+    ms: number,
+    step: () => void,
+  ): void {
+    this.ctx.scheduler.after(ms, () => {
+      if (stack.operation === operation) step();
     });
   }
 
@@ -491,12 +519,9 @@ export class StackStore {
       this.resourceStatus(stack, resource, 'UPDATE_IN_PROGRESS');
       this.effects.update(this.effectTarget(resource));
     }
-    this.ctx.scheduler.after(
-      createDuration(this.ctx.profile(), resource.type),
-      () => {
-        if (stack.operation !== operation) return;
-        this.whenStable(stack, resource, operation, 'UPDATE', done);
-      },
+    const updating = createDuration(this.ctx.profile(), resource.type);
+    this.whileCurrent(stack, operation, updating, () =>
+      this.whenStable(stack, resource, operation, 'UPDATE', done),
     );
   }
 
@@ -522,12 +547,9 @@ export class StackStore {
       );
       done(reason);
     } else {
-      this.ctx.scheduler.after(
-        Math.max(5, this.ctx.profile().stackStepMs),
-        () => {
-          if (stack.operation === operation)
-            this.whenStable(stack, resource, operation, kind, done);
-        },
+      const pollMs = Math.max(5, this.ctx.profile().stackStepMs);
+      this.whileCurrent(stack, operation, pollMs, () =>
+        this.whenStable(stack, resource, operation, kind, done),
       );
     }
   }
@@ -580,14 +602,11 @@ export class StackStore {
         const resource = stack.resources.get(id) as StackResource;
         this.resourceStatus(stack, resource, 'DELETE_IN_PROGRESS');
         this.effects.delete(this.effectTarget(resource));
-        this.ctx.scheduler.after(
-          deleteDuration(this.ctx.profile(), resource.type),
-          () => {
-            if (stack.operation !== operation) return;
-            this.resourceStatus(stack, resource, 'DELETE_COMPLETE');
-            done();
-          },
-        );
+        const deleting = deleteDuration(this.ctx.profile(), resource.type);
+        this.whileCurrent(stack, operation, deleting, () => {
+          this.resourceStatus(stack, resource, 'DELETE_COMPLETE');
+          done();
+        });
       },
       () => finished(),
       () => stack.operation === operation,
@@ -644,47 +663,39 @@ export class StackStore {
     ]);
     this.setStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
     const operation = ++stack.operation;
-    this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
-      runGraph(
-        prepared.active,
-        prepared.deps,
-        (id, done) => this.createResource(stack, id, operation, done, true),
-        failure => {
-          if (failure) {
-            this.cancelInFlight(stack, 'Resource update cancelled');
-            const verb = added.has(failure.id) ? 'create' : 'update';
-            this.setStatus(
-              stack,
-              'UPDATE_ROLLBACK_IN_PROGRESS',
-              `The following resource(s) failed to ${verb}: [${failure.id}]. `.trim(),
-            );
-            Object.assign(stack, previous);
-            this.deleteResources(
-              stack,
-              prepared.deps,
-              operation,
-              () => {
-                for (const id of added) stack.resources.delete(id);
-                this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
-              },
-              added,
-            );
-            return;
-          }
-          this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-          this.deleteResources(
-            stack,
-            oldDeps,
-            operation,
-            () => {
-              for (const id of removed) stack.resources.delete(id);
-              this.completeOutputs(stack);
-              this.setStatus(stack, 'UPDATE_COMPLETE');
-            },
-            removed,
-          );
+    this.applyResources(stack, prepared, operation, true, failure => {
+      if (failure) {
+        this.cancelInFlight(stack, 'Resource update cancelled');
+        const verb = added.has(failure.id) ? 'create' : 'update';
+        this.setStatus(
+          stack,
+          'UPDATE_ROLLBACK_IN_PROGRESS',
+          `The following resource(s) failed to ${verb}: [${failure.id}]. `.trim(),
+        );
+        Object.assign(stack, previous);
+        this.deleteResources(
+          stack,
+          prepared.deps,
+          operation,
+          () => {
+            for (const id of added) stack.resources.delete(id);
+            this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
+          },
+          added,
+        );
+        return;
+      }
+      this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+      this.deleteResources(
+        stack,
+        oldDeps,
+        operation,
+        () => {
+          for (const id of removed) stack.resources.delete(id);
+          this.completeOutputs(stack);
+          this.setStatus(stack, 'UPDATE_COMPLETE');
         },
-        () => stack.operation === operation,
+        removed,
       );
     });
     return stack;

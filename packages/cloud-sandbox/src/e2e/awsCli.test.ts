@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { aws } from '../testing/helpers';
-import { WEB_STACK_TEMPLATE } from '../testing/templates';
+import { aws, throttleNext } from '../__testUtils__/helpers';
+import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
 
 jest.setTimeout(120_000);
 
@@ -23,11 +23,28 @@ describe('AWS CLI against the sandbox', () => {
 
   afterAll(() => sandbox.stop());
 
-  it('creates, describes, inspects in ECS and deletes a stack', async () => {
-    const create = await aws(sandbox, [
+  /** `aws cloudformation <command> --stack-name <stackName> …` */
+  const stackCli = (command: string, stackName: string, ...more: string[]) =>
+    aws(sandbox, [
       'cloudformation',
-      'create-stack',
+      ...command.split(' '),
       '--stack-name',
+      stackName,
+      ...more,
+    ]);
+  const describeServices = (cluster: string, ...services: string[]) =>
+    aws(sandbox, [
+      'ecs',
+      'describe-services',
+      '--cluster',
+      cluster,
+      '--services',
+      ...services,
+    ]);
+
+  it('creates, describes, inspects in ECS and deletes a stack', async () => {
+    const create = await stackCli(
+      'create-stack',
       'cli-web',
       '--template-body',
       `file://${templateFile}`,
@@ -35,7 +52,7 @@ describe('AWS CLI against the sandbox', () => {
       'ParameterKey=Image,ParameterValue=ghcr.io/envkit/demo:1.0',
       '--tags',
       'Key=envkit.io/environment,Value=cli',
-    ]);
+    );
     expect(create.stderr).toBe('');
     expect(create.code).toBe(0);
     const { StackId } = JSON.parse(create.stdout);
@@ -43,22 +60,11 @@ describe('AWS CLI against the sandbox', () => {
       /^arn:aws:cloudformation:us-east-1:000000000000:stack\/cli-web\/[0-9a-f-]{36}$/,
     );
 
-    const wait = await aws(sandbox, [
-      'cloudformation',
-      'wait',
-      'stack-create-complete',
-      '--stack-name',
-      'cli-web',
-    ]);
+    const wait = await stackCli('wait stack-create-complete', 'cli-web');
     expect(wait.stderr).toBe('');
     expect(wait.code).toBe(0);
 
-    const described = await aws(sandbox, [
-      'cloudformation',
-      'describe-stacks',
-      '--stack-name',
-      'cli-web',
-    ]);
+    const described = await stackCli('describe-stacks', 'cli-web');
     expect(described.code).toBe(0);
     const stack = JSON.parse(described.stdout).Stacks[0];
     expect(stack.StackStatus).toBe('CREATE_COMPLETE');
@@ -80,15 +86,11 @@ describe('AWS CLI against the sandbox', () => {
     );
     expect(outputs.Tier).toBe('development');
 
-    const services = await aws(sandbox, [
-      'ecs',
-      'describe-services',
-      '--cluster',
+    const services = await describeServices(
       outputs.ClusterName,
-      '--services',
       outputs.ServiceName,
       'missing-service',
-    ]);
+    );
     expect(services.code).toBe(0);
     const parsed = JSON.parse(services.stdout);
     expect(parsed.services[0]).toMatchObject({
@@ -106,63 +108,30 @@ describe('AWS CLI against the sandbox', () => {
       },
     ]);
 
-    const del = await aws(sandbox, [
-      'cloudformation',
-      'delete-stack',
-      '--stack-name',
-      'cli-web',
-    ]);
+    const del = await stackCli('delete-stack', 'cli-web');
     expect(del.code).toBe(0);
-    const waitDelete = await aws(sandbox, [
-      'cloudformation',
-      'wait',
-      'stack-delete-complete',
-      '--stack-name',
-      'cli-web',
-    ]);
+    const waitDelete = await stackCli('wait stack-delete-complete', 'cli-web');
     expect(waitDelete.stderr).toBe('');
     expect(waitDelete.code).toBe(0);
 
-    const gone = await aws(sandbox, [
-      'cloudformation',
-      'describe-stacks',
-      '--stack-name',
-      'cli-web',
-    ]);
+    const gone = await stackCli('describe-stacks', 'cli-web');
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain(
       'An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id cli-web does not exist',
     );
 
     // The deleted stack is still visible by id, as on AWS.
-    const byId = await aws(sandbox, [
-      'cloudformation',
-      'describe-stacks',
-      '--stack-name',
-      StackId,
-    ]);
+    const byId = await stackCli('describe-stacks', StackId);
     expect(JSON.parse(byId.stdout).Stacks[0].StackStatus).toBe(
       'DELETE_COMPLETE',
     );
 
-    const afterDelete = await aws(sandbox, [
-      'ecs',
-      'describe-services',
-      '--cluster',
-      outputs.ClusterName,
-      '--services',
-      'web',
-    ]);
+    const afterDelete = await describeServices(outputs.ClusterName, 'web');
     expect(afterDelete.stderr).toContain('(ClusterNotFoundException)');
   });
 
   it('reports throttling the way the CLI expects and retries through it', async () => {
-    sandbox.controls.resetCalls();
-    sandbox.controls.throttle({
-      service: 'cloudformation',
-      action: 'ListStacks',
-      count: 1,
-    });
+    throttleNext(sandbox, 'cloudformation', 'ListStacks', 1);
     const list = await aws(sandbox, ['cloudformation', 'list-stacks']);
     expect(list.code).toBe(0);
     expect(sandbox.controls.callCount('cloudformation', 'ListStacks')).toBe(2);

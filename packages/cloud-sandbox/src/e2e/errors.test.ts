@@ -5,10 +5,10 @@
 import {
   CloudFormationClient,
   CreateStackCommand,
+  type CreateStackCommandInput,
   DescribeStacksCommand,
   ListStacksCommand,
   UpdateStackCommand,
-  waitUntilStackCreateComplete,
 } from '@aws-sdk/client-cloudformation';
 import {
   DescribeServicesCommand,
@@ -18,14 +18,14 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually } from '../testing/helpers';
-import { sdkConfig } from '../testing/sdk';
+import { eventually, throttleNext } from '../__testUtils__/helpers';
+import { createStack, sdkConfig } from '../__testUtils__/sdk';
 import {
   BUCKET_TEMPLATE,
   IAM_TEMPLATE,
   NAMED_IAM_TEMPLATE,
   WEB_STACK_TEMPLATE,
-} from '../testing/templates';
+} from '../__testUtils__/templates';
 
 jest.setTimeout(60_000);
 
@@ -48,6 +48,13 @@ async function failure(
     status: error.$metadata?.httpStatusCode,
   };
 }
+
+/** What {@link failure} gives for the AWS error `name` with `message`. */
+const awsError = (name: string, message: string) => ({
+  name,
+  message,
+  status: 400,
+});
 
 describe('error fidelity', () => {
   let sandbox: Sandbox;
@@ -76,16 +83,7 @@ describe('error fidelity', () => {
     sandbox = await startSandbox({ port: 0, profile: 'fast' });
     cfn = new CloudFormationClient(sdkConfig(sandbox));
     ecs = new ECSClient(sdkConfig(sandbox));
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'errors-web',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await waitUntilStackCreateComplete(
-      { client: cfn, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
-      { StackName: 'errors-web' },
-    );
+    await createStack(cfn, 'errors-web', WEB_STACK_TEMPLATE, 30);
   });
 
   afterAll(async () => {
@@ -95,80 +93,100 @@ describe('error fidelity', () => {
   });
 
   describe('CloudFormation', () => {
-    it('rejects unknown stacks', async () => {
-      expect(
-        await failure(
-          cfn.send(new DescribeStacksCommand({ StackName: 'ghost' })),
-        ),
-      ).toEqual({
-        name: 'ValidationError',
-        message: 'Stack with id ghost does not exist',
-        status: 400,
-      });
-    });
-
-    it('rejects a second stack with a live name, but honours the same ClientRequestToken', async () => {
-      expect(
-        await failure(
+    it.each<[string, () => Promise<unknown>, string, string]>([
+      [
+        'rejects unknown stacks',
+        () => cfn.send(new DescribeStacksCommand({ StackName: 'ghost' })),
+        'ValidationError',
+        'Stack with id ghost does not exist',
+      ],
+      [
+        'says when an update changes nothing',
+        () =>
           cfn.send(
-            new CreateStackCommand({
+            new UpdateStackCommand({
               StackName: 'errors-web',
-              TemplateBody: BUCKET_TEMPLATE,
+              TemplateBody: WEB_STACK_TEMPLATE,
             }),
           ),
-        ),
-      ).toEqual({
-        name: 'AlreadyExistsException',
-        message: 'Stack [errors-web] already exists',
-        status: 400,
-      });
-      const first = await cfn.send(
-        new CreateStackCommand({
-          StackName: 'token-stack',
-          TemplateBody: BUCKET_TEMPLATE,
-          ClientRequestToken: 'tok-1',
-        }),
-      );
-      const retried = await cfn.send(
-        new CreateStackCommand({
-          StackName: 'token-stack',
-          TemplateBody: BUCKET_TEMPLATE,
-          ClientRequestToken: 'tok-1',
-        }),
-      );
-      expect(retried.StackId).toBe(first.StackId);
+        'ValidationError',
+        'No updates are to be performed.',
+      ],
+    ])('%s', async (_, call, name, message) => {
+      expect(await failure(call())).toEqual(awsError(name, message));
     });
 
-    it('requires IAM capabilities', async () => {
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'iam',
-              TemplateBody: IAM_TEMPLATE,
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'InsufficientCapabilitiesException',
-        message: 'Requires capabilities : [CAPABILITY_IAM]',
-        status: 400,
-      });
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'iam',
-              TemplateBody: NAMED_IAM_TEMPLATE,
-              Capabilities: ['CAPABILITY_IAM'],
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'InsufficientCapabilitiesException',
-        message: 'Requires capabilities : [CAPABILITY_NAMED_IAM]',
-        status: 400,
-      });
+    const danglingTemplate =
+      'Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      VpcId: !Ref MissingVpc\n';
+    it.each<[string, CreateStackCommandInput, string, string]>([
+      [
+        'a second stack with a live name',
+        { StackName: 'errors-web', TemplateBody: BUCKET_TEMPLATE },
+        'AlreadyExistsException',
+        'Stack [errors-web] already exists',
+      ],
+      [
+        'IAM resources without CAPABILITY_IAM',
+        { StackName: 'iam', TemplateBody: IAM_TEMPLATE },
+        'InsufficientCapabilitiesException',
+        'Requires capabilities : [CAPABILITY_IAM]',
+      ],
+      [
+        'named IAM resources with only CAPABILITY_IAM',
+        {
+          StackName: 'iam',
+          TemplateBody: NAMED_IAM_TEMPLATE,
+          Capabilities: ['CAPABILITY_IAM'],
+        },
+        'InsufficientCapabilitiesException',
+        'Requires capabilities : [CAPABILITY_NAMED_IAM]',
+      ],
+      [
+        'a parameter outside its AllowedValues',
+        {
+          StackName: 'bad-params',
+          TemplateBody: WEB_STACK_TEMPLATE,
+          Parameters: [{ ParameterKey: 'Env', ParameterValue: 'staging' }],
+        },
+        'ValidationError',
+        "Parameter 'Env' must be one of AllowedValues",
+      ],
+      [
+        'an undeclared parameter',
+        {
+          StackName: 'bad-params',
+          TemplateBody: BUCKET_TEMPLATE,
+          Parameters: [{ ParameterKey: 'Nope', ParameterValue: 'x' }],
+        },
+        'ValidationError',
+        'Parameters: [Nope] do not exist in the template',
+      ],
+      [
+        'a dangling reference',
+        { StackName: 'dangling', TemplateBody: danglingTemplate },
+        'ValidationError',
+        'Template format error: Unresolved resource dependencies [MissingVpc] in the Resources block of the template',
+      ],
+    ])('refuses to create a stack with %s', async (_, input, name, message) => {
+      expect(await failure(cfn.send(new CreateStackCommand(input)))).toEqual(
+        awsError(name, message),
+      );
+    });
+
+    it('honours a repeated ClientRequestToken', async () => {
+      const create = () =>
+        cfn.send(
+          new CreateStackCommand({
+            StackName: 'token-stack',
+            TemplateBody: BUCKET_TEMPLATE,
+            ClientRequestToken: 'tok-1',
+          }),
+        );
+      const first = await create();
+      expect((await create()).StackId).toBe(first.StackId);
+    });
+
+    it('creates named IAM resources with CAPABILITY_NAMED_IAM', async () => {
       const ok = await cfn.send(
         new CreateStackCommand({
           StackName: 'iam',
@@ -179,40 +197,7 @@ describe('error fidelity', () => {
       expect(ok.StackId).toContain(':stack/iam/');
     });
 
-    it('checks parameters against AllowedValues and declarations', async () => {
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'bad-params',
-              TemplateBody: WEB_STACK_TEMPLATE,
-              Parameters: [{ ParameterKey: 'Env', ParameterValue: 'staging' }],
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'ValidationError',
-        message: "Parameter 'Env' must be one of AllowedValues",
-        status: 400,
-      });
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'bad-params',
-              TemplateBody: BUCKET_TEMPLATE,
-              Parameters: [{ ParameterKey: 'Nope', ParameterValue: 'x' }],
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'ValidationError',
-        message: 'Parameters: [Nope] do not exist in the template',
-        status: 400,
-      });
-    });
-
-    it('rejects malformed templates and dangling references', async () => {
+    it('rejects malformed templates', async () => {
       const broken = await failure(
         cfn.send(
           new CreateStackCommand({
@@ -225,48 +210,10 @@ describe('error fidelity', () => {
       expect(broken.message).toMatch(
         /^Template format error: YAML not well-formed/,
       );
-      expect(
-        await failure(
-          cfn.send(
-            new CreateStackCommand({
-              StackName: 'dangling',
-              TemplateBody:
-                'Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      VpcId: !Ref MissingVpc\n',
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'ValidationError',
-        message:
-          'Template format error: Unresolved resource dependencies [MissingVpc] in the Resources block of the template',
-        status: 400,
-      });
-    });
-
-    it('says when an update changes nothing', async () => {
-      expect(
-        await failure(
-          cfn.send(
-            new UpdateStackCommand({
-              StackName: 'errors-web',
-              TemplateBody: WEB_STACK_TEMPLATE,
-            }),
-          ),
-        ),
-      ).toEqual({
-        name: 'ValidationError',
-        message: 'No updates are to be performed.',
-        status: 400,
-      });
     });
 
     it('lets the SDK retry through injected throttling', async () => {
-      sandbox.controls.resetCalls();
-      sandbox.controls.throttle({
-        service: 'cloudformation',
-        action: 'DescribeStacks',
-        count: 2,
-      });
+      throttleNext(sandbox, 'cloudformation', 'DescribeStacks', 2);
       const { Stacks } = await cfn.send(
         new DescribeStacksCommand({ StackName: 'errors-web' }),
       );
@@ -277,20 +224,14 @@ describe('error fidelity', () => {
     });
 
     it('answers throttled calls with the real Throttling error when retries run out', async () => {
-      sandbox.controls.throttle({
-        service: 'cloudformation',
-        action: 'ListStacks',
-        count: 5,
-      });
+      throttleNext(sandbox, 'cloudformation', 'ListStacks', 5);
       const noRetry = new CloudFormationClient({
         ...sdkConfig(sandbox),
         maxAttempts: 1,
       });
-      expect(await failure(noRetry.send(new ListStacksCommand({})))).toEqual({
-        name: 'Throttling',
-        message: 'Rate exceeded',
-        status: 400,
-      });
+      expect(await failure(noRetry.send(new ListStacksCommand({})))).toEqual(
+        awsError('Throttling', 'Rate exceeded'),
+      );
       noRetry.destroy();
       sandbox.controls.clearFaults();
     });
@@ -307,11 +248,7 @@ describe('error fidelity', () => {
             }),
           ),
         ),
-      ).toEqual({
-        name: 'ClusterNotFoundException',
-        message: 'Cluster not found.',
-        status: 400,
-      });
+      ).toEqual(awsError('ClusterNotFoundException', 'Cluster not found.'));
       expect(
         await failure(
           ecs.send(
@@ -322,11 +259,7 @@ describe('error fidelity', () => {
             }),
           ),
         ),
-      ).toEqual({
-        name: 'ServiceNotFoundException',
-        message: 'Service not found.',
-        status: 400,
-      });
+      ).toEqual(awsError('ServiceNotFoundException', 'Service not found.'));
       const missing = await ecs.send(
         new DescribeServicesCommand({
           cluster: 'errors-web-cluster',
@@ -342,30 +275,25 @@ describe('error fidelity', () => {
       ]);
     });
 
-    it('limits DescribeServices to ten services', async () => {
-      const names = Array.from({ length: 11 }, (_, i) => `svc-${i}`);
+    it('limits DescribeServices to ten services', async () =>
       expect(
         await failure(
           ecs.send(
             new DescribeServicesCommand({
               cluster: 'errors-web-cluster',
-              services: names,
+              services: Array.from({ length: 11 }, (_, i) => `svc-${i}`),
             }),
           ),
         ),
-      ).toEqual({
-        name: 'InvalidParameterException',
-        message: 'service names can have at most 10 items.',
-        status: 400,
-      });
-    });
+      ).toEqual(
+        awsError(
+          'InvalidParameterException',
+          'service names can have at most 10 items.',
+        ),
+      ));
 
     it('recovers from ThrottlingException through SDK retries', async () => {
-      sandbox.controls.throttle({
-        service: 'ecs',
-        action: 'ListServices',
-        count: 2,
-      });
+      throttleNext(sandbox, 'ecs', 'ListServices', 2);
       const listed = await ecs.send(
         new ListServicesCommand({ cluster: 'errors-web-cluster' }),
       );
@@ -373,22 +301,14 @@ describe('error fidelity', () => {
         'arn:aws:ecs:us-east-1:000000000000:service/errors-web-cluster/web',
       ]);
       const noRetry = new ECSClient({ ...sdkConfig(sandbox), maxAttempts: 1 });
-      sandbox.controls.throttle({
-        service: 'ecs',
-        action: 'ListServices',
-        count: 1,
-      });
+      throttleNext(sandbox, 'ecs', 'ListServices', 1);
       expect(
         await failure(
           noRetry.send(
             new ListServicesCommand({ cluster: 'errors-web-cluster' }),
           ),
         ),
-      ).toEqual({
-        name: 'ThrottlingException',
-        message: 'Rate exceeded',
-        status: 400,
-      });
+      ).toEqual(awsError('ThrottlingException', 'Rate exceeded'));
       noRetry.destroy();
     });
   });
@@ -517,19 +437,11 @@ describe('error fidelity', () => {
           data: { mode: value },
         });
       const path = '/api/v1/namespaces/default/configmaps/shared';
-      const first = await k8s(
-        'PATCH',
-        `${path}?fieldManager=team-a`,
-        cm('a'),
-        'application/apply-patch+yaml',
-      );
+      const apply = (url: string, body: string | object) =>
+        k8s('PATCH', url, body, 'application/apply-patch+yaml');
+      const first = await apply(`${path}?fieldManager=team-a`, cm('a'));
       expect(first.status).toBe(201);
-      const clash = await k8s(
-        'PATCH',
-        `${path}?fieldManager=team-b`,
-        cm('b'),
-        'application/apply-patch+yaml',
-      );
+      const clash = await apply(`${path}?fieldManager=team-b`, cm('b'));
       expect(clash.status).toBe(409);
       expect(clash.body).toMatchObject({
         kind: 'Status',
@@ -547,11 +459,9 @@ describe('error fidelity', () => {
         },
         code: 409,
       });
-      const forced = await k8s(
-        'PATCH',
+      const forced = await apply(
         `${path}?fieldManager=team-b&force=true`,
         cm('b'),
-        'application/apply-patch+yaml',
       );
       expect(forced.status).toBe(200);
       expect(forced.body.data).toEqual({ mode: 'b' });
@@ -561,12 +471,7 @@ describe('error fidelity', () => {
         ),
       ).toEqual(['team-b']);
 
-      const noManager = await k8s(
-        'PATCH',
-        path,
-        cm('c'),
-        'application/apply-patch+yaml',
-      );
+      const noManager = await apply(path, cm('c'));
       expect(noManager.status).toBe(422);
       expect(noManager.body.message).toContain(
         'fieldManager: Required value: is required for apply patch',
@@ -583,11 +488,7 @@ describe('error fidelity', () => {
     });
 
     it('throttles with 429 and Retry-After, which client-node surfaces', async () => {
-      sandbox.controls.throttle({
-        service: 'kubernetes',
-        action: 'get namespaces',
-        count: 1,
-      });
+      throttleNext(sandbox, 'kubernetes', 'get namespaces', 1);
       const res = await k8s('GET', '/api/v1/namespaces/default');
       expect(res.status).toBe(429);
       expect(res.headers.get('retry-after')).toBe('1');

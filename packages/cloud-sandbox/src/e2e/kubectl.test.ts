@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { RESOURCE_TYPES } from '../kubernetes/discovery';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually, kubectl } from '../testing/helpers';
+import { eventually, kubectl } from '../__testUtils__/helpers';
 
 jest.setTimeout(120_000);
 
@@ -54,16 +54,13 @@ subjects:
 `;
 
 describe('kubectl against the sandbox', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'envkit-kubectl-'));
+  const cache = join(dir, 'cache');
   let sandbox: Sandbox;
-  let dir: string;
-  let cache: string;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    dir = mkdtempSync(join(tmpdir(), 'envkit-kubectl-'));
-    cache = join(dir, 'cache');
   });
-
   afterAll(() => sandbox.stop());
 
   it('server-side applies a namespace with quota, network policy and role binding', async () => {

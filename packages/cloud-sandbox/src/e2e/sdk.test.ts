@@ -24,9 +24,9 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually } from '../testing/helpers';
-import { WEB_STACK_TEMPLATE } from '../testing/templates';
-import { sdkConfig } from '../testing/sdk';
+import { eventually } from '../__testUtils__/helpers';
+import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
+import { fastWaiter, sdkConfig } from '../__testUtils__/sdk';
 
 jest.setTimeout(60_000);
 
@@ -57,10 +57,9 @@ describe('SDK clients against the sandbox', () => {
       }),
     );
     expect(StackId).toContain(':stack/sdk-web/');
-    const waited = await waitUntilStackCreateComplete(
-      { client: cfn, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
-      { StackName: 'sdk-web' },
-    );
+    const waited = await waitUntilStackCreateComplete(fastWaiter(cfn, 30), {
+      StackName: 'sdk-web',
+    });
     expect(waited.state).toBe('SUCCESS');
 
     const { Stacks } = await cfn.send(
@@ -116,10 +115,9 @@ describe('SDK clients against the sandbox', () => {
     expect(described.tasks![0].containers![0].image).toBe('nginx:1.27');
 
     await cfn.send(new DeleteStackCommand({ StackName: 'sdk-web' }));
-    const deleted = await waitUntilStackDeleteComplete(
-      { client: cfn, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
-      { StackName: StackId },
-    );
+    const deleted = await waitUntilStackDeleteComplete(fastWaiter(cfn, 30), {
+      StackName: StackId,
+    });
     expect(deleted.state).toBe('SUCCESS');
     await expect(
       cfn.send(new DescribeStacksCommand({ StackName: 'sdk-web' })),

@@ -1,8 +1,4 @@
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  waitUntilStackCreateComplete,
-} from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   DescribeClustersCommand,
   DescribeServicesCommand,
@@ -12,9 +8,9 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually } from '../testing/helpers';
-import { sdkConfig } from '../testing/sdk';
-import { WEB_STACK_TEMPLATE } from '../testing/templates';
+import { eventually } from '../__testUtils__/helpers';
+import { createStack, sdkConfig } from '../__testUtils__/sdk';
+import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
 
 jest.setTimeout(30_000);
 
@@ -26,16 +22,7 @@ describe('ECS actions', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ profile: 'fast' });
     const cfn = new CloudFormationClient(sdkConfig(sandbox));
-    await cfn.send(
-      new CreateStackCommand({
-        StackName: 'ecs-actions',
-        TemplateBody: WEB_STACK_TEMPLATE,
-      }),
-    );
-    await waitUntilStackCreateComplete(
-      { client: cfn, maxWaitTime: 20, minDelay: 1, maxDelay: 1 },
-      { StackName: 'ecs-actions' },
-    );
+    await createStack(cfn, 'ecs-actions', WEB_STACK_TEMPLATE);
     cfn.destroy();
     ecs = new ECSClient(sdkConfig(sandbox));
   });

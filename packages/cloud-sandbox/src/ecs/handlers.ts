@@ -140,26 +140,92 @@ function page(items: string[], input: Json, max = 10): Json {
   return { items: items.slice(start, start + limit), nextToken: next };
 }
 
+/** The ids a Describe* call names: at least one, at most `max`. */
+function requestedIds(
+  input: Json,
+  limits: { key: string; max: number; empty: string; tooMany: string },
+): string[] {
+  const ids = strings(input, limits.key);
+  if (ids.length === 0) throw invalid(limits.empty);
+  if (ids.length > limits.max) throw invalid(limits.tooMany);
+  return ids;
+}
+
+/** How a Describe* action finds, renders and names what it was asked for. */
+interface Lookup<T> {
+  find(id: string): T | undefined;
+  render(found: T): Json;
+  /** The ARN of a bare name that was not found. */
+  arnOf(name: string): string;
+}
+
+/**
+ * A Describe* answer: the JSON of each id found, and a MISSING failure
+ * naming the ARN of each not found.
+ */
+function describeEach<T>(
+  ids: string[],
+  lookup: Lookup<T>,
+): { found: Json[]; failures: Json[] } {
+  const found: Json[] = [];
+  const failures: Json[] = [];
+  for (const id of ids) {
+    const item = lookup.find(id);
+    if (item) found.push(lookup.render(item));
+    else {
+      const arn = id.startsWith('arn:') ? id : lookup.arnOf(id);
+      failures.push({ arn, reason: 'MISSING' });
+    }
+  }
+  return { found, failures };
+}
+
+const SERVICE_IDS = {
+  key: 'services',
+  max: 10,
+  empty: 'Services cannot be empty.',
+  tooMany: 'service names can have at most 10 items.',
+};
+const TASK_IDS = {
+  key: 'tasks',
+  max: 100,
+  empty: 'Tasks cannot be empty.',
+  tooMany: 'Tasks can have at most 100 items.',
+};
+
+function servicesOf(ecs: EcsState, cluster: Cluster): Lookup<Service> {
+  return {
+    find: name => ecs.findService(cluster, name),
+    render: service => serviceJson(ecs, service),
+    arnOf: name =>
+      `${cluster.clusterArn.replace(':cluster/', ':service/')}/${name}`,
+  };
+}
+
+function tasksOf(ecs: EcsState, cluster: Cluster): Lookup<Task> {
+  return {
+    find: id =>
+      [...ecs.tasks.values()].find(
+        t =>
+          t.clusterArn === cluster.clusterArn &&
+          (t.taskArn === id || t.taskArn.endsWith(`/${id}`)),
+      ),
+    render: taskJson,
+    arnOf: id => id,
+  };
+}
+
 export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
   return {
     DescribeClusters: input => {
       const requested = strings(input, 'clusters');
       const names = requested.length ? requested : ['default'];
-      const clusters: Json[] = [];
-      const failures: Json[] = [];
-      for (const name of names) {
-        const cluster = ecs.clusters.get(name.split('/').pop() ?? name);
-        if (cluster) clusters.push(clusterJson(ecs, cluster));
-        else {
-          failures.push({
-            arn: name.startsWith('arn:')
-              ? name
-              : `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`,
-            reason: 'MISSING',
-          });
-        }
-      }
-      return { clusters, failures };
+      const { found, failures } = describeEach(names, {
+        find: name => ecs.clusters.get(name.split('/').pop() ?? name),
+        render: cluster => clusterJson(ecs, cluster),
+        arnOf: name => `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`,
+      });
+      return { clusters: found, failures };
     },
 
     ListClusters: input => {
@@ -171,29 +237,12 @@ export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
     },
 
     DescribeServices: input => {
-      const cluster = requireCluster(ecs, input);
-      const names = strings(input, 'services');
-      if (names.length === 0) throw invalid('Services cannot be empty.');
-      if (names.length > 10)
-        throw invalid('service names can have at most 10 items.');
-      const services: Json[] = [];
-      const failures: Json[] = [];
-      for (const name of names) {
-        const service = ecs.findService(cluster, name);
-        if (service) services.push(serviceJson(ecs, service));
-        else {
-          failures.push({
-            arn: name.startsWith('arn:')
-              ? name
-              : `${cluster.clusterArn.replace(
-                  ':cluster/',
-                  ':service/',
-                )}/${name}`,
-            reason: 'MISSING',
-          });
-        }
-      }
-      return { services, failures };
+      const services = servicesOf(ecs, requireCluster(ecs, input));
+      const { found, failures } = describeEach(
+        requestedIds(input, SERVICE_IDS),
+        services,
+      );
+      return { services: found, failures };
     },
 
     ListServices: input => {
@@ -228,22 +277,9 @@ export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
     },
 
     DescribeTasks: input => {
-      const cluster = requireCluster(ecs, input);
-      const ids = strings(input, 'tasks');
-      if (ids.length === 0) throw invalid('Tasks cannot be empty.');
-      if (ids.length > 100) throw invalid('Tasks can have at most 100 items.');
-      const tasks: Json[] = [];
-      const failures: Json[] = [];
-      for (const id of ids) {
-        const task = [...ecs.tasks.values()].find(
-          t =>
-            t.clusterArn === cluster.clusterArn &&
-            (t.taskArn === id || t.taskArn.endsWith(`/${id}`)),
-        );
-        if (task) tasks.push(taskJson(task));
-        else failures.push({ arn: id, reason: 'MISSING' });
-      }
-      return { tasks, failures };
+      const tasks = tasksOf(ecs, requireCluster(ecs, input));
+      const result = describeEach(requestedIds(input, TASK_IDS), tasks);
+      return { tasks: result.found, failures: result.failures };
     },
 
     UpdateService: input => {

@@ -1,8 +1,6 @@
-import { Scheduler } from '../clock';
 import type { SandboxContext } from '../context';
-import { CallCounter, Faults } from '../faults';
-import { profiles } from '../profiles';
-import { eventually } from '../testing/helpers';
+import { fastContext } from '../__testUtils__/context';
+import { eventually } from '../__testUtils__/helpers';
 import { EcsState } from './state';
 
 describe('EcsState', () => {
@@ -10,14 +8,7 @@ describe('EcsState', () => {
   let ecs: EcsState;
 
   beforeEach(() => {
-    ctx = {
-      scheduler: new Scheduler(),
-      faults: new Faults(),
-      calls: new CallCounter(),
-      profile: () => profiles.fast,
-      region: 'us-east-1',
-      accountId: '000000000000',
-    };
+    ctx = fastContext();
     ecs = new EcsState(ctx);
     ecs.createCluster('apps');
     ecs.registerTaskDefinition({

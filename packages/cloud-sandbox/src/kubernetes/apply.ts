@@ -3,6 +3,7 @@
  * maps merge key by key while lists are treated as atomic values (the real
  * server merges keyed lists element-wise; see docs/sandbox.md).
  */
+import { apply as applyMergePatch } from 'json-merge-patch';
 import { applyConflict, type StatusCause } from './status';
 import { clone, type KubeObject, type ManagedFieldsEntry } from './store';
 
@@ -103,15 +104,12 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** RFC 7386 merge patch: maps merge, `null` deletes, everything else replaces. */
+/**
+ * RFC 7386 merge patch: maps merge, `null` deletes, everything else replaces.
+ * Neither argument is changed.
+ */
 export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return clone(patch);
-  const out: Json = isObject(target) ? clone(target) : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
+  return applyMergePatch(clone(target), clone(patch));
 }
 
 function now(): string {

@@ -6,7 +6,12 @@
 import type { SandboxContext } from '../context';
 import { rfc3339 } from '../util/time';
 import { uuid } from '../util/ids';
-import { findType, RESOURCE_TYPES, type ResourceType } from './discovery';
+import {
+  findType,
+  RESOURCE_TYPES,
+  VERBS,
+  type ResourceType,
+} from './discovery';
 import type { KubeObject, KubeStore } from './store';
 
 function typeOf(group: string, resource: string): ResourceType {
@@ -40,32 +45,14 @@ const BOOTSTRAP_ROLES: Record<string, Json[]> = {
     {
       apiGroups: ['', 'apps', 'networking.k8s.io', 'rbac.authorization.k8s.io'],
       resources: ['*'],
-      verbs: [
-        'create',
-        'delete',
-        'deletecollection',
-        'get',
-        'list',
-        'patch',
-        'update',
-        'watch',
-      ],
+      verbs: VERBS,
     },
   ],
   edit: [
     {
       apiGroups: ['', 'apps', 'networking.k8s.io'],
       resources: ['*'],
-      verbs: [
-        'create',
-        'delete',
-        'deletecollection',
-        'get',
-        'list',
-        'patch',
-        'update',
-        'watch',
-      ],
+      verbs: VERBS,
     },
   ],
   view: [

@@ -15,7 +15,8 @@ export interface ResourceType {
   categories?: string[];
 }
 
-const VERBS = [
+/** Every verb the sandbox serves on every resource type. */
+export const VERBS = [
   'create',
   'delete',
   'deletecollection',

@@ -2,6 +2,7 @@
  * The Kubernetes REST API over the object store: discovery, CRUD, list with
  * selectors, watch, server-side apply, merge/JSON patches and Status errors.
  */
+import { applyPatch, JsonPatchError, type Operation } from 'fast-json-patch';
 import { parse as parseYaml } from 'yaml';
 import {
   header,
@@ -178,10 +179,10 @@ export class KubernetesApi {
         return this.create(req, route.type, namespace);
       case 'PUT':
         if (!route.name) throw methodNotAllowed();
-        return this.update(req, route, namespace);
+        return this.update(req, route, namespace, route.name);
       case 'PATCH':
         if (!route.name) throw methodNotAllowed();
-        return this.patch(req, route, namespace);
+        return this.patch(req, route, namespace, route.name);
       case 'DELETE':
         return route.name
           ? this.delete(route.type, namespace, route.name)
@@ -220,14 +221,23 @@ export class KubernetesApi {
     return undefined;
   }
 
+  /** The stored object, or the API's 404 Status naming it. */
+  private existing(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject {
+    const obj = this.store.get(type, namespace, name);
+    if (!obj) throw notFound(type, name);
+    return obj;
+  }
+
   private get(
     type: ResourceType,
     namespace: string | undefined,
     name: string,
   ): SandboxResponse {
-    const obj = this.store.get(type, namespace, name);
-    if (!obj) throw notFound(type, name);
-    return json(200, obj);
+    return json(200, this.existing(type, namespace, name));
   }
 
   private matching(
@@ -342,9 +352,10 @@ export class KubernetesApi {
     return agent.split('/')[0] || 'unknown';
   }
 
-  private insert(type: ResourceType, obj: KubeObject): KubeObject {
+  /** Stores `obj` and lets the controllers react, as after any write. */
+  private write(type: ResourceType, obj: KubeObject, created: boolean) {
     const stored = this.store.put(type, obj);
-    this.controllers.afterWrite(type, stored, true);
+    this.controllers.afterWrite(type, stored, created);
     return stored;
   }
 
@@ -377,7 +388,7 @@ export class KubernetesApi {
         this.manager(req),
       );
     if (req.url.searchParams.get('dryRun') === 'All') return created;
-    return this.insert(type, created);
+    return this.write(type, created, true);
   }
 
   private replace(
@@ -402,72 +413,65 @@ export class KubernetesApi {
     ) {
       after.metadata.generation = before.metadata.generation + 1;
     }
-    if (
-      JSON.stringify({
-        ...after,
-        metadata: {
-          ...after.metadata,
-          managedFields: undefined,
-          resourceVersion: undefined,
-        },
-      }) ===
-      JSON.stringify({
-        ...before,
-        metadata: {
-          ...before.metadata,
-          managedFields: undefined,
-          resourceVersion: undefined,
-        },
-      })
-    ) {
-      // A no-op write keeps the resourceVersion, as on the real server.
-      return before;
+    // A no-op write keeps the resourceVersion, as on the real server.
+    if (contentOf(after) === contentOf(before)) return before;
+    return this.write(type, after, false);
+  }
+
+  /**
+   * Stores `next` in place of `existing`, as PUT and PATCH do; through the
+   * status subresource only the status changes.
+   */
+  private writeOver(
+    req: SandboxRequest,
+    route: Route,
+    existing: KubeObject,
+    next: KubeObject,
+  ): SandboxResponse {
+    if (route.subresource === 'status') {
+      const onlyStatus = clone(existing);
+      onlyStatus.status = next.status;
+      return json(200, this.replace(route.type, existing, onlyStatus));
     }
-    const stored = this.store.put(type, after);
-    this.controllers.afterWrite(type, stored, false);
-    return stored;
+    next.metadata.managedFields = recordUpdate(
+      existing,
+      next,
+      this.manager(req),
+    );
+    return json(200, this.replace(route.type, existing, next));
   }
 
   private update(
     req: SandboxRequest,
     route: Route,
     namespace: string | undefined,
+    name: string,
   ): SandboxResponse {
-    const { type } = route;
-    const name = route.name as string;
-    const obj = validateIdentity(type, parseBody(req), namespace, name);
-    const existing = this.store.get(type, namespace, name);
-    if (!existing) throw notFound(type, name);
+    const obj = validateIdentity(route.type, parseBody(req), namespace, name);
+    const existing = this.existing(route.type, namespace, name);
     if (
       obj.metadata.resourceVersion &&
       obj.metadata.resourceVersion !== existing.metadata.resourceVersion
     ) {
-      throw conflict(type, name);
+      throw conflict(route.type, name);
     }
-    if (route.subresource === 'status') {
-      const next = clone(existing);
-      next.status = obj.status;
-      return json(200, this.replace(type, existing, next));
-    }
-    obj.metadata.managedFields = recordUpdate(existing, obj, this.manager(req));
-    return json(200, this.replace(type, existing, obj));
+    return this.writeOver(req, route, existing, obj);
   }
 
   private patch(
     req: SandboxRequest,
     route: Route,
     namespace: string | undefined,
+    name: string,
   ): SandboxResponse {
     const { type } = route;
-    const name = route.name as string;
     const contentType = (header(req.headers, 'content-type') ?? '')
       .split(';')[0]
       .trim();
     if (contentType === 'application/apply-patch+yaml')
       return this.apply(req, type, namespace, name);
     const patch = parseBody(req);
-    const existing = this.store.get(type, namespace, name);
-    if (!existing) throw notFound(type, name);
+    const existing = this.existing(type, namespace, name);
     let next: KubeObject;
     if (
       contentType === 'application/merge-patch+json' ||
@@ -482,17 +486,7 @@ export class KubernetesApi {
     }
     next.metadata.name = name;
     if (type.namespaced) next.metadata.namespace = namespace;
-    if (route.subresource === 'status') {
-      const onlyStatus = clone(existing);
-      onlyStatus.status = next.status;
-      return json(200, this.replace(type, existing, onlyStatus));
-    }
-    next.metadata.managedFields = recordUpdate(
-      existing,
-      next,
-      this.manager(req),
-    );
-    return json(200, this.replace(type, existing, next));
+    return this.writeOver(req, route, existing, next);
   }
 
   private apply(
@@ -530,8 +524,7 @@ export class KubernetesApi {
     namespace: string | undefined,
     name: string,
   ): SandboxResponse {
-    const existing = this.store.get(type, namespace, name);
-    if (!existing) throw notFound(type, name);
+    const existing = this.existing(type, namespace, name);
     if (type.resource === 'namespaces') {
       if (existing.metadata.deletionTimestamp) return json(200, existing);
       return json(200, this.controllers.beginNamespaceDeletion(existing));
@@ -563,59 +556,47 @@ export class KubernetesApi {
   }
 }
 
-type Operation = { op: string; path: string; value?: unknown; from?: string };
+/** An object's JSON without the fields every write changes. */
+function contentOf(obj: KubeObject): string {
+  return JSON.stringify({
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      managedFields: undefined,
+      resourceVersion: undefined,
+    },
+  });
+}
 
-/** RFC 6902 JSON patch (add, replace, remove, test). */
+/**
+ * RFC 6902 JSON patch, answered as the API server does: a failed `test` is
+ * 422 Invalid, an operation that does not fit the document is 400.
+ */
 function applyJsonPatch(target: KubeObject, patch: unknown): KubeObject {
   if (!Array.isArray(patch))
     throw badRequest('json patch must be an array of operations');
-  const doc = clone(target) as unknown as Record<string, unknown>;
-  for (const operation of patch as Operation[]) {
-    const parts = operation.path
-      .split('/')
-      .slice(1)
-      .map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const last = parts.pop() as string;
-    let parent: unknown = doc;
-    for (const part of parts) {
-      parent = Array.isArray(parent)
-        ? parent[Number(part)]
-        : (parent as Record<string, unknown>)?.[part];
-      if (parent === undefined)
-        throw badRequest(
-          `jsonpatch ${operation.op} operation does not apply: doc is missing path: ${operation.path}`,
-        );
+  try {
+    return applyPatch(clone(target), patch as Operation[], true, true)
+      .newDocument;
+  } catch (e) {
+    if (!(e instanceof JsonPatchError)) throw e;
+    const operation = (e.operation ?? {}) as Partial<Operation>;
+    if (e.name === 'TEST_OPERATION_FAILED') {
+      throw new KubeError({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `the server rejected our request due to an error in our request`,
+        reason: 'Invalid',
+        code: 422,
+      });
     }
-    const container = parent as Record<string, unknown> & unknown[];
-    if (operation.op === 'add' || operation.op === 'replace') {
-      if (Array.isArray(container) && operation.op === 'add') {
-        container.splice(
-          last === '-' ? container.length : Number(last),
-          0,
-          operation.value,
-        );
-      } else container[last as unknown as number] = operation.value;
-    } else if (operation.op === 'remove') {
-      if (Array.isArray(container)) container.splice(Number(last), 1);
-      else delete container[last];
-    } else if (operation.op === 'test') {
-      if (
-        JSON.stringify(container[last as unknown as number]) !==
-        JSON.stringify(operation.value)
-      ) {
-        throw new KubeError({
-          kind: 'Status',
-          apiVersion: 'v1',
-          metadata: {},
-          status: 'Failure',
-          message: `the server rejected our request due to an error in our request`,
-          reason: 'Invalid',
-          code: 422,
-        });
-      }
-    } else {
+    if (e.name === 'OPERATION_OP_INVALID') {
       throw badRequest(`Unexpected kind: ${operation.op}`);
     }
+    throw badRequest(
+      `jsonpatch ${operation.op} operation does not apply: doc is missing path: ${operation.path}`,
+    );
   }
-  return doc as unknown as KubeObject;
 }

@@ -80,58 +80,67 @@ export const EnvironmentActions = (props: {
     !remove.loading && !remove.allowed ? 'destroy' : undefined,
   ].filter(Boolean);
 
+  const buttons: Array<{
+    label: string;
+    ariaLabel: string;
+    enabled: boolean;
+    color?: 'secondary';
+    onClick: () => void;
+  }> = [
+    {
+      label: 'Redeploy',
+      ariaLabel: `Redeploy ${name}`,
+      enabled: canUpdate,
+      onClick: () =>
+        run(
+          'redeploy',
+          () => api.redeployEnvironment(environment.id),
+          `Redeploying ${name}`,
+        ),
+    },
+    {
+      label: 'Upgrade',
+      ariaLabel: newerVersion
+        ? `Upgrade ${name} to version ${newerVersion}`
+        : `Upgrade ${name} (already on the newest version)`,
+      enabled: canUpdate && Boolean(newerVersion),
+      onClick: () =>
+        run(
+          'upgrade',
+          () => api.upgradeEnvironment(environment.id),
+          `Upgrading ${name} to ${newerVersion}`,
+        ),
+    },
+    {
+      label: 'Extend',
+      ariaLabel: `Extend ${name}`,
+      enabled: canUpdate,
+      onClick: () => setDialog('extend'),
+    },
+    {
+      label: 'Destroy',
+      ariaLabel: `Destroy ${name}`,
+      enabled: canDelete,
+      color: 'secondary',
+      onClick: () => setDialog('destroy'),
+    },
+  ];
+
   return (
     <Box>
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
-        <Button
-          variant="outlined"
-          disabled={!canUpdate}
-          aria-label={`Redeploy ${name}`}
-          onClick={() =>
-            run(
-              'redeploy',
-              () => api.redeployEnvironment(environment.id),
-              `Redeploying ${name}`,
-            )
-          }
-        >
-          Redeploy
-        </Button>
-        <Button
-          variant="outlined"
-          disabled={!canUpdate || !newerVersion}
-          aria-label={
-            newerVersion
-              ? `Upgrade ${name} to version ${newerVersion}`
-              : `Upgrade ${name} (already on the newest version)`
-          }
-          onClick={() =>
-            run(
-              'upgrade',
-              () => api.upgradeEnvironment(environment.id),
-              `Upgrading ${name} to ${newerVersion}`,
-            )
-          }
-        >
-          Upgrade
-        </Button>
-        <Button
-          variant="outlined"
-          disabled={!canUpdate}
-          aria-label={`Extend ${name}`}
-          onClick={() => setDialog('extend')}
-        >
-          Extend
-        </Button>
-        <Button
-          variant="outlined"
-          color="secondary"
-          disabled={!canDelete}
-          aria-label={`Destroy ${name}`}
-          onClick={() => setDialog('destroy')}
-        >
-          Destroy
-        </Button>
+        {buttons.map(b => (
+          <Button
+            key={b.label}
+            variant="outlined"
+            color={b.color ?? 'default'}
+            disabled={!b.enabled}
+            aria-label={b.ariaLabel}
+            onClick={b.onClick}
+          >
+            {b.label}
+          </Button>
+        ))}
       </Box>
       {failure && (
         <Box mt={1}>

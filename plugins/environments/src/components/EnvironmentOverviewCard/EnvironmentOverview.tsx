@@ -13,16 +13,16 @@ import Chip from '@material-ui/core/Chip';
 import Divider from '@material-ui/core/Divider';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import type {
-  Environment,
-  EnvironmentEvent,
+import {
+  compareVersions,
+  type Environment,
+  type EnvironmentEvent,
 } from '@envkit/plugin-environments-common';
 import { ReactNode, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { usePolledAsync } from '../../hooks';
 import {
-  compareVersions,
   endpointUrl,
   formatTimestamp,
   looksLikeUrl,

@@ -7,6 +7,7 @@ import userEvent from '@testing-library/user-event';
 import {
   ENVIRONMENT_PHASES,
   environmentDeletePermission,
+  type EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
 import {
   makeEnvironment,
@@ -36,6 +37,23 @@ function renderCard(
     permissionApi: options.permissionApi,
   });
 }
+
+/** Lets fake time pass, with React's updates flushed. */
+const advance = (ms: number) =>
+  act(async () => {
+    jest.advanceTimersByTime(ms);
+  });
+
+/** Opens the dialog of the card's `action` button for checkout-pr-42. */
+async function openDialog(action: 'Extend' | 'Destroy') {
+  await userEvent.click(
+    await screen.findByRole('button', { name: `${action} checkout-pr-42` }),
+  );
+  return screen.findByRole('dialog');
+}
+
+const clickIn = (dialog: HTMLElement, button: string) =>
+  userEvent.click(within(dialog).getByRole('button', { name: button }));
 
 describe('EnvironmentOverviewCard', () => {
   it('shows progress while the environment loads', async () => {
@@ -205,10 +223,7 @@ describe('EnvironmentOverviewCard', () => {
   it('extends the environment by the lifetime chosen, up to the template maximum', async () => {
     const api = mockEnvironmentsApi();
     await renderCard(api);
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Extend checkout-pr-42' }),
-    );
-    const dialog = await screen.findByRole('dialog');
+    const dialog = await openDialog('Extend');
     expect(dialog).toHaveTextContent('allows at most 1d');
     // The template's default lifetime is preselected.
     expect(
@@ -218,9 +233,7 @@ describe('EnvironmentOverviewCard', () => {
     const options = screen.getAllByRole('option').map(o => o.textContent);
     expect(options).toEqual(['1h', '4h', '8h', '1d']);
     await userEvent.click(screen.getByRole('option', { name: '1d' }));
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Extend' }),
-    );
+    await clickIn(dialog, 'Extend');
     expect(api.extendEnvironment).toHaveBeenCalledWith('env-1', 'P1D');
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
@@ -230,26 +243,16 @@ describe('EnvironmentOverviewCard', () => {
   it('destroys the environment only after confirmation', async () => {
     const api = mockEnvironmentsApi();
     await renderCard(api);
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Destroy checkout-pr-42' }),
-    );
-    let dialog = await screen.findByRole('dialog');
+    let dialog = await openDialog('Destroy');
     expect(dialog).toHaveTextContent('Destroy checkout-pr-42?');
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Cancel' }),
-    );
+    await clickIn(dialog, 'Cancel');
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
     );
     expect(api.destroyEnvironment).not.toHaveBeenCalled();
 
-    await userEvent.click(
-      screen.getByRole('button', { name: 'Destroy checkout-pr-42' }),
-    );
-    dialog = await screen.findByRole('dialog');
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Destroy' }),
-    );
+    dialog = await openDialog('Destroy');
+    await clickIn(dialog, 'Destroy');
     expect(api.destroyEnvironment).toHaveBeenCalledWith('env-1');
   });
 
@@ -283,6 +286,15 @@ describe('EnvironmentOverviewCard live updates', () => {
     jest.useRealTimers();
   });
 
+  /** Renders the card on fake timers with the environment in `phase`. */
+  async function renderPolling(phase: EnvironmentPhase) {
+    jest.useFakeTimers();
+    const getEnvironment = jest.fn().mockResolvedValue(makeEnvironment(phase));
+    await renderCard(mockEnvironmentsApi({ getEnvironment }));
+    await screen.findByRole('status');
+    return getEnvironment;
+  }
+
   function setVisibility(next: DocumentVisibilityState) {
     visibility = next;
     act(() => {
@@ -298,27 +310,18 @@ describe('EnvironmentOverviewCard live updates', () => {
       .mockResolvedValue(makeEnvironment('Ready'));
     await renderCard(mockEnvironmentsApi({ getEnvironment }));
     expect(await screen.findByRole('status')).toHaveTextContent('Provisioning');
-    await act(async () => {
-      jest.advanceTimersByTime(3000);
-    });
+    await advance(3000);
     await waitFor(() =>
       expect(screen.getByRole('status')).toHaveTextContent('Ready'),
     );
   });
 
   it('does not poll while the tab is hidden, and catches up when shown', async () => {
-    jest.useFakeTimers();
-    const getEnvironment = jest
-      .fn()
-      .mockResolvedValue(makeEnvironment('Provisioning'));
-    await renderCard(mockEnvironmentsApi({ getEnvironment }));
-    await screen.findByRole('status');
+    const getEnvironment = await renderPolling('Provisioning');
     expect(getEnvironment).toHaveBeenCalledTimes(1);
 
     setVisibility('hidden');
-    await act(async () => {
-      jest.advanceTimersByTime(30_000);
-    });
+    await advance(30_000);
     expect(getEnvironment).toHaveBeenCalledTimes(1);
 
     getEnvironment.mockResolvedValue(makeEnvironment('Ready'));
@@ -330,15 +333,8 @@ describe('EnvironmentOverviewCard live updates', () => {
   });
 
   it('stops polling once the environment is Destroyed', async () => {
-    jest.useFakeTimers();
-    const getEnvironment = jest
-      .fn()
-      .mockResolvedValue(makeEnvironment('Destroyed'));
-    await renderCard(mockEnvironmentsApi({ getEnvironment }));
-    await screen.findByRole('status');
-    await act(async () => {
-      jest.advanceTimersByTime(15_000);
-    });
+    const getEnvironment = await renderPolling('Destroyed');
+    await advance(15_000);
     expect(getEnvironment).toHaveBeenCalledTimes(1);
   });
 });

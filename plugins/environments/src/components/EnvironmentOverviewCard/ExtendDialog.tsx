@@ -1,14 +1,9 @@
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { tryParseDuration } from '@envkit/plugin-environments-common';
 import { useEffect, useMemo, useState } from 'react';
 import { formatDuration } from '../shared';
+import { ConfirmDialog } from './ConfirmDialog';
 
 const PRESETS = ['PT1H', 'PT4H', 'PT8H', 'P1D', 'P3D', 'P7D'];
 
@@ -49,50 +44,36 @@ export const ExtendDialog = (props: {
     if (open) setTtl(initial);
   }, [open, initial]);
 
+  const max = maxTtl ? tryParseDuration(maxTtl) : undefined;
+
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
-      onClose={props.onCancel}
-      aria-labelledby="envkit-extend-title"
+      id="envkit-extend"
+      title={`Extend ${environmentName}`}
+      text={`The environment will be destroyed this long from now.${
+        max ? ` Its template allows at most ${formatDuration(max)}.` : ''
+      }`}
+      confirmLabel="Extend"
+      confirmColor="primary"
+      confirmDisabled={busy || !ttl}
+      onCancel={props.onCancel}
+      onConfirm={() => props.onConfirm(ttl)}
     >
-      <DialogTitle id="envkit-extend-title">
-        Extend {environmentName}
-      </DialogTitle>
-      <DialogContent>
-        <DialogContentText>
-          The environment will be destroyed this long from now.
-          {maxTtl && tryParseDuration(maxTtl)
-            ? ` Its template allows at most ${formatDuration(
-                tryParseDuration(maxTtl)!,
-              )}.`
-            : ''}
-        </DialogContentText>
-        <TextField
-          select
-          fullWidth
-          label="New lifetime"
-          value={ttl}
-          onChange={e => setTtl(e.target.value)}
-          inputProps={{ 'data-testid': 'extend-ttl' }}
-        >
-          {options.map(o => (
-            <MenuItem key={o.ttl} value={o.ttl}>
-              {formatDuration(o.ms)}
-            </MenuItem>
-          ))}
-        </TextField>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onCancel}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          disabled={busy || !ttl}
-          onClick={() => props.onConfirm(ttl)}
-        >
-          Extend
-        </Button>
-      </DialogActions>
-    </Dialog>
+      <TextField
+        select
+        fullWidth
+        label="New lifetime"
+        value={ttl}
+        onChange={e => setTtl(e.target.value)}
+        inputProps={{ 'data-testid': 'extend-ttl' }}
+      >
+        {options.map(o => (
+          <MenuItem key={o.ttl} value={o.ttl}>
+            {formatDuration(o.ms)}
+          </MenuItem>
+        ))}
+      </TextField>
+    </ConfirmDialog>
   );
 };

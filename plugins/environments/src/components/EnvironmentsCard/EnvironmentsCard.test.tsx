@@ -5,25 +5,34 @@ import {
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
+import { apiListingFor, listing } from '../../__testUtils__/listings';
 import { EnvironmentsCard } from './EnvironmentsCard';
 
-const component: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'checkout', namespace: 'default' },
-  spec: { type: 'service', owner: 'group:default/team-storefront' },
+/** A catalog entity of `kind` in the default namespace. */
+const catalogEntity = (
+  kind: string,
+  name: string,
+  rest: Pick<Entity, 'spec' | 'relations'> & {
+    annotations?: Record<string, string>;
+  },
+): Entity => {
+  const { annotations, ...fields } = rest;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name, namespace: 'default', annotations },
+    ...fields,
+  };
 };
 
-const environmentEntity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: {
-    name: 'checkout-pr-42',
-    namespace: 'default',
-    annotations: { 'envkit.io/environment-id': 'env-1' },
-  },
+const component = catalogEntity('Component', 'checkout', {
+  spec: { type: 'service', owner: 'group:default/team-storefront' },
+});
+
+const environmentEntity = catalogEntity('Resource', 'checkout-pr-42', {
+  annotations: { 'envkit.io/environment-id': 'env-1' },
   spec: { type: 'environment' },
-};
+});
 
 describe('EnvironmentsCard', () => {
   it('shows progress while loading', async () => {
@@ -60,13 +69,10 @@ describe('EnvironmentsCard', () => {
 
   it("lists a component's environments with phase, endpoint, expiry and a link to each", async () => {
     const api = mockEnvironmentsApi({
-      listEnvironments: jest.fn().mockResolvedValue({
-        items: [
-          makeEnvironment('Ready'),
-          makeEnvironment('Provisioning', { id: 'env-2', name: 'checkout-b' }),
-        ],
-        totalCount: 2,
-      }),
+      listEnvironments: listing(
+        makeEnvironment('Ready'),
+        makeEnvironment('Provisioning', { id: 'env-2', name: 'checkout-b' }),
+      ),
     });
     await renderWithApis(<EnvironmentsCard />, {
       api,
@@ -93,13 +99,10 @@ describe('EnvironmentsCard', () => {
 
   it('leaves destroyed environments out', async () => {
     const api = mockEnvironmentsApi({
-      listEnvironments: jest.fn().mockResolvedValue({
-        items: [
-          makeEnvironment('Ready'),
-          makeEnvironment('Destroyed', { id: 'env-9', name: 'old-one' }),
-        ],
-        totalCount: 2,
-      }),
+      listEnvironments: listing(
+        makeEnvironment('Ready'),
+        makeEnvironment('Destroyed', { id: 'env-9', name: 'old-one' }),
+      ),
     });
     await renderWithApis(<EnvironmentsCard />, { api, entity: component });
     expect(await screen.findByText('checkout-pr-42')).toBeInTheDocument();
@@ -113,12 +116,9 @@ describe('EnvironmentsCard', () => {
     const api = mockEnvironmentsApi();
     await renderWithApis(<EnvironmentsCard />, {
       api,
-      entity: {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Group',
-        metadata: { name: 'team-storefront', namespace: 'default' },
+      entity: catalogEntity('Group', 'team-storefront', {
         spec: { type: 'team', children: [] },
-      },
+      }),
     });
     await screen.findByText('No environments yet');
     expect(api.listEnvironments).toHaveBeenCalledWith({
@@ -127,28 +127,21 @@ describe('EnvironmentsCard', () => {
   });
 
   it("lists a system's environments through its components", async () => {
-    const api = mockEnvironmentsApi({
-      listEnvironments: jest.fn(async (query?: { component?: string }) => ({
-        items:
-          query?.component === 'component:default/checkout'
-            ? [makeEnvironment('Ready')]
-            : [],
-        totalCount: 1,
-      })),
-    });
+    const api = apiListingFor(
+      'component',
+      'component:default/checkout',
+      makeEnvironment('Ready'),
+    );
     await renderWithApis(<EnvironmentsCard />, {
       api,
-      entity: {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'System',
-        metadata: { name: 'storefront', namespace: 'default' },
+      entity: catalogEntity('System', 'storefront', {
         spec: { owner: 'group:default/team-storefront' },
         relations: [
           { type: 'hasPart', targetRef: 'component:default/checkout' },
           { type: 'hasPart', targetRef: 'component:default/cart' },
           { type: 'hasPart', targetRef: 'api:default/cart-api' },
         ],
-      },
+      }),
     });
     expect(await screen.findByText('checkout-pr-42')).toBeInTheDocument();
     expect(api.listEnvironments).toHaveBeenCalledTimes(2);

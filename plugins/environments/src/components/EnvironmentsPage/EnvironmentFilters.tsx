@@ -11,6 +11,37 @@ export interface EnvironmentFilterValues {
   phase: string;
 }
 
+/** A drop-down whose empty choice means "any". */
+const SelectFilter = (props: {
+  name: string;
+  label: string;
+  anyLabel: string;
+  minWidth: number;
+  value: string;
+  options: Array<{ value: string; label: string }>;
+  onChange: (value: string) => void;
+}) => (
+  <TextField
+    select
+    id={`envkit-filter-${props.name}`}
+    label={props.label}
+    SelectProps={{ displayEmpty: true }}
+    InputLabelProps={{ shrink: true }}
+    variant="outlined"
+    size="small"
+    style={{ minWidth: props.minWidth }}
+    value={props.value}
+    onChange={e => props.onChange(e.target.value)}
+  >
+    <MenuItem value="">{props.anyLabel}</MenuItem>
+    {props.options.map(o => (
+      <MenuItem key={o.value} value={o.value}>
+        {o.label}
+      </MenuItem>
+    ))}
+  </TextField>
+);
+
 /** Owner, template and phase filters. */
 export const EnvironmentFilters = (props: {
   value: EnvironmentFilterValues;
@@ -30,44 +61,27 @@ export const EnvironmentFilters = (props: {
         value={value.owner}
         onChange={e => onChange({ ...value, owner: e.target.value })}
       />
-      <TextField
-        select
-        id="envkit-filter-template"
+      <SelectFilter
+        name="template"
         label="Template"
-        SelectProps={{ displayEmpty: true }}
-        InputLabelProps={{ shrink: true }}
-        variant="outlined"
-        size="small"
-        style={{ minWidth: 220 }}
+        anyLabel="Any template"
+        minWidth={220}
         value={value.template}
-        onChange={e => onChange({ ...value, template: e.target.value })}
-      >
-        <MenuItem value="">Any template</MenuItem>
-        {templates.map(t => (
-          <MenuItem key={t.ref} value={t.ref}>
-            {t.entity.metadata.title ?? t.entity.metadata.name}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
-        select
-        id="envkit-filter-phase"
+        options={templates.map(t => ({
+          value: t.ref,
+          label: t.entity.metadata.title ?? t.entity.metadata.name,
+        }))}
+        onChange={template => onChange({ ...value, template })}
+      />
+      <SelectFilter
+        name="phase"
         label="Phase"
-        SelectProps={{ displayEmpty: true }}
-        InputLabelProps={{ shrink: true }}
-        variant="outlined"
-        size="small"
-        style={{ minWidth: 160 }}
+        anyLabel="Any phase"
+        minWidth={160}
         value={value.phase}
-        onChange={e => onChange({ ...value, phase: e.target.value })}
-      >
-        <MenuItem value="">Any phase</MenuItem>
-        {ENVIRONMENT_PHASES.map(p => (
-          <MenuItem key={p} value={p}>
-            {p}
-          </MenuItem>
-        ))}
-      </TextField>
+        options={ENVIRONMENT_PHASES.map(p => ({ value: p, label: p }))}
+        onChange={phase => onChange({ ...value, phase })}
+      />
     </Box>
   );
 };

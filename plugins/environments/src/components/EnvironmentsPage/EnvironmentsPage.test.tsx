@@ -8,6 +8,7 @@ import {
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
+import { apiListingFor, listing } from '../../__testUtils__/listings';
 import { EnvironmentsContent } from './EnvironmentsPage';
 
 const identityApi = mockApis.identity({
@@ -25,15 +26,11 @@ function renderPage(api = mockEnvironmentsApi(), tab?: string) {
 
 describe('EnvironmentsContent', () => {
   it("shows the environments of the user and the user's groups under Mine", async () => {
-    const api = mockEnvironmentsApi({
-      listEnvironments: jest.fn(async (query?: { owner?: string }) => ({
-        items:
-          query?.owner === 'group:default/team-storefront'
-            ? [makeEnvironment('Ready')]
-            : [],
-        totalCount: 1,
-      })),
-    });
+    const api = apiListingFor(
+      'owner',
+      'group:default/team-storefront',
+      makeEnvironment('Ready'),
+    );
     await renderPage(api);
     expect(await screen.findByText('checkout-pr-42')).toBeInTheDocument();
     expect(screen.getByRole('tab', { name: 'Mine' })).toHaveAttribute(
@@ -119,10 +116,7 @@ describe('EnvironmentsContent', () => {
 
   it('filters All by phase and template', async () => {
     const api = mockEnvironmentsApi({
-      listEnvironments: jest.fn().mockResolvedValue({
-        items: [makeEnvironment('Failed')],
-        totalCount: 1,
-      }),
+      listEnvironments: listing(makeEnvironment('Failed')),
     });
     await renderPage(api);
     await userEvent.click(screen.getByRole('tab', { name: 'All' }));

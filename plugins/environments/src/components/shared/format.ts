@@ -48,39 +48,3 @@ export function endpointUrl(endpoint: string): string {
 export function looksLikeUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);
 }
-
-function parseSemver(version: string) {
-  const [core, pre] = version.split('+')[0].split(/-(.*)/s);
-  const numbers = core.split('.').map(n => Number(n));
-  return { numbers, pre };
-}
-
-/**
- * Compares two semantic versions: negative when `a` is older than `b`, zero
- * when equal, positive when newer. Pre-releases sort before their release.
- */
-export function compareVersions(a: string, b: string): number {
-  const pa = parseSemver(a);
-  const pb = parseSemver(b);
-  for (let i = 0; i < 3; i++) {
-    const diff = (pa.numbers[i] ?? 0) - (pb.numbers[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  if (pa.pre === pb.pre) return 0;
-  if (pa.pre === undefined) return 1;
-  if (pb.pre === undefined) return -1;
-  const xs = pa.pre.split('.');
-  const ys = pb.pre.split('.');
-  for (let i = 0; i < Math.max(xs.length, ys.length); i++) {
-    const x = xs[i];
-    const y = ys[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const nx = /^\d+$/.test(x);
-    const ny = /^\d+$/.test(y);
-    if (nx && ny && Number(x) !== Number(y)) return Number(x) - Number(y);
-    if (nx !== ny) return nx ? -1 : 1;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}

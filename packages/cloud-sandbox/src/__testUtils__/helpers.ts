@@ -7,6 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServiceName } from '../faults';
 import type { Sandbox } from '../sandbox';
 
 export interface CommandResult {
@@ -43,27 +45,20 @@ export const DUMMY_AWS_ENV = {
   AWS_PAGER: '',
 };
 
+/** A fresh, empty home directory, so no user configuration leaks in. */
+const freshHome = (tool: string) =>
+  mkdtempSync(join(tmpdir(), `envkit-${tool}-home-`));
+
 export function aws(sandbox: Sandbox, args: string[]): Promise<CommandResult> {
-  const home = mkdtempSync(join(tmpdir(), 'envkit-aws-home-'));
-  return run(
-    '/usr/bin/aws',
-    [
-      '--endpoint-url',
-      sandbox.url,
-      '--region',
-      'us-east-1',
-      '--output',
-      'json',
-      ...args,
-    ],
-    {
-      PATH: process.env.PATH,
-      HOME: home,
-      AWS_CONFIG_FILE: join(home, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-      ...DUMMY_AWS_ENV,
-    },
-  );
+  const home = freshHome('aws');
+  const global = ['--endpoint-url', sandbox.url, '--region', 'us-east-1'];
+  return run('/usr/bin/aws', [...global, '--output', 'json', ...args], {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+    ...DUMMY_AWS_ENV,
+  });
 }
 
 export function kubectl(
@@ -71,18 +66,27 @@ export function kubectl(
   args: string[],
   cacheDir?: string,
 ): Promise<CommandResult> {
-  const home = mkdtempSync(join(tmpdir(), 'envkit-kubectl-home-'));
+  const home = freshHome('kubectl');
+  const cache = cacheDir ?? join(home, 'cache');
   return run(
     '/usr/bin/kubectl',
-    [
-      '--kubeconfig',
-      sandbox.kubeconfigPath,
-      '--cache-dir',
-      cacheDir ?? join(home, 'cache'),
-      ...args,
-    ],
+    ['--kubeconfig', sandbox.kubeconfigPath, '--cache-dir', cache, ...args],
     { PATH: process.env.PATH, HOME: home },
   );
+}
+
+/**
+ * Throttles the next `count` calls of one action, with the call counts
+ * reset so a test can see how many attempts the client made.
+ */
+export function throttleNext(
+  sandbox: Sandbox,
+  service: ServiceName,
+  action: string,
+  count: number,
+): void {
+  sandbox.controls.resetCalls();
+  sandbox.controls.throttle({ service, action, count });
 }
 
 /** Polls `check` until it returns a value other than undefined/false. */
@@ -107,7 +111,7 @@ export async function eventually<T>(
         }`,
       );
     }
-    await new Promise(resolve => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
 }
 

@@ -3,6 +3,17 @@
  * environment templates (VPC, ECS on Fargate behind an ALB), in YAML with
  * short-form tags.
  */
+/** Subnet A, B, … of the VPC, one per availability zone. */
+function subnet(letter: string, index: number): string {
+  return `  Subnet${letter}:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.${index}.0/24
+      AvailabilityZone: !Select [${index}, !GetAZs '']
+`;
+}
+
 export const WEB_STACK_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Description: Sandbox test stack - VPC, ECS service and ALB
 Parameters:
@@ -24,19 +35,7 @@ Resources:
     Type: AWS::EC2::VPC
     Properties:
       CidrBlock: 10.0.0.0/16
-  SubnetA:
-    Type: AWS::EC2::Subnet
-    Properties:
-      VpcId: !Ref Vpc
-      CidrBlock: 10.0.0.0/24
-      AvailabilityZone: !Select [0, !GetAZs '']
-  SubnetB:
-    Type: AWS::EC2::Subnet
-    Properties:
-      VpcId: !Ref Vpc
-      CidrBlock: 10.0.1.0/24
-      AvailabilityZone: !Select [1, !GetAZs '']
-  AlbSecurityGroup:
+${['A', 'B'].map(subnet).join('')}  AlbSecurityGroup:
     Type: AWS::EC2::SecurityGroup
     Properties:
       GroupDescription: !Sub 'ALB for \${AWS::StackName}'
