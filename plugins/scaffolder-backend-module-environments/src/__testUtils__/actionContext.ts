@@ -1,9 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject, JsonValue } from '@backstage/types';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { EnvironmentsClient } from '@envkit/plugin-environments-node';
-import { ServiceEnvironmentsApi } from '../client/EnvironmentsApi';
-import { FakeEnvironments } from './FakeEnvironments';
 
 /**
  * A checkpoint store that outlives one run of an action, as the
@@ -22,17 +19,6 @@ export class CheckpointStore {
     this.values.set(opts.key, value);
     return value;
   };
-}
-
-/** The client the actions get in tests, answering from `fake`. */
-export function fakeApi(fake: FakeEnvironments) {
-  return new ServiceEnvironmentsApi(
-    new EnvironmentsClient({
-      discovery: mockServices.discovery(),
-      auth: mockServices.auth(),
-      fetch: fake.fetch as typeof fetch,
-    }),
-  );
 }
 
 /** An action context with a logger whose messages a test can read. */

@@ -1,6 +1,6 @@
 import yaml from 'yaml';
-import { FakeEnvironments } from '../__testUtils__/FakeEnvironments';
-import { fakeApi, testContext } from '../__testUtils__/actionContext';
+import { environmentsServiceMock } from '@envkit/plugin-environments-node/testUtils';
+import { testContext } from '../__testUtils__/actionContext';
 import { createEcsEnvironmentAction } from './createEcsEnvironment';
 import { examples } from './createEcsEnvironment.examples';
 
@@ -8,9 +8,9 @@ describe('env:create-ecs examples', () => {
   it.each(examples.map(e => [e.description, e] as const))(
     '%s',
     async (_description, example) => {
-      const fake = new FakeEnvironments();
+      const fake = environmentsServiceMock();
       const action = createEcsEnvironmentAction({
-        environments: fakeApi(fake),
+        environments: fake,
         pollIntervalMs: 1,
       });
       const step = yaml.parse(example.example).steps[0];

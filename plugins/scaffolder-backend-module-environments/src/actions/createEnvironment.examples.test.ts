@@ -1,6 +1,6 @@
 import yaml from 'yaml';
-import { FakeEnvironments } from '../__testUtils__/FakeEnvironments';
-import { fakeApi, testContext } from '../__testUtils__/actionContext';
+import { environmentsServiceMock } from '@envkit/plugin-environments-node/testUtils';
+import { testContext } from '../__testUtils__/actionContext';
 import { createEnvironmentAction } from './createEnvironment';
 import { examples } from './createEnvironment.examples';
 
@@ -8,9 +8,9 @@ describe('env:create examples', () => {
   it.each(examples.map(e => [e.description, e] as const))(
     '%s',
     async (_description, example) => {
-      const fake = new FakeEnvironments();
+      const fake = environmentsServiceMock();
       const action = createEnvironmentAction({
-        environments: fakeApi(fake),
+        environments: fake,
         pollIntervalMs: 1,
       });
       const step = yaml.parse(example.example).steps[0];

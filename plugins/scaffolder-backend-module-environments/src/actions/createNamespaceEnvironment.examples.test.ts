@@ -1,6 +1,6 @@
 import yaml from 'yaml';
-import { FakeEnvironments } from '../__testUtils__/FakeEnvironments';
-import { fakeApi, testContext } from '../__testUtils__/actionContext';
+import { environmentsServiceMock } from '@envkit/plugin-environments-node/testUtils';
+import { testContext } from '../__testUtils__/actionContext';
 import { createNamespaceEnvironmentAction } from './createNamespaceEnvironment';
 import { examples } from './createNamespaceEnvironment.examples';
 
@@ -8,10 +8,10 @@ describe('env:create-namespace examples', () => {
   it.each(examples.map(e => [e.description, e] as const))(
     '%s',
     async (_description, example) => {
-      const fake = new FakeEnvironments();
+      const fake = environmentsServiceMock();
       fake.outputs = { namespace: 'envkit-ns-1', cluster: 'dev', endpoint: '' };
       const action = createNamespaceEnvironmentAction({
-        environments: fakeApi(fake),
+        environments: fake,
         pollIntervalMs: 1,
       });
       const step = yaml.parse(example.example).steps[0];
