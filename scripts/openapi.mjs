@@ -20,9 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const { parse } = require('yaml');
 const prettier = require('prettier');
-const { default: openapiTS, astToString } = await import(
-  pathToFileURL(require.resolve('openapi-typescript')).href
-);
+const { default: openapiTS, astToString } = await import('openapi-typescript');
 
 const specPath = join(
   root,

@@ -8,6 +8,7 @@ import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ENVIRONMENT_TEMPLATE_KIND,
+  EnvironmentsOpenApiComponents,
   EnvironmentTemplateEntity,
   validateEnvironmentTemplate,
 } from '@envkit/plugin-environments-common';
@@ -77,18 +78,17 @@ export class TemplateResolver {
       validateEnvironmentTemplate(entity, {
         knownDrivers: this.knownDrivers(),
       });
-      return { ref, entity, valid: true };
+      return { ref, entity: { ...entity }, valid: true };
     } catch (error) {
-      return { ref, entity, valid: false, error: (error as Error).message };
+      const message = (error as Error).message;
+      return { ref, entity: { ...entity }, valid: false, error: message };
     }
   }
 }
 
-/** An EnvironmentTemplate as the API lists it. */
-export interface TemplateSummary {
-  ref: string;
-  entity: Entity;
-  valid: boolean;
-  /** Why the template cannot be used, when it is not valid. */
-  error?: string;
-}
+/**
+ * An EnvironmentTemplate as the API lists it, with `error` saying why it
+ * cannot be used when it is not valid.
+ */
+export type TemplateSummary =
+  EnvironmentsOpenApiComponents['schemas']['TemplateSummary'];

@@ -19,10 +19,10 @@ describe('env:create-ecs examples', () => {
       await action.handler(ctx as any);
 
       const [create] = fake.creates();
-      expect(create.body.templateRef).toBe(
+      expect(create.body?.templateRef).toBe(
         step.input.templateRef ?? 'ecs-web-service',
       );
-      expect(create.body.inputs).toEqual({
+      expect(create.body?.inputs).toEqual({
         ...step.input.inputs,
         imageLocation: step.input.imageLocation,
         containerPort: step.input.containerPort,

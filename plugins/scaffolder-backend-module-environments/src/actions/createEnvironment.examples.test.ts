@@ -24,7 +24,7 @@ describe('env:create examples', () => {
         templateRef: step.input.templateRef,
         inputs: step.input.inputs,
       });
-      expect(create.body.owner).toBe(step.input.owner ?? 'user:default/alice');
+      expect(create.body?.owner).toBe(step.input.owner ?? 'user:default/alice');
       expect(outputs.entityRef).toBe(`resource:default/${step.input.name}`);
       expect(outputs.phase).toBe(
         step.input.wait === false ? 'Provisioning' : 'Ready',

@@ -20,12 +20,12 @@ describe('env:create-namespace examples', () => {
       await action.handler(ctx as any);
 
       const [create] = fake.creates();
-      expect(create.body.templateRef).toBe('dev-namespace');
+      expect(create.body?.templateRef).toBe('dev-namespace');
       const { quotaSize, image, containerPort } = step.input;
-      expect(create.body.inputs).toEqual(
+      expect(create.body?.inputs).toEqual(
         JSON.parse(JSON.stringify({ quotaSize, image, containerPort })),
       );
-      expect(create.body.owner).toBe(step.input.owner ?? 'user:default/alice');
+      expect(create.body?.owner).toBe(step.input.owner ?? 'user:default/alice');
       expect(outputs).toMatchObject({
         namespace: 'envkit-ns-1',
         cluster: 'dev',

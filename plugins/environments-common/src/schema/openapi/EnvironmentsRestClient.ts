@@ -1,8 +1,8 @@
 import { ResponseError } from '@backstage/errors';
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './generated';
+import type { CreateEnvironmentRequest } from '../../createRequest';
 import type {
-  CreateEnvironmentRequest,
   Environment,
   EnvironmentEvent,
   EnvironmentPreview,
@@ -70,7 +70,6 @@ const LIST_QUERY_KEYS = [
   'limit',
 ] as const satisfies ReadonlyArray<keyof ListEnvironmentsQuery>;
 
-type Result<T> = { data?: T; error?: unknown; response: Response };
 
 /**
  * {@link EnvironmentsRestApi} over the client generated from `openapi.yaml`
@@ -92,12 +91,14 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
       : (input, init) => fetch(input, init);
   }
 
-  async getHealth() {
+  async getHealth(): Promise<EnvironmentsHealth> {
     const client = await this.client();
     return unwrap(await client.GET('/health'));
   }
 
-  async listEnvironments(query: ListEnvironmentsQuery = {}) {
+  async listEnvironments(
+    query: ListEnvironmentsQuery = {},
+  ): Promise<ListEnvironmentsResponse> {
     const client = await this.client();
     // Empty strings are unset filters, not filters on the empty value; a
     // fixed order keeps equal queries one URL (and one cache entry).
@@ -113,7 +114,7 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     );
   }
 
-  async getEnvironment(id: string) {
+  async getEnvironment(id: string): Promise<Environment> {
     const client = await this.client();
     return unwrap(
       await client.GET('/environments/{id}', { params: { path: { id } } }),
@@ -123,7 +124,7 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
   async createEnvironment(
     request: CreateEnvironmentRequest,
     options: { idempotencyKey?: string } = {},
-  ) {
+  ): Promise<Environment> {
     const client = await this.client();
     const header = options.idempotencyKey
       ? { 'Idempotency-Key': options.idempotencyKey }
@@ -136,14 +137,19 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     );
   }
 
-  async previewEnvironment(request: CreateEnvironmentRequest) {
+  async previewEnvironment(
+    request: CreateEnvironmentRequest,
+  ): Promise<EnvironmentPreview> {
     const client = await this.client();
     return unwrap(
       await client.POST('/environments/preview', { body: request }),
     );
   }
 
-  async updateEnvironmentInputs(id: string, inputs: Record<string, unknown>) {
+  async updateEnvironmentInputs(
+    id: string,
+    inputs: Record<string, unknown>,
+  ): Promise<Environment> {
     const client = await this.client();
     return unwrap(
       await client.PATCH('/environments/{id}', {
@@ -153,9 +159,9 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     );
   }
 
-  async getEnvironmentEvents(id: string) {
+  async getEnvironmentEvents(id: string): Promise<EnvironmentEvent[]> {
     const client = await this.client();
-    const page = unwrap(
+    const page = unwrap<{ items: EnvironmentEvent[] }>(
       await client.GET('/environments/{id}/events', {
         params: { path: { id } },
       }),
@@ -163,7 +169,7 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     return page.items ?? [];
   }
 
-  async extendEnvironment(id: string, ttl: string) {
+  async extendEnvironment(id: string, ttl: string): Promise<Environment> {
     const client = await this.client();
     return unwrap(
       await client.POST('/environments/{id}/extend', {
@@ -173,7 +179,7 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     );
   }
 
-  async upgradeEnvironment(id: string) {
+  async upgradeEnvironment(id: string): Promise<Environment> {
     const client = await this.client();
     return unwrap(
       await client.POST('/environments/{id}/upgrade', {
@@ -182,7 +188,7 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     );
   }
 
-  async redeployEnvironment(id: string) {
+  async redeployEnvironment(id: string): Promise<Environment> {
     const client = await this.client();
     return unwrap(
       await client.POST('/environments/{id}/redeploy', {
@@ -191,19 +197,25 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     );
   }
 
-  async destroyEnvironment(id: string) {
+  async destroyEnvironment(id: string): Promise<Environment> {
     const client = await this.client();
     return unwrap(
       await client.DELETE('/environments/{id}', { params: { path: { id } } }),
     );
   }
 
-  async listTemplates() {
+  async listTemplates(): Promise<EnvironmentTemplateSummary[]> {
     const client = await this.client();
-    return unwrap(await client.GET('/templates')).items ?? [];
+    const page = unwrap<{ items: EnvironmentTemplateSummary[] }>(
+      await client.GET('/templates'),
+    );
+    return page.items ?? [];
   }
 
-  async getTemplate(namespace: string, name: string) {
+  async getTemplate(
+    namespace: string,
+    name: string,
+  ): Promise<EnvironmentTemplateSummary> {
     const client = await this.client();
     return unwrap(
       await client.GET('/templates/{namespace}/{name}', {
@@ -230,7 +242,11 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
   }
 }
 
-function unwrap<T>(result: Result<T>): T {
-  // Error statuses were thrown by the middleware; this is a 2xx.
+/**
+ * The body of a 2xx answer (error statuses were thrown by the middleware).
+ * The caller's type is the generated one, narrowed where the document leaves
+ * a field open (the template snapshot and entity; see environment.ts).
+ */
+function unwrap<T>(result: { data?: unknown }): T {
   return result.data as T;
 }
