@@ -93,3 +93,14 @@ export type UpdateEnvironmentInputsRequest = Schemas['UpdateInputsRequest'];
 
 /** Body of `POST /environments/{id}/extend`. @public */
 export type ExtendEnvironmentRequest = Schemas['ExtendRequest'];
+
+/** The status of an environment the engine has not acted on yet. @public */
+export function pendingEnvironmentStatus(): EnvironmentStatus {
+  return {
+    phase: 'Pending',
+    conditions: [],
+    resources: [],
+    outputs: {},
+    observedGeneration: 0,
+  };
+}

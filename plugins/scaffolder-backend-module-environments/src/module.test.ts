@@ -12,6 +12,10 @@ import {
   environmentsServiceMock,
   FakeEnvironmentsService,
 } from '@envkit/plugin-environments-node/testUtils';
+import {
+  storefrontCreateRequest,
+  storefrontEcsInput,
+} from './__testUtils__/actionContext';
 import { scaffolderModuleEnvironments } from './module';
 
 const exampleTemplate = yaml.parse(
@@ -110,25 +114,15 @@ describe('the example template on a real scaffolder', () => {
 
     const { task, log, output } = await runTask({
       name: 'storefront-pr-9',
-      imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
-      containerPort: 80,
-      component: 'component:default/storefront-web',
+      ...storefrontEcsInput,
       ttl: 'PT2H',
     });
 
     expect(task.status).toBe('completed');
     const [create] = fake.creates();
-    expect(create.body).toEqual({
-      name: 'storefront-pr-9',
-      templateRef: 'ecs-web-service',
-      inputs: {
-        imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
-        containerPort: 80,
-      },
-      owner: 'user:default/alice',
-      component: 'component:default/storefront-web',
-      ttl: 'PT2H',
-    });
+    expect(create.body).toEqual(
+      storefrontCreateRequest('storefront-pr-9', { ttl: 'PT2H' }),
+    );
     expect(create.idempotencyKey).toBe(
       `scaffolder:${task.id}:environment:storefront-pr-9`,
     );

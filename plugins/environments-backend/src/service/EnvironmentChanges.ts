@@ -23,18 +23,27 @@ export class EnvironmentChanges {
     private readonly access: EnvironmentAccess,
   ) {}
 
+  /** The environment an update is about; see `EnvironmentAccess.loadForChange`. */
+  private loadForUpdate(
+    id: string,
+    credentials: BackstageCredentials,
+    action: 'extend' | 'update' | 'upgrade' | 'redeploy',
+  ): Promise<Environment> {
+    return this.access.loadForChange(
+      id,
+      credentials,
+      environmentUpdatePermission,
+      action,
+    );
+  }
+
   /** Moves the expiry to `ttl` from now, within the template's maximum. */
   async extend(
     id: string,
     ttl: string,
     credentials: BackstageCredentials,
   ): Promise<Environment> {
-    const environment = await this.access.loadForChange(
-      id,
-      credentials,
-      environmentUpdatePermission,
-      'extend',
-    );
+    const environment = await this.loadForUpdate(id, credentials, 'extend');
     const expiresAt = expiryFor(
       { spec: environment.spec.templateSnapshot },
       ttl,
@@ -86,12 +95,7 @@ export class EnvironmentChanges {
     inputs: Record<string, unknown>,
     credentials: BackstageCredentials,
   ): Promise<Environment> {
-    const environment = await this.access.loadForChange(
-      id,
-      credentials,
-      environmentUpdatePermission,
-      'update',
-    );
+    const environment = await this.loadForUpdate(id, credentials, 'update');
     const resolved = resolveInputs(environment.spec.templateSnapshot, {
       ...givenInputs(environment),
       ...inputs,
@@ -116,12 +120,7 @@ export class EnvironmentChanges {
     id: string,
     credentials: BackstageCredentials,
   ): Promise<Environment> {
-    const environment = await this.access.loadForChange(
-      id,
-      credentials,
-      environmentUpdatePermission,
-      'upgrade',
-    );
+    const environment = await this.loadForUpdate(id, credentials, 'upgrade');
     const template = await this.options.templates.getTemplate(
       environment.spec.templateRef,
       credentials,
@@ -155,12 +154,7 @@ export class EnvironmentChanges {
     id: string,
     credentials: BackstageCredentials,
   ): Promise<Environment> {
-    await this.access.loadForChange(
-      id,
-      credentials,
-      environmentUpdatePermission,
-      'redeploy',
-    );
+    await this.loadForUpdate(id, credentials, 'redeploy');
     const updated = await this.options.store.updateSpec(id, spec => ({
       ...spec,
       redeployRequestedAt: this.access.now().toISOString(),

@@ -16,6 +16,7 @@ import {
   EnvironmentTemplateEntity,
   interpolate,
   parseDuration,
+  pendingEnvironmentStatus,
   resolveInputs,
 } from '@envkit/plugin-environments-common';
 import {
@@ -192,13 +193,7 @@ export class EnvironmentCreation {
     const draft: Environment = {
       id: randomUUID(),
       spec,
-      status: {
-        phase: 'Pending',
-        conditions: [],
-        resources: [],
-        outputs: {},
-        observedGeneration: 0,
-      },
+      status: pendingEnvironmentStatus(),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       createdBy: caller.userEntityRef,

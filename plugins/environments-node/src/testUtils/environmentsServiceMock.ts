@@ -3,14 +3,15 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import type {
-  CreateEnvironmentRequest,
-  Environment,
-  EnvironmentEvent,
-  EnvironmentPhase,
-  EnvironmentPreview,
-  EnvironmentTemplateSummary,
-  ListEnvironmentsResponse,
+import {
+  pendingEnvironmentStatus,
+  type CreateEnvironmentRequest,
+  type Environment,
+  type EnvironmentEvent,
+  type EnvironmentPhase,
+  type EnvironmentPreview,
+  type EnvironmentTemplateSummary,
+  type ListEnvironmentsResponse,
 } from '@envkit/plugin-environments-common';
 import {
   environmentsServiceRef,
@@ -193,13 +194,7 @@ export class FakeEnvironmentsService implements EnvironmentsService {
         ...(body.component ? { component: body.component } : {}),
         generation: 1,
       },
-      status: {
-        phase: 'Pending',
-        conditions: [],
-        resources: [],
-        outputs: {},
-        observedGeneration: 0,
-      },
+      status: pendingEnvironmentStatus(),
     };
   }
 

@@ -1,6 +1,4 @@
-import yaml from 'yaml';
-import { environmentsServiceMock } from '@envkit/plugin-environments-node/testUtils';
-import { testContext } from '../__testUtils__/actionContext';
+import { runExample } from '../__testUtils__/actionContext';
 import { createEcsEnvironmentAction } from './createEcsEnvironment';
 import { examples } from './createEcsEnvironment.examples';
 
@@ -8,24 +6,15 @@ describe('env:create-ecs examples', () => {
   it.each(examples.map(e => [e.description, e] as const))(
     '%s',
     async (_description, example) => {
-      const fake = environmentsServiceMock();
-      const action = createEcsEnvironmentAction({
-        environments: fake,
-        pollIntervalMs: 1,
-      });
-      const step = yaml.parse(example.example).steps[0];
-      const { ctx, outputs } = testContext(step.input);
-
-      await action.handler(ctx as any);
-
-      const [create] = fake.creates();
-      expect(create.body?.templateRef).toBe(
-        step.input.templateRef ?? 'ecs-web-service',
+      const { input, body, outputs } = await runExample(
+        createEcsEnvironmentAction,
+        example,
       );
-      expect(create.body?.inputs).toEqual({
-        ...step.input.inputs,
-        imageLocation: step.input.imageLocation,
-        containerPort: step.input.containerPort,
+      expect(body?.templateRef).toBe(input.templateRef ?? 'ecs-web-service');
+      expect(body?.inputs).toEqual({
+        ...input.inputs,
+        imageLocation: input.imageLocation,
+        containerPort: input.containerPort,
       });
       expect(outputs.endpoint).toBe('http://fake-alb.sandbox.local');
       expect(outputs.phase).toBe('Ready');

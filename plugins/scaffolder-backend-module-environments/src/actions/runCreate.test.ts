@@ -1,13 +1,13 @@
 import { environmentsServiceMock } from '@envkit/plugin-environments-node/testUtils';
-import { CheckpointStore, testContext } from '../__testUtils__/actionContext';
+import {
+  CheckpointStore,
+  storefrontCreateRequest,
+  storefrontEcsInput,
+  testContext,
+} from '../__testUtils__/actionContext';
 import { createEcsEnvironmentAction } from './createEcsEnvironment';
 
-const input = {
-  name: 'storefront-pr-7',
-  imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
-  containerPort: 80,
-  component: 'component:default/storefront-web',
-};
+const input = { name: 'storefront-pr-7', ...storefrontEcsInput };
 
 function setup(fake = environmentsServiceMock()) {
   const action = createEcsEnvironmentAction({
@@ -25,16 +25,9 @@ describe('creating an environment from a task', () => {
     await action.handler(ctx as any);
 
     expect(fake.creates()).toHaveLength(1);
-    expect(fake.creates()[0].body).toEqual({
-      name: 'storefront-pr-7',
-      templateRef: 'ecs-web-service',
-      inputs: {
-        imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
-        containerPort: 80,
-      },
-      owner: 'user:default/alice',
-      component: 'component:default/storefront-web',
-    });
+    expect(fake.creates()[0].body).toEqual(
+      storefrontCreateRequest('storefront-pr-7'),
+    );
     expect(outputs).toEqual({
       entityRef: 'resource:default/storefront-pr-7',
       environmentId: 'env-1',
