@@ -1,6 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { examples } from './createEcsEnvironment.examples';
-import { createOutputs, requestInputs, templateRefWithDefault } from './inputs';
+import {
+  containerPortInput,
+  createOutputs,
+  requestInputs,
+  templateRefWithDefault,
+  withNamedInputs,
+} from './inputs';
 import { EnvironmentActionOptions, runCreate } from './runCreate';
 
 /** The EnvironmentTemplate `env:create-ecs` uses unless told otherwise. */
@@ -30,22 +36,16 @@ export function createEcsEnvironmentAction(options: EnvironmentActionOptions) {
             .describe(
               'Container image to run, e.g. public.ecr.aws/nginx/nginx:1.27 (the template input imageLocation)',
             ),
-        containerPort: z =>
-          z
-            .number()
-            .int()
-            .optional()
-            .describe(
-              'Port the container listens on (the template input containerPort)',
-            ),
+        containerPort: containerPortInput,
       },
       output: createOutputs,
     },
     async handler(ctx) {
       const { imageLocation, containerPort, ...rest } = ctx.input;
-      const inputs: Record<string, unknown> = { ...rest.inputs };
-      if (imageLocation !== undefined) inputs.imageLocation = imageLocation;
-      if (containerPort !== undefined) inputs.containerPort = containerPort;
+      const inputs = withNamedInputs(rest.inputs, {
+        imageLocation,
+        containerPort,
+      });
       await runCreate(
         ctx,
         {

@@ -1,6 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { examples } from './createNamespaceEnvironment.examples';
-import { createOutputs, requestInputs, templateRefWithDefault } from './inputs';
+import {
+  containerPortInput,
+  createOutputs,
+  requestInputs,
+  templateRefWithDefault,
+  withNamedInputs,
+} from './inputs';
 import { EnvironmentActionOptions, runCreate } from './runCreate';
 
 /** The EnvironmentTemplate `env:create-namespace` uses unless told otherwise. */
@@ -39,23 +45,17 @@ export function createNamespaceEnvironmentAction(
             .describe(
               'Container image to run in the namespace (the template input image)',
             ),
-        containerPort: z =>
-          z
-            .number()
-            .int()
-            .optional()
-            .describe(
-              'Port the container listens on (the template input containerPort)',
-            ),
+        containerPort: containerPortInput,
       },
       output: createOutputs,
     },
     async handler(ctx) {
       const { quotaSize, image, containerPort, ...rest } = ctx.input;
-      const inputs: Record<string, unknown> = { ...rest.inputs };
-      if (quotaSize !== undefined) inputs.quotaSize = quotaSize;
-      if (image !== undefined) inputs.image = image;
-      if (containerPort !== undefined) inputs.containerPort = containerPort;
+      const inputs = withNamedInputs(rest.inputs, {
+        quotaSize,
+        image,
+        containerPort,
+      });
       await runCreate(
         ctx,
         {

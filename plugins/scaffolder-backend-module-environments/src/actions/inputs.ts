@@ -112,3 +112,25 @@ export const createOutputs = {
       .record(z.string())
       .describe('Every output the environment publishes, by name'),
 };
+
+/** The `containerPort` field both workload actions offer. */
+export const containerPortInput = (z: Zod) =>
+  z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      'Port the container listens on (the template input containerPort)',
+    );
+
+/**
+ * The template inputs of an action with named fields for some of them: the
+ * generic `inputs`, with each named field that was given on top.
+ */
+export function withNamedInputs(
+  inputs: Record<string, unknown> | undefined,
+  named: Record<string, unknown>,
+): Record<string, unknown> {
+  const given = Object.entries(named).filter(([, v]) => v !== undefined);
+  return { ...inputs, ...Object.fromEntries(given) };
+}
