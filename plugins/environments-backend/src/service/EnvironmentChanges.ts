@@ -159,7 +159,11 @@ export class EnvironmentChanges {
       ...spec,
       redeployRequestedAt: this.access.now().toISOString(),
     }));
-    await this.access.recordEvent(id, 'RedeployRequested', 'Redeploy requested');
+    await this.access.recordEvent(
+      id,
+      'RedeployRequested',
+      'Redeploy requested',
+    );
     return updated;
   }
 }

@@ -38,7 +38,10 @@ export class EnvironmentOperations {
     return this.creation.create(request, credentials, options);
   }
 
-  preview(request: CreateEnvironmentRequest, credentials: BackstageCredentials) {
+  preview(
+    request: CreateEnvironmentRequest,
+    credentials: BackstageCredentials,
+  ) {
     return this.creation.preview(request, credentials);
   }
 

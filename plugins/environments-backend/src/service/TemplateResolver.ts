@@ -38,11 +38,7 @@ export class TemplateResolver {
     ref: string,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentTemplateEntity> {
-    const fullRef = TemplateResolver.normalizeRef(ref);
-    const entity = await this.catalog.getEntityByRef(fullRef, { credentials });
-    if (!entity || entity.kind !== ENVIRONMENT_TEMPLATE_KIND) {
-      throw new NotFoundError(`No environment template '${fullRef}'`);
-    }
+    const entity = await this.findTemplate(ref, credentials);
     return validateEnvironmentTemplate(entity, {
       knownDrivers: this.knownDrivers(),
     });
@@ -64,12 +60,20 @@ export class TemplateResolver {
     ref: string,
     credentials: BackstageCredentials,
   ): Promise<TemplateSummary> {
+    return this.summarize(await this.findTemplate(ref, credentials));
+  }
+
+  /** The catalog entity behind a template ref, as the caller may see it. */
+  private async findTemplate(
+    ref: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
     const fullRef = TemplateResolver.normalizeRef(ref);
     const entity = await this.catalog.getEntityByRef(fullRef, { credentials });
     if (!entity || entity.kind !== ENVIRONMENT_TEMPLATE_KIND) {
       throw new NotFoundError(`No environment template '${fullRef}'`);
     }
-    return this.summarize(entity);
+    return entity;
   }
 
   private summarize(entity: Entity): TemplateSummary {

@@ -25,10 +25,7 @@ export interface RouterOptions {
 /** The raw query string values: nothing coerced them to the documented types. */
 type RawQuery = Record<string, unknown>;
 
-function optionalString(
-  query: RawQuery,
-  field: string,
-): string | undefined {
+function optionalString(query: RawQuery, field: string): string | undefined {
   const value = query[field];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
