@@ -100,21 +100,6 @@ async function startBackend() {
 
 const as = (user: string) => mockCredentials.user.header(user);
 
-/** `POST /environments` as `user`, with `changes` to the usual body. */
-function createAs(
-  server: Parameters<typeof request>[0],
-  user: string,
-  changes: object,
-) {
-  return api(server, user).post('/environments', { ...createBody, ...changes });
-}
-
-/** Creates the usual environment as `user` and returns its id. */
-async function createdId(server: Parameters<typeof request>[0], user: string) {
-  const created = await createAs(server, user, {}).expect(202);
-  return created.body.id as string;
-}
-
 /** Requests to the environments API as `user`; paths below `/api/environments`. */
 function api(server: Parameters<typeof request>[0], user: string) {
   const call =
@@ -138,6 +123,21 @@ const createBody = {
   templateRef: 'web',
   inputs: { imageLocation: 'nginx:1.27', containerPort: '80' },
 };
+
+/** `POST /environments` as `user`, with `changes` to the usual body. */
+function createAs(
+  server: Parameters<typeof request>[0],
+  user: string,
+  changes: object,
+) {
+  return api(server, user).post('/environments', { ...createBody, ...changes });
+}
+
+/** Creates the usual environment as `user` and returns its id. */
+async function createdId(server: Parameters<typeof request>[0], user: string) {
+  const created = await createAs(server, user, {}).expect(202);
+  return created.body.id as string;
+}
 
 describe('environments REST API', () => {
   it('creates an environment pinned to the template version with resolved inputs', async () => {

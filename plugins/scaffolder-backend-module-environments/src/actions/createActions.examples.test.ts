@@ -78,6 +78,7 @@ describe.each(suites)('$id examples', suite => {
   it.each(suite.examples.map(e => [e.description, e] as const))(
     '%s',
     async (_description, example) => {
+      expect.hasAssertions();
       suite.check(await runExample(suite.action, example, suite.prepare));
     },
   );

@@ -1,3 +1,4 @@
+/* eslint-disable new-cap -- openapi-fetch names its methods after the HTTP verbs (GET, POST, …) */
 import { ResponseError } from '@backstage/errors';
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './generated';
@@ -69,7 +70,6 @@ const LIST_QUERY_KEYS = [
   'cursor',
   'limit',
 ] as const satisfies ReadonlyArray<keyof ListEnvironmentsQuery>;
-
 
 /**
  * {@link EnvironmentsRestApi} over the client generated from `openapi.yaml`
