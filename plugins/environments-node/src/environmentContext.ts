@@ -11,7 +11,9 @@ import type { DriverEnvironment } from './driver';
  *
  * @public
  */
-export function driverEnvironmentOf(environment: Environment): DriverEnvironment {
+export function driverEnvironmentOf(
+  environment: Environment,
+): DriverEnvironment {
   const { spec } = environment;
   return {
     id: environment.id,
@@ -33,7 +35,9 @@ export function driverEnvironmentOf(environment: Environment): DriverEnvironment
  */
 export function interpolationContextOf(
   environment: Environment,
-  resources: ReadonlyArray<Pick<EnvironmentResourceStatus, 'name' | 'outputs'>> = [],
+  resources: ReadonlyArray<
+    Pick<EnvironmentResourceStatus, 'name' | 'outputs'>
+  > = [],
 ): InterpolationContext {
   const { spec } = environment;
   return {

@@ -93,7 +93,11 @@ export class FakeEnvironmentsService implements EnvironmentsService {
     const known = options.idempotencyKey && this.keys.get(scope);
     if (known) return this.copy(this.environments.get(known)!);
     const environment = this.add(body, 'Pending');
-    this.event(environment.id, 'Requested', `Requested from ${body.templateRef}`);
+    this.event(
+      environment.id,
+      'Requested',
+      `Requested from ${body.templateRef}`,
+    );
     if (options.idempotencyKey) this.keys.set(scope, environment.id);
     return this.copy(environment);
   }
@@ -144,7 +148,12 @@ export class FakeEnvironmentsService implements EnvironmentsService {
   ): Promise<Environment> {
     this.record('deleteEnvironment', options, { target: id });
     const environment = this.find(id);
-    this.setPhase(environment, 'Destroyed', 'Destroyed', 'Every resource is gone');
+    this.setPhase(
+      environment,
+      'Destroyed',
+      'Destroyed',
+      'Every resource is gone',
+    );
     return this.copy(environment);
   }
 
@@ -203,7 +212,12 @@ export class FakeEnvironmentsService implements EnvironmentsService {
     this.reads.set(environment.id, reads);
     const phase = environment.status.phase;
     if (phase === 'Pending') {
-      this.setPhase(environment, 'Provisioning', 'Provisioning', 'Creating stacks');
+      this.setPhase(
+        environment,
+        'Provisioning',
+        'Provisioning',
+        'Creating stacks',
+      );
     } else if (phase === 'Provisioning' && reads >= this.readsUntilReady) {
       if (this.failWith) {
         environment.status.lastError = this.failWith;
