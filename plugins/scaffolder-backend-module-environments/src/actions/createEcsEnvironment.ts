@@ -1,13 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { examples } from './createEcsEnvironment.examples';
-import {
-  containerPortInput,
-  createOutputs,
-  requestInputs,
-  templateRefWithDefault,
-  withNamedInputs,
-} from './inputs';
-import { EnvironmentActionOptions, runCreate } from './runCreate';
+import { createOutputs, workloadInputs } from './inputs';
+import { EnvironmentActionOptions, runWorkloadCreate } from './runCreate';
 
 /** The EnvironmentTemplate `env:create-ecs` uses unless told otherwise. */
 export const DEFAULT_ECS_TEMPLATE = 'ecs-web-service';
@@ -27,8 +21,7 @@ export function createEcsEnvironmentAction(options: EnvironmentActionOptions) {
     supportsDryRun: true,
     schema: {
       input: {
-        ...requestInputs(),
-        templateRef: templateRefWithDefault(DEFAULT_ECS_TEMPLATE),
+        ...workloadInputs(DEFAULT_ECS_TEMPLATE),
         imageLocation: z =>
           z
             .string()
@@ -36,23 +29,16 @@ export function createEcsEnvironmentAction(options: EnvironmentActionOptions) {
             .describe(
               'Container image to run, e.g. public.ecr.aws/nginx/nginx:1.27 (the template input imageLocation)',
             ),
-        containerPort: containerPortInput,
       },
       output: createOutputs,
     },
     async handler(ctx) {
       const { imageLocation, containerPort, ...rest } = ctx.input;
-      const inputs = withNamedInputs(rest.inputs, {
-        imageLocation,
-        containerPort,
-      });
-      await runCreate(
+      await runWorkloadCreate(
         ctx,
-        {
-          ...rest,
-          templateRef: rest.templateRef || DEFAULT_ECS_TEMPLATE,
-          inputs,
-        },
+        rest,
+        { imageLocation, containerPort },
+        DEFAULT_ECS_TEMPLATE,
         options,
       );
     },

@@ -1,13 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { examples } from './createNamespaceEnvironment.examples';
-import {
-  containerPortInput,
-  createOutputs,
-  requestInputs,
-  templateRefWithDefault,
-  withNamedInputs,
-} from './inputs';
-import { EnvironmentActionOptions, runCreate } from './runCreate';
+import { createOutputs, workloadInputs } from './inputs';
+import { EnvironmentActionOptions, runWorkloadCreate } from './runCreate';
 
 /** The EnvironmentTemplate `env:create-namespace` uses unless told otherwise. */
 export const DEFAULT_NAMESPACE_TEMPLATE = 'dev-namespace';
@@ -29,8 +23,7 @@ export function createNamespaceEnvironmentAction(
     supportsDryRun: true,
     schema: {
       input: {
-        ...requestInputs(),
-        templateRef: templateRefWithDefault(DEFAULT_NAMESPACE_TEMPLATE),
+        ...workloadInputs(DEFAULT_NAMESPACE_TEMPLATE),
         quotaSize: z =>
           z
             .string()
@@ -45,24 +38,16 @@ export function createNamespaceEnvironmentAction(
             .describe(
               'Container image to run in the namespace (the template input image)',
             ),
-        containerPort: containerPortInput,
       },
       output: createOutputs,
     },
     async handler(ctx) {
       const { quotaSize, image, containerPort, ...rest } = ctx.input;
-      const inputs = withNamedInputs(rest.inputs, {
-        quotaSize,
-        image,
-        containerPort,
-      });
-      await runCreate(
+      await runWorkloadCreate(
         ctx,
-        {
-          ...rest,
-          templateRef: rest.templateRef || DEFAULT_NAMESPACE_TEMPLATE,
-          inputs,
-        },
+        rest,
+        { quotaSize, image, containerPort },
+        DEFAULT_NAMESPACE_TEMPLATE,
         options,
       );
     },

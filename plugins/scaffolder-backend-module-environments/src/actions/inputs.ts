@@ -114,7 +114,7 @@ export const createOutputs = {
 };
 
 /** The `containerPort` field both workload actions offer. */
-export const containerPortInput = (z: Zod) =>
+const containerPortInput = (z: Zod) =>
   z
     .number()
     .int()
@@ -133,4 +133,17 @@ export function withNamedInputs(
 ): Record<string, unknown> {
   const given = Object.entries(named).filter(([, v]) => v !== undefined);
   return { ...inputs, ...Object.fromEntries(given) };
+}
+
+/**
+ * The input fields of an action that runs a workload from a template with a
+ * default: the generic request fields, `templateRef` defaulting to
+ * `defaultTemplate`, and `containerPort`.
+ */
+export function workloadInputs(defaultTemplate: string) {
+  return {
+    ...requestInputs(),
+    templateRef: templateRefWithDefault(defaultTemplate),
+    containerPort: containerPortInput,
+  };
 }

@@ -11,7 +11,7 @@ import {
   environmentNameProblem,
 } from '@envkit/plugin-environments-common';
 import type { EnvironmentsService } from '@envkit/plugin-environments-node';
-import { DEFAULT_TIMEOUT_MINUTES } from './inputs';
+import { DEFAULT_TIMEOUT_MINUTES, withNamedInputs } from './inputs';
 import {
   DEFAULT_POLL_INTERVAL_MS,
   waitForEnvironment,
@@ -186,4 +186,29 @@ export async function runCreate(
     });
   }
   writeOutputs(ctx, environment);
+}
+
+/**
+ * {@link runCreate} for an action with named fields for some template
+ * inputs (`imageLocation`, `quotaSize`, …) and a default template.
+ */
+export function runWorkloadCreate(
+  ctx: EnvironmentActionContext,
+  input: Omit<CreateInput, 'templateRef' | 'inputs'> & {
+    templateRef?: string;
+    inputs?: Record<string, unknown>;
+  },
+  named: Record<string, unknown>,
+  defaultTemplate: string,
+  options: EnvironmentActionOptions,
+): Promise<void> {
+  return runCreate(
+    ctx,
+    {
+      ...input,
+      templateRef: input.templateRef || defaultTemplate,
+      inputs: withNamedInputs(input.inputs, named),
+    },
+    options,
+  );
 }
