@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { examples } from './createEcsEnvironment.examples';
-import { createOutputs, workloadInputs } from './inputs';
+import { createOutputs, optionalText, workloadInputs } from './inputs';
 import { EnvironmentActionOptions, runWorkloadCreate } from './runCreate';
 
 /** The EnvironmentTemplate `env:create-ecs` uses unless told otherwise. */
@@ -22,13 +22,9 @@ export function createEcsEnvironmentAction(options: EnvironmentActionOptions) {
     schema: {
       input: {
         ...workloadInputs(DEFAULT_ECS_TEMPLATE),
-        imageLocation: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Container image to run, e.g. public.ecr.aws/nginx/nginx:1.27 (the template input imageLocation)',
-            ),
+        imageLocation: optionalText(
+          'Container image to run, e.g. public.ecr.aws/nginx/nginx:1.27 (the template input imageLocation)',
+        ),
       },
       output: createOutputs,
     },

@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { examples } from './createNamespaceEnvironment.examples';
-import { createOutputs, workloadInputs } from './inputs';
+import { createOutputs, optionalText, workloadInputs } from './inputs';
 import { EnvironmentActionOptions, runWorkloadCreate } from './runCreate';
 
 /** The EnvironmentTemplate `env:create-namespace` uses unless told otherwise. */
@@ -24,20 +24,12 @@ export function createNamespaceEnvironmentAction(
     schema: {
       input: {
         ...workloadInputs(DEFAULT_NAMESPACE_TEMPLATE),
-        quotaSize: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Size of the namespace quota, e.g. small, medium or large (the template input quotaSize)',
-            ),
-        image: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Container image to run in the namespace (the template input image)',
-            ),
+        quotaSize: optionalText(
+          'Size of the namespace quota, e.g. small, medium or large (the template input quotaSize)',
+        ),
+        image: optionalText(
+          'Container image to run in the namespace (the template input image)',
+        ),
       },
       output: createOutputs,
     },

@@ -17,13 +17,14 @@ export const requiredTemplateRef = (z: Zod) =>
     );
 
 /** An optional `templateRef` input with a default (for the typed actions). */
-export const templateRefWithDefault = (defaultRef: string) => (z: Zod) =>
-  z
-    .string()
-    .optional()
-    .describe(
-      `EnvironmentTemplate to create it from (entity ref or name). Defaults to "${defaultRef}".`,
-    );
+export const templateRefWithDefault = (defaultRef: string) =>
+  optionalText(
+    `EnvironmentTemplate to create it from (entity ref or name). Defaults to "${defaultRef}".`,
+  );
+
+/** An optional text field with its description. */
+export const optionalText = (description: string) => (z: Zod) =>
+  z.string().optional().describe(description);
 
 /** Inputs every create action takes, besides `templateRef`. */
 export function requestInputs() {
@@ -41,27 +42,15 @@ export function requestInputs() {
         .describe(
           "Values for the template's parameters, passed through as they are; the backend applies the template's locks, defaults and limits",
         ),
-    owner: (z: Zod) =>
-      z
-        .string()
-        .optional()
-        .describe(
-          'Entity ref of the owning user or group. Defaults to the user running the template.',
-        ),
-    component: (z: Zod) =>
-      z
-        .string()
-        .optional()
-        .describe(
-          'Entity ref of the component the environment serves, e.g. "component:default/storefront-web"',
-        ),
-    ttl: (z: Zod) =>
-      z
-        .string()
-        .optional()
-        .describe(
-          "ISO-8601 duration until the environment is destroyed, e.g. PT8H; the template's default when left out",
-        ),
+    owner: optionalText(
+      'Entity ref of the owning user or group. Defaults to the user running the template.',
+    ),
+    component: optionalText(
+      'Entity ref of the component the environment serves, e.g. "component:default/storefront-web"',
+    ),
+    ttl: optionalText(
+      "ISO-8601 duration until the environment is destroyed, e.g. PT8H; the template's default when left out",
+    ),
     wait: (z: Zod) =>
       z
         .boolean()
