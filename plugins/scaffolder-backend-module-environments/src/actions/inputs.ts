@@ -16,15 +16,15 @@ export const requiredTemplateRef = (z: Zod) =>
       'EnvironmentTemplate to create it from, as an entity ref or a name, e.g. "ecs-web-service"',
     );
 
+/** An optional text field with its description. */
+export const optionalText = (description: string) => (z: Zod) =>
+  z.string().optional().describe(description);
+
 /** An optional `templateRef` input with a default (for the typed actions). */
 export const templateRefWithDefault = (defaultRef: string) =>
   optionalText(
     `EnvironmentTemplate to create it from (entity ref or name). Defaults to "${defaultRef}".`,
   );
-
-/** An optional text field with its description. */
-export const optionalText = (description: string) => (z: Zod) =>
-  z.string().optional().describe(description);
 
 /** Inputs every create action takes, besides `templateRef`. */
 export function requestInputs() {
