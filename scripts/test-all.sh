@@ -27,6 +27,9 @@ check() {
 }
 
 check "tsc" yarn tsc
+# The REST contract: the router and client code generated from openapi.yaml
+# must be what the document gives today.
+check "openapi contract" node scripts/openapi.mjs --check
 check "lint" yarn lint
 check "prettier" yarn prettier:check
 

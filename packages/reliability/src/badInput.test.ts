@@ -714,16 +714,17 @@ describe('bad input', () => {
     };
     const action = createEcsEnvironmentAction({
       environments: {
-        create: async req => {
+        createEnvironment: async req => {
           const env = await http('post', '/environments', req);
           created.push(env.id);
           return env;
         },
-        preview: req => http('post', '/environments/preview', req),
-        get: id => http('get', `/environments/${id}`),
-        events: async () => [],
-        destroy: id => http('delete', `/environments/${id}`),
-        findByName: async () => undefined,
+        previewEnvironment: req => http('post', '/environments/preview', req),
+        getEnvironment: id => http('get', `/environments/${id}`),
+        listEnvironmentEvents: async () => [],
+        listEnvironments: async () => ({ items: [], totalCount: 0 }),
+        deleteEnvironment: id => http('delete', `/environments/${id}`),
+        getTemplate: ref => http('get', `/templates/${ref}`),
       },
       pollIntervalMs: 10,
     });

@@ -28,7 +28,7 @@ import environmentsPlugin from '@envkit/plugin-environments-backend';
 import scaffolderModuleEnvironments from '@envkit/plugin-scaffolder-backend-module-environments';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { EnvironmentEntityProvider } from '@envkit/plugin-catalog-backend-module-environments';
-import { EnvironmentsClient } from '@envkit/plugin-environments-node';
+import { DefaultEnvironmentsService } from '@envkit/plugin-environments-node';
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import yaml from 'yaml';
 
@@ -190,7 +190,7 @@ describe('scaffolder flow against the sandbox', () => {
     expect(sandbox.controls.inventory()).toHaveLength(2);
 
     // The catalog module publishes it, linked to its owner and component.
-    const environments = new EnvironmentsClient({
+    const environments = new DefaultEnvironmentsService({
       discovery: {
         getBaseUrl: async plugin => `${baseUrl}/api/${plugin}`,
         getExternalBaseUrl: async plugin => `${baseUrl}/api/${plugin}`,

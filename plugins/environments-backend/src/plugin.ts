@@ -23,7 +23,7 @@ import {
   environmentPermissionResourceRef,
   environmentPermissionRules,
 } from './permissions/rules';
-import { EnvironmentService } from './service/EnvironmentService';
+import { EnvironmentOperations } from './service/EnvironmentOperations';
 import { createRouter } from './service/router';
 import { TemplateResolver } from './service/TemplateResolver';
 
@@ -113,7 +113,7 @@ export const environmentsPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions([environmentTemplateUsePermission]);
 
-        const environments = new EnvironmentService({
+        const environments = new EnvironmentOperations({
           store,
           templates: new TemplateResolver(catalog, () => drivers.keys()),
           permissions,

@@ -6,22 +6,16 @@ import { ENVIRONMENT_TEMPLATE_KIND } from './entity';
 import { entityRefText, parseRefOrProblem } from './entityRefs';
 import { environmentNameProblem } from './naming';
 import { parseOrThrow } from './zodErrors';
+import type { components } from './schema/openapi/generated';
 
-/** Body of `POST /environments`. @public */
-export interface CreateEnvironmentRequest {
-  /** The environment name (see `validateEnvironmentName`). */
-  name: string;
-  /** EnvironmentTemplate ref; `name`, `namespace/name` or full ref. */
-  templateRef: string;
-  /** Developer inputs (see `resolveInputs`). */
+/** Body of `POST /environments`, as generated from openapi.yaml. @public */
+export type CreateEnvironmentRequest =
+  components['schemas']['CreateEnvironmentRequest'];
+
+/** A {@link CreateEnvironmentRequest} after parsing: refs in full form, `inputs` present. @public */
+export type ParsedCreateEnvironmentRequest = CreateEnvironmentRequest & {
   inputs: Record<string, unknown>;
-  /** Owner entity ref; the caller when left out. */
-  owner?: string;
-  /** Component entity ref the environment serves. */
-  component?: string;
-  /** ISO-8601 duration, within the template's `guardrails.ttl.max`. */
-  ttl?: string;
-}
+};
 
 function entityRef(defaultKind: string) {
   return entityRefText.transform((ref, ctx) => {
@@ -72,7 +66,7 @@ export const createEnvironmentRequestSchema = z
  */
 export function parseCreateEnvironmentRequest(
   body: unknown,
-): CreateEnvironmentRequest {
+): ParsedCreateEnvironmentRequest {
   // JSON can carry an own `__proto__` key, which copying into a fresh object
   // would turn into a prototype change and lose; refuse it by name instead.
   const inputs = (body as { inputs?: unknown } | undefined)?.inputs;

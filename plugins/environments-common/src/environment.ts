@@ -1,6 +1,14 @@
-import type { EnvironmentPhase } from './phases';
-import type { InputValue } from './inputs';
-import type { EnvironmentTemplateSpec } from './template';
+// The REST types below are the code generated from the backend's
+// openapi.yaml (see ./schema/openapi); only their names and the two fields
+// the document leaves open (the template snapshot and entity, whose shape
+// template.ts owns) are written here.
+import type { components, operations } from './schema/openapi/generated';
+import type {
+  EnvironmentTemplateEntity,
+  EnvironmentTemplateSpec,
+} from './template';
+
+type Schemas = components['schemas'];
 
 /**
  * What the owner of an environment asked for. Every change to it bumps
@@ -9,120 +17,44 @@ import type { EnvironmentTemplateSpec } from './template';
  *
  * @public
  */
-export interface EnvironmentSpec {
-  /** The environment name (see `validateEnvironmentName`). */
-  name: string;
-  /** Entity ref of the EnvironmentTemplate, e.g. `environmenttemplate:default/ecs-service`. */
-  templateRef: string;
-  /** The template version the environment is pinned to. */
-  templateVersion: string;
+export type EnvironmentSpec = Omit<
+  Schemas['EnvironmentSpec'],
+  'templateSnapshot'
+> & {
   /** The template spec as it was when the environment was created or last upgraded. */
   templateSnapshot: EnvironmentTemplateSpec;
-  /** Resolved inputs (see `resolveInputs`). */
-  inputs: Record<string, InputValue>;
-  /** Entity ref of the owner (user or group). */
-  owner: string;
-  /** Entity ref of the component the environment serves. */
-  component?: string;
-  /** ISO-8601 timestamp after which the environment is destroyed. */
-  expiresAt?: string;
-  /** ISO-8601 timestamp of the owner's request to destroy it; set once. */
-  deletionRequestedAt?: string;
-  /** ISO-8601 timestamp of the last request to apply every resource again. */
-  redeployRequestedAt?: string;
-  generation: number;
-}
+};
 
 /** `True`, `False` or `Unknown`, as in Kubernetes conditions. @public */
-export type ConditionStatus = 'True' | 'False' | 'Unknown';
+export type ConditionStatus = Schemas['EnvironmentCondition']['status'];
 
 /** One observed condition of an environment, e.g. `Ready`. @public */
-export interface EnvironmentCondition {
-  type: string;
-  status: ConditionStatus;
-  /** A machine-readable CamelCase reason. */
-  reason: string;
-  message: string;
-  /** ISO-8601 timestamp. */
-  lastTransitionTime: string;
-}
+export type EnvironmentCondition = Schemas['EnvironmentCondition'];
 
 /** The phase of one resource of an environment. @public */
-export type ResourcePhase =
-  | 'Pending'
-  | 'InProgress'
-  | 'Ready'
-  | 'Failed'
-  | 'Destroying'
-  | 'Destroyed';
+export type ResourcePhase = Schemas['ResourcePhase'];
 
 /** Observed state of one resource of an environment. @public */
-export interface EnvironmentResourceStatus {
-  name: string;
-  driver: string;
-  phase: ResourcePhase;
-  outputs: Record<string, string>;
-  message?: string;
-  /** ISO-8601 timestamp. */
-  updatedAt: string;
-}
+export type EnvironmentResourceStatus = Schemas['EnvironmentResourceStatus'];
 
 /** The last error of an environment, shown to its owner. @public */
-export interface EnvironmentError {
-  /** Machine code, e.g. `StackRollbackComplete`, `QuotaExceeded`. */
-  reason: string;
-  /** Human-readable explanation. */
-  message: string;
-  /** The resource it happened in, when there is one. */
-  resource?: string;
-}
+export type EnvironmentError = Schemas['EnvironmentError'];
 
 /** What the engine last observed of an environment. @public */
-export interface EnvironmentStatus {
-  phase: EnvironmentPhase;
-  conditions: EnvironmentCondition[];
-  resources: EnvironmentResourceStatus[];
-  outputs: Record<string, string>;
-  observedGeneration: number;
-  lastError?: EnvironmentError;
-}
+export type EnvironmentStatus = Schemas['EnvironmentStatus'];
 
 /** One entry in an environment's events timeline. @public */
-export interface EnvironmentEvent {
-  id?: string;
-  /** ISO-8601 timestamp. */
-  at: string;
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-  resource?: string;
-}
+export type EnvironmentEvent = Schemas['Event'];
 
 /** An environment, as the REST API returns it. @public */
-export interface Environment {
-  id: string;
+export type Environment = Omit<Schemas['Environment'], 'spec'> & {
   spec: EnvironmentSpec;
-  status: EnvironmentStatus;
-  /** ISO-8601 timestamps. */
-  createdAt: string;
-  updatedAt: string;
-  /** Entity ref of the user who created it. */
-  createdBy: string;
-}
+};
 
-/** Filters of `GET /environments`. @public */
-export interface ListEnvironmentsQuery {
-  owner?: string;
-  /** Template entity ref. */
-  template?: string;
-  /** Component entity ref. */
-  component?: string;
-  phase?: EnvironmentPhase;
-  /** Page size, 1 to {@link MAX_PAGE_SIZE}; {@link DEFAULT_PAGE_SIZE} when left out. */
-  limit?: number;
-  /** `nextCursor` of the previous page. */
-  cursor?: string;
-}
+/** Filters and paging of `GET /environments`. @public */
+export type ListEnvironmentsQuery = NonNullable<
+  operations['listEnvironments']['parameters']['query']
+>;
 
 /** Environments (or events) in one page when a list request gives no `limit`. @public */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -131,13 +63,10 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
 /** Response of `GET /environments`: one page, newest first. @public */
-export interface ListEnvironmentsResponse {
-  items: Environment[];
-  /** How many environments match, over all pages. */
-  totalCount: number;
-  /** Present when there is another page. */
-  nextCursor?: string;
-}
+export type ListEnvironmentsResponse = Omit<
+  Schemas['EnvironmentList'],
+  'items'
+> & { items: Environment[] };
 
 /**
  * Response of `POST /environments/preview`: what a create would record and
@@ -145,12 +74,33 @@ export interface ListEnvironmentsResponse {
  *
  * @public
  */
-export interface EnvironmentPreview {
-  environment: Environment;
-  resources: Array<{
-    name: string;
-    driver: string;
-    plan?: unknown;
-    note?: string;
-  }>;
+export type EnvironmentPreview = Omit<
+  Schemas['EnvironmentPreview'],
+  'environment'
+> & { environment: Environment };
+
+/** Response of `GET /health`. @public */
+export type EnvironmentsHealth = Schemas['Health'];
+
+/** An EnvironmentTemplate with the backend's verdict on it (`GET /templates`). @public */
+export type EnvironmentTemplateSummary = Omit<
+  Schemas['TemplateSummary'],
+  'entity'
+> & { entity: EnvironmentTemplateEntity };
+
+/** Body of `PATCH /environments/{id}`. @public */
+export type UpdateEnvironmentInputsRequest = Schemas['UpdateInputsRequest'];
+
+/** Body of `POST /environments/{id}/extend`. @public */
+export type ExtendEnvironmentRequest = Schemas['ExtendRequest'];
+
+/** The status of an environment the engine has not acted on yet. @public */
+export function pendingEnvironmentStatus(): EnvironmentStatus {
+  return {
+    phase: 'Pending',
+    conditions: [],
+    resources: [],
+    outputs: {},
+    observedGeneration: 0,
+  };
 }

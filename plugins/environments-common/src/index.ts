@@ -17,3 +17,4 @@ export * from './naming';
 export * from './duration';
 export * from './semver';
 export * from './hash';
+export * from './schema/openapi';

@@ -12,7 +12,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { NotFoundError } from '@backstage/errors';
 import {
-  EnvironmentsClient,
+  DefaultEnvironmentsService,
   environmentsServiceRef,
 } from './environmentsService';
 
@@ -66,9 +66,9 @@ const environment = {
 };
 const user = mockCredentials.user('user:default/jane');
 
-describe('EnvironmentsClient', () => {
+describe('DefaultEnvironmentsService', () => {
   let api: Awaited<ReturnType<typeof startFakeApi>>;
-  let client: EnvironmentsClient;
+  let client: DefaultEnvironmentsService;
 
   beforeEach(async () => {
     api = await startFakeApi(req => {
@@ -107,7 +107,7 @@ describe('EnvironmentsClient', () => {
       }
       return { status: 200, body: environment };
     });
-    client = new EnvironmentsClient({
+    client = new DefaultEnvironmentsService({
       discovery: {
         getBaseUrl: async () => api.baseUrl,
         getExternalBaseUrl: async () => api.baseUrl,

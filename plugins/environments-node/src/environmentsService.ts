@@ -13,14 +13,15 @@ import {
   NotFoundError,
   ResponseError,
 } from '@backstage/errors';
-import type {
-  CreateEnvironmentRequest,
-  Environment,
-  EnvironmentEvent,
-  EnvironmentPreview,
-  EnvironmentTemplateEntity,
-  ListEnvironmentsQuery,
-  ListEnvironmentsResponse,
+import {
+  EnvironmentsRestClient,
+  type CreateEnvironmentRequest,
+  type Environment,
+  type EnvironmentEvent,
+  type EnvironmentPreview,
+  type EnvironmentTemplateSummary,
+  type ListEnvironmentsQuery,
+  type ListEnvironmentsResponse,
 } from '@envkit/plugin-environments-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 
@@ -31,7 +32,8 @@ export interface EnvironmentsRequestOptions {
 }
 
 /**
- * A typed client of the environments REST API for other backend plugins.
+ * The environments REST API for other backend plugins, on the client
+ * generated from the backend's openapi.yaml.
  * Every call carries a token issued on behalf of `credentials`, so the
  * environments backend authorizes the original caller, not the plugin.
  *
@@ -75,46 +77,40 @@ export interface EnvironmentsService {
     id: string,
     options: EnvironmentsRequestOptions,
   ): Promise<Environment>;
-  /** `GET /templates/:namespace/:name` for a template ref. */
+  /** `GET /templates/:namespace/:name` for a template ref: the entity and its validation state. */
   getTemplate(
     ref: string,
     options: EnvironmentsRequestOptions,
-  ): Promise<EnvironmentTemplateEntity>;
+  ): Promise<EnvironmentTemplateSummary>;
 }
 
-/** Turns an error answer into the `@backstage/errors` type its status means. */
-async function toError(response: Response): Promise<Error> {
-  let message: string | undefined;
-  try {
-    const body = await response.clone().json();
-    if (typeof body?.error?.message === 'string') message = body.error.message;
-  } catch {
-    // Not JSON: the generic ResponseError below keeps what there is.
+/** Rethrows an error answer as the `@backstage/errors` type its status means. */
+function typedError(error: unknown): unknown {
+  if (!(error instanceof ResponseError)) return error;
+  const message = error.body?.error?.message;
+  switch (error.statusCode) {
+    case 400:
+      return new InputError(message);
+    case 401:
+    case 403:
+      return new NotAllowedError(message);
+    case 404:
+      return new NotFoundError(message);
+    case 409:
+      return new ConflictError(message);
+    default:
+      return error;
   }
-  if (message !== undefined) {
-    switch (response.status) {
-      case 400:
-        return new InputError(message);
-      case 401:
-      case 403:
-        return new NotAllowedError(message);
-      case 404:
-        return new NotFoundError(message);
-      case 409:
-        return new ConflictError(message);
-      default:
-    }
-  }
-  return ResponseError.fromResponse(response);
 }
 
 /**
- * The default {@link EnvironmentsService}: HTTP through discovery and
- * plugin-to-plugin tokens.
+ * The default {@link EnvironmentsService}: the REST client generated from
+ * the backend's openapi.yaml, found through discovery, each request with a
+ * plugin-to-plugin token issued on behalf of the caller.
  *
  * @public
  */
-export class EnvironmentsClient implements EnvironmentsService {
+export class DefaultEnvironmentsService implements EnvironmentsService {
   private readonly discovery: DiscoveryService;
   private readonly auth: AuthService;
   private readonly fetchFn: typeof fetch;
@@ -129,130 +125,84 @@ export class EnvironmentsClient implements EnvironmentsService {
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
   }
 
-  async createEnvironment(
+  createEnvironment(
     body: CreateEnvironmentRequest,
     options: EnvironmentsRequestOptions & { idempotencyKey?: string },
   ): Promise<Environment> {
-    return this.request(
-      'POST',
-      '/environments',
-      options,
-      body,
-      options.idempotencyKey
-        ? { 'Idempotency-Key': options.idempotencyKey }
-        : {},
+    return this.call(options, c =>
+      c.createEnvironment(body, { idempotencyKey: options.idempotencyKey }),
     );
   }
 
-  async previewEnvironment(
+  previewEnvironment(
     body: CreateEnvironmentRequest,
     options: EnvironmentsRequestOptions,
   ): Promise<EnvironmentPreview> {
-    return this.request('POST', '/environments/preview', options, body);
+    return this.call(options, c => c.previewEnvironment(body));
   }
 
-  async getEnvironment(
+  getEnvironment(
     id: string,
     options: EnvironmentsRequestOptions,
   ): Promise<Environment> {
-    return this.request(
-      'GET',
-      `/environments/${encodeURIComponent(id)}`,
-      options,
-    );
+    return this.call(options, c => c.getEnvironment(id));
   }
 
-  async listEnvironmentEvents(
+  listEnvironmentEvents(
     id: string,
     options: EnvironmentsRequestOptions,
   ): Promise<EnvironmentEvent[]> {
-    const body = await this.request<{ items: EnvironmentEvent[] }>(
-      'GET',
-      `/environments/${encodeURIComponent(id)}/events`,
-      options,
-    );
-    return body.items ?? [];
+    return this.call(options, c => c.getEnvironmentEvents(id));
   }
 
-  async listEnvironments(
+  listEnvironments(
     query: ListEnvironmentsQuery,
     options: EnvironmentsRequestOptions,
   ): Promise<ListEnvironmentsResponse> {
-    const params = new URLSearchParams();
-    for (const key of [
-      'owner',
-      'template',
-      'component',
-      'phase',
-      'cursor',
-    ] as const) {
-      const value = query[key];
-      if (value) params.set(key, value);
-    }
-    if (query.limit !== undefined) params.set('limit', String(query.limit));
-    const search = params.toString();
-    return this.request(
-      'GET',
-      `/environments${search ? `?${search}` : ''}`,
-      options,
-    );
+    return this.call(options, c => c.listEnvironments(query));
   }
 
-  async deleteEnvironment(
+  deleteEnvironment(
     id: string,
     options: EnvironmentsRequestOptions,
   ): Promise<Environment> {
-    return this.request(
-      'DELETE',
-      `/environments/${encodeURIComponent(id)}`,
-      options,
-    );
+    return this.call(options, c => c.destroyEnvironment(id));
   }
 
-  async getTemplate(
+  getTemplate(
     ref: string,
     options: EnvironmentsRequestOptions,
-  ): Promise<EnvironmentTemplateEntity> {
+  ): Promise<EnvironmentTemplateSummary> {
     const { namespace, name } = parseEntityRef(ref, {
       defaultKind: 'EnvironmentTemplate',
       defaultNamespace: 'default',
     });
-    return this.request(
-      'GET',
-      `/templates/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
-      options,
-    );
+    return this.call(options, c => c.getTemplate(namespace, name));
   }
 
-  private async request<T>(
-    method: string,
-    path: string,
-    options: EnvironmentsRequestOptions,
-    body?: unknown,
-    extraHeaders: Record<string, string> = {},
+  private async call<T>(
+    { credentials }: EnvironmentsRequestOptions,
+    fn: (client: EnvironmentsRestClient) => Promise<T>,
   ): Promise<T> {
-    const [baseUrl, { token }] = await Promise.all([
-      this.discovery.getBaseUrl('environments'),
-      this.auth.getPluginRequestToken({
-        onBehalfOf: options.credentials,
-        targetPluginId: 'environments',
-      }),
-    ]);
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      ...extraHeaders,
-    };
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await this.fetchFn(`${baseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const client = new EnvironmentsRestClient({
+      discoveryApi: this.discovery,
+      fetchApi: {
+        fetch: async (input, init) => {
+          const { token } = await this.auth.getPluginRequestToken({
+            onBehalfOf: credentials,
+            targetPluginId: 'environments',
+          });
+          const request = new Request(input, init);
+          if (token) request.headers.set('Authorization', `Bearer ${token}`);
+          return this.fetchFn(request);
+        },
+      },
     });
-    if (!response.ok) {
-      throw await toError(response);
+    try {
+      return await fn(client);
+    } catch (error) {
+      throw typedError(error);
     }
-    return (await response.json()) as T;
   }
 }
 
@@ -270,6 +220,6 @@ export const environmentsServiceRef = createServiceRef<EnvironmentsService>({
       service,
       deps: { discovery: coreServices.discovery, auth: coreServices.auth },
       factory: ({ discovery, auth }) =>
-        new EnvironmentsClient({ discovery, auth }),
+        new DefaultEnvironmentsService({ discovery, auth }),
     }),
 });

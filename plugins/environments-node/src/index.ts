@@ -6,5 +6,6 @@
 
 export * from './driver';
 export * from './driverContext';
+export * from './environmentContext';
 export * from './extensions';
 export * from './environmentsService';

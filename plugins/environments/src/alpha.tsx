@@ -8,7 +8,8 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
-import { environmentsApiRef, EnvironmentsClient } from './api';
+import { EnvironmentsRestClient } from '@envkit/plugin-environments-common';
+import { environmentsApiRef } from './api';
 import { hasRelatedEnvironments, isEnvironmentsAvailable } from './constants';
 
 const rootRouteRef = createRouteRef();
@@ -19,7 +20,7 @@ const environmentsApi = ApiBlueprint.make({
       api: environmentsApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
-        new EnvironmentsClient({ discoveryApi, fetchApi }),
+        new EnvironmentsRestClient({ discoveryApi, fetchApi }),
     }),
 });
 

@@ -6,7 +6,8 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { environmentsApiRef, EnvironmentsClient } from './api';
+import { EnvironmentsRestClient } from '@envkit/plugin-environments-common';
+import { environmentsApiRef } from './api';
 import { rootRouteRef } from './routes';
 
 /** The Envkit plugin for apps on the legacy frontend system. @public */
@@ -17,7 +18,7 @@ export const environmentsPlugin = createPlugin({
       api: environmentsApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
-        new EnvironmentsClient({ discoveryApi, fetchApi }),
+        new EnvironmentsRestClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: { root: rootRouteRef },

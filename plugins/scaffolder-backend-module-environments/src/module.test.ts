@@ -8,8 +8,14 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import yaml from 'yaml';
-import { FakeEnvironments } from './__testUtils__/FakeEnvironments';
-import { fakeEnvironmentsBackend } from './__testUtils__/fakeEnvironmentsBackend';
+import {
+  environmentsServiceMock,
+  FakeEnvironmentsService,
+} from '@envkit/plugin-environments-node/testUtils';
+import {
+  storefrontCreateRequest,
+  storefrontEcsInput,
+} from './__testUtils__/actionContext';
 import { scaffolderModuleEnvironments } from './module';
 
 const exampleTemplate = yaml.parse(
@@ -22,12 +28,12 @@ const exampleTemplate = yaml.parse(
   ),
 );
 
-async function startScaffolder(fake: FakeEnvironments) {
+async function startScaffolder(fake: FakeEnvironmentsService) {
   const { server } = await startTestBackend({
     features: [
       scaffolderPlugin,
       scaffolderModuleEnvironments,
-      fakeEnvironmentsBackend(fake),
+      environmentsServiceMock.factory(fake),
       catalogServiceMock.factory({
         entities: [
           {
@@ -90,7 +96,7 @@ async function startScaffolder(fake: FakeEnvironments) {
 
 describe('the example template on a real scaffolder', () => {
   it('offers the four env actions', async () => {
-    const { actionIds } = await startScaffolder(new FakeEnvironments());
+    const { actionIds } = await startScaffolder(environmentsServiceMock());
 
     expect(await actionIds()).toEqual(
       expect.arrayContaining([
@@ -103,30 +109,20 @@ describe('the example template on a real scaffolder', () => {
   });
 
   it('creates an environment for the user and outputs its endpoint', async () => {
-    const fake = new FakeEnvironments();
+    const fake = environmentsServiceMock();
     const { runTask } = await startScaffolder(fake);
 
     const { task, log, output } = await runTask({
       name: 'storefront-pr-9',
-      imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
-      containerPort: 80,
-      component: 'component:default/storefront-web',
+      ...storefrontEcsInput,
       ttl: 'PT2H',
     });
 
     expect(task.status).toBe('completed');
     const [create] = fake.creates();
-    expect(create.body).toEqual({
-      name: 'storefront-pr-9',
-      templateRef: 'ecs-web-service',
-      inputs: {
-        imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
-        containerPort: 80,
-      },
-      owner: 'user:default/alice',
-      component: 'component:default/storefront-web',
-      ttl: 'PT2H',
-    });
+    expect(create.body).toEqual(
+      storefrontCreateRequest('storefront-pr-9', { ttl: 'PT2H' }),
+    );
     expect(create.idempotencyKey).toBe(
       `scaffolder:${task.id}:environment:storefront-pr-9`,
     );
@@ -143,14 +139,14 @@ describe('the example template on a real scaffolder', () => {
         entityRef: 'resource:default/storefront-pr-9',
       },
     ]);
-    // The environments backend saw the user who ran the template, not the scaffolder.
-    expect(new Set(fake.requests.map(r => r.caller))).toEqual(
+    // Every call was made for the user who ran the template, not the scaffolder.
+    expect(new Set(fake.calls.map(c => c.caller))).toEqual(
       new Set(['user:default/alice']),
     );
   }, 60_000);
 
   it('fails the task with the permission error in its log when the backend refuses', async () => {
-    const fake = new FakeEnvironments();
+    const fake = environmentsServiceMock();
     fake.denyCreate =
       "The environment template 'environmenttemplate:default/ecs-web-service' is limited to group:default/platform-team";
     const { runTask } = await startScaffolder(fake);

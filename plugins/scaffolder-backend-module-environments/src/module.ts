@@ -10,7 +10,6 @@ import {
   destroyEnvironmentAction,
 } from './actions';
 import { environmentsServiceRef } from '@envkit/plugin-environments-node';
-import { ServiceEnvironmentsApi } from './client/EnvironmentsApi';
 
 /**
  * Registers the Envkit actions with the scaffolder: `env:create-ecs`,
@@ -26,10 +25,9 @@ export const scaffolderModuleEnvironments = createBackendModule({
       deps: {
         actions: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
-        environmentsService: environmentsServiceRef,
+        environments: environmentsServiceRef,
       },
-      async init({ actions, config, environmentsService }) {
-        const environments = new ServiceEnvironmentsApi(environmentsService);
+      async init({ actions, config, environments }) {
         const seconds = config.getOptionalNumber(
           'environments.scaffolder.pollIntervalSeconds',
         );

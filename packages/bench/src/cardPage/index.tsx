@@ -2,8 +2,8 @@
  * Browser entry of the frontend benchmark: a Backstage test app (the same
  * shell the plugin's component tests use) showing one environment entity
  * with the plugin's overview card. The card is the plugin's lazy-loaded
- * extension and talks to the benchmark's server through the plugin's own
- * EnvironmentsClient, so the measured time covers loading the bundle, the
+ * extension and talks to the benchmark's server through the REST client the
+ * plugin uses (EnvironmentsRestClient), so the measured time covers loading the bundle, the
  * card's chunk, its API calls and the first render.
  */
 import type { Entity } from '@backstage/catalog-model';
@@ -22,8 +22,8 @@ import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   EntityEnvironmentOverviewCard,
   environmentsApiRef,
-  EnvironmentsClient,
 } from '@envkit/plugin-environments';
+import { EnvironmentsRestClient } from '@envkit/plugin-environments-common';
 import { createRoot } from 'react-dom/client';
 
 declare global {
@@ -33,7 +33,7 @@ declare global {
 }
 
 const origin = window.location.origin;
-const environmentsApi = new EnvironmentsClient({
+const environmentsApi = new EnvironmentsRestClient({
   discoveryApi: {
     getBaseUrl: async (pluginId: string) => `${origin}/api/${pluginId}`,
   },

@@ -4,7 +4,7 @@ import type {
   EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
 import { EnvironmentEntityProvider } from './EnvironmentEntityProvider';
-import { EnvironmentsClient } from '@envkit/plugin-environments-node';
+import { DefaultEnvironmentsService } from '@envkit/plugin-environments-node';
 import { EnvironmentsListClient } from './EnvironmentsListClient';
 
 function environment(
@@ -43,13 +43,13 @@ function environment(
 /** A fake GET /environments serving `pages` one after the other by cursor. */
 function fakeApi(pages: Environment[][]) {
   const calls: Array<{ url: string; authorization?: string }> = [];
-  const fetchFn = async (url: any, init?: RequestInit) => {
-    const headers = new Headers(init?.headers);
+  const fetchFn = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
     calls.push({
-      url: String(url),
-      authorization: headers.get('authorization') ?? undefined,
+      url: request.url,
+      authorization: request.headers.get('authorization') ?? undefined,
     });
-    const cursor = new URL(String(url)).searchParams.get('cursor');
+    const cursor = new URL(request.url).searchParams.get('cursor');
     const index = cursor ? Number(cursor) : 0;
     const nextCursor = index + 1 < pages.length ? String(index + 1) : undefined;
     return new Response(
@@ -64,7 +64,7 @@ function setup(pages: Environment[][]) {
   const api = fakeApi(pages);
   const provider = new EnvironmentEntityProvider({
     environments: new EnvironmentsListClient({
-      environments: new EnvironmentsClient({
+      environments: new DefaultEnvironmentsService({
         discovery: mockServices.discovery(),
         auth: mockServices.auth({ pluginId: 'catalog' }),
         fetch: api.fetchFn,

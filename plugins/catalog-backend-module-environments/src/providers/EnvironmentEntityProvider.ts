@@ -11,6 +11,7 @@ import {
   environmentToEntity,
 } from './environmentEntity';
 import { EnvironmentLister } from './EnvironmentsListClient';
+import { scheduleRefresh } from './scheduleRefresh';
 
 /**
  * Publishes every environment that is not Destroyed as a `Resource` entity,
@@ -36,21 +37,7 @@ export class EnvironmentEntityProvider implements EntityProvider {
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
-    await this.options.taskRunner?.run({
-      id: `${this.getProviderName()}:refresh`,
-      fn: async () => {
-        try {
-          await this.refresh();
-        } catch (error) {
-          // The next run tries again; the catalog keeps the last good set.
-          this.options.logger.warn(
-            `Could not refresh environment entities: ${
-              (error as Error).message
-            }`,
-          );
-        }
-      },
-    });
+    await scheduleRefresh(this, this.options, 'environment entities');
   }
 
   /** Reads the environments and replaces every entity this provider owns. */

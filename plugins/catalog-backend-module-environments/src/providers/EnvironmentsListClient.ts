@@ -1,5 +1,8 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import type { Environment } from '@envkit/plugin-environments-common';
+import {
+  MAX_PAGE_SIZE,
+  type Environment,
+} from '@envkit/plugin-environments-common';
 import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 
 /** Reads every environment, as the catalog module's own service principal. */
@@ -26,7 +29,7 @@ export class EnvironmentsListClient implements EnvironmentLister {
     let cursor: string | undefined;
     do {
       const page = await environments.listEnvironments(
-        { limit: 1000, cursor },
+        { limit: MAX_PAGE_SIZE, cursor },
         { credentials },
       );
       all.push(...page.items);

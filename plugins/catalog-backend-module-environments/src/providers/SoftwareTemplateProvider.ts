@@ -17,6 +17,7 @@ import {
   environmentTemplateToSoftwareTemplate,
   GENERATED_TEMPLATES_LOCATION,
 } from '../templates/softwareTemplate';
+import { scheduleRefresh } from './scheduleRefresh';
 
 /**
  * Publishes a ready-to-run scaffolder Template for every valid
@@ -43,20 +44,11 @@ export class SoftwareTemplateProvider implements EntityProvider {
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
-    await this.options.taskRunner?.run({
-      id: `${this.getProviderName()}:refresh`,
-      fn: async () => {
-        try {
-          await this.refresh();
-        } catch (error) {
-          this.options.logger.warn(
-            `Could not refresh generated environment templates: ${
-              (error as Error).message
-            }`,
-          );
-        }
-      },
-    });
+    await scheduleRefresh(
+      this,
+      this.options,
+      'generated environment templates',
+    );
   }
 
   /** Reads the EnvironmentTemplates and replaces every generated Template. */

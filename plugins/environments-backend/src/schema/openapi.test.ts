@@ -2,8 +2,10 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { ENVIRONMENT_PHASES } from '@envkit/plugin-environments-common';
 import { createRouter } from '../service/router';
-import { EnvironmentService } from '../service/EnvironmentService';
+import { spec } from './openapi/generated/router';
+import { EnvironmentOperations } from '../service/EnvironmentOperations';
 
 interface RouteLayer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -14,16 +16,30 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 describe('openapi.yaml', () => {
   const document = parse(
     readFileSync(join(__dirname, 'openapi.yaml'), 'utf8'),
-  ) as { paths: Record<string, Record<string, unknown>> };
+  ) as {
+    paths: Record<string, Record<string, unknown>>;
+    components: { schemas: Record<string, { enum?: string[] }> };
+  };
 
-  it('describes exactly the routes the router serves', async () => {
+  it('is the document the generated router was made from', () => {
+    expect(JSON.parse(JSON.stringify(spec))).toEqual(document);
+  });
+
+  it('names exactly the phases the model has', () => {
+    expect(document.components.schemas.Phase.enum).toEqual([
+      ...ENVIRONMENT_PHASES,
+    ]);
+  });
+
+  it('describes exactly the routes the router serves, with the same methods', async () => {
     const router = await createRouter({
-      environments: {} as EnvironmentService,
+      environments: {} as EnvironmentOperations,
       httpAuth: mockServices.httpAuth(),
       auditor: mockServices.auditor.mock(),
     });
     const served = (router.stack as RouteLayer[])
-      .filter(layer => layer.route)
+      // The generated router serves the document itself at /openapi.json.
+      .filter(layer => layer.route && layer.route.path !== '/openapi.json')
       .flatMap(layer =>
         Object.keys(layer.route!.methods).map(
           method =>

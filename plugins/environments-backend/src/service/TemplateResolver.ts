@@ -8,6 +8,7 @@ import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ENVIRONMENT_TEMPLATE_KIND,
+  EnvironmentsOpenApiComponents,
   EnvironmentTemplateEntity,
   validateEnvironmentTemplate,
 } from '@envkit/plugin-environments-common';
@@ -37,11 +38,7 @@ export class TemplateResolver {
     ref: string,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentTemplateEntity> {
-    const fullRef = TemplateResolver.normalizeRef(ref);
-    const entity = await this.catalog.getEntityByRef(fullRef, { credentials });
-    if (!entity || entity.kind !== ENVIRONMENT_TEMPLATE_KIND) {
-      throw new NotFoundError(`No environment template '${fullRef}'`);
-    }
+    const entity = await this.findTemplate(ref, credentials);
     return validateEnvironmentTemplate(entity, {
       knownDrivers: this.knownDrivers(),
     });
@@ -63,12 +60,20 @@ export class TemplateResolver {
     ref: string,
     credentials: BackstageCredentials,
   ): Promise<TemplateSummary> {
+    return this.summarize(await this.findTemplate(ref, credentials));
+  }
+
+  /** The catalog entity behind a template ref, as the caller may see it. */
+  private async findTemplate(
+    ref: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
     const fullRef = TemplateResolver.normalizeRef(ref);
     const entity = await this.catalog.getEntityByRef(fullRef, { credentials });
     if (!entity || entity.kind !== ENVIRONMENT_TEMPLATE_KIND) {
       throw new NotFoundError(`No environment template '${fullRef}'`);
     }
-    return this.summarize(entity);
+    return entity;
   }
 
   private summarize(entity: Entity): TemplateSummary {
@@ -77,18 +82,17 @@ export class TemplateResolver {
       validateEnvironmentTemplate(entity, {
         knownDrivers: this.knownDrivers(),
       });
-      return { ref, entity, valid: true };
+      return { ref, entity: { ...entity }, valid: true };
     } catch (error) {
-      return { ref, entity, valid: false, error: (error as Error).message };
+      const message = (error as Error).message;
+      return { ref, entity: { ...entity }, valid: false, error: message };
     }
   }
 }
 
-/** An EnvironmentTemplate as the API lists it. */
-export interface TemplateSummary {
-  ref: string;
-  entity: Entity;
-  valid: boolean;
-  /** Why the template cannot be used, when it is not valid. */
-  error?: string;
-}
+/**
+ * An EnvironmentTemplate as the API lists it, with `error` saying why it
+ * cannot be used when it is not valid.
+ */
+export type TemplateSummary =
+  EnvironmentsOpenApiComponents['schemas']['TemplateSummary'];

@@ -100,20 +100,50 @@ async function startBackend() {
 
 const as = (user: string) => mockCredentials.user.header(user);
 
+/** Requests to the environments API as `user`; paths below `/api/environments`. */
+function api(server: Parameters<typeof request>[0], user: string) {
+  const call =
+    (method: 'get' | 'post' | 'patch' | 'delete') =>
+    (path: string, body?: object) => {
+      const req = request(server)
+        [method](`/api/environments${path}`)
+        .set('Authorization', as(user));
+      return body === undefined ? req : req.send(body);
+    };
+  return {
+    get: call('get'),
+    post: call('post'),
+    patch: call('patch'),
+    delete: call('delete'),
+  };
+}
+
 const createBody = {
   name: 'checkout-demo',
   templateRef: 'web',
   inputs: { imageLocation: 'nginx:1.27', containerPort: '80' },
 };
 
+/** `POST /environments` as `user`, with `changes` to the usual body. */
+function createAs(
+  server: Parameters<typeof request>[0],
+  user: string,
+  changes: object,
+) {
+  return api(server, user).post('/environments', { ...createBody, ...changes });
+}
+
+/** Creates the usual environment as `user` and returns its id. */
+async function createdId(server: Parameters<typeof request>[0], user: string) {
+  const created = await createAs(server, user, {}).expect(202);
+  return created.body.id as string;
+}
+
 describe('environments REST API', () => {
   it('creates an environment pinned to the template version with resolved inputs', async () => {
     const server = await startBackend();
 
-    const res = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(lena))
-      .send(createBody);
+    const res = await api(server, lena).post('/environments', createBody);
 
     expect(res.status).toBe(202);
     expect(res.body.spec).toMatchObject({
@@ -137,15 +167,13 @@ describe('environments REST API', () => {
     expect(ttlMs).toBeGreaterThan(7.9 * 3600_000);
     expect(ttlMs).toBeLessThanOrEqual(8 * 3600_000);
 
-    const fetched = await request(server)
-      .get(`/api/environments/environments/${res.body.id}`)
-      .set('Authorization', as(lena));
+    const fetched = await api(server, lena).get(`/environments/${res.body.id}`);
     expect(fetched.status).toBe(200);
     expect(fetched.body.id).toBe(res.body.id);
 
-    const events = await request(server)
-      .get(`/api/environments/environments/${res.body.id}/events`)
-      .set('Authorization', as(lena));
+    const events = await api(server, lena).get(
+      `/environments/${res.body.id}/events`,
+    );
     expect(events.body.items.map((e: any) => e.reason)).toEqual(['Requested']);
   });
 
@@ -172,133 +200,90 @@ describe('environments REST API', () => {
     async (body, field) => {
       const server = await startBackend();
 
-      const res = await request(server)
-        .post('/api/environments/environments')
-        .set('Authorization', as(lena))
-        .send(body);
+      const res = await api(server, lena).post('/environments', body);
 
       expect(res.status).toBe(400);
       expect(res.body.error.name).toBe('InputError');
       expect(res.body.error.message).toMatch(field);
-      const list = await request(server)
-        .get('/api/environments/environments')
-        .set('Authorization', as(lena));
+      const list = await api(server, lena).get('/environments');
       expect(list.body.items).toEqual([]);
     },
   );
 
   it('answers 404 for an unknown template and 409 for a taken name', async () => {
     const server = await startBackend();
-    const unknown = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(lena))
-      .send({ ...createBody, templateRef: 'nope' });
+    const unknown = await createAs(server, lena, { templateRef: 'nope' });
     expect(unknown.status).toBe(404);
 
-    await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(lena))
-      .send(createBody)
-      .expect(202);
-    const again = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(marco))
-      .send(createBody);
+    await api(server, lena).post('/environments', createBody).expect(202);
+    const again = await api(server, marco).post('/environments', createBody);
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/checkout-demo/);
   });
 
   it('refuses to create an environment owned by a team the caller is not in', async () => {
     const server = await startBackend();
-    const res = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(marco))
-      .send({ ...createBody, owner: 'group:default/team-storefront' });
+    const res = await createAs(server, marco, {
+      owner: 'group:default/team-storefront',
+    });
     expect(res.status).toBe(403);
-    const own = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(marco))
-      .send({ ...createBody, owner: 'group:default/team-payments' });
+    const own = await createAs(server, marco, {
+      owner: 'group:default/team-payments',
+    });
     expect(own.status).toBe(202);
   });
 
   it('enforces the per-owner limit and who may use a template', async () => {
     const server = await startBackend();
     for (const name of ['one', 'two']) {
-      await request(server)
-        .post('/api/environments/environments')
-        .set('Authorization', as(lena))
-        .send({ ...createBody, name })
-        .expect(202);
+      await createAs(server, lena, { name }).expect(202);
     }
-    const third = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(lena))
-      .send({ ...createBody, name: 'three' });
+    const third = await createAs(server, lena, { name: 'three' });
     expect(third.status).toBe(409);
     expect(third.body.error.message).toMatch(/already has 2 environments/);
 
-    const restricted = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(lena))
-      .send({ ...createBody, templateRef: 'payments-only' });
+    const restricted = await createAs(server, lena, {
+      templateRef: 'payments-only',
+    });
     expect(restricted.status).toBe(403);
-    const allowed = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(marco))
-      .send({ ...createBody, name: 'pay', templateRef: 'payments-only' });
+    const allowed = await createAs(server, marco, {
+      name: 'pay',
+      templateRef: 'payments-only',
+    });
     expect(allowed.status).toBe(202);
   });
 
   it('shows, extends and destroys environments only for their owners and the platform team', async () => {
     const server = await startBackend();
-    const created = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(lena))
-      .send(createBody)
-      .expect(202);
-    const id = created.body.id;
+    const id = await createdId(server, lena);
 
     // Another team neither sees nor touches it.
-    const marcoList = await request(server)
-      .get('/api/environments/environments')
-      .set('Authorization', as(marco));
+    const marcoList = await api(server, marco).get('/environments');
     expect(marcoList.body.items).toEqual([]);
-    await request(server)
-      .get(`/api/environments/environments/${id}`)
-      .set('Authorization', as(marco))
-      .expect(403);
-    await request(server)
-      .delete(`/api/environments/environments/${id}`)
-      .set('Authorization', as(marco))
-      .expect(403);
-    await request(server)
-      .post(`/api/environments/environments/${id}/extend`)
-      .set('Authorization', as(marco))
-      .send({ ttl: 'PT1H' })
+    await api(server, marco).get(`/environments/${id}`).expect(403);
+    await api(server, marco).delete(`/environments/${id}`).expect(403);
+    await api(server, marco)
+      .post(`/environments/${id}/extend`, {
+        ttl: 'PT1H',
+      })
       .expect(403);
 
     // The platform team sees everyone's.
-    const adminList = await request(server)
-      .get('/api/environments/environments')
-      .set('Authorization', as(platformAdmin));
+    const adminList = await api(server, platformAdmin).get('/environments');
     expect(adminList.body.items.map((e: any) => e.id)).toEqual([id]);
 
-    const extended = await request(server)
-      .post(`/api/environments/environments/${id}/extend`)
-      .set('Authorization', as(lena))
-      .send({ ttl: 'P2D' });
+    const extended = await api(server, lena).post(
+      `/environments/${id}/extend`,
+      { ttl: 'P2D' },
+    );
     expect(extended.status).toBe(200);
     expect(extended.body.spec.generation).toBe(2);
-    const tooLong = await request(server)
-      .post(`/api/environments/environments/${id}/extend`)
-      .set('Authorization', as(lena))
-      .send({ ttl: 'P8D' });
+    const tooLong = await api(server, lena).post(`/environments/${id}/extend`, {
+      ttl: 'P8D',
+    });
     expect(tooLong.status).toBe(400);
 
-    const destroyed = await request(server)
-      .delete(`/api/environments/environments/${id}`)
-      .set('Authorization', as(lena));
+    const destroyed = await api(server, lena).delete(`/environments/${id}`);
     expect(destroyed.status).toBe(202);
     expect(destroyed.body.spec.deletionRequestedAt).toBeDefined();
     expect(destroyed.body.spec.generation).toBe(3);
@@ -306,39 +291,29 @@ describe('environments REST API', () => {
 
   it('returns the same environment when a create is retried with the same Idempotency-Key', async () => {
     const server = await startBackend();
-    const first = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(lena))
+    const first = await api(server, lena)
+      .post('/environments')
       .set('Idempotency-Key', 'scaffolder-task-42')
       .send(createBody);
-    const retry = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(lena))
+    const retry = await api(server, lena)
+      .post('/environments')
       .set('Idempotency-Key', 'scaffolder-task-42')
       .send(createBody);
 
     expect(first.status).toBe(202);
     expect(retry.status).toBe(202);
     expect(retry.body.id).toBe(first.body.id);
-    const list = await request(server)
-      .get('/api/environments/environments')
-      .set('Authorization', as(lena));
+    const list = await api(server, lena).get('/environments');
     expect(list.body.totalCount).toBe(1);
   });
 
   it('changes inputs, redeploys and upgrades as new generations', async () => {
     const server = await startBackend();
-    const created = await request(server)
-      .post('/api/environments/environments')
-      .set('Authorization', as(lena))
-      .send(createBody)
-      .expect(202);
-    const id = created.body.id;
+    const id = await createdId(server, lena);
 
-    const patched = await request(server)
-      .patch(`/api/environments/environments/${id}`)
-      .set('Authorization', as(lena))
-      .send({ inputs: { imageLocation: 'nginx:1.28' } });
+    const patched = await api(server, lena).patch(`/environments/${id}`, {
+      inputs: { imageLocation: 'nginx:1.28' },
+    });
     expect(patched.status).toBe(202);
     expect(patched.body.spec.inputs).toMatchObject({
       imageLocation: 'nginx:1.28',
@@ -346,33 +321,30 @@ describe('environments REST API', () => {
     });
     expect(patched.body.spec.generation).toBe(2);
 
-    const locked = await request(server)
-      .patch(`/api/environments/environments/${id}`)
-      .set('Authorization', as(lena))
-      .send({ inputs: { region: 'us-east-1' } });
+    const locked = await api(server, lena).patch(`/environments/${id}`, {
+      inputs: { region: 'us-east-1' },
+    });
     expect(locked.status).toBe(400);
     expect(locked.body.error.message).toMatch(/inputs\.region/);
 
-    const redeployed = await request(server)
-      .post(`/api/environments/environments/${id}/redeploy`)
-      .set('Authorization', as(lena));
+    const redeployed = await api(server, lena).post(
+      `/environments/${id}/redeploy`,
+    );
     expect(redeployed.status).toBe(202);
     expect(redeployed.body.spec.generation).toBe(3);
 
     // The catalog still has the pinned version: nothing to upgrade to.
-    const upgrade = await request(server)
-      .post(`/api/environments/environments/${id}/upgrade`)
-      .set('Authorization', as(lena));
+    const upgrade = await api(server, lena).post(`/environments/${id}/upgrade`);
     expect(upgrade.status).toBe(409);
     expect(upgrade.body.error.message).toMatch(/already runs version 1\.2\.0/);
   });
 
   it('previews a create without recording anything', async () => {
     const server = await startBackend();
-    const preview = await request(server)
-      .post('/api/environments/environments/preview')
-      .set('Authorization', as(lena))
-      .send(createBody);
+    const preview = await api(server, lena).post(
+      '/environments/preview',
+      createBody,
+    );
 
     expect(preview.status).toBe(200);
     expect(preview.body.environment.spec.inputs.containerPort).toBe(80);
@@ -380,30 +352,21 @@ describe('environments REST API', () => {
       'network',
       'service',
     ]);
-    const list = await request(server)
-      .get('/api/environments/environments')
-      .set('Authorization', as(lena));
+    const list = await api(server, lena).get('/environments');
     expect(list.body.items).toEqual([]);
   });
 
   it('lists templates with their validation state', async () => {
     const server = await startBackend();
-    const res = await request(server)
-      .get('/api/environments/templates')
-      .set('Authorization', as(lena));
+    const res = await api(server, lena).get('/templates');
     expect(res.status).toBe(200);
     expect(res.body.items.map((t: any) => [t.ref, t.valid]).sort()).toEqual([
       ['environmenttemplate:default/payments-only', true],
       ['environmenttemplate:default/web', true],
     ]);
-    const one = await request(server)
-      .get('/api/environments/templates/default/web')
-      .set('Authorization', as(lena));
+    const one = await api(server, lena).get('/templates/default/web');
     expect(one.body.entity.spec.version).toBe('1.2.0');
-    await request(server)
-      .get('/api/environments/templates/default/nope')
-      .set('Authorization', as(lena))
-      .expect(404);
+    await api(server, lena).get('/templates/default/nope').expect(404);
   });
 
   it('rejects unauthenticated calls and bad list filters', async () => {
@@ -412,9 +375,7 @@ describe('environments REST API', () => {
       .get('/api/environments/environments')
       .set('Authorization', mockCredentials.none.header())
       .expect(401);
-    const bad = await request(server)
-      .get('/api/environments/environments?phase=Exploded')
-      .set('Authorization', as(lena));
+    const bad = await api(server, lena).get('/environments?phase=Exploded');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^phase: /);
   });

@@ -1,4 +1,9 @@
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import {
@@ -7,20 +12,20 @@ import {
   parseCreateEnvironmentRequest,
 } from '@envkit/plugin-environments-common';
 import express from 'express';
-import Router from 'express-promise-router';
 import { ListEnvironmentsOptions } from '../database/EnvironmentStore';
-import { EnvironmentService } from './EnvironmentService';
+import { createOpenApiRouter } from '../schema/openapi/generated/router';
+import { EnvironmentOperations } from './EnvironmentOperations';
 
 export interface RouterOptions {
-  environments: EnvironmentService;
+  environments: EnvironmentOperations;
   httpAuth: HttpAuthService;
   auditor: AuditorService;
 }
 
-function optionalString(
-  query: express.Request['query'],
-  field: string,
-): string | undefined {
+/** The raw query string values: nothing coerced them to the documented types. */
+type RawQuery = Record<string, unknown>;
+
+function optionalString(query: RawQuery, field: string): string | undefined {
   const value = query[field];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
@@ -30,7 +35,7 @@ function optionalString(
 }
 
 function optionalInt(
-  query: express.Request['query'],
+  query: RawQuery,
   field: string,
   min: number,
   max: number,
@@ -46,9 +51,7 @@ function optionalInt(
   return value;
 }
 
-function parseListQuery(
-  query: express.Request['query'],
-): ListEnvironmentsOptions {
+function parseListQuery(query: RawQuery): ListEnvironmentsOptions {
   const phase = optionalString(query, 'phase');
   if (phase !== undefined && !isEnvironmentPhase(phase)) {
     throw new InputError(`phase: '${phase.slice(0, 40)}' is not a phase`);
@@ -63,23 +66,31 @@ function parseListQuery(
   };
 }
 
-/** Runs a write as an audited operation: one audit event with its outcome. */
-async function audited<T>(
-  auditor: AuditorService,
+/**
+ * Runs a user's write as one audited operation: an audit event with its
+ * outcome, the caller's credentials (users only) handed to `fn`.
+ */
+async function userWrite<T>(
+  options: Pick<RouterOptions, 'auditor' | 'httpAuth'>,
   req: express.Request,
-  eventId: string,
-  meta: JsonObject,
-  fn: () => Promise<T>,
-  severityLevel: 'low' | 'medium' | 'high' = 'medium',
+  audit: {
+    eventId: string;
+    meta: JsonObject;
+    severityLevel?: 'low' | 'medium' | 'high';
+  },
+  fn: (credentials: BackstageCredentials<BackstageUserPrincipal>) => Promise<T>,
 ): Promise<T> {
-  const auditorEvent = await auditor.createEvent({
-    eventId,
-    severityLevel,
+  const auditorEvent = await options.auditor.createEvent({
+    eventId: audit.eventId,
+    severityLevel: audit.severityLevel ?? 'medium',
     request: req,
-    meta,
+    meta: audit.meta,
   });
   try {
-    const result = await fn();
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
+    const result = await fn(credentials);
     await auditorEvent.success();
     return result;
   } catch (error) {
@@ -98,9 +109,15 @@ function requireObject(body: unknown, field: string): Record<string, unknown> {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { environments, httpAuth, auditor } = options;
-  const router = Router();
-  router.use(express.json({ limit: '256kb' }));
+  const { environments, httpAuth } = options;
+  // Typed by openapi.yaml. Requests are checked by the parsers here rather
+  // than by the document's validator, because every 400 must name the field
+  // in the wording clients and the bad-input suite rely on (`limit: must be
+  // a whole number from 1 to 1000`); openapi.test.ts keeps the two in step.
+  const router = await createOpenApiRouter({
+    middleware: [express.json({ limit: '256kb' })],
+    validatorOptions: { validateRequests: false, validateSecurity: false },
+  });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -108,7 +125,7 @@ export async function createRouter(
 
   router.get('/environments', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const query = parseListQuery(req.query);
+    const query = parseListQuery(req.query as RawQuery);
     res.json(await environments.list(query, credentials));
   });
 
@@ -117,18 +134,15 @@ export async function createRouter(
     if (key !== undefined && (key.length === 0 || key.length > 255)) {
       throw new InputError('Idempotency-Key: must be 1 to 255 characters');
     }
-    const { environment } = await audited(
-      auditor,
+    const meta = {
+      name: String(req.body?.name ?? ''),
+      templateRef: String(req.body?.templateRef ?? ''),
+    };
+    const { environment } = await userWrite(
+      options,
       req,
-      'environment-create',
-      {
-        name: String(req.body?.name ?? ''),
-        templateRef: String(req.body?.templateRef ?? ''),
-      },
-      async () => {
-        const credentials = await httpAuth.credentials(req, {
-          allow: ['user'],
-        });
+      { eventId: 'environment-create', meta },
+      async credentials => {
         const body = parseCreateEnvironmentRequest(req.body);
         return environments.create(body, credentials, { idempotencyKey: key });
       },
@@ -152,18 +166,15 @@ export async function createRouter(
 
   router.patch('/environments/:id', async (req, res) => {
     const id = req.params.id;
-    const environment = await audited(
-      auditor,
+    const meta = {
+      environmentId: id,
+      inputs: Object.keys(req.body?.inputs ?? {}),
+    };
+    const environment = await userWrite(
+      options,
       req,
-      'environment-update',
-      {
-        environmentId: id,
-        inputs: Object.keys(req.body?.inputs ?? {}),
-      },
-      async () => {
-        const credentials = await httpAuth.credentials(req, {
-          allow: ['user'],
-        });
+      { eventId: 'environment-update', meta },
+      async credentials => {
         const body = requireObject(req.body, 'body');
         const unknown = Object.keys(body).filter(k => k !== 'inputs');
         if (unknown.length) {
@@ -183,15 +194,12 @@ export async function createRouter(
 
   router.post('/environments/:id/extend', async (req, res) => {
     const id = req.params.id;
-    const environment = await audited(
-      auditor,
+    const meta = { environmentId: id, ttl: String(req.body?.ttl ?? '') };
+    const environment = await userWrite(
+      options,
       req,
-      'environment-extend',
-      { environmentId: id, ttl: String(req.body?.ttl ?? '') },
-      async () => {
-        const credentials = await httpAuth.credentials(req, {
-          allow: ['user'],
-        });
+      { eventId: 'environment-extend', meta },
+      async credentials => {
         const ttl = req.body?.ttl;
         if (typeof ttl !== 'string') {
           throw new InputError(
@@ -204,57 +212,27 @@ export async function createRouter(
     res.json(environment);
   });
 
-  router.post('/environments/:id/upgrade', async (req, res) => {
-    const id = req.params.id;
-    const environment = await audited(
-      auditor,
-      req,
-      'environment-upgrade',
-      { environmentId: id },
-      async () => {
-        const credentials = await httpAuth.credentials(req, {
-          allow: ['user'],
-        });
-        return environments.upgrade(id, credentials);
-      },
-    );
-    res.status(202).json(environment);
-  });
-
-  router.post('/environments/:id/redeploy', async (req, res) => {
-    const id = req.params.id;
-    const environment = await audited(
-      auditor,
-      req,
-      'environment-redeploy',
-      { environmentId: id },
-      async () => {
-        const credentials = await httpAuth.credentials(req, {
-          allow: ['user'],
-        });
-        return environments.redeploy(id, credentials);
-      },
-    );
-    res.status(202).json(environment);
-  });
-
-  router.delete('/environments/:id', async (req, res) => {
-    const id = req.params.id;
-    const environment = await audited(
-      auditor,
-      req,
-      'environment-destroy',
-      { environmentId: id },
-      async () => {
-        const credentials = await httpAuth.credentials(req, {
-          allow: ['user'],
-        });
-        return environments.destroy(id, credentials);
-      },
-      'high',
-    );
-    res.status(202).json(environment);
-  });
+  // Writes that take no body: record the wish, answer 202 with the environment.
+  const requestChange =
+    (operation: 'upgrade' | 'redeploy' | 'destroy') =>
+    async (req: express.Request<{ id: string }>, res: express.Response) => {
+      const id = req.params.id;
+      const environment = await userWrite(
+        options,
+        req,
+        {
+          eventId: `environment-${operation}`,
+          meta: { environmentId: id },
+          // Destroying cannot be undone.
+          severityLevel: operation === 'destroy' ? 'high' : 'medium',
+        },
+        credentials => environments[operation](id, credentials),
+      );
+      res.status(202).json(environment);
+    };
+  router.post('/environments/:id/upgrade', requestChange('upgrade'));
+  router.post('/environments/:id/redeploy', requestChange('redeploy'));
+  router.delete('/environments/:id', requestChange('destroy'));
 
   router.get('/templates', async (req, res) => {
     const credentials = await httpAuth.credentials(req);

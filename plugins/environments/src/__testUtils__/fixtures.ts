@@ -3,7 +3,8 @@ import type {
   EnvironmentEvent,
   EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
-import type { EnvironmentsApi, EnvironmentTemplateSummary } from '../api';
+import type { EnvironmentTemplateSummary } from '@envkit/plugin-environments-common';
+import type { EnvironmentsApi } from '../api';
 
 const HOUR = 3600_000;
 

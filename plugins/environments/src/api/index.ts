@@ -1,2 +1,1 @@
 export * from './EnvironmentsApi';
-export * from './EnvironmentsClient';

@@ -1,9 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject, JsonValue } from '@backstage/types';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { EnvironmentsClient } from '@envkit/plugin-environments-node';
-import { ServiceEnvironmentsApi } from '../client/EnvironmentsApi';
-import { FakeEnvironments } from './FakeEnvironments';
+import {
+  environmentsServiceMock,
+  FakeEnvironmentsService,
+} from '@envkit/plugin-environments-node/testUtils';
+import yaml from 'yaml';
+import type { EnvironmentActionOptions } from '../actions/runCreate';
 
 /**
  * A checkpoint store that outlives one run of an action, as the
@@ -22,17 +25,6 @@ export class CheckpointStore {
     this.values.set(opts.key, value);
     return value;
   };
-}
-
-/** The client the actions get in tests, answering from `fake`. */
-export function fakeApi(fake: FakeEnvironments) {
-  return new ServiceEnvironmentsApi(
-    new EnvironmentsClient({
-      discovery: mockServices.discovery(),
-      auth: mockServices.auth(),
-      fetch: fake.fetch as typeof fetch,
-    }),
-  );
 }
 
 /** An action context with a logger whose messages a test can read. */
@@ -73,4 +65,48 @@ export function testContext(
       String(c[0]),
     );
   return { ctx, outputs, logs };
+}
+
+/**
+ * Runs the first step of a documented example against an in-memory
+ * environments service and returns what a test checks: the step's input,
+ * the create call (if any), the outputs and the fake itself.
+ */
+export async function runExample(
+  createAction: (options: EnvironmentActionOptions) => {
+    handler: (ctx: any) => Promise<void>;
+  },
+  example: { example: string },
+  prepare: (fake: FakeEnvironmentsService) => void = () => {},
+) {
+  const fake = environmentsServiceMock();
+  prepare(fake);
+  const action = createAction({ environments: fake, pollIntervalMs: 1 });
+  const step = yaml.parse(example.example).steps[0];
+  const { ctx, outputs } = testContext(step.input);
+  await action.handler(ctx);
+  const [create] = fake.creates();
+  return { fake, input: step.input, body: create?.body, outputs };
+}
+
+/** An env:create-ecs input for the storefront, as the tests' user gives it. */
+export const storefrontEcsInput = {
+  imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
+  containerPort: 80,
+  component: 'component:default/storefront-web',
+};
+
+/** The create request {@link storefrontEcsInput} must become, for `name`. */
+export function storefrontCreateRequest(name: string, extra: object = {}) {
+  return {
+    name,
+    templateRef: 'ecs-web-service',
+    inputs: {
+      imageLocation: storefrontEcsInput.imageLocation,
+      containerPort: storefrontEcsInput.containerPort,
+    },
+    owner: 'user:default/alice',
+    component: storefrontEcsInput.component,
+    ...extra,
+  };
 }

@@ -1,7 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { examples } from './createEcsEnvironment.examples';
-import { createOutputs, requestInputs, templateRefWithDefault } from './inputs';
-import { EnvironmentActionOptions, runCreate } from './runCreate';
+import { createOutputs, optionalText, workloadInputs } from './inputs';
+import { EnvironmentActionOptions, runWorkloadCreate } from './runCreate';
 
 /** The EnvironmentTemplate `env:create-ecs` uses unless told otherwise. */
 export const DEFAULT_ECS_TEMPLATE = 'ecs-web-service';
@@ -21,38 +21,20 @@ export function createEcsEnvironmentAction(options: EnvironmentActionOptions) {
     supportsDryRun: true,
     schema: {
       input: {
-        ...requestInputs(),
-        templateRef: templateRefWithDefault(DEFAULT_ECS_TEMPLATE),
-        imageLocation: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Container image to run, e.g. public.ecr.aws/nginx/nginx:1.27 (the template input imageLocation)',
-            ),
-        containerPort: z =>
-          z
-            .number()
-            .int()
-            .optional()
-            .describe(
-              'Port the container listens on (the template input containerPort)',
-            ),
+        ...workloadInputs(DEFAULT_ECS_TEMPLATE),
+        imageLocation: optionalText(
+          'Container image to run, e.g. public.ecr.aws/nginx/nginx:1.27 (the template input imageLocation)',
+        ),
       },
       output: createOutputs,
     },
     async handler(ctx) {
       const { imageLocation, containerPort, ...rest } = ctx.input;
-      const inputs: Record<string, unknown> = { ...rest.inputs };
-      if (imageLocation !== undefined) inputs.imageLocation = imageLocation;
-      if (containerPort !== undefined) inputs.containerPort = containerPort;
-      await runCreate(
+      await runWorkloadCreate(
         ctx,
-        {
-          ...rest,
-          templateRef: rest.templateRef || DEFAULT_ECS_TEMPLATE,
-          inputs,
-        },
+        rest,
+        { imageLocation, containerPort },
+        DEFAULT_ECS_TEMPLATE,
         options,
       );
     },

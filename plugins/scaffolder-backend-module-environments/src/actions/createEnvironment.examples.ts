@@ -1,48 +1,36 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
+import { oneStepExample } from './examples';
 
 export const examples: TemplateExample[] = [
   {
     description:
       'Create an environment from an EnvironmentTemplate, passing its inputs through, and wait until it is Ready',
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'environment',
-          action: 'env:create',
-          name: 'Create environment',
-          input: {
-            name: 'checkout-preview',
-            templateRef: 'environmenttemplate:default/ecs-web-service',
-            inputs: {
-              imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
-              containerPort: 80,
-            },
-            component: 'component:default/storefront-web',
-          },
+    example: oneStepExample(
+      { id: 'environment', action: 'env:create', name: 'Create environment' },
+      {
+        name: 'checkout-preview',
+        templateRef: 'environmenttemplate:default/ecs-web-service',
+        inputs: {
+          imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
+          containerPort: 80,
         },
-      ],
-    }),
+        component: 'component:default/storefront-web',
+      },
+    ),
   },
   {
     description:
       'Create an environment owned by a team, expiring after two days, without waiting for it to be Ready',
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'environment',
-          action: 'env:create',
-          name: 'Request environment',
-          input: {
-            name: 'payments-load',
-            templateRef: 'dev-namespace',
-            inputs: { quotaSize: 'medium' },
-            owner: 'group:default/team-payments',
-            ttl: 'P2D',
-            wait: false,
-          },
-        },
-      ],
-    }),
+    example: oneStepExample(
+      { id: 'environment', action: 'env:create', name: 'Request environment' },
+      {
+        name: 'payments-load',
+        templateRef: 'dev-namespace',
+        inputs: { quotaSize: 'medium' },
+        owner: 'group:default/team-payments',
+        ttl: 'P2D',
+        wait: false,
+      },
+    ),
   },
 ];

@@ -1,7 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { examples } from './createNamespaceEnvironment.examples';
-import { createOutputs, requestInputs, templateRefWithDefault } from './inputs';
-import { EnvironmentActionOptions, runCreate } from './runCreate';
+import { createOutputs, optionalText, workloadInputs } from './inputs';
+import { EnvironmentActionOptions, runWorkloadCreate } from './runCreate';
 
 /** The EnvironmentTemplate `env:create-namespace` uses unless told otherwise. */
 export const DEFAULT_NAMESPACE_TEMPLATE = 'dev-namespace';
@@ -23,46 +23,23 @@ export function createNamespaceEnvironmentAction(
     supportsDryRun: true,
     schema: {
       input: {
-        ...requestInputs(),
-        templateRef: templateRefWithDefault(DEFAULT_NAMESPACE_TEMPLATE),
-        quotaSize: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Size of the namespace quota, e.g. small, medium or large (the template input quotaSize)',
-            ),
-        image: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Container image to run in the namespace (the template input image)',
-            ),
-        containerPort: z =>
-          z
-            .number()
-            .int()
-            .optional()
-            .describe(
-              'Port the container listens on (the template input containerPort)',
-            ),
+        ...workloadInputs(DEFAULT_NAMESPACE_TEMPLATE),
+        quotaSize: optionalText(
+          'Size of the namespace quota, e.g. small, medium or large (the template input quotaSize)',
+        ),
+        image: optionalText(
+          'Container image to run in the namespace (the template input image)',
+        ),
       },
       output: createOutputs,
     },
     async handler(ctx) {
       const { quotaSize, image, containerPort, ...rest } = ctx.input;
-      const inputs: Record<string, unknown> = { ...rest.inputs };
-      if (quotaSize !== undefined) inputs.quotaSize = quotaSize;
-      if (image !== undefined) inputs.image = image;
-      if (containerPort !== undefined) inputs.containerPort = containerPort;
-      await runCreate(
+      await runWorkloadCreate(
         ctx,
-        {
-          ...rest,
-          templateRef: rest.templateRef || DEFAULT_NAMESPACE_TEMPLATE,
-          inputs,
-        },
+        rest,
+        { quotaSize, image, containerPort },
+        DEFAULT_NAMESPACE_TEMPLATE,
         options,
       );
     },

@@ -1,6 +1,6 @@
 import yaml from 'yaml';
-import { FakeEnvironments } from '../__testUtils__/FakeEnvironments';
-import { fakeApi, testContext } from '../__testUtils__/actionContext';
+import { environmentsServiceMock } from '@envkit/plugin-environments-node/testUtils';
+import { testContext } from '../__testUtils__/actionContext';
 import { destroyEnvironmentAction } from './destroyEnvironment';
 import { examples } from './destroyEnvironment.examples';
 
@@ -8,19 +8,17 @@ describe('env:destroy examples', () => {
   it.each(examples.map(e => [e.description, e] as const))(
     '%s',
     async (_description, example) => {
-      const fake = new FakeEnvironments();
-      const made = fake.handle({
-        method: 'POST',
-        path: '/environments',
-        headers: {},
-        body: { name: 'storefront-pr-42', templateRef: 'ecs-web-service' },
-      }).body as { id: string };
+      const fake = environmentsServiceMock();
+      const made = fake.add({
+        name: 'storefront-pr-42',
+        templateRef: 'ecs-web-service',
+      });
       const step = yaml.parse(example.example).steps[0];
       // The first example refers to an earlier step's output.
       const input = { ...step.input };
       if (input.environmentId) input.environmentId = made.id;
       const action = destroyEnvironmentAction({
-        environments: fakeApi(fake),
+        environments: fake,
         pollIntervalMs: 1,
       });
       const { ctx, outputs } = testContext(input);
@@ -28,8 +26,10 @@ describe('env:destroy examples', () => {
       await action.handler(ctx as any);
 
       expect(
-        fake.requests.filter(r => r.method === 'DELETE').map(r => r.path),
-      ).toEqual([`/environments/${made.id}`]);
+        fake.calls
+          .filter(c => c.operation === 'deleteEnvironment')
+          .map(c => c.target),
+      ).toEqual([made.id]);
       expect(outputs).toEqual({ environmentId: made.id, phase: 'Destroyed' });
     },
   );

@@ -1,6 +1,11 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { Environment } from '@envkit/plugin-environments-common';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  MAX_PAGE_SIZE,
+  type Environment,
+} from '@envkit/plugin-environments-common';
+import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 import { examples } from './destroyEnvironment.examples';
 import { DEFAULT_TIMEOUT_MINUTES } from './inputs';
 import { EnvironmentActionOptions } from './runCreate';
@@ -8,6 +13,27 @@ import {
   DEFAULT_POLL_INTERVAL_MS,
   waitForEnvironment,
 } from './waitForEnvironment';
+
+/** The live (not Destroyed) environment called `name`, if the caller may see it. */
+async function findByName(
+  environments: EnvironmentsService,
+  name: string,
+  credentials: BackstageCredentials,
+): Promise<Environment | undefined> {
+  let cursor: string | undefined;
+  do {
+    const page = await environments.listEnvironments(
+      { limit: MAX_PAGE_SIZE, cursor },
+      { credentials },
+    );
+    const match = page.items.find(
+      e => e.spec.name === name && e.status.phase !== 'Destroyed',
+    );
+    if (match) return match;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return undefined;
+}
 
 /**
  * `env:destroy`: destroys an environment, by id or by name, with the
@@ -64,9 +90,9 @@ export function destroyEnvironmentAction(options: EnvironmentActionOptions) {
 
       const lookup = async (): Promise<Environment> => {
         if (environmentId) {
-          return environments.get(environmentId, { credentials });
+          return environments.getEnvironment(environmentId, { credentials });
         }
-        const found = await environments.findByName(name!, { credentials });
+        const found = await findByName(environments, name!, credentials);
         if (!found) {
           throw new NotFoundError(
             `No live environment called '${name}' that you may see`,
@@ -91,7 +117,7 @@ export function destroyEnvironmentAction(options: EnvironmentActionOptions) {
         }`,
         fn: async () => {
           const target = await lookup();
-          await environments.destroy(target.id, { credentials });
+          await environments.deleteEnvironment(target.id, { credentials });
           return target.id;
         },
       });
@@ -99,7 +125,8 @@ export function destroyEnvironmentAction(options: EnvironmentActionOptions) {
 
       let phase: string;
       if (ctx.input.wait === false) {
-        phase = (await environments.get(id, { credentials })).status.phase;
+        phase = (await environments.getEnvironment(id, { credentials })).status
+          .phase;
       } else {
         try {
           const done = await waitForEnvironment({

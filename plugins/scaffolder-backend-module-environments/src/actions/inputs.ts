@@ -16,14 +16,15 @@ export const requiredTemplateRef = (z: Zod) =>
       'EnvironmentTemplate to create it from, as an entity ref or a name, e.g. "ecs-web-service"',
     );
 
+/** An optional text field with its description. */
+export const optionalText = (description: string) => (z: Zod) =>
+  z.string().optional().describe(description);
+
 /** An optional `templateRef` input with a default (for the typed actions). */
-export const templateRefWithDefault = (defaultRef: string) => (z: Zod) =>
-  z
-    .string()
-    .optional()
-    .describe(
-      `EnvironmentTemplate to create it from (entity ref or name). Defaults to "${defaultRef}".`,
-    );
+export const templateRefWithDefault = (defaultRef: string) =>
+  optionalText(
+    `EnvironmentTemplate to create it from (entity ref or name). Defaults to "${defaultRef}".`,
+  );
 
 /** Inputs every create action takes, besides `templateRef`. */
 export function requestInputs() {
@@ -41,27 +42,15 @@ export function requestInputs() {
         .describe(
           "Values for the template's parameters, passed through as they are; the backend applies the template's locks, defaults and limits",
         ),
-    owner: (z: Zod) =>
-      z
-        .string()
-        .optional()
-        .describe(
-          'Entity ref of the owning user or group. Defaults to the user running the template.',
-        ),
-    component: (z: Zod) =>
-      z
-        .string()
-        .optional()
-        .describe(
-          'Entity ref of the component the environment serves, e.g. "component:default/storefront-web"',
-        ),
-    ttl: (z: Zod) =>
-      z
-        .string()
-        .optional()
-        .describe(
-          "ISO-8601 duration until the environment is destroyed, e.g. PT8H; the template's default when left out",
-        ),
+    owner: optionalText(
+      'Entity ref of the owning user or group. Defaults to the user running the template.',
+    ),
+    component: optionalText(
+      'Entity ref of the component the environment serves, e.g. "component:default/storefront-web"',
+    ),
+    ttl: optionalText(
+      "ISO-8601 duration until the environment is destroyed, e.g. PT8H; the template's default when left out",
+    ),
     wait: (z: Zod) =>
       z
         .boolean()
@@ -112,3 +101,38 @@ export const createOutputs = {
       .record(z.string())
       .describe('Every output the environment publishes, by name'),
 };
+
+/** The `containerPort` field both workload actions offer. */
+const containerPortInput = (z: Zod) =>
+  z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      'Port the container listens on (the template input containerPort)',
+    );
+
+/**
+ * The template inputs of an action with named fields for some of them: the
+ * generic `inputs`, with each named field that was given on top.
+ */
+export function withNamedInputs(
+  inputs: Record<string, unknown> | undefined,
+  named: Record<string, unknown>,
+): Record<string, unknown> {
+  const given = Object.entries(named).filter(([, v]) => v !== undefined);
+  return { ...inputs, ...Object.fromEntries(given) };
+}
+
+/**
+ * The input fields of an action that runs a workload from a template with a
+ * default: the generic request fields, `templateRef` defaulting to
+ * `defaultTemplate`, and `containerPort`.
+ */
+export function workloadInputs(defaultTemplate: string) {
+  return {
+    ...requestInputs(),
+    templateRef: templateRefWithDefault(defaultTemplate),
+    containerPort: containerPortInput,
+  };
+}

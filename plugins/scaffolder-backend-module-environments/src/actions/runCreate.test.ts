@@ -1,21 +1,17 @@
-import { FakeEnvironments } from '../__testUtils__/FakeEnvironments';
+import { environmentsServiceMock } from '@envkit/plugin-environments-node/testUtils';
 import {
   CheckpointStore,
-  fakeApi,
+  storefrontCreateRequest,
+  storefrontEcsInput,
   testContext,
 } from '../__testUtils__/actionContext';
 import { createEcsEnvironmentAction } from './createEcsEnvironment';
 
-const input = {
-  name: 'storefront-pr-7',
-  imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
-  containerPort: 80,
-  component: 'component:default/storefront-web',
-};
+const input = { name: 'storefront-pr-7', ...storefrontEcsInput };
 
-function setup(fake = new FakeEnvironments()) {
+function setup(fake = environmentsServiceMock()) {
   const action = createEcsEnvironmentAction({
-    environments: fakeApi(fake),
+    environments: fake,
     pollIntervalMs: 1,
   });
   return { fake, action };
@@ -29,16 +25,9 @@ describe('creating an environment from a task', () => {
     await action.handler(ctx as any);
 
     expect(fake.creates()).toHaveLength(1);
-    expect(fake.creates()[0].body).toEqual({
-      name: 'storefront-pr-7',
-      templateRef: 'ecs-web-service',
-      inputs: {
-        imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
-        containerPort: 80,
-      },
-      owner: 'user:default/alice',
-      component: 'component:default/storefront-web',
-    });
+    expect(fake.creates()[0].body).toEqual(
+      storefrontCreateRequest('storefront-pr-7'),
+    );
     expect(outputs).toEqual({
       entityRef: 'resource:default/storefront-pr-7',
       environmentId: 'env-1',
@@ -71,10 +60,10 @@ describe('creating an environment from a task', () => {
     // First run: the backend goes down while the step waits for Ready.
     const killed = new AbortController();
     const first = testContext(input, { checkpoints, signal: killed.signal });
-    const originalGet = fake.handle.bind(fake);
-    jest.spyOn(fake, 'handle').mockImplementation(req => {
-      const answer = originalGet(req);
-      if (req.method === 'GET' && !req.path.endsWith('/events')) killed.abort();
+    const originalGet = fake.getEnvironment.bind(fake);
+    jest.spyOn(fake, 'getEnvironment').mockImplementation(async (id, opts) => {
+      const answer = await originalGet(id, opts);
+      killed.abort();
       return answer;
     });
     await expect(action.handler(first.ctx as any)).rejects.toThrow(
@@ -95,24 +84,17 @@ describe('creating an environment from a task', () => {
   it('sends the same Idempotency-Key when a crash inside the create call is retried', async () => {
     const { fake, action } = setup();
     const checkpoints = new CheckpointStore();
-    const realFetch = fake.fetch;
+    const realCreate = fake.createEnvironment.bind(fake);
     // The backend records the environment but the answer never arrives.
-    fake.fetch = async (url, init) => {
-      const response = await realFetch(url, init);
-      if (init?.method === 'POST') {
-        fake.fetch = realFetch;
+    jest
+      .spyOn(fake, 'createEnvironment')
+      .mockImplementationOnce(async (body, opts) => {
+        await realCreate(body, opts);
         throw new Error('socket hang up');
-      }
-      return response;
-    };
-    const api = fakeApi(fake);
-    const retryingAction = createEcsEnvironmentAction({
-      environments: api,
-      pollIntervalMs: 1,
-    });
+      });
 
     await expect(
-      retryingAction.handler(testContext(input, { checkpoints }).ctx as any),
+      action.handler(testContext(input, { checkpoints }).ctx as any),
     ).rejects.toThrow('socket hang up');
     const second = testContext(input, { checkpoints });
     await action.handler(second.ctx as any);
@@ -183,9 +165,7 @@ describe('creating an environment from a task', () => {
 
     await action.handler(ctx as any);
 
-    expect(fake.requests.map(r => `${r.method} ${r.path}`)).toEqual([
-      'POST /environments/preview',
-    ]);
+    expect(fake.calls.map(c => c.operation)).toEqual(['previewEnvironment']);
     expect(fake.environments.size).toBe(0);
     expect(outputs.entityRef).toBe('resource:default/storefront-pr-7');
     expect(logs()).toContain(
@@ -200,6 +180,6 @@ describe('creating an environment from a task', () => {
     await expect(action.handler(ctx as any)).rejects.toThrow(
       "name: 'Storefront' must be lowercase",
     );
-    expect(fake.requests).toHaveLength(0);
+    expect(fake.calls).toHaveLength(0);
   });
 });

@@ -10,8 +10,8 @@ import {
   Environment,
   environmentNameProblem,
 } from '@envkit/plugin-environments-common';
-import { EnvironmentsApi } from '../client/EnvironmentsApi';
-import { DEFAULT_TIMEOUT_MINUTES } from './inputs';
+import type { EnvironmentsService } from '@envkit/plugin-environments-node';
+import { DEFAULT_TIMEOUT_MINUTES, withNamedInputs } from './inputs';
 import {
   DEFAULT_POLL_INTERVAL_MS,
   waitForEnvironment,
@@ -19,7 +19,7 @@ import {
 
 /** Options of the factories of the create and destroy actions. */
 export interface EnvironmentActionOptions {
-  environments: EnvironmentsApi;
+  environments: EnvironmentsService;
   /** Time between status polls while waiting; 5 s unless given. */
   pollIntervalMs?: number;
 }
@@ -138,7 +138,9 @@ export async function runCreate(
   const credentials = await ctx.getInitiatorCredentials();
 
   if (ctx.isDryRun) {
-    const preview = await environments.preview(request, { credentials });
+    const preview = await environments.previewEnvironment(request, {
+      credentials,
+    });
     ctx.logger.info(
       `Dry run: would create '${input.name}' from ${preview.environment.spec.templateRef}@${preview.environment.spec.templateVersion} for ${preview.environment.spec.owner}`,
     );
@@ -157,7 +159,7 @@ export async function runCreate(
   const id = await ctx.checkpoint({
     key: `envkit.create.${ctx.step?.id ?? 'step'}.${input.name}`,
     fn: async () => {
-      const created = await environments.create(request, {
+      const created = await environments.createEnvironment(request, {
         credentials,
         idempotencyKey: key,
       });
@@ -170,7 +172,7 @@ export async function runCreate(
 
   let environment: Environment;
   if (input.wait === false) {
-    environment = await environments.get(id, { credentials });
+    environment = await environments.getEnvironment(id, { credentials });
   } else {
     environment = await waitForEnvironment({
       environments,
@@ -184,4 +186,29 @@ export async function runCreate(
     });
   }
   writeOutputs(ctx, environment);
+}
+
+/**
+ * {@link runCreate} for an action with named fields for some template
+ * inputs (`imageLocation`, `quotaSize`, …) and a default template.
+ */
+export function runWorkloadCreate(
+  ctx: EnvironmentActionContext,
+  input: Omit<CreateInput, 'templateRef' | 'inputs'> & {
+    templateRef?: string;
+    inputs?: Record<string, unknown>;
+  },
+  named: Record<string, unknown>,
+  defaultTemplate: string,
+  options: EnvironmentActionOptions,
+): Promise<void> {
+  return runCreate(
+    ctx,
+    {
+      ...input,
+      templateRef: input.templateRef || defaultTemplate,
+      inputs: withNamedInputs(input.inputs, named),
+    },
+    options,
+  );
 }

@@ -8,7 +8,7 @@ import type {
   EnvironmentEvent,
   EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
-import { EnvironmentsApi } from '../client/EnvironmentsApi';
+import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 
 /** How long to wait between status polls unless told otherwise. */
 export const DEFAULT_POLL_INTERVAL_MS = 5000;
@@ -23,7 +23,7 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export interface WaitForEnvironmentOptions {
-  environments: EnvironmentsApi;
+  environments: EnvironmentsService;
   credentials: BackstageCredentials;
   id: string;
   /** The phase that ends the wait successfully. */
@@ -54,13 +54,15 @@ export async function waitForEnvironment(
 
   for (;;) {
     if (signal?.aborted) throw new Error('The task was cancelled');
-    const environment = await environments.get(id, { credentials });
+    const environment = await environments.getEnvironment(id, { credentials });
     const name = environment.spec.name;
     const phase = environment.status.phase;
 
     if (!eventsBroken) {
       try {
-        const events = await environments.events(id, { credentials });
+        const events = await environments.listEnvironmentEvents(id, {
+          credentials,
+        });
         // The API lists newest first; the log reads oldest first.
         for (const event of [...events].reverse()) {
           const key = eventKey(event);

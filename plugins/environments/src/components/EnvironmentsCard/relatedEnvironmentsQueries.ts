@@ -4,7 +4,7 @@ import {
   RELATION_HAS_PART,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import type { EnvironmentsListRequest } from '../../api';
+import type { ListEnvironmentsQuery } from '@envkit/plugin-environments-common';
 
 /**
  * The list requests that find the environments related to `entity`: those
@@ -13,7 +13,7 @@ import type { EnvironmentsListRequest } from '../../api';
  */
 export function relatedEnvironmentsQueries(
   entity: Entity,
-): EnvironmentsListRequest[] {
+): ListEnvironmentsQuery[] {
   const ref = stringifyEntityRef(entity);
   switch (entity.kind.toLocaleLowerCase('en-US')) {
     case 'component':

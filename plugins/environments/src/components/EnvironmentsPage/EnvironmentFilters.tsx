@@ -2,7 +2,7 @@ import Box from '@material-ui/core/Box';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { ENVIRONMENT_PHASES } from '@envkit/plugin-environments-common';
-import type { EnvironmentTemplateSummary } from '../../api';
+import type { EnvironmentTemplateSummary } from '@envkit/plugin-environments-common';
 
 /** The filters of the "All" tab. Empty strings mean "any". */
 export interface EnvironmentFilterValues {

@@ -7,7 +7,8 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
-import { EnvironmentTemplateSummary, environmentsApiRef } from '../../api';
+import type { EnvironmentTemplateSummary } from '@envkit/plugin-environments-common';
+import { environmentsApiRef } from '../../api';
 import { StatusText } from '../shared';
 
 const columns: TableColumn<EnvironmentTemplateSummary>[] = [

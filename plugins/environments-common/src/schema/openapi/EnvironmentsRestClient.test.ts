@@ -1,60 +1,66 @@
 import { ResponseError } from '@backstage/errors';
-import { EnvironmentsClient } from './EnvironmentsClient';
+import { EnvironmentsRestClient } from './EnvironmentsRestClient';
 
 function setup(response: { status?: number; body?: unknown } = {}) {
+  const requests: Request[] = [];
   const fetch = jest.fn(
-    async (_url: string, _init?: RequestInit) =>
-      new Response(JSON.stringify(response.body ?? {}), {
+    async (input: RequestInfo | URL, init?: RequestInit) => {
+      requests.push(new Request(input, init));
+      return new Response(JSON.stringify(response.body ?? {}), {
         status: response.status ?? 200,
         statusText: response.status === 404 ? 'Not Found' : 'OK',
         headers: { 'Content-Type': 'application/json' },
-      }),
+      });
+    },
   );
-  const client = new EnvironmentsClient({
+  const client = new EnvironmentsRestClient({
     discoveryApi: {
       getBaseUrl: async id => `http://backend/api/${id}`,
     },
     fetchApi: { fetch: fetch as any },
   });
-  return { client, fetch };
+  return { client, requests };
 }
 
-describe('EnvironmentsClient', () => {
+describe('EnvironmentsRestClient', () => {
   it('lists environments with only the filters given', async () => {
-    const { client, fetch } = setup({ body: { items: [], totalCount: 0 } });
+    const { client, requests } = setup({
+      body: { items: [], totalCount: 0 },
+    });
     await client.listEnvironments({
       component: 'component:default/checkout',
       phase: 'Ready',
       owner: undefined,
+      template: '',
     });
-    expect(fetch.mock.calls[0][0]).toBe(
+    expect(requests[0].url).toBe(
       'http://backend/api/environments/environments?component=component%3Adefault%2Fcheckout&phase=Ready',
     );
-    expect(fetch.mock.calls[0][1]?.method).toBe('GET');
+    expect(requests[0].method).toBe('GET');
   });
 
   it('posts the lifetime when extending', async () => {
-    const { client, fetch } = setup({ body: { id: 'env 1' } });
+    const { client, requests } = setup({ body: { id: 'env 1' } });
     await client.extendEnvironment('env 1', 'PT8H');
-    const [url, init] = fetch.mock.calls[0];
-    expect(url).toBe(
+    const [sent] = requests;
+    expect(sent.url).toBe(
       'http://backend/api/environments/environments/env%201/extend',
     );
-    expect(init?.method).toBe('POST');
-    expect(JSON.parse(String(init?.body))).toEqual({ ttl: 'PT8H' });
+    expect(sent.method).toBe('POST');
+    expect(await sent.json()).toEqual({ ttl: 'PT8H' });
   });
 
   it('destroys with DELETE and creates with the idempotency key', async () => {
-    const { client, fetch } = setup({ body: {} });
+    const { client, requests } = setup({ body: {} });
     await client.destroyEnvironment('env-1');
-    expect(fetch.mock.calls[0][1]?.method).toBe('DELETE');
+    expect(requests[0].method).toBe('DELETE');
     await client.createEnvironment(
       { name: 'a', templateRef: 'ecs', inputs: {} },
       { idempotencyKey: 'k-1' },
     );
-    expect(fetch.mock.calls[1][1]?.headers).toMatchObject({
-      'Idempotency-Key': 'k-1',
-    });
+    expect(requests[1].headers.get('Idempotency-Key')).toBe('k-1');
+    await client.createEnvironment({ name: 'b', templateRef: 'ecs' });
+    expect(requests[2].headers.has('Idempotency-Key')).toBe(false);
   });
 
   it('unwraps event and template lists', async () => {

@@ -1,0 +1,171 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  createConditionTransformer,
+  PermissionRuleset,
+} from '@backstage/plugin-permission-node';
+import {
+  Environment,
+  environmentReadPermission,
+} from '@envkit/plugin-environments-common';
+import { CompleteEnvironmentDriver } from '@envkit/plugin-environments-node';
+import {
+  EnvironmentStore,
+  ListEnvironmentsOptions,
+} from '../database/EnvironmentStore';
+import { EnvironmentFilter } from '../permissions/rules';
+import { TemplateResolver } from './TemplateResolver';
+
+/** What the environment operations are built from. */
+export interface EnvironmentOperationsOptions {
+  store: EnvironmentStore;
+  templates: TemplateResolver;
+  permissions: PermissionsService;
+  userInfo: UserInfoService;
+  rules: PermissionRuleset<Environment, EnvironmentFilter, 'environment'>;
+  drivers: () => ReadonlyMap<string, CompleteEnvironmentDriver>;
+  logger: LoggerService;
+  clock?: () => Date;
+}
+
+/**
+ * Who may see and touch which environment: the permission checks every
+ * operation shares, and the reads that only need them.
+ */
+export class EnvironmentAccess {
+  private readonly authorizeEnvironment: (
+    decision: PolicyDecision,
+    environment: Environment,
+  ) => boolean;
+  private readonly toFilter: ReturnType<
+    typeof createConditionTransformer<EnvironmentFilter>
+  >;
+
+  constructor(private readonly options: EnvironmentOperationsOptions) {
+    this.authorizeEnvironment = createConditionAuthorizer(options.rules);
+    this.toFilter = createConditionTransformer(options.rules);
+  }
+
+  now(): Date {
+    return this.options.clock?.() ?? new Date();
+  }
+
+  async get(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<Environment> {
+    const environment = await this.options.store.getEnvironment(id);
+    if (!environment) {
+      throw new NotFoundError(`No environment with id '${id}'`);
+    }
+    await this.require(
+      environmentReadPermission,
+      environment,
+      credentials,
+      'read',
+    );
+    return environment;
+  }
+
+  async list(
+    query: ListEnvironmentsOptions,
+    credentials: BackstageCredentials,
+  ): Promise<{ items: Environment[]; totalCount: number }> {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission: environmentReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) {
+      return { items: [], totalCount: 0 };
+    }
+    return this.options.store.listEnvironments({
+      ...query,
+      ...(decision.result === AuthorizeResult.CONDITIONAL
+        ? { filter: this.toFilter(decision.conditions) }
+        : {}),
+    });
+  }
+
+  async events(id: string, credentials: BackstageCredentials) {
+    await this.get(id, credentials);
+    return this.options.store.listEvents(id);
+  }
+
+  /**
+   * The environment a change is about: readable by the caller, the change
+   * allowed by `permission`, and not on its way out.
+   */
+  async loadForChange(
+    id: string,
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'environment'>,
+    action: string,
+  ): Promise<Environment> {
+    const environment = await this.get(id, credentials);
+    await this.require(permission, environment, credentials, action);
+    if (
+      environment.spec.deletionRequestedAt ||
+      environment.status.phase === 'Destroyed'
+    ) {
+      throw new ConflictError(
+        `Cannot ${action} environment '${environment.spec.name}': it is being destroyed`,
+      );
+    }
+    return environment;
+  }
+
+  /** Appends one Normal event to the environment's timeline. */
+  async recordEvent(id: string, reason: string, message: string) {
+    await this.options.store.appendEvents(id, [
+      { at: this.now().toISOString(), type: 'Normal', reason, message },
+    ]);
+  }
+
+  /** The calling user; services must act on behalf of one. */
+  async caller(credentials: BackstageCredentials) {
+    if ((credentials.principal as { type?: string }).type !== 'user') {
+      throw new NotAllowedError(
+        'Only users can do this; services must act on behalf of a user',
+      );
+    }
+    return this.options.userInfo.getUserInfo(credentials);
+  }
+
+  async require(
+    permission: ResourcePermission<'environment'>,
+    environment: Environment,
+    credentials: BackstageCredentials,
+    action: string,
+  ) {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (!this.decide(decision, environment)) {
+      throw new NotAllowedError(
+        `You may not ${action} environment '${environment.spec.name}'`,
+      );
+    }
+  }
+
+  private decide(decision: PolicyDecision, environment: Environment): boolean {
+    if (decision.result === AuthorizeResult.ALLOW) return true;
+    if (decision.result === AuthorizeResult.DENY) return false;
+    return this.authorizeEnvironment(decision, environment);
+  }
+}

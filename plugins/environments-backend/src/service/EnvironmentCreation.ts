@@ -1,0 +1,251 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CreateEnvironmentRequest,
+  Environment,
+  environmentCreatePermission,
+  EnvironmentPreview,
+  EnvironmentSpec,
+  environmentTemplateUsePermission,
+  EnvironmentTemplateEntity,
+  interpolate,
+  parseDuration,
+  pendingEnvironmentStatus,
+  resolveInputs,
+} from '@envkit/plugin-environments-common';
+import {
+  createDriverContext,
+  driverEnvironmentOf,
+  interpolationContextOf,
+} from '@envkit/plugin-environments-node';
+import { randomUUID } from 'node:crypto';
+import {
+  EnvironmentAccess,
+  EnvironmentOperationsOptions,
+} from './EnvironmentAccess';
+import { TemplateResolver } from './TemplateResolver';
+
+/**
+ * The expiry `ttl` from `now`, within the template's TTL guardrail; the
+ * template's default when no `ttl` is given. Creates and extensions share it.
+ */
+export function expiryFor(
+  template: Pick<EnvironmentTemplateEntity, 'spec'>,
+  ttl: string | undefined,
+  now: Date,
+): string | undefined {
+  const guard = template.spec.guardrails?.ttl;
+  if (!ttl && !guard) return undefined;
+  const requestedMs = ttl ? parseDuration(ttl, 'ttl') : undefined;
+  if (guard) {
+    const maxMs = parseDuration(guard.max, 'guardrails.ttl.max');
+    if (requestedMs !== undefined && requestedMs > maxMs) {
+      throw new InputError(
+        `ttl: ${ttl} is longer than this template allows (${guard.max})`,
+      );
+    }
+  }
+  const ms =
+    requestedMs ?? parseDuration(guard!.default, 'guardrails.ttl.default');
+  return new Date(now.getTime() + ms).toISOString();
+}
+
+/** Creates and previews: every guardrail a new environment must pass. */
+export class EnvironmentCreation {
+  constructor(
+    private readonly options: EnvironmentOperationsOptions,
+    private readonly access: EnvironmentAccess,
+  ) {}
+
+  async create(
+    request: CreateEnvironmentRequest,
+    credentials: BackstageCredentials,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<{ environment: Environment; created: boolean }> {
+    const { draft, template, templateRef, caller } = await this.prepare(
+      request,
+      credentials,
+    );
+    const result = await this.options.store.createEnvironment({
+      id: draft.id,
+      spec: draft.spec,
+      status: draft.status,
+      createdBy: caller.userEntityRef,
+      idempotencyKey: options.idempotencyKey,
+    });
+    if (result.created) {
+      await this.access.recordEvent(
+        draft.id,
+        'Requested',
+        `Requested by ${caller.userEntityRef} from ${templateRef}@${template.spec.version}`,
+      );
+    }
+    return result;
+  }
+
+  /**
+   * What a create would do, without doing it: the environment as it would be
+   * recorded and each driver's plan for the resources whose parameters can
+   * already be resolved. Drivers see the same environment and interpolation
+   * context as the engine gives them.
+   */
+  async preview(
+    request: CreateEnvironmentRequest,
+    credentials: BackstageCredentials,
+  ): Promise<EnvironmentPreview> {
+    const { draft } = await this.prepare(request, credentials);
+    const drivers = this.options.drivers();
+    const environment = driverEnvironmentOf(draft);
+    const context = interpolationContextOf(draft);
+    const resources = await Promise.all(
+      draft.spec.templateSnapshot.resources.map(async resource => {
+        let parameters: Record<string, unknown>;
+        try {
+          parameters = interpolate(resource.parameters ?? {}, context);
+        } catch {
+          // Depends on outputs that only exist once upstream resources do.
+          return {
+            name: resource.name,
+            driver: resource.driver,
+            plan: undefined,
+            note: 'Parameters depend on upstream outputs; planned when they exist',
+          };
+        }
+        const driver = drivers.get(resource.driver);
+        const ctx = createDriverContext({
+          environment,
+          resource: resource.name,
+          logger: this.options.logger,
+        });
+        const target = {
+          name: resource.name,
+          driver: resource.driver,
+          parameters,
+        };
+        const problems = (await driver?.validate?.(target, ctx)) ?? [];
+        if (problems.length) {
+          throw new InputError(
+            problems
+              .map(p => `resources.${resource.name}.${p.path}: ${p.message}`)
+              .join('; '),
+          );
+        }
+        return {
+          name: resource.name,
+          driver: resource.driver,
+          plan: await driver?.plan?.(target, ctx),
+        };
+      }),
+    );
+    return { environment: draft, resources };
+  }
+
+  /**
+   * Everything a create checks, with nothing written: permissions, the
+   * template, its audience, inputs, TTL and the per-owner limit.
+   */
+  private async prepare(
+    request: CreateEnvironmentRequest,
+    credentials: BackstageCredentials,
+  ) {
+    const { store, templates, permissions } = this.options;
+    const caller = await this.access.caller(credentials);
+    const owner = request.owner ?? caller.userEntityRef;
+    const templateRef = TemplateResolver.normalizeRef(request.templateRef);
+
+    const [templateUse] = await permissions.authorize(
+      [
+        {
+          permission: environmentTemplateUsePermission,
+          resourceRef: templateRef,
+        },
+      ],
+      { credentials },
+    );
+    if (templateUse.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You may not use the environment template '${templateRef}'`,
+      );
+    }
+    const template = await templates.getTemplate(templateRef, credentials);
+    checkTemplateAudience(template, templateRef, caller);
+
+    const inputs = resolveInputs(template.spec, request.inputs ?? {});
+    const now = this.access.now();
+    const expiresAt = expiryFor(template, request.ttl, now);
+    const spec: EnvironmentSpec = {
+      name: request.name,
+      templateRef,
+      templateVersion: template.spec.version,
+      templateSnapshot: template.spec,
+      inputs,
+      owner,
+      ...(request.component ? { component: request.component } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
+      generation: 1,
+    };
+    const draft: Environment = {
+      id: randomUUID(),
+      spec,
+      status: pendingEnvironmentStatus(),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      createdBy: caller.userEntityRef,
+    };
+
+    // Conditional create decisions are checked against the environment as it
+    // would be made, judged by its owner alone: the caller is its creator,
+    // and rules that also match creators would let anyone create
+    // environments owned by (and counted against) another team.
+    await this.access.require(
+      environmentCreatePermission,
+      { ...draft, createdBy: '' },
+      credentials,
+      'create',
+    );
+
+    const limit = template.spec.guardrails?.maxEnvironmentsPerOwner;
+    if (limit !== undefined) {
+      const count = await store.countActiveEnvironments({ owner, templateRef });
+      if (count >= limit) {
+        throw new ConflictError(
+          `owner: '${owner}' already has ${count} environments from '${templateRef}', the most this template allows`,
+        );
+      }
+    }
+
+    return { draft, template, templateRef, caller };
+  }
+}
+
+/** Refuses callers outside the template's `allowedUsers`/`allowedGroups`. */
+function checkTemplateAudience(
+  template: EnvironmentTemplateEntity,
+  templateRef: string,
+  caller: { userEntityRef: string; ownershipEntityRefs: string[] },
+) {
+  const guard = template.spec.guardrails;
+  const users = guard?.allowedUsers ?? [];
+  const groups = guard?.allowedGroups ?? [];
+  if (users.length === 0 && groups.length === 0) return;
+  const normalize = (ref: string, defaultKind: string) =>
+    stringifyEntityRef(
+      parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+    );
+  const allowedUsers = users.map(u => normalize(u, 'user'));
+  const allowedGroups = groups.map(g => normalize(g, 'group'));
+  if (
+    allowedUsers.includes(caller.userEntityRef) ||
+    caller.ownershipEntityRefs.some(ref => allowedGroups.includes(ref))
+  ) {
+    return;
+  }
+  throw new NotAllowedError(
+    `The environment template '${templateRef}' is limited to ${[
+      ...allowedUsers,
+      ...allowedGroups,
+    ].join(', ')}`,
+  );
+}

@@ -1,0 +1,91 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  CreateEnvironmentRequest,
+  Environment,
+} from '@envkit/plugin-environments-common';
+import { ListEnvironmentsOptions } from '../database/EnvironmentStore';
+import {
+  EnvironmentAccess,
+  EnvironmentOperationsOptions,
+} from './EnvironmentAccess';
+import { EnvironmentChanges } from './EnvironmentChanges';
+import { EnvironmentCreation } from './EnvironmentCreation';
+
+export type { EnvironmentOperationsOptions } from './EnvironmentAccess';
+
+/**
+ * What each REST operation does, with permission checks and guardrails; the
+ * router only parses requests and shapes responses. Reads and permission
+ * checks live in {@link EnvironmentAccess}, creates in
+ * {@link EnvironmentCreation}, changes in {@link EnvironmentChanges}.
+ */
+export class EnvironmentOperations {
+  private readonly access: EnvironmentAccess;
+  private readonly creation: EnvironmentCreation;
+  private readonly changes: EnvironmentChanges;
+
+  constructor(private readonly options: EnvironmentOperationsOptions) {
+    this.access = new EnvironmentAccess(options);
+    this.creation = new EnvironmentCreation(options, this.access);
+    this.changes = new EnvironmentChanges(options, this.access);
+  }
+
+  create(
+    request: CreateEnvironmentRequest,
+    credentials: BackstageCredentials,
+    options: { idempotencyKey?: string } = {},
+  ) {
+    return this.creation.create(request, credentials, options);
+  }
+
+  preview(
+    request: CreateEnvironmentRequest,
+    credentials: BackstageCredentials,
+  ) {
+    return this.creation.preview(request, credentials);
+  }
+
+  get(id: string, credentials: BackstageCredentials): Promise<Environment> {
+    return this.access.get(id, credentials);
+  }
+
+  list(query: ListEnvironmentsOptions, credentials: BackstageCredentials) {
+    return this.access.list(query, credentials);
+  }
+
+  events(id: string, credentials: BackstageCredentials) {
+    return this.access.events(id, credentials);
+  }
+
+  extend(id: string, ttl: string, credentials: BackstageCredentials) {
+    return this.changes.extend(id, ttl, credentials);
+  }
+
+  destroy(id: string, credentials: BackstageCredentials) {
+    return this.changes.destroy(id, credentials);
+  }
+
+  updateInputs(
+    id: string,
+    inputs: Record<string, unknown>,
+    credentials: BackstageCredentials,
+  ) {
+    return this.changes.updateInputs(id, inputs, credentials);
+  }
+
+  upgrade(id: string, credentials: BackstageCredentials) {
+    return this.changes.upgrade(id, credentials);
+  }
+
+  redeploy(id: string, credentials: BackstageCredentials) {
+    return this.changes.redeploy(id, credentials);
+  }
+
+  listTemplates(credentials: BackstageCredentials) {
+    return this.options.templates.listTemplates(credentials);
+  }
+
+  getTemplate(ref: string, credentials: BackstageCredentials) {
+    return this.options.templates.describeTemplate(ref, credentials);
+  }
+}

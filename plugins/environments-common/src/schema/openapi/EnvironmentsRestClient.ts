@@ -1,0 +1,252 @@
+/* eslint-disable new-cap -- openapi-fetch names its methods after the HTTP verbs (GET, POST, …) */
+import { ResponseError } from '@backstage/errors';
+import createClient, { type Client } from 'openapi-fetch';
+import type { paths } from './generated';
+import type { CreateEnvironmentRequest } from '../../createRequest';
+import type {
+  Environment,
+  EnvironmentEvent,
+  EnvironmentPreview,
+  EnvironmentsHealth,
+  EnvironmentTemplateSummary,
+  ListEnvironmentsQuery,
+  ListEnvironmentsResponse,
+} from '../../environment';
+
+/**
+ * Every operation of the environments REST API (`/api/environments`), one
+ * method each, typed by the code generated from `openapi.yaml`. List
+ * operations whose answer is only `{ items }` resolve to the items.
+ *
+ * @public
+ */
+export interface EnvironmentsRestApi {
+  getHealth(): Promise<EnvironmentsHealth>;
+  listEnvironments(
+    query?: ListEnvironmentsQuery,
+  ): Promise<ListEnvironmentsResponse>;
+  getEnvironment(id: string): Promise<Environment>;
+  createEnvironment(
+    request: CreateEnvironmentRequest,
+    options?: { idempotencyKey?: string },
+  ): Promise<Environment>;
+  previewEnvironment(
+    request: CreateEnvironmentRequest,
+  ): Promise<EnvironmentPreview>;
+  updateEnvironmentInputs(
+    id: string,
+    inputs: Record<string, unknown>,
+  ): Promise<Environment>;
+  getEnvironmentEvents(id: string): Promise<EnvironmentEvent[]>;
+  /** Sets the expiry to `ttl` (an ISO-8601 duration) from now. */
+  extendEnvironment(id: string, ttl: string): Promise<Environment>;
+  upgradeEnvironment(id: string): Promise<Environment>;
+  redeployEnvironment(id: string): Promise<Environment>;
+  destroyEnvironment(id: string): Promise<Environment>;
+  listTemplates(): Promise<EnvironmentTemplateSummary[]>;
+  getTemplate(
+    namespace: string,
+    name: string,
+  ): Promise<EnvironmentTemplateSummary>;
+}
+
+/**
+ * Where the client finds the backend and how it sends requests: the shapes
+ * of Backstage's `DiscoveryApi`/`FetchApi` (frontend) and of a backend's
+ * `DiscoveryService` with a fetch that adds a token.
+ *
+ * @public
+ */
+export interface EnvironmentsRestClientOptions {
+  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  fetchApi?: { fetch: typeof fetch };
+}
+
+const LIST_QUERY_KEYS = [
+  'owner',
+  'template',
+  'component',
+  'phase',
+  'cursor',
+  'limit',
+] as const satisfies ReadonlyArray<keyof ListEnvironmentsQuery>;
+
+/**
+ * {@link EnvironmentsRestApi} over the client generated from `openapi.yaml`
+ * (openapi-fetch). Rejects with a `ResponseError` when the backend answers
+ * with an error status.
+ *
+ * @public
+ */
+export class EnvironmentsRestClient implements EnvironmentsRestApi {
+  private readonly discoveryApi: EnvironmentsRestClientOptions['discoveryApi'];
+  private readonly fetchFn: typeof fetch;
+
+  constructor(options: EnvironmentsRestClientOptions) {
+    this.discoveryApi = options.discoveryApi;
+    const fetchApi = options.fetchApi;
+    // Late-bound so tests and polyfills that replace the global still apply.
+    this.fetchFn = fetchApi
+      ? (input, init) => fetchApi.fetch(input, init)
+      : (input, init) => fetch(input, init);
+  }
+
+  async getHealth(): Promise<EnvironmentsHealth> {
+    const client = await this.client();
+    return unwrap(await client.GET('/health'));
+  }
+
+  async listEnvironments(
+    query: ListEnvironmentsQuery = {},
+  ): Promise<ListEnvironmentsResponse> {
+    const client = await this.client();
+    // Empty strings are unset filters, not filters on the empty value; a
+    // fixed order keeps equal queries one URL (and one cache entry).
+    const given = Object.fromEntries(
+      LIST_QUERY_KEYS.flatMap(key =>
+        query[key] === undefined || query[key] === ''
+          ? []
+          : [[key, query[key]]],
+      ),
+    ) as ListEnvironmentsQuery;
+    return unwrap(
+      await client.GET('/environments', { params: { query: given } }),
+    );
+  }
+
+  async getEnvironment(id: string): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.GET('/environments/{id}', { params: { path: { id } } }),
+    );
+  }
+
+  async createEnvironment(
+    request: CreateEnvironmentRequest,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<Environment> {
+    const client = await this.client();
+    const header = options.idempotencyKey
+      ? { 'Idempotency-Key': options.idempotencyKey }
+      : {};
+    return unwrap(
+      await client.POST('/environments', {
+        params: { header },
+        body: request,
+      }),
+    );
+  }
+
+  async previewEnvironment(
+    request: CreateEnvironmentRequest,
+  ): Promise<EnvironmentPreview> {
+    const client = await this.client();
+    return unwrap(
+      await client.POST('/environments/preview', { body: request }),
+    );
+  }
+
+  async updateEnvironmentInputs(
+    id: string,
+    inputs: Record<string, unknown>,
+  ): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.PATCH('/environments/{id}', {
+        params: { path: { id } },
+        body: { inputs },
+      }),
+    );
+  }
+
+  async getEnvironmentEvents(id: string): Promise<EnvironmentEvent[]> {
+    const client = await this.client();
+    const page = unwrap<{ items: EnvironmentEvent[] }>(
+      await client.GET('/environments/{id}/events', {
+        params: { path: { id } },
+      }),
+    );
+    return page.items ?? [];
+  }
+
+  async extendEnvironment(id: string, ttl: string): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.POST('/environments/{id}/extend', {
+        params: { path: { id } },
+        body: { ttl },
+      }),
+    );
+  }
+
+  async upgradeEnvironment(id: string): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.POST('/environments/{id}/upgrade', {
+        params: { path: { id } },
+      }),
+    );
+  }
+
+  async redeployEnvironment(id: string): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.POST('/environments/{id}/redeploy', {
+        params: { path: { id } },
+      }),
+    );
+  }
+
+  async destroyEnvironment(id: string): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.DELETE('/environments/{id}', { params: { path: { id } } }),
+    );
+  }
+
+  async listTemplates(): Promise<EnvironmentTemplateSummary[]> {
+    const client = await this.client();
+    const page = unwrap<{ items: EnvironmentTemplateSummary[] }>(
+      await client.GET('/templates'),
+    );
+    return page.items ?? [];
+  }
+
+  async getTemplate(
+    namespace: string,
+    name: string,
+  ): Promise<EnvironmentTemplateSummary> {
+    const client = await this.client();
+    return unwrap(
+      await client.GET('/templates/{namespace}/{name}', {
+        params: { path: { namespace, name } },
+      }),
+    );
+  }
+
+  /** A generated client on the current base URL, which discovery may move. */
+  private async client(): Promise<Client<paths>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('environments');
+    const client = createClient<paths>({
+      baseUrl,
+      fetch: request => this.fetchFn(request),
+    });
+    // Before openapi-fetch reads the body, so ResponseError gets it whole.
+    client.use({
+      async onResponse({ response }) {
+        if (!response.ok) throw await ResponseError.fromResponse(response);
+        return undefined;
+      },
+    });
+    return client;
+  }
+}
+
+/**
+ * The body of a 2xx answer (error statuses were thrown by the middleware).
+ * The caller's type is the generated one, narrowed where the document leaves
+ * a field open (the template snapshot and entity; see environment.ts).
+ */
+function unwrap<T>(result: { data?: unknown }): T {
+  return result.data as T;
+}
