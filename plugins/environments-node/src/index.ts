@@ -8,3 +8,4 @@ export * from './driver';
 export * from './driverContext';
 export * from './extensions';
 export * from './environmentsService';
+export * from './failures';

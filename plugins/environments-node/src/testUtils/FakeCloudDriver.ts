@@ -5,7 +5,8 @@ import {
   DriverDestroyResult,
   DriverObserveResult,
   DriverResource,
-} from '@envkit/plugin-environments-node';
+} from '../driver';
+import { DriverFailure } from '../failures';
 
 interface FakeResource {
   key: string;
@@ -17,23 +18,28 @@ interface FakeResource {
 }
 
 /**
- * An in-memory cloud with a driver in front of it, for engine tests. Like a
- * real driver it is idempotent by a deterministic key (environment +
- * resource): calling apply again never makes a second copy. `creates`
- * counts real side effects.
+ * An in-memory cloud with a driver in front of it, for engine and API
+ * tests. Like a real driver it is idempotent by a deterministic key
+ * (environment + resource): calling apply again never makes a second copy.
+ * `creates` counts real side effects. Its behaviour is set through the
+ * public fields, per resource name.
+ *
+ * @public
  */
 export class FakeCloudDriver implements CompleteEnvironmentDriver {
-  readonly id = 'fake';
+  readonly id: string;
   readonly resources = new Map<string, FakeResource>();
   creates = 0;
   deletes = 0;
   calls: Array<{ verb: string; key: string; at: number }> = [];
   /** The parameters each destroy call was given, by key. */
   destroyParameters = new Map<string, Record<string, unknown>>();
-  /** Resource names whose apply returns Failed. */
+  /** Resource names whose apply fails permanently, with this message. */
   failing = new Map<string, string>();
-  /** How many more calls of each resource name throw. */
+  /** How many more calls of each resource name throw a plain error. */
   throwing = new Map<string, number>();
+  /** Failures every call of a resource name throws until removed. */
+  failures = new Map<string, DriverFailure>();
   /** Apply calls a resource needs before it is Ready. */
   stepsToReady = 2;
   /** Calls in flight per environment and per resource, to catch double work. */
@@ -42,6 +48,10 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
   maxInFlightPerResource = 0;
   /** Simulated duration of each call, in ms. */
   callDelayMs = 0;
+
+  constructor(options: { id?: string } = {}) {
+    this.id = options.id ?? 'fake';
+  }
 
   private key(resource: DriverResource, ctx: DriverContext) {
     return `${ctx.environment.id}/${resource.name}`;
@@ -72,6 +82,11 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
       this.throwing.set(resource.name, throwsLeft - 1);
       this.leave(resource, ctx);
       throw new Error(`Rate exceeded (${resource.name})`);
+    }
+    const failure = this.failures.get(resource.name);
+    if (failure) {
+      this.leave(resource, ctx);
+      throw failure;
     }
   }
 
@@ -109,7 +124,11 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
         existing.applyCallsLeft = this.stepsToReady;
       }
       if (failure) {
-        return { status: 'Failed', reason: 'FakeFailure', message: failure };
+        throw DriverFailure.permanent({
+          reason: 'FakeFailure',
+          message: failure,
+          resource: `fake ${key}`,
+        });
       }
       existing.drifted = false;
       existing.applyCallsLeft = Math.max(0, existing.applyCallsLeft - 1);

@@ -19,7 +19,7 @@ jest.setTimeout(30_000);
 
 const TEMPLATE_PATH = resolve(
   __dirname,
-  '../../../../../examples/templates/dev-namespace.yaml',
+  '../../../../examples/templates/dev-namespace.yaml',
 );
 
 function loadTemplate() {

@@ -18,7 +18,7 @@ const BUILTIN_PREFIX = 'builtin:';
 /** Directory of the built-in templates, inside the installed package. */
 export function builtinTemplateDirectory(): string {
   return resolvePackagePath(
-    '@envkit/plugin-environments-backend',
+    '@envkit/plugin-environments-backend-module-aws',
     'templates/cloudformation',
   );
 }

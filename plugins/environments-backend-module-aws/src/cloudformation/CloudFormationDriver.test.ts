@@ -589,7 +589,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
 
   it('documents an IAM policy that allows every call the driver made', () => {
     const doc = readFileSync(
-      resolve(__dirname, '../../../../../docs/drivers/aws-cloudformation.md'),
+      resolve(__dirname, '../../../../docs/drivers/aws-cloudformation.md'),
       'utf8',
     );
     const block = /<!-- iam-policy -->\s*```json\n([\s\S]*?)```/.exec(doc);

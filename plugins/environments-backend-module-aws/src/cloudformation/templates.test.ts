@@ -203,7 +203,7 @@ describe('examples/templates/ecs-web-service.yaml', () => {
       readFileSync(
         resolve(
           __dirname,
-          '../../../../../examples/templates/ecs-web-service.yaml',
+          '../../../../examples/templates/ecs-web-service.yaml',
         ),
         'utf8',
       ),

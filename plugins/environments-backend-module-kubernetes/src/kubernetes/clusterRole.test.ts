@@ -22,7 +22,7 @@ jest.setTimeout(60_000);
 
 const DOC = resolve(
   __dirname,
-  '../../../../../docs/drivers/kubernetes-namespace.md',
+  '../../../../docs/drivers/kubernetes-namespace.md',
 );
 
 interface Rule {

@@ -1,0 +1,6 @@
+export * from './FakeCloudDriver';
+export * from './driverContext';
+export * from './testDriverModule';
+export * from './wait';
+export * from './sandbox';
+export * from './driverContract';

@@ -1,0 +1,42 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { EnvironmentDriver } from '../driver';
+import { environmentDriversExtensionPoint } from '../extensions';
+
+/**
+ * A driver that is Ready at once and never touches a cloud, for tests of
+ * the API and of what surrounds it.
+ *
+ * @public
+ */
+export function readyDriver(id = 'test'): EnvironmentDriver {
+  return {
+    id,
+    apply: async () => ({ status: 'Ready' }),
+    observe: async () => ({ status: 'Ready' }),
+    destroy: async () => ({ status: 'Destroyed' }),
+  };
+}
+
+/**
+ * A backend module that registers `driver` (by default a {@link readyDriver}
+ * with id `test`) with the environments backend.
+ *
+ * @public
+ */
+export function createTestDriverModule(
+  options: { driver?: EnvironmentDriver; moduleId?: string } = {},
+) {
+  const driver = options.driver ?? readyDriver();
+  return createBackendModule({
+    pluginId: 'environments',
+    moduleId: options.moduleId ?? `test-driver-${driver.id}`,
+    register(env) {
+      env.registerInit({
+        deps: { drivers: environmentDriversExtensionPoint },
+        async init({ drivers }) {
+          drivers.addDriver(driver);
+        },
+      });
+    },
+  });
+}
