@@ -9,8 +9,16 @@ export interface AwsTarget {
   accountId: string;
   region: string;
   cloudFormation: CloudFormationClient;
+  /**
+   * The same, but every request waits for the rate limit first: for the
+   * SDK's paginators, whose page requests the driver does not make itself.
+   */
+  cloudFormationPages: CloudFormationClient;
   ecs: ECSClient;
 }
+
+/** Runs a call under the rate limit of `key`, retrying throttling. */
+export type RateLimit = <T>(key: string, call: () => Promise<T>) => Promise<T>;
 
 /**
  * Builds and caches SDK clients per account and region, with credentials
@@ -26,6 +34,8 @@ export class AwsClients {
       endpoint?: string;
       /** Used when neither the resource nor config names an account. */
       defaultAccountId?: string;
+      /** The limit `cloudFormationPages` requests run under. */
+      limit: RateLimit;
     },
   ) {}
 
@@ -59,11 +69,18 @@ export class AwsClients {
       // per-account budget; the SDK's own retries would bypass it.
       maxAttempts: 1,
     };
+    const key = `${resolvedAccount}/${region}`;
+    const cloudFormationPages = new CloudFormationClient(common);
+    cloudFormationPages.middlewareStack.add(
+      next => args => this.options.limit(key, () => next(args)),
+      { step: 'initialize', name: 'envkitRateLimit' },
+    );
     return {
-      key: `${resolvedAccount}/${region}`,
+      key,
       accountId: resolvedAccount,
       region,
       cloudFormation: new CloudFormationClient(common),
+      cloudFormationPages,
       ecs: new ECSClient(common),
     };
   }
@@ -73,6 +90,7 @@ export class AwsClients {
       target
         .then(t => {
           t.cloudFormation.destroy();
+          t.cloudFormationPages.destroy();
           t.ecs.destroy();
         })
         .catch(() => {});

@@ -1,4 +1,4 @@
-import { AwsRateLimiter, isThrottlingError } from './AwsRateLimiter';
+import { AwsRateLimiter } from './AwsRateLimiter';
 
 function awsError(name: string, status = 400) {
   return Object.assign(new Error(name), {
@@ -8,13 +8,6 @@ function awsError(name: string, status = 400) {
 }
 
 describe('AwsRateLimiter', () => {
-  it('recognises the throttling errors of CloudFormation and ECS', () => {
-    expect(isThrottlingError(awsError('Throttling'))).toBe(true);
-    expect(isThrottlingError(awsError('ThrottlingException'))).toBe(true);
-    expect(isThrottlingError(awsError('TooManyRequestsException'))).toBe(true);
-    expect(isThrottlingError(awsError('ValidationError'))).toBe(false);
-  });
-
   it('retries throttled calls with growing backoff until they succeed', async () => {
     const sleeps: number[] = [];
     const limiter = new AwsRateLimiter({

@@ -1,54 +1,4 @@
-/** Error names AWS uses when a caller exceeds an API's request rate. */
-const THROTTLING_ERRORS = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-]);
-
-/** Network failures worth one more try: the request may never have arrived. */
-const TRANSIENT_NETWORK_ERRORS = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'TimeoutError',
-]);
-
-type AwsLikeError = {
-  name?: string;
-  code?: string;
-  Code?: string;
-  $metadata?: { httpStatusCode?: number };
-  $retryable?: { throttling?: boolean };
-};
-
-/** Whether `error` is AWS telling the caller to slow down. */
-export function isThrottlingError(error: unknown): boolean {
-  const e = error as AwsLikeError | undefined;
-  if (!e || typeof e !== 'object') return false;
-  return (
-    THROTTLING_ERRORS.has(e.name ?? '') ||
-    THROTTLING_ERRORS.has(e.Code ?? '') ||
-    e.$retryable?.throttling === true ||
-    e.$metadata?.httpStatusCode === 429
-  );
-}
-
-function isTransientError(error: unknown): boolean {
-  const e = error as AwsLikeError | undefined;
-  if (!e || typeof e !== 'object') return false;
-  const status = e.$metadata?.httpStatusCode;
-  return (
-    TRANSIENT_NETWORK_ERRORS.has(e.code ?? '') ||
-    TRANSIENT_NETWORK_ERRORS.has(e.name ?? '') ||
-    (status !== undefined && status >= 500)
-  );
-}
+import { isThrottling, isTransient } from './awsFailures';
 
 /** Options of {@link AwsRateLimiter}. */
 export interface AwsRateLimiterOptions {
@@ -107,8 +57,6 @@ export class AwsRateLimiter {
   private readonly maxDelayMs: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
-  /** Throttling responses seen, for logs and tests. */
-  throttled = 0;
 
   constructor(options: AwsRateLimiterOptions = {}) {
     this.rate = options.requestsPerSecond ?? 8;
@@ -159,9 +107,8 @@ export class AwsRateLimiter {
       try {
         return await call();
       } catch (error) {
-        const throttling = isThrottlingError(error);
-        if (throttling) this.throttled += 1;
-        const retryable = throttling || isTransientError(error);
+        const throttling = isThrottling(error);
+        const retryable = throttling || isTransient(error);
         // Transient network failures get fewer tries than throttling.
         const limit = throttling
           ? this.maxAttempts

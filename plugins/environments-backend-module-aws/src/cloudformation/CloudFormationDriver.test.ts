@@ -32,6 +32,10 @@ import {
   sandboxDriver,
 } from './__testUtils__/harness';
 import { DriverEnvironment } from '@envkit/plugin-environments-node';
+import {
+  driverOutcome,
+  waitFor,
+} from '@envkit/plugin-environments-node/testUtils';
 
 jest.setTimeout(120_000);
 
@@ -320,14 +324,20 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     expect(result.message).toMatch(/^Service \(AWS::ECS::Service\)/);
     expect(result.message).toContain('Circuit Breaker');
     // Asking again gives the same verdict rather than retrying forever.
-    expect(await driver.apply(service, ctx)).toMatchObject({
+    expect(await driverOutcome(() => driver.apply(service, ctx))).toMatchObject(
+      {
+        status: 'Failed',
+        kind: 'permanent',
+        reason: 'DeploymentCircuitBreaker',
+      },
+    );
+    expect(
+      await driverOutcome(() => driver.observe(service, ctx)),
+    ).toMatchObject({
       status: 'Failed',
+      kind: 'permanent',
       reason: 'DeploymentCircuitBreaker',
-    });
-    expect(await driver.observe(service, ctx)).toMatchObject({
-      status: 'Failed',
-      reason: 'DeploymentCircuitBreaker',
-      exists: true,
+      resource: expect.stringContaining('AWS::CloudFormation::Stack'),
     });
     expect(await destroyUntilSettled(driver, service, ctx)).toEqual({
       status: 'Destroyed',
@@ -358,13 +368,17 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
         }),
       ),
     );
-    let observed = await driver.observe(service, ctx);
-    for (let i = 0; i < 200 && observed.status !== 'Failed'; i++) {
-      await new Promise(r => setTimeout(r, 20));
-      observed = await driver.observe(service, ctx);
-    }
+    const observed = await waitFor(
+      'the circuit breaker to trip',
+      async () => {
+        const outcome = await driverOutcome(() => driver.observe(service, ctx));
+        return outcome.status === 'Failed' ? outcome : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 20 },
+    );
     expect(observed).toMatchObject({
       status: 'Failed',
+      kind: 'permanent',
       reason: 'DeploymentCircuitBreaker',
     });
     expect(observed.message).toContain('circuit breaker');
@@ -385,6 +399,10 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     const result = await applyUntilSettled(driver, service, ctx);
     expect(result).toEqual({
       status: 'Failed',
+      kind: 'permanent',
+      resource: expect.stringMatching(
+        /^AWS::CloudFormation::Stack envkit-lbfail-service-/,
+      ),
       reason: 'StackCreateFailed',
       message: expect.stringMatching(
         /^LoadBalancer \(AWS::ElasticLoadBalancingV2::LoadBalancer\) in stack envkit-lbfail-service-[0-9a-f]{8}: CREATE_FAILED - .*multiple subnets in the same Availability Zone/,
@@ -559,9 +577,12 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       },
     ]);
     expect(
-      await driver.apply(resource, contextFor(env, 'thing')),
+      await driverOutcome(() =>
+        driver.apply(resource, contextFor(env, 'thing')),
+      ),
     ).toMatchObject({
       status: 'Failed',
+      kind: 'permanent',
       reason: 'InvalidParameters',
     });
   });

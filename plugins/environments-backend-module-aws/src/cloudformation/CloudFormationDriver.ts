@@ -1,70 +1,51 @@
-import { createHash } from 'node:crypto';
 import {
+  AlreadyExistsException,
   Capability,
   CreateStackCommand,
   DeleteStackCommand,
-  DescribeStackEventsCommand,
-  DescribeStacksCommand,
-  ListStackResourcesCommand,
-  Output,
   Stack,
   StackEvent,
-  StackResourceSummary,
   UpdateStackCommand,
-  ValidateTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { InputError, isError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   AwsCredentialsManager,
   DefaultAwsCredentialsManager,
 } from '@backstage/integration-aws-node';
-import {
-  albName,
-  ecsClusterName,
-  shortResourceName,
-  stackName,
-  targetGroupName,
-} from '@envkit/plugin-environments-common';
+import { stackName } from '@envkit/plugin-environments-common';
 import {
   DriverApplyResult,
   DriverContext,
   DriverDestroyResult,
+  DriverFailure,
   DriverObserveResult,
   DriverPlan,
   DriverResource,
   DriverValidationProblem,
   EnvironmentDriver,
 } from '@envkit/plugin-environments-node';
-import { AwsClients, AwsTarget } from './AwsClients';
+import { AwsClients } from './AwsClients';
+import { isNoUpdate, isStackBusy, toDriverFailure } from './awsFailures';
 import { AwsRateLimiter, AwsRateLimiterOptions } from './AwsRateLimiter';
 import {
   DEFAULT_BATCH_WINDOW_MS,
   readCloudFormationDriverConfig,
 } from './config';
+import { DesiredStack, desiredStack, STACK_TAGS } from './desiredStack';
 import { EcsServiceStatusBatcher } from './EcsServiceStatusBatcher';
-import { StackStatusSnapshot } from './StackStatusSnapshot';
 import {
   parseResourceParameters,
   StackResourceParameters,
 } from './resourceParameters';
 import { judgeServices, serviceHealth } from './serviceHealth';
-import { describeFailure, stackPhase } from './stackStatus';
-import { builtinName, TemplateSource } from './templateSource';
+import { applyStep, describeFailure, stackPhase } from './stackStatus';
+import { StackReader, StackRef } from './StackReader';
+import { StackStatusSnapshot } from './StackStatusSnapshot';
+import { TemplateSource } from './templateSource';
 
-/** Tag keys the driver puts on every stack. */
-export const STACK_TAGS = {
-  environment: 'envkit:environment',
-  owner: 'envkit:owner',
-  template: 'envkit:template',
-  templateVersion: 'envkit:template-version',
-  resource: 'envkit:resource',
-  /** Digest of template body, parameters and tags the stack was last sent. */
-  specHash: 'envkit:spec-hash',
-} as const;
-
-/** Options of the {@link CloudFormationDriver} constructor. */
+/** Options of the {@link CloudFormationDriver} constructor. @public */
 export interface CloudFormationDriverOptions {
   logger: LoggerService;
   /** Credentials per AWS account, usually `DefaultAwsCredentialsManager`. */
@@ -90,22 +71,8 @@ export interface CloudFormationDriverOptions {
   templateDirectory?: string;
 }
 
-interface Prepared {
+interface Prepared extends StackRef {
   params: StackResourceParameters;
-  target: AwsTarget;
-  stackName: string;
-}
-
-interface DesiredStack {
-  body: string;
-  parameters: { ParameterKey: string; ParameterValue: string }[];
-  tags: { Key: string; Value: string }[];
-  hash: string;
-}
-
-interface EcsServiceRef {
-  cluster: string;
-  service: string;
 }
 
 /** `options` with `defaults` for the settings it leaves unset. */
@@ -117,28 +84,6 @@ function withDefaults(
     Object.entries(options ?? {}).filter(([, value]) => value !== undefined),
   );
   return { ...defaults, ...set };
-}
-
-/** A stack's identity and last change: what cached reads are keyed by. */
-function stackVersion(stack: {
-  StackId?: string;
-  CreationTime?: Date;
-  LastUpdatedTime?: Date;
-}): string {
-  return `${stack.StackId}|${(
-    stack.LastUpdatedTime ?? stack.CreationTime
-  )?.toISOString()}`;
-}
-
-function errorName(error: unknown): string | undefined {
-  return isError(error) ? error.name : undefined;
-}
-
-function isMissingStack(error: unknown): boolean {
-  return (
-    errorName(error) === 'ValidationError' &&
-    /does not exist/i.test((error as Error).message)
-  );
 }
 
 function tagValue(stack: Stack, key: string): string | undefined {
@@ -153,19 +98,11 @@ function stackOutputs(stack: Stack): Record<string, string> {
   return outputs;
 }
 
-/** `arn:aws:ecs:<region>:<account>:service/<cluster>/<name>` → its parts. */
-function parseServiceArn(
-  arn: string,
-  fallbackCluster: string,
-): EcsServiceRef | undefined {
-  const match = /:service\/(?:([^/]+)\/)?([^/]+)$/.exec(arn);
-  if (!match) return undefined;
-  return { cluster: match[1] ?? fallbackCluster, service: match[2] };
-}
+const describeStack = (ref: StackRef) =>
+  `AWS::CloudFormation::Stack ${ref.stackName}`;
 
-const failed = (reason: string, message: string) => ({
-  status: 'Failed' as const,
-  reason,
+const inProgress = (message: string) => ({
+  status: 'InProgress' as const,
   message,
 });
 
@@ -178,9 +115,11 @@ const failed = (reason: string, message: string) => ({
  * @remarks
  * Every method makes at most one mutating call and returns: the lifecycle
  * engine calls again until the stack settles. Throttling is retried under a
- * per-account-and-region rate limit; other transient errors are thrown so
- * the engine retries; permanent failures come back as `Failed` with the
- * first failed resource's reason.
+ * per-account-and-region rate limit; failures are thrown as
+ * `DriverFailure`s, a failed stack's with the first failed resource's
+ * reason.
+ *
+ * @public
  */
 export class CloudFormationDriver implements EnvironmentDriver {
   readonly id = 'aws-cloudformation';
@@ -188,14 +127,10 @@ export class CloudFormationDriver implements EnvironmentDriver {
   private readonly clients: AwsClients;
   private readonly limiter: AwsRateLimiter;
   private readonly batcher: EcsServiceStatusBatcher;
-  private readonly stackSnapshot: StackStatusSnapshot;
-  /** Outputs of settled stacks, by stack version (id and last change). */
-  private readonly outputsCache = new Map<string, Output[]>();
+  private readonly reader: StackReader;
   private readonly templates: TemplateSource;
   private readonly defaultRegion: string;
   private readonly roleArn?: string;
-  private readonly capabilityCache = new Map<string, Promise<string[]>>();
-  private readonly serviceCache = new Map<string, EcsServiceRef[]>();
 
   /** Builds the driver from app-config (`environments.aws` and `aws`). */
   static fromConfig(
@@ -225,16 +160,17 @@ export class CloudFormationDriver implements EnvironmentDriver {
     }
     this.defaultRegion = options.defaultRegion ?? 'us-east-1';
     this.roleArn = options.cloudFormationRoleArn;
-    this.clients = new AwsClients({
-      credentialsManager: options.credentialsManager,
-      endpoint: options.endpoint,
-      defaultAccountId: options.accountId,
-    });
     // CloudFormation and ECS have separate API limits, and CloudFormation's
     // are far lower; each gets its own bucket per account and region.
     this.limiter = new AwsRateLimiter(
       withDefaults(options.rateLimit, { requestsPerSecond: 4, burst: 8 }),
     );
+    this.clients = new AwsClients({
+      credentialsManager: options.credentialsManager,
+      endpoint: options.endpoint,
+      defaultAccountId: options.accountId,
+      limit: (key, call) => this.limiter.run(key, call),
+    });
     this.batcher = new EcsServiceStatusBatcher({
       limiter: new AwsRateLimiter(
         withDefaults(options.ecsRateLimit, {
@@ -244,19 +180,17 @@ export class CloudFormationDriver implements EnvironmentDriver {
       ),
       windowMs: options.statusBatchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
     });
-    this.stackSnapshot = new StackStatusSnapshot({
-      call: (target, fn) => this.limiter.run(target.key, fn),
-      maxAgeMs: options.stackStatusMaxAgeMs ?? 5000,
-    });
+    this.reader = new StackReader(
+      (target, ctx, fn) =>
+        this.limiter.run(target.key, () => fn(target), ctx.signal),
+      new StackStatusSnapshot({
+        maxAgeMs: options.stackStatusMaxAgeMs ?? 5000,
+      }),
+    );
     this.templates = new TemplateSource({
       urlReader: options.urlReader,
       directory: options.templateDirectory,
     });
-  }
-
-  /** Sends the ECS status lookups collected so far, e.g. at a sweep's end. */
-  flushStatusLookups(): Promise<void> {
-    return this.batcher.flush();
   }
 
   /** Releases the SDK clients' sockets. */
@@ -273,8 +207,8 @@ export class CloudFormationDriver implements EnvironmentDriver {
     ctx: DriverContext,
   ): Promise<DriverPlan> {
     const prepared = await this.prepare(resource, ctx);
-    const target = `AWS::CloudFormation::Stack ${prepared.stackName}`;
-    const stack = await this.describeStack(prepared, ctx);
+    const target = describeStack(prepared);
+    const stack = await this.reader.describe(prepared, ctx);
     if (!stack) {
       return { actions: [{ action: 'create', target }] };
     }
@@ -300,189 +234,169 @@ export class CloudFormationDriver implements EnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverApplyResult> {
-    let prepared: Prepared;
-    let desired: DesiredStack;
-    try {
-      prepared = await this.prepare(resource, ctx);
-      desired = await this.desired(prepared, resource, ctx);
-    } catch (error) {
-      if (errorName(error) === 'InputError') {
-        return failed('InvalidParameters', (error as Error).message);
-      }
-      if (errorName(error) === 'NotFoundError') {
-        return failed('TemplateNotFound', (error as Error).message);
-      }
-      throw error;
-    }
-    const stack = await this.describeStack(prepared, ctx);
-    if (!stack) return this.createStack(prepared, desired, ctx);
-
-    const status = stack.StackStatus ?? '';
-    const upToDate = tagValue(stack, STACK_TAGS.specHash) === desired.hash;
-    switch (stackPhase(status)) {
-      case 'busy':
-        return {
-          status: 'InProgress',
-          message: `Stack ${prepared.stackName} is ${status}`,
-        };
-      case 'deleted':
-        return this.createStack(prepared, desired, ctx);
-      case 'createFailed':
-        if (upToDate) {
-          return this.failure(prepared, stack, 'StackCreateFailed', ctx);
+    return this.classified(resource, ctx, async prepared => {
+      const desired = await this.desired(prepared, resource, ctx);
+      const stack = await this.reader.describe(prepared, ctx);
+      const upToDate =
+        !!stack && tagValue(stack, STACK_TAGS.specHash) === desired.hash;
+      const step = applyStep(stack?.StackStatus, upToDate);
+      const status = stack?.StackStatus;
+      switch (step) {
+        case 'create':
+          return this.sendStack('create', prepared, desired, ctx);
+        case 'wait':
+          return inProgress(`Stack ${prepared.stackName} is ${status}`);
+        case 'replace':
+          // The spec changed since creation failed; a stack that never got
+          // created cannot be updated, so replace it.
+          await this.deleteStack(prepared, stack!, 'replace-failed', ctx);
+          return inProgress(
+            `Replacing stack ${prepared.stackName}, which failed to create`,
+          );
+        case 'checkRollback': {
+          // Our update rolled back: AWS restores the old tags, so look for
+          // our token in the events as well as at the digest.
+          const events = await this.reader.recentEvents(prepared, stack!, ctx);
+          if (
+            upToDate ||
+            events.some(e => e.ClientRequestToken === ctx.token('update'))
+          ) {
+            throw await this.failure(
+              prepared,
+              stack!,
+              'StackUpdateFailed',
+              ctx,
+              events,
+            );
+          }
+          return this.sendStack('update', prepared, desired, ctx, stack);
         }
-        // The spec changed since creation failed; a stack that never got
-        // created cannot be updated, so replace it.
-        await this.call(prepared.target, ctx, c =>
-          c.cloudFormation.send(
-            new DeleteStackCommand({
-              StackName: stack.StackId,
-              ClientRequestToken: ctx.token('replace-failed'),
-              RoleARN: this.roleArn,
-            }),
-            { abortSignal: ctx.signal },
-          ),
-        );
-        ctx.logger.info(
-          `Deleting stack ${prepared.stackName} (${status}) to create it again from the changed spec`,
-        );
-        return {
-          status: 'InProgress',
-          message: `Replacing stack ${prepared.stackName}, which failed to create`,
-        };
-      case 'updateFailed':
-        return this.failure(prepared, stack, 'StackUpdateFailed', ctx);
-      case 'deleteFailed':
-        return this.failure(prepared, stack, 'StackDeleteFailed', ctx);
-      default:
-    }
-    if (status === 'UPDATE_ROLLBACK_COMPLETE') {
-      // Our update rolled back: AWS restores the old tags, so look for our
-      // token in the events as well as at the digest.
-      const events = await this.recentEvents(prepared, stack, ctx);
-      const ours = events.some(
-        e => e.ClientRequestToken === ctx.token('update'),
-      );
-      if (upToDate || ours) {
-        return this.failure(prepared, stack, 'StackUpdateFailed', ctx, events);
+        case 'ready':
+          return { status: 'Ready', outputs: stackOutputs(stack!) };
+        case 'update':
+          return this.sendStack('update', prepared, desired, ctx, stack);
+        default:
+          throw await this.failure(prepared, stack!, step.failed, ctx);
       }
-    } else if (upToDate) {
-      return { status: 'Ready', outputs: stackOutputs(stack) };
-    }
-    return this.updateStack(prepared, desired, stack, ctx);
+    });
   }
 
   async observe(
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverObserveResult> {
-    const prepared = await this.prepare(resource, ctx);
-    const stack = await this.observedStack(prepared, ctx);
-    if (!stack) {
-      return {
-        status: 'Failed',
-        exists: false,
-        reason: 'StackNotFound',
-        message: `Stack ${prepared.stackName} does not exist`,
+    return this.classified(resource, ctx, async prepared => {
+      const stack = await this.reader.observed(prepared, ctx);
+      if (!stack) {
+        throw DriverFailure.permanent({
+          reason: 'StackNotFound',
+          message: `Stack ${prepared.stackName} does not exist`,
+          resource: describeStack(prepared),
+        });
+      }
+      const status = stack.StackStatus ?? '';
+      const details: Record<string, unknown> = {
+        stackName: prepared.stackName,
+        stackId: stack.StackId,
+        stackStatus: status,
+        region: prepared.target.region,
       };
-    }
-    const status = stack.StackStatus ?? '';
-    const details: Record<string, unknown> = {
-      stackName: prepared.stackName,
-      stackId: stack.StackId,
-      stackStatus: status,
-      region: prepared.target.region,
-    };
-    const phase = stackPhase(status);
-    if (phase === 'busy') {
-      return {
-        status: 'InProgress',
-        exists: true,
-        details,
-        message: `Stack ${prepared.stackName} is ${status}`,
-      };
-    }
-    if (phase !== 'stable') {
-      const reasons: Record<string, string> = {
-        createFailed: 'StackCreateFailed',
-        deleteFailed: 'StackDeleteFailed',
-      };
-      const reason = reasons[phase] ?? 'StackUpdateFailed';
-      return {
-        ...(await this.failure(prepared, stack, reason, ctx)),
-        exists: true,
-        details,
-      };
-    }
-    const outputs = stackOutputs(stack);
-    const refs = await this.stackServices(prepared, stack, outputs, ctx);
-    if (refs.length === 0) {
-      return { status: 'Ready', exists: true, outputs, details };
-    }
-    const services = await Promise.all(
-      refs.map(async ref =>
-        serviceHealth(
-          ref.cluster,
-          ref.service,
-          await this.batcher.describe(
-            prepared.target,
+      const phase = stackPhase(status);
+      if (phase === 'busy') {
+        return {
+          status: 'InProgress',
+          exists: true,
+          details,
+          message: `Stack ${prepared.stackName} is ${status}`,
+        };
+      }
+      if (phase !== 'stable') {
+        const reason =
+          {
+            createFailed: 'StackCreateFailed',
+            deleteFailed: 'StackDeleteFailed',
+          }[phase as string] ?? 'StackUpdateFailed';
+        throw await this.failure(prepared, stack, reason, ctx);
+      }
+      const outputs = stackOutputs(stack);
+      const refs = await this.reader.services(prepared, stack, outputs, ctx);
+      const services = await Promise.all(
+        refs.map(async ref =>
+          serviceHealth(
             ref.cluster,
             ref.service,
+            await this.batcher.describe(
+              prepared.target,
+              ref.cluster,
+              ref.service,
+            ),
           ),
         ),
-      ),
-    );
-    const verdict = judgeServices(services);
-    return {
-      ...verdict,
-      exists: true,
-      outputs,
-      details: { ...details, services },
-    };
+      );
+      const verdict = judgeServices(services);
+      if (verdict.status === 'Failed') {
+        throw DriverFailure.permanent({
+          reason: verdict.reason ?? 'ServiceFailed',
+          message:
+            verdict.message ??
+            `A service of stack ${prepared.stackName} failed`,
+          resource: describeStack(prepared),
+        });
+      }
+      return {
+        ...verdict,
+        status: verdict.status,
+        exists: true,
+        outputs,
+        details: refs.length ? { ...details, services } : details,
+      };
+    });
   }
 
   async destroy(
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverDestroyResult> {
-    const prepared = await this.prepare(resource, ctx);
-    const stack = await this.describeStack(prepared, ctx);
-    if (!stack) return { status: 'Destroyed' };
-    const status = stack.StackStatus ?? '';
-    const phase = stackPhase(status);
-    if (phase === 'deleted') return { status: 'Destroyed' };
-    if (phase === 'deleteFailed') {
-      return this.failure(prepared, stack, 'StackDeleteFailed', ctx);
+    return this.classified(resource, ctx, async prepared => {
+      const stack = await this.reader.describe(prepared, ctx);
+      const status = stack?.StackStatus ?? '';
+      const phase = stackPhase(status);
+      if (!stack || phase === 'deleted') return { status: 'Destroyed' };
+      if (phase === 'deleteFailed') {
+        throw await this.failure(prepared, stack, 'StackDeleteFailed', ctx);
+      }
+      if (status === 'DELETE_IN_PROGRESS') {
+        return inProgress(`Stack ${prepared.stackName} is being deleted`);
+      }
+      // CloudFormation deletes a stack that is still being created, but an
+      // update or rollback has to finish first.
+      if (phase === 'busy' && status !== 'CREATE_IN_PROGRESS') {
+        return inProgress(
+          `Waiting for stack ${prepared.stackName} to leave ${status} before deleting it`,
+        );
+      }
+      await this.deleteStack(prepared, stack, 'delete', ctx);
+      return inProgress(`Deleting stack ${prepared.stackName}`);
+    });
+  }
+
+  /**
+   * Runs a call on the resource's stack, turning what AWS answered into
+   * the failure protocol.
+   */
+  private async classified<T>(
+    resource: DriverResource,
+    ctx: DriverContext,
+    fn: (prepared: Prepared) => Promise<T>,
+  ): Promise<T> {
+    let what = `resource '${resource.name}'`;
+    try {
+      const prepared = await this.prepare(resource, ctx);
+      what = describeStack(prepared);
+      return await fn(prepared);
+    } catch (error) {
+      throw toDriverFailure(error, what);
     }
-    if (status === 'DELETE_IN_PROGRESS') {
-      return {
-        status: 'InProgress',
-        message: `Stack ${prepared.stackName} is being deleted`,
-      };
-    }
-    // CloudFormation deletes a stack that is still being created, but an
-    // update or rollback has to finish first.
-    if (phase === 'busy' && status !== 'CREATE_IN_PROGRESS') {
-      return {
-        status: 'InProgress',
-        message: `Waiting for stack ${prepared.stackName} to leave ${status} before deleting it`,
-      };
-    }
-    await this.call(prepared.target, ctx, c =>
-      c.cloudFormation.send(
-        new DeleteStackCommand({
-          StackName: stack.StackId,
-          ClientRequestToken: ctx.token('delete'),
-          RoleARN: this.roleArn,
-        }),
-        { abortSignal: ctx.signal },
-      ),
-    );
-    ctx.logger.info(`Deleting stack ${prepared.stackName}`);
-    return {
-      status: 'InProgress',
-      message: `Deleting stack ${prepared.stackName}`,
-    };
   }
 
   private async prepare(
@@ -515,344 +429,119 @@ export class CloudFormationDriver implements EnvironmentDriver {
     ctx: DriverContext,
   ): Promise<DesiredStack> {
     const { params } = prepared;
-    const env = ctx.environment;
-    const body = await this.templates.load(params.template, params.baseUrl);
-    const values: Record<string, string> = {};
-    if (builtinName(params.template) === 'ecs-service') {
-      // Physical names follow the environment, so they are recognisable in
-      // the AWS console and never collide between environments.
-      values.ClusterName = ecsClusterName(env.name, env.id);
-      values.ServiceName = shortResourceName(
-        env.name,
-        env.id,
-        resource.name,
-        63,
-      );
-      values.LoadBalancerName = albName(env.name, env.id, resource.name);
-      values.TargetGroupName = targetGroupName(env.name, env.id, resource.name);
-    }
-    Object.assign(values, params.parameters);
-    const parameters = Object.keys(values)
-      .sort()
-      .map(key => ({ ParameterKey: key, ParameterValue: values[key] }));
-    const tags = [
-      { Key: STACK_TAGS.environment, Value: env.id },
-      { Key: STACK_TAGS.owner, Value: env.owner },
-      { Key: STACK_TAGS.template, Value: env.templateRef },
-      { Key: STACK_TAGS.templateVersion, Value: env.templateVersion },
-      { Key: STACK_TAGS.resource, Value: resource.name },
-    ];
-    const hash = createHash('sha256')
-      .update(JSON.stringify([body, parameters, tags, params.capabilities]))
-      .digest('hex')
-      .slice(0, 32);
-    return {
-      body,
-      parameters,
-      tags: [...tags, { Key: STACK_TAGS.specHash, Value: hash }],
-      hash,
-    };
+    return desiredStack({
+      body: await this.templates.load(params.template, params.baseUrl),
+      params,
+      environment: ctx.environment,
+      resourceName: resource.name,
+    });
   }
 
-  private call<T>(
-    target: AwsTarget,
-    ctx: DriverContext,
-    fn: (target: AwsTarget) => Promise<T>,
-  ): Promise<T> {
-    return this.limiter.run(target.key, () => fn(target), ctx.signal);
-  }
-
-  /**
-   * The stack for a status check: from the shared ListStacks snapshot when
-   * it is settled and its outputs are known from an earlier read, otherwise
-   * (new, changing, failed or not in the snapshot) from DescribeStacks.
-   */
-  private async observedStack(
-    prepared: Prepared,
-    ctx: DriverContext,
-  ): Promise<Stack | undefined> {
-    const summary = await this.stackSnapshot.lookup(
-      prepared.target,
-      prepared.stackName,
-    );
-    if (summary && stackPhase(summary.StackStatus ?? '') === 'stable') {
-      const outputs = this.outputsCache.get(stackVersion(summary));
-      if (outputs) {
-        return {
-          StackId: summary.StackId,
-          StackName: summary.StackName,
-          StackStatus: summary.StackStatus,
-          CreationTime: summary.CreationTime,
-          LastUpdatedTime: summary.LastUpdatedTime,
-          Outputs: outputs,
-        } as Stack;
-      }
-    }
-    const stack = await this.describeStack(prepared, ctx);
-    if (stack && stackPhase(stack.StackStatus ?? '') === 'stable') {
-      for (const key of this.outputsCache.keys()) {
-        if (key.startsWith(`${stack.StackId}|`)) this.outputsCache.delete(key);
-      }
-      this.outputsCache.set(stackVersion(stack), stack.Outputs ?? []);
-    }
-    return stack;
-  }
-
-  private async describeStack(
-    prepared: Prepared,
-    ctx: DriverContext,
-  ): Promise<Stack | undefined> {
-    try {
-      const response = await this.call(prepared.target, ctx, c =>
-        c.cloudFormation.send(
-          new DescribeStacksCommand({ StackName: prepared.stackName }),
-          { abortSignal: ctx.signal },
-        ),
-      );
-      return response.Stacks?.[0];
-    } catch (error) {
-      if (isMissingStack(error)) return undefined;
-      throw error;
-    }
-  }
-
-  /** The capabilities the template needs, as CloudFormation itself says. */
-  private requiredCapabilities(
+  /** Creates the stack, or updates `stack`, with one idempotent call. */
+  private async sendStack(
+    operation: 'create' | 'update',
     prepared: Prepared,
     desired: DesiredStack,
     ctx: DriverContext,
-  ): Promise<string[]> {
-    if (prepared.params.capabilities) {
-      return Promise.resolve(prepared.params.capabilities);
-    }
-    const key = `${prepared.target.key}/${createHash('sha256')
-      .update(desired.body)
-      .digest('hex')}`;
-    let capabilities = this.capabilityCache.get(key);
-    if (!capabilities) {
-      capabilities = this.call(prepared.target, ctx, c =>
-        c.cloudFormation.send(
-          new ValidateTemplateCommand({ TemplateBody: desired.body }),
-          { abortSignal: ctx.signal },
-        ),
-      ).then(r => r.Capabilities ?? []);
-      this.capabilityCache.set(key, capabilities);
-      capabilities.catch(() => this.capabilityCache.delete(key));
-    }
-    return capabilities;
-  }
-
-  private async createStack(
-    prepared: Prepared,
-    desired: DesiredStack,
-    ctx: DriverContext,
+    stack?: Stack,
   ): Promise<DriverApplyResult> {
+    const what = describeStack(prepared);
     try {
-      const capabilities = await this.requiredCapabilities(
-        prepared,
-        desired,
-        ctx,
-      );
-      await this.call(prepared.target, ctx, c =>
-        c.cloudFormation.send(
-          new CreateStackCommand({
-            StackName: prepared.stackName,
-            TemplateBody: desired.body,
-            Parameters: desired.parameters,
-            Tags: desired.tags,
-            Capabilities: capabilities as Capability[],
-            ClientRequestToken: ctx.token('create'),
-            OnFailure: 'ROLLBACK',
-            RoleARN: this.roleArn,
-          }),
-          { abortSignal: ctx.signal },
-        ),
+      const capabilities = (prepared.params.capabilities ??
+        (await this.reader.requiredCapabilities(
+          prepared,
+          desired,
+          ctx,
+        ))) as Capability[];
+      const common = {
+        TemplateBody: desired.body,
+        Parameters: desired.parameters,
+        Tags: desired.tags,
+        Capabilities: capabilities,
+        ClientRequestToken: ctx.token(operation),
+        RoleARN: this.roleArn,
+      };
+      await this.limiter.run(
+        prepared.target.key,
+        () =>
+          prepared.target.cloudFormation.send(
+            operation === 'create'
+              ? new CreateStackCommand({
+                  ...common,
+                  StackName: prepared.stackName,
+                  OnFailure: 'ROLLBACK',
+                })
+              : new UpdateStackCommand({
+                  ...common,
+                  StackName: stack!.StackId,
+                }),
+            { abortSignal: ctx.signal },
+          ),
+        ctx.signal,
       );
     } catch (error) {
-      const name = errorName(error);
-      if (name === 'AlreadyExistsException') {
+      if (error instanceof AlreadyExistsException) {
         // Another replica (or an earlier, interrupted call) got there first.
-        return {
-          status: 'InProgress',
-          message: `Stack ${prepared.stackName} is being created`,
-        };
+        return inProgress(`Stack ${prepared.stackName} is being created`);
       }
-      if (
-        name === 'ValidationError' ||
-        name === 'InsufficientCapabilitiesException'
-      ) {
-        return failed(
-          name === 'ValidationError'
-            ? 'InvalidTemplate'
-            : 'InsufficientCapabilities',
-          `CloudFormation refused stack ${prepared.stackName}: ${
-            (error as Error).message
-          }`,
+      if (isNoUpdate(error)) {
+        return { status: 'Ready', outputs: stackOutputs(stack!) };
+      }
+      if (isStackBusy(error)) {
+        return inProgress(
+          `Stack ${prepared.stackName} is busy: ${(error as Error).message}`,
         );
       }
-      throw error;
+      throw toDriverFailure(error, what, 'InvalidTemplate');
     }
-    ctx.logger.info(`Creating stack ${prepared.stackName}`);
-    return {
-      status: 'InProgress',
-      message: `Creating stack ${prepared.stackName}`,
-    };
+    const verb = operation === 'create' ? 'Creating' : 'Updating';
+    ctx.logger.info(`${verb} stack ${prepared.stackName}`);
+    return inProgress(`${verb} stack ${prepared.stackName}`);
   }
 
-  private async updateStack(
+  private async deleteStack(
     prepared: Prepared,
-    desired: DesiredStack,
     stack: Stack,
+    operation: string,
     ctx: DriverContext,
-  ): Promise<DriverApplyResult> {
-    try {
-      const capabilities = await this.requiredCapabilities(
-        prepared,
-        desired,
-        ctx,
-      );
-      await this.call(prepared.target, ctx, c =>
-        c.cloudFormation.send(
-          new UpdateStackCommand({
+  ) {
+    await this.limiter.run(
+      prepared.target.key,
+      () =>
+        prepared.target.cloudFormation.send(
+          new DeleteStackCommand({
             StackName: stack.StackId,
-            TemplateBody: desired.body,
-            Parameters: desired.parameters,
-            Tags: desired.tags,
-            Capabilities: capabilities as Capability[],
-            ClientRequestToken: ctx.token('update'),
+            ClientRequestToken: ctx.token(operation),
             RoleARN: this.roleArn,
           }),
           { abortSignal: ctx.signal },
         ),
-      );
-    } catch (error) {
-      const name = errorName(error);
-      const message = (error as Error).message ?? '';
-      if (
-        name === 'ValidationError' &&
-        /No updates are to be performed/i.test(message)
-      ) {
-        return { status: 'Ready', outputs: stackOutputs(stack) };
-      }
-      if (
-        name === 'ValidationError' &&
-        /state and can ?not be updated/i.test(message)
-      ) {
-        return {
-          status: 'InProgress',
-          message: `Stack ${prepared.stackName} is busy: ${message}`,
-        };
-      }
-      if (
-        name === 'ValidationError' ||
-        name === 'InsufficientCapabilitiesException'
-      ) {
-        return failed(
-          name === 'ValidationError'
-            ? 'InvalidTemplate'
-            : 'InsufficientCapabilities',
-          `CloudFormation refused the update of stack ${prepared.stackName}: ${message}`,
-        );
-      }
-      throw error;
-    }
-    ctx.logger.info(`Updating stack ${prepared.stackName}`);
-    return {
-      status: 'InProgress',
-      message: `Updating stack ${prepared.stackName}`,
-    };
+      ctx.signal,
+    );
+    ctx.logger.info(
+      `Deleting stack ${prepared.stackName} (${stack.StackStatus})`,
+    );
   }
 
-  /** Events of the stack's latest operations, newest first (a few pages). */
-  private async recentEvents(
-    prepared: Prepared,
-    stack: Stack,
-    ctx: DriverContext,
-  ): Promise<StackEvent[]> {
-    const events: StackEvent[] = [];
-    let nextToken: string | undefined;
-    for (let page = 0; page < 5; page++) {
-      const pageToken: string | undefined = nextToken;
-      const response = await this.call(prepared.target, ctx, c =>
-        c.cloudFormation.send(
-          new DescribeStackEventsCommand({
-            StackName: stack.StackId,
-            NextToken: pageToken,
-          }),
-          { abortSignal: ctx.signal },
-        ),
-      );
-      events.push(...(response.StackEvents ?? []));
-      nextToken = response.NextToken;
-      // Enough once the start of the latest operation is in view.
-      const started = events.some(
-        e =>
-          e.ResourceType === 'AWS::CloudFormation::Stack' &&
-          /_IN_PROGRESS$/.test(e.ResourceStatus ?? '') &&
-          e.ResourceStatusReason === 'User Initiated',
-      );
-      if (!nextToken || started) break;
-    }
-    return events;
-  }
-
+  /** The permanent failure of a failed stack, from its events. */
   private async failure(
     prepared: Prepared,
     stack: Stack,
     defaultReason: string,
     ctx: DriverContext,
     events?: StackEvent[],
-  ): Promise<{ status: 'Failed'; reason: string; message: string }> {
-    const failure = describeFailure({
+  ): Promise<DriverFailure> {
+    const { reason, message } = describeFailure({
       stackName: prepared.stackName,
       status: stack.StackStatus ?? 'UNKNOWN',
       statusReason: stack.StackStatusReason,
-      events: events ?? (await this.recentEvents(prepared, stack, ctx)),
+      events: events ?? (await this.reader.recentEvents(prepared, stack, ctx)),
       defaultReason,
     });
-    return failed(failure.reason, failure.message);
-  }
-
-  /** The ECS services the stack created, cached until the stack changes. */
-  private async stackServices(
-    prepared: Prepared,
-    stack: Stack,
-    outputs: Record<string, string>,
-    ctx: DriverContext,
-  ): Promise<EcsServiceRef[]> {
-    const version = stackVersion(stack);
-    const cached = this.serviceCache.get(version);
-    if (cached) return cached;
-    const summaries: StackResourceSummary[] = [];
-    let nextToken: string | undefined;
-    do {
-      const pageToken: string | undefined = nextToken;
-      const response = await this.call(prepared.target, ctx, c =>
-        c.cloudFormation.send(
-          new ListStackResourcesCommand({
-            StackName: stack.StackId,
-            NextToken: pageToken,
-          }),
-          { abortSignal: ctx.signal },
-        ),
-      );
-      summaries.push(...(response.StackResourceSummaries ?? []));
-      nextToken = response.NextToken;
-    } while (nextToken);
-    const fallbackCluster = outputs.ClusterName ?? 'default';
-    const refs = summaries
-      .filter(
-        s =>
-          s.ResourceType === 'AWS::ECS::Service' &&
-          s.PhysicalResourceId &&
-          s.ResourceStatus !== 'DELETE_COMPLETE',
-      )
-      .map(s => parseServiceArn(s.PhysicalResourceId ?? '', fallbackCluster))
-      .filter((r): r is EcsServiceRef => r !== undefined);
-    for (const key of this.serviceCache.keys()) {
-      if (key.startsWith(`${stack.StackId}|`)) this.serviceCache.delete(key);
-    }
-    this.serviceCache.set(version, refs);
-    return refs;
+    return DriverFailure.permanent({
+      reason,
+      message,
+      resource: describeStack(prepared),
+    });
   }
 }

@@ -1,5 +1,5 @@
 import {
-  ListStacksCommand,
+  paginateListStacks,
   StackStatus,
   StackSummary,
 } from '@aws-sdk/client-cloudformation';
@@ -27,8 +27,6 @@ export class StackStatusSnapshot {
 
   constructor(
     private readonly options: {
-      /** Runs a CloudFormation call under the driver's rate limit. */
-      call: <T>(target: AwsTarget, fn: () => Promise<T>) => Promise<T>;
       maxAgeMs: number;
       now?: () => number;
     },
@@ -50,29 +48,17 @@ export class StackStatusSnapshot {
     return (await snapshot.stacks).get(stackName);
   }
 
-  /** Forgets the snapshot, e.g. after the driver changed a stack. */
-  invalidate(target: AwsTarget): void {
-    this.snapshots.delete(target.key);
-  }
-
   private async read(target: AwsTarget): Promise<Map<string, StackSummary>> {
     const stacks = new Map<string, StackSummary>();
-    let nextToken: string | undefined;
-    do {
-      const token: string | undefined = nextToken;
-      const page = await this.options.call(target, () =>
-        target.cloudFormation.send(
-          new ListStacksCommand({
-            NextToken: token,
-            StackStatusFilter: LIVE_STATUSES,
-          }),
-        ),
-      );
+    const pages = paginateListStacks(
+      { client: target.cloudFormationPages },
+      { StackStatusFilter: LIVE_STATUSES },
+    );
+    for await (const page of pages) {
       for (const summary of page.StackSummaries ?? []) {
         if (summary.StackName) stacks.set(summary.StackName, summary);
       }
-      nextToken = page.NextToken;
-    } while (nextToken);
+    }
     return stacks;
   }
 }

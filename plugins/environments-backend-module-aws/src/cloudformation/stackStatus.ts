@@ -107,3 +107,43 @@ export function describeFailure(options: {
     }`,
   };
 }
+
+/** What `apply` does next with a resource's stack. */
+export type ApplyStep =
+  | 'create'
+  /** Another operation runs; look again later. */
+  | 'wait'
+  /** Creation failed and the spec changed: delete it to create it anew. */
+  | 'replace'
+  /** An update rolled back: ours (a failure) or an older one (update). */
+  | 'checkRollback'
+  | 'ready'
+  | 'update'
+  /** Failed in a way only a spec change or a person can fix. */
+  | { failed: string };
+
+/**
+ * The apply decision table: from the stack's status (undefined when there
+ * is no stack) and whether it was last sent the desired spec.
+ */
+export function applyStep(
+  status: string | undefined,
+  upToDate: boolean,
+): ApplyStep {
+  if (status === undefined) return 'create';
+  switch (stackPhase(status)) {
+    case 'busy':
+      return 'wait';
+    case 'deleted':
+      return 'create';
+    case 'createFailed':
+      return upToDate ? { failed: 'StackCreateFailed' } : 'replace';
+    case 'updateFailed':
+      return { failed: 'StackUpdateFailed' };
+    case 'deleteFailed':
+      return { failed: 'StackDeleteFailed' };
+    default:
+  }
+  if (status === 'UPDATE_ROLLBACK_COMPLETE') return 'checkRollback';
+  return upToDate ? 'ready' : 'update';
+}

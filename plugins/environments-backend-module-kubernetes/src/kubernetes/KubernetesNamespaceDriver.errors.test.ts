@@ -1,7 +1,12 @@
 import net from 'node:net';
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import { namespaceName } from '@envkit/plugin-environments-common';
-import { KubernetesUnavailableError } from './errors';
+import { DriverFailure } from '@envkit/plugin-environments-node';
+import {
+  driverOutcome,
+  FailedOutcome,
+  untilSettled,
+} from '@envkit/plugin-environments-node/testUtils';
 import {
   adminApi,
   namespaceResource,
@@ -10,7 +15,6 @@ import {
   testContext,
   testDriver,
   testEnvironment,
-  untilSettled,
 } from './__testUtils__/fixtures';
 import { startRecordingProxy } from './__testUtils__/recordingProxy';
 
@@ -48,17 +52,17 @@ describe('KubernetesNamespaceDriver failures', () => {
       () => undefined,
       e => e,
     );
-    expect(error).toBeInstanceOf(KubernetesUnavailableError);
+    expect(error).toBeInstanceOf(DriverFailure);
     expect(error).toMatchObject({
-      name: 'KubernetesUnavailableError',
-      retryable: true,
-      cluster: 'sandbox',
-      statusCode: undefined,
+      kind: 'retryable',
+      reason: 'KubernetesUnavailable',
+      resource: expect.stringContaining("in cluster 'sandbox'"),
+      retryAt: undefined,
     });
     expect(error.message).toContain('ECONNREFUSED');
     await expect(
       driver.destroy(namespaceResource(), ctx),
-    ).rejects.toBeInstanceOf(KubernetesUnavailableError);
+    ).rejects.toMatchObject({ kind: 'retryable' });
   });
 
   it('throws a retryable error when the API server throttles', async () => {
@@ -69,11 +73,19 @@ describe('KubernetesNamespaceDriver failures', () => {
       action: 'get namespaces',
       count: 1,
     });
-    await expect(driver.apply(namespaceResource(), ctx)).rejects.toMatchObject({
-      name: 'KubernetesUnavailableError',
-      statusCode: 429,
-      retryAfterSeconds: 1,
+    const before = Date.now();
+    const throttled = await driverOutcome(() =>
+      driver.apply(namespaceResource(), ctx),
+    );
+    expect(throttled).toMatchObject({
+      status: 'Failed',
+      kind: 'retryable',
+      reason: 'KubernetesUnavailable',
     });
+    // The server's Retry-After (1 s) becomes the earliest retry time.
+    const retryAt = (throttled as FailedOutcome).retryAt!.getTime();
+    expect(retryAt).toBeGreaterThanOrEqual(before + 1000);
+    expect(retryAt).toBeLessThanOrEqual(Date.now() + 1000);
     // The next attempt goes through.
     await expect(
       untilSettled(() => driver.apply(namespaceResource(), ctx)),
@@ -108,9 +120,14 @@ describe('KubernetesNamespaceDriver failures', () => {
     try {
       const driver = testDriver([sandboxCluster(sandbox, proxy.url)]);
       const ctx = testContext(testEnvironment({ name: 'forbidden' }));
-      const result = await driver.apply(namespaceResource(), ctx);
-      expect(result.status).toBe('Failed');
-      expect(result.reason).toBe('Forbidden');
+      const result = await driverOutcome(() =>
+        driver.apply(namespaceResource(), ctx),
+      );
+      expect(result).toMatchObject({
+        status: 'Failed',
+        kind: 'permanent',
+        reason: 'Forbidden',
+      });
       expect(result.message).toContain(
         'needs permission to patch rolebindings.rbac.authorization.k8s.io',
       );
@@ -133,18 +150,23 @@ describe('KubernetesNamespaceDriver failures', () => {
     });
     const before = await admin.get(at.namespace);
 
-    const applied = await driver.apply(namespaceResource(), ctx);
+    const applied = await driverOutcome(() =>
+      driver.apply(namespaceResource(), ctx),
+    );
     expect(applied).toMatchObject({
       status: 'Failed',
+      kind: 'needsAttention',
       reason: 'ForeignNamespace',
+      resource: `namespace '${namespace}' in cluster 'sandbox'`,
     });
     expect(applied.message).toContain(
       `Namespace '${namespace}' already exists`,
     );
     await expect(
-      driver.observe(namespaceResource(), ctx),
+      driverOutcome(() => driver.observe(namespaceResource(), ctx)),
     ).resolves.toMatchObject({
       status: 'Failed',
+      kind: 'needsAttention',
       reason: 'ForeignNamespace',
     });
     const destroyed = await driver.destroy(namespaceResource(), ctx);
@@ -179,12 +201,13 @@ describe('KubernetesNamespaceDriver failures', () => {
       },
     });
     const ctx = testContext(environment);
-    await expect(driver.apply(namespaceResource(), ctx)).resolves.toMatchObject(
-      {
-        status: 'Failed',
-        reason: 'ForeignNamespace',
-      },
-    );
+    await expect(
+      driverOutcome(() => driver.apply(namespaceResource(), ctx)),
+    ).resolves.toMatchObject({
+      status: 'Failed',
+      kind: 'needsAttention',
+      reason: 'ForeignNamespace',
+    });
     await expect(
       driver.destroy(namespaceResource(), ctx),
     ).resolves.toMatchObject({
@@ -212,9 +235,10 @@ describe('KubernetesNamespaceDriver failures', () => {
         'parameters.networkPolicy.allow[0]',
         'parameters.workload.port',
       ]);
-      const result = await driver.apply(resource, ctx);
+      const result = await driverOutcome(() => driver.apply(resource, ctx));
       expect(result).toMatchObject({
         status: 'Failed',
+        kind: 'permanent',
         reason: 'InvalidParameters',
       });
       expect(result.message).toContain("unknown quota size 'huge'");
@@ -231,14 +255,26 @@ describe('KubernetesNamespaceDriver failures', () => {
     ]);
     const ctx = testContext(testEnvironment({ name: 'placed' }));
     await expect(
-      driver.apply(
-        namespaceResource({ cluster: 'prod', allowedClusters: ['dev'] }),
-        ctx,
+      driverOutcome(() =>
+        driver.apply(
+          namespaceResource({ cluster: 'prod', allowedClusters: ['dev'] }),
+          ctx,
+        ),
       ),
-    ).resolves.toMatchObject({ status: 'Failed', reason: 'InvalidParameters' });
+    ).resolves.toMatchObject({
+      status: 'Failed',
+      kind: 'permanent',
+      reason: 'InvalidParameters',
+    });
     await expect(
-      driver.apply(namespaceResource({ cluster: 'staging' }), ctx),
-    ).resolves.toMatchObject({ status: 'Failed', reason: 'UnknownCluster' });
+      driverOutcome(() =>
+        driver.apply(namespaceResource({ cluster: 'staging' }), ctx),
+      ),
+    ).resolves.toMatchObject({
+      status: 'Failed',
+      kind: 'permanent',
+      reason: 'UnknownCluster',
+    });
     const { last } = await untilSettled(() =>
       driver.apply(namespaceResource({ allowedClusters: ['prod'] }), ctx),
     );

@@ -6,6 +6,11 @@ import { promisify } from 'node:util';
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import { namespaceName } from '@envkit/plugin-environments-common';
 import {
+  driverOutcome,
+  untilSettled,
+  waitFor,
+} from '@envkit/plugin-environments-node/testUtils';
+import {
   adminApi,
   namespaceResource,
   paths,
@@ -13,7 +18,6 @@ import {
   testContext,
   testDriver,
   testEnvironment,
-  untilSettled,
 } from './__testUtils__/fixtures';
 import {
   permissionOf,
@@ -410,17 +414,22 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
     sandbox.controls.hangNamespaceDeletion(namespace, 'example.com/backup');
     try {
       await driver.destroy(resource, ctx);
-      let result = await driver.destroy(resource, ctx);
-      for (
-        let i = 0;
-        i < 50 && result.reason !== 'NamespaceFinalizersRemaining';
-        i++
-      ) {
-        await new Promise(resolve => setTimeout(resolve, 20));
-        result = await driver.destroy(resource, ctx);
-      }
-      expect(result.status).toBe('InProgress');
-      expect(result.reason).toBe('NamespaceFinalizersRemaining');
+      // A finalizer only its owner can finish needs a person.
+      const result = await waitFor(
+        'the finalizer to be reported',
+        async () => {
+          const outcome = await driverOutcome(() =>
+            driver.destroy(resource, ctx),
+          );
+          return outcome.status === 'Failed' ? outcome : undefined;
+        },
+        { timeoutMs: 5_000, intervalMs: 20 },
+      );
+      expect(result).toMatchObject({
+        kind: 'needsAttention',
+        reason: 'NamespaceFinalizersRemaining',
+        resource: `namespace '${namespace}' in cluster 'sandbox'`,
+      });
       expect(result.message).toContain('example.com/backup');
       // Nothing is written into a namespace that is going away.
       await expect(driver.apply(resource, ctx)).resolves.toMatchObject({

@@ -12,6 +12,7 @@ import type {
   DriverResource,
   DriverValidationProblem,
 } from '@envkit/plugin-environments-node';
+import { DriverFailure } from '@envkit/plugin-environments-node';
 import { ClusterClient, type KubeObject } from './clusterClient';
 import {
   DEFAULTS,
@@ -20,12 +21,7 @@ import {
   type KubernetesNamespaceDriverOptions,
 } from './config';
 import { differences } from './drift';
-import {
-  classifyKubernetesError,
-  statusCodeOf,
-  statusOf,
-  type PermanentFailure,
-} from './errors';
+import { classifyKubernetesError, statusCodeOf, statusOf } from './errors';
 import {
   describeObject,
   desiredObjects,
@@ -45,13 +41,6 @@ export const KUBERNETES_NAMESPACE_DRIVER_ID = 'kubernetes-namespace';
 
 type Json = Record<string, any>;
 
-/** Ends a driver call with a result instead of a thrown error. */
-class Finished extends Error {
-  constructor(readonly result: PermanentFailure) {
-    super(result.message);
-  }
-}
-
 interface Target {
   cluster: KubernetesClusterOptions;
   api: ClusterClient;
@@ -63,7 +52,12 @@ interface Plan extends Target {
   desired: DesiredObjects;
 }
 
-const foreignNamespace = (target: Target): PermanentFailure => ({
+const describeTarget = (target: Target) =>
+  `namespace '${target.namespace}' in cluster '${target.cluster.name}'`;
+
+/** Someone else's namespace has the name: only a person can sort that out. */
+const foreignNamespace = (target: Target) => ({
+  resource: describeTarget(target),
   reason: 'ForeignNamespace',
   message: `Namespace '${target.namespace}' already exists in cluster '${target.cluster.name}' and was not created by Envkit for this environment; Envkit will not adopt or change it. Delete or rename it, or create the environment under another name.`,
 });
@@ -84,7 +78,6 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
   private readonly clusters: Map<string, KubernetesClusterOptions>;
   private readonly apis = new Map<string, ClusterClient>();
   private readonly options: KubernetesNamespaceDriverOptions;
-  private readonly logger: LoggerService;
 
   /**
    * Reads `environments.kubernetes` (see docs/drivers/kubernetes-namespace.md).
@@ -110,12 +103,13 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
   constructor(
     options: KubernetesNamespaceDriverOptions & { logger: LoggerService },
   ) {
-    const { logger, ...rest } = options;
+    // Calls log through their context's logger; this one is kept for
+    // callers that pass it.
+    const { logger: _logger, ...rest } = options;
     if (rest.clusters.length === 0) {
       throw new InputError('the kubernetes-namespace driver needs a cluster');
     }
     this.options = rest;
-    this.logger = logger;
     this.clusters = new Map(rest.clusters.map(c => [c.name, c]));
   }
 
@@ -128,7 +122,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       try {
         this.pickCluster(parameters.cluster, parameters.allowedClusters);
       } catch (e) {
-        if (!(e instanceof Finished)) throw e;
+        if (!(e instanceof DriverFailure)) throw e;
         problems.push({ path: 'parameters.cluster', message: e.message });
       }
     }
@@ -146,8 +140,8 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       existing = await this.readOptional(plan, plan.desired.namespace, 'read');
     } catch (e) {
       // Plans are advisory: report why there is none instead of a result.
-      if (e instanceof Finished) {
-        throw new InputError(`${e.result.reason}: ${e.result.message}`);
+      if (e instanceof DriverFailure && e.kind === 'permanent') {
+        throw new InputError(`${e.reason}: ${e.message}`);
       }
       throw e;
     }
@@ -182,252 +176,236 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverApplyResult> {
-    return this.finishing(async () => {
-      const plan = this.planFor(resource, ctx);
-      const { desired } = plan;
-      const existing = await this.readOptional(plan, desired.namespace, 'read');
-      const writes: Promise<KubeObject | undefined>[] = [];
-      if (existing) {
-        this.assertOwned(plan, existing, ctx);
-        if (existing.metadata?.deletionTimestamp) {
-          return {
-            status: 'InProgress',
-            reason: 'NamespaceTerminating',
-            message: `Namespace '${plan.namespace}' is still being deleted; it is created again once it is gone.`,
-          };
-        }
-        writes.push(this.serverSideApply(plan, desired.namespace));
-      } else {
-        await this.createNamespace(plan, ctx);
+    const plan = this.planFor(resource, ctx);
+    const { desired } = plan;
+    const existing = await this.readOptional(plan, desired.namespace, 'read');
+    const writes: Promise<KubeObject | undefined>[] = [];
+    if (existing) {
+      this.assertOwned(plan, existing, ctx);
+      if (existing.metadata?.deletionTimestamp) {
+        return {
+          status: 'InProgress',
+          reason: 'NamespaceTerminating',
+          message: `Namespace '${plan.namespace}' is still being deleted; it is created again once it is gone.`,
+        };
       }
-      // Once the namespace exists everything in it is independent: one round.
+      writes.push(this.serverSideApply(plan, desired.namespace));
+    } else {
+      await this.createNamespace(plan, ctx);
+    }
+    // Once the namespace exists everything in it is independent: one round.
+    writes.push(...desired.guardrails.map(m => this.serverSideApply(plan, m)));
+    writes.push(...desired.workload.map(m => this.serverSideApply(plan, m)));
+    if (!desired.workload.length) {
       writes.push(
-        ...desired.guardrails.map(m => this.serverSideApply(plan, m)),
+        ...workloadHeaders(plan.namespace).map(m =>
+          this.deleteOptional(plan, m),
+        ),
       );
-      writes.push(...desired.workload.map(m => this.serverSideApply(plan, m)));
-      if (!desired.workload.length) {
-        writes.push(
-          ...workloadHeaders(plan.namespace).map(m =>
-            this.deleteOptional(plan, m),
-          ),
-        );
+    }
+    const results = await settle(writes);
+    const deployment = results.find(o => o?.kind === 'Deployment');
+    const quotaNote = plan.parameters.quotaCapped.length
+      ? ` Quota capped by the template: ${plan.parameters.quotaCapped.join(
+          '; ',
+        )}.`
+      : '';
+    const outputs = this.outputs(plan);
+    if (deployment) {
+      const rollout = rolloutState(deployment);
+      if (rollout.failed) {
+        throw DriverFailure.permanent({
+          resource: `Deployment '${describeObject(deployment)}'`,
+          reason: 'WorkloadProgressDeadlineExceeded',
+          message: `Deployment '${describeObject(deployment)}' in namespace '${
+            plan.namespace
+          }' did not become ready: ${rollout.message}`,
+        });
       }
-      const results = await settle(writes);
-      const deployment = results.find(o => o?.kind === 'Deployment');
-      const quotaNote = plan.parameters.quotaCapped.length
-        ? ` Quota capped by the template: ${plan.parameters.quotaCapped.join(
-            '; ',
-          )}.`
-        : '';
-      const outputs = this.outputs(plan);
-      if (deployment) {
-        const rollout = rolloutState(deployment);
-        if (rollout.failed) {
-          return {
-            status: 'Failed',
-            reason: 'WorkloadProgressDeadlineExceeded',
-            message: `Deployment '${describeObject(
-              deployment,
-            )}' in namespace '${plan.namespace}' did not become ready: ${
-              rollout.message
-            }`,
-            outputs,
-          };
-        }
-        if (!rollout.ready) {
-          return {
-            status: 'InProgress',
-            reason: 'WorkloadNotReady',
-            message: `Namespace '${plan.namespace}' is set up; waiting for the workload: ${rollout.message}.${quotaNote}`,
-            outputs,
-          };
-        }
+      if (!rollout.ready) {
+        return {
+          status: 'InProgress',
+          reason: 'WorkloadNotReady',
+          message: `Namespace '${plan.namespace}' is set up; waiting for the workload: ${rollout.message}.${quotaNote}`,
+          outputs,
+        };
       }
-      return {
-        status: 'Ready',
-        message: `Namespace '${plan.namespace}' in cluster '${plan.cluster.name}' is ready.${quotaNote}`,
-        outputs,
-      };
-    });
+    }
+    return {
+      status: 'Ready',
+      message: `Namespace '${plan.namespace}' in cluster '${plan.cluster.name}' is ready.${quotaNote}`,
+      outputs,
+    };
   }
 
   async observe(
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverObserveResult> {
-    return this.finishing(async () => {
-      const plan = this.planFor(resource, ctx);
-      const { desired } = plan;
-      const namespace = await this.readOptional(
-        plan,
-        desired.namespace,
-        'read',
-      );
-      if (!namespace) {
-        return {
-          status: 'InProgress',
-          exists: false,
-          reason: 'NamespaceMissing',
-          message: `Namespace '${plan.namespace}' does not exist in cluster '${plan.cluster.name}'; the next apply creates it again.`,
-        };
-      }
-      this.assertOwned(plan, namespace, ctx);
-      const phase = (namespace as Json).status?.phase ?? 'Active';
-      if (namespace.metadata?.deletionTimestamp) {
-        return {
-          status: 'InProgress',
-          exists: true,
-          reason: 'NamespaceTerminating',
-          message: `Namespace '${plan.namespace}' is being deleted.`,
-          details: { namespacePhase: phase },
-        };
-      }
-      const guardrails = await settle(
-        desired.guardrails.map(m => this.readOptional(plan, m, 'read')),
-      );
-      const workload = await settle(
-        desired.workload.map(m => this.readOptional(plan, m, 'read')),
-      );
-      const drift: string[] = [];
-      const labelDrift = differences(
-        desired.namespace.metadata.labels,
-        namespace.metadata?.labels,
-      );
-      if (labelDrift.length) {
-        drift.push(
-          `${describeObject(
-            desired.namespace,
-          )} labels changed (${labelDrift.join(', ')})`,
-        );
-      }
-      desired.guardrails.forEach((want, i) =>
-        drift.push(...driftOf(want, guardrails[i])),
-      );
-      const workloadDrift = desired.workload.flatMap((want, i) =>
-        workload[i] ? [] : [`${describeObject(want)} was deleted`],
-      );
-      const quota = guardrails.find(o => o?.kind === 'ResourceQuota') as
-        | Json
-        | undefined;
-      const deployment = workload.find(o => o?.kind === 'Deployment');
-      const rollout = deployment ? rolloutState(deployment) : undefined;
-      const details: Record<string, unknown> = {
-        cluster: plan.cluster.name,
-        namespace: plan.namespace,
-        namespacePhase: phase,
-        quota: {
-          hard: quota?.status?.hard ?? {},
-          used: quota?.status?.used ?? {},
-        },
+    const plan = this.planFor(resource, ctx);
+    const { desired } = plan;
+    const namespace = await this.readOptional(plan, desired.namespace, 'read');
+    if (!namespace) {
+      return {
+        status: 'InProgress',
+        exists: false,
+        reason: 'NamespaceMissing',
+        message: `Namespace '${plan.namespace}' does not exist in cluster '${plan.cluster.name}'; the next apply creates it again.`,
       };
-      if (desired.workload.length) {
-        details.workload = {
-          image: plan.parameters.workload?.image,
-          replicas: (deployment as Json | undefined)?.spec?.replicas ?? 0,
-          readyReplicas:
-            (deployment as Json | undefined)?.status?.readyReplicas ?? 0,
-          ready: rollout?.ready ?? false,
-        };
-      }
-      if (drift.length) details.drift = drift;
-      const outputs = this.outputs(plan);
-      const base = { exists: true, details, outputs };
-      if (drift.length) {
-        return {
-          ...base,
-          status: 'InProgress',
-          reason: 'GuardrailDrift',
-          message: `Guardrails of namespace '${
-            plan.namespace
-          }' were changed outside Envkit and will be restored: ${[
-            ...drift,
-            ...workloadDrift,
-          ].join('; ')}.`,
-        };
-      }
-      if (workloadDrift.length) {
-        return {
-          ...base,
-          status: 'InProgress',
-          reason: 'WorkloadMissing',
-          message: `Workload objects of namespace '${
-            plan.namespace
-          }' are missing and will be recreated: ${workloadDrift.join('; ')}.`,
-        };
-      }
-      if (rollout?.failed) {
-        return {
-          ...base,
-          status: 'Failed',
-          reason: 'WorkloadProgressDeadlineExceeded',
-          message: rollout.message,
-        };
-      }
-      if (rollout && !rollout.ready) {
-        return {
-          ...base,
-          status: 'InProgress',
-          reason: 'WorkloadNotReady',
-          message: `Workload in namespace '${plan.namespace}' is not ready: ${rollout.message}.`,
-        };
-      }
-      return { ...base, status: 'Ready' };
-    });
+    }
+    this.assertOwned(plan, namespace, ctx);
+    const phase = (namespace as Json).status?.phase ?? 'Active';
+    if (namespace.metadata?.deletionTimestamp) {
+      return {
+        status: 'InProgress',
+        exists: true,
+        reason: 'NamespaceTerminating',
+        message: `Namespace '${plan.namespace}' is being deleted.`,
+        details: { namespacePhase: phase },
+      };
+    }
+    const guardrails = await settle(
+      desired.guardrails.map(m => this.readOptional(plan, m, 'read')),
+    );
+    const workload = await settle(
+      desired.workload.map(m => this.readOptional(plan, m, 'read')),
+    );
+    const drift: string[] = [];
+    const labelDrift = differences(
+      desired.namespace.metadata.labels,
+      namespace.metadata?.labels,
+    );
+    if (labelDrift.length) {
+      drift.push(
+        `${describeObject(desired.namespace)} labels changed (${labelDrift.join(
+          ', ',
+        )})`,
+      );
+    }
+    desired.guardrails.forEach((want, i) =>
+      drift.push(...driftOf(want, guardrails[i])),
+    );
+    const workloadDrift = desired.workload.flatMap((want, i) =>
+      workload[i] ? [] : [`${describeObject(want)} was deleted`],
+    );
+    const quota = guardrails.find(o => o?.kind === 'ResourceQuota') as
+      | Json
+      | undefined;
+    const deployment = workload.find(o => o?.kind === 'Deployment');
+    const rollout = deployment ? rolloutState(deployment) : undefined;
+    const details: Record<string, unknown> = {
+      cluster: plan.cluster.name,
+      namespace: plan.namespace,
+      namespacePhase: phase,
+      quota: {
+        hard: quota?.status?.hard ?? {},
+        used: quota?.status?.used ?? {},
+      },
+    };
+    if (desired.workload.length) {
+      details.workload = {
+        image: plan.parameters.workload?.image,
+        replicas: (deployment as Json | undefined)?.spec?.replicas ?? 0,
+        readyReplicas:
+          (deployment as Json | undefined)?.status?.readyReplicas ?? 0,
+        ready: rollout?.ready ?? false,
+      };
+    }
+    if (drift.length) details.drift = drift;
+    const outputs = this.outputs(plan);
+    const base = { exists: true, details, outputs };
+    if (drift.length) {
+      return {
+        ...base,
+        status: 'InProgress',
+        reason: 'GuardrailDrift',
+        message: `Guardrails of namespace '${
+          plan.namespace
+        }' were changed outside Envkit and will be restored: ${[
+          ...drift,
+          ...workloadDrift,
+        ].join('; ')}.`,
+      };
+    }
+    if (workloadDrift.length) {
+      return {
+        ...base,
+        status: 'InProgress',
+        reason: 'WorkloadMissing',
+        message: `Workload objects of namespace '${
+          plan.namespace
+        }' are missing and will be recreated: ${workloadDrift.join('; ')}.`,
+      };
+    }
+    if (rollout?.failed) {
+      throw DriverFailure.permanent({
+        resource: describeTarget(plan),
+        reason: 'WorkloadProgressDeadlineExceeded',
+        message: rollout.message,
+      });
+    }
+    if (rollout && !rollout.ready) {
+      return {
+        ...base,
+        status: 'InProgress',
+        reason: 'WorkloadNotReady',
+        message: `Workload in namespace '${plan.namespace}' is not ready: ${rollout.message}.`,
+      };
+    }
+    return { ...base, status: 'Ready' };
   }
 
   async destroy(
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverDestroyResult> {
-    return this.finishing(async () => {
-      // Destroy needs only the cluster and the name, so an environment whose
-      // template no longer validates can still be removed.
-      const target = this.targetFor(resource, ctx);
-      const header: Manifest = {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: target.namespace },
+    // Destroy needs only the cluster and the name, so an environment whose
+    // template no longer validates can still be removed.
+    const target = this.targetFor(resource, ctx);
+    const header: Manifest = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: target.namespace },
+    };
+    const namespace = await this.readOptional(target, header, 'read');
+    if (!namespace) {
+      return {
+        status: 'Destroyed',
+        message: `Namespace '${target.namespace}' is gone.`,
       };
-      const namespace = await this.readOptional(target, header, 'read');
-      if (!namespace) {
+    }
+    if (!isOwnedBy(namespace, ctx.environment.id)) {
+      ctx.logger.warn(
+        `Not deleting namespace ${target.namespace} in cluster ${target.cluster.name}: it was not created by Envkit for this environment`,
+      );
+      return {
+        status: 'Destroyed',
+        reason: 'ForeignNamespace',
+        message: `Namespace '${target.namespace}' in cluster '${target.cluster.name}' was not created by Envkit for this environment, so it was left untouched.`,
+      };
+    }
+    if (!namespace.metadata?.deletionTimestamp) {
+      const existed = await this.call(
+        target,
+        `delete namespace '${target.namespace}'`,
+        () => target.api.delete(header),
+      );
+      if (!existed) {
         return {
           status: 'Destroyed',
           message: `Namespace '${target.namespace}' is gone.`,
         };
       }
-      if (!isOwnedBy(namespace, ctx.environment.id)) {
-        ctx.logger.warn(
-          `Not deleting namespace ${target.namespace} in cluster ${target.cluster.name}: it was not created by Envkit for this environment`,
-        );
-        return {
-          status: 'Destroyed',
-          reason: 'ForeignNamespace',
-          message: `Namespace '${target.namespace}' in cluster '${target.cluster.name}' was not created by Envkit for this environment, so it was left untouched.`,
-        };
-      }
-      if (!namespace.metadata?.deletionTimestamp) {
-        const existed = await this.call(
-          target,
-          `delete namespace '${target.namespace}'`,
-          () => target.api.delete(header),
-        );
-        if (!existed) {
-          return {
-            status: 'Destroyed',
-            message: `Namespace '${target.namespace}' is gone.`,
-          };
-        }
-        ctx.logger.info(
-          `Deleting namespace ${target.namespace} in cluster ${target.cluster.name}`,
-        );
-        return {
-          status: 'InProgress',
-          reason: 'NamespaceTerminating',
-          message: `Namespace '${target.namespace}' is being deleted.`,
-        };
-      }
-      return terminatingResult(namespace, target.namespace);
-    });
+      ctx.logger.info(
+        `Deleting namespace ${target.namespace} in cluster ${target.cluster.name}`,
+      );
+      return {
+        status: 'InProgress',
+        reason: 'NamespaceTerminating',
+        message: `Namespace '${target.namespace}' is being deleted.`,
+      };
+    }
+    return terminatingResult(namespace, target);
   }
 
   private readParameters(resource: DriverResource, ctx: DriverContext) {
@@ -452,7 +430,8 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     }
     const cluster = name === undefined ? undefined : this.clusters.get(name);
     if (!cluster) {
-      throw new Finished({
+      throw DriverFailure.permanent({
+        resource: name ? `cluster '${name}'` : 'cluster',
         reason: 'UnknownCluster',
         message: name
           ? `Cluster '${name}' is not configured in environments.kubernetes.clusters; configured clusters: ${configured.join(
@@ -464,7 +443,8 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       });
     }
     if (allowed && !allowed.includes(cluster.name)) {
-      throw new Finished({
+      throw DriverFailure.permanent({
+        resource: `cluster '${cluster.name}'`,
         reason: 'ClusterNotAllowed',
         message: `Cluster '${
           cluster.name
@@ -501,7 +481,8 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
   private planFor(resource: DriverResource, ctx: DriverContext): Plan {
     const { parameters, problems } = this.readParameters(resource, ctx);
     if (!parameters) {
-      throw new Finished({
+      throw DriverFailure.permanent({
+        resource: `resource '${resource.name}'`,
         reason: 'InvalidParameters',
         message: `Resource '${resource.name}' has invalid parameters: ${problems
           .map(p => `${p.path}: ${p.message}`)
@@ -562,7 +543,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     ctx: DriverContext,
   ) {
     if (!isOwnedBy(namespace, ctx.environment.id)) {
-      throw new Finished(foreignNamespace(target));
+      throw DriverFailure.needsAttention(foreignNamespace(target));
     }
   }
 
@@ -575,8 +556,11 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     try {
       return await fn();
     } catch (error) {
-      throw new Finished(
-        classifyKubernetesError(error, target.cluster.name, what),
+      throw classifyKubernetesError(
+        error,
+        target.cluster.name,
+        what,
+        describeTarget(target),
       );
     }
   }
@@ -626,33 +610,15 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
         statusCodeOf(error) !== 409 ||
         statusOf(error).reason !== 'AlreadyExists'
       ) {
-        throw new Finished(
-          classifyKubernetesError(
-            error,
-            plan.cluster.name,
-            `create namespace '${plan.namespace}'`,
-          ),
+        throw classifyKubernetesError(
+          error,
+          plan.cluster.name,
+          `create namespace '${plan.namespace}'`,
+          describeTarget(plan),
         );
       }
       const now = await this.readOptional(plan, plan.desired.namespace, 'read');
       if (now) this.assertOwned(plan, now, ctx);
-    }
-  }
-
-  /** Converts {@link Finished} into a `Failed` result; lets retryable errors through. */
-  private async finishing<T extends { status: string }>(
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof Finished) {
-        this.logger.debug(
-          `kubernetes-namespace: ${e.result.reason}: ${e.result.message}`,
-        );
-        return { status: 'Failed', ...e.result } as unknown as T;
-      }
-      throw e;
     }
   }
 }
@@ -667,12 +633,17 @@ async function settle<T>(calls: Promise<T>[]): Promise<T[]> {
   const errors = results.flatMap(r =>
     r.status === 'rejected' ? [r.reason] : [],
   );
-  const finished = errors.filter((e): e is Finished => e instanceof Finished);
-  if (finished.length) {
-    const reasons = [...new Set(finished.map(f => f.result.reason))];
-    throw new Finished({
+  const final = errors.filter(
+    (e): e is DriverFailure =>
+      e instanceof DriverFailure && e.kind !== 'retryable',
+  );
+  if (final.length === 1) throw final[0];
+  if (final.length) {
+    const reasons = [...new Set(final.map(f => f.reason))];
+    throw DriverFailure.permanent({
+      resource: final[0].resource,
       reason: reasons.length === 1 ? reasons[0] : 'KubernetesApiError',
-      message: finished.map(f => f.result.message).join(' '),
+      message: final.map(f => f.message).join(' '),
     });
   }
   if (errors.length) throw errors[0];
@@ -723,10 +694,15 @@ function rolloutState(deployment: KubeObject): {
   };
 }
 
+/**
+ * Progress of a namespace being deleted; finalizers that remain need their
+ * owner, never Envkit, to finish.
+ */
 function terminatingResult(
   namespace: KubeObject,
-  name: string,
+  target: Target,
 ): DriverDestroyResult {
+  const name = target.namespace;
   const conditions: Json[] = (
     (namespace as Json).status?.conditions ?? []
   ).filter((c: Json) => c.status === 'True');
@@ -744,15 +720,17 @@ function terminatingResult(
       message: `Namespace '${name}' is being deleted.`,
     };
   }
-  return {
-    status: 'InProgress',
-    reason: finalizers
-      ? 'NamespaceFinalizersRemaining'
-      : 'NamespaceTerminating',
-    message: `Namespace '${name}' has been terminating for ${seconds}s and is waiting on: ${conditions
-      .map(c => `${c.type}: ${c.message}`)
-      .join(
-        '; ',
-      )}. Envkit never removes finalizers itself; whoever owns them must finish or remove them.`,
-  };
+  const message = `Namespace '${name}' has been terminating for ${seconds}s and is waiting on: ${conditions
+    .map(c => `${c.type}: ${c.message}`)
+    .join(
+      '; ',
+    )}. Envkit never removes finalizers itself; whoever owns them must finish or remove them.`;
+  if (finalizers) {
+    throw DriverFailure.needsAttention({
+      resource: describeTarget(target),
+      reason: 'NamespaceFinalizersRemaining',
+      message,
+    });
+  }
+  return { status: 'InProgress', reason: 'NamespaceTerminating', message };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
+import { untilSettled } from '@envkit/plugin-environments-node/testUtils';
 import {
   adminApi,
   namespaceResource,
@@ -10,7 +11,6 @@ import {
   testContext,
   testDriver,
   testEnvironment,
-  untilSettled,
 } from './__testUtils__/fixtures';
 import {
   permissionOf,

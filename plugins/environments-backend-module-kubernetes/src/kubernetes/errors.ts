@@ -1,31 +1,5 @@
-import { CustomErrorBase } from '@backstage/errors';
+import { DriverFailure } from '@envkit/plugin-environments-node';
 import { KubernetesApiError } from './clusterClient';
-
-/**
- * A Kubernetes call that may succeed if tried again later: the API server
- * could not be reached or timed out, throttled the call (429), failed
- * (5xx), or lost an optimistic-concurrency race (409 Conflict). Drivers
- * throw it instead of returning `Failed`, so the engine retries with
- * backoff.
- *
- * @public
- */
-export class KubernetesUnavailableError extends CustomErrorBase {
-  name = 'KubernetesUnavailableError' as const;
-  /** Always true; lets the engine tell retryable errors apart without importing this class. */
-  readonly retryable = true;
-  constructor(
-    message: string,
-    readonly cluster: string,
-    /** HTTP status, or undefined when no response arrived. */
-    readonly statusCode?: number,
-    /** Seconds the server asked to wait (Retry-After), if it did. */
-    readonly retryAfterSeconds?: number,
-    cause?: unknown,
-  ) {
-    super(message, cause);
-  }
-}
 
 /** A Kubernetes `Status` failure as the API server sends it. */
 export interface KubeStatus {
@@ -36,12 +10,6 @@ export interface KubeStatus {
     causes?: { reason?: string; message?: string; field?: string }[];
     retryAfterSeconds?: number;
   };
-}
-
-/** A call the driver cannot fix by retrying: the result to report. */
-export interface PermanentFailure {
-  reason: string;
-  message: string;
 }
 
 export function statusCodeOf(error: unknown): number | undefined {
@@ -103,23 +71,27 @@ function isTransportError(error: unknown): boolean {
 }
 
 /**
- * Turns a failed call into a {@link PermanentFailure} to report, or throws
- * {@link KubernetesUnavailableError} when retrying may help.
+ * Turns a failed call into the {@link DriverFailure} to throw: retryable
+ * (honouring the server's Retry-After) when trying again may help,
+ * permanent otherwise.
  */
 export function classifyKubernetesError(
   error: unknown,
   cluster: string,
   what: string,
-): PermanentFailure {
+  /** The object the call was about, for the failure's `resource`. */
+  resource = `Kubernetes cluster '${cluster}'`,
+): DriverFailure {
   const code = statusCodeOf(error);
   const status = statusOf(error);
   const text = detail(error);
   const causes = status.details?.causes ?? [];
   if (code === undefined && !isTransportError(error)) {
-    return {
+    return DriverFailure.permanent({
+      resource,
       reason: 'KubernetesClientError',
       message: `Envkit could not ${what} in Kubernetes cluster '${cluster}': ${text}. Check the cluster's entry in environments.kubernetes.clusters.`,
-    };
+    });
   }
   if (
     code === undefined ||
@@ -129,39 +101,43 @@ export function classifyKubernetesError(
     causes.some(c => c.reason === 'NamespaceTerminating')
   ) {
     const retryAfter = status.details?.retryAfterSeconds;
-    throw new KubernetesUnavailableError(
-      `Kubernetes cluster '${cluster}' could not ${what}: ${text}`,
-      cluster,
-      code,
-      retryAfter,
-      error,
-    );
+    return DriverFailure.retryable({
+      reason: 'KubernetesUnavailable',
+      message: `Kubernetes cluster '${cluster}' could not ${what}: ${text}`,
+      resource,
+      retryAfterMs: retryAfter === undefined ? undefined : retryAfter * 1000,
+      cause: error,
+    });
   }
   if (code === 401) {
-    return {
+    return DriverFailure.permanent({
+      resource,
       reason: 'Unauthorized',
       message: `Kubernetes cluster '${cluster}' did not accept Envkit's credentials while trying to ${what}: ${text}. Check serviceAccountToken in environments.kubernetes.clusters.`,
-    };
+    });
   }
   if (code === 403) {
     const permission = missingPermission(text);
-    return {
+    return DriverFailure.permanent({
+      resource,
       reason: 'Forbidden',
       message: `Kubernetes cluster '${cluster}' refused to ${what}: ${text}.${
         permission
           ? ` Envkit's service account needs permission to ${permission}; see the ClusterRole in docs/drivers/kubernetes-namespace.md.`
           : ''
       }`,
-    };
+    });
   }
   if (code === 422 || code === 400) {
-    return {
+    return DriverFailure.permanent({
+      resource,
       reason: 'InvalidObject',
       message: `Kubernetes cluster '${cluster}' rejected an object while trying to ${what}: ${text}`,
-    };
+    });
   }
-  return {
+  return DriverFailure.permanent({
+    resource,
     reason: 'KubernetesApiError',
     message: `Kubernetes cluster '${cluster}' answered ${code} while trying to ${what}: ${text}`,
-  };
+  });
 }

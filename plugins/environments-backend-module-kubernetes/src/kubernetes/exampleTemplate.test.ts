@@ -7,12 +7,12 @@ import {
   resolveInputs,
   validateEnvironmentTemplate,
 } from '@envkit/plugin-environments-common';
+import { untilSettled } from '@envkit/plugin-environments-node/testUtils';
 import {
   sandboxCluster,
   testContext,
   testDriver,
   testEnvironment,
-  untilSettled,
 } from './__testUtils__/fixtures';
 
 jest.setTimeout(30_000);

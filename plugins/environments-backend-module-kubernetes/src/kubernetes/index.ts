@@ -8,4 +8,3 @@ export type {
   KubernetesNamespaceDriverOptions,
   PodSecurityLevel,
 } from './config';
-export { KubernetesUnavailableError } from './errors';

@@ -7,7 +7,7 @@ import {
 } from '@envkit/plugin-environments-common';
 import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
 import { EnvironmentStore } from '../database/EnvironmentStore';
-import { FakeCloudDriver } from './FakeCloudDriver';
+import { FakeCloudDriver } from '@envkit/plugin-environments-node/testUtils';
 import { LifecycleEngine } from './LifecycleEngine';
 
 jest.setTimeout(120_000);

@@ -161,7 +161,11 @@ export class LifecycleEngine {
       Date.parse(spec.expiresAt) <= this.clock().getTime();
     if (spec.deletionRequestedAt || expired) {
       if (expired && record.status.phase !== 'Destroying') {
-        record.event('Normal', 'Expired', `Expired at ${spec.expiresAt}; destroying`);
+        record.event(
+          'Normal',
+          'Expired',
+          `Expired at ${spec.expiresAt}; destroying`,
+        );
       }
       return this.destroyAll(environment, record);
     }
@@ -292,7 +296,9 @@ export class LifecycleEngine {
         record.event(
           'Normal',
           observing ? 'Restored' : 'ResourceReady',
-          `${resource.name} is ready${value.message ? `: ${value.message}` : ''}`,
+          `${resource.name} is ready${
+            value.message ? `: ${value.message}` : ''
+          }`,
           resource.name,
         );
       }
@@ -336,7 +342,11 @@ export class LifecycleEngine {
     }
     current.message = failure.message;
     current.updatedAt = record.now();
-    const error = { reason: failure.reason, message: failure.message, resource: name };
+    const error = {
+      reason: failure.reason,
+      message: failure.message,
+      resource: name,
+    };
     if (failure.kind === 'needsAttention') {
       // Only a person can unblock it: nothing is failed or removed meanwhile.
       record.error(error);
@@ -346,7 +356,12 @@ export class LifecycleEngine {
       return;
     }
     current.phase = 'Failed';
-    record.event('Warning', failure.reason, `${name}: ${failure.message}`, name);
+    record.event(
+      'Warning',
+      failure.reason,
+      `${name}: ${failure.message}`,
+      name,
+    );
     pass.failed = error;
   }
 
@@ -367,12 +382,19 @@ export class LifecycleEngine {
     if (status.phase !== 'Ready') {
       record.transition(
         'Ready',
-        status.outputs.endpoint ? `Ready at ${status.outputs.endpoint}` : 'Ready',
+        status.outputs.endpoint
+          ? `Ready at ${status.outputs.endpoint}`
+          : 'Ready',
       );
     }
     status.observedGeneration = environment.spec.generation;
     delete status.lastError;
-    record.condition('Ready', 'True', 'AllResourcesReady', 'Every resource is ready');
+    record.condition(
+      'Ready',
+      'True',
+      'AllResourcesReady',
+      'Every resource is ready',
+    );
     return this.outcome(record, this.timings.observeIntervalMs);
   }
 
@@ -425,7 +447,12 @@ export class LifecycleEngine {
     record.transition('Destroyed', 'Every resource is gone');
     status.observedGeneration = environment.spec.generation;
     status.outputs = {};
-    record.condition('Ready', 'False', 'Destroyed', 'The environment was destroyed');
+    record.condition(
+      'Ready',
+      'False',
+      'Destroyed',
+      'The environment was destroyed',
+    );
     this.caller.forget(environment);
     return this.outcome(record, undefined);
   }
@@ -448,8 +475,11 @@ export class LifecycleEngine {
           record.find(other.name)?.phase !== 'Destroyed',
       );
       if (dependentsLeft) continue;
-      const outcome = await this.caller.call(environment, resource, 'destroy', () =>
-        destroyParameters(environment, record.status, resource),
+      const outcome = await this.caller.call(
+        environment,
+        resource,
+        'destroy',
+        () => destroyParameters(environment, record.status, resource),
       );
       current.updatedAt = record.now();
       this.recordDestroy(record, current, outcome, pass);
@@ -496,7 +526,11 @@ export class LifecycleEngine {
       return;
     }
     current.message = failure.message;
-    const error = { reason: failure.reason, message: failure.message, resource: name };
+    const error = {
+      reason: failure.reason,
+      message: failure.message,
+      resource: name,
+    };
     if (failure.kind === 'needsAttention') {
       pass.attention = true;
       record.error(error);
@@ -504,7 +538,12 @@ export class LifecycleEngine {
     }
     // A failed delete is retried: the owner asked for it to be gone.
     if (current.phase !== 'Failed') {
-      record.event('Warning', failure.reason, `${name}: ${failure.message}; retrying`, name);
+      record.event(
+        'Warning',
+        failure.reason,
+        `${name}: ${failure.message}; retrying`,
+        name,
+      );
     }
     current.phase = 'Failed';
     record.status.lastError = error;

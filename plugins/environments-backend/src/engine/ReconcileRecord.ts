@@ -18,10 +18,7 @@ export class ReconcileRecord {
   readonly status: EnvironmentStatus;
   readonly events: EnvironmentEvent[] = [];
 
-  constructor(
-    status: EnvironmentStatus,
-    private readonly clock: () => Date,
-  ) {
+  constructor(status: EnvironmentStatus, private readonly clock: () => Date) {
     this.status = JSON.parse(JSON.stringify(status));
   }
 

@@ -32,7 +32,10 @@ export interface DriverContractOptions {
   /** A resource whose parameters the cloud (or driver) refuses outright. */
   invalidResource: DriverResource;
   /** The value of the revised parameter as the cloud now has it. */
-  readRevision(sandbox: Sandbox, environment: DriverEnvironment): Promise<unknown>;
+  readRevision(
+    sandbox: Sandbox,
+    environment: DriverEnvironment,
+  ): Promise<unknown>;
   /** The value {@link DriverContractOptions.readRevision} gives for each revision. */
   revisionValues: Record<1 | 2, unknown>;
   /**
@@ -40,9 +43,15 @@ export interface DriverContractOptions {
    * stack's last update time, a resourceVersion), to see that a repeated
    * apply wrote nothing.
    */
-  writeMarker(sandbox: Sandbox, environment: DriverEnvironment): Promise<unknown>;
+  writeMarker(
+    sandbox: Sandbox,
+    environment: DriverEnvironment,
+  ): Promise<unknown>;
   /** Descriptions of whatever the environment still has in the cloud. */
-  leftovers(sandbox: Sandbox, environment: DriverEnvironment): Promise<string[]>;
+  leftovers(
+    sandbox: Sandbox,
+    environment: DriverEnvironment,
+  ): Promise<string[]>;
   /** Outputs every Ready resource must have. */
   outputKeys: string[];
 }

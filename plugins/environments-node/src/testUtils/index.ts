@@ -1,4 +1,5 @@
 export * from './FakeCloudDriver';
+export * from './outcomes';
 export * from './driverContext';
 export * from './testDriverModule';
 export * from './wait';

@@ -23,7 +23,9 @@ export function useCloudSandbox(options: SandboxOptions = {}): () => Sandbox {
   });
   return () => {
     if (!sandbox) {
-      throw new Error('The cloud sandbox runs only inside the tests of its describe block');
+      throw new Error(
+        'The cloud sandbox runs only inside the tests of its describe block',
+      );
     }
     return sandbox;
   };

@@ -5,13 +5,16 @@ import { join } from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import {
-  createDriverContext,
-  DriverApplyResult,
   DriverContext,
-  DriverDestroyResult,
   DriverEnvironment,
   DriverResource,
 } from '@envkit/plugin-environments-node';
+import {
+  driverOutcome,
+  mockDriverContext,
+  mockDriverEnvironment,
+  untilSettled,
+} from '@envkit/plugin-environments-node/testUtils';
 import { SANDBOX_ACCOUNT_ID, type Sandbox } from '@envkit/cloud-sandbox';
 import {
   CloudFormationDriver,
@@ -58,27 +61,20 @@ export function environment(
   name: string,
   overrides: Partial<DriverEnvironment> = {},
 ): DriverEnvironment {
-  return {
+  return mockDriverEnvironment({
     id: `env-${name}-0b1c2d3e`,
     name,
-    owner: 'user:default/jane',
     component: 'component:default/shop',
-    generation: 1,
     templateRef: 'environmenttemplate:default/ecs-web-service',
-    templateVersion: '1.0.0',
     ...overrides,
-  };
+  });
 }
 
 export function contextFor(
   env: DriverEnvironment,
   resource: string,
 ): DriverContext {
-  return createDriverContext({
-    environment: env,
-    resource,
-    logger: mockServices.logger.mock(),
-  });
+  return mockDriverContext(env, resource);
 }
 
 export function cfnResource(
@@ -88,42 +84,32 @@ export function cfnResource(
   return { name, driver: 'aws-cloudformation', parameters };
 }
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-/** Calls apply as the engine does, until the result is not InProgress. */
+/** Calls apply as the engine does, until it is Ready or fails. */
 export async function applyUntilSettled(
   driver: CloudFormationDriver,
   resource: DriverResource,
   ctx: DriverContext,
   timeoutMs = 30_000,
-): Promise<DriverApplyResult> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await driver.apply(resource, ctx);
-    if (result.status !== 'InProgress') return result;
-    if (Date.now() > deadline) {
-      throw new Error(`apply still InProgress: ${result.message}`);
-    }
-    await sleep(20);
-  }
+) {
+  const { last } = await untilSettled(
+    () => driverOutcome(() => driver.apply(resource, ctx)),
+    { timeoutMs },
+  );
+  return last;
 }
 
-/** Calls destroy as the engine does, until the result is not InProgress. */
+/** Calls destroy as the engine does, until it is Destroyed or fails. */
 export async function destroyUntilSettled(
   driver: CloudFormationDriver,
   resource: DriverResource,
   ctx: DriverContext,
   timeoutMs = 30_000,
-): Promise<DriverDestroyResult> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await driver.destroy(resource, ctx);
-    if (result.status !== 'InProgress') return result;
-    if (Date.now() > deadline) {
-      throw new Error(`destroy still InProgress: ${result.message}`);
-    }
-    await sleep(20);
-  }
+) {
+  const { last } = await untilSettled(
+    () => driverOutcome(() => driver.destroy(resource, ctx)),
+    { timeoutMs },
+  );
+  return last;
 }
 
 export interface CliResult {

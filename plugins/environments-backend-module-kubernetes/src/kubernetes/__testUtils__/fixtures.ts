@@ -1,35 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { mockServices } from '@backstage/backend-test-utils';
 import { SANDBOX_TOKEN, type Sandbox } from '@envkit/cloud-sandbox';
-import {
-  createDriverContext,
-  type DriverContext,
-  type DriverEnvironment,
-  type DriverResource,
+import type {
+  DriverContext,
+  DriverEnvironment,
+  DriverResource,
 } from '@envkit/plugin-environments-node';
+import {
+  mockDriverContext,
+  mockDriverEnvironment,
+} from '@envkit/plugin-environments-node/testUtils';
 import type { KubernetesClusterOptions } from '../config';
 import { KubernetesNamespaceDriver } from '../KubernetesNamespaceDriver';
 
 export function testEnvironment(
   overrides: Partial<DriverEnvironment> = {},
 ): DriverEnvironment {
-  return {
+  return mockDriverEnvironment({
     id: randomUUID(),
     name: 'shop',
     owner: 'group:default/team-storefront',
-    generation: 1,
     templateRef: 'environmenttemplate:default/dev-namespace',
-    templateVersion: '1.0.0',
     ...overrides,
-  };
+  });
 }
 
 export function testContext(environment: DriverEnvironment): DriverContext {
-  return createDriverContext({
-    environment,
-    resource: 'namespace',
-    logger: mockServices.logger.mock(),
-  });
+  return mockDriverContext(environment, 'namespace');
 }
 
 export function namespaceResource(
@@ -137,22 +134,4 @@ export function paths(namespace: string) {
     service: `${ns}/services/workload`,
     ingress: `${net}/ingresses/workload`,
   };
-}
-
-/** Calls `step` until it stops answering `InProgress`. */
-export async function untilSettled<T extends { status: string }>(
-  step: () => Promise<T>,
-  timeoutMs = 10_000,
-): Promise<{ last: T; calls: number }> {
-  const deadline = Date.now() + timeoutMs;
-  for (let calls = 1; ; calls++) {
-    const last = await step();
-    if (last.status !== 'InProgress') return { last, calls };
-    if (Date.now() > deadline) {
-      throw new Error(
-        `still InProgress after ${timeoutMs} ms: ${JSON.stringify(last)}`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
 }
