@@ -264,7 +264,13 @@ export class LifecycleEngine {
         }),
       );
       for (const { resource, observing, outcome } of results) {
-        this.recordApply(record, resource, observing, outcome, pass);
+        this.recordApply(
+          record,
+          resource,
+          { settled, observing },
+          outcome,
+          pass,
+        );
         if (pass.failed) return pass;
       }
     }
@@ -274,7 +280,7 @@ export class LifecycleEngine {
   private recordApply(
     record: ReconcileRecord,
     resource: EnvironmentTemplateResource,
-    observing: boolean,
+    how: { settled: boolean; observing: boolean },
     outcome: CallOutcome<'apply' | 'observe'>,
     pass: PassResult,
   ) {
@@ -295,7 +301,7 @@ export class LifecycleEngine {
       if (current.phase !== 'Ready') {
         record.event(
           'Normal',
-          observing ? 'Restored' : 'ResourceReady',
+          how.settled ? 'Restored' : 'ResourceReady',
           `${resource.name} is ready${
             value.message ? `: ${value.message}` : ''
           }`,
@@ -306,7 +312,7 @@ export class LifecycleEngine {
       return;
     }
     pass.unfinished = true;
-    if (observing) {
+    if (how.observing) {
       // Drift or a degraded resource: apply it again on the next pass.
       record.event(
         'Warning',
