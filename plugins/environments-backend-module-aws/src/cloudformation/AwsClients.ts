@@ -8,12 +8,11 @@ export interface AwsTarget {
   key: string;
   accountId: string;
   region: string;
-  cloudFormation: CloudFormationClient;
   /**
-   * The same, but every request waits for the rate limit first: for the
-   * SDK's paginators, whose page requests the driver does not make itself.
+   * Every request of this client, including each page a paginator asks
+   * for, runs under the account and region's rate limit.
    */
-  cloudFormationPages: CloudFormationClient;
+  cloudFormation: CloudFormationClient;
   ecs: ECSClient;
 }
 
@@ -34,7 +33,7 @@ export class AwsClients {
       endpoint?: string;
       /** Used when neither the resource nor config names an account. */
       defaultAccountId?: string;
-      /** The limit `cloudFormationPages` requests run under. */
+      /** The limit every CloudFormation request runs under. */
       limit: RateLimit;
     },
   ) {}
@@ -70,8 +69,8 @@ export class AwsClients {
       maxAttempts: 1,
     };
     const key = `${resolvedAccount}/${region}`;
-    const cloudFormationPages = new CloudFormationClient(common);
-    cloudFormationPages.middlewareStack.add(
+    const cloudFormation = new CloudFormationClient(common);
+    cloudFormation.middlewareStack.add(
       next => args => this.options.limit(key, () => next(args)),
       { step: 'initialize', name: 'envkitRateLimit' },
     );
@@ -79,8 +78,7 @@ export class AwsClients {
       key,
       accountId: resolvedAccount,
       region,
-      cloudFormation: new CloudFormationClient(common),
-      cloudFormationPages,
+      cloudFormation,
       ecs: new ECSClient(common),
     };
   }
@@ -90,7 +88,6 @@ export class AwsClients {
       target
         .then(t => {
           t.cloudFormation.destroy();
-          t.cloudFormationPages.destroy();
           t.ecs.destroy();
         })
         .catch(() => {});

@@ -228,9 +228,13 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     ]);
     // And observe says so.
     expect(
-      await driver.observe(NETWORK, contextFor(env2, 'network')),
+      await driverOutcome(() =>
+        driver.observe(NETWORK, contextFor(env2, 'network')),
+      ),
     ).toMatchObject({
-      exists: false,
+      status: 'Failed',
+      kind: 'permanent',
+      reason: 'StackNotFound',
     });
   });
 

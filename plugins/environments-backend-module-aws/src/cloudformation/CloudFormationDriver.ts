@@ -181,8 +181,6 @@ export class CloudFormationDriver implements EnvironmentDriver {
       windowMs: options.statusBatchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
     });
     this.reader = new StackReader(
-      (target, ctx, fn) =>
-        this.limiter.run(target.key, () => fn(target), ctx.signal),
       new StackStatusSnapshot({
         maxAgeMs: options.stackStatusMaxAgeMs ?? 5000,
       }),
@@ -461,23 +459,15 @@ export class CloudFormationDriver implements EnvironmentDriver {
         ClientRequestToken: ctx.token(operation),
         RoleARN: this.roleArn,
       };
-      await this.limiter.run(
-        prepared.target.key,
-        () =>
-          prepared.target.cloudFormation.send(
-            operation === 'create'
-              ? new CreateStackCommand({
-                  ...common,
-                  StackName: prepared.stackName,
-                  OnFailure: 'ROLLBACK',
-                })
-              : new UpdateStackCommand({
-                  ...common,
-                  StackName: stack!.StackId,
-                }),
-            { abortSignal: ctx.signal },
-          ),
-        ctx.signal,
+      await prepared.target.cloudFormation.send(
+        operation === 'create'
+          ? new CreateStackCommand({
+              ...common,
+              StackName: prepared.stackName,
+              OnFailure: 'ROLLBACK',
+            })
+          : new UpdateStackCommand({ ...common, StackName: stack!.StackId }),
+        { abortSignal: ctx.signal },
       );
     } catch (error) {
       if (error instanceof AlreadyExistsException) {
@@ -505,18 +495,13 @@ export class CloudFormationDriver implements EnvironmentDriver {
     operation: string,
     ctx: DriverContext,
   ) {
-    await this.limiter.run(
-      prepared.target.key,
-      () =>
-        prepared.target.cloudFormation.send(
-          new DeleteStackCommand({
-            StackName: stack.StackId,
-            ClientRequestToken: ctx.token(operation),
-            RoleARN: this.roleArn,
-          }),
-          { abortSignal: ctx.signal },
-        ),
-      ctx.signal,
+    await prepared.target.cloudFormation.send(
+      new DeleteStackCommand({
+        StackName: stack.StackId,
+        ClientRequestToken: ctx.token(operation),
+        RoleARN: this.roleArn,
+      }),
+      { abortSignal: ctx.signal },
     );
     ctx.logger.info(
       `Deleting stack ${prepared.stackName} (${stack.StackStatus})`,

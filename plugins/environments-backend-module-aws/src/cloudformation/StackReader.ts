@@ -28,13 +28,6 @@ export interface EcsServiceRef {
   service: string;
 }
 
-/** Runs a call under the driver's rate limit for `target`. */
-export type LimitedCall = <T>(
-  target: AwsTarget,
-  ctx: DriverContext,
-  fn: (target: AwsTarget) => Promise<T>,
-) => Promise<T>;
-
 /** A stack's identity and last change: what cached reads are keyed by. */
 function stackVersion(stack: {
   StackId?: string;
@@ -75,21 +68,16 @@ export class StackReader {
   private readonly serviceCache = new Map<string, EcsServiceRef[]>();
   private readonly capabilityCache = new Map<string, Promise<string[]>>();
 
-  constructor(
-    private readonly call: LimitedCall,
-    private readonly snapshot: StackStatusSnapshot,
-  ) {}
+  constructor(private readonly snapshot: StackStatusSnapshot) {}
 
   async describe(
     ref: StackRef,
     ctx: DriverContext,
   ): Promise<Stack | undefined> {
     try {
-      const response = await this.call(ref.target, ctx, c =>
-        c.cloudFormation.send(
-          new DescribeStacksCommand({ StackName: ref.stackName }),
-          { abortSignal: ctx.signal },
-        ),
+      const response = await ref.target.cloudFormation.send(
+        new DescribeStacksCommand({ StackName: ref.stackName }),
+        { abortSignal: ctx.signal },
       );
       return response.Stacks?.[0];
     } catch (error) {
@@ -140,12 +128,11 @@ export class StackReader {
       .digest('hex')}`;
     let capabilities = this.capabilityCache.get(key);
     if (!capabilities) {
-      capabilities = this.call(ref.target, ctx, c =>
-        c.cloudFormation.send(
-          new ValidateTemplateCommand({ TemplateBody: desired.body }),
-          { abortSignal: ctx.signal },
-        ),
-      ).then(r => r.Capabilities ?? []);
+      capabilities = ref.target.cloudFormation
+        .send(new ValidateTemplateCommand({ TemplateBody: desired.body }), {
+          abortSignal: ctx.signal,
+        })
+        .then(r => r.Capabilities ?? []);
       this.capabilityCache.set(key, capabilities);
       capabilities.catch(() => this.capabilityCache.delete(key));
     }
@@ -160,7 +147,7 @@ export class StackReader {
   ): Promise<StackEvent[]> {
     const events: StackEvent[] = [];
     const pages = paginateDescribeStackEvents(
-      { client: ref.target.cloudFormationPages },
+      { client: ref.target.cloudFormation },
       { StackName: stack.StackId },
       { abortSignal: ctx.signal },
     );
@@ -190,7 +177,7 @@ export class StackReader {
     if (cached) return cached;
     const summaries: StackResourceSummary[] = [];
     const pages = paginateListStackResources(
-      { client: ref.target.cloudFormationPages },
+      { client: ref.target.cloudFormation },
       { StackName: stack.StackId },
       { abortSignal: ctx.signal },
     );

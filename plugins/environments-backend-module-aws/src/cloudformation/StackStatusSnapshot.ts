@@ -51,7 +51,7 @@ export class StackStatusSnapshot {
   private async read(target: AwsTarget): Promise<Map<string, StackSummary>> {
     const stacks = new Map<string, StackSummary>();
     const pages = paginateListStacks(
-      { client: target.cloudFormationPages },
+      { client: target.cloudFormation },
       { StackStatusFilter: LIVE_STATUSES },
     );
     for await (const page of pages) {
