@@ -2,7 +2,7 @@ import {
   CloudFormationServiceException,
   InsufficientCapabilitiesException,
 } from '@aws-sdk/client-cloudformation';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError, stringifyError } from '@backstage/errors';
 import {
   DriverFailure,
   isDriverFailure,
@@ -63,27 +63,15 @@ export function isStackBusy(error: unknown): boolean {
  * SDK's exception classes and its retry classification. A request AWS
  * refuses (a client fault) is permanent only where the caller names the
  * `refused` reason, i.e. for the calls that send the stack's own template
- * and parameters; anything else is returned unchanged and the engine
- * retries it.
+ * and parameters. Everything else may pass on another try (the engine
+ * gives up after its maximum of tries), so it is retryable.
  */
 export function toDriverFailure(
   error: unknown,
   resource: string,
   refused?: string,
-): unknown {
+): DriverFailure {
   if (isDriverFailure(error)) return error;
-  if (isThrottlingError(error as any) || isTransientError(error as any)) {
-    return DriverFailure.retryable({
-      reason: isThrottlingError(error as any)
-        ? 'AwsThrottled'
-        : 'AwsUnavailable',
-      message: `AWS did not answer a call about ${resource}: ${
-        (error as Error).message
-      }`,
-      resource,
-      cause: error,
-    });
-  }
   if (error instanceof InputError) {
     return DriverFailure.permanent({
       reason: 'InvalidParameters',
@@ -112,5 +100,13 @@ export function toDriverFailure(
       resource,
     });
   }
-  return error;
+  let reason = 'AwsCallFailed';
+  if (isThrottling(error)) reason = 'AwsThrottled';
+  else if (isTransient(error)) reason = 'AwsUnavailable';
+  return DriverFailure.retryable({
+    reason,
+    message: `A call about ${resource} failed: ${stringifyError(error)}`,
+    resource,
+    cause: error,
+  });
 }

@@ -151,7 +151,11 @@ export function describeDriverContract(options: DriverContractOptions) {
 
     it('reports parameters the cloud refuses as a permanent failure naming the resource', async () => {
       const invalid = options.invalidResource;
-      const invalidCtx = mockDriverContext(environment, invalid.name);
+      // An environment of its own: nothing of the cases above interferes.
+      const invalidCtx = mockDriverContext(
+        mockDriverEnvironment({ id: `${environment.id}-x`, name: 'refused' }),
+        invalid.name,
+      );
       const failure = await failureOf(() =>
         untilSettled(() => driver.apply(invalid, invalidCtx), {
           timeoutMs: 60_000,

@@ -6,15 +6,18 @@ import type { Sandbox, SandboxOptions } from '@envkit/cloud-sandbox';
  * them; call the returned function inside a test to get it.
  *
  * @remarks
- * The sandbox package is loaded only when this is used, so consumers of the
- * other test utilities do not need it installed.
+ * The sandbox package (private to this repository) is loaded only when this
+ * is used, so consumers of the other test utilities do not need it.
  *
  * @public
  */
 export function useCloudSandbox(options: SandboxOptions = {}): () => Sandbox {
   let sandbox: Sandbox | undefined;
   beforeAll(async () => {
-    const { startSandbox } = await import('@envkit/cloud-sandbox');
+    // Loaded here, not at the top, so only users of this helper need it.
+    const {
+      startSandbox,
+    }: typeof import('@envkit/cloud-sandbox') = require('@envkit/cloud-sandbox');
     sandbox = await startSandbox({ port: 0, profile: 'fast', ...options });
   });
   afterAll(async () => {

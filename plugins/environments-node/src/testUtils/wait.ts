@@ -46,20 +46,19 @@ export async function untilSettled<T extends { status: string }>(
   step: () => Promise<T>,
   options: WaitForOptions = {},
 ): Promise<{ last: T; calls: number }> {
-  let calls = 0;
-  let last: T | undefined;
-  await waitFor(
-    'a driver call to settle',
-    async () => {
-      calls += 1;
-      last = await step();
-      return last.status !== 'InProgress';
-    },
-    { intervalMs: 20, ...options },
-  ).catch(error => {
-    throw new Error(`${error.message}; last result ${JSON.stringify(last)}`);
-  });
-  return { last: last!, calls };
+  const { timeoutMs = 10_000, intervalMs = 20 } = options;
+  const deadline = Date.now() + timeoutMs;
+  for (let calls = 1; ; calls++) {
+    // A step that throws ends the wait with its error.
+    const last = await step();
+    if (last.status !== 'InProgress') return { last, calls };
+    if (Date.now() > deadline) {
+      throw new Error(
+        `still InProgress after ${timeoutMs} ms: ${JSON.stringify(last)}`,
+      );
+    }
+    await sleep(intervalMs);
+  }
 }
 
 /**
