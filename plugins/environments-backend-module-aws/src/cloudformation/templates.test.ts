@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadYaml } from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
 import { validateEnvironmentTemplate } from '@envkit/plugin-environments-common';
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import {
@@ -66,7 +66,7 @@ describe('built-in CloudFormation templates', () => {
       expect(Buffer.byteLength(body)).toBeLessThanOrEqual(
         MAX_TEMPLATE_BODY_BYTES,
       );
-      const template = loadYaml<Json>(body);
+      const template: Json = parseYaml(body);
       const declared = new Set([
         ...Object.keys(template.Resources),
         ...Object.keys(template.Parameters ?? {}),
@@ -102,7 +102,7 @@ describe('built-in CloudFormation templates', () => {
     it.each(BUILTIN_TEMPLATES)(
       '%s uses only known types and properties, with every required one and valid enum values',
       async name => {
-        const template = loadYaml<Json>(await source.loadBuiltin(name));
+        const template: Json = parseYaml(await source.loadBuiltin(name));
         expect(specProblems(spec, template)).toEqual([]);
       },
     );
@@ -134,7 +134,7 @@ describe('built-in CloudFormation templates', () => {
   });
 
   it('ecs-service exposes what the example template publishes and rolls out quickly', async () => {
-    const template = loadYaml<Json>(await source.loadBuiltin('ecs-service'));
+    const template: Json = parseYaml(await source.loadBuiltin('ecs-service'));
     expect(Object.keys(template.Outputs)).toEqual(
       expect.arrayContaining([
         'Endpoint',
@@ -199,7 +199,7 @@ describe('built-in CloudFormation templates', () => {
 
 describe('examples/templates/ecs-web-service.yaml', () => {
   it('is a valid EnvironmentTemplate wired to the built-in templates', () => {
-    const entity = loadYaml<Json>(
+    const entity: Json = parseYaml(
       readFileSync(
         resolve(
           __dirname,
