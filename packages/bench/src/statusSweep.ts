@@ -192,8 +192,10 @@ async function runCase(
       // sweep of a running backend does (its observe interval is longer than
       // the snapshot's lifetime).
       (
-        cfn as unknown as { stackSnapshot: { snapshots: Map<string, unknown> } }
-      ).stackSnapshot.snapshots.clear();
+        cfn as unknown as {
+          reader: { snapshot: { snapshots: Map<string, unknown> } };
+        }
+      ).reader.snapshot.snapshots.clear();
       controls.addLatency('cloudformation', parameters.latencyMs);
       controls.addLatency('ecs', parameters.latencyMs);
       controls.addLatency('kubernetes', parameters.latencyMs);
