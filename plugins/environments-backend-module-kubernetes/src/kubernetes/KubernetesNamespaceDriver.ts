@@ -20,7 +20,6 @@ import {
   type KubernetesClusterOptions,
   type KubernetesNamespaceDriverOptions,
 } from './config';
-import { differences } from './drift';
 import { classifyKubernetesError, statusCodeOf, statusOf } from './errors';
 import {
   describeObject,
@@ -28,39 +27,22 @@ import {
   FIELD_MANAGER,
   isOwnedBy,
   workloadHeaders,
-  type DesiredObjects,
   type Manifest,
 } from './manifests';
+import { readNamespaceParameters } from './parameters';
+import { observedState } from './observation';
+import { rolloutState, settle, terminatingResult } from './objectState';
 import {
-  readNamespaceParameters,
-  type NamespaceParameters,
-} from './parameters';
+  describeTarget,
+  foreignNamespace,
+  type Plan,
+  type Target,
+} from './target';
 
 /** The driver id templates name in `resources[].driver`. @public */
 export const KUBERNETES_NAMESPACE_DRIVER_ID = 'kubernetes-namespace';
 
 type Json = Record<string, any>;
-
-interface Target {
-  cluster: KubernetesClusterOptions;
-  api: ClusterClient;
-  namespace: string;
-}
-
-interface Plan extends Target {
-  parameters: NamespaceParameters;
-  desired: DesiredObjects;
-}
-
-const describeTarget = (target: Target) =>
-  `namespace '${target.namespace}' in cluster '${target.cluster.name}'`;
-
-/** Someone else's namespace has the name: only a person can sort that out. */
-const foreignNamespace = (target: Target) => ({
-  resource: describeTarget(target),
-  reason: 'ForeignNamespace',
-  message: `Namespace '${target.namespace}' already exists in cluster '${target.cluster.name}' and was not created by Envkit for this environment; Envkit will not adopt or change it. Delete or rename it, or create the environment under another name.`,
-});
 
 /**
  * Provisions an environment as a Kubernetes namespace with guardrails:
@@ -270,89 +252,14 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     const workload = await settle(
       desired.workload.map(m => this.readOptional(plan, m, 'read')),
     );
-    const drift: string[] = [];
-    const labelDrift = differences(
-      desired.namespace.metadata.labels,
-      namespace.metadata?.labels,
-    );
-    if (labelDrift.length) {
-      drift.push(
-        `${describeObject(desired.namespace)} labels changed (${labelDrift.join(
-          ', ',
-        )})`,
-      );
-    }
-    desired.guardrails.forEach((want, i) =>
-      drift.push(...driftOf(want, guardrails[i])),
-    );
-    const workloadDrift = desired.workload.flatMap((want, i) =>
-      workload[i] ? [] : [`${describeObject(want)} was deleted`],
-    );
-    const quota = guardrails.find(o => o?.kind === 'ResourceQuota') as
-      | Json
-      | undefined;
-    const deployment = workload.find(o => o?.kind === 'Deployment');
-    const rollout = deployment ? rolloutState(deployment) : undefined;
-    const details: Record<string, unknown> = {
-      cluster: plan.cluster.name,
-      namespace: plan.namespace,
-      namespacePhase: phase,
-      quota: {
-        hard: quota?.status?.hard ?? {},
-        used: quota?.status?.used ?? {},
-      },
-    };
-    if (desired.workload.length) {
-      details.workload = {
-        image: plan.parameters.workload?.image,
-        replicas: (deployment as Json | undefined)?.spec?.replicas ?? 0,
-        readyReplicas:
-          (deployment as Json | undefined)?.status?.readyReplicas ?? 0,
-        ready: rollout?.ready ?? false,
-      };
-    }
-    if (drift.length) details.drift = drift;
-    const outputs = this.outputs(plan);
-    const base = { exists: true, details, outputs };
-    if (drift.length) {
-      return {
-        ...base,
-        status: 'InProgress',
-        reason: 'GuardrailDrift',
-        message: `Guardrails of namespace '${
-          plan.namespace
-        }' were changed outside Envkit and will be restored: ${[
-          ...drift,
-          ...workloadDrift,
-        ].join('; ')}.`,
-      };
-    }
-    if (workloadDrift.length) {
-      return {
-        ...base,
-        status: 'InProgress',
-        reason: 'WorkloadMissing',
-        message: `Workload objects of namespace '${
-          plan.namespace
-        }' are missing and will be recreated: ${workloadDrift.join('; ')}.`,
-      };
-    }
-    if (rollout?.failed) {
-      throw DriverFailure.permanent({
-        resource: describeTarget(plan),
-        reason: 'WorkloadProgressDeadlineExceeded',
-        message: rollout.message,
-      });
-    }
-    if (rollout && !rollout.ready) {
-      return {
-        ...base,
-        status: 'InProgress',
-        reason: 'WorkloadNotReady',
-        message: `Workload in namespace '${plan.namespace}' is not ready: ${rollout.message}.`,
-      };
-    }
-    return { ...base, status: 'Ready' };
+    return observedState({
+      plan,
+      namespace,
+      phase,
+      guardrails,
+      workload,
+      outputs: this.outputs(plan),
+    });
   }
 
   async destroy(
@@ -621,116 +528,4 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       if (now) this.assertOwned(plan, now, ctx);
     }
   }
-}
-
-/**
- * Waits for every call, then reports permanent failures before retryable
- * ones: a 403 on one object should fail the environment even if another
- * call was throttled.
- */
-async function settle<T>(calls: Promise<T>[]): Promise<T[]> {
-  const results = await Promise.allSettled(calls);
-  const errors = results.flatMap(r =>
-    r.status === 'rejected' ? [r.reason] : [],
-  );
-  const final = errors.filter(
-    (e): e is DriverFailure =>
-      e instanceof DriverFailure && e.kind !== 'retryable',
-  );
-  if (final.length === 1) throw final[0];
-  if (final.length) {
-    const reasons = [...new Set(final.map(f => f.reason))];
-    throw DriverFailure.permanent({
-      resource: final[0].resource,
-      reason: reasons.length === 1 ? reasons[0] : 'KubernetesApiError',
-      message: final.map(f => f.message).join(' '),
-    });
-  }
-  if (errors.length) throw errors[0];
-  return results.map(r => (r as PromiseFulfilledResult<T>).value);
-}
-
-function driftOf(want: Manifest, got: KubeObject | undefined): string[] {
-  if (!got) return [`${describeObject(want)} was deleted`];
-  const { apiVersion: _a, kind: _k, metadata, ...body } = want;
-  const paths = [
-    ...differences(body, got),
-    ...differences(metadata.labels, got.metadata?.labels).map(
-      p => `metadata.labels.${p}`,
-    ),
-  ];
-  return paths.length
-    ? [`${describeObject(want)} was changed (${paths.join(', ')})`]
-    : [];
-}
-
-function rolloutState(deployment: KubeObject): {
-  ready: boolean;
-  failed: boolean;
-  message: string;
-} {
-  const d = deployment as Json;
-  const want = d.spec?.replicas ?? 1;
-  const ready = d.status?.readyReplicas ?? 0;
-  const observed =
-    (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
-  const progressing = (d.status?.conditions ?? []).find(
-    (c: Json) => c.type === 'Progressing',
-  );
-  if (
-    progressing?.status === 'False' &&
-    progressing.reason === 'ProgressDeadlineExceeded'
-  ) {
-    return {
-      ready: false,
-      failed: true,
-      message: progressing.message ?? 'progress deadline exceeded',
-    };
-  }
-  return {
-    ready: observed && ready >= want,
-    failed: false,
-    message: `${ready}/${want} replicas ready`,
-  };
-}
-
-/**
- * Progress of a namespace being deleted; finalizers that remain need their
- * owner, never Envkit, to finish.
- */
-function terminatingResult(
-  namespace: KubeObject,
-  target: Target,
-): DriverDestroyResult {
-  const name = target.namespace;
-  const conditions: Json[] = (
-    (namespace as Json).status?.conditions ?? []
-  ).filter((c: Json) => c.status === 'True');
-  const since = namespace.metadata?.deletionTimestamp;
-  const seconds = since
-    ? Math.round((Date.now() - new Date(since).getTime()) / 1000)
-    : 0;
-  const finalizers = conditions.find(
-    c => c.type === 'NamespaceFinalizersRemaining',
-  );
-  if (!conditions.length) {
-    return {
-      status: 'InProgress',
-      reason: 'NamespaceTerminating',
-      message: `Namespace '${name}' is being deleted.`,
-    };
-  }
-  const message = `Namespace '${name}' has been terminating for ${seconds}s and is waiting on: ${conditions
-    .map(c => `${c.type}: ${c.message}`)
-    .join(
-      '; ',
-    )}. Envkit never removes finalizers itself; whoever owns them must finish or remove them.`;
-  if (finalizers) {
-    throw DriverFailure.needsAttention({
-      resource: describeTarget(target),
-      reason: 'NamespaceFinalizersRemaining',
-      message,
-    });
-  }
-  return { status: 'InProgress', reason: 'NamespaceTerminating', message };
 }
