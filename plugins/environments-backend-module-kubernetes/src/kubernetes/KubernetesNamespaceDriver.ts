@@ -33,8 +33,14 @@ import { readNamespaceParameters } from './parameters';
 import { observedState } from './observation';
 import { rolloutState, settle, terminatingResult } from './objectState';
 import {
+  applyObject,
+  callCluster,
+  deleteObject,
   describeTarget,
   foreignNamespace,
+  namespaceOutputs,
+  pickCluster,
+  readObject,
   type Plan,
   type Target,
 } from './target';
@@ -102,7 +108,12 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     const { problems, parameters } = this.readParameters(resource, ctx);
     if (parameters) {
       try {
-        this.pickCluster(parameters.cluster, parameters.allowedClusters);
+        pickCluster(
+          this.clusters,
+          this.options.defaultCluster,
+          parameters.cluster,
+          parameters.allowedClusters,
+        );
       } catch (e) {
         if (!(e instanceof DriverFailure)) throw e;
         problems.push({ path: 'parameters.cluster', message: e.message });
@@ -119,7 +130,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     let existing: KubeObject | undefined;
     try {
       plan = this.planFor(resource, ctx);
-      existing = await this.readOptional(plan, plan.desired.namespace, 'read');
+      existing = await readObject(plan, plan.desired.namespace);
     } catch (e) {
       // Plans are advisory: report why there is none instead of a result.
       if (e instanceof DriverFailure && e.kind === 'permanent') {
@@ -160,7 +171,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
   ): Promise<DriverApplyResult> {
     const plan = this.planFor(resource, ctx);
     const { desired } = plan;
-    const existing = await this.readOptional(plan, desired.namespace, 'read');
+    const existing = await readObject(plan, desired.namespace);
     const writes: Promise<KubeObject | undefined>[] = [];
     if (existing) {
       this.assertOwned(plan, existing, ctx);
@@ -171,18 +182,16 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
           message: `Namespace '${plan.namespace}' is still being deleted; it is created again once it is gone.`,
         };
       }
-      writes.push(this.serverSideApply(plan, desired.namespace));
+      writes.push(applyObject(plan, desired.namespace));
     } else {
       await this.createNamespace(plan, ctx);
     }
     // Once the namespace exists everything in it is independent: one round.
-    writes.push(...desired.guardrails.map(m => this.serverSideApply(plan, m)));
-    writes.push(...desired.workload.map(m => this.serverSideApply(plan, m)));
+    writes.push(...desired.guardrails.map(m => applyObject(plan, m)));
+    writes.push(...desired.workload.map(m => applyObject(plan, m)));
     if (!desired.workload.length) {
       writes.push(
-        ...workloadHeaders(plan.namespace).map(m =>
-          this.deleteOptional(plan, m),
-        ),
+        ...workloadHeaders(plan.namespace).map(m => deleteObject(plan, m)),
       );
     }
     const results = await settle(writes);
@@ -192,7 +201,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
           '; ',
         )}.`
       : '';
-    const outputs = this.outputs(plan);
+    const outputs = namespaceOutputs(plan);
     if (deployment) {
       const rollout = rolloutState(deployment);
       if (rollout.failed) {
@@ -226,7 +235,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
   ): Promise<DriverObserveResult> {
     const plan = this.planFor(resource, ctx);
     const { desired } = plan;
-    const namespace = await this.readOptional(plan, desired.namespace, 'read');
+    const namespace = await readObject(plan, desired.namespace);
     if (!namespace) {
       return {
         status: 'InProgress',
@@ -247,10 +256,10 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       };
     }
     const guardrails = await settle(
-      desired.guardrails.map(m => this.readOptional(plan, m, 'read')),
+      desired.guardrails.map(m => readObject(plan, m)),
     );
     const workload = await settle(
-      desired.workload.map(m => this.readOptional(plan, m, 'read')),
+      desired.workload.map(m => readObject(plan, m)),
     );
     return observedState({
       plan,
@@ -258,7 +267,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       phase,
       guardrails,
       workload,
-      outputs: this.outputs(plan),
+      outputs: namespaceOutputs(plan),
     });
   }
 
@@ -274,7 +283,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       kind: 'Namespace',
       metadata: { name: target.namespace },
     };
-    const namespace = await this.readOptional(target, header, 'read');
+    const namespace = await readObject(target, header);
     if (!namespace) {
       return {
         status: 'Destroyed',
@@ -292,7 +301,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       };
     }
     if (!namespace.metadata?.deletionTimestamp) {
-      const existed = await this.call(
+      const existed = await callCluster(
         target,
         `delete namespace '${target.namespace}'`,
         () => target.api.delete(header),
@@ -322,45 +331,6 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     });
   }
 
-  private pickCluster(
-    requested: string | undefined,
-    allowed: string[] | undefined,
-  ): KubernetesClusterOptions {
-    const configured = [...this.clusters.keys()];
-    let name = requested;
-    if (name === undefined) {
-      const preferred = this.options.defaultCluster ?? configured[0];
-      name =
-        !allowed || allowed.includes(preferred)
-          ? preferred
-          : allowed.find(a => this.clusters.has(a));
-    }
-    const cluster = name === undefined ? undefined : this.clusters.get(name);
-    if (!cluster) {
-      throw DriverFailure.permanent({
-        resource: name ? `cluster '${name}'` : 'cluster',
-        reason: 'UnknownCluster',
-        message: name
-          ? `Cluster '${name}' is not configured in environments.kubernetes.clusters; configured clusters: ${configured.join(
-              ', ',
-            )}`
-          : `None of the template's allowed clusters (${(allowed ?? []).join(
-              ', ',
-            )}) is configured; configured clusters: ${configured.join(', ')}`,
-      });
-    }
-    if (allowed && !allowed.includes(cluster.name)) {
-      throw DriverFailure.permanent({
-        resource: `cluster '${cluster.name}'`,
-        reason: 'ClusterNotAllowed',
-        message: `Cluster '${
-          cluster.name
-        }' is not among the template's allowed clusters: ${allowed.join(', ')}`,
-      });
-    }
-    return cluster;
-  }
-
   private apiFor(cluster: KubernetesClusterOptions): ClusterClient {
     let api = this.apis.get(cluster.name);
     if (!api) {
@@ -377,7 +347,12 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     const raw = resource.parameters;
     const requested =
       typeof raw.cluster === 'string' && raw.cluster ? raw.cluster : undefined;
-    const cluster = this.pickCluster(requested, undefined);
+    const cluster = pickCluster(
+      this.clusters,
+      this.options.defaultCluster,
+      requested,
+      undefined,
+    );
     return {
       cluster,
       api: this.apiFor(cluster),
@@ -396,7 +371,9 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
           .join('; ')}`,
       });
     }
-    const cluster = this.pickCluster(
+    const cluster = pickCluster(
+      this.clusters,
+      this.options.defaultCluster,
       parameters.cluster,
       parameters.allowedClusters,
     );
@@ -422,28 +399,6 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     };
   }
 
-  private outputs(plan: Plan): Record<string, string> {
-    const workload = plan.parameters.workload;
-    let endpoint = '';
-    if (workload && plan.desired.host) {
-      endpoint = (
-        plan.cluster.endpointUrlTemplate ?? DEFAULTS.endpointUrlTemplate
-      )
-        .split('{host}')
-        .join(plan.desired.host);
-    } else if (workload) {
-      endpoint = `http://workload.${plan.namespace}.svc.cluster.local:${workload.port}`;
-    }
-    return {
-      namespace: plan.namespace,
-      cluster: plan.cluster.name,
-      endpoint,
-      quota: Object.entries(plan.parameters.quotaSummary)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', '),
-    };
-  }
-
   private assertOwned(
     target: Target,
     namespace: KubeObject,
@@ -452,53 +407,6 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     if (!isOwnedBy(namespace, ctx.environment.id)) {
       throw DriverFailure.needsAttention(foreignNamespace(target));
     }
-  }
-
-  /** Runs one API call, turning its failure into a result or a retryable error. */
-  private async call<T>(
-    target: Target,
-    what: string,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw classifyKubernetesError(
-        error,
-        target.cluster.name,
-        what,
-        describeTarget(target),
-      );
-    }
-  }
-
-  private readOptional(
-    target: Target,
-    manifest: Manifest,
-    verb: string,
-  ): Promise<KubeObject | undefined> {
-    return this.call(target, `${verb} ${describeObject(manifest)}`, () =>
-      target.api.get(manifest),
-    );
-  }
-
-  private async deleteOptional(
-    target: Target,
-    manifest: Manifest,
-  ): Promise<undefined> {
-    await this.call(target, `delete ${describeObject(manifest)}`, () =>
-      target.api.delete(manifest),
-    );
-    return undefined;
-  }
-
-  private serverSideApply(
-    target: Target,
-    manifest: Manifest,
-  ): Promise<KubeObject> {
-    return this.call(target, `apply ${describeObject(manifest)}`, () =>
-      target.api.apply(manifest, FIELD_MANAGER),
-    );
   }
 
   /**
@@ -524,7 +432,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
           describeTarget(plan),
         );
       }
-      const now = await this.readOptional(plan, plan.desired.namespace, 'read');
+      const now = await readObject(plan, plan.desired.namespace);
       if (now) this.assertOwned(plan, now, ctx);
     }
   }
