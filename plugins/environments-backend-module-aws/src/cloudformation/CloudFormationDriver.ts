@@ -1,12 +1,3 @@
-import {
-  AlreadyExistsException,
-  Capability,
-  CreateStackCommand,
-  DeleteStackCommand,
-  Stack,
-  StackEvent,
-  UpdateStackCommand,
-} from '@aws-sdk/client-cloudformation';
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
@@ -27,7 +18,7 @@ import {
   EnvironmentDriver,
 } from '@envkit/plugin-environments-node';
 import { AwsClients } from './AwsClients';
-import { isNoUpdate, isStackBusy, toDriverFailure } from './awsFailures';
+import { toDriverFailure } from './awsFailures';
 import { AwsRateLimiter, AwsRateLimiterOptions } from './AwsRateLimiter';
 import {
   DEFAULT_BATCH_WINDOW_MS,
@@ -40,8 +31,15 @@ import {
   StackResourceParameters,
 } from './resourceParameters';
 import { judgeServices, serviceHealth } from './serviceHealth';
-import { applyStep, describeFailure, stackPhase } from './stackStatus';
-import { StackReader, StackRef } from './StackReader';
+import { applyStep, stackPhase } from './stackStatus';
+import {
+  describeStackRef,
+  stackOutputs,
+  StackReader,
+  StackRef,
+  tagValue,
+} from './StackReader';
+import { inProgress, StackWriter } from './StackWriter';
 import { StackStatusSnapshot } from './StackStatusSnapshot';
 import { TemplateSource } from './templateSource';
 
@@ -86,26 +84,6 @@ function withDefaults(
   return { ...defaults, ...set };
 }
 
-function tagValue(stack: Stack, key: string): string | undefined {
-  return stack.Tags?.find(t => t.Key === key)?.Value;
-}
-
-function stackOutputs(stack: Stack): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const output of stack.Outputs ?? []) {
-    if (output.OutputKey) outputs[output.OutputKey] = output.OutputValue ?? '';
-  }
-  return outputs;
-}
-
-const describeStack = (ref: StackRef) =>
-  `AWS::CloudFormation::Stack ${ref.stackName}`;
-
-const inProgress = (message: string) => ({
-  status: 'InProgress' as const,
-  message,
-});
-
 /**
  * The `aws-cloudformation` driver: one CloudFormation stack per resource,
  * named and tagged after its environment, created and updated from a
@@ -128,9 +106,9 @@ export class CloudFormationDriver implements EnvironmentDriver {
   private readonly limiter: AwsRateLimiter;
   private readonly batcher: EcsServiceStatusBatcher;
   private readonly reader: StackReader;
+  private readonly writer: StackWriter;
   private readonly templates: TemplateSource;
   private readonly defaultRegion: string;
-  private readonly roleArn?: string;
 
   /** Builds the driver from app-config (`environments.aws` and `aws`). */
   static fromConfig(
@@ -159,7 +137,6 @@ export class CloudFormationDriver implements EnvironmentDriver {
       );
     }
     this.defaultRegion = options.defaultRegion ?? 'us-east-1';
-    this.roleArn = options.cloudFormationRoleArn;
     // CloudFormation and ECS have separate API limits, and CloudFormation's
     // are far lower; each gets its own bucket per account and region.
     this.limiter = new AwsRateLimiter(
@@ -185,6 +162,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
         maxAgeMs: options.stackStatusMaxAgeMs ?? 5000,
       }),
     );
+    this.writer = new StackWriter(this.reader, options.cloudFormationRoleArn);
     this.templates = new TemplateSource({
       urlReader: options.urlReader,
       directory: options.templateDirectory,
@@ -205,7 +183,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
     ctx: DriverContext,
   ): Promise<DriverPlan> {
     const prepared = await this.prepare(resource, ctx);
-    const target = describeStack(prepared);
+    const target = describeStackRef(prepared);
     const stack = await this.reader.describe(prepared, ctx);
     if (!stack) {
       return { actions: [{ action: 'create', target }] };
@@ -241,13 +219,13 @@ export class CloudFormationDriver implements EnvironmentDriver {
       const status = stack?.StackStatus;
       switch (step) {
         case 'create':
-          return this.sendStack('create', prepared, desired, ctx);
+          return this.writer.send('create', prepared, desired, ctx);
         case 'wait':
           return inProgress(`Stack ${prepared.stackName} is ${status}`);
         case 'replace':
           // The spec changed since creation failed; a stack that never got
           // created cannot be updated, so replace it.
-          await this.deleteStack(prepared, stack!, 'replace-failed', ctx);
+          await this.writer.delete(prepared, stack!, 'replace-failed', ctx);
           return inProgress(
             `Replacing stack ${prepared.stackName}, which failed to create`,
           );
@@ -259,7 +237,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
             upToDate ||
             events.some(e => e.ClientRequestToken === ctx.token('update'))
           ) {
-            throw await this.failure(
+            throw await this.reader.failureOf(
               prepared,
               stack!,
               'StackUpdateFailed',
@@ -267,14 +245,14 @@ export class CloudFormationDriver implements EnvironmentDriver {
               events,
             );
           }
-          return this.sendStack('update', prepared, desired, ctx, stack);
+          return this.writer.send('update', prepared, desired, ctx, stack);
         }
         case 'ready':
           return { status: 'Ready', outputs: stackOutputs(stack!) };
         case 'update':
-          return this.sendStack('update', prepared, desired, ctx, stack);
+          return this.writer.send('update', prepared, desired, ctx, stack);
         default:
-          throw await this.failure(prepared, stack!, step.failed, ctx);
+          throw await this.reader.failureOf(prepared, stack!, step.failed, ctx);
       }
     });
   }
@@ -289,7 +267,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
         throw DriverFailure.permanent({
           reason: 'StackNotFound',
           message: `Stack ${prepared.stackName} does not exist`,
-          resource: describeStack(prepared),
+          resource: describeStackRef(prepared),
         });
       }
       const status = stack.StackStatus ?? '';
@@ -314,7 +292,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
             createFailed: 'StackCreateFailed',
             deleteFailed: 'StackDeleteFailed',
           }[phase as string] ?? 'StackUpdateFailed';
-        throw await this.failure(prepared, stack, reason, ctx);
+        throw await this.reader.failureOf(prepared, stack, reason, ctx);
       }
       const outputs = stackOutputs(stack);
       const refs = await this.reader.services(prepared, stack, outputs, ctx);
@@ -338,7 +316,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
           message:
             verdict.message ??
             `A service of stack ${prepared.stackName} failed`,
-          resource: describeStack(prepared),
+          resource: describeStackRef(prepared),
         });
       }
       return {
@@ -361,7 +339,12 @@ export class CloudFormationDriver implements EnvironmentDriver {
       const phase = stackPhase(status);
       if (!stack || phase === 'deleted') return { status: 'Destroyed' };
       if (phase === 'deleteFailed') {
-        throw await this.failure(prepared, stack, 'StackDeleteFailed', ctx);
+        throw await this.reader.failureOf(
+          prepared,
+          stack,
+          'StackDeleteFailed',
+          ctx,
+        );
       }
       if (status === 'DELETE_IN_PROGRESS') {
         return inProgress(`Stack ${prepared.stackName} is being deleted`);
@@ -373,7 +356,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
           `Waiting for stack ${prepared.stackName} to leave ${status} before deleting it`,
         );
       }
-      await this.deleteStack(prepared, stack, 'delete', ctx);
+      await this.writer.delete(prepared, stack, 'delete', ctx);
       return inProgress(`Deleting stack ${prepared.stackName}`);
     });
   }
@@ -390,7 +373,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
     let what = `resource '${resource.name}'`;
     try {
       const prepared = await this.prepare(resource, ctx);
-      what = describeStack(prepared);
+      what = describeStackRef(prepared);
       return await fn(prepared);
     } catch (error) {
       throw toDriverFailure(error, what);
@@ -432,101 +415,6 @@ export class CloudFormationDriver implements EnvironmentDriver {
       params,
       environment: ctx.environment,
       resourceName: resource.name,
-    });
-  }
-
-  /** Creates the stack, or updates `stack`, with one idempotent call. */
-  private async sendStack(
-    operation: 'create' | 'update',
-    prepared: Prepared,
-    desired: DesiredStack,
-    ctx: DriverContext,
-    stack?: Stack,
-  ): Promise<DriverApplyResult> {
-    const what = describeStack(prepared);
-    try {
-      const capabilities = (prepared.params.capabilities ??
-        (await this.reader.requiredCapabilities(
-          prepared,
-          desired,
-          ctx,
-        ))) as Capability[];
-      const common = {
-        TemplateBody: desired.body,
-        Parameters: desired.parameters,
-        Tags: desired.tags,
-        Capabilities: capabilities,
-        ClientRequestToken: ctx.token(operation),
-        RoleARN: this.roleArn,
-      };
-      await prepared.target.cloudFormation.send(
-        operation === 'create'
-          ? new CreateStackCommand({
-              ...common,
-              StackName: prepared.stackName,
-              OnFailure: 'ROLLBACK',
-            })
-          : new UpdateStackCommand({ ...common, StackName: stack!.StackId }),
-        { abortSignal: ctx.signal },
-      );
-    } catch (error) {
-      if (error instanceof AlreadyExistsException) {
-        // Another replica (or an earlier, interrupted call) got there first.
-        return inProgress(`Stack ${prepared.stackName} is being created`);
-      }
-      if (isNoUpdate(error)) {
-        return { status: 'Ready', outputs: stackOutputs(stack!) };
-      }
-      if (isStackBusy(error)) {
-        return inProgress(
-          `Stack ${prepared.stackName} is busy: ${(error as Error).message}`,
-        );
-      }
-      throw toDriverFailure(error, what, 'InvalidTemplate');
-    }
-    const verb = operation === 'create' ? 'Creating' : 'Updating';
-    ctx.logger.info(`${verb} stack ${prepared.stackName}`);
-    return inProgress(`${verb} stack ${prepared.stackName}`);
-  }
-
-  private async deleteStack(
-    prepared: Prepared,
-    stack: Stack,
-    operation: string,
-    ctx: DriverContext,
-  ) {
-    await prepared.target.cloudFormation.send(
-      new DeleteStackCommand({
-        StackName: stack.StackId,
-        ClientRequestToken: ctx.token(operation),
-        RoleARN: this.roleArn,
-      }),
-      { abortSignal: ctx.signal },
-    );
-    ctx.logger.info(
-      `Deleting stack ${prepared.stackName} (${stack.StackStatus})`,
-    );
-  }
-
-  /** The permanent failure of a failed stack, from its events. */
-  private async failure(
-    prepared: Prepared,
-    stack: Stack,
-    defaultReason: string,
-    ctx: DriverContext,
-    events?: StackEvent[],
-  ): Promise<DriverFailure> {
-    const { reason, message } = describeFailure({
-      stackName: prepared.stackName,
-      status: stack.StackStatus ?? 'UNKNOWN',
-      statusReason: stack.StackStatusReason,
-      events: events ?? (await this.reader.recentEvents(prepared, stack, ctx)),
-      defaultReason,
-    });
-    return DriverFailure.permanent({
-      reason,
-      message,
-      resource: describeStack(prepared),
     });
   }
 }

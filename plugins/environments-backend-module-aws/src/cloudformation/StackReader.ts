@@ -9,12 +9,12 @@ import {
   StackResourceSummary,
   ValidateTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
-import { DriverContext } from '@envkit/plugin-environments-node';
+import { DriverContext, DriverFailure } from '@envkit/plugin-environments-node';
 import { AwsTarget } from './AwsClients';
 import { isMissingStack } from './awsFailures';
 import { DesiredStack } from './desiredStack';
 import { StackStatusSnapshot } from './StackStatusSnapshot';
-import { stackPhase } from './stackStatus';
+import { describeFailure, stackPhase } from './stackStatus';
 
 /** A stack of one resource: where it lives and what it is called. */
 export interface StackRef {
@@ -26,6 +26,22 @@ export interface StackRef {
 export interface EcsServiceRef {
   cluster: string;
   service: string;
+}
+
+/** The stack as a failure's `resource`. */
+export const describeStackRef = (ref: StackRef) =>
+  `AWS::CloudFormation::Stack ${ref.stackName}`;
+
+export function tagValue(stack: Stack, key: string): string | undefined {
+  return stack.Tags?.find(t => t.Key === key)?.Value;
+}
+
+export function stackOutputs(stack: Stack): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const output of stack.Outputs ?? []) {
+    if (output.OutputKey) outputs[output.OutputKey] = output.OutputValue ?? '';
+  }
+  return outputs;
 }
 
 /** A stack's identity and last change: what cached reads are keyed by. */
@@ -196,5 +212,27 @@ export class StackReader {
       .filter((r): r is EcsServiceRef => r !== undefined);
     setForVersion(this.serviceCache, stack, refs);
     return refs;
+  }
+
+  /** The permanent failure of a failed stack, explained by its events. */
+  async failureOf(
+    ref: StackRef,
+    stack: Stack,
+    defaultReason: string,
+    ctx: DriverContext,
+    events?: StackEvent[],
+  ): Promise<DriverFailure> {
+    const { reason, message } = describeFailure({
+      stackName: ref.stackName,
+      status: stack.StackStatus ?? 'UNKNOWN',
+      statusReason: stack.StackStatusReason,
+      events: events ?? (await this.recentEvents(ref, stack, ctx)),
+      defaultReason,
+    });
+    return DriverFailure.permanent({
+      reason,
+      message,
+      resource: describeStackRef(ref),
+    });
   }
 }
