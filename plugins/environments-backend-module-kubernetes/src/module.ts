@@ -1,9 +1,8 @@
+import { createEnvironmentDriverModule } from '@envkit/plugin-environments-node';
 import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { environmentDriversExtensionPoint } from '@envkit/plugin-environments-node';
-import { KubernetesNamespaceDriver } from './kubernetes';
+  KUBERNETES_NAMESPACE_DRIVER_ID,
+  KubernetesNamespaceDriver,
+} from './kubernetes';
 
 /**
  * Adds the kubernetes-namespace driver to the environments backend when
@@ -12,26 +11,11 @@ import { KubernetesNamespaceDriver } from './kubernetes';
  *
  * @public
  */
-export const environmentsModuleKubernetes = createBackendModule({
-  pluginId: 'environments',
+export const environmentsModuleKubernetes = createEnvironmentDriverModule({
   moduleId: 'kubernetes',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        drivers: environmentDriversExtensionPoint,
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-      },
-      async init({ drivers, config, logger }) {
-        if (!config.has('environments.kubernetes')) {
-          return;
-        }
-        drivers.addDriver(
-          KubernetesNamespaceDriver.fromConfig(config, {
-            logger: logger.child({ driver: 'kubernetes-namespace' }),
-          }),
-        );
-      },
-    });
-  },
+  driverId: KUBERNETES_NAMESPACE_DRIVER_ID,
+  createDriver: ({ config, logger }) =>
+    config.has('environments.kubernetes')
+      ? KubernetesNamespaceDriver.fromConfig(config, { logger })
+      : undefined,
 });

@@ -6,6 +6,7 @@
 
 export * from './driver';
 export * from './driverContext';
+export * from './driverModule';
 export * from './extensions';
 export * from './environmentsService';
 export * from './failures';

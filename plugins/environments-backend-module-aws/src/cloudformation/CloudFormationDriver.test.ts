@@ -28,6 +28,7 @@ import {
   contextFor,
   destroyUntilSettled,
   environment,
+  expectPermanentFailure,
   SANDBOX_KEYS,
   sandboxDriver,
 } from './__testUtils__/harness';
@@ -227,15 +228,10 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       'DELETE_COMPLETE',
     ]);
     // And observe says so.
-    expect(
-      await driverOutcome(() =>
-        driver.observe(NETWORK, contextFor(env2, 'network')),
-      ),
-    ).toMatchObject({
-      status: 'Failed',
-      kind: 'permanent',
-      reason: 'StackNotFound',
-    });
+    await expectPermanentFailure(
+      () => driver.observe(NETWORK, contextFor(env2, 'network')),
+      'StackNotFound',
+    );
   });
 
   it('rolls a new image out to ECS as a new task definition', async () => {
@@ -580,15 +576,10 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
         message: expect.stringContaining('baseUrl'),
       },
     ]);
-    expect(
-      await driverOutcome(() =>
-        driver.apply(resource, contextFor(env, 'thing')),
-      ),
-    ).toMatchObject({
-      status: 'Failed',
-      kind: 'permanent',
-      reason: 'InvalidParameters',
-    });
+    await expectPermanentFailure(
+      () => driver.apply(resource, contextFor(env, 'thing')),
+      'InvalidParameters',
+    );
   });
 
   it('is built from app-config with credentials from the aws integration', async () => {

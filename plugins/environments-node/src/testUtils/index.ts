@@ -4,4 +4,5 @@ export * from './driverContext';
 export * from './testDriverModule';
 export * from './wait';
 export * from './sandbox';
+export * from './driverCapture';
 export * from './driverContract';

@@ -1,6 +1,5 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { EnvironmentDriver } from '../driver';
-import { environmentDriversExtensionPoint } from '../extensions';
+import { createEnvironmentDriverModule } from '../driverModule';
 
 /**
  * A driver that is Ready at once and never touches a cloud, for tests of
@@ -27,16 +26,9 @@ export function createTestDriverModule(
   options: { driver?: EnvironmentDriver; moduleId?: string } = {},
 ) {
   const driver = options.driver ?? readyDriver();
-  return createBackendModule({
-    pluginId: 'environments',
+  return createEnvironmentDriverModule({
     moduleId: options.moduleId ?? `test-driver-${driver.id}`,
-    register(env) {
-      env.registerInit({
-        deps: { drivers: environmentDriversExtensionPoint },
-        async init({ drivers }) {
-          drivers.addDriver(driver);
-        },
-      });
-    },
+    driverId: driver.id,
+    createDriver: () => driver,
   });
 }

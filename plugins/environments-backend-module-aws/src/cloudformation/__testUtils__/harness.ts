@@ -84,32 +84,38 @@ export function cfnResource(
   return { name, driver: 'aws-cloudformation', parameters };
 }
 
-/** Calls apply as the engine does, until it is Ready or fails. */
-export async function applyUntilSettled(
-  driver: CloudFormationDriver,
-  resource: DriverResource,
-  ctx: DriverContext,
-  timeoutMs = 30_000,
+/** Makes a driver call as the engine does, until it stops being InProgress. */
+async function untilDone<T extends { status: string }>(
+  call: () => Promise<T>,
+  timeoutMs: number,
 ) {
-  const { last } = await untilSettled(
-    () => driverOutcome(() => driver.apply(resource, ctx)),
-    { timeoutMs },
-  );
-  return last;
+  return (await untilSettled(() => driverOutcome(call), { timeoutMs })).last;
 }
 
-/** Calls destroy as the engine does, until it is Destroyed or fails. */
-export async function destroyUntilSettled(
+export const applyUntilSettled = (
   driver: CloudFormationDriver,
   resource: DriverResource,
   ctx: DriverContext,
   timeoutMs = 30_000,
+) => untilDone(() => driver.apply(resource, ctx), timeoutMs);
+
+export const destroyUntilSettled = (
+  driver: CloudFormationDriver,
+  resource: DriverResource,
+  ctx: DriverContext,
+  timeoutMs = 30_000,
+) => untilDone(() => driver.destroy(resource, ctx), timeoutMs);
+
+/** Expects `call` to throw a permanent failure with `reason`. */
+export async function expectPermanentFailure(
+  call: () => Promise<unknown>,
+  reason: string,
 ) {
-  const { last } = await untilSettled(
-    () => driverOutcome(() => driver.destroy(resource, ctx)),
-    { timeoutMs },
-  );
-  return last;
+  expect(await driverOutcome(call)).toMatchObject({
+    status: 'Failed',
+    kind: 'permanent',
+    reason,
+  });
 }
 
 export interface CliResult {
