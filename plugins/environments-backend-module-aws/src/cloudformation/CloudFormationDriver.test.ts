@@ -1,3 +1,6 @@
+// Longer than most files: one sandbox is shared by every scenario of the
+// driver (create, update, failures, batching, IAM policy), as starting it per
+// file would multiply the suite's run time.
 import {
   CloudFormationClient,
   DescribeStackEventsCommand,

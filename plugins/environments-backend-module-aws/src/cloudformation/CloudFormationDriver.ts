@@ -1,3 +1,6 @@
+// A little over 400 lines: the driver's five entry points stay together so
+// that apply, observe and destroy can be read side by side; reads, writes,
+// the desired stack and failure classification live in their own files.
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';

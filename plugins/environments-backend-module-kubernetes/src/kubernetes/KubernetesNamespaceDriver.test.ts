@@ -1,3 +1,5 @@
+// Longer than most files: the scenarios share one sandbox, which is the
+// expensive part of the suite.
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

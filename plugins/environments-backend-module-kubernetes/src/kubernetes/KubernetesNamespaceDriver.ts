@@ -1,3 +1,6 @@
+// A little over 400 lines: the driver's entry points stay together so that
+// apply, observe and destroy can be read side by side; cluster calls,
+// object state and observation live in their own files.
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';

@@ -1,3 +1,6 @@
+// Longer than most files: one reader per parameter of the namespace
+// resource, each with the problems it reports, kept in one place so the
+// accepted parameter set reads as a whole.
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { DriverValidationProblem } from '@envkit/plugin-environments-node';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from './config';

@@ -1,3 +1,5 @@
+// Longer than most files: each engine behaviour runs on SQLite and
+// PostgreSQL through one shared harness.
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
   Environment,
