@@ -35,7 +35,11 @@ import {
   SANDBOX_KEYS,
   sandboxDriver,
 } from './__testUtils__/harness';
-import { DriverEnvironment } from '@envkit/plugin-environments-node';
+import {
+  DriverContext,
+  DriverEnvironment,
+  DriverResource,
+} from '@envkit/plugin-environments-node';
 import {
   driverOutcome,
   waitFor,
@@ -97,6 +101,21 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     );
     expect(result).toMatchObject({ status: 'Ready' });
     return result.outputs!;
+  }
+
+  /** Destroys a service and its network; nothing of `env` may be left. */
+  async function destroyServiceAndNetwork(
+    env: DriverEnvironment,
+    service: DriverResource,
+    ctx: DriverContext,
+  ) {
+    expect(await destroyUntilSettled(driver, service, ctx)).toEqual({
+      status: 'Destroyed',
+    });
+    await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
+    expect(
+      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
+    ).toEqual([]);
   }
 
   function describeService(cluster: string, service: string) {
@@ -342,13 +361,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       reason: 'DeploymentCircuitBreaker',
       resource: expect.stringContaining('AWS::CloudFormation::Stack'),
     });
-    expect(await destroyUntilSettled(driver, service, ctx)).toEqual({
-      status: 'Destroyed',
-    });
-    await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
-    expect(
-      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
-    ).toEqual([]);
+    await destroyServiceAndNetwork(env, service, ctx);
   });
 
   it('observe reports a running service whose new deployment trips the circuit breaker', async () => {
@@ -411,13 +424,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
         /^LoadBalancer \(AWS::ElasticLoadBalancingV2::LoadBalancer\) in stack envkit-lbfail-service-[0-9a-f]{8}: CREATE_FAILED - .*multiple subnets in the same Availability Zone/,
       ),
     });
-    expect(await destroyUntilSettled(driver, service, ctx)).toEqual({
-      status: 'Destroyed',
-    });
-    await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
-    expect(
-      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
-    ).toEqual([]);
+    await destroyServiceAndNetwork(env, service, ctx);
   });
 
   it('reaches Ready while half of all calls are throttled', async () => {
