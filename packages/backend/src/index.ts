@@ -48,6 +48,10 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // Envkit
 backend.add(import('@envkit/plugin-environments-backend'));
+// Provisioning drivers; the Kubernetes one registers only when
+// environments.kubernetes names a cluster.
+backend.add(import('@envkit/plugin-environments-backend-module-aws'));
+backend.add(import('@envkit/plugin-environments-backend-module-kubernetes'));
 backend.add(import('@envkit/plugin-catalog-backend-module-environments'));
 backend.add(import('@envkit/plugin-scaffolder-backend-module-environments'));
 

@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import knexFactory, { Knex } from 'knex';
 import YAML from 'yaml';
 import { startSandbox } from '@envkit/cloud-sandbox';
+import { sleep, waitFor } from '@envkit/plugin-environments-node/testUtils';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { DatabaseEnvironmentStore } from '../../../plugins/environments-backend/src/database/DatabaseEnvironmentStore';
 import {
@@ -15,7 +16,6 @@ import {
   pendingEnvironment,
   REPO_ROOT,
 } from './environments';
-import { sleep, waitFor } from './util';
 
 export interface ApiScaleParameters {
   environments: number;
@@ -302,8 +302,7 @@ async function runOne(
           return false;
         }
       },
-      180_000,
-      500,
+      { timeoutMs: 180_000, intervalMs: 500 },
     );
     const backendStartSeconds = (performance.now() - startedAt) / 1000;
     const refresh = await fetch(
@@ -328,8 +327,7 @@ async function runOne(
         );
         return page.totalItems >= parameters.entities && template.ok;
       },
-      900_000,
-      1000,
+      { timeoutMs: 900_000, intervalMs: 1000 },
     );
     const catalogIngestSeconds = (performance.now() - ingestStart) / 1000;
     log(

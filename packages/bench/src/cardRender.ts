@@ -19,7 +19,7 @@ import type {
   EnvironmentEvent,
 } from '@envkit/plugin-environments-common';
 import { BENCH_ROOT } from './environments';
-import { sleep } from './util';
+import { sleep } from '@envkit/plugin-environments-node/testUtils';
 
 export interface CardRenderParameters {
   /** Cold page loads measured (each in a fresh context). */

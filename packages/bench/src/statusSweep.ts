@@ -6,20 +6,20 @@ import {
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import { ecsClusterName, stackName } from '@envkit/plugin-environments-common';
+import { waitFor } from '@envkit/plugin-environments-node/testUtils';
 import type { CompleteEnvironmentDriver } from '@envkit/plugin-environments-node';
+import {
+  AwsRateLimiter,
+  CloudFormationDriver,
+} from '@envkit/plugin-environments-backend-module-aws';
+import { KubernetesNamespaceDriver } from '@envkit/plugin-environments-backend-module-kubernetes';
 import type { Knex } from 'knex';
 // Deep imports: the backend package exports only its plugin, so the bench
-// reaches into its sources (see README).
+// reaches into its sources for the engine and store (see README).
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { LifecycleEngine } from '../../../plugins/environments-backend/src/engine/LifecycleEngine';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { DatabaseEnvironmentStore } from '../../../plugins/environments-backend/src/database/DatabaseEnvironmentStore';
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { CloudFormationDriver } from '../../../plugins/environments-backend/src/drivers/cloudformation/CloudFormationDriver';
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { AwsRateLimiter } from '../../../plugins/environments-backend/src/drivers/cloudformation/AwsRateLimiter';
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { KubernetesNamespaceDriver } from '../../../plugins/environments-backend/src/drivers/kubernetes/KubernetesNamespaceDriver';
 import {
   benchTemplate,
   ecsSweepTemplate,
@@ -37,7 +37,6 @@ import {
   sandboxCredentials,
   sdkConfig,
   totalCalls,
-  waitFor,
 } from './util';
 
 export interface SweepParameters {
@@ -193,8 +192,10 @@ async function runCase(
       // sweep of a running backend does (its observe interval is longer than
       // the snapshot's lifetime).
       (
-        cfn as unknown as { stackSnapshot: { snapshots: Map<string, unknown> } }
-      ).stackSnapshot.snapshots.clear();
+        cfn as unknown as {
+          reader: { snapshot: { snapshots: Map<string, unknown> } };
+        }
+      ).reader.snapshot.snapshots.clear();
       controls.addLatency('cloudformation', parameters.latencyMs);
       controls.addLatency('ecs', parameters.latencyMs);
       controls.addLatency('kubernetes', parameters.latencyMs);
@@ -320,7 +321,7 @@ async function seedEcs(
           sandbox.controls
             .inventory()
             .some(s => s.status === 'CREATE_COMPLETE'),
-        30_000,
+        { timeoutMs: 30_000 },
       );
     }
     const template = ecsSweepTemplate();
@@ -366,8 +367,7 @@ async function seedEcs(
         sandbox.controls
           .inventory({ key: 'envkit:environment' })
           .filter(s => s.status === 'CREATE_COMPLETE').length === n,
-      120_000,
-      200,
+      { timeoutMs: 120_000, intervalMs: 200 },
     );
     return seeded;
   } finally {
@@ -420,8 +420,7 @@ async function seedNamespaces(
         .count({ ready: '*' });
       return Number(ready) === n;
     },
-    300_000,
-    0,
+    { timeoutMs: 300_000, intervalMs: 0 },
   );
   return envs;
 }

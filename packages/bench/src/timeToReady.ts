@@ -7,27 +7,20 @@ import type {
   EnvironmentTemplateSpec,
   InputValue,
 } from '@envkit/plugin-environments-common';
+import { sleep } from '@envkit/plugin-environments-node/testUtils';
 import type { CompleteEnvironmentDriver } from '@envkit/plugin-environments-node';
+import { CloudFormationDriver } from '@envkit/plugin-environments-backend-module-aws';
+import { KubernetesNamespaceDriver } from '@envkit/plugin-environments-backend-module-kubernetes';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { LifecycleEngine } from '../../../plugins/environments-backend/src/engine/LifecycleEngine';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { DatabaseEnvironmentStore } from '../../../plugins/environments-backend/src/database/DatabaseEnvironmentStore';
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { CloudFormationDriver } from '../../../plugins/environments-backend/src/drivers/cloudformation/CloudFormationDriver';
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { KubernetesNamespaceDriver } from '../../../plugins/environments-backend/src/drivers/kubernetes/KubernetesNamespaceDriver';
 import {
   BENCH_TEMPLATES,
   exampleTemplateSpec,
   pendingEnvironment,
 } from './environments';
-import {
-  memoryDatabase,
-  quietLogger,
-  round,
-  sandboxCredentials,
-  sleep,
-} from './util';
+import { memoryDatabase, quietLogger, round, sandboxCredentials } from './util';
 
 export interface TimeToReadyParameters {
   /** `realistic` for the report; `fast` for the smoke test. */

@@ -3,9 +3,6 @@ import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import { SANDBOX_ACCOUNT_ID } from '@envkit/cloud-sandbox';
 import knexFactory, { Knex } from 'knex';
 
-export const sleep = (ms: number) =>
-  new Promise<void>(resolve => setTimeout(resolve, ms));
-
 /** A logger that keeps quiet but counts warnings and errors. */
 export function quietLogger(counts = { warn: 0, error: 0 }): LoggerService & {
   counts: { warn: number; error: number };
@@ -74,22 +71,6 @@ export async function mapLimit<T, R>(
   );
   await Promise.all(workers);
   return results;
-}
-
-/** Polls `check` until it returns true or `timeoutMs` passes. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 50,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await sleep(intervalMs);
-  }
 }
 
 /** Nearest-rank percentile of `values` (need not be sorted). */

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { printFigures } from './harness/api';
 import { testTemplate } from './harness/entities';
 import { AuditRecord, startApiBackend } from './harness/inProcess';
-import { testDriverModule } from './harness/testDriver';
+import { createTestDriverModule } from '@envkit/plugin-environments-node/testUtils';
 
 const lena = 'user:default/lena';
 const marco = 'user:default/marco';
@@ -176,7 +176,7 @@ describe('authorization matrix and audit', () => {
         }),
       ],
       groups,
-      extraFeatures: [testDriverModule],
+      extraFeatures: [createTestDriverModule()],
     });
     const api = '/api/environments';
     const send = (

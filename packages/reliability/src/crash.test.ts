@@ -7,11 +7,8 @@ import { startSandbox, Sandbox } from '@envkit/cloud-sandbox';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  BackendProcess,
-  sqliteBackend,
-  waitFor,
-} from './harness/backendProcess';
+import { BackendProcess, sqliteBackend } from './harness/backendProcess';
+import { waitFor } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentsClient, printFigures } from './harness/api';
 import { LogSink } from './harness/logs';
 import {
@@ -99,8 +96,7 @@ describe('crash recovery', () => {
     await waitFor(
       'the first stack',
       async () => (stacksOf(id).length > 0 ? true : undefined),
-      60_000,
-      50,
+      { timeoutMs: 60_000, intervalMs: 50 },
     );
     await killAt(
       '2 just after CreateStack',
@@ -119,8 +115,7 @@ describe('crash recovery', () => {
             s.tags[RESOURCE_TAG] === 'service' &&
             s.status === 'CREATE_IN_PROGRESS',
         ),
-      90_000,
-      50,
+      { timeoutMs: 90_000, intervalMs: 50 },
     );
     await killAt('3 mid-stack', `service stack ${serviceStack.status}`);
 
@@ -142,8 +137,7 @@ describe('crash recovery', () => {
           ? resources
           : undefined;
       },
-      90_000,
-      100,
+      { timeoutMs: 90_000, intervalMs: 100 },
     );
     await killAt(
       '4 service stabilising',
@@ -161,8 +155,7 @@ describe('crash recovery', () => {
         }
         return env.status.phase === 'Ready' ? env : undefined;
       },
-      120_000,
-      250,
+      { timeoutMs: 120_000, intervalMs: 250 },
     );
     const afterCreate = stacksOf(id);
     const createStackCalls = calls('CreateStack');
@@ -173,8 +166,7 @@ describe('crash recovery', () => {
     await waitFor(
       'DeleteStack',
       async () => (calls('DeleteStack') > 0 ? true : undefined),
-      60_000,
-      50,
+      { timeoutMs: 60_000, intervalMs: 50 },
     );
     await killAt(
       '5 during destroy',
@@ -187,8 +179,7 @@ describe('crash recovery', () => {
         const env = await client.get(id);
         return env.status.phase === 'Destroyed' ? env : undefined;
       },
-      120_000,
-      250,
+      { timeoutMs: 120_000, intervalMs: 250 },
     );
 
     const leftover = controls.inventory({ key: ENV_TAG });

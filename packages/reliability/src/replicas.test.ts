@@ -12,8 +12,8 @@ import {
   BackendProcess,
   freePort,
   makeSecrets,
-  waitFor,
 } from './harness/backendProcess';
+import { waitFor } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentsClient, printFigures } from './harness/api';
 import { LogSink } from './harness/logs';
 import { dropDatabases, postgresConnection } from './harness/postgres';
@@ -141,8 +141,7 @@ describe('several replicas on one PostgreSQL', () => {
         }
         return count.Ready === COUNT ? count : undefined;
       },
-      180_000,
-      500,
+      { timeoutMs: 180_000, intervalMs: 500 },
     );
     const readySeconds = (Date.now() - started) / 1000;
 

@@ -15,8 +15,8 @@ import {
   BackendProcess,
   sqliteBackend,
   REPO_ROOT,
-  waitFor,
 } from './harness/backendProcess';
+import { waitFor } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentsClient, printFigures } from './harness/api';
 import { LogSink } from './harness/logs';
 import { duplicates, ENV_TAG } from './harness/sandbox';
@@ -121,8 +121,7 @@ describe('scaffolder task recovery', () => {
         );
         return res.ok ? true : undefined;
       },
-      60_000,
-      500,
+      { timeoutMs: 60_000, intervalMs: 500 },
     );
 
     const created = await scaffolder<{ id: string }>('POST', '/tasks', {
@@ -143,8 +142,7 @@ describe('scaffolder task recovery', () => {
       'the action to create the environment and start waiting',
       async () =>
         messages(await events(taskId)).find(m => m.includes(REQUESTED)),
-      60_000,
-      200,
+      { timeoutMs: 60_000, intervalMs: 200 },
     );
     const [environment] = await client.all();
     expect(environment.spec.name).toBe(NAME);
@@ -159,8 +157,7 @@ describe('scaffolder task recovery', () => {
         });
         return stacks.length > 0 ? stacks.length : undefined;
       },
-      60_000,
-      100,
+      { timeoutMs: 60_000, intervalMs: 100 },
     );
     const phaseAtKill = (await client.get(environment.id)).status.phase;
     expect(phaseAtKill).not.toBe('Ready');
@@ -181,8 +178,7 @@ describe('scaffolder task recovery', () => {
           ? res.body
           : undefined;
       },
-      4 * 60_000,
-      1000,
+      { timeoutMs: 4 * 60_000, intervalMs: 1000 },
     );
     const log = await events(taskId);
     if (task.status !== 'completed') {

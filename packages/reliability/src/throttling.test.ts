@@ -8,12 +8,8 @@ import { startSandbox, Sandbox } from '@envkit/cloud-sandbox';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  BackendProcess,
-  sqliteBackend,
-  sleep,
-  waitFor,
-} from './harness/backendProcess';
+import { BackendProcess, sqliteBackend } from './harness/backendProcess';
+import { sleep, waitFor } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentsClient, printFigures } from './harness/api';
 import { levelOf, LogSink } from './harness/logs';
 
@@ -121,8 +117,7 @@ describe('throttling', () => {
         );
         return done ? all : undefined;
       },
-      180_000,
-      500,
+      { timeoutMs: 180_000, intervalMs: 500 },
     );
     const settledSeconds = (Date.now() - windowEnd) / 1000;
 

@@ -1,6 +1,8 @@
 import { startTestBackend } from '@backstage/backend-test-utils';
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { environmentDriversExtensionPoint } from '@envkit/plugin-environments-node';
+import {
+  createTestDriverModule,
+  readyDriver,
+} from '@envkit/plugin-environments-node/testUtils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { environmentsPlugin } from './plugin';
@@ -18,32 +20,19 @@ describe('environmentsPlugin', () => {
   });
 
   it('refuses a second driver with an id that is already registered', async () => {
-    const driverModule = (moduleId: string) =>
-      createBackendModule({
-        pluginId: 'environments',
-        moduleId,
-        register(env) {
-          env.registerInit({
-            deps: { drivers: environmentDriversExtensionPoint },
-            async init({ drivers }) {
-              drivers.addDriver({
-                id: 'aws-cloudformation',
-                apply: async () => ({ status: 'Ready' }),
-                observe: async () => ({ status: 'Ready' }),
-                destroy: async () => ({ status: 'Destroyed' }),
-              });
-            },
-          });
-        },
-      });
-
     await expect(
       startTestBackend({
         features: [
           environmentsPlugin,
           catalogServiceMock.factory(),
-          driverModule('first'),
-          driverModule('second'),
+          createTestDriverModule({
+            moduleId: 'first',
+            driver: readyDriver('aws-cloudformation'),
+          }),
+          createTestDriverModule({
+            moduleId: 'second',
+            driver: readyDriver('aws-cloudformation'),
+          }),
         ],
       }),
     ).rejects.toThrow(

@@ -16,8 +16,6 @@ import {
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LifecycleEngine } from './engine/LifecycleEngine';
-import { CloudFormationDriver } from './drivers/cloudformation';
-import { KubernetesNamespaceDriver } from './drivers/kubernetes';
 import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
 import {
   environmentPermissionResourceRef,
@@ -60,8 +58,6 @@ export const environmentsPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         scheduler: coreServices.scheduler,
         config: coreServices.rootConfig,
-        urlReader: coreServices.urlReader,
-        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init({
@@ -75,31 +71,8 @@ export const environmentsPlugin = createBackendPlugin({
         userInfo,
         scheduler,
         config,
-        urlReader,
-        lifecycle,
         catalog,
       }) {
-        // Built-in drivers; a module that registered a driver with the same
-        // id replaces the built-in one.
-        if (!drivers.has('aws-cloudformation')) {
-          const cloudFormation = CloudFormationDriver.fromConfig(config, {
-            logger: logger.child({ driver: 'aws-cloudformation' }),
-            urlReader,
-          });
-          drivers.set(cloudFormation.id, cloudFormation);
-          lifecycle.addShutdownHook(() => cloudFormation.close());
-        }
-        // The namespace driver needs at least one cluster to talk to.
-        if (
-          !drivers.has('kubernetes-namespace') &&
-          config.has('environments.kubernetes')
-        ) {
-          const kubernetes = KubernetesNamespaceDriver.fromConfig(config, {
-            logger: logger.child({ driver: 'kubernetes-namespace' }),
-          });
-          drivers.set(kubernetes.id, kubernetes);
-        }
-
         const store = await DatabaseEnvironmentStore.create({ database });
 
         permissionsRegistry.addResourceType({

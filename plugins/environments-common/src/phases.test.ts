@@ -10,19 +10,19 @@ import {
 
 const allowed: Array<[EnvironmentPhase, EnvironmentPhase]> = [
   ['Pending', 'Provisioning'],
+  ['Pending', 'Destroying'],
   ['Provisioning', 'Ready'],
   ['Provisioning', 'Failed'],
   ['Provisioning', 'Destroying'],
   ['Ready', 'Updating'],
+  ['Ready', 'Failed'],
   ['Ready', 'Destroying'],
   ['Updating', 'Ready'],
   ['Updating', 'Failed'],
   ['Updating', 'Destroying'],
   ['Failed', 'Provisioning'],
-  ['Failed', 'Updating'],
   ['Failed', 'Destroying'],
   ['Destroying', 'Destroyed'],
-  ['Destroying', 'Failed'],
 ];
 
 describe('phase machine', () => {
@@ -44,7 +44,7 @@ describe('phase machine', () => {
       ConflictError,
     );
     expect(() => assertTransition('Ready', 'Provisioning')).toThrow(
-      'An environment cannot move from Ready to Provisioning; from Ready it may move to Updating, Destroying',
+      'An environment cannot move from Ready to Provisioning; from Ready it may move to Updating, Failed, Destroying',
     );
     expect(() => assertTransition('Destroyed', 'Provisioning')).toThrow(
       /it is final/,

@@ -18,13 +18,21 @@ export const ENVIRONMENT_PHASES = [
 /** The observed phase of an environment. @public */
 export type EnvironmentPhase = (typeof ENVIRONMENT_PHASES)[number];
 
+/**
+ * The transitions the lifecycle engine makes, and the only ones it may
+ * make: it checks each one here. Any phase but Destroyed may be destroyed
+ * (deletion can be asked for, or a TTL run out, at any moment); a Ready
+ * environment fails when a check finds a resource broken beyond repair; a
+ * failed one is provisioned again when its spec changes; a delete is
+ * retried until it succeeds, so Destroying only ends in Destroyed.
+ */
 const TRANSITIONS: Record<EnvironmentPhase, readonly EnvironmentPhase[]> = {
-  Pending: ['Provisioning'],
+  Pending: ['Provisioning', 'Destroying'],
   Provisioning: ['Ready', 'Failed', 'Destroying'],
-  Ready: ['Updating', 'Destroying'],
+  Ready: ['Updating', 'Failed', 'Destroying'],
   Updating: ['Ready', 'Failed', 'Destroying'],
-  Failed: ['Provisioning', 'Updating', 'Destroying'],
-  Destroying: ['Destroyed', 'Failed'],
+  Failed: ['Provisioning', 'Destroying'],
+  Destroying: ['Destroyed'],
   Destroyed: [],
 };
 

@@ -85,16 +85,17 @@ export interface DriverPlan {
 
 /**
  * Result of {@link EnvironmentDriver.apply}: `InProgress` means call again
- * later; `Failed` carries a machine `reason` and human `message`.
+ * later. Results carry progress only; a driver reports failure by throwing a
+ * {@link DriverFailure}.
  *
  * @public
  */
 export interface DriverApplyResult {
-  status: 'InProgress' | 'Ready' | 'Failed';
+  status: 'InProgress' | 'Ready';
   /** Values later resources and the template's outputs may read. */
   outputs?: Record<string, string>;
   message?: string;
-  /** Machine-readable CamelCase code, e.g. `StackRollbackComplete`. */
+  /** Machine-readable CamelCase code of the progress, e.g. `WorkloadNotReady`. */
   reason?: string;
 }
 
@@ -111,7 +112,7 @@ export interface DriverObserveResult extends DriverApplyResult {
 
 /** Result of {@link EnvironmentDriver.destroy}. @public */
 export interface DriverDestroyResult {
-  status: 'InProgress' | 'Destroyed' | 'Failed';
+  status: 'InProgress' | 'Destroyed';
   message?: string;
   reason?: string;
 }
@@ -128,8 +129,9 @@ export interface DriverDestroyResult {
  * level-triggered and retries. Use deterministic physical names (see the
  * naming helpers of `@envkit/plugin-environments-common`), pass
  * `ctx.token(...)` wherever the cloud API takes an idempotency token, and
- * treat "not found" as done when destroying. Throttling should be retried
- * inside the driver or thrown; it must not be reported as `Failed`.
+ * treat "not found" as done when destroying. Failures are thrown as
+ * {@link DriverFailure} (retryable, permanent or needing attention); any
+ * other thrown error counts as retryable.
  *
  * `apply`, `observe` and `destroy` are required of every real driver; they
  * are optional in the type only so that registration stubs (`{ id }`) in

@@ -6,6 +6,8 @@
 
 export * from './driver';
 export * from './driverContext';
+export * from './driverModule';
 export * from './environmentContext';
 export * from './extensions';
 export * from './environmentsService';
+export * from './failures';

@@ -4,6 +4,7 @@
  * run from its TypeScript sources through Backstage's node transform, the
  * same way `yarn start` does minus the watcher.
  */
+import { sleep } from '@envkit/plugin-environments-node/testUtils';
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -298,26 +299,4 @@ export async function sqliteBackend(
     logs,
   });
   return { backend, logs };
-}
-
-export function sleep(ms: number) {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-/** Polls `fn` until it returns a value other than undefined. */
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await sleep(intervalMs);
-  }
 }

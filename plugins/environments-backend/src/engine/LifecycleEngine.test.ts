@@ -1,3 +1,5 @@
+// Longer than most files: each engine behaviour runs on SQLite and
+// PostgreSQL through one shared harness.
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
   Environment,
@@ -7,7 +9,8 @@ import {
 } from '@envkit/plugin-environments-common';
 import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
 import { EnvironmentStore } from '../database/EnvironmentStore';
-import { FakeCloudDriver } from './FakeCloudDriver';
+import { DriverFailure } from '@envkit/plugin-environments-node';
+import { FakeCloudDriver } from '@envkit/plugin-environments-node/testUtils';
 import { LifecycleEngine } from './LifecycleEngine';
 
 jest.setTimeout(120_000);
@@ -362,6 +365,72 @@ describe.each(databases.eachSupportedId())(
         resource: 'network',
       });
       expect(failed.status.lastError!.message).toMatch(/Rate exceeded/);
+    });
+
+    it('does not call a driver again before the earliest retry time it named', async () => {
+      const h = await harness();
+      const retryAt = h.now + 10 * 60_000;
+      h.driver.failures.set(
+        'network',
+        DriverFailure.retryable({
+          reason: 'Throttled',
+          message: 'slow down',
+          retryAt: new Date(retryAt),
+        }),
+      );
+      await h.create('later');
+      const engine = h.engine();
+      const networkCalls = () =>
+        h.driver.calls.filter(c => c.key === 'later/network').length;
+
+      await engine.sweep();
+      expect(networkCalls()).toBe(1);
+      h.driver.failures.delete('network');
+
+      // Well past the engine's own backoff, but before the named time:
+      // neither a sweep nor a direct reconcile calls the driver.
+      h.now = retryAt - 60_000;
+      await engine.sweep();
+      await engine.reconcile(await h.get('later'));
+      expect(networkCalls()).toBe(1);
+
+      h.now = retryAt + 1_000;
+      await engine.sweep();
+      expect(networkCalls()).toBe(2);
+      expect((await h.get('later')).status.phase).toBe('Provisioning');
+    });
+
+    it('keeps an environment that needs a person where it is, and says why', async () => {
+      const h = await harness();
+      h.driver.failures.set(
+        'network',
+        DriverFailure.needsAttention({
+          reason: 'ForeignNamespace',
+          message: 'the name is taken by someone else',
+        }),
+      );
+      await h.create('blocked');
+      const engine = h.engine();
+      for (let i = 0; i < 12; i++) {
+        await engine.sweep();
+        h.now += 61_000;
+      }
+      const blocked = await h.get('blocked');
+      expect(blocked.status.phase).toBe('Provisioning');
+      expect(blocked.status.lastError).toEqual({
+        reason: 'ForeignNamespace',
+        message: 'the name is taken by someone else',
+        resource: 'network',
+      });
+      expect(h.driver.calls.filter(c => c.verb === 'destroy')).toEqual([]);
+      const warnings = (await h.store.listEvents('blocked')).filter(
+        e => e.reason === 'ForeignNamespace',
+      );
+      expect(warnings).toHaveLength(1);
+
+      h.driver.failures.delete('network');
+      const ready = await h.runUntil('blocked', 'Ready');
+      expect(ready.status.lastError).toBeUndefined();
     });
 
     it('restores drift it observes on a settled environment', async () => {

@@ -1,0 +1,651 @@
+// Longer than most files: one sandbox is shared by every scenario of the
+// driver (create, update, failures, batching, IAM policy), as starting it per
+// file would multiply the suite's run time.
+import {
+  CloudFormationClient,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ListStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  DescribeServicesCommand,
+  ECSClient,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import type { UrlReaderService } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  shortResourceName,
+  stackName,
+} from '@envkit/plugin-environments-common';
+import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CloudFormationDriver } from './CloudFormationDriver';
+import {
+  applyUntilSettled,
+  awsCli,
+  CallLedger,
+  cfnResource,
+  contextFor,
+  destroyUntilSettled,
+  environment,
+  expectPermanentFailure,
+  SANDBOX_KEYS,
+  sandboxDriver,
+} from './__testUtils__/harness';
+import {
+  DriverContext,
+  DriverEnvironment,
+  DriverResource,
+} from '@envkit/plugin-environments-node';
+import {
+  driverOutcome,
+  waitFor,
+} from '@envkit/plugin-environments-node/testUtils';
+
+jest.setTimeout(120_000);
+
+const NETWORK = cfnResource('network', { template: 'builtin:network' });
+
+function serviceFor(network: Record<string, string>, image: string) {
+  return cfnResource('service', {
+    template: 'builtin:ecs-service',
+    region: 'us-east-1',
+    parameters: {
+      VpcId: network.VpcId,
+      PublicSubnetIds: network.PublicSubnetIds,
+      ServiceSubnetIds: network.WorkloadSubnetIds,
+      AssignPublicIp: network.WorkloadAssignPublicIp,
+      ImageLocation: image,
+      ContainerPort: 8080,
+    },
+  });
+}
+
+describe('CloudFormationDriver against the cloud sandbox', () => {
+  let sandbox: Sandbox;
+  let driver: CloudFormationDriver;
+  let ledger: CallLedger;
+  let cfn: CloudFormationClient;
+  let ecs: ECSClient;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, profile: 'fast' });
+    driver = sandboxDriver(sandbox);
+    ledger = new CallLedger(sandbox);
+    const clientConfig = {
+      endpoint: sandbox.url,
+      region: 'us-east-1',
+      credentials: SANDBOX_KEYS,
+    };
+    cfn = new CloudFormationClient(clientConfig);
+    ecs = new ECSClient(clientConfig);
+  });
+
+  afterAll(async () => {
+    driver.close();
+    cfn.destroy();
+    ecs.destroy();
+    await sandbox.stop();
+  });
+
+  afterEach(() => sandbox.controls.clearFaults());
+
+  async function createNetwork(env: DriverEnvironment) {
+    const result = await applyUntilSettled(
+      driver,
+      NETWORK,
+      contextFor(env, 'network'),
+    );
+    expect(result).toMatchObject({ status: 'Ready' });
+    return result.outputs!;
+  }
+
+  /** Destroys a service and its network; nothing of `env` may be left. */
+  async function destroyServiceAndNetwork(
+    env: DriverEnvironment,
+    service: DriverResource,
+    ctx: DriverContext,
+  ) {
+    expect(await destroyUntilSettled(driver, service, ctx)).toEqual({
+      status: 'Destroyed',
+    });
+    await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
+    expect(
+      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
+    ).toEqual([]);
+  }
+
+  function describeService(cluster: string, service: string) {
+    return ledger.harness(async () => {
+      const response = await ecs.send(
+        new DescribeServicesCommand({ cluster, services: [service] }),
+      );
+      return response.services![0];
+    });
+  }
+
+  it('creates network and service, updates the image, and leaves no stack after destroy', async () => {
+    const env = environment('web');
+    const network = await createNetwork(env);
+    expect(network.VpcId).toMatch(/^vpc-/);
+    expect(network.PublicSubnetIds.split(',')).toHaveLength(2);
+
+    const serviceCtx = contextFor(env, 'service');
+    const created = await applyUntilSettled(
+      driver,
+      serviceFor(network, 'nginx:1.27'),
+      serviceCtx,
+    );
+    expect(created.status).toBe('Ready');
+    expect(created.outputs!.Endpoint).toMatch(
+      /^http:\/\/[a-z0-9-]+\.us-east-1\.elb\.amazonaws\.com$/,
+    );
+    expect(Object.keys(created.outputs!).sort()).toEqual([
+      'ClusterName',
+      'Endpoint',
+      'LogGroup',
+      'ServiceName',
+      'TaskDefinitionArn',
+    ]);
+    // What the developer's browser would show behind the endpoint.
+    const page = await fetch(
+      sandbox.controls.endpointUrlFor(
+        created.outputs!.Endpoint.replace('http://', ''),
+      ),
+    );
+    expect(await page.text()).toContain('nginx:1.27');
+
+    const observed = await driver.observe(
+      serviceFor(network, 'nginx:1.27'),
+      serviceCtx,
+    );
+    expect(observed).toMatchObject({ status: 'Ready', exists: true });
+    expect(observed.details!.services).toEqual([
+      expect.objectContaining({
+        runningCount: 1,
+        desiredCount: 1,
+        rolloutState: 'COMPLETED',
+      }),
+    ]);
+
+    // The real AWS CLI sees the stacks with their tags and outputs.
+    const cli = await ledger.harness(() =>
+      awsCli(sandbox, [
+        'cloudformation',
+        'describe-stacks',
+        '--stack-name',
+        stackName(env.name, env.id, 'service'),
+      ]),
+    );
+    expect(cli.stderr).toBe('');
+    const described = JSON.parse(cli.stdout).Stacks[0];
+    const tags = Object.fromEntries(
+      described.Tags.map((t: any) => [t.Key, t.Value]),
+    );
+    expect(tags).toMatchObject({
+      'envkit:environment': env.id,
+      'envkit:owner': 'user:default/jane',
+      'envkit:template': 'environmenttemplate:default/ecs-web-service',
+      'envkit:resource': 'service',
+    });
+    expect(described.Capabilities).toEqual(['CAPABILITY_IAM']);
+    expect(
+      described.Outputs.find((o: any) => o.OutputKey === 'Endpoint')
+        .OutputValue,
+    ).toBe(created.outputs!.Endpoint);
+
+    // A new image in the next generation updates the stack in place.
+    const env2 = { ...env, generation: 2 };
+    const updated = await applyUntilSettled(
+      driver,
+      serviceFor(network, 'nginx:1.28'),
+      contextFor(env2, 'service'),
+    );
+    expect(updated).toMatchObject({
+      status: 'Ready',
+      outputs: { Endpoint: created.outputs!.Endpoint },
+    });
+    const afterUpdate = await ledger.harness(() =>
+      cfn.send(
+        new DescribeStacksCommand({
+          StackName: stackName(env.name, env.id, 'service'),
+        }),
+      ),
+    );
+    expect(afterUpdate.Stacks![0].StackStatus).toBe('UPDATE_COMPLETE');
+    expect(afterUpdate.Stacks![0].Parameters).toContainEqual({
+      ParameterKey: 'ImageLocation',
+      ParameterValue: 'nginx:1.28',
+    });
+
+    // Applying the same generation again changes nothing.
+    const again = await driver.apply(
+      serviceFor(network, 'nginx:1.28'),
+      contextFor(env2, 'service'),
+    );
+    expect(again.status).toBe('Ready');
+
+    expect(
+      await destroyUntilSettled(
+        driver,
+        serviceFor(network, 'nginx:1.28'),
+        contextFor(env2, 'service'),
+      ),
+    ).toEqual({ status: 'Destroyed' });
+    expect(
+      await destroyUntilSettled(driver, NETWORK, contextFor(env2, 'network')),
+    ).toEqual({ status: 'Destroyed' });
+    const listed = await ledger.harness(() =>
+      cfn.send(new ListStacksCommand({})),
+    );
+    const ours = listed.StackSummaries!.filter(s =>
+      s.StackName!.startsWith(`envkit-${env.name}-`),
+    );
+    expect(ours).toHaveLength(2);
+    expect(ours.map(s => s.StackStatus)).toEqual([
+      'DELETE_COMPLETE',
+      'DELETE_COMPLETE',
+    ]);
+    // And observe says so.
+    await expectPermanentFailure(
+      () => driver.observe(NETWORK, contextFor(env2, 'network')),
+      'StackNotFound',
+    );
+  });
+
+  it('rolls a new image out to ECS as a new task definition', async () => {
+    const env = environment('rollout');
+    const network = await createNetwork(env);
+    const ctx1 = contextFor(env, 'service');
+    const created = await applyUntilSettled(
+      driver,
+      serviceFor(network, 'nginx:1.27'),
+      ctx1,
+    );
+    const cluster = created.outputs!.ClusterName;
+    const name = created.outputs!.ServiceName;
+    try {
+      const before = await describeService(cluster, name);
+      const ctx2 = contextFor({ ...env, generation: 2 }, 'service');
+      expect(
+        (
+          await applyUntilSettled(
+            driver,
+            serviceFor(network, 'nginx:1.28'),
+            ctx2,
+          )
+        ).status,
+      ).toBe('Ready');
+      const after = await describeService(cluster, name);
+      expect(after.taskDefinition).not.toBe(before.taskDefinition);
+      expect(after.deployments![0].rolloutState).toBe('COMPLETED');
+    } finally {
+      await destroyUntilSettled(driver, serviceFor(network, 'x'), ctx1);
+      await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
+    }
+  });
+
+  it('keeps one stack when a new driver instance takes over right after CreateStack', async () => {
+    const env = environment('restart');
+    const ctx = contextFor(env, 'network');
+    const first = sandboxDriver(sandbox);
+    expect((await first.apply(NETWORK, ctx)).status).toBe('InProgress');
+    first.close();
+    // The process "restarts": a new instance, the same idempotency token.
+    const second = sandboxDriver(sandbox);
+    const result = await applyUntilSettled(second, NETWORK, ctx);
+    second.close();
+    expect(result.status).toBe('Ready');
+    expect(
+      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
+    ).toHaveLength(1);
+    const events = await ledger.harness(() =>
+      cfn.send(
+        new DescribeStackEventsCommand({
+          StackName: stackName(env.name, env.id, 'network'),
+        }),
+      ),
+    );
+    expect(events.StackEvents!.at(-1)!.ClientRequestToken).toBe(
+      ctx.token('create'),
+    );
+    await destroyUntilSettled(driver, NETWORK, ctx);
+  });
+
+  it('creates one stack when two replicas apply the same resource at once', async () => {
+    const env = environment('race');
+    const ctx = contextFor(env, 'network');
+    const replicas = [sandboxDriver(sandbox), sandboxDriver(sandbox)];
+    const results = await Promise.all(replicas.map(d => d.apply(NETWORK, ctx)));
+    expect(results.map(r => r.status)).toEqual(['InProgress', 'InProgress']);
+    replicas.forEach(d => d.close());
+    expect(
+      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
+    ).toHaveLength(1);
+    expect((await applyUntilSettled(driver, NETWORK, ctx)).status).toBe(
+      'Ready',
+    );
+    await destroyUntilSettled(driver, NETWORK, ctx);
+  });
+
+  it('reports a bad image as a tripped circuit breaker and cleans up on destroy', async () => {
+    const env = environment('badimage');
+    const network = await createNetwork(env);
+    sandbox.controls.failServiceTasks(
+      shortResourceName(env.name, env.id, 'service', 63),
+      'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
+    );
+    const service = serviceFor(network, 'nginx:does-not-exist');
+    const ctx = contextFor(env, 'service');
+    const result = await applyUntilSettled(driver, service, ctx);
+    expect(result.status).toBe('Failed');
+    expect(result.reason).toBe('DeploymentCircuitBreaker');
+    expect(result.message).toMatch(/^Service \(AWS::ECS::Service\)/);
+    expect(result.message).toContain('Circuit Breaker');
+    // Asking again gives the same verdict rather than retrying forever.
+    expect(await driverOutcome(() => driver.apply(service, ctx))).toMatchObject(
+      {
+        status: 'Failed',
+        kind: 'permanent',
+        reason: 'DeploymentCircuitBreaker',
+      },
+    );
+    expect(
+      await driverOutcome(() => driver.observe(service, ctx)),
+    ).toMatchObject({
+      status: 'Failed',
+      kind: 'permanent',
+      reason: 'DeploymentCircuitBreaker',
+      resource: expect.stringContaining('AWS::CloudFormation::Stack'),
+    });
+    await destroyServiceAndNetwork(env, service, ctx);
+  });
+
+  it('observe reports a running service whose new deployment trips the circuit breaker', async () => {
+    const env = environment('breaker');
+    const network = await createNetwork(env);
+    const service = serviceFor(network, 'nginx:1.27');
+    const ctx = contextFor(env, 'service');
+    const ready = await applyUntilSettled(driver, service, ctx);
+    expect(ready.status).toBe('Ready');
+    sandbox.controls.failServiceTasks(
+      ready.outputs!.ServiceName,
+      'Essential container in task exited',
+    );
+    await ledger.harness(() =>
+      ecs.send(
+        new UpdateServiceCommand({
+          cluster: ready.outputs!.ClusterName,
+          service: ready.outputs!.ServiceName,
+          forceNewDeployment: true,
+        }),
+      ),
+    );
+    const observed = await waitFor(
+      'the circuit breaker to trip',
+      async () => {
+        const outcome = await driverOutcome(() => driver.observe(service, ctx));
+        return outcome.status === 'Failed' ? outcome : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 20 },
+    );
+    expect(observed).toMatchObject({
+      status: 'Failed',
+      kind: 'permanent',
+      reason: 'DeploymentCircuitBreaker',
+    });
+    expect(observed.message).toContain('circuit breaker');
+    expect(observed.message).toContain('Essential container in task exited');
+    await destroyUntilSettled(driver, service, ctx);
+    await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
+  });
+
+  it('names the logical resource that failed, with its reason, and destroy cleans up', async () => {
+    const env = environment('lbfail');
+    const network = await createNetwork(env);
+    sandbox.controls.failResourceType(
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      'Resource handler returned message: "A load balancer cannot be attached to multiple subnets in the same Availability Zone"',
+    );
+    const service = serviceFor(network, 'nginx:1.27');
+    const ctx = contextFor(env, 'service');
+    const result = await applyUntilSettled(driver, service, ctx);
+    expect(result).toEqual({
+      status: 'Failed',
+      kind: 'permanent',
+      resource: expect.stringMatching(
+        /^AWS::CloudFormation::Stack envkit-lbfail-service-/,
+      ),
+      reason: 'StackCreateFailed',
+      message: expect.stringMatching(
+        /^LoadBalancer \(AWS::ElasticLoadBalancingV2::LoadBalancer\) in stack envkit-lbfail-service-[0-9a-f]{8}: CREATE_FAILED - .*multiple subnets in the same Availability Zone/,
+      ),
+    });
+    await destroyServiceAndNetwork(env, service, ctx);
+  });
+
+  it('reaches Ready while half of all calls are throttled', async () => {
+    const env = environment('throttled');
+    sandbox.controls.throttle({ service: 'cloudformation', percent: 50 });
+    sandbox.controls.throttle({ service: 'ecs', percent: 50 });
+    const network = await createNetwork(env);
+    const service = serviceFor(network, 'nginx:1.27');
+    const ctx = contextFor(env, 'service');
+    expect((await applyUntilSettled(driver, service, ctx)).status).toBe(
+      'Ready',
+    );
+    expect((await driver.observe(service, ctx)).status).toBe('Ready');
+    expect(await destroyUntilSettled(driver, service, ctx)).toEqual({
+      status: 'Destroyed',
+    });
+    expect(
+      await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network')),
+    ).toEqual({ status: 'Destroyed' });
+  });
+
+  it('syncs 50 ECS services of one cluster with at most 5 DescribeServices calls per sweep', async () => {
+    const cluster = 'envkit-shared-cluster';
+    const bodies: Record<string, string> = {
+      'https://git.example.com/platform/templates/cluster.json': JSON.stringify(
+        {
+          Parameters: { ClusterName: { Type: 'String' } },
+          Resources: {
+            Cluster: {
+              Type: 'AWS::ECS::Cluster',
+              Properties: { ClusterName: { Ref: 'ClusterName' } },
+            },
+          },
+          Outputs: { ClusterName: { Value: { Ref: 'Cluster' } } },
+        },
+      ),
+      'https://git.example.com/platform/templates/service.json': JSON.stringify(
+        {
+          Parameters: { ClusterName: { Type: 'String' } },
+          Resources: {
+            Task: {
+              Type: 'AWS::ECS::TaskDefinition',
+              Properties: {
+                ContainerDefinitions: [{ Name: 'app', Image: 'nginx:1.27' }],
+              },
+            },
+            Service: {
+              Type: 'AWS::ECS::Service',
+              Properties: {
+                Cluster: { Ref: 'ClusterName' },
+                TaskDefinition: { Ref: 'Task' },
+                DesiredCount: 1,
+                LaunchType: 'FARGATE',
+              },
+            },
+          },
+        },
+      ),
+    };
+    const urlReader = {
+      readUrl: async (url: string) => {
+        if (!(url in bodies)) throw new Error(`unexpected read of ${url}`);
+        return { buffer: async () => Buffer.from(bodies[url]) };
+      },
+    } as unknown as UrlReaderService;
+    const byo = sandboxDriver(sandbox, { urlReader });
+    const baseUrl =
+      'https://git.example.com/platform/templates/catalog-info.yaml';
+
+    const shared = environment('shared');
+    const clusterResource = cfnResource('cluster', {
+      template: 'cluster.json',
+      baseUrl,
+      parameters: { ClusterName: cluster },
+    });
+    expect(
+      (
+        await applyUntilSettled(
+          byo,
+          clusterResource,
+          contextFor(shared, 'cluster'),
+        )
+      ).status,
+    ).toBe('Ready');
+
+    const app = cfnResource('app', {
+      template: 'https://git.example.com/platform/templates/service.json',
+      parameters: { ClusterName: cluster },
+    });
+    const envs = Array.from({ length: 50 }, (_, i) => environment(`svc${i}`));
+    const created = await Promise.all(
+      envs.map(env =>
+        applyUntilSettled(byo, app, contextFor(env, 'app'), 60_000),
+      ),
+    );
+    expect(created.every(r => r.status === 'Ready')).toBe(true);
+
+    const sweep = () =>
+      Promise.all(envs.map(env => byo.observe(app, contextFor(env, 'app'))));
+    ledger.collect();
+    const first = await sweep();
+    expect(first.every(r => r.status === 'Ready')).toBe(true);
+    expect(sandbox.controls.callCount('ecs', 'DescribeServices')).toBe(5);
+    ledger.collect();
+    const second = await sweep();
+    expect(
+      second.map(r => (r.details!.services as any[])[0].runningCount),
+    ).toEqual(Array(50).fill(1));
+    expect(sandbox.controls.callCount('ecs', 'DescribeServices')).toBe(5);
+    // Settled stacks are read from one shared ListStacks snapshot, not one
+    // DescribeStacks each.
+    expect(sandbox.controls.callCount('cloudformation', 'DescribeStacks')).toBe(
+      0,
+    );
+    expect(
+      sandbox.controls.callCount('cloudformation', 'ListStacks'),
+    ).toBeLessThanOrEqual(1);
+    // The stacks' service lists are cached until a stack changes.
+    expect(
+      sandbox.controls.callCount('cloudformation', 'ListStackResources'),
+    ).toBe(0);
+    ledger.collect();
+
+    await Promise.all(
+      envs.map(env =>
+        destroyUntilSettled(byo, app, contextFor(env, 'app'), 60_000),
+      ),
+    );
+    await destroyUntilSettled(
+      byo,
+      clusterResource,
+      contextFor(shared, 'cluster'),
+    );
+    byo.close();
+  });
+
+  it('refuses bad parameters without calling AWS', async () => {
+    const env = environment('invalid');
+    const resource = cfnResource('thing', {
+      template: 'builtin:nope',
+      region: 'mars-1',
+      parameters: { Nested: { a: 1 } },
+    });
+    expect(await driver.validate(resource)).toEqual([
+      {
+        path: 'parameters.template',
+        message: expect.stringContaining(
+          'builtin:network, builtin:ecs-service',
+        ),
+      },
+      { path: 'parameters.parameters.Nested', message: expect.any(String) },
+      { path: 'parameters.region', message: expect.any(String) },
+    ]);
+    expect(
+      await driver.validate(cfnResource('thing', { template: 'stack.yaml' })),
+    ).toEqual([
+      {
+        path: 'parameters.template',
+        message: expect.stringContaining('baseUrl'),
+      },
+    ]);
+    await expectPermanentFailure(
+      () => driver.apply(resource, contextFor(env, 'thing')),
+      'InvalidParameters',
+    );
+  });
+
+  it('is built from app-config with credentials from the aws integration', async () => {
+    const configured = CloudFormationDriver.fromConfig(
+      new ConfigReader({
+        aws: { mainAccount: SANDBOX_KEYS },
+        environments: {
+          aws: { endpoint: sandbox.url, defaultRegion: 'us-east-1' },
+        },
+      }),
+      { logger: mockServices.logger.mock() },
+    );
+    const env = environment('configured');
+    const ctx = contextFor(env, 'network');
+    expect((await applyUntilSettled(configured, NETWORK, ctx)).status).toBe(
+      'Ready',
+    );
+    expect(await destroyUntilSettled(configured, NETWORK, ctx)).toEqual({
+      status: 'Destroyed',
+    });
+    configured.close();
+  });
+
+  it('documents an IAM policy that allows every call the driver made', () => {
+    const doc = readFileSync(
+      resolve(__dirname, '../../../../docs/drivers/aws-cloudformation.md'),
+      'utf8',
+    );
+    const block = /<!-- iam-policy -->\s*```json\n([\s\S]*?)```/.exec(doc);
+    expect(block).not.toBeNull();
+    const policy = JSON.parse(block![1]);
+    const allowed: string[] = policy.Statement.filter(
+      (s: any) => s.Effect === 'Allow',
+    ).flatMap((s: any) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    const covers = (action: string) =>
+      allowed.some(pattern =>
+        new RegExp(
+          `^${pattern
+            .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')}$`,
+          'i',
+        ).test(action),
+      );
+    const used = ledger.actions();
+    expect(used).toEqual(
+      expect.arrayContaining([
+        'cloudformation:CreateStack',
+        'cloudformation:UpdateStack',
+        'cloudformation:DeleteStack',
+        'cloudformation:DescribeStacks',
+        'cloudformation:DescribeStackEvents',
+        'ecs:DescribeServices',
+      ]),
+    );
+    expect(used.filter(action => !covers(action))).toEqual([]);
+    // Least privilege: no service-wide wildcards.
+    expect(allowed.filter(a => a.endsWith(':*'))).toEqual([]);
+  });
+});

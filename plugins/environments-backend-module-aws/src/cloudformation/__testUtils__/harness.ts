@@ -1,0 +1,215 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
+import {
+  DriverContext,
+  DriverEnvironment,
+  DriverResource,
+} from '@envkit/plugin-environments-node';
+import {
+  driverOutcome,
+  mockDriverContext,
+  mockDriverEnvironment,
+  untilSettled,
+} from '@envkit/plugin-environments-node/testUtils';
+import { SANDBOX_ACCOUNT_ID, type Sandbox } from '@envkit/cloud-sandbox';
+import {
+  CloudFormationDriver,
+  CloudFormationDriverOptions,
+} from '../CloudFormationDriver';
+
+/** Dummy keys: the sandbox reads only the signing scope. */
+export const SANDBOX_KEYS = {
+  accessKeyId: 'AKIDSANDBOX',
+  secretAccessKey: 'sandbox-secret',
+};
+
+export const sandboxCredentials: AwsCredentialsManager = {
+  async getCredentialProvider() {
+    return {
+      accountId: SANDBOX_ACCOUNT_ID,
+      sdkCredentialProvider: async () => SANDBOX_KEYS,
+    };
+  },
+};
+
+export function sandboxDriver(
+  sandbox: Sandbox,
+  options: Partial<CloudFormationDriverOptions> = {},
+): CloudFormationDriver {
+  return new CloudFormationDriver({
+    logger: mockServices.logger.mock(),
+    credentialsManager: sandboxCredentials,
+    endpoint: sandbox.url,
+    // Generous limits and short backoffs keep the fast profile fast.
+    rateLimit: {
+      requestsPerSecond: 500,
+      burst: 500,
+      baseDelayMs: 5,
+      maxDelayMs: 40,
+      maxAttempts: 12,
+    },
+    statusBatchWindowMs: 10,
+    ...options,
+  });
+}
+
+export function environment(
+  name: string,
+  overrides: Partial<DriverEnvironment> = {},
+): DriverEnvironment {
+  return mockDriverEnvironment({
+    id: `env-${name}-0b1c2d3e`,
+    name,
+    component: 'component:default/shop',
+    templateRef: 'environmenttemplate:default/ecs-web-service',
+    ...overrides,
+  });
+}
+
+export function contextFor(
+  env: DriverEnvironment,
+  resource: string,
+): DriverContext {
+  return mockDriverContext(env, resource);
+}
+
+export function cfnResource(
+  name: string,
+  parameters: Record<string, unknown>,
+): DriverResource {
+  return { name, driver: 'aws-cloudformation', parameters };
+}
+
+/** Makes a driver call as the engine does, until it stops being InProgress. */
+async function untilDone<T extends { status: string }>(
+  call: () => Promise<T>,
+  timeoutMs: number,
+) {
+  return (await untilSettled(() => driverOutcome(call), { timeoutMs })).last;
+}
+
+export const applyUntilSettled = (
+  driver: CloudFormationDriver,
+  resource: DriverResource,
+  ctx: DriverContext,
+  timeoutMs = 30_000,
+) => untilDone(() => driver.apply(resource, ctx), timeoutMs);
+
+export const destroyUntilSettled = (
+  driver: CloudFormationDriver,
+  resource: DriverResource,
+  ctx: DriverContext,
+  timeoutMs = 30_000,
+) => untilDone(() => driver.destroy(resource, ctx), timeoutMs);
+
+/** Expects `call` to throw a permanent failure with `reason`. */
+export async function expectPermanentFailure(
+  call: () => Promise<unknown>,
+  reason: string,
+) {
+  expect(await driverOutcome(call)).toMatchObject({
+    status: 'Failed',
+    kind: 'permanent',
+    reason,
+  });
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real AWS CLI v2 against the sandbox with throwaway settings. */
+export function awsCli(sandbox: Sandbox, args: string[]): Promise<CliResult> {
+  const home = mkdtempSync(join(tmpdir(), 'envkit-cfn-aws-'));
+  return new Promise(resolve => {
+    execFile(
+      '/usr/bin/aws',
+      [
+        '--endpoint-url',
+        sandbox.url,
+        '--region',
+        'us-east-1',
+        '--output',
+        'json',
+        ...args,
+      ],
+      {
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          AWS_CONFIG_FILE: join(home, 'config'),
+          AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+          AWS_ACCESS_KEY_ID: SANDBOX_KEYS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: SANDBOX_KEYS.secretAccessKey,
+          AWS_PAGER: '',
+        },
+      },
+      (error, stdout, stderr) => {
+        let code = 0;
+        if (error) code = typeof error.code === 'number' ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/**
+ * Tallies, per `service:Action`, the sandbox calls the driver made: the
+ * harness wraps its own direct calls in {@link CallLedger.harness} so they
+ * are left out.
+ */
+export class CallLedger {
+  private readonly driverCalls = new Map<string, number>();
+  private harnessCalls = new Map<string, number>();
+
+  constructor(private readonly sandbox: Sandbox) {}
+
+  private snapshot(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [service, actions] of Object.entries(
+      this.sandbox.controls.calls(),
+    )) {
+      for (const [action, count] of Object.entries(actions)) {
+        out.set(`${service}:${action}`, count);
+      }
+    }
+    return out;
+  }
+
+  async harness<T>(fn: () => Promise<T>): Promise<T> {
+    const before = this.snapshot();
+    try {
+      return await fn();
+    } finally {
+      for (const [key, count] of this.snapshot()) {
+        const extra = count - (before.get(key) ?? 0);
+        if (extra > 0) {
+          this.harnessCalls.set(key, (this.harnessCalls.get(key) ?? 0) + extra);
+        }
+      }
+    }
+  }
+
+  /** Moves the counters into the ledger; call before any reset. */
+  collect(): void {
+    for (const [key, count] of this.snapshot()) {
+      const own = count - (this.harnessCalls.get(key) ?? 0);
+      if (own > 0)
+        this.driverCalls.set(key, (this.driverCalls.get(key) ?? 0) + own);
+    }
+    this.harnessCalls = new Map();
+    this.sandbox.controls.resetCalls();
+  }
+
+  actions(): string[] {
+    this.collect();
+    return [...this.driverCalls.keys()].sort();
+  }
+}

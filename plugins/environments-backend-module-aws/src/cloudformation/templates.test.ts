@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { validateEnvironmentTemplate } from '@envkit/plugin-environments-common';
+import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
+import {
+  BUILTIN_TEMPLATES,
+  builtinTemplateDirectory,
+  MAX_TEMPLATE_BODY_BYTES,
+  TemplateSource,
+} from './templateSource';
+import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
+import { awsCli } from './__testUtils__/harness';
+import { specProblems } from './__testUtils__/resourceSpec';
+
+jest.setTimeout(60_000);
+
+type Json = any;
+
+const PSEUDO_PARAMETERS = new Set([
+  'AWS::AccountId',
+  'AWS::NoValue',
+  'AWS::NotificationARNs',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
+
+/** Every Ref, GetAtt and Sub reference in a template, as [kind, name]. */
+function references(value: Json, out: [string, string][] = []) {
+  if (Array.isArray(value)) value.forEach(v => references(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries<Json>(value)) {
+      if (key === 'Ref') out.push(['Ref', item]);
+      else if (key === 'Fn::GetAtt') {
+        out.push([
+          'GetAtt',
+          Array.isArray(item) ? item[0] : item.split('.')[0],
+        ]);
+      } else if (key === 'Fn::Sub') {
+        const text = Array.isArray(item) ? item[0] : item;
+        for (const m of String(text).matchAll(/\$\{([^}!][^}]*)\}/g)) {
+          const name = m[1].startsWith('AWS::') ? m[1] : m[1].split('.')[0];
+          out.push(['Sub', name]);
+        }
+      }
+      references(item, out);
+    }
+  }
+  return out;
+}
+
+describe('built-in CloudFormation templates', () => {
+  const source = new TemplateSource();
+
+  it('are found through the package path', () => {
+    expect(builtinTemplateDirectory()).toMatch(/templates[/\\]cloudformation$/);
+  });
+
+  it.each(BUILTIN_TEMPLATES)(
+    '%s fits inline and refers only to what it declares',
+    async name => {
+      const body = await source.loadBuiltin(name);
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(
+        MAX_TEMPLATE_BODY_BYTES,
+      );
+      const template: Json = parseYaml(body);
+      const declared = new Set([
+        ...Object.keys(template.Resources),
+        ...Object.keys(template.Parameters ?? {}),
+        ...PSEUDO_PARAMETERS,
+      ]);
+      const dangling = references(template).filter(
+        ([, target]) => !declared.has(target),
+      );
+      expect(dangling).toEqual([]);
+      // GetAtt only ever targets resources.
+      const getAtts = references(template).filter(
+        ([kind]) => kind === 'GetAtt',
+      );
+      expect(
+        getAtts.filter(([, target]) => !(target in template.Resources)),
+      ).toEqual([]);
+      const resources = Object.values<Json>(template.Resources);
+      const conditions = resources.flatMap(r => r.Condition ?? []);
+      expect(
+        conditions.filter(c => !(c in (template.Conditions ?? {}))),
+      ).toEqual([]);
+      const dependsOn = resources.flatMap(r => [r.DependsOn ?? []].flat());
+      expect(dependsOn.filter(d => !(d in template.Resources))).toEqual([]);
+    },
+  );
+
+  describe('against the AWS CloudFormation resource specification', () => {
+    let spec: Awaited<ReturnType<typeof loadAwsServiceSpec>>;
+    beforeAll(async () => {
+      spec = await loadAwsServiceSpec();
+    });
+
+    it.each(BUILTIN_TEMPLATES)(
+      '%s uses only known types and properties, with every required one and valid enum values',
+      async name => {
+        const template: Json = parseYaml(await source.loadBuiltin(name));
+        expect(specProblems(spec, template)).toEqual([]);
+      },
+    );
+
+    it('finds what is wrong in a broken template', () => {
+      const broken = {
+        Resources: {
+          Cluster: { Type: 'AWS::ECS::Clustre', Properties: {} },
+          Service: {
+            Type: 'AWS::ECS::Service',
+            Properties: { LaunchType: 'FARGATE_SPOT', Colour: 'blue' },
+          },
+          Subnet: { Type: 'AWS::EC2::Subnet', Properties: {} },
+          Vpc: {
+            Type: 'AWS::EC2::VPC',
+            Properties: { CidrBlock: { 'Fn::Select': [0, ['10.0.0.0/16']] } },
+          },
+        },
+      };
+      expect(specProblems(spec, broken)).toEqual([
+        'Cluster: unknown resource type AWS::ECS::Clustre',
+        'Service.Properties.Colour: unknown property',
+        expect.stringMatching(
+          /^Service\.Properties\.LaunchType: 'FARGATE_SPOT' is not one of /,
+        ),
+        'Subnet.Properties.VpcId: required property missing',
+      ]);
+    });
+  });
+
+  it('ecs-service exposes what the example template publishes and rolls out quickly', async () => {
+    const template: Json = parseYaml(await source.loadBuiltin('ecs-service'));
+    expect(Object.keys(template.Outputs)).toEqual(
+      expect.arrayContaining([
+        'Endpoint',
+        'ClusterName',
+        'ServiceName',
+        'LogGroup',
+      ]),
+    );
+    const tg = template.Resources.TargetGroup.Properties;
+    expect(tg.HealthCheckIntervalSeconds).toBeLessThanOrEqual(10);
+    expect(tg.HealthyThresholdCount).toBe(2);
+    const delay = Number(
+      tg.TargetGroupAttributes.find(
+        (a: Json) => a.Key === 'deregistration_delay.timeout_seconds',
+      ).Value,
+    );
+    expect(delay).toBeGreaterThanOrEqual(5);
+    expect(delay).toBeLessThanOrEqual(10);
+    expect(
+      template.Resources.Service.Properties.DeploymentConfiguration
+        .DeploymentCircuitBreaker,
+    ).toEqual({ Enable: true, Rollback: true });
+    // Only the load balancer's security group may reach the tasks.
+    expect(
+      template.Resources.ServiceSecurityGroup.Properties.SecurityGroupIngress,
+    ).toBeUndefined();
+    expect(
+      template.Resources.ServiceIngressFromLoadBalancer.Properties
+        .SourceSecurityGroupId,
+    ).toEqual({
+      'Fn::GetAtt': ['LoadBalancerSecurityGroup', 'GroupId'],
+    });
+  });
+
+  describe('against the sandbox', () => {
+    let sandbox: Sandbox;
+    beforeAll(async () => {
+      sandbox = await startSandbox({ port: 0, profile: 'fast' });
+    });
+    afterAll(() => sandbox.stop());
+
+    it.each([
+      ['network', []],
+      ['ecs-service', ['CAPABILITY_IAM']],
+    ])(
+      '%s passes aws cloudformation validate-template',
+      async (name, capabilities) => {
+        const path = join(builtinTemplateDirectory(), `${name}.yaml`);
+        const result = await awsCli(sandbox, [
+          'cloudformation',
+          'validate-template',
+          '--template-body',
+          `file://${path}`,
+        ]);
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        expect(JSON.parse(result.stdout).Capabilities).toEqual(capabilities);
+      },
+    );
+  });
+});
+
+describe('examples/templates/ecs-web-service.yaml', () => {
+  it('is a valid EnvironmentTemplate wired to the built-in templates', () => {
+    const entity: Json = parseYaml(
+      readFileSync(
+        resolve(
+          __dirname,
+          '../../../../examples/templates/ecs-web-service.yaml',
+        ),
+        'utf8',
+      ),
+    );
+    const parsed = validateEnvironmentTemplate(entity, {
+      knownDrivers: ['aws-cloudformation', 'kubernetes-namespace'],
+    });
+    expect(parsed.metadata.name).toBe('ecs-web-service');
+    expect(parsed.spec.resources.map(r => r.parameters?.template)).toEqual([
+      'builtin:network',
+      'builtin:ecs-service',
+    ]);
+    expect(parsed.spec.outputs.endpoint).toBe(
+      '${{ resources.service.outputs.Endpoint }}',
+    );
+  });
+});

@@ -1,0 +1,41 @@
+export interface Config {
+  environments?: {
+    /**
+     * The kubernetes-namespace driver: the shared clusters environments'
+     * namespaces are made on. The driver is registered when this is set.
+     */
+    kubernetes?: {
+      /** Used when a resource names no cluster; default the first cluster. */
+      defaultCluster?: string;
+      /** Prepended to RBAC subject names, e.g. 'oidc:'. */
+      subjectPrefix?: string;
+      /** ClusterRole bound to owners in their namespace. Default 'admin'. */
+      adminClusterRole?: string;
+      /** Default Pod Security Admission level. Default 'baseline'. */
+      podSecurity?: 'privileged' | 'baseline' | 'restricted';
+      /** Namespace of the ingress controller. Default 'ingress-nginx'. */
+      ingressControllerNamespace?: string;
+      /** Per-request timeout in milliseconds. Default 10000. */
+      requestTimeoutMs?: number;
+      clusters: Array<{
+        /** The name templates and inputs use to pick the cluster. */
+        name: string;
+        /** API server URL; required unless kubeconfigPath is set. */
+        url?: string;
+        authProvider: 'serviceAccount';
+        /** @visibility secret */
+        serviceAccountToken?: string;
+        /** @visibility secret */
+        caData?: string;
+        caFile?: string;
+        skipTLSVerify?: boolean;
+        kubeconfigPath?: string;
+        /** Domain under which workload ingress hosts are made. */
+        ingressDomain?: string;
+        ingressClassName?: string;
+        /** URL of a workload endpoint; '{host}' is replaced. Default 'http://{host}'. */
+        endpointUrlTemplate?: string;
+      }>;
+    };
+  };
+}

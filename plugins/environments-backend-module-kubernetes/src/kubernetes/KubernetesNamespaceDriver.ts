@@ -1,0 +1,442 @@
+// A little over 400 lines: the driver's entry points stay together so that
+// apply, observe and destroy can be read side by side; cluster calls,
+// object state and observation live in their own files.
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { namespaceName } from '@envkit/plugin-environments-common';
+import type {
+  CompleteEnvironmentDriver,
+  DriverApplyResult,
+  DriverContext,
+  DriverDestroyResult,
+  DriverObserveResult,
+  DriverPlan,
+  DriverResource,
+  DriverValidationProblem,
+} from '@envkit/plugin-environments-node';
+import { DriverFailure } from '@envkit/plugin-environments-node';
+import { ClusterClient, type KubeObject } from './clusterClient';
+import {
+  DEFAULTS,
+  readKubernetesNamespaceDriverOptions,
+  type KubernetesClusterOptions,
+  type KubernetesNamespaceDriverOptions,
+} from './config';
+import { classifyKubernetesError, statusCodeOf, statusOf } from './errors';
+import {
+  describeObject,
+  desiredObjects,
+  FIELD_MANAGER,
+  isOwnedBy,
+  workloadHeaders,
+  type Manifest,
+} from './manifests';
+import { readNamespaceParameters } from './parameters';
+import { observedState } from './observation';
+import { rolloutState, settle, terminatingResult } from './objectState';
+import {
+  applyObject,
+  callCluster,
+  deleteObject,
+  describeTarget,
+  foreignNamespace,
+  namespaceOutputs,
+  pickCluster,
+  readObject,
+  type Plan,
+  type Target,
+} from './target';
+
+/** The driver id templates name in `resources[].driver`. @public */
+export const KUBERNETES_NAMESPACE_DRIVER_ID = 'kubernetes-namespace';
+
+type Json = Record<string, any>;
+
+/**
+ * Provisions an environment as a Kubernetes namespace with guardrails:
+ * labels and Pod Security Admission level, ResourceQuota, LimitRange, a
+ * default-deny NetworkPolicy with declared allowances, a RoleBinding of the
+ * namespace-admin ClusterRole to the owners, and optionally a workload
+ * (Deployment, Service, Ingress). Every write is a forced server-side apply
+ * by field manager `envkit`, so repeating a call changes nothing and edits
+ * by others are undone by the next apply.
+ *
+ * @public
+ */
+export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
+  readonly id = KUBERNETES_NAMESPACE_DRIVER_ID;
+  private readonly clusters: Map<string, KubernetesClusterOptions>;
+  private readonly apis = new Map<string, ClusterClient>();
+  private readonly options: KubernetesNamespaceDriverOptions;
+
+  /**
+   * Reads `environments.kubernetes` (see docs/drivers/kubernetes-namespace.md).
+   * Throws when the section is missing; check
+   * `config.has('environments.kubernetes')` to make the driver optional.
+   */
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService },
+  ): KubernetesNamespaceDriver {
+    const driverOptions = readKubernetesNamespaceDriverOptions(config);
+    if (!driverOptions) {
+      throw new InputError(
+        'environments.kubernetes is not configured; the kubernetes-namespace driver needs at least one cluster',
+      );
+    }
+    return new KubernetesNamespaceDriver({
+      ...driverOptions,
+      logger: options.logger,
+    });
+  }
+
+  constructor(
+    options: KubernetesNamespaceDriverOptions & { logger: LoggerService },
+  ) {
+    // Calls log through their context's logger; this one is kept for
+    // callers that pass it.
+    const { logger: _logger, ...rest } = options;
+    if (rest.clusters.length === 0) {
+      throw new InputError('the kubernetes-namespace driver needs a cluster');
+    }
+    this.options = rest;
+    this.clusters = new Map(rest.clusters.map(c => [c.name, c]));
+  }
+
+  async validate(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverValidationProblem[]> {
+    const { problems, parameters } = this.readParameters(resource, ctx);
+    if (parameters) {
+      try {
+        pickCluster(
+          this.clusters,
+          this.options.defaultCluster,
+          parameters.cluster,
+          parameters.allowedClusters,
+        );
+      } catch (e) {
+        if (!(e instanceof DriverFailure)) throw e;
+        problems.push({ path: 'parameters.cluster', message: e.message });
+      }
+    }
+    return problems;
+  }
+
+  async plan(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverPlan> {
+    let plan: Plan;
+    let existing: KubeObject | undefined;
+    try {
+      plan = this.planFor(resource, ctx);
+      existing = await readObject(plan, plan.desired.namespace);
+    } catch (e) {
+      // Plans are advisory: report why there is none instead of a result.
+      if (e instanceof DriverFailure && e.kind === 'permanent') {
+        throw new InputError(`${e.reason}: ${e.message}`);
+      }
+      throw e;
+    }
+    const all = [
+      plan.desired.namespace,
+      ...plan.desired.guardrails,
+      ...plan.desired.workload,
+    ];
+    if (existing && !isOwnedBy(existing, ctx.environment.id)) {
+      return {
+        actions: [
+          {
+            action: 'none',
+            target: describeObject(plan.desired.namespace),
+            description: foreignNamespace(plan).message,
+          },
+        ],
+      };
+    }
+    return {
+      actions: all.map(m => ({
+        action: existing ? 'update' : 'create',
+        target: `${describeObject(m)} in cluster ${plan.cluster.name}`,
+        description: existing
+          ? 'server-side apply; no change when already as specified'
+          : undefined,
+      })),
+    };
+  }
+
+  async apply(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverApplyResult> {
+    const plan = this.planFor(resource, ctx);
+    const { desired } = plan;
+    const existing = await readObject(plan, desired.namespace);
+    const writes: Promise<KubeObject | undefined>[] = [];
+    if (existing) {
+      this.assertOwned(plan, existing, ctx);
+      if (existing.metadata?.deletionTimestamp) {
+        return {
+          status: 'InProgress',
+          reason: 'NamespaceTerminating',
+          message: `Namespace '${plan.namespace}' is still being deleted; it is created again once it is gone.`,
+        };
+      }
+      writes.push(applyObject(plan, desired.namespace));
+    } else {
+      await this.createNamespace(plan, ctx);
+    }
+    // Once the namespace exists everything in it is independent: one round.
+    writes.push(...desired.guardrails.map(m => applyObject(plan, m)));
+    writes.push(...desired.workload.map(m => applyObject(plan, m)));
+    if (!desired.workload.length) {
+      writes.push(
+        ...workloadHeaders(plan.namespace).map(m => deleteObject(plan, m)),
+      );
+    }
+    const results = await settle(writes);
+    const deployment = results.find(o => o?.kind === 'Deployment');
+    const quotaNote = plan.parameters.quotaCapped.length
+      ? ` Quota capped by the template: ${plan.parameters.quotaCapped.join(
+          '; ',
+        )}.`
+      : '';
+    const outputs = namespaceOutputs(plan);
+    if (deployment) {
+      const rollout = rolloutState(deployment);
+      if (rollout.failed) {
+        throw DriverFailure.permanent({
+          resource: `Deployment '${describeObject(deployment)}'`,
+          reason: 'WorkloadProgressDeadlineExceeded',
+          message: `Deployment '${describeObject(deployment)}' in namespace '${
+            plan.namespace
+          }' did not become ready: ${rollout.message}`,
+        });
+      }
+      if (!rollout.ready) {
+        return {
+          status: 'InProgress',
+          reason: 'WorkloadNotReady',
+          message: `Namespace '${plan.namespace}' is set up; waiting for the workload: ${rollout.message}.${quotaNote}`,
+          outputs,
+        };
+      }
+    }
+    return {
+      status: 'Ready',
+      message: `Namespace '${plan.namespace}' in cluster '${plan.cluster.name}' is ready.${quotaNote}`,
+      outputs,
+    };
+  }
+
+  async observe(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverObserveResult> {
+    const plan = this.planFor(resource, ctx);
+    const { desired } = plan;
+    const namespace = await readObject(plan, desired.namespace);
+    if (!namespace) {
+      return {
+        status: 'InProgress',
+        exists: false,
+        reason: 'NamespaceMissing',
+        message: `Namespace '${plan.namespace}' does not exist in cluster '${plan.cluster.name}'; the next apply creates it again.`,
+      };
+    }
+    this.assertOwned(plan, namespace, ctx);
+    const phase = (namespace as Json).status?.phase ?? 'Active';
+    if (namespace.metadata?.deletionTimestamp) {
+      return {
+        status: 'InProgress',
+        exists: true,
+        reason: 'NamespaceTerminating',
+        message: `Namespace '${plan.namespace}' is being deleted.`,
+        details: { namespacePhase: phase },
+      };
+    }
+    const guardrails = await settle(
+      desired.guardrails.map(m => readObject(plan, m)),
+    );
+    const workload = await settle(
+      desired.workload.map(m => readObject(plan, m)),
+    );
+    return observedState({
+      plan,
+      namespace,
+      phase,
+      guardrails,
+      workload,
+      outputs: namespaceOutputs(plan),
+    });
+  }
+
+  async destroy(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverDestroyResult> {
+    // Destroy needs only the cluster and the name, so an environment whose
+    // template no longer validates can still be removed.
+    const target = this.targetFor(resource, ctx);
+    const header: Manifest = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: target.namespace },
+    };
+    const namespace = await readObject(target, header);
+    if (!namespace) {
+      return {
+        status: 'Destroyed',
+        message: `Namespace '${target.namespace}' is gone.`,
+      };
+    }
+    if (!isOwnedBy(namespace, ctx.environment.id)) {
+      ctx.logger.warn(
+        `Not deleting namespace ${target.namespace} in cluster ${target.cluster.name}: it was not created by Envkit for this environment`,
+      );
+      return {
+        status: 'Destroyed',
+        reason: 'ForeignNamespace',
+        message: `Namespace '${target.namespace}' in cluster '${target.cluster.name}' was not created by Envkit for this environment, so it was left untouched.`,
+      };
+    }
+    if (!namespace.metadata?.deletionTimestamp) {
+      const existed = await callCluster(
+        target,
+        `delete namespace '${target.namespace}'`,
+        () => target.api.delete(header),
+      );
+      if (!existed) {
+        return {
+          status: 'Destroyed',
+          message: `Namespace '${target.namespace}' is gone.`,
+        };
+      }
+      ctx.logger.info(
+        `Deleting namespace ${target.namespace} in cluster ${target.cluster.name}`,
+      );
+      return {
+        status: 'InProgress',
+        reason: 'NamespaceTerminating',
+        message: `Namespace '${target.namespace}' is being deleted.`,
+      };
+    }
+    return terminatingResult(namespace, target);
+  }
+
+  private readParameters(resource: DriverResource, ctx: DriverContext) {
+    return readNamespaceParameters(resource.parameters, ctx.environment.owner, {
+      podSecurity: this.options.podSecurity ?? DEFAULTS.podSecurity,
+      subjectPrefix: this.options.subjectPrefix ?? '',
+    });
+  }
+
+  private apiFor(cluster: KubernetesClusterOptions): ClusterClient {
+    let api = this.apis.get(cluster.name);
+    if (!api) {
+      api = new ClusterClient(
+        cluster,
+        this.options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      );
+      this.apis.set(cluster.name, api);
+    }
+    return api;
+  }
+
+  private targetFor(resource: DriverResource, ctx: DriverContext): Target {
+    const raw = resource.parameters;
+    const requested =
+      typeof raw.cluster === 'string' && raw.cluster ? raw.cluster : undefined;
+    const cluster = pickCluster(
+      this.clusters,
+      this.options.defaultCluster,
+      requested,
+      undefined,
+    );
+    return {
+      cluster,
+      api: this.apiFor(cluster),
+      namespace: namespaceName(ctx.environment.name, ctx.environment.id),
+    };
+  }
+
+  private planFor(resource: DriverResource, ctx: DriverContext): Plan {
+    const { parameters, problems } = this.readParameters(resource, ctx);
+    if (!parameters) {
+      throw DriverFailure.permanent({
+        resource: `resource '${resource.name}'`,
+        reason: 'InvalidParameters',
+        message: `Resource '${resource.name}' has invalid parameters: ${problems
+          .map(p => `${p.path}: ${p.message}`)
+          .join('; ')}`,
+      });
+    }
+    const cluster = pickCluster(
+      this.clusters,
+      this.options.defaultCluster,
+      parameters.cluster,
+      parameters.allowedClusters,
+    );
+    const namespace = namespaceName(ctx.environment.name, ctx.environment.id);
+    const desired = desiredObjects({
+      namespace,
+      environment: ctx.environment,
+      parameters,
+      adminClusterRole:
+        this.options.adminClusterRole ?? DEFAULTS.adminClusterRole,
+      ingressControllerNamespace:
+        this.options.ingressControllerNamespace ??
+        DEFAULTS.ingressControllerNamespace,
+      ingressDomain: cluster.ingressDomain,
+      ingressClassName: cluster.ingressClassName,
+    });
+    return {
+      cluster,
+      api: this.apiFor(cluster),
+      namespace,
+      parameters,
+      desired,
+    };
+  }
+
+  private assertOwned(
+    target: Target,
+    namespace: KubeObject,
+    ctx: DriverContext,
+  ) {
+    if (!isOwnedBy(namespace, ctx.environment.id)) {
+      throw DriverFailure.needsAttention(foreignNamespace(target));
+    }
+  }
+
+  /**
+   * Creates the namespace with a plain create, never an apply: a namespace
+   * that appeared since it was read must fail with AlreadyExists rather than
+   * be adopted.
+   */
+  private async createNamespace(plan: Plan, ctx: DriverContext): Promise<void> {
+    try {
+      await plan.api.create(plan.desired.namespace, FIELD_MANAGER);
+      ctx.logger.info(
+        `Created namespace ${plan.namespace} in cluster ${plan.cluster.name}`,
+      );
+    } catch (error) {
+      if (
+        statusCodeOf(error) !== 409 ||
+        statusOf(error).reason !== 'AlreadyExists'
+      ) {
+        throw classifyKubernetesError(
+          error,
+          plan.cluster.name,
+          `create namespace '${plan.namespace}'`,
+          describeTarget(plan),
+        );
+      }
+      const now = await readObject(plan, plan.desired.namespace);
+      if (now) this.assertOwned(plan, now, ctx);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
+import {
+  interpolate,
+  resolveInputs,
+  validateEnvironmentTemplate,
+} from '@envkit/plugin-environments-common';
+import { untilSettled } from '@envkit/plugin-environments-node/testUtils';
+import {
+  sandboxCluster,
+  testContext,
+  testDriver,
+  testEnvironment,
+} from './__testUtils__/fixtures';
+
+jest.setTimeout(30_000);
+
+const TEMPLATE_PATH = resolve(
+  __dirname,
+  '../../../../examples/templates/dev-namespace.yaml',
+);
+
+function loadTemplate() {
+  return validateEnvironmentTemplate(
+    parse(readFileSync(TEMPLATE_PATH, 'utf8')),
+    {
+      knownDrivers: ['kubernetes-namespace', 'aws-cloudformation'],
+    },
+  );
+}
+
+/** The namespace resource as the engine would hand it to the driver. */
+function renderResource(inputs: Record<string, unknown>, owner: string) {
+  const template = loadTemplate();
+  const environment = testEnvironment({ name: 'demo', owner });
+  const [resource] = template.spec.resources;
+  const parameters = interpolate(resource.parameters ?? {}, {
+    inputs: resolveInputs(template.spec, inputs),
+    environment,
+    resources: {},
+  });
+  return {
+    environment,
+    resource: { name: resource.name, driver: resource.driver, parameters },
+  };
+}
+
+describe('examples/templates/dev-namespace.yaml', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, profile: 'fast' });
+  });
+  afterAll(() => sandbox.stop());
+
+  it('is a valid EnvironmentTemplate on the kubernetes-namespace driver', () => {
+    const template = loadTemplate();
+    expect(template.metadata.name).toBe('dev-namespace');
+    expect(template.spec).toMatchObject({
+      type: 'namespace',
+      version: '1.0.0',
+      owner: 'group:default/platform-team',
+      guardrails: {
+        ttl: { default: 'PT8H', max: 'P7D' },
+        maxEnvironmentsPerOwner: 3,
+      },
+    });
+    expect(template.spec.resources.map(r => r.driver)).toEqual([
+      'kubernetes-namespace',
+    ]);
+    expect(Object.keys(template.spec.outputs).sort()).toEqual([
+      'cluster',
+      'endpoint',
+      'namespace',
+    ]);
+    expect(() => resolveInputs(template.spec, { quotaSize: 'huge' })).toThrow(
+      /quotaSize/,
+    );
+  });
+
+  it('renders parameters the driver accepts, with and without an image', async () => {
+    const driver = testDriver([sandboxCluster(sandbox)]);
+    for (const inputs of [
+      {},
+      { image: 'nginx:1.27', containerPort: 80, quotaSize: 'large' },
+    ]) {
+      const { environment, resource } = renderResource(
+        inputs,
+        'group:default/team-storefront',
+      );
+      await expect(
+        driver.validate(resource, testContext(environment)),
+      ).resolves.toEqual([]);
+    }
+  });
+
+  it('provisions a namespace with a running image in the sandbox', async () => {
+    const driver = testDriver([sandboxCluster(sandbox)]);
+    const { environment, resource } = renderResource(
+      { image: 'nginx:1.27', containerPort: 80, quotaSize: 'medium' },
+      'group:default/team-storefront',
+    );
+    const { last } = await untilSettled(() =>
+      driver.apply(resource, testContext(environment)),
+    );
+    expect(last).toMatchObject({
+      status: 'Ready',
+      outputs: { quota: 'cpu=4, memory=8Gi, pods=20' },
+    });
+    const page = await fetch(last.outputs!.endpoint);
+    expect(await page.text()).toContain('nginx:1.27');
+  });
+});

@@ -1,0 +1,10 @@
+export {
+  KubernetesNamespaceDriver,
+  KUBERNETES_NAMESPACE_DRIVER_ID,
+} from './KubernetesNamespaceDriver';
+export { readKubernetesNamespaceDriverOptions } from './config';
+export type {
+  KubernetesClusterOptions,
+  KubernetesNamespaceDriverOptions,
+  PodSecurityLevel,
+} from './config';

@@ -1,0 +1,110 @@
+import {
+  DriverFailure,
+  DriverObserveResult,
+} from '@envkit/plugin-environments-node';
+import type { KubeObject } from './clusterClient';
+import { differences } from './drift';
+import { describeObject } from './manifests';
+import { driftOf, rolloutState } from './objectState';
+import { describeTarget, type Plan } from './target';
+
+type Json = Record<string, any>;
+
+/**
+ * What `observe` reports of an existing namespace and the objects read from
+ * it: drift from the desired guardrails (restored by the next apply), a
+ * missing workload, the rollout, and the details shown to the owner.
+ */
+export function observedState(options: {
+  plan: Plan;
+  namespace: KubeObject;
+  phase: string;
+  guardrails: (KubeObject | undefined)[];
+  workload: (KubeObject | undefined)[];
+  outputs: Record<string, string>;
+}): DriverObserveResult {
+  const { plan, namespace, phase, guardrails, workload, outputs } = options;
+  const { desired } = plan;
+  const drift: string[] = [];
+  const labelDrift = differences(
+    desired.namespace.metadata.labels,
+    namespace.metadata?.labels,
+  );
+  if (labelDrift.length) {
+    drift.push(
+      `${describeObject(desired.namespace)} labels changed (${labelDrift.join(
+        ', ',
+      )})`,
+    );
+  }
+  desired.guardrails.forEach((want, i) =>
+    drift.push(...driftOf(want, guardrails[i])),
+  );
+  const workloadDrift = desired.workload.flatMap((want, i) =>
+    workload[i] ? [] : [`${describeObject(want)} was deleted`],
+  );
+  const quota = guardrails.find(o => o?.kind === 'ResourceQuota') as
+    | Json
+    | undefined;
+  const deployment = workload.find(o => o?.kind === 'Deployment');
+  const rollout = deployment ? rolloutState(deployment) : undefined;
+  const details: Record<string, unknown> = {
+    cluster: plan.cluster.name,
+    namespace: plan.namespace,
+    namespacePhase: phase,
+    quota: {
+      hard: quota?.status?.hard ?? {},
+      used: quota?.status?.used ?? {},
+    },
+  };
+  if (desired.workload.length) {
+    details.workload = {
+      image: plan.parameters.workload?.image,
+      replicas: (deployment as Json | undefined)?.spec?.replicas ?? 0,
+      readyReplicas:
+        (deployment as Json | undefined)?.status?.readyReplicas ?? 0,
+      ready: rollout?.ready ?? false,
+    };
+  }
+  if (drift.length) details.drift = drift;
+  const base = { exists: true, details, outputs };
+  if (drift.length) {
+    return {
+      ...base,
+      status: 'InProgress',
+      reason: 'GuardrailDrift',
+      message: `Guardrails of namespace '${
+        plan.namespace
+      }' were changed outside Envkit and will be restored: ${[
+        ...drift,
+        ...workloadDrift,
+      ].join('; ')}.`,
+    };
+  }
+  if (workloadDrift.length) {
+    return {
+      ...base,
+      status: 'InProgress',
+      reason: 'WorkloadMissing',
+      message: `Workload objects of namespace '${
+        plan.namespace
+      }' are missing and will be recreated: ${workloadDrift.join('; ')}.`,
+    };
+  }
+  if (rollout?.failed) {
+    throw DriverFailure.permanent({
+      resource: describeTarget(plan),
+      reason: 'WorkloadProgressDeadlineExceeded',
+      message: rollout.message,
+    });
+  }
+  if (rollout && !rollout.ready) {
+    return {
+      ...base,
+      status: 'InProgress',
+      reason: 'WorkloadNotReady',
+      message: `Workload in namespace '${plan.namespace}' is not ready: ${rollout.message}.`,
+    };
+  }
+  return { ...base, status: 'Ready' };
+}

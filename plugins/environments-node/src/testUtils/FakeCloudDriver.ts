@@ -1,0 +1,201 @@
+import {
+  CompleteEnvironmentDriver,
+  DriverApplyResult,
+  DriverContext,
+  DriverDestroyResult,
+  DriverObserveResult,
+  DriverResource,
+} from '../driver';
+import { DriverFailure } from '../failures';
+
+interface FakeResource {
+  key: string;
+  parameters: Record<string, unknown>;
+  applyCallsLeft: number;
+  destroying: boolean;
+  destroyCallsLeft: number;
+  drifted: boolean;
+}
+
+/**
+ * An in-memory cloud with a driver in front of it, for engine and API
+ * tests. Like a real driver it is idempotent by a deterministic key
+ * (environment + resource): calling apply again never makes a second copy.
+ * `creates` counts real side effects. Its behaviour is set through the
+ * public fields, per resource name.
+ *
+ * @public
+ */
+export class FakeCloudDriver implements CompleteEnvironmentDriver {
+  readonly id: string;
+  readonly resources = new Map<string, FakeResource>();
+  creates = 0;
+  deletes = 0;
+  calls: Array<{ verb: string; key: string; at: number }> = [];
+  /** The parameters each destroy call was given, by key. */
+  destroyParameters = new Map<string, Record<string, unknown>>();
+  /** Resource names whose apply fails permanently, with this message. */
+  failing = new Map<string, string>();
+  /** How many more calls of each resource name throw a plain error. */
+  throwing = new Map<string, number>();
+  /** Failures every call of a resource name throws until removed. */
+  failures = new Map<string, DriverFailure>();
+  /** Apply calls a resource needs before it is Ready. */
+  stepsToReady = 2;
+  /** Calls in flight per environment and per resource, to catch double work. */
+  inFlight = new Map<string, number>();
+  maxInFlightPerEnvironment = 0;
+  maxInFlightPerResource = 0;
+  /** Simulated duration of each call, in ms. */
+  callDelayMs = 0;
+
+  constructor(options: { id?: string } = {}) {
+    this.id = options.id ?? 'fake';
+  }
+
+  private key(resource: DriverResource, ctx: DriverContext) {
+    return `${ctx.environment.id}/${resource.name}`;
+  }
+
+  private async enter(
+    resource: DriverResource,
+    ctx: DriverContext,
+    verb: string,
+  ) {
+    const env = ctx.environment.id;
+    const key = this.key(resource, ctx);
+    const n = (this.inFlight.get(env) ?? 0) + 1;
+    const m = (this.inFlight.get(key) ?? 0) + 1;
+    this.inFlight.set(env, n);
+    this.inFlight.set(key, m);
+    this.maxInFlightPerEnvironment = Math.max(
+      this.maxInFlightPerEnvironment,
+      n,
+    );
+    this.maxInFlightPerResource = Math.max(this.maxInFlightPerResource, m);
+    this.calls.push({ verb, key: this.key(resource, ctx), at: Date.now() });
+    if (this.callDelayMs) {
+      await new Promise(r => setTimeout(r, this.callDelayMs));
+    }
+    const throwsLeft = this.throwing.get(resource.name) ?? 0;
+    if (throwsLeft > 0) {
+      this.throwing.set(resource.name, throwsLeft - 1);
+      this.leave(resource, ctx);
+      throw new Error(`Rate exceeded (${resource.name})`);
+    }
+    const failure = this.failures.get(resource.name);
+    if (failure) {
+      this.leave(resource, ctx);
+      throw failure;
+    }
+  }
+
+  private leave(resource: DriverResource, ctx: DriverContext) {
+    for (const key of [ctx.environment.id, this.key(resource, ctx)]) {
+      this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
+    }
+  }
+
+  async apply(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverApplyResult> {
+    await this.enter(resource, ctx, 'apply');
+    try {
+      const key = this.key(resource, ctx);
+      const failure = this.failing.get(resource.name);
+      let existing = this.resources.get(key);
+      if (!existing) {
+        this.creates++;
+        existing = {
+          key,
+          parameters: resource.parameters,
+          applyCallsLeft: this.stepsToReady,
+          destroying: false,
+          destroyCallsLeft: 2,
+          drifted: false,
+        };
+        this.resources.set(key, existing);
+      } else if (
+        JSON.stringify(existing.parameters) !==
+        JSON.stringify(resource.parameters)
+      ) {
+        existing.parameters = resource.parameters;
+        existing.applyCallsLeft = this.stepsToReady;
+      }
+      if (failure) {
+        throw DriverFailure.permanent({
+          reason: 'FakeFailure',
+          message: failure,
+          resource: `fake ${key}`,
+        });
+      }
+      existing.drifted = false;
+      existing.applyCallsLeft = Math.max(0, existing.applyCallsLeft - 1);
+      if (existing.applyCallsLeft > 0) {
+        return { status: 'InProgress', message: 'creating' };
+      }
+      return {
+        status: 'Ready',
+        outputs: {
+          id: key,
+          url: `http://${resource.name}.example.test`,
+          echo: JSON.stringify(resource.parameters),
+        },
+      };
+    } finally {
+      this.leave(resource, ctx);
+    }
+  }
+
+  async observe(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverObserveResult> {
+    await this.enter(resource, ctx, 'observe');
+    try {
+      const existing = this.resources.get(this.key(resource, ctx));
+      if (!existing) {
+        return {
+          status: 'InProgress',
+          exists: false,
+          reason: 'Missing',
+          message: 'gone',
+        };
+      }
+      if (existing.drifted) {
+        return {
+          status: 'InProgress',
+          reason: 'Drift',
+          message: 'quota was edited',
+        };
+      }
+      return { status: 'Ready', exists: true };
+    } finally {
+      this.leave(resource, ctx);
+    }
+  }
+
+  async destroy(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverDestroyResult> {
+    await this.enter(resource, ctx, 'destroy');
+    try {
+      const key = this.key(resource, ctx);
+      this.destroyParameters.set(key, resource.parameters);
+      const existing = this.resources.get(key);
+      if (!existing) return { status: 'Destroyed' };
+      if (!existing.destroying) {
+        existing.destroying = true;
+        this.deletes++;
+      }
+      existing.destroyCallsLeft--;
+      if (existing.destroyCallsLeft > 0) return { status: 'InProgress' };
+      this.resources.delete(key);
+      return { status: 'Destroyed' };
+    } finally {
+      this.leave(resource, ctx);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
+import { EnvironmentDriver } from '../driver';
+import { environmentDriversExtensionPoint } from '../extensions';
+
+/**
+ * A stand-in for the environments backend that only collects the drivers
+ * modules register, for testing a driver module on its own with
+ * `startTestBackend`.
+ *
+ * @public
+ */
+export function createDriverCapture() {
+  const drivers: EnvironmentDriver[] = [];
+  const plugin = createBackendPlugin({
+    pluginId: 'environments',
+    register(env) {
+      env.registerExtensionPoint(environmentDriversExtensionPoint, {
+        addDriver: driver => drivers.push(driver),
+      });
+      env.registerInit({ deps: {}, async init() {} });
+    },
+  });
+  return { plugin, drivers };
+}
