@@ -55,7 +55,13 @@ export const createOpenApiRouter = async (
 ) => createValidatedOpenApiRouter<typeof spec>(spec, options);
 `;
   const ast = await openapiTS(pathToFileURL(specPath));
-  const types = `${banner}${astToString(ast)}`;
+  // The declarations are part of environments-common's public API, which
+  // API Extractor reads as TSDoc: tag each top-level one, and drop the JSDoc
+  // tags TSDoc doesn't know (the enum values are in the types themselves).
+  const types = `${banner}${astToString(ast)}`
+    .replace(/^export (interface|type) /gm, '/** @public */\nexport $1 ')
+    .replace(/^\s*\/?\*\*? @enum \{\w+\} (\*\/)?\n/gm, '')
+    .replace(/@description /g, '');
   return {
     [outputs.router]: await format(router, outputs.router),
     [outputs.types]: await format(types, outputs.types),

@@ -30,6 +30,9 @@ check "tsc" yarn tsc
 # The REST contract: the router and client code generated from openapi.yaml
 # must be what the document gives today.
 check "openapi contract" node scripts/openapi.mjs --check
+# The public surface of every plugin package, against its committed
+# report.api.md (reads the declarations tsc just wrote to dist-types).
+check "api reports" yarn api-reports:check
 check "lint" yarn lint
 check "prettier" yarn prettier:check
 

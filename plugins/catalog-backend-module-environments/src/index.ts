@@ -19,3 +19,4 @@ export {
   generatedTemplateName,
   GENERATED_TEMPLATES_LOCATION,
 } from './templates/softwareTemplate';
+export type { EnvironmentLister } from './providers/EnvironmentsListClient';

@@ -8,7 +8,8 @@ import type {
   EnvironmentTemplateSpec,
 } from './template';
 
-type Schemas = components['schemas'];
+/** The REST API's named schemas, as generated from openapi.yaml. @public */
+export type EnvironmentsOpenApiSchemas = components['schemas'];
 
 /**
  * What the owner of an environment asked for. Every change to it bumps
@@ -18,7 +19,7 @@ type Schemas = components['schemas'];
  * @public
  */
 export type EnvironmentSpec = Omit<
-  Schemas['EnvironmentSpec'],
+  EnvironmentsOpenApiSchemas['EnvironmentSpec'],
   'templateSnapshot'
 > & {
   /** The template spec as it was when the environment was created or last upgraded. */
@@ -26,28 +27,34 @@ export type EnvironmentSpec = Omit<
 };
 
 /** `True`, `False` or `Unknown`, as in Kubernetes conditions. @public */
-export type ConditionStatus = Schemas['EnvironmentCondition']['status'];
+export type ConditionStatus =
+  EnvironmentsOpenApiSchemas['EnvironmentCondition']['status'];
 
 /** One observed condition of an environment, e.g. `Ready`. @public */
-export type EnvironmentCondition = Schemas['EnvironmentCondition'];
+export type EnvironmentCondition =
+  EnvironmentsOpenApiSchemas['EnvironmentCondition'];
 
 /** The phase of one resource of an environment. @public */
-export type ResourcePhase = Schemas['ResourcePhase'];
+export type ResourcePhase = EnvironmentsOpenApiSchemas['ResourcePhase'];
 
 /** Observed state of one resource of an environment. @public */
-export type EnvironmentResourceStatus = Schemas['EnvironmentResourceStatus'];
+export type EnvironmentResourceStatus =
+  EnvironmentsOpenApiSchemas['EnvironmentResourceStatus'];
 
 /** The last error of an environment, shown to its owner. @public */
-export type EnvironmentError = Schemas['EnvironmentError'];
+export type EnvironmentError = EnvironmentsOpenApiSchemas['EnvironmentError'];
 
 /** What the engine last observed of an environment. @public */
-export type EnvironmentStatus = Schemas['EnvironmentStatus'];
+export type EnvironmentStatus = EnvironmentsOpenApiSchemas['EnvironmentStatus'];
 
 /** One entry in an environment's events timeline. @public */
-export type EnvironmentEvent = Schemas['Event'];
+export type EnvironmentEvent = EnvironmentsOpenApiSchemas['Event'];
 
 /** An environment, as the REST API returns it. @public */
-export type Environment = Omit<Schemas['Environment'], 'spec'> & {
+export type Environment = Omit<
+  EnvironmentsOpenApiSchemas['Environment'],
+  'spec'
+> & {
   spec: EnvironmentSpec;
 };
 
@@ -64,7 +71,7 @@ export const MAX_PAGE_SIZE = 1000;
 
 /** Response of `GET /environments`: one page, newest first. @public */
 export type ListEnvironmentsResponse = Omit<
-  Schemas['EnvironmentList'],
+  EnvironmentsOpenApiSchemas['EnvironmentList'],
   'items'
 > & { items: Environment[] };
 
@@ -75,24 +82,26 @@ export type ListEnvironmentsResponse = Omit<
  * @public
  */
 export type EnvironmentPreview = Omit<
-  Schemas['EnvironmentPreview'],
+  EnvironmentsOpenApiSchemas['EnvironmentPreview'],
   'environment'
 > & { environment: Environment };
 
 /** Response of `GET /health`. @public */
-export type EnvironmentsHealth = Schemas['Health'];
+export type EnvironmentsHealth = EnvironmentsOpenApiSchemas['Health'];
 
 /** An EnvironmentTemplate with the backend's verdict on it (`GET /templates`). @public */
 export type EnvironmentTemplateSummary = Omit<
-  Schemas['TemplateSummary'],
+  EnvironmentsOpenApiSchemas['TemplateSummary'],
   'entity'
 > & { entity: EnvironmentTemplateEntity };
 
 /** Body of `PATCH /environments/{id}`. @public */
-export type UpdateEnvironmentInputsRequest = Schemas['UpdateInputsRequest'];
+export type UpdateEnvironmentInputsRequest =
+  EnvironmentsOpenApiSchemas['UpdateInputsRequest'];
 
 /** Body of `POST /environments/{id}/extend`. @public */
-export type ExtendEnvironmentRequest = Schemas['ExtendRequest'];
+export type ExtendEnvironmentRequest =
+  EnvironmentsOpenApiSchemas['ExtendRequest'];
 
 /** The status of an environment the engine has not acted on yet. @public */
 export function pendingEnvironmentStatus(): EnvironmentStatus {

@@ -5,7 +5,7 @@ import {
 } from '@envkit/plugin-environments-common';
 import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 
-/** Reads every environment, as the catalog module's own service principal. */
+/** Reads every environment, as the catalog module's own service principal. @public */
 export interface EnvironmentLister {
   listAll(): Promise<Environment[]>;
 }

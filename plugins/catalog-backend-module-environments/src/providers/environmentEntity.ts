@@ -5,11 +5,11 @@ import {
 } from '@backstage/catalog-model';
 import type { Environment } from '@envkit/plugin-environments-common';
 
-/** The location every environment entity is said to come from. */
+/** The location every environment entity is said to come from. @public */
 export const ENVIRONMENTS_LOCATION = 'envkit:environments';
-/** Annotation holding the environment's id in the environments API. */
+/** Annotation holding the environment's id in the environments API. @public */
 export const ANNOTATION_ENVIRONMENT_ID = 'envkit.io/environment-id';
-/** Annotation holding the EnvironmentTemplate ref it was made from. */
+/** Annotation holding the EnvironmentTemplate ref it was made from. @public */
 export const ANNOTATION_TEMPLATE = 'envkit.io/template';
 /** Label holding the environment's phase, for filtering. */
 export const LABEL_PHASE = 'envkit.io/phase';
@@ -26,6 +26,8 @@ function endpointUrl(endpoint: string | undefined): string | undefined {
 /**
  * The catalog entity of an environment: a `Resource` of type `environment`
  * named after it, owned by its owner and a dependency of its component.
+ *
+ * @public
  */
 export function environmentToEntity(environment: Environment): Entity {
   const { spec, status } = environment;

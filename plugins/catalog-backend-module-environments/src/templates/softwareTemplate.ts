@@ -13,7 +13,7 @@ import {
   shortHash,
 } from '@envkit/plugin-environments-common';
 
-/** The location every generated Template is said to come from. */
+/** The location every generated Template is said to come from. @public */
 export const GENERATED_TEMPLATES_LOCATION = 'envkit:environment-templates';
 /** Annotation on a generated Template naming its EnvironmentTemplate. */
 export const ANNOTATION_SOURCE_TEMPLATE = 'envkit.io/environment-template';
@@ -23,7 +23,7 @@ const ACTION_BY_TYPE: Record<string, string> = {
   namespace: 'env:create-namespace',
 };
 
-/** Name of the Template generated for an EnvironmentTemplate: `create-<name>`. */
+/** Name of the Template generated for an EnvironmentTemplate: `create-<name>`. @public */
 export function generatedTemplateName(environmentTemplateName: string): string {
   const name = `create-${environmentTemplateName}`;
   if (name.length <= 63) return name;
@@ -55,6 +55,8 @@ function formField(parameter: EnvironmentTemplateParameter): JsonObject {
  * The scaffolder Template (`scaffolder.backstage.io/v1beta3`) that creates
  * an environment from `source`: a page for the name, component and
  * lifetime, a page with the template's own inputs, and one `env:*` step.
+ *
+ * @public
  */
 export function environmentTemplateToSoftwareTemplate(
   source: EnvironmentTemplateEntity,

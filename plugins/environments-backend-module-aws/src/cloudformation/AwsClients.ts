@@ -2,7 +2,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
 
-/** The clients of one AWS account and region, and the key its limits use. */
+/** The clients of one AWS account and region, and the key its limits use. @public */
 export interface AwsTarget {
   /** `<account>/<region>`: the unit AWS rate limits apply to. */
   key: string;

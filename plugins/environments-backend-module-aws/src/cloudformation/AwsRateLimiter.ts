@@ -1,6 +1,6 @@
 import { isThrottling, isTransient } from './awsFailures';
 
-/** Options of {@link AwsRateLimiter}. */
+/** Options of {@link AwsRateLimiter}. @public */
 export interface AwsRateLimiterOptions {
   /** Sustained calls per second per account and region. Default 8. */
   requestsPerSecond?: number;
@@ -47,6 +47,8 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
  * on, plus retries with exponential backoff and jitter when AWS throttles
  * anyway. Errors other than throttling and transient network failures are
  * thrown at once.
+ *
+ * @public
  */
 export class AwsRateLimiter {
   private readonly buckets = new Map<string, Bucket>();

@@ -28,6 +28,8 @@ function serviceKey(service: string): string {
  * calls as ECS allows: one per account, region and cluster for every ten
  * services. The engine may also call {@link EcsServiceStatusBatcher.flush}
  * at the end of a status sweep instead of waiting for the window.
+ *
+ * @public
  */
 export class EcsServiceStatusBatcher {
   private readonly pending = new Map<string, PendingGroup>();

@@ -5,3 +5,4 @@ export { AwsRateLimiter } from './AwsRateLimiter';
 export type { AwsRateLimiterOptions } from './AwsRateLimiter';
 export { EcsServiceStatusBatcher } from './EcsServiceStatusBatcher';
 export { BUILTIN_TEMPLATES, MAX_TEMPLATE_BODY_BYTES } from './templateSource';
+export type { AwsTarget } from './AwsClients';

@@ -4,13 +4,13 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 
-/** The templates that ship with the plugin, by their `builtin:` name. */
+/** The templates that ship with the plugin, by their `builtin:` name. @public */
 export const BUILTIN_TEMPLATES = ['network', 'ecs-service'] as const;
 
 /** Names of {@link BUILTIN_TEMPLATES}. */
 export type BuiltinTemplateName = (typeof BUILTIN_TEMPLATES)[number];
 
-/** CloudFormation's limit on a `TemplateBody` passed inline, in bytes. */
+/** CloudFormation's limit on a `TemplateBody` passed inline, in bytes. @public */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;
 
 const BUILTIN_PREFIX = 'builtin:';

@@ -73,6 +73,8 @@ export const DEFAULTS = {
 /**
  * Reads `environments.kubernetes` from app-config. Returns `undefined` when
  * the section is absent, so the driver is simply not offered.
+ *
+ * @public
  */
 export function readKubernetesNamespaceDriverOptions(
   config: Config,

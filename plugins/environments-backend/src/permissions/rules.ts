@@ -9,13 +9,13 @@ import {
 } from '@envkit/plugin-environments-common';
 import { z } from 'zod';
 
-/** A store-side filter an environment permission condition turns into. */
+/** A store-side filter an environment permission condition turns into. @public */
 export interface EnvironmentFilter {
   key: 'owner' | 'createdBy' | 'templateRef';
   values: string[];
 }
 
-/** The `environment` resource type of the environments plugin. */
+/** The `environment` resource type of the environments plugin. @public */
 export const environmentPermissionResourceRef = createPermissionResourceRef<
   Environment,
   EnvironmentFilter
@@ -66,16 +66,24 @@ export const environmentPermissionRules = {
   isFromTemplate,
 };
 
+const conditionExports = createConditionExports({
+  resourceRef: environmentPermissionResourceRef,
+  rules: environmentPermissionRules,
+});
+
 /**
  * Conditions for permission policies, e.g.
  * `createEnvironmentConditionalDecision(permission, environmentConditions.isEnvironmentOwner({ claims }))`.
  *
  * @public
  */
-export const {
-  conditions: environmentConditions,
-  createConditionalDecision: createEnvironmentConditionalDecision,
-} = createConditionExports({
-  resourceRef: environmentPermissionResourceRef,
-  rules: environmentPermissionRules,
-});
+export const environmentConditions = conditionExports.conditions;
+
+/**
+ * Makes a conditional decision on environments from
+ * {@link environmentConditions}.
+ *
+ * @public
+ */
+export const createEnvironmentConditionalDecision =
+  conditionExports.createConditionalDecision;

@@ -5,10 +5,11 @@ import {
   DriverDestroyResult,
   DriverObserveResult,
   DriverResource,
-} from '../driver';
-import { DriverFailure } from '../failures';
+} from '@envkit/plugin-environments-node';
+import { DriverFailure } from '@envkit/plugin-environments-node';
 
-interface FakeResource {
+/** One resource as the fake cloud holds it. @public */
+export interface FakeResource {
   key: string;
   parameters: Record<string, unknown>;
   applyCallsLeft: number;

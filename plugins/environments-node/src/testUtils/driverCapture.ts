@@ -1,6 +1,6 @@
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { EnvironmentDriver } from '../driver';
-import { environmentDriversExtensionPoint } from '../extensions';
+import { EnvironmentDriver } from '@envkit/plugin-environments-node';
+import { environmentDriversExtensionPoint } from '@envkit/plugin-environments-node';
 
 /**
  * A stand-in for the environments backend that only collects the drivers

@@ -1,9 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { DriverContext, DriverEnvironment } from '../driver';
-import { createDriverContext } from '../driverContext';
+import {
+  DriverContext,
+  DriverEnvironment,
+} from '@envkit/plugin-environments-node';
+import { createDriverContext } from '@envkit/plugin-environments-node';
 
 /**
- * A {@link DriverEnvironment} for driver tests; every field can be
+ * A `DriverEnvironment` for driver tests; every field can be
  * overridden.
  *
  * @public

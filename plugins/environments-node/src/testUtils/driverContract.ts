@@ -3,8 +3,11 @@ import {
   CompleteEnvironmentDriver,
   DriverEnvironment,
   DriverResource,
-} from '../driver';
-import { DriverFailure, isDriverFailure } from '../failures';
+} from '@envkit/plugin-environments-node';
+import {
+  DriverFailure,
+  isDriverFailure,
+} from '@envkit/plugin-environments-node';
 import { mockDriverContext, mockDriverEnvironment } from './driverContext';
 import { useCloudSandbox } from './sandbox';
 import { untilSettled } from './wait';

@@ -17,7 +17,7 @@ import {
   environmentsServiceRef,
   type EnvironmentsRequestOptions,
   type EnvironmentsService,
-} from '../environmentsService';
+} from '@envkit/plugin-environments-node';
 
 /** One call the fake received, with the user it was made for. @public */
 export interface EnvironmentsServiceCall {
@@ -30,7 +30,7 @@ export interface EnvironmentsServiceCall {
   caller?: string;
 }
 
-/** Options of {@link environmentsServiceMock}. @public */
+/** Options of `environmentsServiceMock`. @public */
 export interface EnvironmentsServiceMockOptions {
   /** Reads of an environment before it is Ready (default 2). */
   readsUntilReady?: number;
@@ -39,7 +39,7 @@ export interface EnvironmentsServiceMockOptions {
 }
 
 /**
- * An in-memory {@link EnvironmentsService}: environments move Pending,
+ * An in-memory `EnvironmentsService`: environments move Pending,
  * Provisioning, Ready over a few reads, creates honour the idempotency key
  * per caller, and a test can make it refuse creates or fail environments.
  *

@@ -1,4 +1,7 @@
-import { DriverFailureKind, isDriverFailure } from '../failures';
+import {
+  DriverFailureKind,
+  isDriverFailure,
+} from '@envkit/plugin-environments-node';
 
 /**
  * A thrown `DriverFailure` as a plain value, so tests can compare results

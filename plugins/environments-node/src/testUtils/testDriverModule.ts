@@ -1,5 +1,5 @@
-import { EnvironmentDriver } from '../driver';
-import { createEnvironmentDriverModule } from '../driverModule';
+import { EnvironmentDriver } from '@envkit/plugin-environments-node';
+import { createEnvironmentDriverModule } from '@envkit/plugin-environments-node';
 
 /**
  * A driver that is Ready at once and never touches a cloud, for tests of

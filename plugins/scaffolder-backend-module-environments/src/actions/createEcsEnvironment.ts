@@ -3,7 +3,7 @@ import { examples } from './createEcsEnvironment.examples';
 import { createOutputs, optionalText, workloadInputs } from './inputs';
 import { EnvironmentActionOptions, runWorkloadCreate } from './runCreate';
 
-/** The EnvironmentTemplate `env:create-ecs` uses unless told otherwise. */
+/** The EnvironmentTemplate `env:create-ecs` uses unless told otherwise. @public */
 export const DEFAULT_ECS_TEMPLATE = 'ecs-web-service';
 
 /**

@@ -3,7 +3,7 @@ import { examples } from './createNamespaceEnvironment.examples';
 import { createOutputs, optionalText, workloadInputs } from './inputs';
 import { EnvironmentActionOptions, runWorkloadCreate } from './runCreate';
 
-/** The EnvironmentTemplate `env:create-namespace` uses unless told otherwise. */
+/** The EnvironmentTemplate `env:create-namespace` uses unless told otherwise. @public */
 export const DEFAULT_NAMESPACE_TEMPLATE = 'dev-namespace';
 
 /**

@@ -17,7 +17,7 @@ import {
   waitForEnvironment,
 } from './waitForEnvironment';
 
-/** Options of the factories of the create and destroy actions. */
+/** Options of the factories of the create and destroy actions. @public */
 export interface EnvironmentActionOptions {
   environments: EnvironmentsService;
   /** Time between status polls while waiting; 5 s unless given. */

@@ -4,6 +4,7 @@
 // * Regenerate with: node scripts/openapi.mjs                      *
 // * As long as the document it mirrors; never edit or split it.    *
 // ******************************************************************
+/** @public */
 export interface paths {
   '/health': {
     parameters: {
@@ -179,16 +180,16 @@ export interface paths {
     trace?: never;
   };
 }
+/** @public */
 export type webhooks = Record<string, never>;
+/** @public */
 export interface components {
   schemas: {
-    /** @description A single non-empty query value */
+    /** A single non-empty query value */
     QueryText: string;
     Health: {
-      /** @enum {string} */
       status: 'ok';
     };
-    /** @enum {string} */
     Phase:
       | 'Pending'
       | 'Provisioning'
@@ -197,7 +198,6 @@ export interface components {
       | 'Failed'
       | 'Destroying'
       | 'Destroyed';
-    /** @enum {string} */
     ResourcePhase:
       | 'Pending'
       | 'InProgress'
@@ -207,23 +207,23 @@ export interface components {
       | 'Destroyed';
     InputValue: string | number | boolean;
     CreateEnvironmentRequest: {
-      /** @description The environment name (see `validateEnvironmentName`) */
+      /** The environment name (see `validateEnvironmentName`) */
       name: string;
       /**
-       * @description EnvironmentTemplate ref; `name`, `namespace/name` or full ref
+       * EnvironmentTemplate ref; `name`, `namespace/name` or full ref
        * @example ecs-web-service
        */
       templateRef: string;
-      /** @description Developer inputs; `{}` when left out */
+      /** Developer inputs; `{}` when left out */
       inputs?: {
         [key: string]: unknown;
       };
-      /** @description Owner entity ref; the caller when left out */
+      /** Owner entity ref; the caller when left out */
       owner?: string;
-      /** @description Component entity ref */
+      /** Component entity ref */
       component?: string;
       /**
-       * @description ISO-8601 duration, within the template's `guardrails.ttl.max`
+       * ISO-8601 duration, within the template's `guardrails.ttl.max`
        * @example PT8H
        */
       ttl?: string;
@@ -237,17 +237,17 @@ export interface components {
       /** @example PT8H */
       ttl: string;
     };
-    /** @description The EnvironmentTemplate spec as it was when the environment was created or last upgraded; its shape is `EnvironmentTemplateSpec` of environments-common, checked by `validateEnvironmentTemplate`. */
+    /** The EnvironmentTemplate spec as it was when the environment was created or last upgraded; its shape is `EnvironmentTemplateSpec` of environments-common, checked by `validateEnvironmentTemplate`. */
     TemplateSpec: {
       [key: string]: unknown;
     };
-    /** @description An EnvironmentTemplate catalog entity (`EnvironmentTemplateEntity` of environments-common). */
+    /** An EnvironmentTemplate catalog entity (`EnvironmentTemplateEntity` of environments-common). */
     TemplateEntity: {
       [key: string]: unknown;
     };
     EnvironmentSpec: {
       name: string;
-      /** @description Full ref, e.g. `environmenttemplate:default/ecs-service` */
+      /** Full ref, e.g. `environmenttemplate:default/ecs-service` */
       templateRef: string;
       templateVersion: string;
       templateSnapshot: components['schemas']['TemplateSpec'];
@@ -266,7 +266,6 @@ export interface components {
     };
     EnvironmentCondition: {
       type: string;
-      /** @enum {string} */
       status: 'True' | 'False' | 'Unknown';
       reason: string;
       message: string;
@@ -311,15 +310,15 @@ export interface components {
     };
     EnvironmentList: {
       items: components['schemas']['Environment'][];
-      /** @description How many environments match, over all pages */
+      /** How many environments match, over all pages */
       totalCount: number;
-      /** @description Present when there is another page */
+      /** Present when there is another page */
       nextCursor?: string;
     };
     PreviewResource: {
       name: string;
       driver: string;
-      /** @description The driver's plan; absent when it cannot be made yet */
+      /** The driver's plan; absent when it cannot be made yet */
       plan?: unknown;
       note?: string;
     };
@@ -331,7 +330,6 @@ export interface components {
       id?: string;
       /** Format: date-time */
       at: string;
-      /** @enum {string} */
       type: 'Normal' | 'Warning';
       reason: string;
       message: string;
@@ -358,7 +356,7 @@ export interface components {
     };
   };
   responses: {
-    /** @description Bad input; the message names the field */
+    /** Bad input; the message names the field */
     BadRequest: {
       headers: {
         [name: string]: unknown;
@@ -367,7 +365,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description The permission policy does not allow it */
+    /** The permission policy does not allow it */
     Forbidden: {
       headers: {
         [name: string]: unknown;
@@ -376,7 +374,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description No such environment or template */
+    /** No such environment or template */
     NotFound: {
       headers: {
         [name: string]: unknown;
@@ -385,7 +383,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description A name in use, a limit reached, or a state that forbids it */
+    /** A name in use, a limit reached, or a state that forbids it */
     Conflict: {
       headers: {
         [name: string]: unknown;
@@ -402,7 +400,9 @@ export interface components {
   headers: never;
   pathItems: never;
 }
+/** @public */
 export type $defs = Record<string, never>;
+/** @public */
 export interface operations {
   getHealth: {
     parameters: {
@@ -413,7 +413,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The plugin is up */
+      /** The plugin is up */
       200: {
         headers: {
           [name: string]: unknown;
@@ -427,15 +427,15 @@ export interface operations {
   listEnvironments: {
     parameters: {
       query?: {
-        /** @description Owner entity ref */
+        /** Owner entity ref */
         owner?: components['schemas']['QueryText'];
-        /** @description EnvironmentTemplate entity ref */
+        /** EnvironmentTemplate entity ref */
         template?: components['schemas']['QueryText'];
-        /** @description Component entity ref */
+        /** Component entity ref */
         component?: components['schemas']['QueryText'];
         phase?: components['schemas']['Phase'];
         limit?: number;
-        /** @description nextCursor of the previous page */
+        /** nextCursor of the previous page */
         cursor?: components['schemas']['QueryText'];
       };
       header?: never;
@@ -444,7 +444,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A page of environments */
+      /** A page of environments */
       200: {
         headers: {
           [name: string]: unknown;
@@ -460,7 +460,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A retry with the same key by the same caller returns the first environment */
+        /** A retry with the same key by the same caller returns the first environment */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -472,10 +472,10 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Accepted; watch `status.phase` */
+      /** Accepted; watch `status.phase` */
       202: {
         headers: {
-          /** @description The new environment, relative to `/environments` */
+          /** The new environment, relative to `/environments` */
           Location?: string;
           [name: string]: unknown;
         };
@@ -502,7 +502,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description What a create would do */
+      /** What a create would do */
       200: {
         headers: {
           [name: string]: unknown;
@@ -528,7 +528,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The environment */
+      /** The environment */
       200: {
         headers: {
           [name: string]: unknown;
@@ -552,7 +552,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Accepted */
+      /** Accepted */
       202: {
         headers: {
           [name: string]: unknown;
@@ -580,7 +580,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Accepted */
+      /** Accepted */
       202: {
         headers: {
           [name: string]: unknown;
@@ -606,7 +606,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Events */
+      /** Events */
       200: {
         headers: {
           [name: string]: unknown;
@@ -634,7 +634,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The environment with its new expiry */
+      /** The environment with its new expiry */
       200: {
         headers: {
           [name: string]: unknown;
@@ -660,7 +660,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Accepted */
+      /** Accepted */
       202: {
         headers: {
           [name: string]: unknown;
@@ -686,7 +686,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Accepted */
+      /** Accepted */
       202: {
         headers: {
           [name: string]: unknown;
@@ -709,7 +709,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Templates */
+      /** Templates */
       200: {
         headers: {
           [name: string]: unknown;
@@ -732,7 +732,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The template */
+      /** The template */
       200: {
         headers: {
           [name: string]: unknown;
