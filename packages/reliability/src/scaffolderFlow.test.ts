@@ -24,6 +24,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import environmentsPlugin from '@envkit/plugin-environments-backend';
+import environmentsModuleAws from '@envkit/plugin-environments-backend-module-aws';
+import environmentsModuleKubernetes from '@envkit/plugin-environments-backend-module-kubernetes';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import scaffolderModuleEnvironments from '@envkit/plugin-scaffolder-backend-module-environments';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
@@ -77,6 +79,9 @@ describe('scaffolder flow against the sandbox', () => {
         scaffolderPlugin,
         scaffolderModuleEnvironments,
         environmentsPlugin,
+        // The drivers, as the example backend adds them.
+        environmentsModuleAws,
+        environmentsModuleKubernetes,
         catalogServiceMock.factory({
           entities: [
             withNamespace(softwareTemplate),

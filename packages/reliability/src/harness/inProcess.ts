@@ -15,6 +15,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 // The suites start the real plugin in a test backend.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import environmentsPlugin from '@envkit/plugin-environments-backend';
+import environmentsModuleAws from '@envkit/plugin-environments-backend-module-aws';
+import environmentsModuleKubernetes from '@envkit/plugin-environments-backend-module-kubernetes';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 // The example app's own policy class, so the matrix tests what ships.
@@ -117,6 +119,9 @@ export async function startApiBackend(options: {
   const { server } = await startTestBackend({
     features: [
       environmentsPlugin,
+      // The drivers, as the example backend adds them.
+      environmentsModuleAws,
+      environmentsModuleKubernetes,
       permissions.factory,
       catalogServiceMock.factory({ entities: options.entities }),
       auditor.factory,
