@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by ./envkit and .ci/run. Makes Node 22 and the repository's pinned
-# Yarn available without anything installed by hand: Backstage 1.55 needs
+# Yarn available without anything installed by hand: Backstage 1.57 needs
 # Node 22 or 24, and a fresh machine may only have an older Node plus npm.
 # The Node package from the npm registry is unpacked under .envkit/ (ignored
 # by git), so the machine's own Node is left alone.
