@@ -15,6 +15,7 @@ import {
 } from '@envkit/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { assertDriverModulesInstalled } from './driverModules';
 import { LifecycleEngine } from './engine/LifecycleEngine';
 import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
 import {
@@ -73,6 +74,8 @@ export const environmentsPlugin = createBackendPlugin({
         config,
         catalog,
       }) {
+        // Modules have registered their drivers by the time init runs.
+        assertDriverModulesInstalled(config, drivers.keys());
         const store = await DatabaseEnvironmentStore.create({ database });
 
         permissionsRegistry.addResourceType({
