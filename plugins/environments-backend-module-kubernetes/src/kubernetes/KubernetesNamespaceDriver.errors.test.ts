@@ -1,6 +1,4 @@
 import net from 'node:net';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
-import { namespaceName } from '@envkit/plugin-environments-common';
 import { DriverFailure } from '@envkit/plugin-environments-node';
 import {
   driverOutcome,
@@ -8,14 +6,13 @@ import {
   untilSettled,
 } from '@envkit/plugin-environments-node/testUtils';
 import {
-  adminApi,
   namespaceResource,
-  paths,
   sandboxCluster,
   testContext,
   testDriver,
   testEnvironment,
 } from './__testUtils__/fixtures';
+import { sandboxScenario, useSandboxSuite } from './__testUtils__/sandboxSuite';
 import { startRecordingProxy } from './__testUtils__/recordingProxy';
 
 jest.setTimeout(60_000);
@@ -32,22 +29,16 @@ async function closedPort(): Promise<number> {
 }
 
 describe('KubernetesNamespaceDriver failures', () => {
-  let sandbox: Sandbox;
-  let admin: ReturnType<typeof adminApi>;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    admin = adminApi(sandbox);
-  });
-  afterAll(() => sandbox.stop());
-  afterEach(() => sandbox.controls.clearFaults());
+  const suite = useSandboxSuite();
+  afterEach(() => suite.sandbox.controls.clearFaults());
 
   it('throws a retryable error when the cluster cannot be reached', async () => {
     const port = await closedPort();
-    const driver = testDriver([
-      sandboxCluster(sandbox, `http://127.0.0.1:${port}`),
-    ]);
-    const ctx = testContext(testEnvironment());
+    const { driver, ctx } = sandboxScenario(
+      suite.sandbox,
+      {},
+      `http://127.0.0.1:${port}`,
+    );
     const error = await driver.apply(namespaceResource(), ctx).then(
       () => undefined,
       e => e,
@@ -66,9 +57,10 @@ describe('KubernetesNamespaceDriver failures', () => {
   });
 
   it('throws a retryable error when the API server throttles', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const ctx = testContext(testEnvironment({ name: 'throttled' }));
-    sandbox.controls.throttle({
+    const { driver, ctx } = sandboxScenario(suite.sandbox, {
+      name: 'throttled',
+    });
+    suite.sandbox.controls.throttle({
       service: 'kubernetes',
       action: 'get namespaces',
       count: 1,
@@ -95,7 +87,7 @@ describe('KubernetesNamespaceDriver failures', () => {
   });
 
   it('fails naming the missing permission when the cluster forbids a call', async () => {
-    const proxy = await startRecordingProxy(sandbox.url);
+    const proxy = await startRecordingProxy(suite.sandbox.url);
     proxy.inject = (method, path) =>
       method === 'PATCH' && path.includes('/rolebindings/')
         ? {
@@ -118,8 +110,11 @@ describe('KubernetesNamespaceDriver failures', () => {
           }
         : undefined;
     try {
-      const driver = testDriver([sandboxCluster(sandbox, proxy.url)]);
-      const ctx = testContext(testEnvironment({ name: 'forbidden' }));
+      const { driver, ctx } = sandboxScenario(
+        suite.sandbox,
+        { name: 'forbidden' },
+        proxy.url,
+      );
       const result = await driverOutcome(() =>
         driver.apply(namespaceResource(), ctx),
       );
@@ -138,17 +133,15 @@ describe('KubernetesNamespaceDriver failures', () => {
   });
 
   it('refuses a namespace of the same name that Envkit did not create, and leaves it alone', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const environment = testEnvironment({ name: 'taken' });
-    const ctx = testContext(environment);
-    const namespace = namespaceName(environment.name, environment.id);
-    const at = paths(namespace);
-    await admin.create('/api/v1/namespaces', {
+    const { driver, ctx, namespace, at } = sandboxScenario(suite.sandbox, {
+      name: 'taken',
+    });
+    await suite.admin.create('/api/v1/namespaces', {
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name: namespace, labels: { team: 'someone-else' } },
     });
-    const before = await admin.get(at.namespace);
+    const before = await suite.admin.get(at.namespace);
 
     const applied = await driverOutcome(() =>
       driver.apply(namespaceResource(), ctx),
@@ -176,20 +169,20 @@ describe('KubernetesNamespaceDriver failures', () => {
     });
     expect(destroyed.message).toContain('left untouched');
 
-    const after = await admin.get(at.namespace);
+    const after = await suite.admin.get(at.namespace);
     expect(after.metadata.labels).toEqual(before.metadata.labels);
     expect(after.metadata.resourceVersion).toBe(
       before.metadata.resourceVersion,
     );
     expect(after.metadata.deletionTimestamp).toBeUndefined();
-    expect(await admin.get(at.quota)).toBeUndefined();
+    expect(await suite.admin.get(at.quota)).toBeUndefined();
   });
 
   it('refuses a namespace Envkit made for a different environment', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const environment = testEnvironment({ name: 'twin' });
-    const namespace = namespaceName(environment.name, environment.id);
-    await admin.create('/api/v1/namespaces', {
+    const { driver, ctx, namespace, at } = sandboxScenario(suite.sandbox, {
+      name: 'twin',
+    });
+    await suite.admin.create('/api/v1/namespaces', {
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: {
@@ -200,7 +193,6 @@ describe('KubernetesNamespaceDriver failures', () => {
         },
       },
     });
-    const ctx = testContext(environment);
     await expect(
       driverOutcome(() => driver.apply(namespaceResource(), ctx)),
     ).resolves.toMatchObject({
@@ -214,16 +206,13 @@ describe('KubernetesNamespaceDriver failures', () => {
       status: 'Destroyed',
       reason: 'ForeignNamespace',
     });
-    expect((await admin.get(paths(namespace).namespace)).status.phase).toBe(
-      'Active',
-    );
+    expect((await suite.admin.get(at.namespace)).status.phase).toBe('Active');
   });
 
   it('fails with the problems when parameters are invalid, without calling the cluster', async () => {
-    const proxy = await startRecordingProxy(sandbox.url);
+    const proxy = await startRecordingProxy(suite.sandbox.url);
     try {
-      const driver = testDriver([sandboxCluster(sandbox, proxy.url)]);
-      const ctx = testContext(testEnvironment());
+      const { driver, ctx } = sandboxScenario(suite.sandbox, {}, proxy.url);
       const resource = namespaceResource({
         quota: 'huge',
         networkPolicy: { allow: ['everything'] },
@@ -250,8 +239,8 @@ describe('KubernetesNamespaceDriver failures', () => {
 
   it('keeps to the clusters a template allows', async () => {
     const driver = testDriver([
-      sandboxCluster(sandbox, sandbox.url, 'dev'),
-      sandboxCluster(sandbox, sandbox.url, 'prod'),
+      sandboxCluster(suite.sandbox, suite.sandbox.url, 'dev'),
+      sandboxCluster(suite.sandbox, suite.sandbox.url, 'prod'),
     ]);
     const ctx = testContext(testEnvironment({ name: 'placed' }));
     await expect(
