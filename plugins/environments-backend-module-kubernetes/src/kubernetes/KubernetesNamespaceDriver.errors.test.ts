@@ -28,6 +28,19 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * Runs a driver call and expects it to fail with `failure` (kind, reason,
+ * …); returns the failure for further checks on its message.
+ */
+async function expectFailure(
+  call: () => Promise<unknown>,
+  failure: Partial<FailedOutcome>,
+): Promise<FailedOutcome> {
+  const outcome = await driverOutcome(call);
+  expect(outcome).toMatchObject({ status: 'Failed', ...failure });
+  return outcome as FailedOutcome;
+}
+
 describe('KubernetesNamespaceDriver failures', () => {
   const suite = useSandboxSuite();
   afterEach(() => suite.sandbox.controls.clearFaults());
@@ -66,16 +79,12 @@ describe('KubernetesNamespaceDriver failures', () => {
       count: 1,
     });
     const before = Date.now();
-    const throttled = await driverOutcome(() =>
-      driver.apply(namespaceResource(), ctx),
+    const throttled = await expectFailure(
+      () => driver.apply(namespaceResource(), ctx),
+      { kind: 'retryable', reason: 'KubernetesUnavailable' },
     );
-    expect(throttled).toMatchObject({
-      status: 'Failed',
-      kind: 'retryable',
-      reason: 'KubernetesUnavailable',
-    });
     // The server's Retry-After (1 s) becomes the earliest retry time.
-    const retryAt = (throttled as FailedOutcome).retryAt!.getTime();
+    const retryAt = throttled.retryAt!.getTime();
     expect(retryAt).toBeGreaterThanOrEqual(before + 1000);
     expect(retryAt).toBeLessThanOrEqual(Date.now() + 1000);
     // The next attempt goes through.
@@ -115,14 +124,10 @@ describe('KubernetesNamespaceDriver failures', () => {
         { name: 'forbidden' },
         proxy.url,
       );
-      const result = await driverOutcome(() =>
-        driver.apply(namespaceResource(), ctx),
+      const result = await expectFailure(
+        () => driver.apply(namespaceResource(), ctx),
+        { kind: 'permanent', reason: 'Forbidden' },
       );
-      expect(result).toMatchObject({
-        status: 'Failed',
-        kind: 'permanent',
-        reason: 'Forbidden',
-      });
       expect(result.message).toContain(
         'needs permission to patch rolebindings.rbac.authorization.k8s.io',
       );
@@ -136,29 +141,21 @@ describe('KubernetesNamespaceDriver failures', () => {
     const { driver, ctx, namespace, at } = sandboxScenario(suite.sandbox, {
       name: 'taken',
     });
-    await suite.admin.create('/api/v1/namespaces', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: namespace, labels: { team: 'someone-else' } },
-    });
+    await suite.admin.createNamespace(namespace, { team: 'someone-else' });
     const before = await suite.admin.get(at.namespace);
 
-    const applied = await driverOutcome(() =>
-      driver.apply(namespaceResource(), ctx),
+    const applied = await expectFailure(
+      () => driver.apply(namespaceResource(), ctx),
+      {
+        kind: 'needsAttention',
+        reason: 'ForeignNamespace',
+        resource: `namespace '${namespace}' in cluster 'sandbox'`,
+      },
     );
-    expect(applied).toMatchObject({
-      status: 'Failed',
-      kind: 'needsAttention',
-      reason: 'ForeignNamespace',
-      resource: `namespace '${namespace}' in cluster 'sandbox'`,
-    });
     expect(applied.message).toContain(
       `Namespace '${namespace}' already exists`,
     );
-    await expect(
-      driverOutcome(() => driver.observe(namespaceResource(), ctx)),
-    ).resolves.toMatchObject({
-      status: 'Failed',
+    await expectFailure(() => driver.observe(namespaceResource(), ctx), {
       kind: 'needsAttention',
       reason: 'ForeignNamespace',
     });
@@ -182,21 +179,11 @@ describe('KubernetesNamespaceDriver failures', () => {
     const { driver, ctx, namespace, at } = sandboxScenario(suite.sandbox, {
       name: 'twin',
     });
-    await suite.admin.create('/api/v1/namespaces', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: namespace,
-        labels: {
-          'app.kubernetes.io/managed-by': 'envkit',
-          'envkit.io/environment': 'some-other-environment',
-        },
-      },
+    await suite.admin.createNamespace(namespace, {
+      'app.kubernetes.io/managed-by': 'envkit',
+      'envkit.io/environment': 'some-other-environment',
     });
-    await expect(
-      driverOutcome(() => driver.apply(namespaceResource(), ctx)),
-    ).resolves.toMatchObject({
-      status: 'Failed',
+    await expectFailure(() => driver.apply(namespaceResource(), ctx), {
       kind: 'needsAttention',
       reason: 'ForeignNamespace',
     });
@@ -224,9 +211,7 @@ describe('KubernetesNamespaceDriver failures', () => {
         'parameters.networkPolicy.allow[0]',
         'parameters.workload.port',
       ]);
-      const result = await driverOutcome(() => driver.apply(resource, ctx));
-      expect(result).toMatchObject({
-        status: 'Failed',
+      const result = await expectFailure(() => driver.apply(resource, ctx), {
         kind: 'permanent',
         reason: 'InvalidParameters',
       });
@@ -243,27 +228,18 @@ describe('KubernetesNamespaceDriver failures', () => {
       sandboxCluster(suite.sandbox, suite.sandbox.url, 'prod'),
     ]);
     const ctx = testContext(testEnvironment({ name: 'placed' }));
-    await expect(
-      driverOutcome(() =>
+    await expectFailure(
+      () =>
         driver.apply(
           namespaceResource({ cluster: 'prod', allowedClusters: ['dev'] }),
           ctx,
         ),
-      ),
-    ).resolves.toMatchObject({
-      status: 'Failed',
-      kind: 'permanent',
-      reason: 'InvalidParameters',
-    });
-    await expect(
-      driverOutcome(() =>
-        driver.apply(namespaceResource({ cluster: 'staging' }), ctx),
-      ),
-    ).resolves.toMatchObject({
-      status: 'Failed',
-      kind: 'permanent',
-      reason: 'UnknownCluster',
-    });
+      { kind: 'permanent', reason: 'InvalidParameters' },
+    );
+    await expectFailure(
+      () => driver.apply(namespaceResource({ cluster: 'staging' }), ctx),
+      { kind: 'permanent', reason: 'UnknownCluster' },
+    );
     const { last } = await untilSettled(() =>
       driver.apply(namespaceResource({ allowedClusters: ['prod'] }), ctx),
     );
