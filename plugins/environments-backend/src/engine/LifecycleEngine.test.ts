@@ -6,8 +6,9 @@ import {
   EnvironmentPhase,
   EnvironmentSpec,
   EnvironmentTemplateSpec,
+  pendingEnvironmentStatus,
 } from '@envkit/plugin-environments-common';
-import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
+import { databaseStore } from '../database/__testUtils__/databaseStore';
 import { EnvironmentStore } from '../database/EnvironmentStore';
 import { DriverFailure } from '@envkit/plugin-environments-node';
 import { FakeCloudDriver } from '@envkit/plugin-environments-node/testUtils';
@@ -89,14 +90,14 @@ class Harness {
         generation: 1,
         ...spec,
       },
-      status: {
-        phase: 'Pending',
-        conditions: [],
-        resources: [],
-        outputs: {},
-        observedGeneration: 0,
-      },
+      status: pendingEnvironmentStatus(),
     });
+  }
+
+  /** Creates `id` and sweeps until it is Ready, the start of most scenarios. */
+  async createReady(id: string, options: { restart?: boolean } = {}) {
+    await this.create(id);
+    return this.runUntil(id, 'Ready', options);
   }
 
   async get(id: string): Promise<Environment> {
@@ -130,18 +131,13 @@ describe.each(databases.eachSupportedId())(
   'LifecycleEngine on %p',
   databaseId => {
     async function harness() {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseEnvironmentStore.create({
-        database: { getClient: async () => knex },
-      });
+      const { store } = await databaseStore(databases, databaseId);
       return new Harness(store);
     }
 
     it('provisions resources in dependency order, wires outputs and publishes the endpoint', async () => {
       const h = await harness();
-      await h.create('web');
-
-      const env = await h.runUntil('web', 'Ready');
+      const env = await h.createReady('web');
 
       expect(env.status.outputs).toEqual({
         endpoint: 'http://service.example.test',
@@ -177,9 +173,8 @@ describe.each(databases.eachSupportedId())(
 
     it('reaches the same end state with no repeated side effect when restarted between any two steps', async () => {
       const h = await harness();
-      await h.create('crashy');
       // Every sweep runs on a fresh engine: nothing survives but the database.
-      const env = await h.runUntil('crashy', 'Ready', { restart: true });
+      const env = await h.createReady('crashy', { restart: true });
       expect(env.status.outputs.endpoint).toBe('http://service.example.test');
       expect(h.driver.creates).toBe(2);
 
@@ -237,8 +232,7 @@ describe.each(databases.eachSupportedId())(
 
     it('applies a spec change as a new generation and settles on it', async () => {
       const h = await harness();
-      await h.create('upd');
-      await h.runUntil('upd', 'Ready');
+      await h.createReady('upd');
 
       await h.store.updateSpec('upd', spec => ({
         ...spec,
@@ -257,8 +251,7 @@ describe.each(databases.eachSupportedId())(
 
     it('destroys in reverse order, frees the name, and is idempotent', async () => {
       const h = await harness();
-      await h.create('bye');
-      await h.runUntil('bye', 'Ready');
+      await h.createReady('bye');
       await h.store.updateSpec('bye', spec => ({
         ...spec,
         deletionRequestedAt: new Date(h.now).toISOString(),
@@ -435,8 +428,7 @@ describe.each(databases.eachSupportedId())(
 
     it('restores drift it observes on a settled environment', async () => {
       const h = await harness();
-      await h.create('drift');
-      await h.runUntil('drift', 'Ready');
+      await h.createReady('drift');
       h.driver.resources.get('drift/network')!.drifted = true;
 
       await h.engine().sweep(); // observes the drift
