@@ -100,6 +100,11 @@ class Harness {
     return this.runUntil(id, 'Ready', options);
   }
 
+  /** The reasons of `id`'s events, oldest first. */
+  async eventReasons(id: string): Promise<string[]> {
+    return (await this.store.listEvents(id)).map(e => e.reason).reverse();
+  }
+
   async get(id: string): Promise<Environment> {
     return (await this.store.getEnvironment(id))!;
   }
@@ -160,10 +165,7 @@ describe.each(databases.eachSupportedId())(
         .reduce((a, b) => Math.max(a, b));
       expect(firstServiceCall).toBeGreaterThan(lastNetworkApply);
 
-      const events = (await h.store.listEvents('web'))
-        .map(e => e.reason)
-        .reverse();
-      expect(events).toEqual([
+      expect(await h.eventReasons('web')).toEqual([
         'Provisioning',
         'ResourceReady',
         'ResourceReady',
@@ -244,8 +246,7 @@ describe.each(databases.eachSupportedId())(
       expect(h.driver.resources.get('upd/service')!.parameters).toMatchObject({
         image: 'nginx:2',
       });
-      const reasons = (await h.store.listEvents('upd')).map(e => e.reason);
-      expect(reasons).toContain('Updating');
+      expect(await h.eventReasons('upd')).toContain('Updating');
       expect(h.driver.creates).toBe(2);
     });
 
@@ -289,9 +290,7 @@ describe.each(databases.eachSupportedId())(
 
       const gone = await h.runUntil('ttl', 'Destroyed');
       expect(gone.status.phase).toBe('Destroyed');
-      expect((await h.store.listEvents('ttl')).map(e => e.reason)).toContain(
-        'Expired',
-      );
+      expect(await h.eventReasons('ttl')).toContain('Expired');
     });
 
     it('fails with the driver reason and rolls back what was made, by default', async () => {
@@ -436,7 +435,7 @@ describe.each(databases.eachSupportedId())(
       await h.runUntil('drift', 'Ready');
 
       expect(h.driver.resources.get('drift/network')!.drifted).toBe(false);
-      const reasons = (await h.store.listEvents('drift')).map(e => e.reason);
+      const reasons = await h.eventReasons('drift');
       expect(reasons).toContain('Drift');
       expect(reasons).toContain('Restored');
     });
