@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import Ajv from 'ajv';
-import { exampleTemplate } from './__testUtils__/exampleTemplate';
+import { exampleTemplate } from './testUtils';
 import { resolveInputs } from './inputs';
 import { validateEnvironmentTemplate } from './template';
 

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { exampleTemplate } from './__testUtils__/exampleTemplate';
+import { exampleTemplate } from './testUtils';
 import {
   isEnvironmentTemplateEntity,
   MAX_TEMPLATE_SIZE_BYTES,

@@ -1,6 +1,4 @@
 import net from 'node:net';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
-import { namespaceName } from '@envkit/plugin-environments-common';
 import { DriverFailure } from '@envkit/plugin-environments-node';
 import {
   driverOutcome,
@@ -8,14 +6,13 @@ import {
   untilSettled,
 } from '@envkit/plugin-environments-node/testUtils';
 import {
-  adminApi,
   namespaceResource,
-  paths,
   sandboxCluster,
   testContext,
   testDriver,
   testEnvironment,
 } from './__testUtils__/fixtures';
+import { sandboxScenario, useSandboxSuite } from './__testUtils__/sandboxSuite';
 import { startRecordingProxy } from './__testUtils__/recordingProxy';
 
 jest.setTimeout(60_000);
@@ -31,23 +28,30 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('KubernetesNamespaceDriver failures', () => {
-  let sandbox: Sandbox;
-  let admin: ReturnType<typeof adminApi>;
+/**
+ * Runs a driver call and expects it to fail with `failure` (kind, reason,
+ * …); returns the failure for further checks on its message.
+ */
+async function expectFailure(
+  call: () => Promise<unknown>,
+  failure: Partial<FailedOutcome>,
+): Promise<FailedOutcome> {
+  const outcome = await driverOutcome(call);
+  expect(outcome).toMatchObject({ status: 'Failed', ...failure });
+  return outcome as FailedOutcome;
+}
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    admin = adminApi(sandbox);
-  });
-  afterAll(() => sandbox.stop());
-  afterEach(() => sandbox.controls.clearFaults());
+describe('KubernetesNamespaceDriver failures', () => {
+  const suite = useSandboxSuite();
+  afterEach(() => suite.sandbox.controls.clearFaults());
 
   it('throws a retryable error when the cluster cannot be reached', async () => {
     const port = await closedPort();
-    const driver = testDriver([
-      sandboxCluster(sandbox, `http://127.0.0.1:${port}`),
-    ]);
-    const ctx = testContext(testEnvironment());
+    const { driver, ctx } = sandboxScenario(
+      suite.sandbox,
+      {},
+      `http://127.0.0.1:${port}`,
+    );
     const error = await driver.apply(namespaceResource(), ctx).then(
       () => undefined,
       e => e,
@@ -66,24 +70,21 @@ describe('KubernetesNamespaceDriver failures', () => {
   });
 
   it('throws a retryable error when the API server throttles', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const ctx = testContext(testEnvironment({ name: 'throttled' }));
-    sandbox.controls.throttle({
+    const { driver, ctx } = sandboxScenario(suite.sandbox, {
+      name: 'throttled',
+    });
+    suite.sandbox.controls.throttle({
       service: 'kubernetes',
       action: 'get namespaces',
       count: 1,
     });
     const before = Date.now();
-    const throttled = await driverOutcome(() =>
-      driver.apply(namespaceResource(), ctx),
+    const throttled = await expectFailure(
+      () => driver.apply(namespaceResource(), ctx),
+      { kind: 'retryable', reason: 'KubernetesUnavailable' },
     );
-    expect(throttled).toMatchObject({
-      status: 'Failed',
-      kind: 'retryable',
-      reason: 'KubernetesUnavailable',
-    });
     // The server's Retry-After (1 s) becomes the earliest retry time.
-    const retryAt = (throttled as FailedOutcome).retryAt!.getTime();
+    const retryAt = throttled.retryAt!.getTime();
     expect(retryAt).toBeGreaterThanOrEqual(before + 1000);
     expect(retryAt).toBeLessThanOrEqual(Date.now() + 1000);
     // The next attempt goes through.
@@ -95,7 +96,7 @@ describe('KubernetesNamespaceDriver failures', () => {
   });
 
   it('fails naming the missing permission when the cluster forbids a call', async () => {
-    const proxy = await startRecordingProxy(sandbox.url);
+    const proxy = await startRecordingProxy(suite.sandbox.url);
     proxy.inject = (method, path) =>
       method === 'PATCH' && path.includes('/rolebindings/')
         ? {
@@ -118,16 +119,15 @@ describe('KubernetesNamespaceDriver failures', () => {
           }
         : undefined;
     try {
-      const driver = testDriver([sandboxCluster(sandbox, proxy.url)]);
-      const ctx = testContext(testEnvironment({ name: 'forbidden' }));
-      const result = await driverOutcome(() =>
-        driver.apply(namespaceResource(), ctx),
+      const { driver, ctx } = sandboxScenario(
+        suite.sandbox,
+        { name: 'forbidden' },
+        proxy.url,
       );
-      expect(result).toMatchObject({
-        status: 'Failed',
-        kind: 'permanent',
-        reason: 'Forbidden',
-      });
+      const result = await expectFailure(
+        () => driver.apply(namespaceResource(), ctx),
+        { kind: 'permanent', reason: 'Forbidden' },
+      );
       expect(result.message).toContain(
         'needs permission to patch rolebindings.rbac.authorization.k8s.io',
       );
@@ -138,34 +138,24 @@ describe('KubernetesNamespaceDriver failures', () => {
   });
 
   it('refuses a namespace of the same name that Envkit did not create, and leaves it alone', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const environment = testEnvironment({ name: 'taken' });
-    const ctx = testContext(environment);
-    const namespace = namespaceName(environment.name, environment.id);
-    const at = paths(namespace);
-    await admin.create('/api/v1/namespaces', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: namespace, labels: { team: 'someone-else' } },
+    const { driver, ctx, namespace, at } = sandboxScenario(suite.sandbox, {
+      name: 'taken',
     });
-    const before = await admin.get(at.namespace);
+    await suite.admin.createNamespace(namespace, { team: 'someone-else' });
+    const before = await suite.admin.get(at.namespace);
 
-    const applied = await driverOutcome(() =>
-      driver.apply(namespaceResource(), ctx),
+    const applied = await expectFailure(
+      () => driver.apply(namespaceResource(), ctx),
+      {
+        kind: 'needsAttention',
+        reason: 'ForeignNamespace',
+        resource: `namespace '${namespace}' in cluster 'sandbox'`,
+      },
     );
-    expect(applied).toMatchObject({
-      status: 'Failed',
-      kind: 'needsAttention',
-      reason: 'ForeignNamespace',
-      resource: `namespace '${namespace}' in cluster 'sandbox'`,
-    });
     expect(applied.message).toContain(
       `Namespace '${namespace}' already exists`,
     );
-    await expect(
-      driverOutcome(() => driver.observe(namespaceResource(), ctx)),
-    ).resolves.toMatchObject({
-      status: 'Failed',
+    await expectFailure(() => driver.observe(namespaceResource(), ctx), {
       kind: 'needsAttention',
       reason: 'ForeignNamespace',
     });
@@ -176,35 +166,24 @@ describe('KubernetesNamespaceDriver failures', () => {
     });
     expect(destroyed.message).toContain('left untouched');
 
-    const after = await admin.get(at.namespace);
+    const after = await suite.admin.get(at.namespace);
     expect(after.metadata.labels).toEqual(before.metadata.labels);
     expect(after.metadata.resourceVersion).toBe(
       before.metadata.resourceVersion,
     );
     expect(after.metadata.deletionTimestamp).toBeUndefined();
-    expect(await admin.get(at.quota)).toBeUndefined();
+    expect(await suite.admin.get(at.quota)).toBeUndefined();
   });
 
   it('refuses a namespace Envkit made for a different environment', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const environment = testEnvironment({ name: 'twin' });
-    const namespace = namespaceName(environment.name, environment.id);
-    await admin.create('/api/v1/namespaces', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: namespace,
-        labels: {
-          'app.kubernetes.io/managed-by': 'envkit',
-          'envkit.io/environment': 'some-other-environment',
-        },
-      },
+    const { driver, ctx, namespace, at } = sandboxScenario(suite.sandbox, {
+      name: 'twin',
     });
-    const ctx = testContext(environment);
-    await expect(
-      driverOutcome(() => driver.apply(namespaceResource(), ctx)),
-    ).resolves.toMatchObject({
-      status: 'Failed',
+    await suite.admin.createNamespace(namespace, {
+      'app.kubernetes.io/managed-by': 'envkit',
+      'envkit.io/environment': 'some-other-environment',
+    });
+    await expectFailure(() => driver.apply(namespaceResource(), ctx), {
       kind: 'needsAttention',
       reason: 'ForeignNamespace',
     });
@@ -214,16 +193,13 @@ describe('KubernetesNamespaceDriver failures', () => {
       status: 'Destroyed',
       reason: 'ForeignNamespace',
     });
-    expect((await admin.get(paths(namespace).namespace)).status.phase).toBe(
-      'Active',
-    );
+    expect((await suite.admin.get(at.namespace)).status.phase).toBe('Active');
   });
 
   it('fails with the problems when parameters are invalid, without calling the cluster', async () => {
-    const proxy = await startRecordingProxy(sandbox.url);
+    const proxy = await startRecordingProxy(suite.sandbox.url);
     try {
-      const driver = testDriver([sandboxCluster(sandbox, proxy.url)]);
-      const ctx = testContext(testEnvironment());
+      const { driver, ctx } = sandboxScenario(suite.sandbox, {}, proxy.url);
       const resource = namespaceResource({
         quota: 'huge',
         networkPolicy: { allow: ['everything'] },
@@ -235,9 +211,7 @@ describe('KubernetesNamespaceDriver failures', () => {
         'parameters.networkPolicy.allow[0]',
         'parameters.workload.port',
       ]);
-      const result = await driverOutcome(() => driver.apply(resource, ctx));
-      expect(result).toMatchObject({
-        status: 'Failed',
+      const result = await expectFailure(() => driver.apply(resource, ctx), {
         kind: 'permanent',
         reason: 'InvalidParameters',
       });
@@ -250,31 +224,22 @@ describe('KubernetesNamespaceDriver failures', () => {
 
   it('keeps to the clusters a template allows', async () => {
     const driver = testDriver([
-      sandboxCluster(sandbox, sandbox.url, 'dev'),
-      sandboxCluster(sandbox, sandbox.url, 'prod'),
+      sandboxCluster(suite.sandbox, suite.sandbox.url, 'dev'),
+      sandboxCluster(suite.sandbox, suite.sandbox.url, 'prod'),
     ]);
     const ctx = testContext(testEnvironment({ name: 'placed' }));
-    await expect(
-      driverOutcome(() =>
+    await expectFailure(
+      () =>
         driver.apply(
           namespaceResource({ cluster: 'prod', allowedClusters: ['dev'] }),
           ctx,
         ),
-      ),
-    ).resolves.toMatchObject({
-      status: 'Failed',
-      kind: 'permanent',
-      reason: 'InvalidParameters',
-    });
-    await expect(
-      driverOutcome(() =>
-        driver.apply(namespaceResource({ cluster: 'staging' }), ctx),
-      ),
-    ).resolves.toMatchObject({
-      status: 'Failed',
-      kind: 'permanent',
-      reason: 'UnknownCluster',
-    });
+      { kind: 'permanent', reason: 'InvalidParameters' },
+    );
+    await expectFailure(
+      () => driver.apply(namespaceResource({ cluster: 'staging' }), ctx),
+      { kind: 'permanent', reason: 'UnknownCluster' },
+    );
     const { last } = await untilSettled(() =>
       driver.apply(namespaceResource({ allowedClusters: ['prod'] }), ctx),
     );

@@ -5,22 +5,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
-import { namespaceName } from '@envkit/plugin-environments-common';
 import {
   driverOutcome,
   untilSettled,
   waitFor,
 } from '@envkit/plugin-environments-node/testUtils';
-import {
-  adminApi,
-  namespaceResource,
-  paths,
-  sandboxCluster,
-  testContext,
-  testDriver,
-  testEnvironment,
-} from './__testUtils__/fixtures';
+import { namespaceResource, paths } from './__testUtils__/fixtures';
+import { sandboxScenario, useSandboxSuite } from './__testUtils__/sandboxSuite';
 import {
   permissionOf,
   startRecordingProxy,
@@ -38,14 +29,7 @@ const GUARDRAILS = [
 const WORKLOAD = ['deployment', 'service', 'ingress'] as const;
 
 describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
-  let sandbox: Sandbox;
-  let admin: ReturnType<typeof adminApi>;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    admin = adminApi(sandbox);
-  });
-  afterAll(() => sandbox.stop());
+  const suite = useSandboxSuite();
 
   async function resourceVersions(
     namespace: string,
@@ -54,22 +38,21 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
     const at = paths(namespace);
     const out: Record<string, string | undefined> = {};
     for (const key of objects) {
-      out[key] = (await admin.get(at[key]))?.metadata?.resourceVersion;
+      out[key] = (await suite.admin.get(at[key]))?.metadata?.resourceVersion;
     }
     return out;
   }
 
   it('creates the namespace with every guardrail, and a second apply changes nothing', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const environment = testEnvironment({ owner: 'user:default/lena' });
-    const ctx = testContext(environment);
+    const { driver, environment, ctx, namespace, at } = sandboxScenario(
+      suite.sandbox,
+      { owner: 'user:default/lena' },
+    );
     const resource = namespaceResource({
       quota: { cpu: '8', memory: '16Gi', pods: 30 },
       maxQuota: { cpu: '4', memory: '8Gi', pods: 20 },
       podSecurity: 'restricted',
     });
-    const namespace = namespaceName(environment.name, environment.id);
-    const at = paths(namespace);
 
     const { last } = await untilSettled(() => driver.apply(resource, ctx));
     expect(last).toMatchObject({
@@ -83,7 +66,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
     });
     expect(last.message).toContain('cpu lowered from 8 to the maximum 4');
 
-    const ns = await admin.get(at.namespace);
+    const ns = await suite.admin.get(at.namespace);
     expect(ns.metadata.labels).toMatchObject({
       'app.kubernetes.io/managed-by': 'envkit',
       'envkit.io/environment': environment.id,
@@ -91,7 +74,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
       'envkit.io/template': 'environmenttemplate.default.dev-namespace',
       'pod-security.kubernetes.io/enforce': 'restricted',
     });
-    expect((await admin.get(at.quota)).spec.hard).toEqual({
+    expect((await suite.admin.get(at.quota)).spec.hard).toEqual({
       'requests.cpu': '4',
       'limits.cpu': '4',
       'requests.memory': '8Gi',
@@ -99,14 +82,14 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
       pods: '20',
     });
     // Defaults, so pods that ask for nothing are still admitted under the quota.
-    expect((await admin.get(at.limits)).spec.limits).toEqual([
+    expect((await suite.admin.get(at.limits)).spec.limits).toEqual([
       {
         type: 'Container',
         default: { cpu: '500m', memory: '512Mi' },
         defaultRequest: { cpu: '100m', memory: '128Mi' },
       },
     ]);
-    const policy = await admin.get(at.networkPolicy);
+    const policy = await suite.admin.get(at.networkPolicy);
     expect(policy.spec).toEqual({
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
@@ -139,7 +122,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
         },
       ],
     });
-    const binding = await admin.get(at.roleBinding);
+    const binding = await suite.admin.get(at.roleBinding);
     expect(binding.roleRef).toEqual({
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'ClusterRole',
@@ -159,7 +142,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
       'networkPolicy',
       'roleBinding',
     ] as const) {
-      const managers = (await admin.get(at[key])).metadata.managedFields;
+      const managers = (await suite.admin.get(at[key])).metadata.managedFields;
       expect(managers.map((f: any) => `${f.manager}/${f.operation}`)).toEqual([
         'envkit/Apply',
       ]);
@@ -182,24 +165,20 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
   });
 
   it('restores a deleted quota and an edited network policy, reporting what drifted', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const environment = testEnvironment();
-    const ctx = testContext(environment);
+    const { driver, ctx, at } = sandboxScenario(suite.sandbox);
     const resource = namespaceResource();
-    const namespace = namespaceName(environment.name, environment.id);
-    const at = paths(namespace);
     await untilSettled(() => driver.apply(resource, ctx));
-    const policyBefore = (await admin.get(at.networkPolicy)).spec;
+    const policyBefore = (await suite.admin.get(at.networkPolicy)).spec;
 
-    await admin.delete(at.quota);
+    await suite.admin.delete(at.quota);
     // Someone opens the namespace to all ingress with kubectl edit, and adds a subject.
-    await admin.mergePatch(
+    await suite.admin.mergePatch(
       at.networkPolicy,
       { spec: { ingress: [{}] } },
       'kubectl-edit',
     );
-    const binding = await admin.get(at.roleBinding);
-    await admin.mergePatch(
+    const binding = await suite.admin.get(at.roleBinding);
+    await suite.admin.mergePatch(
       at.roleBinding,
       { subjects: [...binding.subjects, { kind: 'Group', name: 'everyone' }] },
       'kubectl-edit',
@@ -225,17 +204,19 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
     await expect(driver.observe(resource, ctx)).resolves.toMatchObject({
       status: 'Ready',
     });
-    expect((await admin.get(at.quota)).spec.hard.pods).toBe('10');
-    expect((await admin.get(at.networkPolicy)).spec).toEqual(policyBefore);
-    expect((await admin.get(at.roleBinding)).subjects).toEqual(
+    expect((await suite.admin.get(at.quota)).spec.hard.pods).toBe('10');
+    expect((await suite.admin.get(at.networkPolicy)).spec).toEqual(
+      policyBefore,
+    );
+    expect((await suite.admin.get(at.roleBinding)).subjects).toEqual(
       binding.subjects,
     );
   });
 
   it('runs a workload, publishes its endpoint and reports readiness', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const environment = testEnvironment({ name: 'web' });
-    const ctx = testContext(environment);
+    const { driver, ctx, namespace, at } = sandboxScenario(suite.sandbox, {
+      name: 'web',
+    });
     const resource = namespaceResource({
       workload: {
         image: 'ghcr.io/example/shop:1.4.2',
@@ -243,7 +224,6 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
         replicas: 2,
       },
     });
-    const namespace = namespaceName(environment.name, environment.id);
 
     const first = await driver.apply(resource, ctx);
     expect(first).toMatchObject({
@@ -254,7 +234,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
     expect(last.status).toBe('Ready');
     const host = `${namespace}.apps.sandbox.test`;
     expect(last.outputs?.endpoint).toBe(
-      `${sandbox.url}/_sandbox/endpoints/${host}`,
+      `${suite.sandbox.url}/_sandbox/endpoints/${host}`,
     );
 
     const page = await fetch(last.outputs!.endpoint);
@@ -269,7 +249,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
     });
 
     // A deleted Deployment is noticed and recreated.
-    await admin.delete(paths(namespace).deployment);
+    await suite.admin.delete(at.deployment);
     await expect(driver.observe(resource, ctx)).resolves.toMatchObject({
       status: 'InProgress',
       reason: 'WorkloadMissing',
@@ -288,10 +268,9 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
   });
 
   it('leaves kubectl seeing exactly the objects it promises', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const environment = testEnvironment({ name: 'kubectl-check' });
-    const ctx = testContext(environment);
-    const namespace = namespaceName(environment.name, environment.id);
+    const { driver, ctx, namespace } = sandboxScenario(suite.sandbox, {
+      name: 'kubectl-check',
+    });
     await untilSettled(() =>
       driver.apply(
         namespaceResource({ workload: { image: 'nginx:1.27', port: 80 } }),
@@ -304,7 +283,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
       '/usr/bin/kubectl',
       [
         '--kubeconfig',
-        sandbox.kubeconfigPath,
+        suite.sandbox.kubeconfigPath,
         '--cache-dir',
         join(home, 'cache'),
         '--namespace',
@@ -330,12 +309,15 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
   });
 
   it('writes the namespaced objects in one parallel round once the namespace exists', async () => {
-    const proxy = await startRecordingProxy(sandbox.url);
+    const proxy = await startRecordingProxy(suite.sandbox.url);
     try {
-      const driver = testDriver([sandboxCluster(sandbox, proxy.url)]);
-      const ctx = testContext(testEnvironment({ name: 'parallel' }));
+      const { driver, ctx } = sandboxScenario(
+        suite.sandbox,
+        { name: 'parallel' },
+        proxy.url,
+      );
       // Each call takes 150 ms, so seven writes one after another would take over a second.
-      sandbox.controls.addLatency('kubernetes', 150);
+      suite.sandbox.controls.addLatency('kubernetes', 150);
       const started = performance.now();
       await driver.apply(
         namespaceResource({ workload: { image: 'nginx:1.27', port: 80 } }),
@@ -372,17 +354,16 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
       );
       expect(elapsed).toBeLessThan(3 * 150 + 400);
     } finally {
-      sandbox.controls.clearFaults();
+      suite.sandbox.controls.clearFaults();
       await proxy.close();
     }
   });
 
   it('deletes the namespace and follows Terminating until it is gone', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const environment = testEnvironment({ name: 'short-lived' });
-    const ctx = testContext(environment);
+    const { driver, ctx, at } = sandboxScenario(suite.sandbox, {
+      name: 'short-lived',
+    });
     const resource = namespaceResource();
-    const namespace = namespaceName(environment.name, environment.id);
     await untilSettled(() => driver.apply(resource, ctx));
 
     const first = await driver.destroy(resource, ctx);
@@ -390,13 +371,13 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
       status: 'InProgress',
       reason: 'NamespaceTerminating',
     });
-    expect((await admin.get(paths(namespace).namespace)).status.phase).toBe(
+    expect((await suite.admin.get(at.namespace)).status.phase).toBe(
       'Terminating',
     );
 
     const { last } = await untilSettled(() => driver.destroy(resource, ctx));
     expect(last.status).toBe('Destroyed');
-    expect(await admin.get(paths(namespace).namespace)).toBeUndefined();
+    expect(await suite.admin.get(at.namespace)).toBeUndefined();
     await expect(driver.destroy(resource, ctx)).resolves.toMatchObject({
       status: 'Destroyed',
     });
@@ -407,13 +388,15 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
   });
 
   it('reports the conditions holding a namespace stuck on a finalizer', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
-    const environment = testEnvironment({ name: 'stuck' });
-    const ctx = testContext(environment);
+    const { driver, ctx, namespace } = sandboxScenario(suite.sandbox, {
+      name: 'stuck',
+    });
     const resource = namespaceResource();
-    const namespace = namespaceName(environment.name, environment.id);
     await untilSettled(() => driver.apply(resource, ctx));
-    sandbox.controls.hangNamespaceDeletion(namespace, 'example.com/backup');
+    suite.sandbox.controls.hangNamespaceDeletion(
+      namespace,
+      'example.com/backup',
+    );
     try {
       await driver.destroy(resource, ctx);
       // A finalizer only its owner can finish needs a person.
@@ -439,7 +422,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
         reason: 'NamespaceTerminating',
       });
     } finally {
-      sandbox.controls.releaseNamespace(namespace);
+      suite.sandbox.controls.releaseNamespace(namespace);
     }
     await expect(driver.destroy(resource, ctx)).resolves.toMatchObject({
       status: 'Destroyed',

@@ -132,8 +132,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     let plan: Plan;
     let existing: KubeObject | undefined;
     try {
-      plan = this.planFor(resource, ctx);
-      existing = await readObject(plan, plan.desired.namespace);
+      ({ plan, existing } = await this.planWithNamespace(resource, ctx));
     } catch (e) {
       // Plans are advisory: report why there is none instead of a result.
       if (e instanceof DriverFailure && e.kind === 'permanent') {
@@ -172,9 +171,8 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverApplyResult> {
-    const plan = this.planFor(resource, ctx);
+    const { plan, existing } = await this.planWithNamespace(resource, ctx);
     const { desired } = plan;
-    const existing = await readObject(plan, desired.namespace);
     const writes: Promise<KubeObject | undefined>[] = [];
     if (existing) {
       this.assertOwned(plan, existing, ctx);
@@ -236,9 +234,11 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverObserveResult> {
-    const plan = this.planFor(resource, ctx);
+    const { plan, existing: namespace } = await this.planWithNamespace(
+      resource,
+      ctx,
+    );
     const { desired } = plan;
-    const namespace = await readObject(plan, desired.namespace);
     if (!namespace) {
       return {
         status: 'InProgress',
@@ -400,6 +400,15 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       parameters,
       desired,
     };
+  }
+
+  /** The plan and the namespace as the cluster has it now: where plan, apply and observe all start. */
+  private async planWithNamespace(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<{ plan: Plan; existing: KubeObject | undefined }> {
+    const plan = this.planFor(resource, ctx);
+    return { plan, existing: await readObject(plan, plan.desired.namespace) };
   }
 
   private assertOwned(

@@ -1,22 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import { untilSettled } from '@envkit/plugin-environments-node/testUtils';
-import {
-  adminApi,
-  namespaceResource,
-  paths,
-  sandboxCluster,
-  testContext,
-  testDriver,
-  testEnvironment,
-} from './__testUtils__/fixtures';
+import { namespaceResource } from './__testUtils__/fixtures';
+import { sandboxScenario, useSandboxSuite } from './__testUtils__/sandboxSuite';
 import {
   permissionOf,
   startRecordingProxy,
 } from './__testUtils__/recordingProxy';
-import { namespaceName } from '@envkit/plugin-environments-common';
 
 jest.setTimeout(60_000);
 
@@ -62,29 +53,26 @@ function granted(rules: Rule[]): Set<string> {
 }
 
 describe('the ClusterRole in docs/drivers/kubernetes-namespace.md', () => {
-  let sandbox: Sandbox;
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-  });
-  afterAll(() => sandbox.stop());
+  const suite = useSandboxSuite();
 
   it('grants every call the driver makes over a whole lifecycle, and nothing it does not make', async () => {
-    const proxy = await startRecordingProxy(sandbox.url);
+    const proxy = await startRecordingProxy(suite.sandbox.url);
     try {
-      const driver = testDriver([sandboxCluster(sandbox, proxy.url)]);
-      const environment = testEnvironment({ name: 'rbac' });
-      const ctx = testContext(environment);
+      const { driver, ctx, at } = sandboxScenario(
+        suite.sandbox,
+        { name: 'rbac' },
+        proxy.url,
+      );
       const withWorkload = namespaceResource({
         workload: { image: 'nginx:1.27', port: 80 },
       });
       const withoutWorkload = namespaceResource();
-      const at = paths(namespaceName(environment.name, environment.id));
 
       await driver.validate(withWorkload, ctx);
       await driver.plan(withWorkload, ctx);
       await untilSettled(() => driver.apply(withWorkload, ctx));
       await driver.observe(withWorkload, ctx);
-      await adminApi(sandbox).delete(at.quota);
+      await suite.admin.delete(at.quota);
       await driver.observe(withWorkload, ctx);
       await untilSettled(() => driver.apply(withWorkload, ctx));
       // The template drops its workload.

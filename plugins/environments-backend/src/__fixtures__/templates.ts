@@ -1,55 +1,23 @@
 import { EnvironmentTemplateEntity } from '@envkit/plugin-environments-common';
+import { exampleTemplate } from '@envkit/plugin-environments-common/testUtils';
 
-/** A two-resource template on the in-memory test driver. */
+const example = exampleTemplate();
+
+/**
+ * The shared example template as `web`, with both resources on the
+ * in-memory test driver and the guardrails these tests rely on: an 8 hour
+ * TTL of at most 7 days, two environments per owner, open to everyone.
+ */
 export const webTemplate: EnvironmentTemplateEntity = {
-  apiVersion: 'envkit.io/v1alpha1',
-  kind: 'EnvironmentTemplate',
+  ...example,
   metadata: { name: 'web', namespace: 'default', title: 'Web service' },
   spec: {
-    type: 'ecs',
-    version: '1.2.0',
+    ...example.spec,
     owner: 'group:default/platform-team',
-    parameters: {
-      properties: {
-        imageLocation: { type: 'string', title: 'Image' },
-        containerPort: {
-          type: 'integer',
-          default: 8080,
-          minimum: 1,
-          maximum: 65535,
-        },
-        size: {
-          type: 'string',
-          default: 'small',
-          enum: ['small', 'large'],
-          'envkit:policy': 'restricted',
-        },
-        region: {
-          type: 'string',
-          default: 'eu-west-1',
-          'envkit:policy': 'locked',
-        },
-      },
-      required: ['imageLocation'],
-    },
-    resources: [
-      {
-        name: 'network',
-        driver: 'test',
-        parameters: { region: '${{ inputs.region }}' },
-      },
-      {
-        name: 'service',
-        driver: 'test',
-        dependsOn: ['network'],
-        parameters: {
-          image: '${{ inputs.imageLocation }}',
-          port: '${{ inputs.containerPort }}',
-          vpc: '${{ resources.network.outputs.vpcId }}',
-        },
-      },
-    ],
-    outputs: { endpoint: '${{ resources.service.outputs.url }}' },
+    resources: example.spec.resources.map((resource: object) => ({
+      ...resource,
+      driver: 'test',
+    })),
     guardrails: {
       ttl: { default: 'PT8H', max: 'P7D' },
       maxEnvironmentsPerOwner: 2,

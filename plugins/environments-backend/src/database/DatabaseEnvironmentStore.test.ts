@@ -2,8 +2,9 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   EnvironmentSpec,
   EnvironmentStatus,
+  pendingEnvironmentStatus,
 } from '@envkit/plugin-environments-common';
-import { DatabaseEnvironmentStore } from './DatabaseEnvironmentStore';
+import { databaseStore } from './__testUtils__/databaseStore';
 import { NewEnvironment } from './EnvironmentStore';
 
 jest.setTimeout(60_000);
@@ -26,26 +27,18 @@ function newEnvironment(
     generation: 1,
     ...overrides,
   };
-  const status: EnvironmentStatus = {
-    phase: 'Pending',
-    conditions: [],
-    resources: [],
-    outputs: {},
-    observedGeneration: 0,
+  return {
+    id,
+    spec,
+    status: pendingEnvironmentStatus(),
+    createdBy: 'user:default/lena',
   };
-  return { id, spec, status, createdBy: 'user:default/lena' };
 }
 
 describe.each(databases.eachSupportedId())(
   'DatabaseEnvironmentStore on %p',
   databaseId => {
-    async function createStore() {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseEnvironmentStore.create({
-        database: { getClient: async () => knex },
-      });
-      return { knex, store };
-    }
+    const createStore = () => databaseStore(databases, databaseId);
 
     it('keeps what the API wrote and reads it back', async () => {
       const { store } = await createStore();
@@ -185,24 +178,18 @@ describe.each(databases.eachSupportedId())(
       const other = holder === 'replica-1' ? 'replica-2' : 'replica-1';
       const heldId = (first.length ? first : second)[0].environment.id;
       const status = (await store.getEnvironment(heldId))!.status;
-      await expect(
-        store.updateStatus(
-          heldId,
-          { ...status, phase: 'Provisioning' },
-          {
-            leaseOwner: other,
-          },
-        ),
-      ).resolves.toBe(false);
-      await expect(
-        store.updateStatus(
-          heldId,
-          { ...status, phase: 'Provisioning' },
-          {
-            leaseOwner: holder,
-          },
-        ),
-      ).resolves.toBe(true);
+      for (const [leaseOwner, written] of [
+        [other, false],
+        [holder, true],
+      ] as const) {
+        await expect(
+          store.updateStatus(
+            heldId,
+            { ...status, phase: 'Provisioning' },
+            { leaseOwner },
+          ),
+        ).resolves.toBe(written);
+      }
 
       // A crashed replica's leases are picked up once they run out.
       const later = new Date(Date.now() + 120_000);

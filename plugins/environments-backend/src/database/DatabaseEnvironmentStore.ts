@@ -281,17 +281,17 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       }
       const current = JSON.parse(row.spec) as EnvironmentSpec;
       const next = { ...update(current), generation: row.generation + 1 };
-      const updated = await this.db<EnvironmentRow>(ENVIRONMENTS)
-        .where({ id, generation: row.generation })
-        .update({
+      const updated = await this.updateRow(
+        { id, generation: row.generation },
+        {
           spec: JSON.stringify(next),
           generation: next.generation,
           template_version: next.templateVersion,
           expires_at: next.expiresAt ? new Date(next.expiresAt) : null,
-          updated_at: new Date(),
           next_reconcile_at: new Date(),
-        });
-      if (updated === 1) {
+        },
+      );
+      if (updated) {
         return (await this.getEnvironment(id))!;
       }
     }
@@ -305,16 +305,29 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     status: EnvironmentStatus,
     options: { leaseOwner: string },
   ): Promise<boolean> {
-    const updated = await this.db<EnvironmentRow>(ENVIRONMENTS)
-      .where({ id, lease_owner: options.leaseOwner })
-      .update({
+    return this.updateRow(
+      { id, lease_owner: options.leaseOwner },
+      {
         status: JSON.stringify(status),
         phase: status.phase,
         observed_generation: status.observedGeneration,
         // A destroyed environment frees its name for reuse.
         ...(status.phase === 'Destroyed' ? { active_name: null } : {}),
-        updated_at: new Date(),
-      });
+      },
+    );
+  }
+
+  /**
+   * A compare-and-set write of what the API or the engine changed, stamped
+   * `updated_at`: true when the row still matched `where`.
+   */
+  private async updateRow(
+    where: Partial<EnvironmentRow>,
+    values: Partial<EnvironmentRow>,
+  ): Promise<boolean> {
+    const updated = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where(where)
+      .update({ ...values, updated_at: new Date() });
     return updated === 1;
   }
 

@@ -7,9 +7,9 @@ import {
 import {
   CompleteEnvironmentDriver,
   createDriverContext,
-  DriverEnvironment,
   DriverFailureKind,
   DriverResource,
+  driverEnvironmentOf,
   isDriverFailure,
 } from '@envkit/plugin-environments-node';
 
@@ -98,7 +98,7 @@ export class DriverCaller {
         parameters: parameters(),
       };
       const ctx = createDriverContext({
-        environment: driverEnvironment(environment),
+        environment: driverEnvironmentOf(environment),
         resource: resource.name,
         logger: this.options.logger,
       });
@@ -168,17 +168,4 @@ export class DriverCaller {
       exhausted: failures >= maxConsecutiveErrors,
     };
   }
-}
-
-function driverEnvironment(environment: Environment): DriverEnvironment {
-  const { spec } = environment;
-  return {
-    id: environment.id,
-    name: spec.name,
-    owner: spec.owner,
-    ...(spec.component ? { component: spec.component } : {}),
-    generation: spec.generation,
-    templateRef: spec.templateRef,
-    templateVersion: spec.templateVersion,
-  };
 }

@@ -6,8 +6,9 @@ import {
   EnvironmentPhase,
   EnvironmentSpec,
   EnvironmentTemplateSpec,
+  pendingEnvironmentStatus,
 } from '@envkit/plugin-environments-common';
-import { DatabaseEnvironmentStore } from '../database/DatabaseEnvironmentStore';
+import { databaseStore } from '../database/__testUtils__/databaseStore';
 import { EnvironmentStore } from '../database/EnvironmentStore';
 import { DriverFailure } from '@envkit/plugin-environments-node';
 import { FakeCloudDriver } from '@envkit/plugin-environments-node/testUtils';
@@ -89,14 +90,19 @@ class Harness {
         generation: 1,
         ...spec,
       },
-      status: {
-        phase: 'Pending',
-        conditions: [],
-        resources: [],
-        outputs: {},
-        observedGeneration: 0,
-      },
+      status: pendingEnvironmentStatus(),
     });
+  }
+
+  /** Creates `id` and sweeps until it is Ready, the start of most scenarios. */
+  async createReady(id: string, options: { restart?: boolean } = {}) {
+    await this.create(id);
+    return this.runUntil(id, 'Ready', options);
+  }
+
+  /** The reasons of `id`'s events, oldest first. */
+  async eventReasons(id: string): Promise<string[]> {
+    return (await this.store.listEvents(id)).map(e => e.reason).reverse();
   }
 
   async get(id: string): Promise<Environment> {
@@ -130,18 +136,13 @@ describe.each(databases.eachSupportedId())(
   'LifecycleEngine on %p',
   databaseId => {
     async function harness() {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseEnvironmentStore.create({
-        database: { getClient: async () => knex },
-      });
+      const { store } = await databaseStore(databases, databaseId);
       return new Harness(store);
     }
 
     it('provisions resources in dependency order, wires outputs and publishes the endpoint', async () => {
       const h = await harness();
-      await h.create('web');
-
-      const env = await h.runUntil('web', 'Ready');
+      const env = await h.createReady('web');
 
       expect(env.status.outputs).toEqual({
         endpoint: 'http://service.example.test',
@@ -164,10 +165,7 @@ describe.each(databases.eachSupportedId())(
         .reduce((a, b) => Math.max(a, b));
       expect(firstServiceCall).toBeGreaterThan(lastNetworkApply);
 
-      const events = (await h.store.listEvents('web'))
-        .map(e => e.reason)
-        .reverse();
-      expect(events).toEqual([
+      expect(await h.eventReasons('web')).toEqual([
         'Provisioning',
         'ResourceReady',
         'ResourceReady',
@@ -177,9 +175,8 @@ describe.each(databases.eachSupportedId())(
 
     it('reaches the same end state with no repeated side effect when restarted between any two steps', async () => {
       const h = await harness();
-      await h.create('crashy');
       // Every sweep runs on a fresh engine: nothing survives but the database.
-      const env = await h.runUntil('crashy', 'Ready', { restart: true });
+      const env = await h.createReady('crashy', { restart: true });
       expect(env.status.outputs.endpoint).toBe('http://service.example.test');
       expect(h.driver.creates).toBe(2);
 
@@ -237,8 +234,7 @@ describe.each(databases.eachSupportedId())(
 
     it('applies a spec change as a new generation and settles on it', async () => {
       const h = await harness();
-      await h.create('upd');
-      await h.runUntil('upd', 'Ready');
+      await h.createReady('upd');
 
       await h.store.updateSpec('upd', spec => ({
         ...spec,
@@ -250,15 +246,13 @@ describe.each(databases.eachSupportedId())(
       expect(h.driver.resources.get('upd/service')!.parameters).toMatchObject({
         image: 'nginx:2',
       });
-      const reasons = (await h.store.listEvents('upd')).map(e => e.reason);
-      expect(reasons).toContain('Updating');
+      expect(await h.eventReasons('upd')).toContain('Updating');
       expect(h.driver.creates).toBe(2);
     });
 
     it('destroys in reverse order, frees the name, and is idempotent', async () => {
       const h = await harness();
-      await h.create('bye');
-      await h.runUntil('bye', 'Ready');
+      await h.createReady('bye');
       await h.store.updateSpec('bye', spec => ({
         ...spec,
         deletionRequestedAt: new Date(h.now).toISOString(),
@@ -296,9 +290,7 @@ describe.each(databases.eachSupportedId())(
 
       const gone = await h.runUntil('ttl', 'Destroyed');
       expect(gone.status.phase).toBe('Destroyed');
-      expect((await h.store.listEvents('ttl')).map(e => e.reason)).toContain(
-        'Expired',
-      );
+      expect(await h.eventReasons('ttl')).toContain('Expired');
     });
 
     it('fails with the driver reason and rolls back what was made, by default', async () => {
@@ -435,8 +427,7 @@ describe.each(databases.eachSupportedId())(
 
     it('restores drift it observes on a settled environment', async () => {
       const h = await harness();
-      await h.create('drift');
-      await h.runUntil('drift', 'Ready');
+      await h.createReady('drift');
       h.driver.resources.get('drift/network')!.drifted = true;
 
       await h.engine().sweep(); // observes the drift
@@ -444,7 +435,7 @@ describe.each(databases.eachSupportedId())(
       await h.runUntil('drift', 'Ready');
 
       expect(h.driver.resources.get('drift/network')!.drifted).toBe(false);
-      const reasons = (await h.store.listEvents('drift')).map(e => e.reason);
+      const reasons = await h.eventReasons('drift');
       expect(reasons).toContain('Drift');
       expect(reasons).toContain('Restored');
     });

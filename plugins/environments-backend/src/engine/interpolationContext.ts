@@ -5,32 +5,23 @@ import {
   interpolate,
   InterpolationContext,
 } from '@envkit/plugin-environments-common';
+import { interpolationContextOf } from '@envkit/plugin-environments-node';
 
 /**
  * What a resource's `${{ … }}` may read: the inputs, the environment, and
  * the outputs of resources that are Ready (or, with `allOutputs`, of every
- * resource that still has outputs on record).
+ * resource that still has outputs on record). The shape is the one a
+ * preview uses, so both come from `interpolationContextOf`.
  */
-export function interpolationContext(
+function interpolationContext(
   environment: Environment,
   status: EnvironmentStatus,
   options: { allOutputs?: boolean } = {},
 ): InterpolationContext {
-  const { spec } = environment;
-  return {
-    inputs: spec.inputs,
-    environment: {
-      id: environment.id,
-      name: spec.name,
-      owner: spec.owner,
-      ...(spec.component ? { component: spec.component } : {}),
-    },
-    resources: Object.fromEntries(
-      status.resources
-        .filter(r => options.allOutputs || r.phase === 'Ready')
-        .map(r => [r.name, { outputs: r.outputs }]),
-    ),
-  };
+  return interpolationContextOf(
+    environment,
+    status.resources.filter(r => options.allOutputs || r.phase === 'Ready'),
+  );
 }
 
 /** Parameters for apply and observe: every reference must resolve. */

@@ -25,6 +25,17 @@ export interface PassResult {
   failed?: EnvironmentError;
 }
 
+/** A pass over the template's resources in dependency order, nothing found yet. */
+function beginPass(environment: Environment): {
+  resources: EnvironmentTemplateResource[];
+  pass: PassResult;
+} {
+  return {
+    resources: topologicalOrder(environment.spec.templateSnapshot.resources),
+    pass: { unfinished: false, attention: false },
+  };
+}
+
 /**
  * Waves: every resource whose dependencies are Ready is called at once; a
  * resource that becomes Ready unblocks its dependents in the same pass.
@@ -36,10 +47,7 @@ export async function applyPass(
   record: ReconcileRecord,
   settled: boolean,
 ): Promise<PassResult> {
-  const resources = topologicalOrder(
-    environment.spec.templateSnapshot.resources,
-  );
-  const pass: PassResult = { unfinished: false, attention: false };
+  const { resources, pass } = beginPass(environment);
   const attempted = new Set<string>();
   for (;;) {
     const wave = resources.filter(resource => {
@@ -168,10 +176,8 @@ export async function destroyPass(
   environment: Environment,
   record: ReconcileRecord,
 ): Promise<PassResult> {
-  const resources = topologicalOrder(
-    environment.spec.templateSnapshot.resources,
-  ).reverse();
-  const pass: PassResult = { unfinished: false, attention: false };
+  const { resources: ordered, pass } = beginPass(environment);
+  const resources = ordered.reverse();
   for (const resource of resources) {
     const current = record.resource(resource);
     if (current.phase === 'Destroyed') continue;

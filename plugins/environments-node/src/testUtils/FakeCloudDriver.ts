@@ -91,6 +91,21 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
     }
   }
 
+  /** Runs one verb's `body` as a call in flight from enter to leave. */
+  private async tracked<T>(
+    verb: string,
+    resource: DriverResource,
+    ctx: DriverContext,
+    body: () => T,
+  ): Promise<T> {
+    await this.enter(resource, ctx, verb);
+    try {
+      return body();
+    } finally {
+      this.leave(resource, ctx);
+    }
+  }
+
   private leave(resource: DriverResource, ctx: DriverContext) {
     for (const key of [ctx.environment.id, this.key(resource, ctx)]) {
       this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
@@ -101,8 +116,7 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverApplyResult> {
-    await this.enter(resource, ctx, 'apply');
-    try {
+    return this.tracked<DriverApplyResult>('apply', resource, ctx, () => {
       const key = this.key(resource, ctx);
       const failure = this.failing.get(resource.name);
       let existing = this.resources.get(key);
@@ -144,17 +158,14 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
           echo: JSON.stringify(resource.parameters),
         },
       };
-    } finally {
-      this.leave(resource, ctx);
-    }
+    });
   }
 
   async observe(
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverObserveResult> {
-    await this.enter(resource, ctx, 'observe');
-    try {
+    return this.tracked<DriverObserveResult>('observe', resource, ctx, () => {
       const existing = this.resources.get(this.key(resource, ctx));
       if (!existing) {
         return {
@@ -172,17 +183,14 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
         };
       }
       return { status: 'Ready', exists: true };
-    } finally {
-      this.leave(resource, ctx);
-    }
+    });
   }
 
   async destroy(
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverDestroyResult> {
-    await this.enter(resource, ctx, 'destroy');
-    try {
+    return this.tracked<DriverDestroyResult>('destroy', resource, ctx, () => {
       const key = this.key(resource, ctx);
       this.destroyParameters.set(key, resource.parameters);
       const existing = this.resources.get(key);
@@ -195,8 +203,6 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
       if (existing.destroyCallsLeft > 0) return { status: 'InProgress' };
       this.resources.delete(key);
       return { status: 'Destroyed' };
-    } finally {
-      this.leave(resource, ctx);
-    }
+    });
   }
 }

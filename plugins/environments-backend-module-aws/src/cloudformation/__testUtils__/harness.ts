@@ -87,24 +87,25 @@ export function cfnResource(
 /** Makes a driver call as the engine does, until it stops being InProgress. */
 async function untilDone<T extends { status: string }>(
   call: () => Promise<T>,
-  timeoutMs: number,
+  timeoutMs = 30_000,
 ) {
   return (await untilSettled(() => driverOutcome(call), { timeoutMs })).last;
 }
 
-export const applyUntilSettled = (
+/** What the settle helpers take: a driver call's arguments and a timeout. */
+type SettleArgs = [
   driver: CloudFormationDriver,
   resource: DriverResource,
   ctx: DriverContext,
-  timeoutMs = 30_000,
-) => untilDone(() => driver.apply(resource, ctx), timeoutMs);
+  timeoutMs?: number,
+];
+
+export const applyUntilSettled = (...[driver, resource, ctx, t]: SettleArgs) =>
+  untilDone(() => driver.apply(resource, ctx), t);
 
 export const destroyUntilSettled = (
-  driver: CloudFormationDriver,
-  resource: DriverResource,
-  ctx: DriverContext,
-  timeoutMs = 30_000,
-) => untilDone(() => driver.destroy(resource, ctx), timeoutMs);
+  ...[driver, resource, ctx, t]: SettleArgs
+) => untilDone(() => driver.destroy(resource, ctx), t);
 
 /** Expects `call` to throw a permanent failure with `reason`. */
 export async function expectPermanentFailure(

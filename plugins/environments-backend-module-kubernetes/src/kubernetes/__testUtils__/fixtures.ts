@@ -104,11 +104,19 @@ export function adminApi(sandbox: Sandbox) {
     }
     return json;
   };
+  const create = (path: string, body: unknown): Promise<any> =>
+    call('POST', path, body, 'application/json');
   return {
     get: (path: string): Promise<any> => call('GET', path),
     delete: (path: string): Promise<any> => call('DELETE', path),
-    create: (path: string, body: unknown): Promise<any> =>
-      call('POST', path, body, 'application/json'),
+    create,
+    /** A namespace made by someone else than the driver, with `labels`. */
+    createNamespace: (name: string, labels: Record<string, string>) =>
+      create('/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name, labels },
+      }),
     /** A merge patch, as `kubectl edit` or `kubectl patch` would send, by `manager`. */
     mergePatch: (path: string, body: unknown, manager: string): Promise<any> =>
       call(

@@ -1,4 +1,10 @@
-/** A valid ECS-style template; tests copy it and break one thing. */
+/**
+ * A valid ECS-style EnvironmentTemplate, fresh on every call. It is untyped
+ * so that tests can break one thing in their copy, or retarget it (another
+ * name, driver or guardrails) without restating the rest.
+ *
+ * @public
+ */
 export function exampleTemplate(): any {
   return {
     apiVersion: 'envkit.io/v1alpha1',

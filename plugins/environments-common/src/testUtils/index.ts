@@ -1,0 +1,1 @@
+export { exampleTemplate } from './exampleTemplate';
