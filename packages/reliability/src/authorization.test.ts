@@ -57,110 +57,73 @@ const anyUser = (s: number) => ({
   platform: s,
 });
 
+/**
+ * A route whose method and path come from its name (`VERB /path …`), so
+ * each entry states only what differs: body, audit event, expectations.
+ */
+function route(
+  name: string,
+  expect: Route['expect'],
+  extra: Partial<Omit<Route, 'name' | 'expect'>> = {},
+): Route {
+  const [verb, template] = name.split(' ');
+  return {
+    name,
+    method: verb.toLowerCase() as Route['method'],
+    path: id => template.replace('{id}', id),
+    expect,
+    ...extra,
+  };
+}
+
 const routes: Route[] = [
-  {
-    name: 'GET /health',
-    method: 'get',
-    path: () => '/health',
-    expect: { ...anyUser(200), anonymous: 200 },
-  },
-  {
-    name: 'GET /environments',
-    method: 'get',
-    path: () => '/environments',
-    expect: anyUser(200),
-  },
-  {
-    name: 'POST /environments (owner: team-storefront)',
-    method: 'post',
-    path: () => '/environments',
+  route('GET /health', { ...anyUser(200), anonymous: 200 }),
+  route('GET /environments', anyUser(200)),
+  route('POST /environments (owner: team-storefront)', ownAs(202), {
     body: { name: 'NAME', templateRef: 'matrix', owner: storefront },
     write: 'environment-create',
-    expect: ownAs(202),
-  },
-  {
-    name: 'POST /environments (restricted template)',
-    method: 'post',
-    path: () => '/environments',
-    body: { name: 'NAME', templateRef: 'matrix-restricted' },
-    write: 'environment-create',
-    expect: {
+  }),
+  route(
+    'POST /environments (restricted template)',
+    {
       anonymous: 401,
       other: 403,
       owner: 403,
       templateUser: 202,
       platform: 202,
     },
-  },
-  {
-    name: 'POST /environments/preview',
-    method: 'post',
-    path: () => '/environments/preview',
+    {
+      body: { name: 'NAME', templateRef: 'matrix-restricted' },
+      write: 'environment-create',
+    },
+  ),
+  route('POST /environments/preview', ownAs(200), {
     body: { name: 'NAME', templateRef: 'matrix', owner: storefront },
-    expect: ownAs(200),
-  },
-  {
-    name: 'GET /environments/{id}',
-    method: 'get',
-    path: id => `/environments/${id}`,
-    expect: ownAs(200),
-  },
-  {
-    name: 'GET /environments/{id}/events',
-    method: 'get',
-    path: id => `/environments/${id}/events`,
-    expect: ownAs(200),
-  },
-  {
-    name: 'PATCH /environments/{id}',
-    method: 'patch',
-    path: id => `/environments/${id}`,
+  }),
+  route('GET /environments/{id}', ownAs(200)),
+  route('GET /environments/{id}/events', ownAs(200)),
+  route('PATCH /environments/{id}', ownAs(202), {
     body: { inputs: { size: 'large' } },
     write: 'environment-update',
-    expect: ownAs(202),
-  },
-  {
-    name: 'POST /environments/{id}/extend',
-    method: 'post',
-    path: id => `/environments/${id}/extend`,
+  }),
+  route('POST /environments/{id}/extend', ownAs(200), {
     body: { ttl: 'PT2H' },
     write: 'environment-extend',
-    expect: ownAs(200),
-  },
-  {
-    name: 'POST /environments/{id}/upgrade',
-    method: 'post',
-    path: id => `/environments/${id}/upgrade`,
+  }),
+  // Allowed, but there is no newer version: 409 after the permission check.
+  route('POST /environments/{id}/upgrade', ownAs(409), {
     write: 'environment-upgrade',
-    // Allowed, but there is no newer version: 409 after the permission check.
-    expect: ownAs(409),
-  },
-  {
-    name: 'POST /environments/{id}/redeploy',
-    method: 'post',
-    path: id => `/environments/${id}/redeploy`,
+  }),
+  route('POST /environments/{id}/redeploy', ownAs(202), {
     write: 'environment-redeploy',
-    expect: ownAs(202),
-  },
-  {
-    name: 'DELETE /environments/{id}',
-    method: 'delete',
-    path: id => `/environments/${id}`,
+  }),
+  route('DELETE /environments/{id}', ownAs(202), {
     write: 'environment-destroy',
-    expect: ownAs(202),
-  },
-  {
-    name: 'GET /templates',
-    method: 'get',
-    path: () => '/templates',
-    expect: anyUser(200),
-  },
-  {
-    name: 'GET /templates/{namespace}/{name}',
-    method: 'get',
+  }),
+  route('GET /templates', anyUser(200)),
+  route('GET /templates/{namespace}/{name}', anyUser(200), {
     path: () => '/templates/default/matrix',
-    expect: anyUser(200),
-  },
+  }),
 ];
 
 jest.setTimeout(120_000);
