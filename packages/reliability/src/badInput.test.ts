@@ -138,29 +138,31 @@ function withInputs(change: Record<string, unknown>) {
 
 function createCases(): Case[] {
   const cases: Case[] = [];
-  for (const [label, name] of badNames) {
-    cases.push({
-      group: 'name',
-      label,
-      body: createBody({ name }),
-      field: 'name',
-    });
-  }
-  for (const [label, port] of badPorts) {
-    cases.push({
-      group: 'port',
-      label,
-      body: withInputs({ containerPort: port }),
-      field: 'containerPort',
-    });
-  }
-  for (const [label, image] of badImages) {
-    cases.push({
-      group: 'image',
-      label,
-      body: withInputs({ imageLocation: image }),
-      field: 'imageLocation',
-    });
+  // One bad value per case, in the field the error must then name.
+  const badValues: [
+    string,
+    string,
+    [string, unknown][],
+    (v: unknown) => unknown,
+  ][] = [
+    ['name', 'name', badNames, name => createBody({ name })],
+    [
+      'port',
+      'containerPort',
+      badPorts,
+      port => withInputs({ containerPort: port }),
+    ],
+    [
+      'image',
+      'imageLocation',
+      badImages,
+      image => withInputs({ imageLocation: image }),
+    ],
+  ];
+  for (const [group, field, values, body] of badValues) {
+    for (const [label, value] of values) {
+      cases.push({ group, label, body: body(value), field });
+    }
   }
   const others: [string, unknown, string][] = [
     [
