@@ -61,7 +61,7 @@ const anyUser = (s: number) => ({
  * A route whose method and path come from its name (`VERB /path …`), so
  * each entry states only what differs: body, audit event, expectations.
  */
-function route(
+function apiRoute(
   name: string,
   expect: Route['expect'],
   extra: Partial<Omit<Route, 'name' | 'expect'>> = {},
@@ -77,13 +77,13 @@ function route(
 }
 
 const routes: Route[] = [
-  route('GET /health', { ...anyUser(200), anonymous: 200 }),
-  route('GET /environments', anyUser(200)),
-  route('POST /environments (owner: team-storefront)', ownAs(202), {
+  apiRoute('GET /health', { ...anyUser(200), anonymous: 200 }),
+  apiRoute('GET /environments', anyUser(200)),
+  apiRoute('POST /environments (owner: team-storefront)', ownAs(202), {
     body: { name: 'NAME', templateRef: 'matrix', owner: storefront },
     write: 'environment-create',
   }),
-  route(
+  apiRoute(
     'POST /environments (restricted template)',
     {
       anonymous: 401,
@@ -97,31 +97,31 @@ const routes: Route[] = [
       write: 'environment-create',
     },
   ),
-  route('POST /environments/preview', ownAs(200), {
+  apiRoute('POST /environments/preview', ownAs(200), {
     body: { name: 'NAME', templateRef: 'matrix', owner: storefront },
   }),
-  route('GET /environments/{id}', ownAs(200)),
-  route('GET /environments/{id}/events', ownAs(200)),
-  route('PATCH /environments/{id}', ownAs(202), {
+  apiRoute('GET /environments/{id}', ownAs(200)),
+  apiRoute('GET /environments/{id}/events', ownAs(200)),
+  apiRoute('PATCH /environments/{id}', ownAs(202), {
     body: { inputs: { size: 'large' } },
     write: 'environment-update',
   }),
-  route('POST /environments/{id}/extend', ownAs(200), {
+  apiRoute('POST /environments/{id}/extend', ownAs(200), {
     body: { ttl: 'PT2H' },
     write: 'environment-extend',
   }),
   // Allowed, but there is no newer version: 409 after the permission check.
-  route('POST /environments/{id}/upgrade', ownAs(409), {
+  apiRoute('POST /environments/{id}/upgrade', ownAs(409), {
     write: 'environment-upgrade',
   }),
-  route('POST /environments/{id}/redeploy', ownAs(202), {
+  apiRoute('POST /environments/{id}/redeploy', ownAs(202), {
     write: 'environment-redeploy',
   }),
-  route('DELETE /environments/{id}', ownAs(202), {
+  apiRoute('DELETE /environments/{id}', ownAs(202), {
     write: 'environment-destroy',
   }),
-  route('GET /templates', anyUser(200)),
-  route('GET /templates/{namespace}/{name}', anyUser(200), {
+  apiRoute('GET /templates', anyUser(200)),
+  apiRoute('GET /templates/{namespace}/{name}', anyUser(200), {
     path: () => '/templates/default/matrix',
   }),
 ];

@@ -22,12 +22,12 @@ const CLOCK = 8;
 jest.setTimeout(6 * 60_000);
 
 describe('crash recovery', () => {
-  const env = useSandboxBackend('crash', {
+  const harness = useSandboxBackend('crash', {
     sandbox: { profile: 'realistic', clockMultiplier: CLOCK },
   });
 
   it('reaches the end state after five SIGKILLs with no duplicate or orphaned stack', async () => {
-    const { sandbox, backend, logs } = env;
+    const { sandbox, backend, logs } = harness;
     const started = Date.now();
     const { controls } = sandbox;
     const client = new EnvironmentsClient(() => [backend]);

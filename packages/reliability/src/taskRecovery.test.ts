@@ -32,7 +32,7 @@ interface TaskEvent {
 
 describe('scaffolder task recovery', () => {
   // SQLite files: the task and its checkpoints outlive the process.
-  const env = useSandboxBackend('task-recovery', {
+  const harness = useSandboxBackend('task-recovery', {
     sandbox: { profile: 'realistic', clockMultiplier: CLOCK },
     backend: {
       extraLocations: [
@@ -58,14 +58,14 @@ describe('scaffolder task recovery', () => {
     },
   });
   // Caches one guest token per backend start; used for every API below.
-  const client = new EnvironmentsClient(() => [env.backend]);
+  const client = new EnvironmentsClient(() => [harness.backend]);
 
   async function scaffolder<T = any>(
     method: string,
     route: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }> {
-    const { backend } = env;
+    const { backend } = harness;
     const token = await client.token(backend);
     const res = await fetch(`${backend.url}/api/scaffolder/v2${route}`, {
       method,
@@ -84,7 +84,7 @@ describe('scaffolder task recovery', () => {
     list.filter(e => e.type === 'log').map(e => String(e.body.message));
 
   it('ends with exactly one environment after the backend is killed while the task waits', async () => {
-    const { sandbox, backend } = env;
+    const { sandbox, backend } = harness;
     const { controls } = sandbox;
     await backend.start([ENV_TEMPLATE]);
 

@@ -33,7 +33,7 @@ function totalCalls(calls: Record<string, Record<string, number>>) {
 }
 
 describe('throttling', () => {
-  const env = useSandboxBackend('throttle', {
+  const harness = useSandboxBackend('throttle', {
     sandbox: { profile: 'fast' },
     backend: {
       // Ready environments are observed every 2 s, so the window also
@@ -48,7 +48,7 @@ describe('throttling', () => {
     seconds: number,
     prefix: string,
   ) {
-    const { sandbox, backend, logs } = env;
+    const { sandbox, backend, logs } = harness;
     const client = new EnvironmentsClient(() => [backend]);
     const { controls } = sandbox;
     const linesBefore = logs.lines.length;
@@ -158,7 +158,7 @@ describe('throttling', () => {
   }
 
   it(`keeps every environment healthy while 50% of AWS calls are throttled for ${WINDOW_SECONDS} s`, async () => {
-    await env.backend.start([ECS, NAMESPACE]);
+    await harness.backend.start([ECS, NAMESPACE]);
     const { phases, created, destroyed, errors, leaks } = await throttledWindow(
       ['cloudformation', 'ecs'],
       [ECS],
