@@ -89,7 +89,10 @@ export async function runBenchmarks(
   type BenchParameters = Required<BenchReport['parameters']>;
   type BenchResults = Required<BenchReport['results']>;
   /** Runs one benchmark with its parameters and records both in the report. */
-  const attempt = async <P extends keyof BenchParameters, R extends keyof BenchResults>(
+  const attempt = async <
+    P extends keyof BenchParameters,
+    R extends keyof BenchResults,
+  >(
     name: BenchmarkName,
     parameter: P,
     result: R,
