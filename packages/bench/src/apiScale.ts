@@ -16,6 +16,7 @@ import {
   pendingEnvironment,
   REPO_ROOT,
 } from './environments';
+import { sandboxCluster } from './util';
 
 export interface ApiScaleParameters {
   environments: number;
@@ -207,16 +208,7 @@ async function runOne(
       environments: {
         aws: { endpoint: sandbox.url },
         kubernetes: {
-          clusters: [
-            {
-              name: 'sandbox',
-              url: sandbox.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: 'sandbox-token',
-              skipTLSVerify: true,
-              ingressDomain: 'apps.sandbox.envkit.local',
-            },
-          ],
+          clusters: [sandboxCluster(sandbox)],
         },
       },
       catalog: {

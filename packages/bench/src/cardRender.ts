@@ -18,7 +18,7 @@ import type {
   Environment,
   EnvironmentEvent,
 } from '@envkit/plugin-environments-common';
-import { BENCH_ROOT } from './environments';
+import { BENCH_ROOT, ecsTemplate } from './environments';
 import { sleep } from '@envkit/plugin-environments-node/testUtils';
 
 export interface CardRenderParameters {
@@ -65,12 +65,7 @@ function sampleEnvironment(): Environment {
       templateRef: 'environmenttemplate:default/ecs-web-service',
       templateVersion: '1.0.0',
       templateSnapshot: {
-        type: 'ecs',
-        version: '1.0.0',
-        owner: 'group:default/platform-team',
-        parameters: { properties: {} },
-        resources: [],
-        outputs: {},
+        ...ecsTemplate([]),
         guardrails: { ttl: { default: 'PT8H', max: 'P3D' } },
       },
       inputs: { imageLocation: 'public.ecr.aws/nginx/nginx:1.27' },

@@ -97,20 +97,31 @@ export function markReady(
   };
 }
 
-/** A one-resource ECS template as the status sweep seeds it. */
-export function ecsSweepTemplate(): EnvironmentTemplateSpec {
+/**
+ * An ECS template of the platform team with no inputs of its own: the
+ * bench's templates differ only in their resources and outputs.
+ */
+export function ecsTemplate(
+  resources: EnvironmentTemplateSpec['resources'],
+  outputs: EnvironmentTemplateSpec['outputs'] = {},
+): EnvironmentTemplateSpec {
   return {
     type: 'ecs',
     version: '1.0.0',
     owner: 'group:default/platform-team',
     parameters: { properties: {} },
-    resources: [
-      {
-        name: 'service',
-        driver: 'aws-cloudformation',
-        parameters: { template: 'builtin:ecs-service', region: 'us-east-1' },
-      },
-    ],
-    outputs: {},
+    resources,
+    outputs,
   } as EnvironmentTemplateSpec;
+}
+
+/** A one-resource ECS template as the status sweep seeds it. */
+export function ecsSweepTemplate(): EnvironmentTemplateSpec {
+  return ecsTemplate([
+    {
+      name: 'service',
+      driver: 'aws-cloudformation',
+      parameters: { template: 'builtin:ecs-service', region: 'us-east-1' },
+    },
+  ]);
 }

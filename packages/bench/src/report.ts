@@ -101,6 +101,40 @@ function throttledText(t: Record<string, number>): string {
   return entries.length ? entries.map(([s, n]) => `${s} ${n}`).join(', ') : '0';
 }
 
+/** One row of a Markdown table. */
+const tableRow = (cells: unknown[]) => `| ${cells.map(String).join(' | ')} |`;
+
+/**
+ * A Markdown table under its header; columns named in `numeric` hold
+ * numbers and are right-aligned.
+ */
+function table(
+  columns: string[],
+  numeric: string[],
+  rows: unknown[][],
+): string[] {
+  return [
+    tableRow(columns),
+    tableRow(columns.map(c => (numeric.includes(c) ? '---:' : '---'))),
+    ...rows.map(tableRow),
+  ];
+}
+
+/** A benchmark's section: heading, an optional intro paragraph, its tables. */
+function section(
+  heading: string,
+  intro: string | undefined,
+  body: string[],
+): string[] {
+  return [
+    heading,
+    '',
+    ...(intro === undefined ? [] : [intro, '']),
+    ...body,
+    '',
+  ];
+}
+
 /** The report as Markdown (the body of docs/benchmarks.md's results). */
 export function toMarkdown(report: BenchReport): string {
   const lines: string[] = [];
@@ -118,94 +152,120 @@ export function toMarkdown(report: BenchReport): string {
   );
   const sweep = report.results.statusSweep;
   if (sweep && p.statusSweep) {
-    lines.push(
-      '### Status sweep',
-      '',
-      `Sandbox latency ${p.statusSweep.latencyMs} ms per call on every service; rate limits ECS ${p.statusSweep.rateLimits.ecs} rps, CloudFormation ${p.statusSweep.rateLimits.cloudformation} rps (token buckets of one second, excess calls answered with the service's throttling error). One pass = every environment observed once.`,
-      '',
-      '| Environments | N | Poller | Wall time (s) | Calls | Calls by action | Throttled | Observed / healthy |',
-      '| --- | ---: | --- | ---: | ---: | --- | --- | --- |',
-    );
-    for (const c of sweep) {
+    const passes = sweep.flatMap(c => {
       const rows: [string, SweepCase['engine']][] = [
         ['engine, first pass (no latency/limits, cold cache)', c.cold],
         ['engine (shipped defaults)', c.engine],
       ];
       if (c.naive) rows.push(['naive per-environment poller', c.naive]);
-      for (const [label, r] of rows) {
-        lines.push(
-          `| ${c.kind} | ${c.n} | ${label} | ${fmt(r.wallMs / 1000)} | ${
-            r.totalCalls
-          } | ${callsText(r.calls)} | ${throttledText(r.throttled)} | ${
-            r.observed
-          } / ${r.healthy} |`,
-        );
-      }
-    }
+      return rows.map(([label, r]) => [
+        c.kind,
+        c.n,
+        label,
+        fmt(r.wallMs / 1000),
+        r.totalCalls,
+        callsText(r.calls),
+        throttledText(r.throttled),
+        `${r.observed} / ${r.healthy}`,
+      ]);
+    });
     lines.push(
-      '',
-      '| Environments | N | Calls naive ÷ engine | Wall time naive ÷ engine |',
-      '| --- | ---: | ---: | ---: |',
-      ...sweep
-        .filter(c => c.ratio)
-        .map(
-          c =>
-            `| ${c.kind} | ${c.n} | ${fmt(c.ratio?.calls, 2)} | ${fmt(
-              c.ratio?.wallTime,
-              2,
-            )} |`,
-        ),
-      '',
+      ...section(
+        '### Status sweep',
+        `Sandbox latency ${p.statusSweep.latencyMs} ms per call on every service; rate limits ECS ${p.statusSweep.rateLimits.ecs} rps, CloudFormation ${p.statusSweep.rateLimits.cloudformation} rps (token buckets of one second, excess calls answered with the service's throttling error). One pass = every environment observed once.`,
+        [
+          ...table(
+            [
+              'Environments',
+              'N',
+              'Poller',
+              'Wall time (s)',
+              'Calls',
+              'Calls by action',
+              'Throttled',
+              'Observed / healthy',
+            ],
+            ['N', 'Wall time (s)', 'Calls'],
+            passes,
+          ),
+          '',
+          ...table(
+            [
+              'Environments',
+              'N',
+              'Calls naive ÷ engine',
+              'Wall time naive ÷ engine',
+            ],
+            ['N', 'Calls naive ÷ engine', 'Wall time naive ÷ engine'],
+            sweep
+              .filter(c => c.ratio)
+              .map(c => [
+                c.kind,
+                c.n,
+                fmt(c.ratio?.calls, 2),
+                fmt(c.ratio?.wallTime, 2),
+              ]),
+          ),
+        ],
+      ),
     );
   }
   const ttr = report.results.timeToReady;
   if (ttr && p.timeToReady) {
+    const minutes = ['Simulated minutes', '÷ baseline', '÷ seed (7 min)'];
     lines.push(
-      '### Time to ready',
-      '',
-      `Profile \`${p.timeToReady.profile}\`, clock ×${p.timeToReady.clockMultiplier}; simulated minutes = real time × ${p.timeToReady.clockMultiplier}. The seed design took about ${SEED_MINUTES} minutes.`,
-      '',
-      '| Environment | What | Outcome | Simulated minutes | ÷ baseline | ÷ seed (7 min) |',
-      '| --- | --- | --- | ---: | ---: | ---: |',
-      ...ttr.map(
-        r =>
-          `| ${r.environment} | ${r.description} | ${r.phase} | ${fmt(
-            r.simulatedMinutes,
-            2,
-          )} | ${fmt(r.ratioToBaseline, 2)} | ${fmt(r.ratioToSeed, 2)} |`,
+      ...section(
+        '### Time to ready',
+        `Profile \`${p.timeToReady.profile}\`, clock ×${p.timeToReady.clockMultiplier}; simulated minutes = real time × ${p.timeToReady.clockMultiplier}. The seed design took about ${SEED_MINUTES} minutes.`,
+        table(
+          ['Environment', 'What', 'Outcome', ...minutes],
+          minutes,
+          ttr.map(r => [
+            r.environment,
+            r.description,
+            r.phase,
+            fmt(r.simulatedMinutes, 2),
+            fmt(r.ratioToBaseline, 2),
+            fmt(r.ratioToSeed, 2),
+          ]),
+        ),
       ),
-      '',
     );
   }
   const api = report.results.apiScale;
   if (api && p.apiScale) {
+    const figures = ['Requests', 'Errors', 'p50', 'p95', 'p99', 'req/s'];
     lines.push(
-      '### API at scale',
-      '',
-      `${p.apiScale.environments} environments and ${p.apiScale.entities} catalog entities; autocannon, ${p.apiScale.connections} connections for ${p.apiScale.durationSeconds} s per endpoint. Latencies in ms.`,
-      '',
-      '| Database | Request | Requests | Errors | p50 | p95 | p99 | req/s |',
-      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...api.flatMap(db =>
-        db.endpoints.map(
-          e =>
-            `| ${db.database} | ${e.name} | ${e.requests} | ${e.errors} | ${fmt(
-              e.p50,
-            )} | ${fmt(e.p95)} | ${fmt(e.p99)} | ${fmt(e.rps, 0)} |`,
+      ...section(
+        '### API at scale',
+        `${p.apiScale.environments} environments and ${p.apiScale.entities} catalog entities; autocannon, ${p.apiScale.connections} connections for ${p.apiScale.durationSeconds} s per endpoint. Latencies in ms.`,
+        table(
+          ['Database', 'Request', ...figures],
+          figures,
+          api.flatMap(db =>
+            db.endpoints.map(e => [
+              db.database,
+              e.name,
+              e.requests,
+              e.errors,
+              fmt(e.p50),
+              fmt(e.p95),
+              fmt(e.p99),
+              fmt(e.rps, 0),
+            ]),
+          ),
         ),
       ),
-      '',
     );
   }
   const fe = report.results.frontend;
   if (fe) {
     lines.push(
-      '### Frontend',
-      '',
-      '| Measure | Value |',
-      '| --- | ---: |',
-      ...Object.entries(fe.measures).map(([k, v]) => `| ${k} | ${v} |`),
-      '',
+      ...section(
+        '### Frontend',
+        undefined,
+        table(['Measure', 'Value'], ['Value'], Object.entries(fe.measures)),
+      ),
       fe.notes,
       '',
     );
@@ -213,10 +273,11 @@ export function toMarkdown(report: BenchReport): string {
   const errors = Object.entries(report.errors);
   if (errors.length) {
     lines.push(
-      '### Benchmarks that did not finish',
-      '',
-      ...errors.map(([k, v]) => `- **${k}**: ${v.replace(/\n/g, ' ')}`),
-      '',
+      ...section(
+        '### Benchmarks that did not finish',
+        undefined,
+        errors.map(([k, v]) => `- **${k}**: ${v.replace(/\n/g, ' ')}`),
+      ),
     );
   }
   return lines.join('\n');

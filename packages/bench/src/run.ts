@@ -67,7 +67,7 @@ export async function runBenchmarks(
   const log = options.log ?? (() => {});
   const only = new Set(options.only ?? BENCHMARKS);
   const started = new Date();
-  const p = options.smoke
+  const p: Required<BenchReport['parameters']> = options.smoke
     ? smokeParameters
     : {
         statusSweep: defaultSweepParameters,
@@ -86,34 +86,38 @@ export async function runBenchmarks(
     results: {},
     errors: {},
   };
-  const attempt = async (name: BenchmarkName, fn: () => Promise<void>) => {
+  type BenchParameters = Required<BenchReport['parameters']>;
+  type BenchResults = Required<BenchReport['results']>;
+  /** Runs one benchmark with its parameters and records both in the report. */
+  const attempt = async <
+    P extends keyof BenchParameters,
+    R extends keyof BenchResults,
+  >(
+    name: BenchmarkName,
+    parameter: P,
+    result: R,
+    run: (
+      parameters: BenchParameters[P],
+      log: (line: string) => void,
+    ) => Promise<BenchResults[R]>,
+  ) => {
     if (!only.has(name)) return;
     const t0 = performance.now();
     log(`== ${name}`);
     try {
-      await fn();
+      report.parameters[parameter] = p[parameter];
+      report.results[result] = await run(p[parameter], log);
     } catch (error) {
       report.errors[name] = String((error as Error)?.stack ?? error);
       log(`!! ${name} failed: ${(error as Error)?.message}`);
     }
     log(`== ${name} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   };
-  await attempt('status-sweep', async () => {
-    report.parameters.statusSweep = p.statusSweep;
-    report.results.statusSweep = await runStatusSweep(p.statusSweep, log);
-  });
-  await attempt('time-to-ready', async () => {
-    report.parameters.timeToReady = p.timeToReady;
-    report.results.timeToReady = await runTimeToReady(p.timeToReady, log);
-  });
-  await attempt('api-scale', async () => {
-    report.parameters.apiScale = p.apiScale;
-    report.results.apiScale = await runApiScale(p.apiScale, log);
-  });
-  await attempt('frontend', async () => {
-    report.parameters.cardRender = p.cardRender;
-    report.results.frontend = await runFrontend(p.cardRender, log);
-  });
+  await attempt('status-sweep', 'statusSweep', 'statusSweep', runStatusSweep);
+  await attempt('time-to-ready', 'timeToReady', 'timeToReady', runTimeToReady);
+  await attempt('api-scale', 'apiScale', 'apiScale', runApiScale);
+  // The frontend benchmark is parameterised by its card-render part.
+  await attempt('frontend', 'cardRender', 'frontend', runFrontend);
   const finished = new Date();
   report.finishedAt = finished.toISOString();
   report.durationSeconds = Math.round(

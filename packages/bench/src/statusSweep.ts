@@ -12,7 +12,6 @@ import {
   AwsRateLimiter,
   CloudFormationDriver,
 } from '@envkit/plugin-environments-backend-module-aws';
-import { KubernetesNamespaceDriver } from '@envkit/plugin-environments-backend-module-kubernetes';
 import type { Knex } from 'knex';
 // Deep imports: the backend package exports only its plugin, so the bench
 // reaches into its sources for the engine and store (see README).
@@ -35,6 +34,7 @@ import {
   quietLogger,
   round,
   sandboxCredentials,
+  sandboxKubernetesDriver,
   sdkConfig,
   totalCalls,
 } from './util';
@@ -153,7 +153,7 @@ async function runCase(
       credentialsManager: sandboxCredentials,
       endpoint: proxy.url,
     });
-    const k8s = kubernetesDriver(sandbox, logger);
+    const k8s = sandboxKubernetesDriver(sandbox, logger);
     const drivers = new Map<string, CompleteEnvironmentDriver>([
       ['aws-cloudformation', cfn as CompleteEnvironmentDriver],
       ['kubernetes-namespace', k8s as CompleteEnvironmentDriver],
@@ -235,23 +235,23 @@ async function runCase(
   }
 }
 
-function kubernetesDriver(
+/**
+ * What every poller's pass reports alike: wall time since `start` and the
+ * sandbox calls made since the counters were reset, throttled ones apart.
+ */
+function passTotals(
   sandbox: Sandbox,
-  logger: ReturnType<typeof quietLogger>,
-) {
-  return new KubernetesNamespaceDriver({
-    logger,
-    clusters: [
-      {
-        name: 'sandbox',
-        url: sandbox.url,
-        authProvider: 'serviceAccount',
-        serviceAccountToken: 'sandbox-token',
-        skipTLSVerify: true,
-        ingressDomain: 'apps.sandbox.envkit.local',
-      },
-    ],
-  });
+  proxy: RateLimitProxy,
+  start: number,
+): Pick<PassResult, 'wallMs' | 'calls' | 'totalCalls' | 'throttled'> {
+  const wallMs = performance.now() - start;
+  const calls = sandbox.controls.calls();
+  return {
+    wallMs: round(wallMs, 0),
+    calls,
+    totalCalls: totalCalls(calls),
+    throttled: { ...proxy.throttled },
+  };
 }
 
 /** One observe pass: every environment due now, engine sweeps back to back. */
@@ -274,17 +274,13 @@ async function enginePass(
     sweeps += 1;
     observed += worked;
   }
-  const wallMs = performance.now() - start;
-  const calls = sandbox.controls.calls();
+  const totals = passTotals(sandbox, proxy, start);
   const [{ ready }] = await db('environments')
     .where({ phase: 'Ready' })
     .count({ ready: '*' });
   return {
     poller: 'engine',
-    wallMs: round(wallMs, 0),
-    calls,
-    totalCalls: totalCalls(calls),
-    throttled: { ...proxy.throttled },
+    ...totals,
     observed,
     healthy: Number(ready),
     sweeps,
@@ -404,7 +400,7 @@ async function seedNamespaces(
     drivers: new Map([
       [
         'kubernetes-namespace',
-        kubernetesDriver(sandbox, logger) as CompleteEnvironmentDriver,
+        sandboxKubernetesDriver(sandbox, logger) as CompleteEnvironmentDriver,
       ],
     ]),
     logger,
@@ -482,14 +478,9 @@ async function naivePass(
     cfn.destroy();
     ecs.destroy();
   }
-  const wallMs = performance.now() - start;
-  const calls = sandbox.controls.calls();
   return {
     poller: 'naive',
-    wallMs: round(wallMs, 0),
-    calls,
-    totalCalls: totalCalls(calls),
-    throttled: { ...proxy.throttled },
+    ...passTotals(sandbox, proxy, start),
     observed: seeded.length,
     healthy,
   };

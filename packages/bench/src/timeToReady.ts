@@ -10,17 +10,23 @@ import type {
 import { sleep } from '@envkit/plugin-environments-node/testUtils';
 import type { CompleteEnvironmentDriver } from '@envkit/plugin-environments-node';
 import { CloudFormationDriver } from '@envkit/plugin-environments-backend-module-aws';
-import { KubernetesNamespaceDriver } from '@envkit/plugin-environments-backend-module-kubernetes';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { LifecycleEngine } from '../../../plugins/environments-backend/src/engine/LifecycleEngine';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { DatabaseEnvironmentStore } from '../../../plugins/environments-backend/src/database/DatabaseEnvironmentStore';
 import {
   BENCH_TEMPLATES,
+  ecsTemplate,
   exampleTemplateSpec,
   pendingEnvironment,
 } from './environments';
-import { memoryDatabase, quietLogger, round, sandboxCredentials } from './util';
+import {
+  memoryDatabase,
+  quietLogger,
+  round,
+  sandboxCredentials,
+  sandboxKubernetesDriver,
+} from './util';
 
 export interface TimeToReadyParameters {
   /** `realistic` for the report; `fast` for the smoke test. */
@@ -68,12 +74,8 @@ const fileReader: UrlReaderService = {
 
 function baselineTemplate(): EnvironmentTemplateSpec {
   const url = (file: string) => pathToFileURL(join(BENCH_TEMPLATES, file)).href;
-  return {
-    type: 'ecs',
-    version: '1.0.0',
-    owner: 'group:default/platform-team',
-    parameters: { properties: {} },
-    resources: [
+  return ecsTemplate(
+    [
       {
         name: 'network',
         driver: 'aws-cloudformation',
@@ -104,8 +106,8 @@ function baselineTemplate(): EnvironmentTemplateSpec {
         },
       },
     ],
-    outputs: { endpoint: '${{ resources.service.outputs.Endpoint }}' },
-  } as EnvironmentTemplateSpec;
+    { endpoint: '${{ resources.service.outputs.Endpoint }}' },
+  );
 }
 
 /**
@@ -135,19 +137,7 @@ export async function runTimeToReady(
     const store = await DatabaseEnvironmentStore.create({
       database: { getClient: async () => db } as any,
     });
-    const k8s = new KubernetesNamespaceDriver({
-      logger,
-      clusters: [
-        {
-          name: 'sandbox',
-          url: sandbox.url,
-          authProvider: 'serviceAccount',
-          serviceAccountToken: 'sandbox-token',
-          skipTLSVerify: true,
-          ingressDomain: 'apps.sandbox.envkit.local',
-        },
-      ],
-    });
+    const k8s = sandboxKubernetesDriver(sandbox, logger);
     const progressIntervalMs = Math.max(10, 2000 / multiplier);
     const engine = new LifecycleEngine({
       store,

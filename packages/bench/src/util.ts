@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
+import { KubernetesNamespaceDriver } from '@envkit/plugin-environments-backend-module-kubernetes';
 import { SANDBOX_ACCOUNT_ID } from '@envkit/cloud-sandbox';
 import knexFactory, { Knex } from 'knex';
 
@@ -40,6 +41,29 @@ export const sdkConfig = (endpoint: string) => ({
   region: 'us-east-1',
   credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' },
 });
+
+/** The sandbox as the one Kubernetes cluster, as the driver's config lists clusters. */
+export function sandboxCluster(sandbox: { url: string }) {
+  return {
+    name: 'sandbox',
+    url: sandbox.url,
+    authProvider: 'serviceAccount' as const,
+    serviceAccountToken: 'sandbox-token',
+    skipTLSVerify: true,
+    ingressDomain: 'apps.sandbox.envkit.local',
+  };
+}
+
+/** The namespace driver against the sandbox's Kubernetes API. */
+export function sandboxKubernetesDriver(
+  sandbox: { url: string },
+  logger: LoggerService,
+) {
+  return new KubernetesNamespaceDriver({
+    logger,
+    clusters: [sandboxCluster(sandbox)],
+  });
+}
 
 /** An in-memory SQLite database, as the plugin's DatabaseService would hand out. */
 export function memoryDatabase(): Knex {

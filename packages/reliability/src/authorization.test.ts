@@ -57,110 +57,73 @@ const anyUser = (s: number) => ({
   platform: s,
 });
 
+/**
+ * A route whose method and path come from its name (`VERB /path …`), so
+ * each entry states only what differs: body, audit event, expectations.
+ */
+function apiRoute(
+  name: string,
+  expect: Route['expect'],
+  extra: Partial<Omit<Route, 'name' | 'expect'>> = {},
+): Route {
+  const [verb, template] = name.split(' ');
+  return {
+    name,
+    method: verb.toLowerCase() as Route['method'],
+    path: id => template.replace('{id}', id),
+    expect,
+    ...extra,
+  };
+}
+
 const routes: Route[] = [
-  {
-    name: 'GET /health',
-    method: 'get',
-    path: () => '/health',
-    expect: { ...anyUser(200), anonymous: 200 },
-  },
-  {
-    name: 'GET /environments',
-    method: 'get',
-    path: () => '/environments',
-    expect: anyUser(200),
-  },
-  {
-    name: 'POST /environments (owner: team-storefront)',
-    method: 'post',
-    path: () => '/environments',
+  apiRoute('GET /health', { ...anyUser(200), anonymous: 200 }),
+  apiRoute('GET /environments', anyUser(200)),
+  apiRoute('POST /environments (owner: team-storefront)', ownAs(202), {
     body: { name: 'NAME', templateRef: 'matrix', owner: storefront },
     write: 'environment-create',
-    expect: ownAs(202),
-  },
-  {
-    name: 'POST /environments (restricted template)',
-    method: 'post',
-    path: () => '/environments',
-    body: { name: 'NAME', templateRef: 'matrix-restricted' },
-    write: 'environment-create',
-    expect: {
+  }),
+  apiRoute(
+    'POST /environments (restricted template)',
+    {
       anonymous: 401,
       other: 403,
       owner: 403,
       templateUser: 202,
       platform: 202,
     },
-  },
-  {
-    name: 'POST /environments/preview',
-    method: 'post',
-    path: () => '/environments/preview',
+    {
+      body: { name: 'NAME', templateRef: 'matrix-restricted' },
+      write: 'environment-create',
+    },
+  ),
+  apiRoute('POST /environments/preview', ownAs(200), {
     body: { name: 'NAME', templateRef: 'matrix', owner: storefront },
-    expect: ownAs(200),
-  },
-  {
-    name: 'GET /environments/{id}',
-    method: 'get',
-    path: id => `/environments/${id}`,
-    expect: ownAs(200),
-  },
-  {
-    name: 'GET /environments/{id}/events',
-    method: 'get',
-    path: id => `/environments/${id}/events`,
-    expect: ownAs(200),
-  },
-  {
-    name: 'PATCH /environments/{id}',
-    method: 'patch',
-    path: id => `/environments/${id}`,
+  }),
+  apiRoute('GET /environments/{id}', ownAs(200)),
+  apiRoute('GET /environments/{id}/events', ownAs(200)),
+  apiRoute('PATCH /environments/{id}', ownAs(202), {
     body: { inputs: { size: 'large' } },
     write: 'environment-update',
-    expect: ownAs(202),
-  },
-  {
-    name: 'POST /environments/{id}/extend',
-    method: 'post',
-    path: id => `/environments/${id}/extend`,
+  }),
+  apiRoute('POST /environments/{id}/extend', ownAs(200), {
     body: { ttl: 'PT2H' },
     write: 'environment-extend',
-    expect: ownAs(200),
-  },
-  {
-    name: 'POST /environments/{id}/upgrade',
-    method: 'post',
-    path: id => `/environments/${id}/upgrade`,
+  }),
+  // Allowed, but there is no newer version: 409 after the permission check.
+  apiRoute('POST /environments/{id}/upgrade', ownAs(409), {
     write: 'environment-upgrade',
-    // Allowed, but there is no newer version: 409 after the permission check.
-    expect: ownAs(409),
-  },
-  {
-    name: 'POST /environments/{id}/redeploy',
-    method: 'post',
-    path: id => `/environments/${id}/redeploy`,
+  }),
+  apiRoute('POST /environments/{id}/redeploy', ownAs(202), {
     write: 'environment-redeploy',
-    expect: ownAs(202),
-  },
-  {
-    name: 'DELETE /environments/{id}',
-    method: 'delete',
-    path: id => `/environments/${id}`,
+  }),
+  apiRoute('DELETE /environments/{id}', ownAs(202), {
     write: 'environment-destroy',
-    expect: ownAs(202),
-  },
-  {
-    name: 'GET /templates',
-    method: 'get',
-    path: () => '/templates',
-    expect: anyUser(200),
-  },
-  {
-    name: 'GET /templates/{namespace}/{name}',
-    method: 'get',
+  }),
+  apiRoute('GET /templates', anyUser(200)),
+  apiRoute('GET /templates/{namespace}/{name}', anyUser(200), {
     path: () => '/templates/default/matrix',
-    expect: anyUser(200),
-  },
+  }),
 ];
 
 jest.setTimeout(120_000);

@@ -126,150 +126,78 @@ const suspiciousImages: [string, string][] = [
   ['quote', 'nginx" --privileged "'],
 ];
 
+/** A valid create request with `change` applied: each case states only what is wrong. */
+function createBody(change: Record<string, unknown> = {}) {
+  return { name: 'ok-env', templateRef: ECS, inputs: goodEcs, ...change };
+}
+
+/** A valid create request whose ECS inputs carry `change`. */
+function withInputs(change: Record<string, unknown>) {
+  return createBody({ inputs: { ...goodEcs, ...change } });
+}
+
 function createCases(): Case[] {
   const cases: Case[] = [];
-  for (const [label, name] of badNames) {
-    cases.push({
-      group: 'name',
-      label,
-      body: { name, templateRef: ECS, inputs: goodEcs },
-      field: 'name',
-    });
-  }
-  for (const [label, port] of badPorts) {
-    cases.push({
-      group: 'port',
-      label,
-      body: {
-        name: 'ok-env',
-        templateRef: ECS,
-        inputs: { ...goodEcs, containerPort: port },
-      },
-      field: 'containerPort',
-    });
-  }
-  for (const [label, image] of badImages) {
-    cases.push({
-      group: 'image',
-      label,
-      body: {
-        name: 'ok-env',
-        templateRef: ECS,
-        inputs: { ...goodEcs, imageLocation: image },
-      },
-      field: 'imageLocation',
-    });
+  // One bad value per case, in the field the error must then name.
+  const badValues: [
+    string,
+    string,
+    [string, unknown][],
+    (v: unknown) => unknown,
+  ][] = [
+    ['name', 'name', badNames, name => createBody({ name })],
+    [
+      'port',
+      'containerPort',
+      badPorts,
+      port => withInputs({ containerPort: port }),
+    ],
+    [
+      'image',
+      'imageLocation',
+      badImages,
+      image => withInputs({ imageLocation: image }),
+    ],
+  ];
+  for (const [group, field, values, body] of badValues) {
+    for (const [label, value] of values) {
+      cases.push({ group, label, body: body(value), field });
+    }
   }
   const others: [string, unknown, string][] = [
     [
       'missing image',
-      { name: 'ok-env', templateRef: ECS, inputs: { containerPort: 80 } },
+      createBody({ inputs: { containerPort: 80 } }),
       'imageLocation',
     ],
-    [
-      'locked region',
-      {
-        name: 'ok-env',
-        templateRef: ECS,
-        inputs: { ...goodEcs, region: 'eu-west-1' },
-      },
-      'region',
-    ],
-    [
-      'restricted cpu',
-      { name: 'ok-env', templateRef: ECS, inputs: { ...goodEcs, cpu: '4096' } },
-      'cpu',
-    ],
-    [
-      'restricted memory',
-      { name: 'ok-env', templateRef: ECS, inputs: { ...goodEcs, memory: '1' } },
-      'memory',
-    ],
-    [
-      'unknown input',
-      {
-        name: 'ok-env',
-        templateRef: ECS,
-        inputs: { ...goodEcs, privileged: true },
-      },
-      'privileged',
-    ],
-    [
-      'inputs array',
-      { name: 'ok-env', templateRef: ECS, inputs: ['x'] },
-      'inputs',
-    ],
-    [
-      'inputs string',
-      { name: 'ok-env', templateRef: ECS, inputs: 'x' },
-      'inputs',
-    ],
-    [
-      'ttl word',
-      { name: 'ok-env', templateRef: ECS, inputs: goodEcs, ttl: 'forever' },
-      'ttl',
-    ],
-    [
-      'ttl too long',
-      { name: 'ok-env', templateRef: ECS, inputs: goodEcs, ttl: 'P30D' },
-      'ttl',
-    ],
-    [
-      'ttl negative',
-      { name: 'ok-env', templateRef: ECS, inputs: goodEcs, ttl: '-PT1H' },
-      'ttl',
-    ],
-    [
-      'ttl number',
-      { name: 'ok-env', templateRef: ECS, inputs: goodEcs, ttl: 3600 },
-      'ttl',
-    ],
-    [
-      'owner garbage',
-      { name: 'ok-env', templateRef: ECS, inputs: goodEcs, owner: ':::' },
-      'owner',
-    ],
-    [
-      'owner empty',
-      { name: 'ok-env', templateRef: ECS, inputs: goodEcs, owner: '' },
-      'owner',
-    ],
-    [
-      'component empty',
-      { name: 'ok-env', templateRef: ECS, inputs: goodEcs, component: '' },
-      'component',
-    ],
-    [
-      'component number',
-      { name: 'ok-env', templateRef: ECS, inputs: goodEcs, component: 5 },
-      'component',
-    ],
-    [
-      'templateRef empty',
-      { name: 'ok-env', templateRef: '', inputs: goodEcs },
-      'templateRef',
-    ],
-    [
-      'templateRef number',
-      { name: 'ok-env', templateRef: 7, inputs: goodEcs },
-      'templateRef',
-    ],
+    ['locked region', withInputs({ region: 'eu-west-1' }), 'region'],
+    ['restricted cpu', withInputs({ cpu: '4096' }), 'cpu'],
+    ['restricted memory', withInputs({ memory: '1' }), 'memory'],
+    ['unknown input', withInputs({ privileged: true }), 'privileged'],
+    ['inputs array', createBody({ inputs: ['x'] }), 'inputs'],
+    ['inputs string', createBody({ inputs: 'x' }), 'inputs'],
+    ['ttl word', createBody({ ttl: 'forever' }), 'ttl'],
+    ['ttl too long', createBody({ ttl: 'P30D' }), 'ttl'],
+    ['ttl negative', createBody({ ttl: '-PT1H' }), 'ttl'],
+    ['ttl number', createBody({ ttl: 3600 }), 'ttl'],
+    ['owner garbage', createBody({ owner: ':::' }), 'owner'],
+    ['owner empty', createBody({ owner: '' }), 'owner'],
+    ['component empty', createBody({ component: '' }), 'component'],
+    ['component number', createBody({ component: 5 }), 'component'],
+    ['templateRef empty', createBody({ templateRef: '' }), 'templateRef'],
+    ['templateRef number', createBody({ templateRef: 7 }), 'templateRef'],
     // 404 naming the template it could not find.
     [
       'templateRef traversal',
-      { name: 'ok-env', templateRef: '../../etc', inputs: goodEcs },
+      createBody({ templateRef: '../../etc' }),
       'environment template',
     ],
     [
       'templateRef unknown',
-      { name: 'ok-env', templateRef: 'nope', inputs: goodEcs },
+      createBody({ templateRef: 'nope' }),
       'environment template',
     ],
-    [
-      'extra field',
-      { name: 'ok-env', templateRef: ECS, inputs: goodEcs, admin: true },
-      'admin',
-    ],
+    ['extra field', createBody({ admin: true }), 'admin'],
     ['body array', [1, 2], ''],
     ['body string', 'hello', ''],
   ];

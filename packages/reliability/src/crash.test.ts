@@ -3,14 +3,9 @@
  * environment's life and started again each time. The environment must
  * reach its end state with no duplicate and no orphaned stack.
  */
-import { startSandbox, Sandbox } from '@envkit/cloud-sandbox';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { BackendProcess, sqliteBackend } from './harness/backendProcess';
 import { waitFor } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentsClient, printFigures } from './harness/api';
-import { LogSink } from './harness/logs';
+import { useSandboxBackend } from './harness/sandboxBackend';
 import {
   cloudFormation,
   duplicates,
@@ -27,30 +22,12 @@ const CLOCK = 8;
 jest.setTimeout(6 * 60_000);
 
 describe('crash recovery', () => {
-  let sandbox: Sandbox;
-  let backend: BackendProcess;
-  let logs: LogSink;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envkit-rel-crash-'));
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({
-      port: 0,
-      profile: 'realistic',
-      clockMultiplier: CLOCK,
-    });
-    ({ backend, logs } = await sqliteBackend(dir, {
-      name: 'crash',
-      sandboxUrl: sandbox.url,
-    }));
-  });
-
-  afterAll(async () => {
-    await backend?.stop();
-    await sandbox?.stop();
-    logs?.close();
+  const harness = useSandboxBackend('crash', {
+    sandbox: { profile: 'realistic', clockMultiplier: CLOCK },
   });
 
   it('reaches the end state after five SIGKILLs with no duplicate or orphaned stack', async () => {
+    const { sandbox, backend, logs } = harness;
     const started = Date.now();
     const { controls } = sandbox;
     const client = new EnvironmentsClient(() => [backend]);

@@ -7,18 +7,11 @@
  * environment the first run made: the task completes with the endpoint and
  * there is exactly one environment and one set of stacks.
  */
-import { startSandbox, Sandbox } from '@envkit/cloud-sandbox';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import {
-  BackendProcess,
-  sqliteBackend,
-  REPO_ROOT,
-} from './harness/backendProcess';
+import { REPO_ROOT } from './harness/backendProcess';
 import { waitFor } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentsClient, printFigures } from './harness/api';
-import { LogSink } from './harness/logs';
+import { useSandboxBackend } from './harness/sandboxBackend';
 import { duplicates, ENV_TAG } from './harness/sandbox';
 
 const ENV_TEMPLATE = 'environmenttemplate:default/ecs-web-service';
@@ -38,23 +31,10 @@ interface TaskEvent {
 }
 
 describe('scaffolder task recovery', () => {
-  let sandbox: Sandbox;
-  let backend: BackendProcess;
-  let logs: LogSink;
-  // Caches one guest token per backend start; used for every API below.
-  const client = new EnvironmentsClient(() => [backend]);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envkit-rel-task-'));
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({
-      port: 0,
-      profile: 'realistic',
-      clockMultiplier: CLOCK,
-    });
-    // SQLite files: the task and its checkpoints outlive the process.
-    ({ backend, logs } = await sqliteBackend(dir, {
-      name: 'task-recovery',
-      sandboxUrl: sandbox.url,
+  // SQLite files: the task and its checkpoints outlive the process.
+  const harness = useSandboxBackend('task-recovery', {
+    sandbox: { profile: 'realistic', clockMultiplier: CLOCK },
+    backend: {
       extraLocations: [
         {
           target: path.join(REPO_ROOT, 'examples/components.yaml'),
@@ -75,20 +55,17 @@ describe('scaffolder task recovery', () => {
           taskRecovery: { enabled: true, staleTimeout: { seconds: 3 } },
         },
       },
-    }));
+    },
   });
-
-  afterAll(async () => {
-    await backend?.stop();
-    await sandbox?.stop();
-    logs?.close();
-  });
+  // Caches one guest token per backend start; used for every API below.
+  const client = new EnvironmentsClient(() => [harness.backend]);
 
   async function scaffolder<T = any>(
     method: string,
     route: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }> {
+    const { backend } = harness;
     const token = await client.token(backend);
     const res = await fetch(`${backend.url}/api/scaffolder/v2${route}`, {
       method,
@@ -107,6 +84,7 @@ describe('scaffolder task recovery', () => {
     list.filter(e => e.type === 'log').map(e => String(e.body.message));
 
   it('ends with exactly one environment after the backend is killed while the task waits', async () => {
+    const { sandbox, backend } = harness;
     const { controls } = sandbox;
     await backend.start([ENV_TEMPLATE]);
 

@@ -4,14 +4,10 @@
  * and destroyed. No environment may fail, and the logs must show retries
  * with backoff, not a flood of errors.
  */
-import { startSandbox, Sandbox } from '@envkit/cloud-sandbox';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { BackendProcess, sqliteBackend } from './harness/backendProcess';
 import { sleep, waitFor } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentsClient, printFigures } from './harness/api';
-import { levelOf, LogSink } from './harness/logs';
+import { levelOf } from './harness/logs';
+import { useSandboxBackend } from './harness/sandboxBackend';
 
 const ECS = 'environmenttemplate:default/reliability-ecs';
 const NAMESPACE = 'environmenttemplate:default/reliability-namespace';
@@ -37,26 +33,13 @@ function totalCalls(calls: Record<string, Record<string, number>>) {
 }
 
 describe('throttling', () => {
-  let sandbox: Sandbox;
-  let backend: BackendProcess;
-  let logs: LogSink;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envkit-rel-throttle-'));
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    ({ backend, logs } = await sqliteBackend(dir, {
-      name: 'throttle',
-      sandboxUrl: sandbox.url,
+  const harness = useSandboxBackend('throttle', {
+    sandbox: { profile: 'fast' },
+    backend: {
       // Ready environments are observed every 2 s, so the window also
       // covers status checks, not only creates.
       observeIntervalSeconds: 2,
-    }));
-  });
-
-  afterAll(async () => {
-    await backend?.stop();
-    await sandbox?.stop();
-    logs?.close();
+    },
   });
 
   async function throttledWindow(
@@ -65,6 +48,7 @@ describe('throttling', () => {
     seconds: number,
     prefix: string,
   ) {
+    const { sandbox, backend, logs } = harness;
     const client = new EnvironmentsClient(() => [backend]);
     const { controls } = sandbox;
     const linesBefore = logs.lines.length;
@@ -174,7 +158,7 @@ describe('throttling', () => {
   }
 
   it(`keeps every environment healthy while 50% of AWS calls are throttled for ${WINDOW_SECONDS} s`, async () => {
-    await backend.start([ECS, NAMESPACE]);
+    await harness.backend.start([ECS, NAMESPACE]);
     const { phases, created, destroyed, errors, leaks } = await throttledWindow(
       ['cloudformation', 'ecs'],
       [ECS],
