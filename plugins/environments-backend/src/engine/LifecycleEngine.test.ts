@@ -293,6 +293,35 @@ describe.each(databases.eachSupportedId())(
       expect(await h.eventReasons('ttl')).toContain('Expired');
     });
 
+    it('finishes a destroy that expiry started even when the spec changes meanwhile', async () => {
+      const h = await harness();
+      await h.create('lapse', {
+        expiresAt: new Date(h.now + 600_000).toISOString(),
+      });
+      await h.runUntil('lapse', 'Ready');
+      h.now += 3_600_000;
+      // The network's delete fails once, so the environment stays Destroying.
+      h.driver.throwing.set('network', 1);
+      await h.engine().sweep();
+      expect((await h.get('lapse')).status.phase).toBe('Destroying');
+      // A later expiry and a new generation reach the store (an extend that
+      // raced the sweep): the destroy goes on, nothing is applied again.
+      await h.store.updateSpec('lapse', spec => ({
+        ...spec,
+        generation: spec.generation + 1,
+        expiresAt: new Date(h.now + 86_400_000).toISOString(),
+      }));
+      const applies = h.driver.calls.filter(c => c.verb === 'apply').length;
+      h.now += 61_000;
+
+      const gone = await h.runUntil('lapse', 'Destroyed');
+      expect(gone.status.phase).toBe('Destroyed');
+      expect(h.driver.resources.size).toBe(0);
+      expect(h.driver.calls.filter(c => c.verb === 'apply').length).toBe(
+        applies,
+      );
+    });
+
     it('fails with the driver reason and rolls back what was made, by default', async () => {
       const h = await harness();
       h.driver.failing.set(

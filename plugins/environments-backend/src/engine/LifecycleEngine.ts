@@ -143,7 +143,14 @@ export class LifecycleEngine {
     const expired =
       spec.expiresAt !== undefined &&
       Date.parse(spec.expiresAt) <= this.clock().getTime();
-    if (spec.deletionRequestedAt || expired) {
+    // Once destroying has begun it is finished, whatever started it: a spec
+    // change that slipped in afterwards must not bring back an environment
+    // whose resources are already going.
+    if (
+      spec.deletionRequestedAt ||
+      expired ||
+      record.status.phase === 'Destroying'
+    ) {
       if (expired && record.status.phase !== 'Destroying') {
         record.event(
           'Normal',

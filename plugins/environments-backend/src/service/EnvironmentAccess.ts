@@ -118,12 +118,24 @@ export class EnvironmentAccess {
   ): Promise<Environment> {
     const environment = await this.get(id, credentials);
     await this.require(permission, environment, credentials, action);
+    // Destroying and Destroyed are final whatever started them: an explicit
+    // destroy, or a lifetime that ran out (the engine may not have begun yet).
+    const { spec, status } = environment;
+    const expired =
+      spec.expiresAt !== undefined &&
+      Date.parse(spec.expiresAt) <= this.now().getTime();
     if (
-      environment.spec.deletionRequestedAt ||
-      environment.status.phase === 'Destroyed'
+      spec.deletionRequestedAt ||
+      expired ||
+      status.phase === 'Destroying' ||
+      status.phase === 'Destroyed'
     ) {
       throw new ConflictError(
-        `Cannot ${action} environment '${environment.spec.name}': it is being destroyed`,
+        `Cannot ${action} environment '${spec.name}': ${
+          expired && !spec.deletionRequestedAt
+            ? `it expired at ${spec.expiresAt} and is being destroyed`
+            : 'it is being destroyed'
+        }`,
       );
     }
     return environment;

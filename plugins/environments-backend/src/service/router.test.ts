@@ -339,6 +339,32 @@ describe('environments REST API', () => {
     expect(upgrade.body.error.message).toMatch(/already runs version 1\.2\.0/);
   });
 
+  it('refuses every change but destroy once the lifetime has run out', async () => {
+    const server = await startBackend();
+    const created = await createAs(server, lena, { ttl: 'PT1S' }).expect(202);
+    const id = created.body.id as string;
+    await new Promise(resolve => setTimeout(resolve, 1_500));
+
+    const changes = [
+      api(server, lena).post(`/environments/${id}/extend`, { ttl: 'PT8H' }),
+      api(server, lena).patch(`/environments/${id}`, {
+        inputs: { imageLocation: 'nginx:1.28' },
+      }),
+      api(server, lena).post(`/environments/${id}/redeploy`),
+    ];
+    for (const res of await Promise.all(changes)) {
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toMatch(
+        /checkout-demo': it expired at .* and is being destroyed/,
+      );
+    }
+    const destroyed = await api(server, lena).delete(`/environments/${id}`);
+    expect(destroyed.status).toBe(202);
+    expect(
+      (await api(server, lena).get(`/environments/${id}`)).body.spec.generation,
+    ).toBe(2);
+  });
+
   it('previews a create without recording anything', async () => {
     const server = await startBackend();
     const preview = await api(server, lena).post(
