@@ -268,7 +268,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
 
   async updateSpec(
     id: string,
-    update: (spec: EnvironmentSpec) => EnvironmentSpec,
+    update: (spec: EnvironmentSpec) => EnvironmentSpec | undefined,
   ): Promise<Environment> {
     // Optimistic concurrency: the write only lands if nobody bumped the
     // generation since we read it; on a lost race, read again and retry.
@@ -280,7 +280,11 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         throw new NotFoundError(`No environment with id '${id}'`);
       }
       const current = JSON.parse(row.spec) as EnvironmentSpec;
-      const next = { ...update(current), generation: row.generation + 1 };
+      const changed = update(current);
+      if (!changed) {
+        return (await this.getEnvironment(id))!;
+      }
+      const next = { ...changed, generation: row.generation + 1 };
       const updated = await this.updateRow(
         { id, generation: row.generation },
         {

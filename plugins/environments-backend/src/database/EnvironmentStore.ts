@@ -71,11 +71,13 @@ export interface EnvironmentStore {
 
   /**
    * Changes the desired state and bumps `generation`, so the engine acts on
-   * it. Returns the updated environment.
+   * it. Returns the updated environment. `update` sees the current spec (it
+   * may run again after a lost race); returning `undefined` leaves the
+   * environment as it is, generation included.
    */
   updateSpec(
     id: string,
-    update: (spec: EnvironmentSpec) => EnvironmentSpec,
+    update: (spec: EnvironmentSpec) => EnvironmentSpec | undefined,
   ): Promise<Environment>;
 
   /**

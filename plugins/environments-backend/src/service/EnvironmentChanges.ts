@@ -73,13 +73,18 @@ export class EnvironmentChanges {
       credentials,
       'destroy',
     );
-    if (environment.spec.deletionRequestedAt) {
-      return environment;
+    // Concurrent destroys collapse into one: only the call whose write lands
+    // bumps the generation and records the request.
+    let requested = false;
+    const updated = await this.options.store.updateSpec(id, spec => {
+      requested = !spec.deletionRequestedAt;
+      return requested
+        ? { ...spec, deletionRequestedAt: this.access.now().toISOString() }
+        : undefined;
+    });
+    if (!requested) {
+      return updated;
     }
-    const updated = await this.options.store.updateSpec(id, spec => ({
-      ...spec,
-      deletionRequestedAt: this.access.now().toISOString(),
-    }));
     const caller = await this.access.caller(credentials);
     await this.access.recordEvent(
       id,
