@@ -107,7 +107,7 @@ const routes: Route[] = [
     write: 'environment-update',
   }),
   apiRoute('POST /environments/{id}/extend', ownAs(200), {
-    body: { ttl: 'PT2H' },
+    body: { ttl: 'P1D' },
     write: 'environment-extend',
   }),
   // Allowed, but there is no newer version: 409 after the permission check.

@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   Environment,
   environmentDeletePermission,
@@ -49,6 +49,12 @@ export class EnvironmentChanges {
       ttl,
       this.access.now(),
     );
+    const current = environment.spec.expiresAt;
+    if (expiresAt && current && Date.parse(expiresAt) < Date.parse(current)) {
+      throw new InputError(
+        `ttl: ${ttl} from now ends at ${expiresAt}, before the current expiry ${current}; extending never shortens an environment's lifetime`,
+      );
+    }
     const updated = await this.options.store.updateSpec(id, spec => ({
       ...spec,
       ...(expiresAt ? { expiresAt } : {}),

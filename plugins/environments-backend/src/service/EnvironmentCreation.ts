@@ -39,6 +39,13 @@ export function expiryFor(
   const guard = template.spec.guardrails?.ttl;
   if (!ttl && !guard) return undefined;
   const requestedMs = ttl ? parseDuration(ttl, 'ttl') : undefined;
+  if (requestedMs !== undefined && requestedMs <= 0) {
+    // A zero lifetime would be a destroy in disguise, past the delete
+    // permission and audited as something else.
+    throw new InputError(
+      `ttl: ${ttl} is no lifetime; give a positive duration such as PT8H`,
+    );
+  }
   if (guard) {
     const maxMs = parseDuration(guard.max, 'guardrails.ttl.max');
     if (requestedMs !== undefined && requestedMs > maxMs) {

@@ -289,6 +289,34 @@ describe('environments REST API', () => {
     expect(destroyed.body.spec.generation).toBe(3);
   });
 
+  it('refuses a zero lifetime and an extend that would shorten one, naming ttl', async () => {
+    const server = await startBackend();
+    for (const ttl of ['PT0S', 'P0D']) {
+      const zero = await createAs(server, lena, { ttl });
+      expect(zero.status).toBe(400);
+      expect(zero.body.error.message).toMatch(/^ttl: .* is no lifetime/);
+    }
+    const created = await createAs(server, lena, { ttl: 'PT8H' }).expect(202);
+    const id = created.body.id as string;
+
+    const zero = await api(server, lena).post(`/environments/${id}/extend`, {
+      ttl: 'PT0S',
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body.error.message).toMatch(/^ttl: PT0S is no lifetime/);
+    const shorter = await api(server, lena).post(
+      `/environments/${id}/extend`,
+      { ttl: 'PT1H' },
+    );
+    expect(shorter.status).toBe(400);
+    expect(shorter.body.error.message).toMatch(
+      /^ttl: PT1H from now ends at .*, before the current expiry/,
+    );
+    const after = await api(server, lena).get(`/environments/${id}`);
+    expect(after.body.spec.expiresAt).toBe(created.body.spec.expiresAt);
+    expect(after.body.spec.generation).toBe(1);
+  });
+
   it('returns the same environment when a create is retried with the same Idempotency-Key', async () => {
     const server = await startBackend();
     const first = await api(server, lena)
