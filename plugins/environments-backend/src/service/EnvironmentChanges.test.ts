@@ -1,5 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import type { Environment, EnvironmentSpec } from '@envkit/plugin-environments-common';
+import type {
+  Environment,
+  EnvironmentSpec,
+} from '@envkit/plugin-environments-common';
 import { EnvironmentChanges } from './EnvironmentChanges';
 
 // A store and access layer whose every read and write waits a turn of the
@@ -8,7 +11,7 @@ import { EnvironmentChanges } from './EnvironmentChanges';
 function racingEnvironment() {
   const turn = () => new Promise(resolve => setImmediate(resolve));
   let spec = { name: 'checkout-demo', generation: 1 } as EnvironmentSpec;
-  const current = () => ({ id: 'env-1', spec }) as Environment;
+  const current = () => ({ id: 'env-1', spec } as Environment);
   const store = {
     async updateSpec(
       _id: string,

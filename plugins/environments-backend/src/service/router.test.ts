@@ -304,10 +304,9 @@ describe('environments REST API', () => {
     });
     expect(zero.status).toBe(400);
     expect(zero.body.error.message).toMatch(/^ttl: PT0S is no lifetime/);
-    const shorter = await api(server, lena).post(
-      `/environments/${id}/extend`,
-      { ttl: 'PT1H' },
-    );
+    const shorter = await api(server, lena).post(`/environments/${id}/extend`, {
+      ttl: 'PT1H',
+    });
     expect(shorter.status).toBe(400);
     expect(shorter.body.error.message).toMatch(
       /^ttl: PT1H from now ends at .*, before the current expiry/,
