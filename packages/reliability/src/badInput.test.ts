@@ -186,12 +186,24 @@ function createCases(): Case[] {
     ['component number', createBody({ component: 5 }), 'component'],
     ['templateRef empty', createBody({ templateRef: '' }), 'templateRef'],
     ['templateRef number', createBody({ templateRef: 7 }), 'templateRef'],
-    // 404 naming the template it could not find.
+    // Not a name the catalog allows: 400 naming the field.
     [
       'templateRef traversal',
       createBody({ templateRef: '../../etc' }),
-      'environment template',
+      'templateRef',
     ],
+    [
+      'templateRef NUL',
+      createBody({ templateRef: 'web\u0000' }),
+      'templateRef',
+    ],
+    [
+      'component not a ref',
+      createBody({ component: 'not a ref!!' }),
+      'component',
+    ],
+    ['name object', createBody({ name: { toString: 1 } }), 'name'],
+    // 404 naming the template it could not find.
     [
       'templateRef unknown',
       createBody({ templateRef: 'nope' }),

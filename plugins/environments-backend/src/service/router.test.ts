@@ -316,6 +316,24 @@ describe('environments REST API', () => {
     expect(after.body.spec.generation).toBe(1);
   });
 
+  it('answers 400 naming the field when an object stands where a string belongs', async () => {
+    const server = await startBackend();
+    for (const field of ['name', 'templateRef', 'ttl', 'owner', 'component']) {
+      const res = await createAs(server, lena, { [field]: { toString: 1 } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(field);
+    }
+    const id = await createdId(server, lena);
+    const extend = await api(server, lena).post(`/environments/${id}/extend`, {
+      ttl: { toString: 1 },
+    });
+    expect(extend.status).toBe(400);
+    expect(extend.body.error.message).toContain('ttl');
+    const nul = await createAs(server, lena, { templateRef: 'web\u0000' });
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.message).toContain('templateRef');
+  });
+
   it('returns the same environment when a create is retried with the same Idempotency-Key', async () => {
     const server = await startBackend();
     const first = await api(server, lena)

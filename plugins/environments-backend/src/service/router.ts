@@ -25,6 +25,16 @@ export interface RouterOptions {
 /** The raw query string values: nothing coerced them to the documented types. */
 type RawQuery = Record<string, unknown>;
 
+/**
+ * A request field as the audit log records it: text as given, anything else
+ * (the request is refused with a 400 later) as its type only, since calling
+ * `String()` on a hostile object can throw before the audit event exists.
+ */
+function auditText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value === undefined || value === null ? '' : `<${typeof value}>`;
+}
+
 function optionalString(query: RawQuery, field: string): string | undefined {
   const value = query[field];
   if (value === undefined) return undefined;
@@ -135,8 +145,8 @@ export async function createRouter(
       throw new InputError('Idempotency-Key: must be 1 to 255 characters');
     }
     const meta = {
-      name: String(req.body?.name ?? ''),
-      templateRef: String(req.body?.templateRef ?? ''),
+      name: auditText(req.body?.name),
+      templateRef: auditText(req.body?.templateRef),
     };
     const { environment } = await userWrite(
       options,
@@ -194,7 +204,7 @@ export async function createRouter(
 
   router.post('/environments/:id/extend', async (req, res) => {
     const id = req.params.id;
-    const meta = { environmentId: id, ttl: String(req.body?.ttl ?? '') };
+    const meta = { environmentId: id, ttl: auditText(req.body?.ttl) };
     const environment = await userWrite(
       options,
       req,
