@@ -15,6 +15,7 @@ import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import { EnvironmentFilter } from '../permissions/rules';
 import {
+  EarlierCreate,
   EnvironmentStore,
   LeasedEnvironment,
   ListEnvironmentsOptions,
@@ -77,6 +78,7 @@ interface EnvironmentRow {
   lease_owner: string | null;
   lease_expires_at: Date | string | number | null;
   create_key: string | null;
+  create_request?: string | null;
 }
 
 interface EventRow {
@@ -90,6 +92,11 @@ interface EventRow {
 }
 
 // SQLite hands timestamps back as numbers or strings, PostgreSQL as Dates.
+// Keys are scoped to the caller: two users may pick the same key.
+function createKeyOf(createdBy: string, idempotencyKey: string): string {
+  return JSON.stringify([createdBy, idempotencyKey]);
+}
+
 function toIso(value: Date | string | number): string {
   return new Date(value).toISOString();
 }
@@ -144,17 +151,14 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
   ): Promise<{ environment: Environment; created: boolean }> {
     const now = new Date();
     const { spec, status } = input;
-    // Keys are scoped to the caller: two users may pick the same key.
     const createKey = input.idempotencyKey
-      ? JSON.stringify([input.createdBy, input.idempotencyKey])
+      ? createKeyOf(input.createdBy, input.idempotencyKey)
       : null;
-    const earlier = async () => {
-      if (!createKey) return undefined;
-      const row = await this.db<EnvironmentRow>(ENVIRONMENTS)
-        .where({ create_key: createKey })
-        .first();
-      return row ? this.toEnvironment(row) : undefined;
-    };
+    const earlier = async () =>
+      input.idempotencyKey
+        ? (await this.findEarlierCreate(input.createdBy, input.idempotencyKey))
+            ?.environment
+        : undefined;
     const existing = await earlier();
     if (existing) return { environment: existing, created: false };
     try {
@@ -179,6 +183,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         lease_owner: null,
         lease_expires_at: null,
         create_key: createKey,
+        create_request: input.requestFingerprint ?? null,
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -194,6 +199,20 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     return {
       environment: (await this.getEnvironment(input.id))!,
       created: true,
+    };
+  }
+
+  async findEarlierCreate(
+    createdBy: string,
+    idempotencyKey: string,
+  ): Promise<EarlierCreate | undefined> {
+    const row = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where({ create_key: createKeyOf(createdBy, idempotencyKey) })
+      .first();
+    if (!row) return undefined;
+    return {
+      environment: this.toEnvironment(row),
+      requestFingerprint: row.create_request ?? undefined,
     };
   }
 

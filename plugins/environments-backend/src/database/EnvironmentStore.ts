@@ -19,6 +19,15 @@ export interface NewEnvironment {
    * same caller returns the first environment instead of making another.
    */
   idempotencyKey?: string;
+  /** A digest of the create request the key is first used for. */
+  requestFingerprint?: string;
+}
+
+/** What an `Idempotency-Key` was first used for. */
+export interface EarlierCreate {
+  environment: Environment;
+  /** Absent for environments created before fingerprints were kept. */
+  requestFingerprint?: string;
 }
 
 /** Filters and paging of {@link EnvironmentStore.listEnvironments}. */
@@ -75,6 +84,12 @@ export interface EnvironmentStore {
    * may run again after a lost race); returning `undefined` leaves the
    * environment as it is, generation included.
    */
+  /** The environment `createdBy` first made with `idempotencyKey`, if any. */
+  findEarlierCreate(
+    createdBy: string,
+    idempotencyKey: string,
+  ): Promise<EarlierCreate | undefined>;
+
   updateSpec(
     id: string,
     update: (spec: EnvironmentSpec) => EnvironmentSpec | undefined,

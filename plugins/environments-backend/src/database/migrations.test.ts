@@ -61,6 +61,19 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await expect(
       knex('environments').where({ create_key: '["user:default/u","k"]' }),
     ).resolves.toHaveLength(1);
+    // 20261130170000_create_request_fingerprints keeps what the key was for.
+    await migrateUpOnce(knex);
+    await knex('environments')
+      .where({ id: 'env-1' })
+      .update({ create_request: 'a'.repeat(64) });
+    await migrateDownOnce(knex);
+    await expect(
+      knex.schema.hasColumn('environments', 'create_request'),
+    ).resolves.toBe(false);
+    await expect(
+      knex('environments').where({ create_key: '["user:default/u","k"]' }),
+    ).resolves.toHaveLength(1);
+
     await migrateDownOnce(knex);
     await expect(
       knex.schema.hasColumn('environments', 'create_key'),

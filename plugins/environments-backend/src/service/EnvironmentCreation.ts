@@ -25,6 +25,7 @@ import {
   EnvironmentAccess,
   EnvironmentOperationsOptions,
 } from './EnvironmentAccess';
+import { IdempotencyKeyReusedError, requestFingerprint } from './idempotency';
 import { TemplateResolver } from './TemplateResolver';
 
 /**
@@ -71,6 +72,16 @@ export class EnvironmentCreation {
     credentials: BackstageCredentials,
     options: { idempotencyKey?: string } = {},
   ): Promise<{ environment: Environment; created: boolean }> {
+    const key = options.idempotencyKey;
+    const fingerprint = requestFingerprint(request);
+    // A retry is answered from the key before any guardrail runs: the first
+    // request passed them, and limits reached since must not turn its retry
+    // into an error.
+    if (key) {
+      const caller = await this.access.caller(credentials);
+      const replay = await this.replay(caller.userEntityRef, key, fingerprint);
+      if (replay) return { environment: replay, created: false };
+    }
     const { draft, template, templateRef, caller } = await this.prepare(
       request,
       credentials,
@@ -80,8 +91,14 @@ export class EnvironmentCreation {
       spec: draft.spec,
       status: draft.status,
       createdBy: caller.userEntityRef,
-      idempotencyKey: options.idempotencyKey,
+      idempotencyKey: key,
+      requestFingerprint: fingerprint,
     });
+    if (!result.created && key) {
+      // A concurrent request with the same key won the race.
+      const replay = await this.replay(caller.userEntityRef, key, fingerprint);
+      return { environment: replay ?? result.environment, created: false };
+    }
     if (result.created) {
       await this.access.recordEvent(
         draft.id,
@@ -90,6 +107,25 @@ export class EnvironmentCreation {
       );
     }
     return result;
+  }
+
+  /** The environment `key` first made, if this is a true retry of it. */
+  private async replay(
+    createdBy: string,
+    key: string,
+    fingerprint: string,
+  ): Promise<Environment | undefined> {
+    const earlier = await this.options.store.findEarlierCreate(createdBy, key);
+    if (!earlier) return undefined;
+    if (
+      earlier.requestFingerprint &&
+      earlier.requestFingerprint !== fingerprint
+    ) {
+      throw new IdempotencyKeyReusedError(
+        `Idempotency-Key: '${key}' was already used for a different create request (environment '${earlier.environment.spec.name}'); use a new key for a new request`,
+      );
+    }
+    return earlier.environment;
   }
 
   /**

@@ -352,6 +352,31 @@ describe('environments REST API', () => {
     expect(list.body.totalCount).toBe(1);
   });
 
+  it('answers a retried create from its key even past the limit, and refuses the key for another body', async () => {
+    const server = await startBackend();
+    const keyed = (name: string, key: string) =>
+      api(server, lena)
+        .post('/environments')
+        .set('Idempotency-Key', key)
+        .send({ ...createBody, name });
+    const first = await keyed('one', 'task-1').expect(202);
+    await keyed('two', 'task-2').expect(202);
+    // lena is now at the template's limit of 2.
+    await createAs(server, lena, { name: 'three' }).expect(409);
+
+    const retry = await keyed('one', 'task-1');
+    expect(retry.status).toBe(202);
+    expect(retry.body.id).toBe(first.body.id);
+
+    const reused = await keyed('other', 'task-1');
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.message).toMatch(
+      /^Idempotency-Key: 'task-1' was already used for a different create request/,
+    );
+    const list = await api(server, lena).get('/environments');
+    expect(list.body.totalCount).toBe(2);
+  });
+
   it('changes inputs, redeploys and upgrades as new generations', async () => {
     const server = await startBackend();
     const id = await createdId(server, lena);

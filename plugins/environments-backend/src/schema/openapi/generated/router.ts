@@ -173,6 +173,9 @@ export const spec = {
           '409': {
             $ref: '#/components/responses/Conflict',
           },
+          '422': {
+            $ref: '#/components/responses/IdempotencyKeyReused',
+          },
         },
       },
     },
@@ -568,6 +571,17 @@ export const spec = {
       Conflict: {
         description:
           'A name in use, a limit reached, or a state that forbids it',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
+      IdempotencyKeyReused: {
+        description:
+          'The Idempotency-Key was already used for a different create request',
         content: {
           'application/json': {
             schema: {

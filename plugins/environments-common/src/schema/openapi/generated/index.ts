@@ -392,6 +392,15 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
+    /** The Idempotency-Key was already used for a different create request */
+    IdempotencyKeyReused: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
   };
   parameters: {
     EnvironmentId: string;
@@ -487,6 +496,7 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
+      422: components['responses']['IdempotencyKeyReused'];
     };
   };
   previewEnvironment: {
