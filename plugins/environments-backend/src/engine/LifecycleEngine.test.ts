@@ -454,6 +454,21 @@ describe.each(databases.eachSupportedId())(
       expect(ready.status.lastError).toBeUndefined();
     });
 
+    it('keeps what the driver observed for the owner to read', async () => {
+      const h = await harness();
+      await h.createReady('seen');
+      // A settled environment is observed on the next due sweep.
+      await h.runUntil('seen', 'Ready');
+      h.now += 3_600_000;
+      await h.engine().sweep();
+
+      const seen = await h.get('seen');
+      expect(seen.status.resources.map(r => r.details)).toEqual([
+        { observedBy: 'fake' },
+        { observedBy: 'fake' },
+      ]);
+    });
+
     it('restores drift it observes on a settled environment', async () => {
       const h = await harness();
       await h.createReady('drift');

@@ -101,6 +101,10 @@ function recordApply(
   }
   const { value } = outcome;
   if (value.outputs) current.outputs = { ...value.outputs };
+  // What the driver saw (task counts, quota use…) is for the owner to read.
+  if ('details' in value && value.details) {
+    current.details = { ...value.details };
+  }
   current.message = value.message;
   current.updatedAt = record.now();
   if (value.status === 'Ready') {

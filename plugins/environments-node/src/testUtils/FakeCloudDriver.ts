@@ -182,7 +182,11 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
           message: 'quota was edited',
         };
       }
-      return { status: 'Ready', exists: true };
+      return {
+        status: 'Ready',
+        exists: true,
+        details: { observedBy: this.id },
+      };
     });
   }
 

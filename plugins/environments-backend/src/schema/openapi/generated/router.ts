@@ -812,6 +812,12 @@ export const spec = {
               type: 'string',
             },
           },
+          details: {
+            description:
+              'What the driver last observed, e.g. running task counts',
+            type: 'object',
+            additionalProperties: true,
+          },
           message: {
             type: 'string',
           },

@@ -279,6 +279,10 @@ export interface components {
       outputs: {
         [key: string]: string;
       };
+      /** What the driver last observed, e.g. running task counts */
+      details?: {
+        [key: string]: unknown;
+      };
       message?: string;
       /** Format: date-time */
       updatedAt: string;
