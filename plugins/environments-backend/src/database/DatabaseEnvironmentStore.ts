@@ -370,12 +370,17 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
 
   async listEvents(
     id: string,
-    options: { limit?: number } = {},
+    options: { limit?: number; before?: string } = {},
   ): Promise<EnvironmentEvent[]> {
-    const rows = await this.db<EventRow>(EVENTS)
-      .where({ environment_id: id })
+    const query = this.db<EventRow>(EVENTS).where({ environment_id: id });
+    if (options.before !== undefined) {
+      query.where('id', '<', Number(options.before));
+    }
+    const rows = await query
       .orderBy('id', 'desc')
-      .limit(Math.min(options.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
+      // One past the largest page: the caller asks for one more than it
+      // shows to learn whether an older page follows.
+      .limit(Math.min(options.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE + 1));
     return rows.map(row => ({
       id: String(row.id),
       at: toIso(row.at),

@@ -108,10 +108,10 @@ export interface EnvironmentStore {
 
   appendEvents(id: string, events: EnvironmentEvent[]): Promise<void>;
 
-  /** The newest events first. */
+  /** The newest events first; with `before`, those older than that event id. */
   listEvents(
     id: string,
-    options?: { limit?: number },
+    options?: { limit?: number; before?: string },
   ): Promise<EnvironmentEvent[]>;
 
   /**

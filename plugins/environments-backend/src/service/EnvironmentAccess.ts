@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
+  InputError,
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
@@ -20,7 +21,9 @@ import {
   PermissionRuleset,
 } from '@backstage/plugin-permission-node';
 import {
+  DEFAULT_PAGE_SIZE,
   Environment,
+  EnvironmentEvent,
   environmentReadPermission,
 } from '@envkit/plugin-environments-common';
 import { CompleteEnvironmentDriver } from '@envkit/plugin-environments-node';
@@ -101,9 +104,26 @@ export class EnvironmentAccess {
     });
   }
 
-  async events(id: string, credentials: BackstageCredentials) {
+  /** One page of the timeline, newest first; `cursor` continues a listing. */
+  async events(
+    id: string,
+    credentials: BackstageCredentials,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<{ items: EnvironmentEvent[]; nextCursor?: string }> {
     await this.get(id, credentials);
-    return this.options.store.listEvents(id);
+    if (page.cursor !== undefined && !/^\d{1,15}$/.test(page.cursor)) {
+      throw new InputError('cursor: is not a nextCursor of this listing');
+    }
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    // One more than asked tells whether an older page follows.
+    const rows = await this.options.store.listEvents(id, {
+      limit: limit + 1,
+      before: page.cursor,
+    });
+    const items = rows.slice(0, limit);
+    return rows.length > limit
+      ? { items, nextCursor: items[items.length - 1].id }
+      : { items };
   }
 
   /**

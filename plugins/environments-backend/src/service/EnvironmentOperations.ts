@@ -53,8 +53,12 @@ export class EnvironmentOperations {
     return this.access.list(query, credentials);
   }
 
-  events(id: string, credentials: BackstageCredentials) {
-    return this.access.events(id, credentials);
+  events(
+    id: string,
+    credentials: BackstageCredentials,
+    page?: { limit?: number; cursor?: string },
+  ) {
+    return this.access.events(id, credentials, page);
   }
 
   extend(id: string, ttl: string, credentials: BackstageCredentials) {

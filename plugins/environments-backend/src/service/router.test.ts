@@ -377,6 +377,51 @@ describe('environments REST API', () => {
     expect(list.body.totalCount).toBe(2);
   });
 
+  it('pages the events timeline with limit and cursor, newest first', async () => {
+    const server = await startBackend();
+    const id = await createdId(server, lena);
+    for (const ttl of ['P1D', 'P2D', 'P3D']) {
+      await api(server, lena)
+        .post(`/environments/${id}/extend`, { ttl })
+        .expect(200);
+    }
+
+    const seen: Array<{ id: string; reason: string }> = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await api(server, lena).get(
+        `/environments/${id}/events?limit=2${
+          cursor ? `&cursor=${cursor}` : ''
+        }`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items);
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+
+    const ids = seen.map(e => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(new Set(ids).size).toBe(ids.length);
+    const reasons = seen.map(e => e.reason).reverse();
+    expect(reasons.filter(r => r === 'Extended')).toHaveLength(3);
+    expect(reasons[0]).toBe('Requested');
+    expect(pages).toBeGreaterThanOrEqual(2);
+
+    const badCursor = await api(server, lena).get(
+      `/environments/${id}/events?cursor=abc`,
+    );
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.message).toMatch(/^cursor:/);
+    const badLimit = await api(server, lena).get(
+      `/environments/${id}/events?limit=0`,
+    );
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.error.message).toMatch(/^limit:/);
+  });
+
   it('changes inputs, redeploys and upgrades as new generations', async () => {
     const server = await startBackend();
     const id = await createdId(server, lena);

@@ -199,7 +199,13 @@ export async function createRouter(
 
   router.get('/environments/:id/events', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    res.json({ items: await environments.events(req.params.id, credentials) });
+    const query = req.query as RawQuery;
+    res.json(
+      await environments.events(req.params.id, credentials, {
+        limit: optionalInt(query, 'limit', 1, MAX_PAGE_SIZE),
+        cursor: optionalString(query, 'cursor'),
+      }),
+    );
   });
 
   router.post('/environments/:id/extend', async (req, res) => {

@@ -321,13 +321,32 @@ export const spec = {
     },
     '/environments/{id}/events': {
       get: {
+        operationId: 'listEnvironmentEvents',
+        summary: "The environment's timeline, newest first, a page at a time",
         parameters: [
           {
             $ref: '#/components/parameters/EnvironmentId',
           },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+              default: 100,
+            },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            schema: {
+              $ref: '#/components/schemas/QueryText',
+            },
+            description:
+              'nextCursor of the previous page (older events follow)',
+          },
         ],
-        operationId: 'listEnvironmentEvents',
-        summary: "The environment's timeline, newest first",
         responses: {
           '200': {
             description: 'Events',
@@ -1002,6 +1021,11 @@ export const spec = {
             items: {
               $ref: '#/components/schemas/Event',
             },
+          },
+          nextCursor: {
+            type: 'string',
+            description:
+              'Pass as `cursor` for the next, older page; absent on the last',
           },
         },
       },

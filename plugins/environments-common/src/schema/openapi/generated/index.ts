@@ -84,7 +84,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The environment's timeline, newest first */
+    /** The environment's timeline, newest first, a page at a time */
     get: operations['listEnvironmentEvents'];
     put?: never;
     post?: never;
@@ -341,6 +341,8 @@ export interface components {
     };
     EventList: {
       items: components['schemas']['Event'][];
+      /** Pass as `cursor` for the next, older page; absent on the last */
+      nextCursor?: string;
     };
     TemplateSummary: {
       ref: string;
@@ -611,7 +613,11 @@ export interface operations {
   };
   listEnvironmentEvents: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        /** nextCursor of the previous page (older events follow) */
+        cursor?: components['schemas']['QueryText'];
+      };
       header?: never;
       path: {
         id: components['parameters']['EnvironmentId'];
