@@ -244,6 +244,12 @@ describe('validateEnvironmentTemplate', () => {
       order,
       /^spec\.guardrails\.ttl\.default: default must not be longer than max/,
     );
+    const lifetime = exampleTemplate();
+    lifetime.spec.guardrails.lifetime = { max: 'two weeks' };
+    expectInvalid(
+      lifetime,
+      /^spec\.guardrails\.lifetime\.max: must be an ISO-8601 duration/,
+    );
     const users = exampleTemplate();
     users.spec.guardrails.allowedUsers = ['group:default/devs'];
     expectInvalid(

@@ -65,6 +65,11 @@ export type EnvironmentTemplateResource = {
 export type EnvironmentTemplateGuardrails = {
   /** ISO-8601 durations, e.g. `{ default: 'PT8H', max: 'P7D' }`. */
   ttl?: { default: string; max: string };
+  /**
+   * The longest an environment may live, counted from its creation, however
+   * often it is extended: an ISO-8601 duration, e.g. `{ max: 'P14D' }`.
+   */
+  lifetime?: { max: string };
   maxEnvironmentsPerOwner?: number;
   /** User entity refs allowed to use the template. */
   allowedUsers?: string[];
@@ -287,6 +292,7 @@ const specSchema = z
             },
           )
           .optional(),
+        lifetime: z.object({ max: duration }).strict().optional(),
         maxEnvironmentsPerOwner: z.number().int().positive().optional(),
         allowedUsers: z.array(entityRefSchema('user', 'user')).optional(),
         allowedGroups: z.array(entityRefSchema('group', 'group')).optional(),

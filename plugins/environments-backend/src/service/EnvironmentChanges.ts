@@ -48,6 +48,7 @@ export class EnvironmentChanges {
       { spec: environment.spec.templateSnapshot },
       ttl,
       this.access.now(),
+      new Date(environment.createdAt),
     );
     const current = environment.spec.expiresAt;
     if (expiresAt && current && Date.parse(expiresAt) < Date.parse(current)) {

@@ -36,9 +36,20 @@ export function expiryFor(
   template: Pick<EnvironmentTemplateEntity, 'spec'>,
   ttl: string | undefined,
   now: Date,
+  /** When the environment was made; `now` for one being created. */
+  createdAt?: Date,
 ): string | undefined {
   const guard = template.spec.guardrails?.ttl;
-  if (!ttl && !guard) return undefined;
+  const lifetime = template.spec.guardrails?.lifetime?.max;
+  // Counted from creation, so extending again and again cannot make an
+  // environment live for ever.
+  const end = lifetime
+    ? new Date(
+        (createdAt ?? now).getTime() +
+          parseDuration(lifetime, 'guardrails.lifetime.max'),
+      )
+    : undefined;
+  if (!ttl && !guard) return end?.toISOString();
   const requestedMs = ttl ? parseDuration(ttl, 'ttl') : undefined;
   if (requestedMs !== undefined && requestedMs <= 0) {
     // A zero lifetime would be a destroy in disguise, past the delete
@@ -57,7 +68,15 @@ export function expiryFor(
   }
   const ms =
     requestedMs ?? parseDuration(guard!.default, 'guardrails.ttl.default');
-  return new Date(now.getTime() + ms).toISOString();
+  const expiresAt = new Date(now.getTime() + ms);
+  if (end && expiresAt > end) {
+    throw new InputError(
+      `ttl: ${
+        ttl ?? guard!.default
+      } from now ends at ${expiresAt.toISOString()}, past this template's lifetime of ${lifetime} from creation (${end.toISOString()})`,
+    );
+  }
+  return expiresAt.toISOString();
 }
 
 /** Creates and previews: every guardrail a new environment must pass. */
