@@ -17,6 +17,19 @@ async function migrateDownOnce(knex: Knex) {
   await knex.migrate.down({ directory: migrationsDir });
 }
 
+/** Migrates one step down: `column` is gone, the row matching `row` kept. */
+async function downDropsColumn(
+  knex: Knex,
+  column: string,
+  row: Record<string, string>,
+) {
+  await migrateDownOnce(knex);
+  await expect(knex.schema.hasColumn('environments', column)).resolves.toBe(
+    false,
+  );
+  await expect(knex('environments').where(row)).resolves.toHaveLength(1);
+}
+
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
@@ -66,21 +79,11 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await knex('environments')
       .where({ id: 'env-1' })
       .update({ create_request: 'a'.repeat(64) });
-    await migrateDownOnce(knex);
-    await expect(
-      knex.schema.hasColumn('environments', 'create_request'),
-    ).resolves.toBe(false);
-    await expect(
-      knex('environments').where({ create_key: '["user:default/u","k"]' }),
-    ).resolves.toHaveLength(1);
+    await downDropsColumn(knex, 'create_request', {
+      create_key: '["user:default/u","k"]',
+    });
 
-    await migrateDownOnce(knex);
-    await expect(
-      knex.schema.hasColumn('environments', 'create_key'),
-    ).resolves.toBe(false);
-    await expect(
-      knex('environments').where({ id: 'env-1' }),
-    ).resolves.toHaveLength(1);
+    await downDropsColumn(knex, 'create_key', { id: 'env-1' });
 
     await migrateDownOnce(knex);
     await expect(knex.schema.hasTable('environments')).resolves.toBe(false);

@@ -100,6 +100,15 @@ class Harness {
     return this.runUntil(id, 'Ready', options);
   }
 
+  /** Creates `id` with a 10 minute TTL, sweeps it Ready, then lets it expire. */
+  async createExpired(id: string) {
+    await this.create(id, {
+      expiresAt: new Date(this.now + 600_000).toISOString(),
+    });
+    await this.runUntil(id, 'Ready');
+    this.now += 3_600_000;
+  }
+
   /** The reasons of `id`'s events, oldest first. */
   async eventReasons(id: string): Promise<string[]> {
     return (await this.store.listEvents(id)).map(e => e.reason).reverse();
@@ -282,11 +291,7 @@ describe.each(databases.eachSupportedId())(
 
     it('destroys an environment whose TTL ran out', async () => {
       const h = await harness();
-      await h.create('ttl', {
-        expiresAt: new Date(h.now + 600_000).toISOString(),
-      });
-      await h.runUntil('ttl', 'Ready');
-      h.now += 3_600_000;
+      await h.createExpired('ttl');
 
       const gone = await h.runUntil('ttl', 'Destroyed');
       expect(gone.status.phase).toBe('Destroyed');
@@ -295,11 +300,7 @@ describe.each(databases.eachSupportedId())(
 
     it('finishes a destroy that expiry started even when the spec changes meanwhile', async () => {
       const h = await harness();
-      await h.create('lapse', {
-        expiresAt: new Date(h.now + 600_000).toISOString(),
-      });
-      await h.runUntil('lapse', 'Ready');
-      h.now += 3_600_000;
+      await h.createExpired('lapse');
       // The network's delete fails once, so the environment stays Destroying.
       h.driver.throwing.set('network', 1);
       await h.engine().sweep();

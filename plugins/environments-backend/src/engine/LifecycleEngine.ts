@@ -12,6 +12,7 @@ import { DriverCaller } from './DriverCaller';
 import { templateOutputs } from './interpolationContext';
 import { ReconcileRecord } from './ReconcileRecord';
 import { applyPass, destroyPass, PassResult } from './resourcePasses';
+import { hasExpired } from '../lifetime';
 
 /** Timings of the engine; the defaults suit a production backend. */
 export interface LifecycleEngineTimings {
@@ -140,9 +141,7 @@ export class LifecycleEngine {
     if (record.status.phase === 'Destroyed') {
       return this.outcome(record, undefined);
     }
-    const expired =
-      spec.expiresAt !== undefined &&
-      Date.parse(spec.expiresAt) <= this.clock().getTime();
+    const expired = hasExpired(spec, this.clock());
     // Once destroying has begun it is finished, whatever started it: a spec
     // change that slipped in afterwards must not bring back an environment
     // whose resources are already going.

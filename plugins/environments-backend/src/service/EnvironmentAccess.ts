@@ -33,6 +33,7 @@ import {
 } from '../database/EnvironmentStore';
 import { EnvironmentFilter } from '../permissions/rules';
 import { TemplateResolver } from './TemplateResolver';
+import { hasExpired } from '../lifetime';
 
 /** What the environment operations are built from. */
 export interface EnvironmentOperationsOptions {
@@ -141,9 +142,7 @@ export class EnvironmentAccess {
     // Destroying and Destroyed are final whatever started them: an explicit
     // destroy, or a lifetime that ran out (the engine may not have begun yet).
     const { spec, status } = environment;
-    const expired =
-      spec.expiresAt !== undefined &&
-      Date.parse(spec.expiresAt) <= this.now().getTime();
+    const expired = hasExpired(spec, this.now());
     if (
       spec.deletionRequestedAt ||
       expired ||
