@@ -1,4 +1,7 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
 
 /** Resource type of environment permissions. @public */
 export const ENVIRONMENT_RESOURCE_TYPE = 'environment';
@@ -53,7 +56,11 @@ export const environmentTemplateUsePermission = environmentPermission(
 );
 
 /** Every permission Envkit defines. @public */
-export const environmentsPermissions = [
+// Typed by hand: an inferred union's member order follows the compiler's
+// internal type ids, which made the API report differ between builds.
+export const environmentsPermissions: Array<
+  ResourcePermission<'environment'> | ResourcePermission<'environment-template'>
+> = [
   environmentCreatePermission,
   environmentReadPermission,
   environmentUpdatePermission,
