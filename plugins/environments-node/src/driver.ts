@@ -18,6 +18,13 @@ export interface DriverEnvironment {
   /** EnvironmentTemplate entity ref and the pinned version. */
   templateRef: string;
   templateVersion: string;
+  /**
+   * When the owner last asked for a redeploy (ISO 8601), if ever. A driver
+   * starts a new rollout of the resource's workloads whenever this changes
+   * (a new ECS deployment, a restart stamp on a pod template), so a moving
+   * image tag is pulled again; it must keep serving meanwhile.
+   */
+  redeployRequestedAt?: string;
 }
 
 /**
@@ -33,6 +40,15 @@ export interface DriverResource {
   driver: string;
   /** Resolved parameters. */
   parameters: Record<string, unknown>;
+  /**
+   * Dot-separated paths inside `parameters` (e.g. `DbPassword`,
+   * `workload.secretEnv.DB_PASSWORD`) whose values hold a `secret: true`
+   * input. A driver must never echo these values in messages, outputs,
+   * details or plans, and must hand them to the cloud as secrets
+   * (CloudFormation `NoEcho` parameters, Kubernetes Secrets). Absent when
+   * there are none.
+   */
+  secretParameters?: string[];
 }
 
 /**

@@ -1,9 +1,12 @@
-import type {
-  Environment,
-  EnvironmentResourceStatus,
-  InterpolationContext,
+import {
+  collectReferences,
+  type Environment,
+  type EnvironmentResourceStatus,
+  type EnvironmentTemplateResource,
+  type EnvironmentTemplateSpec,
+  type InterpolationContext,
 } from '@envkit/plugin-environments-common';
-import type { DriverEnvironment } from './driver';
+import type { DriverEnvironment, DriverResource } from './driver';
 
 /**
  * The {@link DriverEnvironment} drivers see for an environment's current
@@ -23,6 +26,9 @@ export function driverEnvironmentOf(
     generation: spec.generation,
     templateRef: spec.templateRef,
     templateVersion: spec.templateVersion,
+    ...(spec.redeployRequestedAt
+      ? { redeployRequestedAt: spec.redeployRequestedAt }
+      : {}),
   };
 }
 
@@ -52,4 +58,26 @@ export function interpolationContextOf(
       resources.map(r => [r.name, { outputs: r.outputs }]),
     ),
   };
+}
+
+/**
+ * The paths inside a resource's `parameters` whose values hold a `secret`
+ * input of the template, as {@link DriverResource.secretParameters} lists
+ * them; undefined when there are none.
+ *
+ * @public
+ */
+export function secretParametersOf(
+  template: Pick<EnvironmentTemplateSpec, 'parameters'>,
+  resource: Pick<EnvironmentTemplateResource, 'parameters'>,
+): string[] | undefined {
+  const properties = template.parameters?.properties ?? {};
+  const paths = new Set<string>();
+  for (const found of collectReferences(resource.parameters ?? {})) {
+    const { reference } = found;
+    if (reference.kind === 'input' && properties[reference.name]?.secret) {
+      paths.add(found.path);
+    }
+  }
+  return paths.size ? [...paths].sort() : undefined;
 }

@@ -10,6 +10,7 @@ import {
   DriverFailureKind,
   DriverResource,
   driverEnvironmentOf,
+  secretParametersOf,
   isDriverFailure,
 } from '@envkit/plugin-environments-node';
 
@@ -92,10 +93,15 @@ export class DriverCaller {
       };
     }
     try {
+      const secretParameters = secretParametersOf(
+        environment.spec.templateSnapshot,
+        resource,
+      );
       const driverResource: DriverResource = {
         name: resource.name,
         driver: resource.driver,
         parameters: parameters(),
+        ...(secretParameters ? { secretParameters } : {}),
       };
       const ctx = createDriverContext({
         environment: driverEnvironmentOf(environment),

@@ -18,6 +18,7 @@ import {
 import {
   createDriverContext,
   driverEnvironmentOf,
+  secretParametersOf,
   interpolationContextOf,
 } from '@envkit/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
@@ -181,10 +182,15 @@ export class EnvironmentCreation {
           resource: resource.name,
           logger: this.options.logger,
         });
+        const secretParameters = secretParametersOf(
+          draft.spec.templateSnapshot,
+          resource,
+        );
         const target = {
           name: resource.name,
           driver: resource.driver,
           parameters,
+          ...(secretParameters ? { secretParameters } : {}),
         };
         const problems = (await driver?.validate?.(target, ctx)) ?? [];
         if (problems.length) {
