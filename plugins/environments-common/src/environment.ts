@@ -5,6 +5,7 @@
 import type { components, operations } from './schema/openapi/generated';
 import type {
   EnvironmentTemplateEntity,
+  EnvironmentTemplateResource,
   EnvironmentTemplateSpec,
 } from './template';
 
@@ -20,10 +21,12 @@ export type EnvironmentsOpenApiSchemas = components['schemas'];
  */
 export type EnvironmentSpec = Omit<
   EnvironmentsOpenApiSchemas['EnvironmentSpec'],
-  'templateSnapshot'
+  'templateSnapshot' | 'retiredResources'
 > & {
   /** The template spec as it was when the environment was created or last upgraded. */
   templateSnapshot: EnvironmentTemplateSpec;
+  /** Resources upgrades dropped, as their earlier version declared them. */
+  retiredResources?: EnvironmentTemplateResource[];
 };
 
 /** `True`, `False` or `Unknown`, as in Kubernetes conditions. @public */

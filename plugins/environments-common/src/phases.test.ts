@@ -15,11 +15,14 @@ const allowed: Array<[EnvironmentPhase, EnvironmentPhase]> = [
   ['Provisioning', 'Failed'],
   ['Provisioning', 'Destroying'],
   ['Ready', 'Updating'],
-  ['Ready', 'Failed'],
+  ['Ready', 'Degraded'],
   ['Ready', 'Destroying'],
   ['Updating', 'Ready'],
-  ['Updating', 'Failed'],
+  ['Updating', 'Degraded'],
   ['Updating', 'Destroying'],
+  ['Degraded', 'Ready'],
+  ['Degraded', 'Updating'],
+  ['Degraded', 'Destroying'],
   ['Failed', 'Provisioning'],
   ['Failed', 'Destroying'],
   ['Destroying', 'Destroyed'],
@@ -44,7 +47,7 @@ describe('phase machine', () => {
       ConflictError,
     );
     expect(() => assertTransition('Ready', 'Provisioning')).toThrow(
-      'An environment cannot move from Ready to Provisioning; from Ready it may move to Updating, Failed, Destroying',
+      'An environment cannot move from Ready to Provisioning; from Ready it may move to Updating, Degraded, Destroying',
     );
     expect(() => assertTransition('Destroyed', 'Provisioning')).toThrow(
       /it is final/,

@@ -10,6 +10,7 @@ export const ENVIRONMENT_PHASES = [
   'Provisioning',
   'Ready',
   'Updating',
+  'Degraded',
   'Failed',
   'Destroying',
   'Destroyed',
@@ -21,16 +22,19 @@ export type EnvironmentPhase = (typeof ENVIRONMENT_PHASES)[number];
 /**
  * The transitions the lifecycle engine makes, and the only ones it may
  * make: it checks each one here. Any phase but Destroyed may be destroyed
- * (deletion can be asked for, or a TTL run out, at any moment); a Ready
- * environment fails when a check finds a resource broken beyond repair; a
- * failed one is provisioned again when its spec changes; a delete is
- * retried until it succeeds, so Destroying only ends in Destroyed.
+ * (deletion can be asked for, or a TTL run out, at any moment). Only a
+ * first creation fails (Failed, provisioned again when its spec changes);
+ * an environment that has been Ready is Degraded instead when a change or a
+ * health check fails, keeps running what worked, and is Ready again once
+ * it recovers or a change succeeds. A delete is retried until it succeeds,
+ * so Destroying only ends in Destroyed.
  */
 const TRANSITIONS: Record<EnvironmentPhase, readonly EnvironmentPhase[]> = {
   Pending: ['Provisioning', 'Destroying'],
   Provisioning: ['Ready', 'Failed', 'Destroying'],
-  Ready: ['Updating', 'Failed', 'Destroying'],
-  Updating: ['Ready', 'Failed', 'Destroying'],
+  Ready: ['Updating', 'Degraded', 'Destroying'],
+  Updating: ['Ready', 'Degraded', 'Destroying'],
+  Degraded: ['Ready', 'Updating', 'Destroying'],
   Failed: ['Provisioning', 'Destroying'],
   Destroying: ['Destroyed'],
   Destroyed: [],

@@ -99,6 +99,12 @@ export type EnvironmentTemplateSpec = {
   outputs: { [name: string]: string };
   guardrails?: EnvironmentTemplateGuardrails;
   failurePolicy?: FailurePolicy;
+  /**
+   * Whether environments may be "upgraded" to this version when it is older
+   * than the one they run (e.g. after a release was withdrawn). Refused by
+   * default.
+   */
+  allowDowngrade?: boolean;
 };
 
 /** An EnvironmentTemplate catalog entity. @public */
@@ -300,6 +306,7 @@ const specSchema = z
       .strict()
       .optional(),
     failurePolicy: z.enum(['rollback', 'keep']).optional(),
+    allowDowngrade: z.boolean().optional(),
   })
   .strict();
 

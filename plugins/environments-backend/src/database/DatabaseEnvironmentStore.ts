@@ -79,6 +79,7 @@ interface EnvironmentRow {
   lease_expires_at: Date | string | number | null;
   create_key: string | null;
   create_request?: string | null;
+  secret_inputs?: string | null;
 }
 
 interface EventRow {
@@ -95,6 +96,18 @@ interface EventRow {
 // Keys are scoped to the caller: two users may pick the same key.
 function createKeyOf(createdBy: string, idempotencyKey: string): string {
   return JSON.stringify([createdBy, idempotencyKey]);
+}
+
+function secretColumn(
+  values: EnvironmentSpec['inputs'] | undefined,
+): string | null {
+  return values && Object.keys(values).length ? JSON.stringify(values) : null;
+}
+
+function parseSecretColumn(
+  column: string | null | undefined,
+): EnvironmentSpec['inputs'] {
+  return column ? JSON.parse(column) : {};
 }
 
 function toIso(value: Date | string | number): string {
@@ -184,6 +197,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         lease_expires_at: null,
         create_key: createKey,
         create_request: input.requestFingerprint ?? null,
+        secret_inputs: secretColumn(input.secretInputs),
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -288,6 +302,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
   async updateSpec(
     id: string,
     update: (spec: EnvironmentSpec) => EnvironmentSpec | undefined,
+    options: { secretInputs?: EnvironmentSpec['inputs'] } = {},
   ): Promise<Environment> {
     // Optimistic concurrency: the write only lands if nobody bumped the
     // generation since we read it; on a lost race, read again and retry.
@@ -312,6 +327,9 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
           template_version: next.templateVersion,
           expires_at: next.expiresAt ? new Date(next.expiresAt) : null,
           next_reconcile_at: new Date(),
+          ...(options.secretInputs
+            ? { secret_inputs: secretColumn(options.secretInputs) }
+            : {}),
         },
       );
       if (updated) {
@@ -429,13 +447,27 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
           lease_expires_at: leaseExpiresAt,
         });
       if (won === 1) {
-        const environment = await this.getEnvironment(id);
-        if (environment) {
-          leased.push({ environment, leaseOwner: options.leaseOwner });
+        const row = await this.db<EnvironmentRow>(ENVIRONMENTS)
+          .where({ id })
+          .first();
+        if (row) {
+          leased.push({
+            environment: this.toEnvironment(row),
+            leaseOwner: options.leaseOwner,
+            secretInputs: parseSecretColumn(row.secret_inputs),
+          });
         }
       }
     }
     return leased;
+  }
+
+  async getSecretInputs(id: string): Promise<EnvironmentSpec['inputs']> {
+    const row = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where({ id })
+      .select('secret_inputs')
+      .first();
+    return parseSecretColumn(row?.secret_inputs);
   }
 
   async releaseLease(

@@ -21,6 +21,11 @@ export interface NewEnvironment {
   idempotencyKey?: string;
   /** A digest of the create request the key is first used for. */
   requestFingerprint?: string;
+  /**
+   * Values of the template's `secret` inputs. Kept apart from `spec` (which
+   * lists only their names in `secretInputs`) and read only by the engine.
+   */
+  secretInputs?: EnvironmentSpec['inputs'];
 }
 
 /** What an `Idempotency-Key` was first used for. */
@@ -46,6 +51,8 @@ export interface ListEnvironmentsOptions extends ListEnvironmentsQuery {
 export interface LeasedEnvironment {
   environment: Environment;
   leaseOwner: string;
+  /** Values of its secret inputs, for the driver calls only. */
+  secretInputs: EnvironmentSpec['inputs'];
 }
 
 /**
@@ -78,22 +85,27 @@ export interface EnvironmentStore {
     templateRef?: string;
   }): Promise<number>;
 
-  /**
-   * Changes the desired state and bumps `generation`, so the engine acts on
-   * it. Returns the updated environment. `update` sees the current spec (it
-   * may run again after a lost race); returning `undefined` leaves the
-   * environment as it is, generation included.
-   */
   /** The environment `createdBy` first made with `idempotencyKey`, if any. */
   findEarlierCreate(
     createdBy: string,
     idempotencyKey: string,
   ): Promise<EarlierCreate | undefined>;
 
+  /**
+   * Changes the desired state and bumps `generation`, so the engine acts on
+   * it. Returns the updated environment. `update` sees the current spec (it
+   * may run again after a lost race); returning `undefined` leaves the
+   * environment as it is, generation included. `secretInputs`, when given,
+   * replace the stored secret values in the same write.
+   */
   updateSpec(
     id: string,
     update: (spec: EnvironmentSpec) => EnvironmentSpec | undefined,
+    options?: { secretInputs?: EnvironmentSpec['inputs'] },
   ): Promise<Environment>;
+
+  /** The stored values of an environment's secret inputs (empty if none). */
+  getSecretInputs(id: string): Promise<EnvironmentSpec['inputs']>;
 
   /**
    * Writes observed state. Refused (returns false) when `leaseOwner` no

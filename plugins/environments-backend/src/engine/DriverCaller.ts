@@ -122,7 +122,7 @@ export class DriverCaller {
   /** The latest time any resource of `environment` waits for, if any. */
   retryAt(environment: Environment): Date | undefined {
     let latest: Date | undefined;
-    for (const resource of environment.spec.templateSnapshot.resources) {
+    for (const resource of everyResource(environment)) {
       const state = this.retries.get(`${environment.id}/${resource.name}`);
       if (state && (!latest || state.retryAt > latest)) latest = state.retryAt;
     }
@@ -131,7 +131,7 @@ export class DriverCaller {
 
   /** Forgets an environment's retry state once it needs no more calls. */
   forget(environment: Environment) {
-    for (const resource of environment.spec.templateSnapshot.resources) {
+    for (const resource of everyResource(environment)) {
       this.retries.delete(`${environment.id}/${resource.name}`);
     }
   }
@@ -174,4 +174,10 @@ export class DriverCaller {
       exhausted: failures >= maxConsecutiveErrors,
     };
   }
+}
+
+/** The template's resources and those upgrades retired but may not have removed. */
+function everyResource(environment: Environment) {
+  const { spec } = environment;
+  return [...spec.templateSnapshot.resources, ...(spec.retiredResources ?? [])];
 }

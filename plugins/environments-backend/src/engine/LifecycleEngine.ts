@@ -11,7 +11,12 @@ import { EnvironmentStore } from '../database/EnvironmentStore';
 import { DriverCaller } from './DriverCaller';
 import { templateOutputs } from './interpolationContext';
 import { ReconcileRecord } from './ReconcileRecord';
-import { applyPass, destroyPass, PassResult } from './resourcePasses';
+import {
+  applyPass,
+  destroyPass,
+  PassResult,
+  retirePass,
+} from './resourcePasses';
 import { hasExpired } from '../lifetime';
 
 /** Timings of the engine; the defaults suit a production backend. */
@@ -96,16 +101,21 @@ export class LifecycleEngine {
       now: this.clock(),
     });
     await Promise.all(
-      leased.map(({ environment }) => this.reconcileLeased(environment)),
+      leased.map(({ environment, secretInputs }) =>
+        this.reconcileLeased(environment, secretInputs),
+      ),
     );
     return leased.length;
   }
 
-  private async reconcileLeased(environment: Environment): Promise<void> {
+  private async reconcileLeased(
+    environment: Environment,
+    secretInputs: Environment['spec']['inputs'],
+  ): Promise<void> {
     const { store, replicaId, logger } = this.options;
     let nextInMs: number | undefined = this.timings.progressIntervalMs;
     try {
-      const outcome = await this.reconcile(environment);
+      const outcome = await this.reconcile(environment, secretInputs);
       nextInMs = outcome.nextInMs;
       const written = await store.updateStatus(environment.id, outcome.status, {
         leaseOwner: replicaId,
@@ -134,8 +144,21 @@ export class LifecycleEngine {
     }
   }
 
-  /** Works out, from spec and status alone, what to do next and does it. */
-  async reconcile(environment: Environment): Promise<ReconcileOutcome> {
+  /**
+   * Works out, from spec and status alone, what to do next and does it.
+   * `secretInputs` join the inputs for the drivers' parameters only.
+   */
+  async reconcile(
+    stored: Environment,
+    secretInputs: Environment['spec']['inputs'] = {},
+  ): Promise<ReconcileOutcome> {
+    const environment: Environment = {
+      ...stored,
+      spec: {
+        ...stored.spec,
+        inputs: { ...stored.spec.inputs, ...secretInputs },
+      },
+    };
     const { spec } = environment;
     const record = new ReconcileRecord(environment.status, this.clock);
     if (record.status.phase === 'Destroyed') {
@@ -178,9 +201,20 @@ export class LifecycleEngine {
       }
       return this.outcome(record, undefined);
     }
+    if (
+      status.phase === 'Degraded' &&
+      !generationChanged &&
+      !this.failedCheckOnly(environment, record)
+    ) {
+      // A failed change waits for a retry or a new change; what ran before
+      // keeps running and nothing is removed.
+      return this.outcome(record, undefined);
+    }
     this.startApplying(environment, record, generationChanged);
 
-    const settled = status.phase === 'Ready' && !generationChanged;
+    const settled =
+      (status.phase === 'Ready' || status.phase === 'Degraded') &&
+      !generationChanged;
     const pass = await applyPass(this.caller, environment, record, settled);
     if (pass.failed) return this.fail(environment, record, pass.failed);
     const resources = spec.templateSnapshot.resources;
@@ -190,26 +224,73 @@ export class LifecycleEngine {
     ) {
       return this.outcome(record, this.nextDelay(environment, pass));
     }
+    // Resources an upgrade dropped go once their replacements are Ready.
+    const retiring = await retirePass(this.caller, environment, record);
+    if (retiring.unfinished) {
+      return this.outcome(record, this.nextDelay(environment, retiring));
+    }
     return this.publishReady(environment, record);
   }
 
-  /** Enters Provisioning or Updating when there is something to apply. */
+  /**
+   * Whether a Degraded environment's generation did become Ready and only a
+   * later check failed: then it is checked again (and Ready once it
+   * recovers), rather than waiting for a change like a failed update.
+   */
+  private failedCheckOnly(
+    environment: Environment,
+    record: ReconcileRecord,
+  ): boolean {
+    return record.status.lastReadyGeneration === environment.spec.generation;
+  }
+
+  /**
+   * Starts applying a new generation: Provisioning or Updating, or for a
+   * redeploy of a Ready environment (nothing else changed) a rollout while
+   * it stays Ready. Every resource is applied again against the new spec.
+   */
   private startApplying(
     environment: Environment,
     record: ReconcileRecord,
     generationChanged: boolean,
   ) {
+    const { spec } = environment;
     const { status } = record;
     if (status.phase === 'Pending') {
       record.transition('Provisioning', 'Provisioning started');
-    } else if (generationChanged && status.phase !== 'Provisioning') {
-      record.transition(
-        status.phase === 'Failed' ? 'Provisioning' : 'Updating',
-        `Applying generation ${environment.spec.generation}`,
-      );
-      // Every resource is applied again against the new spec.
-      for (const r of status.resources) r.phase = 'Pending';
+      status.applyingGeneration = spec.generation;
+      return;
     }
+    if (!generationChanged || status.applyingGeneration === spec.generation) {
+      return;
+    }
+    status.applyingGeneration = spec.generation;
+    for (const r of status.resources) {
+      if (spec.templateSnapshot.resources.some(t => t.name === r.name)) {
+        r.phase = 'Pending';
+      }
+    }
+    const redeployOnly =
+      spec.redeployGeneration === spec.generation &&
+      status.observedGeneration === spec.generation - 1;
+    if (status.phase === 'Ready' && redeployOnly) {
+      record.condition(
+        'Progressing',
+        'True',
+        'Redeploying',
+        `Rolling out generation ${spec.generation} while the current one keeps serving`,
+      );
+      record.event(
+        'Normal',
+        'RolloutStarted',
+        `Redeploy requested at ${spec.redeployRequestedAt}: rolling out every resource again`,
+      );
+      return;
+    }
+    record.transition(
+      status.phase === 'Failed' ? 'Provisioning' : 'Updating',
+      `Applying generation ${spec.generation}`,
+    );
   }
 
   /** Everything is Ready: publishes the template's outputs. */
@@ -234,7 +315,27 @@ export class LifecycleEngine {
           : 'Ready',
       );
     }
+    const rolledOut = status.conditions.some(
+      c => c.type === 'Progressing' && c.status === 'True',
+    );
+    if (rolledOut) {
+      record.condition(
+        'Progressing',
+        'False',
+        'RolledOut',
+        `Generation ${environment.spec.generation} rolled out`,
+      );
+      record.event(
+        'Normal',
+        'RolledOut',
+        `Redeploy rolled out: ${environment.spec.templateSnapshot.resources
+          .map(r => r.name)
+          .join(', ')}`,
+      );
+    }
     status.observedGeneration = environment.spec.generation;
+    status.lastReadyGeneration = environment.spec.generation;
+    delete status.applyingGeneration;
     delete status.lastError;
     record.condition(
       'Ready',
@@ -309,15 +410,54 @@ export class LifecycleEngine {
     return this.outcome(record, undefined);
   }
 
+  /**
+   * Records a failure. Only a first creation fails (and is rolled back by
+   * policy); an environment that has been Ready is Degraded instead: what
+   * worked keeps running, its outputs stay, and nothing is destroyed.
+   */
   private fail(
     environment: Environment,
     record: ReconcileRecord,
     error: EnvironmentError,
   ): ReconcileOutcome {
     const { status } = record;
+    const { spec } = environment;
+    const wasReady =
+      status.lastReadyGeneration !== undefined ||
+      status.phase === 'Ready' ||
+      status.phase === 'Updating' ||
+      status.phase === 'Degraded';
+    if (wasReady && status.lastReadyGeneration === undefined) {
+      // Recorded before lastReadyGeneration existed.
+      status.lastReadyGeneration = status.observedGeneration;
+    }
     status.lastError = error;
-    status.observedGeneration = environment.spec.generation;
+    status.observedGeneration = spec.generation;
+    delete status.applyingGeneration;
     record.condition('Ready', 'False', error.reason, error.message);
+    if (wasReady) {
+      record.condition(
+        'Progressing',
+        'False',
+        error.reason,
+        `Generation ${spec.generation} did not apply: ${error.message}`,
+      );
+      if (status.phase !== 'Degraded') {
+        record.transition(
+          'Degraded',
+          `${error.message}; still running generation ${status.lastReadyGeneration}`,
+          'Warning',
+          error.reason,
+        );
+      }
+      // A failed check is looked at again; a failed change waits for Retry.
+      return this.outcome(
+        record,
+        this.failedCheckOnly(environment, record)
+          ? this.timings.observeIntervalMs
+          : undefined,
+      );
+    }
     if (status.phase !== 'Failed') {
       record.transition('Failed', error.message, 'Warning', error.reason);
     }

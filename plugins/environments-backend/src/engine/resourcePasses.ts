@@ -25,15 +25,36 @@ export interface PassResult {
   failed?: EnvironmentError;
 }
 
-/** A pass over the template's resources in dependency order, nothing found yet. */
-function beginPass(environment: Environment): {
+/** A pass over `resources` in dependency order, nothing found yet. */
+function beginPass(resources: EnvironmentTemplateResource[]): {
   resources: EnvironmentTemplateResource[];
   pass: PassResult;
 } {
   return {
-    resources: topologicalOrder(environment.spec.templateSnapshot.resources),
+    resources: topologicalOrder(resources),
     pass: { unfinished: false, attention: false },
   };
+}
+
+/**
+ * The resources a destroy pass covers: everything the environment may
+ * still have (with `retiredOnly`, only what upgrades dropped), each
+ * depending only on resources in the same set.
+ */
+function destroyable(
+  environment: Environment,
+  retiredOnly: boolean,
+): EnvironmentTemplateResource[] {
+  const { spec } = environment;
+  const retired = spec.retiredResources ?? [];
+  const all = retiredOnly
+    ? retired
+    : [...spec.templateSnapshot.resources, ...retired];
+  const names = new Set(all.map(r => r.name));
+  return all.map(r => ({
+    ...r,
+    dependsOn: (r.dependsOn ?? []).filter(dep => names.has(dep)),
+  }));
 }
 
 /**
@@ -47,7 +68,9 @@ export async function applyPass(
   record: ReconcileRecord,
   settled: boolean,
 ): Promise<PassResult> {
-  const { resources, pass } = beginPass(environment);
+  const { resources, pass } = beginPass(
+    environment.spec.templateSnapshot.resources,
+  );
   const attempted = new Set<string>();
   for (;;) {
     const wave = resources.filter(resource => {
@@ -174,13 +197,31 @@ function recordFailure(
   pass.failed = error;
 }
 
-/** Destroys in reverse dependency order; `unfinished` while any is left. */
-export async function destroyPass(
+/**
+ * Destroys what an upgrade dropped or renamed (`spec.retiredResources`), in
+ * reverse dependency order; `unfinished` while any is left.
+ */
+export function retirePass(
   caller: DriverCaller,
   environment: Environment,
   record: ReconcileRecord,
 ): Promise<PassResult> {
-  const { resources: ordered, pass } = beginPass(environment);
+  return destroyPass(caller, environment, record, { retiredOnly: true });
+}
+
+/**
+ * Destroys every resource, including those upgrades retired, in reverse
+ * dependency order; `unfinished` while any is left.
+ */
+export async function destroyPass(
+  caller: DriverCaller,
+  environment: Environment,
+  record: ReconcileRecord,
+  options: { retiredOnly?: boolean } = {},
+): Promise<PassResult> {
+  const { resources: ordered, pass } = beginPass(
+    destroyable(environment, options.retiredOnly ?? false),
+  );
   const resources = ordered.reverse();
   for (const resource of resources) {
     const current = record.resource(resource);

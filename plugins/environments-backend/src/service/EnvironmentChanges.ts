@@ -1,9 +1,12 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
+  compareVersions,
   Environment,
   environmentDeletePermission,
+  EnvironmentSpec,
   EnvironmentTemplateEntity,
+  EnvironmentTemplateResource,
   environmentUpdatePermission,
   resolveInputs,
 } from '@envkit/plugin-environments-common';
@@ -12,6 +15,7 @@ import {
   EnvironmentOperationsOptions,
 } from './EnvironmentAccess';
 import { expiryFor } from './EnvironmentCreation';
+import { secretInputNames, splitSecretInputs } from './secretInputs';
 
 /**
  * Changes to an existing environment's spec: each records the wish (a new
@@ -27,7 +31,7 @@ export class EnvironmentChanges {
   private loadForUpdate(
     id: string,
     credentials: BackstageCredentials,
-    action: 'extend' | 'update' | 'upgrade' | 'redeploy',
+    action: 'extend' | 'update' | 'upgrade' | 'redeploy' | 'retry',
   ): Promise<Environment> {
     return this.access.loadForChange(
       id,
@@ -101,67 +105,113 @@ export class EnvironmentChanges {
     return updated;
   }
 
-  /** Changes the developer's inputs, within the pinned template's rules. */
+  /**
+   * Changes the developer's inputs, within the pinned template's rules.
+   * Secret inputs are stored apart and only their names are recorded.
+   */
   async updateInputs(
     id: string,
     inputs: Record<string, unknown>,
     credentials: BackstageCredentials,
   ): Promise<Environment> {
     const environment = await this.loadForUpdate(id, credentials, 'update');
-    const resolved = resolveInputs(environment.spec.templateSnapshot, {
-      ...givenInputs(environment),
-      ...inputs,
-    });
-    const updated = await this.options.store.updateSpec(id, spec => ({
-      ...spec,
-      inputs: resolved,
-    }));
+    const { store } = this.options;
+    const snapshot = environment.spec.templateSnapshot;
+    const split = splitSecretInputs(
+      snapshot,
+      resolveInputs(snapshot, {
+        ...givenInputs(environment),
+        ...(await store.getSecretInputs(id)),
+        ...inputs,
+      }),
+    );
+    const updated = await store.updateSpec(
+      id,
+      spec => ({
+        ...spec,
+        inputs: split.inputs,
+        ...secretInputNames(split.secrets),
+      }),
+      { secretInputs: split.secrets },
+    );
     await this.access.recordEvent(
       id,
       'InputsChanged',
-      `Inputs changed: ${Object.keys(inputs).join(', ') || 'none'}`,
+      `Inputs changed: ${namesOf(inputs)}`,
     );
     return updated;
   }
 
   /**
    * Moves the environment to the template's current version, keeping the
-   * developer's inputs where the new version still accepts them.
+   * developer's inputs where the new version still accepts them. Resources
+   * the new version no longer has are retired: destroyed once the new ones
+   * are Ready. An older version is refused unless the template allows
+   * downgrades.
    */
   async upgrade(
     id: string,
     credentials: BackstageCredentials,
   ): Promise<Environment> {
     const environment = await this.loadForUpdate(id, credentials, 'upgrade');
+    const { store } = this.options;
     const template = await this.options.templates.getTemplate(
       environment.spec.templateRef,
       credentials,
     );
-    if (template.spec.version === environment.spec.templateVersion) {
+    const from = environment.spec.templateVersion;
+    const to = template.spec.version;
+    const ref = environment.spec.templateRef;
+    if (to === from) {
       throw new ConflictError(
-        `Environment '${environment.spec.name}' already runs version ${template.spec.version} of ${environment.spec.templateRef}`,
+        `Environment '${environment.spec.name}' already runs version ${to} of ${ref}`,
       );
     }
-    const inputs = resolveInputs(
+    if (compareVersions(to, from) < 0 && !template.spec.allowDowngrade) {
+      throw new ConflictError(
+        `Environment '${environment.spec.name}' runs version ${from} of ${ref}; its current version ${to} is older, and the template does not allow downgrades (allowDowngrade)`,
+      );
+    }
+    const split = splitSecretInputs(
       template.spec,
-      givenInputs(environment, template.spec),
+      resolveInputs(template.spec, {
+        ...givenInputs(environment, template.spec),
+        ...(await store.getSecretInputs(id)),
+      }),
     );
-    const from = environment.spec.templateVersion;
-    const updated = await this.options.store.updateSpec(id, spec => ({
-      ...spec,
-      templateVersion: template.spec.version,
-      templateSnapshot: template.spec,
-      inputs,
-    }));
+    const updated = await store.updateSpec(
+      id,
+      spec => ({
+        ...spec,
+        templateVersion: to,
+        templateSnapshot: template.spec,
+        inputs: split.inputs,
+        ...secretInputNames(split.secrets),
+        retiredResources: retiredBy(spec, template.spec.resources),
+      }),
+      { secretInputs: split.secrets },
+    );
+    const dropped = (updated.spec.retiredResources ?? []).map(r => r.name);
     await this.access.recordEvent(
       id,
       'Upgraded',
-      `Upgrading from ${from} to ${template.spec.version}`,
+      `Upgrading from ${from} to ${to}${
+        dropped.length
+          ? `; ${dropped.join(
+              ', ',
+            )} will be removed once the new version is ready`
+          : ''
+      }`,
     );
     return updated;
   }
 
-  /** Applies every resource again, e.g. to pull a moving image tag. */
+  /**
+   * Rolls every resource out again, e.g. to pull a moving image tag: drivers
+   * see the new `redeployRequestedAt` and start a rollout (a new ECS
+   * deployment, a restart stamp on a pod template) while the environment
+   * stays Ready.
+   */
   async redeploy(
     id: string,
     credentials: BackstageCredentials,
@@ -170,6 +220,8 @@ export class EnvironmentChanges {
     const updated = await this.options.store.updateSpec(id, spec => ({
       ...spec,
       redeployRequestedAt: this.access.now().toISOString(),
+      // The store writes the next generation; a redeploy alone keeps Ready.
+      redeployGeneration: spec.generation + 1,
     }));
     await this.access.recordEvent(
       id,
@@ -178,6 +230,63 @@ export class EnvironmentChanges {
     );
     return updated;
   }
+
+  /**
+   * Applies a Failed or Degraded environment's spec again, e.g. after the
+   * cause (a quota, a broken image) was fixed outside Envkit.
+   */
+  async retry(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<Environment> {
+    const environment = await this.loadForUpdate(id, credentials, 'retry');
+    const { phase } = environment.status;
+    if (phase !== 'Failed' && phase !== 'Degraded') {
+      throw new ConflictError(
+        `Environment '${environment.spec.name}' is ${phase}; only a Failed or Degraded environment can be retried`,
+      );
+    }
+    const updated = await this.options.store.updateSpec(id, spec => ({
+      ...spec,
+      retryRequestedAt: this.access.now().toISOString(),
+    }));
+    await this.access.recordEvent(
+      id,
+      'RetryRequested',
+      `Retry requested after ${environment.status.lastError?.reason ?? phase}`,
+    );
+    return updated;
+  }
+}
+
+/** At most this many names are listed in an event; the rest are counted. */
+const LISTED_NAMES = 20;
+
+/** Input names for an event, never their values. */
+function namesOf(inputs: Record<string, unknown>): string {
+  const names = Object.keys(inputs);
+  if (names.length === 0) return 'none';
+  const shown = names.slice(0, LISTED_NAMES).join(', ');
+  return names.length > LISTED_NAMES
+    ? `${shown} and ${names.length - LISTED_NAMES} more`
+    : shown;
+}
+
+/**
+ * The resources an upgrade to `next` leaves behind: those of the current
+ * version it drops or renames, plus any earlier ones not yet removed that
+ * the new version doesn't bring back.
+ */
+function retiredBy(
+  spec: EnvironmentSpec,
+  next: EnvironmentTemplateResource[],
+): EnvironmentTemplateResource[] | undefined {
+  const kept = new Set(next.map(r => r.name));
+  const retired = [
+    ...(spec.retiredResources ?? []),
+    ...spec.templateSnapshot.resources,
+  ].filter(r => !kept.has(r.name));
+  return retired.length ? retired : undefined;
 }
 
 /**

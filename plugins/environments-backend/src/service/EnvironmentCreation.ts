@@ -27,6 +27,7 @@ import {
   EnvironmentOperationsOptions,
 } from './EnvironmentAccess';
 import { IdempotencyKeyReusedError, requestFingerprint } from './idempotency';
+import { secretInputNames, splitSecretInputs } from './secretInputs';
 import { TemplateResolver } from './TemplateResolver';
 
 /**
@@ -102,10 +103,8 @@ export class EnvironmentCreation {
       const replay = await this.replay(caller.userEntityRef, key, fingerprint);
       if (replay) return { environment: replay, created: false };
     }
-    const { draft, template, templateRef, caller } = await this.prepare(
-      request,
-      credentials,
-    );
+    const { draft, secrets, template, templateRef, caller } =
+      await this.prepare(request, credentials);
     const result = await this.options.store.createEnvironment({
       id: draft.id,
       spec: draft.spec,
@@ -113,6 +112,7 @@ export class EnvironmentCreation {
       createdBy: caller.userEntityRef,
       idempotencyKey: key,
       requestFingerprint: fingerprint,
+      secretInputs: secrets,
     });
     if (!result.created && key) {
       // A concurrent request with the same key won the race.
@@ -158,10 +158,14 @@ export class EnvironmentCreation {
     request: CreateEnvironmentRequest,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentPreview> {
-    const { draft } = await this.prepare(request, credentials);
+    const { draft, secrets } = await this.prepare(request, credentials);
     const drivers = this.options.drivers();
     const environment = driverEnvironmentOf(draft);
-    const context = interpolationContextOf(draft);
+    // Drivers plan with the secret values; the draft returned has none.
+    const context = interpolationContextOf({
+      ...draft,
+      spec: { ...draft.spec, inputs: { ...draft.spec.inputs, ...secrets } },
+    });
     const resources = await Promise.all(
       draft.spec.templateSnapshot.resources.map(async resource => {
         let parameters: Record<string, unknown>;
@@ -240,7 +244,10 @@ export class EnvironmentCreation {
     const template = await templates.getTemplate(templateRef, credentials);
     checkTemplateAudience(template, templateRef, caller);
 
-    const inputs = resolveInputs(template.spec, request.inputs ?? {});
+    const { inputs, secrets } = splitSecretInputs(
+      template.spec,
+      resolveInputs(template.spec, request.inputs ?? {}),
+    );
     const now = this.access.now();
     const expiresAt = expiryFor(template, request.ttl, now);
     const spec: EnvironmentSpec = {
@@ -249,6 +256,7 @@ export class EnvironmentCreation {
       templateVersion: template.spec.version,
       templateSnapshot: template.spec,
       inputs,
+      ...secretInputNames(secrets),
       owner,
       ...(request.component ? { component: request.component } : {}),
       ...(expiresAt ? { expiresAt } : {}),
@@ -284,7 +292,7 @@ export class EnvironmentCreation {
       }
     }
 
-    return { draft, template, templateRef, caller };
+    return { draft, secrets, template, templateRef, caller };
   }
 }
 

@@ -85,6 +85,10 @@ export class EnvironmentOperations {
     return this.changes.redeploy(id, credentials);
   }
 
+  retry(id: string, credentials: BackstageCredentials) {
+    return this.changes.retry(id, credentials);
+  }
+
   listTemplates(credentials: BackstageCredentials) {
     return this.options.templates.listTemplates(credentials);
   }

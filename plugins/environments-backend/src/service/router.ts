@@ -109,6 +109,26 @@ async function userWrite<T>(
   }
 }
 
+/** At most this many input names go into one audit event. */
+const AUDITED_NAMES = 50;
+
+/**
+ * The names (never the values) of the inputs a PATCH sends, capped so a
+ * hostile body cannot make an audit event of any size.
+ */
+function auditedNames(inputs: unknown): string[] {
+  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
+    return [];
+  }
+  const names = Object.keys(inputs).map(name => name.slice(0, 100));
+  return names.length > AUDITED_NAMES
+    ? [
+        ...names.slice(0, AUDITED_NAMES),
+        `(${names.length - AUDITED_NAMES} more)`,
+      ]
+    : names;
+}
+
 function requireObject(body: unknown, field: string): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InputError(`${field}: must be an object`);
@@ -176,10 +196,7 @@ export async function createRouter(
 
   router.patch('/environments/:id', async (req, res) => {
     const id = req.params.id;
-    const meta = {
-      environmentId: id,
-      inputs: Object.keys(req.body?.inputs ?? {}),
-    };
+    const meta = { environmentId: id, inputs: auditedNames(req.body?.inputs) };
     const environment = await userWrite(
       options,
       req,
@@ -230,7 +247,7 @@ export async function createRouter(
 
   // Writes that take no body: record the wish, answer 202 with the environment.
   const requestChange =
-    (operation: 'upgrade' | 'redeploy' | 'destroy') =>
+    (operation: 'upgrade' | 'redeploy' | 'retry' | 'destroy') =>
     async (req: express.Request<{ id: string }>, res: express.Response) => {
       const id = req.params.id;
       const environment = await userWrite(
@@ -248,6 +265,7 @@ export async function createRouter(
     };
   router.post('/environments/:id/upgrade', requestChange('upgrade'));
   router.post('/environments/:id/redeploy', requestChange('redeploy'));
+  router.post('/environments/:id/retry', requestChange('retry'));
   router.delete('/environments/:id', requestChange('destroy'));
 
   router.get('/templates', async (req, res) => {

@@ -16,6 +16,8 @@ export interface FakeResource {
   destroying: boolean;
   destroyCallsLeft: number;
   drifted: boolean;
+  /** The redeploy request its running version was rolled out for. */
+  rolledOutFor?: string;
 }
 
 /**
@@ -35,6 +37,10 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
   calls: Array<{ verb: string; key: string; at: number }> = [];
   /** The parameters each destroy call was given, by key. */
   destroyParameters = new Map<string, Record<string, unknown>>();
+  /** The resource each latest apply call was given, by key. */
+  applied = new Map<string, DriverResource>();
+  /** New rollouts started for redeploy requests, like a new ECS deployment. */
+  rollouts = 0;
   /** Resource names whose apply fails permanently, with this message. */
   failing = new Map<string, string>();
   /** How many more calls of each resource name throw a plain error. */
@@ -118,6 +124,7 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
   ): Promise<DriverApplyResult> {
     return this.tracked<DriverApplyResult>('apply', resource, ctx, () => {
       const key = this.key(resource, ctx);
+      this.applied.set(key, resource);
       const failure = this.failing.get(resource.name);
       let existing = this.resources.get(key);
       if (!existing) {
@@ -129,14 +136,24 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
           destroying: false,
           destroyCallsLeft: 2,
           drifted: false,
+          rolledOutFor: ctx.environment.redeployRequestedAt,
         };
         this.resources.set(key, existing);
-      } else if (
-        JSON.stringify(existing.parameters) !==
-        JSON.stringify(resource.parameters)
-      ) {
-        existing.parameters = resource.parameters;
-        existing.applyCallsLeft = this.stepsToReady;
+      } else {
+        const redeploy = ctx.environment.redeployRequestedAt;
+        if (redeploy && existing.rolledOutFor !== redeploy) {
+          // A redeploy: a new rollout of what runs, as a real cloud would.
+          this.rollouts++;
+          existing.rolledOutFor = redeploy;
+          existing.applyCallsLeft = this.stepsToReady;
+        }
+        if (
+          JSON.stringify(existing.parameters) !==
+          JSON.stringify(resource.parameters)
+        ) {
+          existing.parameters = resource.parameters;
+          existing.applyCallsLeft = this.stepsToReady;
+        }
       }
       if (failure) {
         throw DriverFailure.permanent({

@@ -42,6 +42,8 @@ export interface EnvironmentsRestApi {
   extendEnvironment(id: string, ttl: string): Promise<Environment>;
   upgradeEnvironment(id: string): Promise<Environment>;
   redeployEnvironment(id: string): Promise<Environment>;
+  /** Applies a Failed or Degraded environment's spec again. */
+  retryEnvironment(id: string): Promise<Environment>;
   destroyEnvironment(id: string): Promise<Environment>;
   listTemplates(): Promise<EnvironmentTemplateSummary[]>;
   getTemplate(
@@ -192,6 +194,15 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     const client = await this.client();
     return unwrap(
       await client.POST('/environments/{id}/redeploy', {
+        params: { path: { id } },
+      }),
+    );
+  }
+
+  async retryEnvironment(id: string): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.POST('/environments/{id}/retry', {
         params: { path: { id } },
       }),
     );

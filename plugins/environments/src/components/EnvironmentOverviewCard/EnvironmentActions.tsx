@@ -13,10 +13,11 @@ import { environmentsApiRef } from '../../api';
 import { DestroyDialog } from './DestroyDialog';
 import { ExtendDialog } from './ExtendDialog';
 
-type Action = 'redeploy' | 'upgrade' | 'extend' | 'destroy';
+type Action = 'retry' | 'redeploy' | 'upgrade' | 'extend' | 'destroy';
 
 /**
- * Redeploy, Upgrade, Extend and Destroy. Each is disabled while the
+ * Retry (for a Failed or Degraded environment), Redeploy, Upgrade, Extend
+ * and Destroy. Each is disabled while the
  * permission check runs, when the policy says no (with the reason shown),
  * and when the environment is on its way out.
  */
@@ -87,6 +88,21 @@ export const EnvironmentActions = (props: {
     color?: 'secondary';
     onClick: () => void;
   }> = [
+    ...(phase === 'Failed' || phase === 'Degraded'
+      ? [
+          {
+            label: 'Retry',
+            ariaLabel: `Retry ${name}`,
+            enabled: canUpdate,
+            onClick: () =>
+              run(
+                'retry',
+                () => api.retryEnvironment(environment.id),
+                `Retrying ${name}`,
+              ),
+          },
+        ]
+      : []),
     {
       label: 'Redeploy',
       ariaLabel: `Redeploy ${name}`,

@@ -100,19 +100,20 @@ const EnvironmentDetails = (props: {
             </Typography>
           )}
       </Box>
-      {status.lastError && status.phase === 'Failed' && (
-        <Box mb={2}>
-          <WarningPanel
-            severity="error"
-            title={`${status.lastError.reason}${
-              status.lastError.resource
-                ? ` in ${status.lastError.resource}`
-                : ''
-            }`}
-            message={status.lastError.message}
-          />
-        </Box>
-      )}
+      {status.lastError &&
+        (status.phase === 'Failed' || status.phase === 'Degraded') && (
+          <Box mb={2}>
+            <WarningPanel
+              severity={status.phase === 'Failed' ? 'error' : 'warning'}
+              title={`${status.lastError.reason}${
+                status.lastError.resource
+                  ? ` in ${status.lastError.resource}`
+                  : ''
+              }`}
+              message={status.lastError.message}
+            />
+          </Box>
+        )}
       <Grid container spacing={2} component="dl">
         <Field label="Endpoint">
           {endpoint ? (

@@ -10,6 +10,7 @@ const KIND_BY_PHASE: Record<EnvironmentPhase | ResourcePhase, StatusKind> = {
   InProgress: 'running',
   Ready: 'ok',
   Updating: 'running',
+  Degraded: 'warning',
   Failed: 'error',
   Destroying: 'running',
   Destroyed: 'aborted',

@@ -480,6 +480,38 @@ export const spec = {
         },
       },
     },
+    '/environments/{id}/retry': {
+      post: {
+        parameters: [
+          {
+            $ref: '#/components/parameters/EnvironmentId',
+          },
+        ],
+        operationId: 'retryEnvironment',
+        summary: "Applies a Failed or Degraded environment's spec again",
+        responses: {
+          '202': {
+            description: 'Accepted',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Environment',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
     '/templates': {
       get: {
         operationId: 'listTemplates',
@@ -634,10 +666,13 @@ export const spec = {
           'Provisioning',
           'Ready',
           'Updating',
+          'Degraded',
           'Failed',
           'Destroying',
           'Destroyed',
         ],
+        description:
+          '`Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed.',
       },
       ResourcePhase: {
         type: 'string',
@@ -762,8 +797,17 @@ export const spec = {
           },
           inputs: {
             type: 'object',
+            description: 'The inputs, without the values of `secret` ones',
             additionalProperties: {
               $ref: '#/components/schemas/InputValue',
+            },
+          },
+          secretInputs: {
+            type: 'array',
+            description:
+              'Names of the `secret` inputs that have a value. Their values are never returned; they reach only the drivers, as secrets.',
+            items: {
+              type: 'string',
             },
           },
           owner: {
@@ -783,6 +827,24 @@ export const spec = {
           redeployRequestedAt: {
             type: 'string',
             format: 'date-time',
+          },
+          redeployGeneration: {
+            type: 'integer',
+            description:
+              'The generation a redeploy (and nothing else) asked for',
+          },
+          retryRequestedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          retiredResources: {
+            type: 'array',
+            description:
+              'Resources an upgrade dropped or renamed, as the earlier version declared them; destroyed once the new version is Ready.',
+            items: {
+              type: 'object',
+              additionalProperties: true,
+            },
           },
           generation: {
             type: 'integer',
@@ -876,6 +938,15 @@ export const spec = {
           },
           observedGeneration: {
             type: 'integer',
+          },
+          lastReadyGeneration: {
+            type: 'integer',
+            description:
+              'The latest generation that became Ready; what a Degraded environment still runs',
+          },
+          applyingGeneration: {
+            type: 'integer',
+            description: 'The generation the engine is applying, if any',
           },
           outputs: {
             type: 'object',

@@ -145,6 +145,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/environments/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Applies a Failed or Degraded environment's spec again */
+    post: operations['retryEnvironment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/templates': {
     parameters: {
       query?: never;
@@ -190,11 +207,16 @@ export interface components {
     Health: {
       status: 'ok';
     };
+    /**
+     * `Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed.
+     * @enum {string}
+     */
     Phase:
       | 'Pending'
       | 'Provisioning'
       | 'Ready'
       | 'Updating'
+      | 'Degraded'
       | 'Failed'
       | 'Destroying'
       | 'Destroyed';
@@ -251,9 +273,12 @@ export interface components {
       templateRef: string;
       templateVersion: string;
       templateSnapshot: components['schemas']['TemplateSpec'];
+      /** The inputs, without the values of `secret` ones */
       inputs: {
         [key: string]: components['schemas']['InputValue'];
       };
+      /** Names of the `secret` inputs that have a value. Their values are never returned; they reach only the drivers, as secrets. */
+      secretInputs?: string[];
       owner: string;
       component?: string;
       /** Format: date-time */
@@ -262,6 +287,14 @@ export interface components {
       deletionRequestedAt?: string;
       /** Format: date-time */
       redeployRequestedAt?: string;
+      /** The generation a redeploy (and nothing else) asked for */
+      redeployGeneration?: number;
+      /** Format: date-time */
+      retryRequestedAt?: string;
+      /** Resources an upgrade dropped or renamed, as the earlier version declared them; destroyed once the new version is Ready. */
+      retiredResources?: {
+        [key: string]: unknown;
+      }[];
       generation: number;
     };
     EnvironmentCondition: {
@@ -295,6 +328,10 @@ export interface components {
     EnvironmentStatus: {
       phase: components['schemas']['Phase'];
       observedGeneration: number;
+      /** The latest generation that became Ready; what a Degraded environment still runs */
+      lastReadyGeneration?: number;
+      /** The generation the engine is applying, if any */
+      applyingGeneration?: number;
       outputs: {
         [key: string]: string;
       };
@@ -696,6 +733,31 @@ export interface operations {
     };
   };
   redeployEnvironment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['EnvironmentId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Environment'];
+        };
+      };
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+    };
+  };
+  retryEnvironment: {
     parameters: {
       query?: never;
       header?: never;
