@@ -60,7 +60,7 @@ export const createOpenApiRouter = async (
   // tags TSDoc doesn't know (the enum values are in the types themselves).
   const types = `${banner}${astToString(ast)}`
     .replace(/^export (interface|type) /gm, '/** @public */\nexport $1 ')
-    .replace(/^\s*\/?\*\*? @enum \{\w+\} (\*\/)?\n/gm, '')
+    .replace(/^\s*\/?\*\*? @enum \{\w+\} ?(\*\/)?\n/gm, '')
     .replace(/@description /g, '');
   return {
     [outputs.router]: await format(router, outputs.router),

@@ -209,7 +209,6 @@ export interface components {
     };
     /**
      * `Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed.
-     * @enum {string}
      */
     Phase:
       | 'Pending'
