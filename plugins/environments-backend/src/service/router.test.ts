@@ -1,6 +1,7 @@
 import {
   createBackendModule,
   BackstageCredentials,
+  ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -75,14 +76,21 @@ const testDriverModule = createBackendModule({
   },
 });
 
-async function startBackend() {
+async function startBackend(
+  options: { entities?: object[]; auditor?: ServiceFactory } = {},
+) {
   const { server } = await startTestBackend({
     features: [
       environmentsPlugin,
       testDriverModule,
       catalogServiceMock.factory({
-        entities: [webTemplate as any, restrictedTemplate as any],
+        entities: [
+          webTemplate as any,
+          restrictedTemplate as any,
+          ...((options.entities as any[]) ?? []),
+        ],
       }),
+      ...(options.auditor ? [options.auditor] : []),
       permissions.factory,
       mockServices.userInfo.mock({
         async getUserInfo(credentials) {
@@ -519,5 +527,122 @@ describe('environments REST API', () => {
     const bad = await api(server, lena).get('/environments?phase=Exploded');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^phase: /);
+  });
+
+  it('keeps secret inputs out of every response, event and audit record, and replaces them on PATCH', async () => {
+    const audited: unknown[] = [];
+    const auditor = mockServices.auditor.mock({
+      async createEvent(options) {
+        // What the audit log records besides the request line.
+        audited.push({ eventId: options.eventId, meta: options.meta });
+        return {
+          success: async () => {},
+          fail: async (failure: unknown) => {
+            audited.push(failure);
+          },
+        };
+      },
+    });
+    const server = await startBackend({ auditor: auditor.factory });
+    const first = 'first-secret-4d1c9e';
+    const second = 'second-secret-88b2aa';
+    const preview = await api(server, lena).post('/environments/preview', {
+      ...createBody,
+      inputs: { ...createBody.inputs, dbPassword: first },
+    });
+    expect(preview.status).toBe(200);
+    const created = await createAs(server, lena, {
+      inputs: { ...createBody.inputs, dbPassword: first },
+    }).expect(202);
+    const id = created.body.id as string;
+    expect(created.body.spec.secretInputs).toEqual(['dbPassword']);
+    expect(created.body.spec.inputs).not.toHaveProperty('dbPassword');
+
+    const patched = await api(server, lena).patch(`/environments/${id}`, {
+      inputs: { dbPassword: second },
+    });
+    expect(patched.status).toBe(202);
+    expect(patched.body.spec.generation).toBe(2);
+    expect(patched.body.spec.secretInputs).toEqual(['dbPassword']);
+    // Changing another input keeps the secret set.
+    const other = await api(server, lena).patch(`/environments/${id}`, {
+      inputs: { imageLocation: 'nginx:1.28' },
+    });
+    expect(other.status).toBe(202);
+    expect(other.body.spec.secretInputs).toEqual(['dbPassword']);
+
+    const seen = [
+      preview.body,
+      created.body,
+      patched.body,
+      other.body,
+      (await api(server, lena).get(`/environments/${id}`)).body,
+      (await api(server, lena).get('/environments')).body,
+      (await api(server, lena).get(`/environments/${id}/events`)).body,
+      audited,
+    ];
+    const text = JSON.stringify(seen);
+    expect(text).not.toContain(first);
+    expect(text).not.toContain(second);
+    // The audit record names the changed input, as a write.
+    expect(text).toContain('"inputs":["dbPassword"]');
+  });
+
+  it('retires what an upgrade drops and refuses a downgrade unless the template allows it', async () => {
+    const moving = JSON.parse(JSON.stringify(webTemplate));
+    moving.metadata.name = 'moving';
+    moving.spec.resources.push({
+      name: 'cache',
+      driver: 'test',
+      dependsOn: ['network'],
+      parameters: { template: 'cache.yaml' },
+    });
+    const server = await startBackend({ entities: [moving] });
+    const created = await createAs(server, lena, {
+      templateRef: 'moving',
+    }).expect(202);
+    const id = created.body.id as string;
+
+    // The platform team publishes 1.3.0 without the cache.
+    moving.spec.version = '1.3.0';
+    moving.spec.resources.pop();
+    const upgraded = await api(server, lena).post(
+      `/environments/${id}/upgrade`,
+    );
+    expect(upgraded.status).toBe(202);
+    expect(upgraded.body.spec.templateVersion).toBe('1.3.0');
+    expect(upgraded.body.spec.retiredResources.map((r: any) => r.name)).toEqual(
+      ['cache'],
+    );
+    const events = await api(server, lena).get(`/environments/${id}/events`);
+    expect(events.body.items[0].message).toMatch(
+      /cache will be removed once the new version is ready/,
+    );
+
+    // The catalog goes back to 1.2.0: a downgrade, refused by default.
+    moving.spec.version = '1.2.0';
+    const downgrade = await api(server, lena).post(
+      `/environments/${id}/upgrade`,
+    );
+    expect(downgrade.status).toBe(409);
+    expect(downgrade.body.error.message).toMatch(
+      /runs version 1\.3\.0 .* its current version 1\.2\.0 is older, and the template does not allow downgrades/,
+    );
+    moving.spec.allowDowngrade = true;
+    const allowed = await api(server, lena).post(`/environments/${id}/upgrade`);
+    expect(allowed.status).toBe(202);
+    expect(allowed.body.spec.templateVersion).toBe('1.2.0');
+  });
+
+  it('retries only an environment that failed or is degraded', async () => {
+    const server = await startBackend();
+    const id = await createdId(server, lena);
+    const retry = await api(server, lena).post(`/environments/${id}/retry`);
+    expect(retry.status).toBe(409);
+    expect(retry.body.error.message).toMatch(
+      /is Pending; only a Failed or Degraded environment can be retried/,
+    );
+    const other = await api(server, marco).post(`/environments/${id}/retry`);
+    expect([403, 404]).toContain(other.status);
   });
 });
