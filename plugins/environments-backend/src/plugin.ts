@@ -92,6 +92,7 @@ export const environmentsPlugin = createBackendPlugin({
         const environments = new EnvironmentOperations({
           store,
           templates: new TemplateResolver(catalog, () => drivers.keys()),
+          catalog,
           permissions,
           userInfo,
           rules: permissionsRegistry.getPermissionRuleset(

@@ -118,6 +118,19 @@ describe('resolveInputs', () => {
     expect(message).toContain('inputs.imageLocation: is required');
   });
 
+  it('keeps the message short however many problems there are', () => {
+    const flood = Object.fromEntries(
+      Array.from({ length: 10_000 }, (_, i) => [
+        `unknown-${'x'.repeat(200)}-${i}`,
+        i,
+      ]),
+    );
+    const message = problems(flood);
+    expect(message.length).toBeLessThan(2_000);
+    // Ten thousand unknown inputs and the missing image: five shown.
+    expect(message).toMatch(/\(and 9996 more\)$/);
+  });
+
   it('leaves out optional inputs without value or default', () => {
     expect(resolveInputs(spec(), { imageLocation: 'n/a' })).not.toHaveProperty(
       'dbPassword',

@@ -128,6 +128,14 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** Problems listed in one error message; the rest are counted. */
+const MAX_LISTED_PROBLEMS = 5;
+
+/** An input name as an error message repeats it: at most 64 characters. */
+function shortName(name: string): string {
+  return name.length > 64 ? `${name.slice(0, 64)}…` : name;
+}
+
 /** `, got 'x'`, or nothing for a secret input: its value is never echoed. */
 function got(p: EnvironmentTemplateParameter, shown: string): string {
   return p.secret ? '' : `, got ${shown}`;
@@ -351,12 +359,17 @@ export function resolveInputs(
       ...Object.keys(given).filter(name => !has(properties, name)),
       ...Object.keys(properties),
     ];
-    throw new InputError(
-      order
-        .filter(name => problems.has(name))
-        .map(name => `inputs.${name}: ${problems.get(name)}`)
-        .join('; '),
-    );
+    // Capped like every other 400: a body of 10,000 unknown inputs gets a
+    // short answer, not one line each.
+    const listed = order.filter(name => problems.has(name));
+    const shown = listed
+      .slice(0, MAX_LISTED_PROBLEMS)
+      .map(name => `inputs.${shortName(name)}: ${problems.get(name)}`);
+    const more =
+      listed.length > MAX_LISTED_PROBLEMS
+        ? ` (and ${listed.length - MAX_LISTED_PROBLEMS} more)`
+        : '';
+    throw new InputError(`${shown.join('; ')}${more}`);
   }
   const resolved: Record<string, InputValue> = {};
   for (const name of Object.keys(properties)) {

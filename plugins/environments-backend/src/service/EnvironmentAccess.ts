@@ -1,3 +1,4 @@
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   BackstageCredentials,
   LoggerService,
@@ -39,6 +40,8 @@ import { hasExpired } from '../lifetime';
 export interface EnvironmentOperationsOptions {
   store: EnvironmentStore;
   templates: TemplateResolver;
+  /** Read with the caller's credentials, e.g. to check a `component` ref. */
+  catalog: CatalogService;
   permissions: PermissionsService;
   userInfo: UserInfoService;
   rules: PermissionRuleset<Environment, EnvironmentFilter, 'environment'>;

@@ -226,6 +226,7 @@ export class EnvironmentCreation {
     const caller = await this.access.caller(credentials);
     const owner = request.owner ?? caller.userEntityRef;
     const templateRef = TemplateResolver.normalizeRef(request.templateRef);
+    await this.checkRefs(request, credentials);
 
     const [templateUse] = await permissions.authorize(
       [
@@ -293,6 +294,39 @@ export class EnvironmentCreation {
     }
 
     return { draft, secrets, template, templateRef, caller };
+  }
+
+  /**
+   * `owner` must name a User or Group; `component` a Component in the
+   * catalog that the caller can read (the environment's catalog entity will
+   * declare a dependency on it). Both answer 400 naming the field.
+   */
+  private async checkRefs(
+    request: CreateEnvironmentRequest,
+    credentials: BackstageCredentials,
+  ) {
+    if (request.owner) {
+      const { kind } = parseEntityRef(request.owner);
+      if (kind !== 'user' && kind !== 'group') {
+        throw new InputError(
+          `owner: '${request.owner}' is a ${kind}; an owner is a User or Group ref such as 'group:default/team-a'`,
+        );
+      }
+    }
+    if (request.component) {
+      const { kind } = parseEntityRef(request.component);
+      const entity =
+        kind === 'component'
+          ? await this.options.catalog.getEntityByRef(request.component, {
+              credentials,
+            })
+          : undefined;
+      if (!entity) {
+        throw new InputError(
+          `component: '${request.component}' is not a Component in the catalog that you can read`,
+        );
+      }
+    }
   }
 }
 

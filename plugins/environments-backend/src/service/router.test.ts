@@ -87,6 +87,7 @@ async function startBackend(
         entities: [
           webTemplate as any,
           restrictedTemplate as any,
+          storefrontWeb as any,
           ...((options.entities as any[]) ?? []),
         ],
       }),
@@ -105,6 +106,13 @@ async function startBackend(
   });
   return server;
 }
+
+const storefrontWeb = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'storefront-web', namespace: 'default' },
+  spec: { type: 'website', lifecycle: 'production', owner: 'team-storefront' },
+};
 
 const as = (user: string) => mockCredentials.user.header(user);
 
@@ -203,6 +211,21 @@ describe('environments REST API', () => {
     ],
     [{ ...createBody, ttl: 'P30D' }, /ttl: /],
     [{ ...createBody, extra: true }, /extra/],
+    [{ ...createBody, templateRef: 'web\u0000x' }, /^templateRef: /],
+    [{ ...createBody, owner: 'not a ref!!' }, /^owner: /],
+    [
+      { ...createBody, owner: 'component:default/storefront-web' },
+      /^owner: 'component:default\/storefront-web' is a component; an owner is a User or Group/,
+    ],
+    [{ ...createBody, component: 'not a ref!!' }, /^component: /],
+    [
+      { ...createBody, component: 'group:default/team-payments' },
+      /^component: 'group:default\/team-payments' is not a Component in the catalog/,
+    ],
+    [
+      { ...createBody, component: 'component:default/nowhere' },
+      /^component: 'component:default\/nowhere' is not a Component in the catalog/,
+    ],
   ])(
     'rejects bad input %# with a 400 naming the field',
     async (body, field) => {
@@ -217,6 +240,18 @@ describe('environments REST API', () => {
       expect(list.body.items).toEqual([]);
     },
   );
+
+  it('accepts a component the catalog has and an owner group the caller is in', async () => {
+    const server = await startBackend();
+    const created = await createAs(server, lena, {
+      component: 'storefront-web',
+      owner: 'group:default/team-storefront',
+    });
+    expect(created.status).toBe(202);
+    expect(created.body.spec.component).toBe(
+      'component:default/storefront-web',
+    );
+  });
 
   it('answers 404 for an unknown template and 409 for a taken name', async () => {
     const server = await startBackend();
