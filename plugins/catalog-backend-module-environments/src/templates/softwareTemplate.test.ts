@@ -89,6 +89,30 @@ describe('environmentTemplateToSoftwareTemplate', () => {
     ]);
   });
 
+  it('keeps secret inputs out of the task parameters: a Secret field, passed from the secrets', async () => {
+    const source = ecsTemplate();
+    source.spec.parameters.properties.dbPassword = {
+      type: 'string',
+      title: 'Database password',
+      secret: true,
+      'ui:widget': 'password',
+    };
+    const template = environmentTemplateToSoftwareTemplate(source);
+    const spec = template.spec as any;
+
+    expect(spec.parameters[1].properties.inputs.properties.dbPassword).toEqual({
+      type: 'string',
+      title: 'Database password',
+      'ui:field': 'Secret',
+    });
+    expect(spec.steps[0].input.secretInputs).toEqual({
+      dbPassword: '${{ secrets["dbPassword"] }}',
+    });
+    await expect(templateEntityV1beta3Validator.check(template)).resolves.toBe(
+      true,
+    );
+  });
+
   it('names the Template after its source and keeps long names valid', () => {
     expect(generatedTemplateName('web-on-ecs')).toBe('create-web-on-ecs');
     const long = generatedTemplateName('x'.repeat(63));

@@ -47,7 +47,12 @@ function formField(parameter: EnvironmentTemplateParameter): JsonObject {
       .filter(Boolean)
       .join(' ');
   }
-  if (parameter.secret) field['ui:widget'] = 'password';
+  if (parameter.secret) {
+    // Backstage's Secret field keeps the value in the task's secrets, out
+    // of its stored parameters; the step passes it as `secretInputs`.
+    delete field['ui:widget'];
+    field['ui:field'] = 'Secret';
+  }
   return field;
 }
 
@@ -68,6 +73,9 @@ export function environmentTemplateToSoftwareTemplate(
   for (const [name, parameter] of Object.entries(properties)) {
     inputFields[name] = formField(parameter);
   }
+  const secretNames = Object.entries(properties)
+    .filter(([, p]) => p.secret)
+    .map(([name]) => name);
   const locked = new Set(
     Object.entries(properties)
       .filter(([, p]) => parameterPolicy(p) === 'locked')
@@ -155,6 +163,16 @@ export function environmentTemplateToSoftwareTemplate(
             templateRef: sourceRef,
             ...(Object.keys(inputFields).length
               ? { inputs: '${{ parameters.inputs }}' }
+              : {}),
+            ...(secretNames.length
+              ? {
+                  secretInputs: Object.fromEntries(
+                    secretNames.map(name => [
+                      name,
+                      `\${{ secrets[${JSON.stringify(name)}] }}`,
+                    ]),
+                  ),
+                }
               : {}),
             component: '${{ parameters.component }}',
             ttl: '${{ parameters.ttl }}',

@@ -42,6 +42,13 @@ export function requestInputs() {
         .describe(
           "Values for the template's parameters, passed through as they are; the backend applies the template's locks, defaults and limits",
         ),
+    secretInputs: (z: Zod) =>
+      z
+        .record(z.string())
+        .optional()
+        .describe(
+          "Values of the template's secret inputs, e.g. { dbPassword: '${{ secrets.dbPassword }}' } from a `ui:field: Secret` form field, so they never enter the task's parameters; they replace the same names in `inputs`, and an empty one is left unset",
+        ),
     owner: optionalText(
       'Entity ref of the owning user or group. Defaults to the user running the template.',
     ),

@@ -52,6 +52,23 @@ describe('creating an environment from a task', () => {
     expect(logs().filter(l => l.startsWith('Requested:'))).toHaveLength(1);
   });
 
+  it('sends secret inputs from the task secrets in place of the masked form values, never logging them', async () => {
+    const { fake, action } = setup();
+    const { ctx, logs } = testContext({
+      ...input,
+      inputs: { dbPassword: '********', apiKey: '***' },
+      secretInputs: { dbPassword: 'pw-from-secrets-91ab', apiKey: '' },
+    });
+
+    await action.handler(ctx as any);
+
+    const sent = fake.creates()[0].body.inputs;
+    expect(sent.dbPassword).toBe('pw-from-secrets-91ab');
+    // An unset secret is left out, not sent as asterisks.
+    expect(sent).not.toHaveProperty('apiKey');
+    expect(JSON.stringify(logs())).not.toContain('pw-from-secrets-91ab');
+  });
+
   it('never creates twice when a task killed while waiting is recovered', async () => {
     const { fake, action } = setup();
     fake.readsUntilReady = 4;

@@ -55,6 +55,8 @@ export interface CreateInput {
   name: string;
   templateRef: string;
   inputs: Record<string, unknown>;
+  /** Values of secret inputs, from the task's secrets; never logged. */
+  secretInputs?: Record<string, string>;
   owner?: string;
   component?: string;
   ttl?: string;
@@ -65,6 +67,23 @@ export interface CreateInput {
 /** Entity ref of the catalog Resource an environment is published as. */
 export function environmentEntityRef(name: string): string {
   return `resource:default/${name}`;
+}
+
+/**
+ * `inputs` with the secret values put in. A `ui:field: Secret` form field
+ * leaves only asterisks in the parameters, and an unset secret renders as
+ * an empty string: that input is left out.
+ */
+function withSecretInputs(
+  inputs: Record<string, unknown>,
+  secrets: Record<string, string> | undefined,
+): Record<string, unknown> {
+  const merged = { ...inputs };
+  for (const [name, value] of Object.entries(secrets ?? {})) {
+    if (typeof value === 'string' && value !== '') merged[name] = value;
+    else delete merged[name];
+  }
+  return merged;
 }
 
 /** Empty strings come from unset template parameters; treat them as unset. */
@@ -126,7 +145,7 @@ export async function runCreate(
   const request: CreateEnvironmentRequest = {
     name: input.name,
     templateRef: input.templateRef,
-    inputs: input.inputs,
+    inputs: withSecretInputs(input.inputs, input.secretInputs),
   };
   const owner = optional(input.owner) ?? optional(ctx.user?.ref);
   if (owner) request.owner = owner;
