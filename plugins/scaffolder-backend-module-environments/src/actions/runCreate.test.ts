@@ -62,7 +62,7 @@ describe('creating an environment from a task', () => {
 
     await action.handler(ctx as any);
 
-    const sent = fake.creates()[0].body.inputs ?? {};
+    const sent = fake.creates()[0].body?.inputs ?? {};
     expect(sent.dbPassword).toBe('pw-from-secrets-91ab');
     // An unset secret is left out, not sent as asterisks.
     expect(sent).not.toHaveProperty('apiKey');
