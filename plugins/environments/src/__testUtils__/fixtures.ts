@@ -18,7 +18,9 @@ export function makeEnvironment(
   } = {},
 ): Environment {
   const id = overrides.id ?? 'env-1';
-  const ready = phase === 'Ready' || phase === 'Updating';
+  // A Degraded environment still runs, with the outputs it had.
+  const ready =
+    phase === 'Ready' || phase === 'Updating' || phase === 'Degraded';
   return {
     id,
     createdAt: '2025-03-01T10:00:00.000Z',
@@ -60,7 +62,7 @@ export function makeEnvironment(
           updatedAt: '2025-03-01T10:04:00.000Z',
         },
       ],
-      ...(phase === 'Failed'
+      ...(phase === 'Failed' || phase === 'Degraded'
         ? {
             lastError: {
               reason: 'StackRollbackComplete',
@@ -138,6 +140,7 @@ export function mockEnvironmentsApi(
     redeployEnvironment: jest
       .fn()
       .mockResolvedValue(makeEnvironment('Updating')),
+    retryEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Updating')),
     destroyEnvironment: jest
       .fn()
       .mockResolvedValue(makeEnvironment('Destroying')),

@@ -138,6 +138,31 @@ describe('EnvironmentOverviewCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('keeps a Degraded environment usable: endpoint kept, what failed shown, Retry offered', async () => {
+    const api = mockEnvironmentsApi({
+      getEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Degraded')),
+    });
+    await renderCard(api);
+    expect(
+      await screen.findByText(/StackRollbackComplete in service/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/checkout-pr-42-alb\.sandbox\.local/),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Retry checkout-pr-42' }),
+    );
+    expect(api.retryEnvironment).toHaveBeenCalledWith('env-1');
+  });
+
+  it('offers Retry only for a Failed or Degraded environment', async () => {
+    await renderCard();
+    await screen.findByRole('button', { name: 'Redeploy checkout-pr-42' });
+    expect(
+      screen.queryByRole('button', { name: /^Retry/ }),
+    ).not.toBeInTheDocument();
+  });
+
   it('disables every action once the environment is Destroyed', async () => {
     const api = mockEnvironmentsApi({
       getEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Destroyed')),
