@@ -1,23 +1,8 @@
 import { ConflictError } from '@backstage/errors';
+import type { components } from './schema/openapi/generated';
 
-/**
- * Every phase an environment passes through, in lifecycle order.
- *
- * @public
- */
-export const ENVIRONMENT_PHASES = [
-  'Pending',
-  'Provisioning',
-  'Ready',
-  'Updating',
-  'Degraded',
-  'Failed',
-  'Destroying',
-  'Destroyed',
-] as const;
-
-/** The observed phase of an environment. @public */
-export type EnvironmentPhase = (typeof ENVIRONMENT_PHASES)[number];
+/** The observed phase of an environment, as the REST contract names them. @public */
+export type EnvironmentPhase = components['schemas']['Phase'];
 
 /**
  * The transitions the lifecycle engine makes, and the only ones it may
@@ -39,6 +24,15 @@ const TRANSITIONS: Record<EnvironmentPhase, readonly EnvironmentPhase[]> = {
   Destroying: ['Destroyed'],
   Destroyed: [],
 };
+
+/**
+ * Every phase an environment passes through, in lifecycle order.
+ *
+ * @public
+ */
+export const ENVIRONMENT_PHASES = Object.keys(
+  TRANSITIONS,
+) as readonly EnvironmentPhase[];
 
 /** Whether `value` is one of {@link ENVIRONMENT_PHASES}. @public */
 export function isEnvironmentPhase(value: unknown): value is EnvironmentPhase {

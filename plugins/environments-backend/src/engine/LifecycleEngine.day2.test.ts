@@ -1,7 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { DriverFailure } from '@envkit/plugin-environments-node';
-import { databaseStore } from '../database/__testUtils__/databaseStore';
-import { Harness, template } from './__testUtils__/engineHarness';
+import { harnessOn, template } from './__testUtils__/engineHarness';
 
 // Day-2 behaviour of a Ready environment: redeploys, upgrades, failures
 // after the first creation, secret inputs.
@@ -26,10 +25,7 @@ const threeResources = template({
 describe.each(databases.eachSupportedId())(
   'LifecycleEngine day 2 on %p',
   databaseId => {
-    async function harness() {
-      const { store } = await databaseStore(databases, databaseId);
-      return new Harness(store);
-    }
+    const harness = () => harnessOn(databases, databaseId);
 
     it('rolls a redeploy out to every resource while the environment stays Ready', async () => {
       const h = await harness();

@@ -1,9 +1,8 @@
 // Longer than most files: each engine behaviour runs on SQLite and
 // PostgreSQL through one shared harness.
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { databaseStore } from '../database/__testUtils__/databaseStore';
 import { DriverFailure } from '@envkit/plugin-environments-node';
-import { Harness, template } from './__testUtils__/engineHarness';
+import { harnessOn, template } from './__testUtils__/engineHarness';
 
 jest.setTimeout(120_000);
 
@@ -12,10 +11,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 describe.each(databases.eachSupportedId())(
   'LifecycleEngine on %p',
   databaseId => {
-    async function harness() {
-      const { store } = await databaseStore(databases, databaseId);
-      return new Harness(store);
-    }
+    const harness = () => harnessOn(databases, databaseId);
 
     it('provisions resources in dependency order, wires outputs and publishes the endpoint', async () => {
       const h = await harness();

@@ -1,4 +1,9 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { databaseStore } from '../../database/__testUtils__/databaseStore';
 import {
   Environment,
   EnvironmentPhase,
@@ -141,4 +146,13 @@ export class Harness {
       )}`,
     );
   }
+}
+
+/** A harness over a fresh, migrated store on `databaseId`. */
+export async function harnessOn(
+  databases: TestDatabases,
+  databaseId: TestDatabaseId,
+): Promise<Harness> {
+  const { store } = await databaseStore(databases, databaseId);
+  return new Harness(store);
 }
