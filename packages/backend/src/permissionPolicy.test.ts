@@ -1,3 +1,7 @@
+import {
+  catalogEntityDeletePermission,
+  catalogEntityReadPermission,
+} from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   environmentCreatePermission,
@@ -61,6 +65,81 @@ describe('EnvkitExamplePolicy', () => {
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
     await expect(
       policy.handle({ permission: environmentTemplateUsePermission }, lena),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets catalog reads of Envkit entities follow the environment rule and the template audience', async () => {
+    const decision = await policy.handle(
+      { permission: catalogEntityReadPermission },
+      lena,
+    );
+    const claims = ['user:default/lena', 'group:default/team-storefront'];
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        anyOf: [
+          {
+            not: {
+              anyOf: [
+                {
+                  allOf: [
+                    {
+                      rule: 'IS_ENTITY_KIND',
+                      resourceType: 'catalog-entity',
+                      params: { kinds: ['Resource'] },
+                    },
+                    {
+                      rule: 'HAS_SPEC',
+                      resourceType: 'catalog-entity',
+                      params: { key: 'type', value: 'environment' },
+                    },
+                  ],
+                },
+                {
+                  rule: 'HAS_SPEC',
+                  resourceType: 'catalog-entity',
+                  params: { key: 'envkit.audience' },
+                },
+              ],
+            },
+          },
+          {
+            rule: 'IS_ENVIRONMENT_OWNER',
+            resourceType: 'catalog-entity',
+            params: { claims },
+          },
+          {
+            rule: 'IS_IN_TEMPLATE_AUDIENCE',
+            resourceType: 'catalog-entity',
+            params: { claims },
+          },
+          {
+            allOf: [
+              {
+                rule: 'HAS_SPEC',
+                resourceType: 'catalog-entity',
+                params: { key: 'envkit.audience' },
+              },
+              {
+                rule: 'IS_ENTITY_OWNER',
+                resourceType: 'catalog-entity',
+                params: { claims },
+              },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it('leaves other catalog permissions alone and the platform team unrestricted', async () => {
+    await expect(
+      policy.handle({ permission: catalogEntityDeletePermission }, lena),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policy.handle({ permission: catalogEntityReadPermission }, priya),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 });

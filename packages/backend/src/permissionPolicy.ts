@@ -1,7 +1,15 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import {
   AuthorizeResult,
+  isPermission,
   isResourcePermission,
+  PermissionCondition,
+  PermissionCriteria,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -14,10 +22,52 @@ import {
   createEnvironmentConditionalDecision,
   environmentConditions,
 } from '@envkit/plugin-environments-backend';
+import {
+  environmentCatalogConditions,
+  TEMPLATE_AUDIENCE_SPEC_KEY,
+} from '@envkit/plugin-catalog-backend-module-environments';
 import { ENVIRONMENT_RESOURCE_TYPE } from '@envkit/plugin-environments-common';
 
 /** The group whose members may do everything with environments. */
 export const PLATFORM_TEAM = 'group:default/platform-team';
+
+/**
+ * Which catalog entities a caller with `claims` may read. Envkit's entities
+ * follow the environments API; every other entity stays readable:
+ * - an environment's Resource entity (`spec.type: environment`) only by its
+ *   owner (the user, or members of the group) and its creator: the rule
+ *   `environment.read` uses;
+ * - a generated software Template of an EnvironmentTemplate restricted by
+ *   `allowedUsers`/`allowedGroups` only by those users, members of those
+ *   groups and the template's owners.
+ */
+export function catalogReadConditions(
+  claims: string[],
+): PermissionCriteria<PermissionCondition<'catalog-entity'>> {
+  type Criteria = PermissionCriteria<PermissionCondition<'catalog-entity'>>;
+  const environmentEntity: Criteria = {
+    allOf: [
+      catalogConditions.isEntityKind({ kinds: ['Resource'] }),
+      catalogConditions.hasSpec({ key: 'type', value: 'environment' }),
+    ],
+  };
+  const restrictedTemplate = catalogConditions.hasSpec({
+    key: TEMPLATE_AUDIENCE_SPEC_KEY,
+  });
+  return {
+    anyOf: [
+      { not: { anyOf: [environmentEntity, restrictedTemplate] } },
+      environmentCatalogConditions.isEnvironmentOwner({ claims }),
+      environmentCatalogConditions.isInTemplateAudience({ claims }),
+      {
+        allOf: [
+          restrictedTemplate,
+          catalogConditions.isEntityOwner({ claims }),
+        ],
+      },
+    ],
+  };
+}
 
 /**
  * The example app's policy for Envkit:
@@ -26,7 +76,9 @@ export const PLATFORM_TEAM = 'group:default/platform-team';
  *   their groups (the template's `allowedGroups` guardrail narrows who may
  *   use each template), and read, update, extend and destroy only the
  *   environments they or their groups own;
- * - everything outside Envkit is allowed, as in a fresh Backstage app.
+ * - the catalog shows environments and restricted generated Templates
+ *   to the same people ({@link catalogReadConditions});
+ * - everything else is allowed, as in a fresh Backstage app.
  */
 export class EnvkitExamplePolicy implements PermissionPolicy {
   async handle(
@@ -42,6 +94,12 @@ export class EnvkitExamplePolicy implements PermissionPolicy {
       return createEnvironmentConditionalDecision(
         request.permission,
         environmentConditions.isEnvironmentOwner({ claims }),
+      );
+    }
+    if (isPermission(request.permission, catalogEntityReadPermission)) {
+      return createCatalogConditionalDecision(
+        request.permission,
+        catalogReadConditions(claims),
       );
     }
     return { result: AuthorizeResult.ALLOW };

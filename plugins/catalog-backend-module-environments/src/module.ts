@@ -14,6 +14,7 @@ import { EnvironmentEntityProvider } from './providers/EnvironmentEntityProvider
 import { environmentsServiceRef } from '@envkit/plugin-environments-node';
 import { EnvironmentsListClient } from './providers/EnvironmentsListClient';
 import { SoftwareTemplateProvider } from './providers/SoftwareTemplateProvider';
+import { environmentCatalogPermissionRules } from './permissions/rules';
 
 const DEFAULT_ENVIRONMENTS_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { seconds: 5 },
@@ -40,7 +41,9 @@ function schedule(
 /**
  * Teaches the catalog the EnvironmentTemplate kind, publishes every
  * environment as a Resource and every EnvironmentTemplate as a ready
- * software Template.
+ * software Template, and adds the catalog permission rules a policy needs
+ * to show those entities only to whom the environments API would
+ * ({@link environmentCatalogPermissionRules}).
  *
  * @public
  */
@@ -57,6 +60,7 @@ export const catalogModuleEnvironments = createBackendModule({
         auth: coreServices.auth,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({
         catalogProcessing,
@@ -66,7 +70,13 @@ export const catalogModuleEnvironments = createBackendModule({
         auth,
         logger,
         scheduler,
+        permissionsRegistry,
       }) {
+        // Modules start before the catalog, which then builds its ruleset
+        // for catalog-entity with these rules in it.
+        permissionsRegistry.addPermissionRules(
+          Object.values(environmentCatalogPermissionRules),
+        );
         catalogProcessing.addProcessor(new EnvironmentTemplateProcessor());
         catalogProcessing.addEntityProvider(
           new EnvironmentEntityProvider({

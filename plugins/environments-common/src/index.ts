@@ -18,3 +18,4 @@ export * from './duration';
 export * from './semver';
 export * from './hash';
 export * from './schema/openapi';
+export * from './visibility';

@@ -113,6 +113,8 @@ describe('EnvironmentEntityProvider', () => {
                 'envkit.io/environment-id': 'e1',
                 'envkit.io/template':
                   'environmenttemplate:default/ecs-web-service',
+                // With spec.owner, decides who may read the entity.
+                'envkit.io/created-by': 'user:default/alice',
               },
               labels: { 'envkit.io/phase': 'Ready' },
               tags: ['envkit', 'ecs'],

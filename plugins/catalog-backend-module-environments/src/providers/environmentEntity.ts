@@ -11,6 +11,14 @@ export const ENVIRONMENTS_LOCATION = 'envkit:environments';
 export const ANNOTATION_ENVIRONMENT_ID = 'envkit.io/environment-id';
 /** Annotation holding the EnvironmentTemplate ref it was made from. @public */
 export const ANNOTATION_TEMPLATE = 'envkit.io/template';
+/**
+ * Annotation holding the user who created the environment. With
+ * `spec.owner` it decides who may read the entity (see the catalog rule
+ * `IS_ENVIRONMENT_OWNER`).
+ *
+ * @public
+ */
+export const ANNOTATION_CREATED_BY = 'envkit.io/created-by';
 /** Label holding the environment's phase, for filtering. */
 export const LABEL_PHASE = 'envkit.io/phase';
 
@@ -46,6 +54,9 @@ export function environmentToEntity(environment: Environment): Entity {
         [ANNOTATION_ORIGIN_LOCATION]: ENVIRONMENTS_LOCATION,
         [ANNOTATION_ENVIRONMENT_ID]: environment.id,
         [ANNOTATION_TEMPLATE]: spec.templateRef,
+        ...(environment.createdBy
+          ? { [ANNOTATION_CREATED_BY]: environment.createdBy }
+          : {}),
       },
       labels: { [LABEL_PHASE]: status.phase },
       tags: ['envkit', ...(family ? [family] : [])],

@@ -113,6 +113,34 @@ describe('environmentTemplateToSoftwareTemplate', () => {
     );
   });
 
+  it('lists who may use a restricted template, in a form the scaffolder accepts', async () => {
+    const restricted = environmentTemplateToSoftwareTemplate({
+      ...ecsTemplate(),
+      spec: {
+        ...ecsTemplate().spec,
+        guardrails: {
+          allowedUsers: ['jane'],
+          allowedGroups: ['team-payments', 'group:default/ops'],
+        },
+      },
+    });
+
+    expect((restricted.spec as any).envkit).toEqual({
+      audience: [
+        'user:default/jane',
+        'group:default/team-payments',
+        'group:default/ops',
+      ],
+    });
+    await expect(
+      templateEntityV1beta3Validator.check(restricted),
+    ).resolves.toBe(true);
+    // Open to everyone: no audience at all.
+    expect(
+      (environmentTemplateToSoftwareTemplate(ecsTemplate()).spec as any).envkit,
+    ).toBeUndefined();
+  });
+
   it('names the Template after its source and keeps long names valid', () => {
     expect(generatedTemplateName('web-on-ecs')).toBe('create-web-on-ecs');
     const long = generatedTemplateName('x'.repeat(63));

@@ -8,6 +8,7 @@ import { JsonObject } from '@backstage/types';
 import {
   EnvironmentTemplateEntity,
   EnvironmentTemplateParameter,
+  environmentTemplateAudience,
   MAX_ENVIRONMENT_NAME_LENGTH,
   parameterPolicy,
   shortHash,
@@ -17,6 +18,17 @@ import {
 export const GENERATED_TEMPLATES_LOCATION = 'envkit:environment-templates';
 /** Annotation on a generated Template naming its EnvironmentTemplate. */
 export const ANNOTATION_SOURCE_TEMPLATE = 'envkit.io/environment-template';
+/**
+ * Where a generated Template lists who may use it (its EnvironmentTemplate's
+ * `allowedUsers` and `allowedGroups` as full refs): the path under `spec`,
+ * for `hasSpec({ key })` conditions. Absent when the template is open to
+ * everyone. A list in `spec` rather than an annotation, because the
+ * catalog indexes each item of a list, so a permission condition can match
+ * one claim against it; an annotation is a single string.
+ *
+ * @public
+ */
+export const TEMPLATE_AUDIENCE_SPEC_KEY = 'envkit.audience';
 
 const ACTION_BY_TYPE: Record<string, string> = {
   ecs: 'env:create-ecs',
@@ -85,6 +97,7 @@ export function environmentTemplateToSoftwareTemplate(
     name => !locked.has(name),
   );
   const ttl = spec.guardrails?.ttl;
+  const audience = environmentTemplateAudience(spec.guardrails);
   const title = source.metadata.title ?? source.metadata.name;
 
   const parameters: JsonObject[] = [
@@ -152,6 +165,8 @@ export function environmentTemplateToSoftwareTemplate(
     spec: {
       owner: spec.owner,
       type: 'environment',
+      // Read by the catalog rule IS_IN_TEMPLATE_AUDIENCE.
+      ...(audience.length ? { envkit: { audience } } : {}),
       parameters,
       steps: [
         {

@@ -6,6 +6,7 @@ import {
 import {
   Environment,
   ENVIRONMENT_RESOURCE_TYPE,
+  isEnvironmentVisibleTo,
 } from '@envkit/plugin-environments-common';
 import { z } from 'zod';
 
@@ -25,6 +26,8 @@ const isEnvironmentOwner = createPermissionRule({
   name: 'IS_ENVIRONMENT_OWNER',
   description:
     'Allow environments owned by, or created by, one of the given entity refs (usually the caller’s ownership claims)',
+  // The catalog module's rule of the same name applies the same predicate
+  // to the environments' Resource entities.
   resourceRef: environmentPermissionResourceRef,
   paramsSchema: z.object({
     claims: z
@@ -32,8 +35,10 @@ const isEnvironmentOwner = createPermissionRule({
       .describe('Entity refs, e.g. the user and the groups they belong to'),
   }),
   apply: (environment, { claims }) =>
-    claims.includes(environment.spec.owner) ||
-    claims.includes(environment.createdBy),
+    isEnvironmentVisibleTo(
+      { owner: environment.spec.owner, createdBy: environment.createdBy },
+      claims,
+    ),
   toQuery: ({ claims }) => ({
     anyOf: [
       { key: 'owner', values: claims },

@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -10,7 +10,9 @@ import {
   EnvironmentSpec,
   environmentTemplateUsePermission,
   EnvironmentTemplateEntity,
+  environmentTemplateAudience,
   interpolate,
+  isInEnvironmentTemplateAudience,
   parseDuration,
   pendingEnvironmentStatus,
   resolveInputs,
@@ -336,26 +338,19 @@ function checkTemplateAudience(
   templateRef: string,
   caller: { userEntityRef: string; ownershipEntityRefs: string[] },
 ) {
-  const guard = template.spec.guardrails;
-  const users = guard?.allowedUsers ?? [];
-  const groups = guard?.allowedGroups ?? [];
-  if (users.length === 0 && groups.length === 0) return;
-  const normalize = (ref: string, defaultKind: string) =>
-    stringifyEntityRef(
-      parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
-    );
-  const allowedUsers = users.map(u => normalize(u, 'user'));
-  const allowedGroups = groups.map(g => normalize(g, 'group'));
+  const audience = environmentTemplateAudience(template.spec.guardrails);
+  if (audience.length === 0) return;
   if (
-    allowedUsers.includes(caller.userEntityRef) ||
-    caller.ownershipEntityRefs.some(ref => allowedGroups.includes(ref))
+    isInEnvironmentTemplateAudience(audience, [
+      caller.userEntityRef,
+      ...caller.ownershipEntityRefs,
+    ])
   ) {
     return;
   }
   throw new NotAllowedError(
-    `The environment template '${templateRef}' is limited to ${[
-      ...allowedUsers,
-      ...allowedGroups,
-    ].join(', ')}`,
+    `The environment template '${templateRef}' is limited to ${audience.join(
+      ', ',
+    )}`,
   );
 }
