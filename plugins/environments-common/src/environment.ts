@@ -72,11 +72,74 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** The largest `limit` a list request may ask for. @public */
 export const MAX_PAGE_SIZE = 1000;
 
+/**
+ * An environment as `GET /environments` lists it: identity, owner, phase,
+ * outputs and last error, without the template snapshot, inputs or
+ * per-resource status.
+ *
+ * @public
+ */
+export type EnvironmentSummary =
+  EnvironmentsOpenApiSchemas['EnvironmentSummary'];
+
 /** Response of `GET /environments`: one page, newest first. @public */
-export type ListEnvironmentsResponse = Omit<
-  EnvironmentsOpenApiSchemas['EnvironmentList'],
-  'items'
-> & { items: Environment[] };
+export type ListEnvironmentsResponse =
+  EnvironmentsOpenApiSchemas['EnvironmentList'];
+
+/** The most environments a list counts exactly; past it `totalCountExact` is false. @public */
+export const MAX_EXACT_COUNT = 10_000;
+
+/**
+ * The list view of `environment`, as {@link EnvironmentSummary} has it.
+ *
+ * @public
+ */
+export function summarizeEnvironment(
+  environment: Environment,
+): EnvironmentSummary {
+  const { spec, status } = environment;
+  return {
+    id: environment.id,
+    createdAt: environment.createdAt,
+    updatedAt: environment.updatedAt,
+    createdBy: environment.createdBy,
+    spec: summarizeSpec(spec),
+    status: summarizeStatus(status),
+  };
+}
+
+/** The list view of a spec. @public */
+export function summarizeSpec(
+  spec: EnvironmentSpec,
+): EnvironmentSummary['spec'] {
+  return {
+    name: spec.name,
+    templateRef: spec.templateRef,
+    templateVersion: spec.templateVersion,
+    ...(spec.templateSnapshot?.type
+      ? { templateType: spec.templateSnapshot.type }
+      : {}),
+    owner: spec.owner,
+    ...(spec.component ? { component: spec.component } : {}),
+    ...(spec.expiresAt ? { expiresAt: spec.expiresAt } : {}),
+    ...(spec.deletionRequestedAt
+      ? { deletionRequestedAt: spec.deletionRequestedAt }
+      : {}),
+    generation: spec.generation,
+  };
+}
+
+/** The list view of a status. @public */
+export function summarizeStatus(
+  status: EnvironmentStatus,
+): EnvironmentSummary['status'] {
+  return {
+    phase: status.phase,
+    observedGeneration: status.observedGeneration,
+    outputs: status.outputs ?? {},
+    ...(status.lastError ? { lastError: status.lastError } : {}),
+  };
+}
 
 /**
  * Response of `POST /environments/preview`: what a create would record and

@@ -1,7 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type {
-  Environment,
-  EnvironmentPhase,
+import {
+  summarizeEnvironment,
+  type Environment,
+  type EnvironmentPhase,
+  type EnvironmentSummary,
 } from '@envkit/plugin-environments-common';
 import { EnvironmentEntityProvider } from './EnvironmentEntityProvider';
 import { DefaultEnvironmentsService } from '@envkit/plugin-environments-node';
@@ -12,8 +14,9 @@ function environment(
   name: string,
   phase: EnvironmentPhase,
   extra: { component?: string; endpoint?: string; owner?: string } = {},
-): Environment {
-  return {
+): EnvironmentSummary {
+  // As GET /environments lists it.
+  return summarizeEnvironment({
     id,
     createdAt: '2025-01-01T00:00:00Z',
     updatedAt: '2025-01-01T00:00:00Z',
@@ -37,11 +40,11 @@ function environment(
       outputs: extra.endpoint ? { endpoint: extra.endpoint } : {},
       observedGeneration: 1,
     },
-  };
+  });
 }
 
 /** A fake GET /environments serving `pages` one after the other by cursor. */
-function fakeApi(pages: Environment[][]) {
+function fakeApi(pages: EnvironmentSummary[][]) {
   const calls: Array<{ url: string; authorization?: string }> = [];
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
@@ -60,7 +63,7 @@ function fakeApi(pages: Environment[][]) {
   return { fetchFn: fetchFn as typeof fetch, calls };
 }
 
-function setup(pages: Environment[][]) {
+function setup(pages: EnvironmentSummary[][]) {
   const api = fakeApi(pages);
   const provider = new EnvironmentEntityProvider({
     environments: new EnvironmentsListClient({

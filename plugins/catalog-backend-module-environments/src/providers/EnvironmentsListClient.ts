@@ -1,13 +1,13 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import {
   MAX_PAGE_SIZE,
-  type Environment,
+  type EnvironmentSummary,
 } from '@envkit/plugin-environments-common';
 import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 
 /** Reads every environment, as the catalog module's own service principal. @public */
 export interface EnvironmentLister {
-  listAll(): Promise<Environment[]>;
+  listAll(): Promise<EnvironmentSummary[]>;
 }
 
 /**
@@ -22,10 +22,10 @@ export class EnvironmentsListClient implements EnvironmentLister {
     },
   ) {}
 
-  async listAll(): Promise<Environment[]> {
+  async listAll(): Promise<EnvironmentSummary[]> {
     const { environments, auth } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
-    const all: Environment[] = [];
+    const all: EnvironmentSummary[] = [];
     let cursor: string | undefined;
     do {
       const page = await environments.listEnvironments(

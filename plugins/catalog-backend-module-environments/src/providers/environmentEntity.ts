@@ -3,7 +3,7 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
 } from '@backstage/catalog-model';
-import type { Environment } from '@envkit/plugin-environments-common';
+import type { EnvironmentSummary } from '@envkit/plugin-environments-common';
 
 /** The location every environment entity is said to come from. @public */
 export const ENVIRONMENTS_LOCATION = 'envkit:environments';
@@ -37,10 +37,10 @@ function endpointUrl(endpoint: string | undefined): string | undefined {
  *
  * @public
  */
-export function environmentToEntity(environment: Environment): Entity {
+export function environmentToEntity(environment: EnvironmentSummary): Entity {
   const { spec, status } = environment;
   const url = endpointUrl(status.outputs?.endpoint);
-  const family = spec.templateSnapshot?.type;
+  const family = spec.templateType;
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',

@@ -9,7 +9,11 @@ import {
   EnvironmentEvent,
   EnvironmentSpec,
   EnvironmentStatus,
+  EnvironmentSummary,
+  MAX_EXACT_COUNT,
   MAX_PAGE_SIZE,
+  summarizeSpec,
+  summarizeStatus,
 } from '@envkit/plugin-environments-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
@@ -80,6 +84,8 @@ interface EnvironmentRow {
   create_key: string | null;
   create_request?: string | null;
   secret_inputs?: string | null;
+  spec_summary?: string | null;
+  status_summary?: string | null;
 }
 
 interface EventRow {
@@ -188,6 +194,8 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         observed_generation: status.observedGeneration,
         spec: JSON.stringify(spec),
         status: JSON.stringify(status),
+        spec_summary: JSON.stringify(summarizeSpec(spec)),
+        status_summary: JSON.stringify(summarizeStatus(status)),
         created_by: input.createdBy,
         created_at: now,
         updated_at: now,
@@ -238,8 +246,9 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
   }
 
   async listEnvironments(options: ListEnvironmentsOptions = {}): Promise<{
-    items: Environment[];
+    items: EnvironmentSummary[];
     totalCount: number;
+    totalCountExact: boolean;
     nextCursor?: string;
   }> {
     const query = this.db<EnvironmentRow>(ENVIRONMENTS);
@@ -252,9 +261,18 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     } else if (!options.includeDestroyed) {
       query.whereNot('phase', 'Destroyed');
     }
-    const [{ count }] = await query
-      .clone()
+    // Counted up to a bound: a count of every matching row would read the
+    // whole table on each page.
+    const [{ count }] = await this.db
+      .from(
+        query
+          .clone()
+          .select(this.db.raw('1'))
+          .limit(MAX_EXACT_COUNT + 1)
+          .as('matching'),
+      )
       .count<{ count: string | number }[]>({ count: '*' });
+    const matching = Number(count);
 
     // Keyset pagination, newest first: stable while environments are added.
     if (options.cursor) {
@@ -263,22 +281,40 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         q
           .where('created_at', '<', createdAt)
           .orWhere(q2 =>
-            q2.where('created_at', '=', createdAt).andWhere('id', '>', id),
+            q2.where('created_at', '=', createdAt).andWhere('id', '<', id),
           ),
       );
     }
     const limit = Math.min(options.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const rows = await query
+      .select(
+        'id',
+        'created_at',
+        'updated_at',
+        'created_by',
+        'spec_summary',
+        'status_summary',
+      )
+      // Both descending: the (…, created_at, id) indexes read backwards
+      // give this order, so no database sorts the matching rows.
       .orderBy([
         { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'asc' },
+        { column: 'id', order: 'desc' },
       ])
       .limit(limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(row => this.toEnvironment(row)),
-      totalCount: Number(count),
+      items: page.map(row => ({
+        id: row.id,
+        createdAt: toIso(row.created_at),
+        updatedAt: toIso(row.updated_at),
+        createdBy: row.created_by,
+        spec: JSON.parse(row.spec_summary!),
+        status: JSON.parse(row.status_summary!),
+      })),
+      totalCount: Math.min(matching, MAX_EXACT_COUNT),
+      totalCountExact: matching <= MAX_EXACT_COUNT,
       ...(rows.length > limit && last
         ? { nextCursor: encodeCursor(new Date(last.created_at), last.id) }
         : {}),
@@ -323,6 +359,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         { id, generation: row.generation },
         {
           spec: JSON.stringify(next),
+          spec_summary: JSON.stringify(summarizeSpec(next)),
           generation: next.generation,
           template_version: next.templateVersion,
           expires_at: next.expiresAt ? new Date(next.expiresAt) : null,
@@ -350,6 +387,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       { id, lease_owner: options.leaseOwner },
       {
         status: JSON.stringify(status),
+        status_summary: JSON.stringify(summarizeStatus(status)),
         phase: status.phase,
         observed_generation: status.observedGeneration,
         // A destroyed environment frees its name for reuse.

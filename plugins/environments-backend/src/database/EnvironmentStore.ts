@@ -3,6 +3,7 @@ import {
   EnvironmentEvent,
   EnvironmentSpec,
   EnvironmentStatus,
+  EnvironmentSummary,
   ListEnvironmentsQuery,
 } from '@envkit/plugin-environments-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
@@ -72,10 +73,14 @@ export interface EnvironmentStore {
 
   getEnvironment(id: string): Promise<Environment | undefined>;
 
-  /** Newest first, a page at a time. */
+  /**
+   * Newest first, a page at a time, in the list view. `totalCount` is exact
+   * up to `MAX_EXACT_COUNT` (`totalCountExact` says whether it is).
+   */
   listEnvironments(options?: ListEnvironmentsOptions): Promise<{
-    items: Environment[];
+    items: EnvironmentSummary[];
     totalCount: number;
+    totalCountExact: boolean;
     nextCursor?: string;
   }>;
 

@@ -26,6 +26,7 @@ import {
   Environment,
   EnvironmentEvent,
   environmentReadPermission,
+  ListEnvironmentsResponse,
 } from '@envkit/plugin-environments-common';
 import { CompleteEnvironmentDriver } from '@envkit/plugin-environments-node';
 import {
@@ -92,13 +93,13 @@ export class EnvironmentAccess {
   async list(
     query: ListEnvironmentsOptions,
     credentials: BackstageCredentials,
-  ): Promise<{ items: Environment[]; totalCount: number }> {
+  ): Promise<ListEnvironmentsResponse> {
     const [decision] = await this.options.permissions.authorizeConditional(
       [{ permission: environmentReadPermission }],
       { credentials },
     );
     if (decision.result === AuthorizeResult.DENY) {
-      return { items: [], totalCount: 0 };
+      return { items: [], totalCount: 0, totalCountExact: true };
     }
     return this.options.store.listEnvironments({
       ...query,

@@ -3,7 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   MAX_PAGE_SIZE,
-  type Environment,
+  type EnvironmentSummary,
 } from '@envkit/plugin-environments-common';
 import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 import { examples } from './destroyEnvironment.examples';
@@ -19,7 +19,7 @@ async function findByName(
   environments: EnvironmentsService,
   name: string,
   credentials: BackstageCredentials,
-): Promise<Environment | undefined> {
+): Promise<EnvironmentSummary | undefined> {
   let cursor: string | undefined;
   do {
     const page = await environments.listEnvironments(
@@ -88,7 +88,7 @@ export function destroyEnvironmentAction(options: EnvironmentActionOptions) {
       }
       const credentials = await ctx.getInitiatorCredentials();
 
-      const lookup = async (): Promise<Environment> => {
+      const lookup = async (): Promise<EnvironmentSummary> => {
         if (environmentId) {
           return environments.getEnvironment(environmentId, { credentials });
         }

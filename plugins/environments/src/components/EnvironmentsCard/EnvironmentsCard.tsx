@@ -8,7 +8,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
-import type { Environment } from '@envkit/plugin-environments-common';
+import type { EnvironmentSummary } from '@envkit/plugin-environments-common';
 import { useMemo } from 'react';
 import { environmentsApiRef } from '../../api';
 import { usePolledAsync } from '../../hooks';
@@ -43,7 +43,7 @@ export const EnvironmentsCard = () => {
 
   const { value, error, loading } = usePolledAsync(async () => {
     const pages = await Promise.all(queries.map(q => api.listEnvironments(q)));
-    const byId = new Map<string, Environment>();
+    const byId = new Map<string, EnvironmentSummary>();
     for (const page of pages) {
       for (const env of page.items) byId.set(env.id, env);
     }

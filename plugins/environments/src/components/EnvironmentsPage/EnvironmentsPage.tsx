@@ -15,7 +15,7 @@ import Tabs from '@material-ui/core/Tabs';
 import {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
-  type Environment,
+  type EnvironmentSummary,
   type EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
 import { useState } from 'react';
@@ -60,7 +60,7 @@ const MyEnvironments = () => {
   const identityApi = useApi(identityApiRef);
   const { value, error, loading } = usePolledAsync(async () => {
     const { ownershipEntityRefs } = await identityApi.getBackstageIdentity();
-    const byId = new Map<string, Environment>();
+    const byId = new Map<string, EnvironmentSummary>();
     await Promise.all(
       ownershipEntityRefs.map(async owner => {
         let cursor: string | undefined;

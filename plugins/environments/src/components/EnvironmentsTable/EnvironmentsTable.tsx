@@ -1,6 +1,6 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { Environment } from '@envkit/plugin-environments-common';
+import type { EnvironmentSummary } from '@envkit/plugin-environments-common';
 import { ReactNode } from 'react';
 import { endpointUrl, formatExpiry, PhaseStatus } from '../shared';
 import { useEnvironmentEntityRefs } from './useEnvironmentEntityRefs';
@@ -11,7 +11,7 @@ export type OptionalColumn = 'template' | 'owner' | 'component';
 /** A list of environments with phase, endpoint and expiry. */
 export const EnvironmentsTable = (props: {
   title?: string;
-  environments: Environment[];
+  environments: EnvironmentSummary[];
   columns?: OptionalColumn[];
   emptyContent?: ReactNode;
 }) => {
@@ -19,7 +19,7 @@ export const EnvironmentsTable = (props: {
   const entityRefs = useEnvironmentEntityRefs(environments);
   const now = Date.now();
 
-  const all: Array<TableColumn<Environment> | false> = [
+  const all: Array<TableColumn<EnvironmentSummary> | false> = [
     {
       title: 'Name',
       highlight: true,
@@ -87,10 +87,12 @@ export const EnvironmentsTable = (props: {
   ];
 
   return (
-    <Table<Environment>
+    <Table<EnvironmentSummary>
       title={props.title}
       data={environments}
-      columns={all.filter((c): c is TableColumn<Environment> => Boolean(c))}
+      columns={all.filter((c): c is TableColumn<EnvironmentSummary> =>
+        Boolean(c),
+      )}
       options={{
         paging: environments.length > 20,
         pageSize: 20,

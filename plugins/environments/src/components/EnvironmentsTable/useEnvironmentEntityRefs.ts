@@ -1,7 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import type { Environment } from '@envkit/plugin-environments-common';
+import type { EnvironmentSummary } from '@envkit/plugin-environments-common';
 import { useCallback, useEffect, useState } from 'react';
 import { ENVIRONMENT_ID_ANNOTATION } from '../../constants';
 import { usePolledAsync } from '../../hooks';
@@ -17,7 +17,7 @@ const NONE = new Map<string, string>();
  * link once it is there. A catalog error simply leaves names unlinked.
  */
 export function useEnvironmentEntityRefs(
-  environments: Environment[],
+  environments: EnvironmentSummary[],
 ): Map<string, string> {
   const catalogApi = useApi(catalogApiRef);
   const load = useCallback(async () => {

@@ -1004,6 +1004,98 @@ export const spec = {
           },
         },
       },
+      EnvironmentSummary: {
+        type: 'object',
+        description:
+          "An environment as lists show it: no template snapshot, inputs, or per-resource status and conditions (`GET /environments/{id}` has everything), so a page costs the same however large each environment's spec is.",
+        required: [
+          'id',
+          'spec',
+          'status',
+          'createdAt',
+          'updatedAt',
+          'createdBy',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          createdBy: {
+            type: 'string',
+          },
+          spec: {
+            type: 'object',
+            required: [
+              'name',
+              'templateRef',
+              'templateVersion',
+              'owner',
+              'generation',
+            ],
+            properties: {
+              name: {
+                type: 'string',
+              },
+              templateRef: {
+                type: 'string',
+              },
+              templateVersion: {
+                type: 'string',
+              },
+              templateType: {
+                type: 'string',
+                description: 'The template family, e.g. `ecs` or `namespace`',
+              },
+              owner: {
+                type: 'string',
+              },
+              component: {
+                type: 'string',
+              },
+              expiresAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              deletionRequestedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              generation: {
+                type: 'integer',
+              },
+            },
+          },
+          status: {
+            type: 'object',
+            required: ['phase', 'observedGeneration', 'outputs'],
+            properties: {
+              phase: {
+                $ref: '#/components/schemas/Phase',
+              },
+              observedGeneration: {
+                type: 'integer',
+              },
+              outputs: {
+                type: 'object',
+                additionalProperties: {
+                  type: 'string',
+                },
+              },
+              lastError: {
+                $ref: '#/components/schemas/EnvironmentError',
+              },
+            },
+          },
+        },
+      },
       EnvironmentList: {
         type: 'object',
         required: ['items', 'totalCount'],
@@ -1011,12 +1103,18 @@ export const spec = {
           items: {
             type: 'array',
             items: {
-              $ref: '#/components/schemas/Environment',
+              $ref: '#/components/schemas/EnvironmentSummary',
             },
           },
           totalCount: {
             type: 'integer',
-            description: 'How many environments match, over all pages',
+            description:
+              'How many environments match, over all pages; counted up to 10,000 (see `totalCountExact`)',
+          },
+          totalCountExact: {
+            type: 'boolean',
+            description:
+              'False when more than 10,000 match: `totalCount` is then 10,000, a lower bound, so a list never counts a whole large table',
           },
           nextCursor: {
             type: 'string',

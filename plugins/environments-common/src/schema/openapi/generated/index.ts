@@ -348,10 +348,43 @@ export interface components {
       spec: components['schemas']['EnvironmentSpec'];
       status: components['schemas']['EnvironmentStatus'];
     };
+    /** An environment as lists show it: no template snapshot, inputs, or per-resource status and conditions (`GET /environments/{id}` has everything), so a page costs the same however large each environment's spec is. */
+    EnvironmentSummary: {
+      id: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      createdBy: string;
+      spec: {
+        name: string;
+        templateRef: string;
+        templateVersion: string;
+        /** The template family, e.g. `ecs` or `namespace` */
+        templateType?: string;
+        owner: string;
+        component?: string;
+        /** Format: date-time */
+        expiresAt?: string;
+        /** Format: date-time */
+        deletionRequestedAt?: string;
+        generation: number;
+      };
+      status: {
+        phase: components['schemas']['Phase'];
+        observedGeneration: number;
+        outputs: {
+          [key: string]: string;
+        };
+        lastError?: components['schemas']['EnvironmentError'];
+      };
+    };
     EnvironmentList: {
-      items: components['schemas']['Environment'][];
-      /** How many environments match, over all pages */
+      items: components['schemas']['EnvironmentSummary'][];
+      /** How many environments match, over all pages; counted up to 10,000 (see `totalCountExact`) */
       totalCount: number;
+      /** False when more than 10,000 match: `totalCount` is then 10,000, a lower bound, so a list never counts a whole large table */
+      totalCountExact?: boolean;
       /** Present when there is another page */
       nextCursor?: string;
     };
