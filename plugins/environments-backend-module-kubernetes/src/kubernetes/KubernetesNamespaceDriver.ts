@@ -58,7 +58,9 @@ type Json = Record<string, any>;
  * labels and Pod Security Admission level, ResourceQuota, LimitRange, a
  * default-deny NetworkPolicy with declared allowances, a RoleBinding of the
  * namespace-admin ClusterRole to the owners, and optionally a workload
- * (Deployment, Service, Ingress). Every write is a forced server-side apply
+ * (Deployment, Service, Ingress). A redeploy stamps the pod template as
+ * `kubectl rollout restart` does, so the pods roll. Every write is a forced
+ * server-side apply
  * by field manager `envkit`, so repeating a call changes nothing and edits
  * by others are undone by the next apply.
  *

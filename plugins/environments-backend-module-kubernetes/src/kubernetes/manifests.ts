@@ -23,6 +23,12 @@ export const OBJECT_NAMES = {
   workload: 'workload',
 } as const;
 
+/** Annotations on the workload's pod template. */
+export const POD_ANNOTATIONS = {
+  /** What `kubectl rollout restart` sets; a new value rolls the pods. */
+  restartedAt: 'kubectl.kubernetes.io/restartedAt',
+} as const;
+
 const WORKLOAD_LABEL = 'app.kubernetes.io/name';
 
 /** A plain object the driver applies. */
@@ -123,6 +129,9 @@ function workloadObjects(input: ManifestInput): {
   if (!workload) return { objects: [] };
   const name = OBJECT_NAMES.workload;
   const selector = { [WORKLOAD_LABEL]: name };
+  const podAnnotations: Record<string, string> = {};
+  const restartedAt = input.environment.redeployRequestedAt;
+  if (restartedAt) podAnnotations[POD_ANNOTATIONS.restartedAt] = restartedAt;
   const objects: Manifest[] = [
     {
       apiVersion: 'apps/v1',
@@ -132,7 +141,12 @@ function workloadObjects(input: ManifestInput): {
         replicas: workload.replicas,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: selector },
+          metadata: {
+            labels: selector,
+            ...(Object.keys(podAnnotations).length
+              ? { annotations: podAnnotations }
+              : {}),
+          },
           spec: {
             containers: [
               {
