@@ -63,12 +63,15 @@ export function observedState(options: {
       running?.spec?.template?.metadata?.annotations?.[
         POD_ANNOTATIONS.restartedAt
       ];
+    const secretEnv = Object.keys(plan.parameters.workload?.secretEnv ?? {});
     details.workload = {
       image: plan.parameters.workload?.image,
       replicas: running?.spec?.replicas ?? 0,
       readyReplicas: running?.status?.readyReplicas ?? 0,
       updatedReplicas: running?.status?.updatedReplicas ?? 0,
       ready: rollout?.ready ?? false,
+      // Names only: the values stay in the Secret.
+      ...(secretEnv.length ? { secretEnv: secretEnv.sort() } : {}),
       ...(restartedAt ? { restartedAt } : {}),
     };
   }
