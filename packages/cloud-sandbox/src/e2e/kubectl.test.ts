@@ -258,4 +258,240 @@ spec:
       ),
     ).toEqual(['Available=True', 'Progressing=True']);
   });
+
+  it('rolls a deployment out again on `kubectl rollout restart`, staying available', async () => {
+    const get = async () =>
+      parseYaml(
+        (await kubectl(sandbox, ['get', 'deploy', 'web', '-o', 'yaml'], cache))
+          .stdout,
+      );
+    const before = await get();
+    const progressed = (d: any) =>
+      d.status.conditions.find((c: any) => c.type === 'Progressing').message;
+    const events = watchDeployment(
+      sandbox,
+      'web',
+      before.metadata.resourceVersion,
+    );
+    try {
+      const restart = await kubectl(
+        sandbox,
+        ['rollout', 'restart', 'deployment/web'],
+        cache,
+      );
+      expect(restart.stdout).toContain('deployment.apps/web restarted');
+      const rollout = await kubectl(
+        sandbox,
+        ['rollout', 'status', 'deployment/web', '--timeout=30s'],
+        cache,
+      );
+      expect(rollout.stdout).toContain(
+        'deployment "web" successfully rolled out',
+      );
+      const seen = await events.until(
+        d =>
+          d.status?.observedGeneration === 2 &&
+          d.status?.updatedReplicas === 3 &&
+          d.status?.replicas === 3 &&
+          d.status?.availableReplicas === 3,
+      );
+      const statuses = seen
+        .filter(d => d.status?.observedGeneration === 2)
+        .map(d => d.status);
+      // Old pods were kept until new ones were ready: 3 available throughout.
+      expect(statuses.length).toBeGreaterThan(1);
+      for (const status of statuses) {
+        expect(status.availableReplicas).toBe(3);
+        expect(
+          status.conditions.find((c: any) => c.type === 'Available').status,
+        ).toBe('True');
+      }
+      expect(
+        statuses.some(s => s.replicas === 4 && s.updatedReplicas < 3),
+      ).toBe(true);
+    } finally {
+      events.stop();
+    }
+
+    const after = await get();
+    const stamp =
+      after.spec.template.metadata.annotations[
+        'kubectl.kubernetes.io/restartedAt'
+      ];
+    expect(new Date(stamp).getTime()).not.toBeNaN();
+    expect(after.metadata.generation).toBe(before.metadata.generation + 1);
+    expect(after.status.observedGeneration).toBe(after.metadata.generation);
+    expect(
+      after.metadata.annotations['deployment.kubernetes.io/revision'],
+    ).toBe('2');
+    // A new pod template is a new ReplicaSet.
+    expect(progressed(after)).toMatch(/^ReplicaSet "web-[a-z0-9]{10}"/);
+    expect(progressed(after)).not.toBe(progressed(before));
+
+    // Scaling changes the generation but keeps the ReplicaSet and revision.
+    const scaled = await kubectl(
+      sandbox,
+      [
+        'patch',
+        'deploy',
+        'web',
+        '--type=merge',
+        '-p',
+        '{"spec":{"replicas":4}}',
+      ],
+      cache,
+    );
+    expect(scaled.code).toBe(0);
+    await kubectl(
+      sandbox,
+      ['rollout', 'status', 'deployment/web', '--timeout=30s'],
+      cache,
+    );
+    const bigger = await get();
+    expect(bigger.status).toMatchObject({
+      observedGeneration: after.metadata.generation + 1,
+      availableReplicas: 4,
+    });
+    expect(
+      bigger.metadata.annotations['deployment.kubernetes.io/revision'],
+    ).toBe('2');
+    expect(progressed(bigger)).toBe(progressed(after));
+  });
+
+  it('keeps Secrets as the API server does: base64 data, stringData folded in, Opaque by default', async () => {
+    const created = await kubectl(
+      sandbox,
+      [
+        'create',
+        'secret',
+        'generic',
+        'db',
+        '--from-literal=password=s3cr3t',
+        '-n',
+        'default',
+      ],
+      cache,
+    );
+    expect(created.stderr).toBe('');
+    expect(created.stdout.trim()).toBe('secret/db created');
+    const db = parseYaml(
+      (await kubectl(sandbox, ['get', 'secret', 'db', '-o', 'yaml'], cache))
+        .stdout,
+    );
+    expect(db).toMatchObject({
+      kind: 'Secret',
+      type: 'Opaque',
+      data: { password: Buffer.from('s3cr3t').toString('base64') },
+    });
+    expect(db.metadata.generation).toBeUndefined();
+
+    const file = join(dir, 'api-secret.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Secret
+metadata:
+  name: api
+  namespace: default
+stringData:
+  token: abc
+`,
+    );
+    const applied = await kubectl(
+      sandbox,
+      ['apply', '--server-side', '-f', file],
+      cache,
+    );
+    expect(applied.stdout.trim()).toBe('secret/api serverside-applied');
+    const api = parseYaml(
+      (await kubectl(sandbox, ['get', 'secret', 'api', '-o', 'yaml'], cache))
+        .stdout,
+    );
+    expect(api.data).toEqual({ token: Buffer.from('abc').toString('base64') });
+    expect(api.stringData).toBeUndefined();
+
+    const table = await kubectl(sandbox, ['get', 'secrets'], cache);
+    expect(table.stdout).toMatch(/^NAME\s+TYPE\s+DATA\s+AGE/);
+    expect(table.stdout).toMatch(/\napi\s+Opaque\s+1\s/);
+
+    const bad = await kubectl(
+      sandbox,
+      [
+        'patch',
+        'secret',
+        'api',
+        '--type=merge',
+        '-p',
+        '{"data":{"token":"not base64!"}}',
+      ],
+      cache,
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('illegal base64 data');
+
+    const retype = await kubectl(
+      sandbox,
+      [
+        'patch',
+        'secret',
+        'api',
+        '--type=merge',
+        '-p',
+        '{"type":"kubernetes.io/tls"}',
+      ],
+      cache,
+    );
+    expect(retype.stderr).toContain('field is immutable');
+
+    const deleted = await kubectl(
+      sandbox,
+      ['delete', 'secret', 'db', 'api'],
+      cache,
+    );
+    expect(deleted.code).toBe(0);
+    const gone = await kubectl(sandbox, ['get', 'secret', 'db'], cache);
+    expect(gone.stderr).toContain('secrets "db" not found');
+  });
 });
+
+/**
+ * Every version of one Deployment a watch from `resourceVersion` delivers,
+ * as the API server streams them.
+ */
+function watchDeployment(
+  sandbox: Sandbox,
+  name: string,
+  resourceVersion: string,
+) {
+  const abort = new AbortController();
+  const seen: any[] = [];
+  let notify = () => {};
+  const url = `${sandbox.url}/apis/apps/v1/namespaces/default/deployments?watch=true&fieldSelector=metadata.name%3D${name}&resourceVersion=${resourceVersion}`;
+  const reading = (async () => {
+    const response = await fetch(url, { signal: abort.signal });
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for await (const chunk of response.body as any) {
+      buffered += decoder.decode(chunk, { stream: true });
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines.filter(Boolean))
+        seen.push(JSON.parse(line).object);
+      notify();
+    }
+  })().catch(() => {});
+  return {
+    /** Resolves with everything seen once some version satisfies `done`. */
+    until: (done: (d: any) => boolean) =>
+      new Promise<any[]>(resolve => {
+        notify = () => {
+          if (seen.some(done)) resolve(seen);
+        };
+        notify();
+      }),
+    stop: () => {
+      abort.abort();
+      return reading;
+    },
+  };
+}

@@ -12,6 +12,12 @@ import {
   VERBS,
   type ResourceType,
 } from './discovery';
+import {
+  planRollout,
+  podTemplateHash,
+  rolloutDone,
+  rolloutStatus,
+} from './rollout';
 import type { KubeObject, KubeStore } from './store';
 
 function typeOf(group: string, resource: string): ResourceType {
@@ -25,6 +31,9 @@ const QUOTAS = typeOf('', 'resourcequotas');
 const CLUSTER_ROLES = typeOf('rbac.authorization.k8s.io', 'clusterroles');
 
 type Json = Record<string, unknown>;
+
+/** The revision the deployment controller counts per new pod template. */
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
 function baseMeta(name: string, namespace?: string) {
   return {
@@ -67,6 +76,11 @@ const BOOTSTRAP_ROLES: Record<string, Json[]> = {
 export class KubeControllers {
   /** `<ns>/<name>/<generation>` of rollouts already being simulated. */
   private readonly rollouts = new Set<string>();
+  /** Per Deployment uid: the pod template hash last rolled out, and its revision. */
+  private readonly templates = new Map<
+    string,
+    { hash: string; revision: number }
+  >();
 
   constructor(
     private readonly ctx: SandboxContext,
@@ -75,6 +89,7 @@ export class KubeControllers {
 
   bootstrap(): void {
     this.rollouts.clear();
+    this.templates.clear();
     for (const name of [
       'default',
       'kube-system',
@@ -218,71 +233,62 @@ export class KubeControllers {
     ];
   }
 
-  /** Replicas become ready one by one; conditions follow as the real controller sets them. */
+  /**
+   * Plays the deployment controller for a new generation: a changed pod
+   * template rolls out replica by replica (old pods kept until new ones are
+   * ready), a changed replica count scales; status and conditions follow as
+   * the real controller sets them.
+   */
   private rollOut(deployment: KubeObject): void {
     const generation = deployment.metadata.generation ?? 1;
-    const { namespace, name } = deployment.metadata;
+    const { namespace, name, uid } = deployment.metadata;
     const status = (deployment.status ?? {}) as Json;
     const key = `${namespace}/${name}/${generation}`;
     if (status.observedGeneration === generation || this.rollouts.has(key))
       return;
     this.rollouts.add(key);
-    const desired = Number(
-      (deployment.spec as Json | undefined)?.replicas ?? 1,
+    const hash = podTemplateHash(
+      (deployment.spec as Json | undefined)?.template,
     );
+    const previous = this.templates.get(uid);
+    const rollout = planRollout(deployment, hash, previous?.hash);
+    const revision = previous
+      ? previous.revision + (previous.hash === hash ? 0 : 1)
+      : 1;
+    this.templates.set(uid, { hash, revision });
     const step = (ready: number) => {
       const current = this.store.get(DEPLOYMENTS, namespace, name);
       if (
         !current ||
+        current.metadata.uid !== uid ||
         current.metadata.generation !== generation ||
         current.metadata.deletionTimestamp
-      )
+      ) {
+        this.rollouts.delete(key);
         return;
-      const done = ready >= desired;
-      const now = rfc3339(new Date());
-      current.status = {
-        observedGeneration: generation,
-        replicas: desired,
-        updatedReplicas: desired,
-        readyReplicas: ready || undefined,
-        availableReplicas: ready || undefined,
-        unavailableReplicas: desired - ready || undefined,
-        conditions: [
-          {
-            type: 'Available',
-            status: done || ready > 0 ? 'True' : 'False',
-            reason:
-              done || ready > 0
-                ? 'MinimumReplicasAvailable'
-                : 'MinimumReplicasUnavailable',
-            message:
-              done || ready > 0
-                ? 'Deployment has minimum availability.'
-                : 'Deployment does not have minimum availability.',
-            lastUpdateTime: now,
-            lastTransitionTime: now,
-          },
-          {
-            type: 'Progressing',
-            status: 'True',
-            reason: done ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
-            message: done
-              ? `ReplicaSet "${name}-${generation}" has successfully progressed.`
-              : `ReplicaSet "${name}-${generation}" is progressing.`,
-            lastUpdateTime: now,
-            lastTransitionTime: now,
-          },
-        ],
+      }
+      current.metadata.annotations = {
+        ...current.metadata.annotations,
+        [REVISION_ANNOTATION]: String(revision),
       };
+      current.status = rolloutStatus(
+        rollout,
+        ready,
+        generation,
+        current.status as Json | undefined,
+        rfc3339(new Date()),
+      );
       this.store.put(DEPLOYMENTS, current);
-      if (done) this.rollouts.delete(key);
-      if (!done)
-        this.ctx.scheduler.after(this.ctx.profile().deploymentReplicaMs, () =>
-          step(ready + 1),
-        );
+      if (rolloutDone(rollout, ready)) {
+        this.rollouts.delete(key);
+        return;
+      }
+      this.ctx.scheduler.after(this.ctx.profile().deploymentReplicaMs, () =>
+        step(ready + 1),
+      );
     };
     this.ctx.scheduler.after(this.ctx.profile().deploymentReplicaMs, () =>
-      step(0),
+      step(rollout.startReady),
     );
   }
 
@@ -328,9 +334,13 @@ export class KubeControllers {
     const count = /^count\/([^.]+)(?:\.(.+))?$/.exec(key);
     if (count) return countOf(count[1], count[2] ?? '');
     if (
-      ['services', 'configmaps', 'serviceaccounts', 'resourcequotas'].includes(
-        key,
-      )
+      [
+        'services',
+        'configmaps',
+        'secrets',
+        'serviceaccounts',
+        'resourcequotas',
+      ].includes(key)
     )
       return countOf(key);
     return '0';

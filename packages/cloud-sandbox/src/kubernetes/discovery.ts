@@ -84,6 +84,15 @@ export const RESOURCE_TYPES: ResourceType[] = [
     shortNames: ['cm'],
   },
   {
+    group: '',
+    version: 'v1',
+    resource: 'secrets',
+    singular: 'secret',
+    kind: 'Secret',
+    namespaced: true,
+    shortNames: [],
+  },
+  {
     group: 'apps',
     version: 'v1',
     resource: 'deployments',

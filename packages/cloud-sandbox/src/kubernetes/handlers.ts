@@ -24,6 +24,7 @@ import {
 } from './discovery';
 import {
   defaultOnCreate,
+  prepareForWrite,
   specChanged,
   STATUS_SUBRESOURCE,
   validateIdentity,
@@ -380,7 +381,11 @@ export class KubernetesApi {
     if (existing)
       throw alreadyExists(type, name, !!existing.metadata.deletionTimestamp);
     delete (obj.metadata as Record<string, unknown>).resourceVersion;
-    const created = defaultOnCreate(type, obj, nextServiceIp);
+    const created = defaultOnCreate(
+      type,
+      prepareForWrite(type, obj),
+      nextServiceIp,
+    );
     if (!applied)
       created.metadata.managedFields = recordUpdate(
         undefined,
@@ -394,8 +399,9 @@ export class KubernetesApi {
   private replace(
     type: ResourceType,
     before: KubeObject,
-    after: KubeObject,
+    written: KubeObject,
   ): KubeObject {
+    const after = prepareForWrite(type, written, before);
     if (STATUS_SUBRESOURCE.has(type.resource)) after.status = before.status;
     const kept = after.metadata as Record<string, unknown>;
     for (const k of [

@@ -26,6 +26,7 @@ const NO_GENERATION = new Set([
   'namespaces',
   'serviceaccounts',
   'configmaps',
+  'secrets',
   'roles',
   'rolebindings',
   'clusterroles',
@@ -226,6 +227,61 @@ export function defaultOnCreate(
     default:
   }
   return obj;
+}
+
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+const BASE64 =
+  /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * What the API server does to a Secret on every write: `data` values must be
+ * base64 (they are bytes on the wire), keys must be config keys,
+ * `stringData` is merged into `data` and never stored, `type` defaults to
+ * `Opaque` and cannot change afterwards. Other kinds pass unchanged.
+ */
+export function prepareForWrite(
+  type: ResourceType,
+  obj: KubeObject,
+  before?: KubeObject,
+): KubeObject {
+  if (type.resource !== 'secrets') return obj;
+  const data = (obj.data ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value !== 'string' || !BASE64.test(value)) {
+      throw badRequest(
+        `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 0 (data[${key}])`,
+      );
+    }
+  }
+  const stringData = (obj.stringData ?? {}) as Record<string, unknown>;
+  const merged: Record<string, string> = {
+    ...(data as Record<string, string>),
+  };
+  for (const [key, value] of Object.entries(stringData)) {
+    merged[key] = Buffer.from(String(value), 'utf8').toString('base64');
+  }
+  const causes: StatusCause[] = Object.keys(merged)
+    .filter(key => !CONFIG_KEY.test(key))
+    .map(key => ({
+      reason: 'FieldValueInvalid',
+      field: `data[${key}]`,
+      message: `Invalid value: "${key}": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+    }));
+  const secretType =
+    typeof obj.type === 'string' && obj.type ? obj.type : 'Opaque';
+  if (before && before.type !== secretType) {
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'type',
+      message: `Invalid value: "${secretType}": field is immutable`,
+    });
+  }
+  if (causes.length) throw invalid(type.kind, type, obj.metadata.name, causes);
+  const { stringData: _dropped, ...rest } = obj;
+  const out: KubeObject = { ...rest, type: secretType } as KubeObject;
+  if (Object.keys(merged).length) out.data = merged;
+  else delete out.data;
+  return out;
 }
 
 /** Generation moves when anything but metadata and status changes. */

@@ -57,6 +57,17 @@ function columnsFor(type: ResourceType): Column[] {
         },
         ageColumn,
       ];
+    case 'secrets':
+      return [
+        name,
+        { name: 'Type', type: 'string', value: o => o.type ?? '' },
+        {
+          name: 'Data',
+          type: 'integer',
+          value: o => Object.keys((o.data as Json | undefined) ?? {}).length,
+        },
+        ageColumn,
+      ];
     case 'services':
       return [
         name,

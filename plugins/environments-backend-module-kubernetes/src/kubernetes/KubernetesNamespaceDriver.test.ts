@@ -316,11 +316,17 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
         { name: 'parallel' },
         proxy.url,
       );
-      // Each call takes 150 ms, so seven writes one after another would take over a second.
+      // Each call takes 150 ms, so eight writes one after another would take over a second.
       suite.sandbox.controls.addLatency('kubernetes', 150);
       const started = performance.now();
       await driver.apply(
-        namespaceResource({ workload: { image: 'nginx:1.27', port: 80 } }),
+        namespaceResource({
+          workload: {
+            image: 'nginx:1.27',
+            port: 80,
+            secretEnv: { TOKEN: 'abc' },
+          },
+        }),
         ctx,
       );
       const elapsed = performance.now() - started;
@@ -341,6 +347,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
         'networkpolicies',
         'resourcequotas',
         'rolebindings',
+        'secrets',
         'services',
       ]);
       expect(round.every(r => r.method === 'PATCH')).toBe(true);

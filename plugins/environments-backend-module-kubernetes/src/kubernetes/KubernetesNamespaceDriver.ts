@@ -29,7 +29,7 @@ import {
   desiredObjects,
   FIELD_MANAGER,
   isOwnedBy,
-  workloadHeaders,
+  unwantedWorkload,
   type Manifest,
 } from './manifests';
 import { readNamespaceParameters } from './parameters';
@@ -58,9 +58,11 @@ type Json = Record<string, any>;
  * labels and Pod Security Admission level, ResourceQuota, LimitRange, a
  * default-deny NetworkPolicy with declared allowances, a RoleBinding of the
  * namespace-admin ClusterRole to the owners, and optionally a workload
- * (Deployment, Service, Ingress). Every write is a forced server-side apply
- * by field manager `envkit`, so repeating a call changes nothing and edits
- * by others are undone by the next apply.
+ * (Deployment, Service, Ingress, and a Secret for `secretEnv`). A redeploy
+ * stamps the pod template as `kubectl rollout restart` does, so the pods
+ * roll. Every write is a forced server-side apply by field manager
+ * `envkit`, so repeating a call changes nothing and edits by others are
+ * undone by the next apply.
  *
  * @public
  */
@@ -190,11 +192,12 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     // Once the namespace exists everything in it is independent: one round.
     writes.push(...desired.guardrails.map(m => applyObject(plan, m)));
     writes.push(...desired.workload.map(m => applyObject(plan, m)));
-    if (!desired.workload.length) {
-      writes.push(
-        ...workloadHeaders(plan.namespace).map(m => deleteObject(plan, m)),
-      );
-    }
+    // A dropped workload, host or secretEnv leaves nothing behind.
+    writes.push(
+      ...unwantedWorkload(desired, plan.namespace).map(m =>
+        deleteObject(plan, m),
+      ),
+    );
     const results = await settle(writes);
     const deployment = results.find(o => o?.kind === 'Deployment');
     const quotaNote = plan.parameters.quotaCapped.length
@@ -328,10 +331,15 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
   }
 
   private readParameters(resource: DriverResource, ctx: DriverContext) {
-    return readNamespaceParameters(resource.parameters, ctx.environment.owner, {
-      podSecurity: this.options.podSecurity ?? DEFAULTS.podSecurity,
-      subjectPrefix: this.options.subjectPrefix ?? '',
-    });
+    return readNamespaceParameters(
+      resource.parameters,
+      ctx.environment.owner,
+      {
+        podSecurity: this.options.podSecurity ?? DEFAULTS.podSecurity,
+        subjectPrefix: this.options.subjectPrefix ?? '',
+      },
+      resource.secretParameters,
+    );
   }
 
   private apiFor(cluster: KubernetesClusterOptions): ClusterClient {
@@ -348,8 +356,12 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
 
   private targetFor(resource: DriverResource, ctx: DriverContext): Target {
     const raw = resource.parameters;
+    // A secret never names a cluster (validate refuses it), nor a message.
+    const secretCluster = (resource.secretParameters ?? []).includes('cluster');
     const requested =
-      typeof raw.cluster === 'string' && raw.cluster ? raw.cluster : undefined;
+      typeof raw.cluster === 'string' && raw.cluster && !secretCluster
+        ? raw.cluster
+        : undefined;
     const cluster = pickCluster(
       this.clusters,
       this.options.defaultCluster,

@@ -34,6 +34,7 @@ const RESOURCES: Record<string, { plural: string; namespaced: boolean }> = {
   'v1/ResourceQuota': { plural: 'resourcequotas', namespaced: true },
   'v1/LimitRange': { plural: 'limitranges', namespaced: true },
   'v1/Service': { plural: 'services', namespaced: true },
+  'v1/Secret': { plural: 'secrets', namespaced: true },
   'apps/v1/Deployment': { plural: 'deployments', namespaced: true },
   'networking.k8s.io/v1/NetworkPolicy': {
     plural: 'networkpolicies',

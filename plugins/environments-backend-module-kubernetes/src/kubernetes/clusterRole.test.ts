@@ -39,6 +39,17 @@ function documentedClusterRole(): Rule[] {
 const key = (p: { verb: string; resource: string; group: string }) =>
   `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}`;
 
+/** Whether a rule lets the request through, resourceNames included. */
+function allows(rules: Rule[], p: ReturnType<typeof permissionOf>): boolean {
+  return rules.some(
+    r =>
+      (r.apiGroups ?? []).includes(p.group) &&
+      (r.resources ?? []).includes(p.resource) &&
+      (r.verbs ?? []).includes(p.verb) &&
+      (!r.resourceNames || (!!p.name && r.resourceNames.includes(p.name))),
+  );
+}
+
 function granted(rules: Rule[]): Set<string> {
   const out = new Set<string>();
   for (const rule of rules) {
@@ -63,9 +74,16 @@ describe('the ClusterRole in docs/drivers/kubernetes-namespace.md', () => {
         { name: 'rbac' },
         proxy.url,
       );
-      const withWorkload = namespaceResource({
-        workload: { image: 'nginx:1.27', port: 80 },
-      });
+      const withWorkload = {
+        ...namespaceResource({
+          workload: {
+            image: 'nginx:1.27',
+            port: 80,
+            secretEnv: { DB_PASSWORD: 'hunter2' },
+          },
+        }),
+        secretParameters: ['workload.secretEnv.DB_PASSWORD'],
+      };
       const withoutWorkload = namespaceResource();
 
       await driver.validate(withWorkload, ctx);
@@ -79,17 +97,54 @@ describe('the ClusterRole in docs/drivers/kubernetes-namespace.md', () => {
       await untilSettled(() => driver.apply(withoutWorkload, ctx));
       await untilSettled(() => driver.destroy(withoutWorkload, ctx));
 
-      const used = new Set(proxy.requests.map(r => key(permissionOf(r))));
-      const documented = granted(documentedClusterRole());
-      expect([...used].filter(p => !documented.has(p))).toEqual([]);
+      const rules = documentedClusterRole();
+      const calls = proxy.requests.map(r => permissionOf(r));
+      const used = new Set(calls.map(key));
+      const documented = granted(rules);
+      expect(
+        calls.filter(c => !allows(rules, c)).map(c => `${key(c)} ${c.name}`),
+      ).toEqual([]);
       // `bind` is checked by RBAC itself, not requested, so no request shows it.
       const unused = [...documented].filter(p => !used.has(p));
       expect(unused).toEqual(['bind clusterroles.rbac.authorization.k8s.io']);
       expect(used).toContain('delete deployments.apps');
       expect(used).toContain('patch rolebindings.rbac.authorization.k8s.io');
+      // Writing, checking and removing the workload's Secret, and no other.
+      const secretCalls = calls.filter(c => c.resource === 'secrets');
+      expect([...new Set(secretCalls.map(c => c.verb))].sort()).toEqual([
+        'delete',
+        'get',
+        'patch',
+      ]);
+      expect(new Set(secretCalls.map(c => c.name))).toEqual(
+        new Set(['workload-env']),
+      );
     } finally {
       await proxy.close();
     }
+  });
+
+  it('reaches no Secret but the one holding workload.secretEnv', () => {
+    const rules = documentedClusterRole().filter(r =>
+      r.resources?.includes('secrets'),
+    );
+    expect(rules).toEqual([
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        verbs: ['get', 'patch', 'delete'],
+        resourceNames: ['workload-env'],
+      },
+    ]);
+    const call = (verb: string, name?: string) => ({
+      verb,
+      resource: 'secrets',
+      group: '',
+      ...(name ? { name } : {}),
+    });
+    expect(allows(rules, call('get', 'workload-env'))).toBe(true);
+    expect(allows(rules, call('get', 'default-token'))).toBe(false);
+    expect(allows(rules, call('list'))).toBe(false);
   });
 
   it('lets the role be bound only for the configured admin ClusterRole', () => {

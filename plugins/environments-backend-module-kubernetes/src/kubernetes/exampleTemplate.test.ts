@@ -7,8 +7,11 @@ import {
   resolveInputs,
   validateEnvironmentTemplate,
 } from '@envkit/plugin-environments-common';
+import { secretParametersOf } from '@envkit/plugin-environments-node';
 import { untilSettled } from '@envkit/plugin-environments-node/testUtils';
 import {
+  adminApi,
+  paths,
   sandboxCluster,
   testContext,
   testDriver,
@@ -41,9 +44,15 @@ function renderResource(inputs: Record<string, unknown>, owner: string) {
     environment,
     resources: {},
   });
+  const secretParameters = secretParametersOf(template.spec, resource);
   return {
     environment,
-    resource: { name: resource.name, driver: resource.driver, parameters },
+    resource: {
+      name: resource.name,
+      driver: resource.driver,
+      parameters,
+      ...(secretParameters ? { secretParameters } : {}),
+    },
   };
 }
 
@@ -59,7 +68,7 @@ describe('examples/templates/dev-namespace.yaml', () => {
     expect(template.metadata.name).toBe('dev-namespace');
     expect(template.spec).toMatchObject({
       type: 'namespace',
-      version: '1.0.0',
+      version: '1.1.0',
       owner: 'group:default/platform-team',
       guardrails: {
         ttl: { default: 'PT8H', max: 'P7D' },
@@ -110,5 +119,57 @@ describe('examples/templates/dev-namespace.yaml', () => {
     });
     const page = await fetch(last.outputs!.endpoint);
     expect(await page.text()).toContain('nginx:1.27');
+  });
+
+  it('hands the optional password to the container through a Secret, and only when given', async () => {
+    const driver = testDriver([sandboxCluster(sandbox)]);
+    const password = 'correct horse battery staple';
+    const { environment, resource } = renderResource(
+      { image: 'nginx:1.27', containerPort: 80, databasePassword: password },
+      'group:default/team-storefront',
+    );
+    expect(resource.secretParameters).toEqual([
+      'workload.secretEnv.DATABASE_PASSWORD',
+    ]);
+    const ctx = testContext(environment);
+    await expect(driver.validate(resource, ctx)).resolves.toEqual([]);
+    const { last } = await untilSettled(() => driver.apply(resource, ctx));
+    expect(JSON.stringify(last)).not.toContain(password);
+    const namespace = last.outputs!.namespace;
+    const admin = adminApi(sandbox);
+    const secret = await admin.get(
+      `/api/v1/namespaces/${namespace}/secrets/workload-env`,
+    );
+    expect(secret.data).toEqual({
+      DATABASE_PASSWORD: Buffer.from(password).toString('base64'),
+    });
+    const deployment = await admin.get(paths(namespace).deployment);
+    expect(deployment.spec.template.spec.containers[0].env).toEqual([
+      {
+        name: 'DATABASE_PASSWORD',
+        valueFrom: {
+          secretKeyRef: { name: 'workload-env', key: 'DATABASE_PASSWORD' },
+        },
+      },
+    ]);
+
+    // Without a password the variable and the Secret are left out.
+    const without = renderResource(
+      { image: 'nginx:1.27', containerPort: 80 },
+      'group:default/team-storefront',
+    );
+    expect(without.resource.parameters).toMatchObject({
+      workload: { secretEnv: { DATABASE_PASSWORD: '' } },
+    });
+    const plain = await untilSettled(() =>
+      driver.apply(without.resource, testContext(without.environment)),
+    );
+    expect(
+      await admin.get(
+        `/api/v1/namespaces/${
+          plain.last.outputs!.namespace
+        }/secrets/workload-env`,
+      ),
+    ).toBeUndefined();
   });
 });

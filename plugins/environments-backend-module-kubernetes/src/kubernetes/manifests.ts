@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { shortHash } from '@envkit/plugin-environments-common';
 import type { DriverEnvironment } from '@envkit/plugin-environments-node';
 import type { KubeObject } from './clusterClient';
@@ -21,6 +22,16 @@ export const OBJECT_NAMES = {
   networkPolicy: 'envkit-network',
   roleBinding: 'envkit-admins',
   workload: 'workload',
+  /** The Secret holding `workload.secretEnv`. */
+  secretEnv: 'workload-env',
+} as const;
+
+/** Annotations on the workload's pod template. */
+export const POD_ANNOTATIONS = {
+  /** What `kubectl rollout restart` sets; a new value rolls the pods. */
+  restartedAt: 'kubectl.kubernetes.io/restartedAt',
+  /** A digest of the Secret's content, so a changed value rolls the pods. */
+  secretChecksum: 'envkit.io/secret-env-checksum',
 } as const;
 
 const WORKLOAD_LABEL = 'app.kubernetes.io/name';
@@ -65,7 +76,10 @@ export interface DesiredObjects {
   namespace: Manifest;
   /** Objects whose edits are drift to undo: quota, limits, policy, binding. */
   guardrails: Manifest[];
-  /** Deployment, Service and (with a host) Ingress, when a workload is asked for. */
+  /**
+   * Deployment, Service, (with a host) Ingress and (with `secretEnv`) the
+   * Secret, when a workload is asked for.
+   */
   workload: Manifest[];
   /** The Ingress host, when the workload is published. */
   host?: string;
@@ -115,6 +129,51 @@ function networkPolicy(input: ManifestInput): Manifest {
   };
 }
 
+/**
+ * A salted SHA-256 digest of the secret variables: it changes with any
+ * value, so pods roll, yet it is no plain hash of one password.
+ */
+function secretChecksum(
+  environmentId: string,
+  secretEnv: Record<string, string>,
+): string {
+  const entries = Object.keys(secretEnv)
+    .sort()
+    .map(k => [k, secretEnv[k]]);
+  return createHash('sha256')
+    .update(JSON.stringify(['envkit-secret-env', environmentId, entries]))
+    .digest('hex');
+}
+
+function secretEnvObjects(input: ManifestInput): {
+  secret?: Manifest;
+  env?: unknown[];
+  checksum?: string;
+} {
+  const secretEnv = input.parameters.workload?.secretEnv;
+  if (!secretEnv) return {};
+  const names = Object.keys(secretEnv).sort();
+  return {
+    secret: {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: OBJECT_NAMES.secretEnv },
+      type: 'Opaque',
+      data: Object.fromEntries(
+        names.map(n => [
+          n,
+          Buffer.from(secretEnv[n], 'utf8').toString('base64'),
+        ]),
+      ),
+    },
+    env: names.map(n => ({
+      name: n,
+      valueFrom: { secretKeyRef: { name: OBJECT_NAMES.secretEnv, key: n } },
+    })),
+    checksum: secretChecksum(input.environment.id, secretEnv),
+  };
+}
+
 function workloadObjects(input: ManifestInput): {
   objects: Manifest[];
   host?: string;
@@ -123,6 +182,13 @@ function workloadObjects(input: ManifestInput): {
   if (!workload) return { objects: [] };
   const name = OBJECT_NAMES.workload;
   const selector = { [WORKLOAD_LABEL]: name };
+  const secrets = secretEnvObjects(input);
+  const podAnnotations: Record<string, string> = {};
+  const restartedAt = input.environment.redeployRequestedAt;
+  if (restartedAt) podAnnotations[POD_ANNOTATIONS.restartedAt] = restartedAt;
+  if (secrets.checksum) {
+    podAnnotations[POD_ANNOTATIONS.secretChecksum] = secrets.checksum;
+  }
   const objects: Manifest[] = [
     {
       apiVersion: 'apps/v1',
@@ -132,13 +198,19 @@ function workloadObjects(input: ManifestInput): {
         replicas: workload.replicas,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: selector },
+          metadata: {
+            labels: selector,
+            ...(Object.keys(podAnnotations).length
+              ? { annotations: podAnnotations }
+              : {}),
+          },
           spec: {
             containers: [
               {
                 name: 'app',
                 image: workload.image,
                 ports: [{ name: 'http', containerPort: workload.port }],
+                ...(secrets.env ? { env: secrets.env } : {}),
               },
             ],
           },
@@ -190,6 +262,7 @@ function workloadObjects(input: ManifestInput): {
       },
     });
   }
+  if (secrets.secret) objects.push(secrets.secret);
   return { objects, host };
 }
 
@@ -273,14 +346,25 @@ export function desiredObjects(input: ManifestInput): DesiredObjects {
   };
 }
 
-/** The workload objects that exist when there is no workload, to remove. */
+/** Every workload object the driver may have created, for removal. */
 export function workloadHeaders(namespace: string): Manifest[] {
   const meta = { name: OBJECT_NAMES.workload, namespace };
   return [
     { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta },
     { apiVersion: 'v1', kind: 'Service', metadata: meta },
     { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: OBJECT_NAMES.secretEnv, namespace },
+    },
   ];
+}
+
+/** The workload objects that exist but are no longer wanted, to remove. */
+export function unwantedWorkload(desired: DesiredObjects, namespace: string) {
+  const wanted = new Set(desired.workload.map(m => m.kind));
+  return workloadHeaders(namespace).filter(m => !wanted.has(m.kind));
 }
 
 /** `Kind/name` for messages. */

@@ -50,17 +50,27 @@ export function driftOf(want: Manifest, got: KubeObject | undefined): string[] {
     : [];
 }
 
+/**
+ * Whether a Deployment has finished rolling out, judged as
+ * `kubectl rollout status` does: the controller has seen the latest
+ * generation, every replica runs the current pod template, no old replica
+ * is left and every updated one is available.
+ */
 export function rolloutState(deployment: KubeObject): {
   ready: boolean;
   failed: boolean;
   message: string;
 } {
   const d = deployment as Json;
+  const status = d.status ?? {};
   const want = d.spec?.replicas ?? 1;
-  const ready = d.status?.readyReplicas ?? 0;
+  const ready = status.readyReplicas ?? 0;
+  const updated = status.updatedReplicas ?? 0;
+  const total = status.replicas ?? 0;
+  const available = status.availableReplicas ?? 0;
   const observed =
-    (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
-  const progressing = (d.status?.conditions ?? []).find(
+    (status.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
+  const progressing = (status.conditions ?? []).find(
     (c: Json) => c.type === 'Progressing',
   );
   if (
@@ -73,10 +83,18 @@ export function rolloutState(deployment: KubeObject): {
       message: progressing.message ?? 'progress deadline exceeded',
     };
   }
+  const counts = `${ready}/${want} replicas ready`;
+  let waiting: string | undefined;
+  if (!observed) waiting = 'the change is not rolled out yet';
+  else if (updated < want) waiting = `${updated}/${want} replicas updated`;
+  else if (total > updated)
+    waiting = `${total - updated} old replicas still terminating`;
+  else if (available < updated)
+    waiting = `${available}/${updated} updated replicas available`;
   return {
-    ready: observed && ready >= want,
+    ready: !waiting && ready >= want,
     failed: false,
-    message: `${ready}/${want} replicas ready`,
+    message: waiting ? `${counts}, ${waiting}` : counts,
   };
 }
 

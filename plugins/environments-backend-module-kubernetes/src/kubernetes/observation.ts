@@ -4,7 +4,7 @@ import {
 } from '@envkit/plugin-environments-node';
 import type { KubeObject } from './clusterClient';
 import { differences } from './drift';
-import { describeObject } from './manifests';
+import { describeObject, POD_ANNOTATIONS } from './manifests';
 import { driftOf, rolloutState } from './objectState';
 import { describeTarget, type Plan } from './target';
 
@@ -58,12 +58,21 @@ export function observedState(options: {
     },
   };
   if (desired.workload.length) {
+    const running = deployment as Json | undefined;
+    const restartedAt =
+      running?.spec?.template?.metadata?.annotations?.[
+        POD_ANNOTATIONS.restartedAt
+      ];
+    const secretEnv = Object.keys(plan.parameters.workload?.secretEnv ?? {});
     details.workload = {
       image: plan.parameters.workload?.image,
-      replicas: (deployment as Json | undefined)?.spec?.replicas ?? 0,
-      readyReplicas:
-        (deployment as Json | undefined)?.status?.readyReplicas ?? 0,
+      replicas: running?.spec?.replicas ?? 0,
+      readyReplicas: running?.status?.readyReplicas ?? 0,
+      updatedReplicas: running?.status?.updatedReplicas ?? 0,
       ready: rollout?.ready ?? false,
+      // Names only: the values stay in the Secret.
+      ...(secretEnv.length ? { secretEnv: secretEnv.sort() } : {}),
+      ...(restartedAt ? { restartedAt } : {}),
     };
   }
   if (drift.length) details.drift = drift;

@@ -67,6 +67,26 @@ describe('readNamespaceParameters', () => {
         .problems,
     ).toEqual([expect.objectContaining({ path: 'parameters.quotas' })]);
   });
+
+  it('reads secretEnv by variable name, dropping blank values and never quoting one', () => {
+    const read = (secretEnv: unknown) =>
+      readNamespaceParameters(
+        { workload: { image: 'nginx:1.27', port: 80, secretEnv } },
+        'user:default/a',
+        defaults,
+        ['workload.secretEnv.A', 'workload.secretEnv.C'],
+      );
+    expect(
+      read({ A: 'x', B: 7, C: '' }).parameters?.workload?.secretEnv,
+    ).toEqual({ A: 'x', B: '7' });
+    expect(read({ C: '' }).parameters?.workload?.secretEnv).toBeUndefined();
+    const { problems } = read({ 'A-1': 'hidden-1', A: { nested: 'hidden-2' } });
+    expect(problems.map(p => p.path)).toEqual([
+      'parameters.workload.secretEnv.A-1',
+      'parameters.workload.secretEnv.A',
+    ]);
+    expect(JSON.stringify(problems)).not.toMatch(/hidden/);
+  });
 });
 
 describe('differences', () => {

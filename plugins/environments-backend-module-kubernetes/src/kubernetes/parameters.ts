@@ -52,6 +52,11 @@ export interface WorkloadParameters {
   port: number;
   replicas: number;
   host?: string;
+  /**
+   * Environment variables whose values go into a Kubernetes Secret, by
+   * name; absent when there are none. Never echoed anywhere.
+   */
+  secretEnv?: Record<string, string>;
 }
 
 export interface RbacSubject {
@@ -91,6 +96,12 @@ const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const isBlank = (v: unknown) => v === undefined || v === null || v === '';
+
+/** Where secret inputs may go: the only parameter stored as a Kubernetes Secret. */
+export const SECRET_ENV_PATH = 'workload.secretEnv';
+
+/** Portable environment variable names (also valid Secret keys). */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const DNS_SUBDOMAIN =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -285,8 +296,126 @@ function readWorkload(
       });
     } else host = value.host;
   }
+  const secretEnv = readSecretEnv(value.secretEnv, problems);
   if (port === undefined || replicas === undefined) return undefined;
-  return { image: value.image, port, replicas, host };
+  return {
+    image: value.image,
+    port,
+    replicas,
+    host,
+    ...(secretEnv ? { secretEnv } : {}),
+  };
+}
+
+/**
+ * `workload.secretEnv`: variable name → value. Blank values (an optional
+ * secret input left empty) leave the variable out. Problems name the
+ * variable, never its value.
+ */
+function readSecretEnv(
+  value: unknown,
+  problems: DriverValidationProblem[],
+): Record<string, string> | undefined {
+  const path = `parameters.${SECRET_ENV_PATH}`;
+  if (isBlank(value)) return undefined;
+  if (!isObject(value)) {
+    problems.push({
+      path,
+      message: 'must be a map of environment variable names to values',
+    });
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(value)) {
+    if (!ENV_NAME.test(name)) {
+      problems.push({
+        path: `${path}.${name}`,
+        message:
+          'is not a usable environment variable name: use letters, digits and _, not starting with a digit',
+      });
+    } else if (
+      typeof raw === 'string' ||
+      typeof raw === 'number' ||
+      typeof raw === 'boolean'
+    ) {
+      if (!isBlank(raw)) out[name] = String(raw);
+    } else if (!isBlank(raw)) {
+      problems.push({
+        path: `${path}.${name}`,
+        message: 'must be a string, number or boolean',
+      });
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Whether a `secretParameters` path lies where the driver keeps secrets secret. */
+export function isSecretEnvPath(path: string): boolean {
+  return path === SECRET_ENV_PATH || path.startsWith(`${SECRET_ENV_PATH}.`);
+}
+
+/** The longest of `keys` that `path` starts with, as a whole step. */
+function longestKeyOf(keys: string[], path: string): string | undefined {
+  return keys
+    .filter(
+      k => path === k || path.startsWith(`${k}.`) || path.startsWith(`${k}[`),
+    )
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+/**
+ * Walks a `secretParameters` path (`a.b[0].c`; keys may themselves hold
+ * dots, as quota keys do) to the object holding its last step.
+ */
+function locate(
+  root: unknown,
+  path: string,
+): { parent: Json | unknown[]; key: string | number } | undefined {
+  let node: unknown = root;
+  let rest = path;
+  for (;;) {
+    let key: string | number | undefined;
+    let after = '';
+    const index = /^\[(\d+)\]/.exec(rest);
+    if (index && Array.isArray(node)) {
+      key = Number(index[1]);
+      after = rest.slice(index[0].length);
+    } else if (isObject(node)) {
+      key = longestKeyOf(Object.keys(node), rest);
+      if (key === undefined) return undefined;
+      after = rest.slice(key.length);
+    } else {
+      return undefined;
+    }
+    if (after === '') return { parent: node as Json | unknown[], key };
+    node = (node as any)[key];
+    rest = after.startsWith('.') ? after.slice(1) : after;
+  }
+}
+
+/**
+ * Secret inputs the template put anywhere but `workload.secretEnv`, each a
+ * problem naming its path (never its value), and a copy of the parameters
+ * with those values blanked so that no other problem can quote them.
+ */
+export function isolateSecrets(
+  raw: Record<string, unknown>,
+  secretPaths: readonly string[],
+): { problems: DriverValidationProblem[]; visible: Record<string, unknown> } {
+  const misplaced = secretPaths.filter(p => !isSecretEnvPath(p));
+  if (!misplaced.length) return { problems: [], visible: raw };
+  const visible = structuredClone(raw);
+  for (const path of misplaced) {
+    const found = locate(visible, path);
+    if (found) (found.parent as any)[found.key] = '';
+  }
+  return {
+    visible,
+    problems: misplaced.map(path => ({
+      path: `parameters.${path}`,
+      message: `holds a secret input; secrets may only be passed in ${SECRET_ENV_PATH}, which the driver stores in a Kubernetes Secret, never in a label, annotation, quota, cluster choice or plain value`,
+    })),
+  };
 }
 
 function capQuota(
@@ -319,9 +448,36 @@ function toHard(quota: Record<string, string>): Record<string, string> {
 
 /**
  * Checks the resource parameters. Returns the parameters with defaults
- * filled in when there are no problems.
+ * filled in when there are no problems. `secretPaths` (the resource's
+ * `secretParameters`) outside `workload.secretEnv` are problems, and no
+ * problem quotes a secret value.
  */
 export function readNamespaceParameters(
+  parameters: Record<string, unknown>,
+  owner: string,
+  defaults: ParameterDefaults,
+  secretPaths: readonly string[] = [],
+): { parameters?: NamespaceParameters; problems: DriverValidationProblem[] } {
+  const isolated = isolateSecrets(parameters, secretPaths);
+  const result = readVisibleParameters(isolated.visible, owner, defaults);
+  if (!isolated.problems.length) return result;
+  // A blanked secret may cause further problems at its path; its own says more.
+  const covered = (path: string) =>
+    isolated.problems.some(
+      s =>
+        path === s.path ||
+        path.startsWith(`${s.path}.`) ||
+        path.startsWith(`${s.path}[`),
+    );
+  return {
+    problems: [
+      ...isolated.problems,
+      ...result.problems.filter(p => !covered(p.path)),
+    ],
+  };
+}
+
+function readVisibleParameters(
   raw: Record<string, unknown>,
   owner: string,
   defaults: ParameterDefaults,

@@ -103,6 +103,8 @@ export function permissionOf(
   verb: string;
   resource: string;
   group: string;
+  /** The object's name, for calls on one object. */
+  name?: string;
 } {
   const parts = request.path.split('/').filter(Boolean);
   const [group, rest] =
@@ -122,5 +124,6 @@ export function permissionOf(
     verb: verbs[request.method] ?? request.method.toLowerCase(),
     resource,
     group,
+    ...(name ? { name: decodeURIComponent(name) } : {}),
   };
 }
