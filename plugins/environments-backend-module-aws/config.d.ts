@@ -14,8 +14,31 @@ export interface Config {
       defaultRegion?: string;
       /** Account of resources without an `accountId` parameter. */
       accountId?: string;
-      /** Service role CloudFormation uses for stack operations (RoleARN). */
+      /**
+       * Service role CloudFormation uses for stack operations (RoleARN) in
+       * accounts that have none of their own under `accounts`.
+       */
       cloudFormationRoleArn?: string;
+      /**
+       * The AWS accounts resources may name in their `accountId` parameter,
+       * each with its own CloudFormation service role. When set, a resource
+       * naming an account that is not listed is refused. Credentials for
+       * each account still come from the root `aws` block.
+       */
+      accounts?: Array<{
+        /** The 12-digit account id; quote it in YAML so it stays a string. */
+        accountId: string;
+        /**
+         * Service role CloudFormation uses for stacks in this account;
+         * default `cloudFormationRoleArn`.
+         */
+        cloudFormationRoleArn?: string;
+        /**
+         * Region of this account's resources that name none; default
+         * `defaultRegion`.
+         */
+        region?: string;
+      }>;
       /**
        * How long ECS status lookups are collected into one DescribeServices
        * call, in milliseconds. Default 50.

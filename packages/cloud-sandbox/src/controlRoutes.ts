@@ -49,6 +49,11 @@ function commands(
       ),
     'POST /faults/task-failure': b =>
       controls.failServiceTasks(String(b.service), optionalString(b.reason)),
+    'POST /faults/image-failure': b =>
+      controls.failImageTasks(String(b.image), optionalString(b.reason)),
+    'POST /faults/task-hold': b => controls.holdServiceTasks(String(b.service)),
+    'POST /faults/task-release': b =>
+      controls.releaseServiceTasks(String(b.service)),
     'POST /faults/namespace-hang': b =>
       controls.hangNamespaceDeletion(
         String(b.namespace),

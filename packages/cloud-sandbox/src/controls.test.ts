@@ -92,6 +92,13 @@ describe('controls over HTTP', () => {
       'Service',
       'ECS Deployment Circuit Breaker was triggered',
     ],
+    [
+      'fails every task of an image that never becomes healthy',
+      'image-failure',
+      { image: 'nginx:1.27', reason: 'CannotPullContainerError' },
+      'Service',
+      'ECS Deployment Circuit Breaker was triggered',
+    ],
   ])(
     '%s and rolls the stack back with the reason in its events',
     async (_, fault, faultBody, logicalId, reason) => {

@@ -46,6 +46,7 @@ export class SandboxControls {
   reset(): void {
     this.state.scheduler.cancelAll();
     this.state.faults.clear();
+    this.state.ecs.releaseHeldTasks();
     this.state.calls.reset();
     this.state.stacks.reset();
     this.state.changeSets.reset();
@@ -101,6 +102,35 @@ export class SandboxControls {
     this.state.faults.failingServiceTasks.set(serviceName, reason);
   }
 
+  /**
+   * Every ECS task that runs `image` (exactly as the task definition names
+   * it, e.g. `nginx:broken`) stops right after starting, whatever service
+   * it belongs to: an image that never becomes healthy. With the deployment
+   * circuit breaker on, its deployment fails after three tasks (and, with
+   * rollback, ECS returns to the last completed deployment).
+   */
+  failImageTasks(
+    image: string,
+    reason = 'Essential container in task exited',
+  ): void {
+    this.state.faults.failingImages.set(image, reason);
+  }
+
+  /**
+   * New tasks of this ECS service stay PROVISIONING until
+   * {@link SandboxControls.releaseServiceTasks}, so a rollout can be looked
+   * at halfway: the new deployment PRIMARY, the old one still ACTIVE.
+   */
+  holdServiceTasks(serviceName: string): void {
+    this.state.faults.heldServiceTasks.add(serviceName);
+  }
+
+  /** Lets the held tasks of this ECS service start. */
+  releaseServiceTasks(serviceName: string): void {
+    this.state.faults.heldServiceTasks.delete(serviceName);
+    this.state.ecs.releaseHeldTasks(serviceName);
+  }
+
   /** Keeps a namespace Terminating, as a stuck finalizer does. */
   hangNamespaceDeletion(
     namespace: string,
@@ -117,6 +147,7 @@ export class SandboxControls {
 
   clearFaults(): void {
     this.state.faults.clear();
+    this.state.ecs.releaseHeldTasks();
   }
 
   faults() {

@@ -30,6 +30,10 @@ export class Faults {
   readonly failingResourceTypes = new Map<string, string>();
   /** ECS service name → reason its tasks stop with. */
   readonly failingServiceTasks = new Map<string, string>();
+  /** Container image → reason every task running it stops with. */
+  readonly failingImages = new Map<string, string>();
+  /** ECS services whose new tasks stay PROVISIONING until released. */
+  readonly heldServiceTasks = new Set<string>();
   /** Namespace name → the finalizer that keeps it Terminating. */
   readonly hungNamespaces = new Map<string, NamespaceHang>();
 
@@ -66,6 +70,8 @@ export class Faults {
     this.latencyMs.clear();
     this.failingResourceTypes.clear();
     this.failingServiceTasks.clear();
+    this.failingImages.clear();
+    this.heldServiceTasks.clear();
     this.hungNamespaces.clear();
   }
 
@@ -75,6 +81,8 @@ export class Faults {
       latencyMs: Object.fromEntries(this.latencyMs),
       failingResourceTypes: Object.fromEntries(this.failingResourceTypes),
       failingServiceTasks: Object.fromEntries(this.failingServiceTasks),
+      failingImages: Object.fromEntries(this.failingImages),
+      heldServiceTasks: [...this.heldServiceTasks],
       hungNamespaces: Object.fromEntries(this.hungNamespaces),
     };
   }

@@ -144,3 +144,73 @@ export const BUCKET_TEMPLATE = `{
   },
   "Outputs": { "BucketArn": { "Value": { "Fn::GetAtt": ["Bucket", "Arn"] } } }
 }`;
+
+/**
+ * One Fargate service whose failed deployments roll back, and that starts
+ * a new deployment whenever `RedeployNonce` changes (ECS's
+ * `ForceNewDeployment`), as Envkit's built-in ECS template does.
+ */
+export const ROLLOUT_TEMPLATE = `Parameters:
+  Image:
+    Type: String
+    Default: nginx:1.27
+  RedeployNonce:
+    Type: String
+    Default: ''
+Conditions:
+  Redeployed: !Not [!Equals [!Ref RedeployNonce, '']]
+Resources:
+  Cluster:
+    Type: AWS::ECS::Cluster
+    Properties:
+      ClusterName: !Sub '\${AWS::StackName}-cluster'
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: !Sub '\${AWS::StackName}-app'
+      ContainerDefinitions:
+        - Name: app
+          Image: !Ref Image
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      ServiceName: app
+      Cluster: !Ref Cluster
+      TaskDefinition: !Ref TaskDefinition
+      DesiredCount: 2
+      LaunchType: FARGATE
+      DeploymentConfiguration:
+        DeploymentCircuitBreaker:
+          Enable: true
+          Rollback: true
+      ForceNewDeployment: !If
+        - Redeployed
+        - EnableForceNewDeployment: true
+          ForceNewDeploymentNonce: !Ref RedeployNonce
+        - !Ref AWS::NoValue
+Outputs:
+  ClusterName:
+    Value: !Ref Cluster
+  ServiceName:
+    Value: !GetAtt Service.Name
+  TaskDefinitionArn:
+    Value: !Ref TaskDefinition
+`;
+
+/** A secret handed over as a `NoEcho` parameter and stored in a resource. */
+export const SECRET_TEMPLATE = `Parameters:
+  DbPassword:
+    Type: String
+    NoEcho: true
+  DbUser:
+    Type: String
+    Default: app
+Resources:
+  Credentials:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      SecretString: !Sub '{"user":"\${DbUser}","password":"\${DbPassword}"}'
+Outputs:
+  User:
+    Value: !Ref DbUser
+`;

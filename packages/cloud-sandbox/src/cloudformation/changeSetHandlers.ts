@@ -2,6 +2,7 @@
 import { AwsError, type QueryParams, type XmlValue } from '../aws/query';
 import { isoMillis } from '../util/time';
 import type { ChangeSet, ChangeSetStore } from './changeSets';
+import { MASK } from './noEcho';
 import { required, templateInput } from './queryInput';
 
 type Handler = (params: QueryParams) => Record<string, XmlValue> | undefined;
@@ -18,7 +19,10 @@ function describe(
     Description: c.description,
     Parameters: c.input.parameters.map(p => ({
       ParameterKey: p.ParameterKey,
-      ParameterValue: p.ParameterValue,
+      ParameterValue:
+        p.ParameterKey && c.noEcho.has(p.ParameterKey)
+          ? MASK
+          : p.ParameterValue,
     })),
     CreationTime: isoMillis(c.creationTime),
     ExecutionStatus: store.executionStatus(c),

@@ -6,6 +6,7 @@ import { AwsError } from '../aws/query';
 import type { SandboxContext } from '../context';
 import { uuid } from '../util/ids';
 import { evaluate, NO_VALUE } from './intrinsics';
+import { noEchoNames } from './noEcho';
 import type { Stack, StackInput, StackStore } from './stacks';
 
 export interface ResourceChange {
@@ -35,6 +36,8 @@ export interface ChangeSet {
     | 'OBSOLETE';
   creationTime: Date;
   changes: ResourceChange[];
+  /** Parameters the template declares `NoEcho`: masked when described. */
+  noEcho: Set<string>;
 }
 
 const NO_CHANGES =
@@ -106,6 +109,7 @@ export class ChangeSetStore {
         prepared.template.Resources,
         prepared.parameters,
       ),
+      noEcho: noEchoNames(prepared.template),
     };
     if (changeSet.changes.length === 0) {
       changeSet.status = 'FAILED';

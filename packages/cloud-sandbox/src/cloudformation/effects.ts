@@ -28,7 +28,17 @@ function optString(value: Resolved | undefined): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
+function isTrue(value: Resolved | undefined): boolean {
+  return value === true || String(value).toLowerCase() === 'true';
+}
+
 export class ResourceEffects {
+  /**
+   * Service ARN → the ECS deployment CloudFormation's latest change of the
+   * service started: what its handler waits on, as the real one does.
+   */
+  private readonly stackDeployments = new Map<string, string>();
+
   constructor(private readonly ecs: EcsState) {}
 
   /** Applies a created resource; returns a failure reason if it cannot be. */
@@ -79,7 +89,7 @@ export class ResourceEffects {
         const breaker = obj(
           obj(p.DeploymentConfiguration).DeploymentCircuitBreaker,
         );
-        this.ecs.createService({
+        const service = this.ecs.createService({
           cluster,
           serviceName: String(resource.attributes.Name),
           taskDefinition: String(p.TaskDefinition ?? ''),
@@ -87,8 +97,8 @@ export class ResourceEffects {
             p.DesiredCount === undefined ? 1 : Number(p.DesiredCount),
           launchType: optString(p.LaunchType),
           circuitBreaker: {
-            enable: breaker.Enable === true || breaker.Enable === 'true',
-            rollback: breaker.Rollback === true || breaker.Rollback === 'true',
+            enable: isTrue(breaker.Enable),
+            rollback: isTrue(breaker.Rollback),
           },
           loadBalancers: list(p.LoadBalancers).map(raw => {
             const lb = obj(raw);
@@ -102,6 +112,10 @@ export class ResourceEffects {
             };
           }),
         });
+        this.stackDeployments.set(
+          service.serviceArn,
+          service.deployments[0].id,
+        );
         return undefined;
       }
       default:
@@ -124,17 +138,27 @@ export class ResourceEffects {
     return `${prefix}:${latest + 1}`;
   }
 
+  /**
+   * Applies a changed resource. For a service, as CloudFormation's handler
+   * does: UpdateService with the new count and task definition, forcing a
+   * new deployment when `ForceNewDeployment.EnableForceNewDeployment` is set
+   * (a changed `ForceNewDeploymentNonce` is what makes the resource change).
+   */
   update(resource: EffectTarget): void {
     if (resource.type !== 'AWS::ECS::Service') return;
     const service = this.service(resource);
     if (!service) return;
+    const p = resource.properties;
     this.ecs.updateService(service, {
       desiredCount:
-        resource.properties.DesiredCount === undefined
-          ? undefined
-          : Number(resource.properties.DesiredCount),
-      taskDefinition: optString(resource.properties.TaskDefinition),
+        p.DesiredCount === undefined ? undefined : Number(p.DesiredCount),
+      taskDefinition: optString(p.TaskDefinition),
+      forceNewDeployment: isTrue(
+        obj(p.ForceNewDeployment).EnableForceNewDeployment,
+      ),
     });
+    const primary = service.deployments[0];
+    if (primary) this.stackDeployments.set(service.serviceArn, primary.id);
   }
 
   delete(resource: EffectTarget): void {
@@ -162,7 +186,11 @@ export class ResourceEffects {
   stability(resource: EffectTarget): 'steady' | 'failed' | 'in-progress' {
     if (resource.type !== 'AWS::ECS::Service') return 'steady';
     const service = this.service(resource);
-    return service ? this.ecs.stability(service) : 'failed';
+    if (!service) return 'failed';
+    return this.ecs.stability(
+      service,
+      this.stackDeployments.get(service.serviceArn),
+    );
   }
 
   private service(resource: EffectTarget) {

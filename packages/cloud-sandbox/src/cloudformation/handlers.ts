@@ -9,6 +9,7 @@ import {
   type XmlValue,
 } from '../aws/query';
 import { isoMillis } from '../util/time';
+import { MASK, noEchoNames } from './noEcho';
 import { required, templateBody, templateInput } from './queryInput';
 import { requiredCapability } from './templateParser';
 import type { Stack, StackInput, StackResource, StackStore } from './stacks';
@@ -55,13 +56,14 @@ function date(value: Date | undefined): string | undefined {
 }
 
 function describeStack(stack: Stack): Record<string, XmlValue> {
+  const hidden = noEchoNames(stack.template);
   return {
     StackId: stack.stackId,
     StackName: stack.stackName,
     Description: stack.description,
     Parameters: Object.entries(stack.parameters).map(([k, v]) => ({
       ParameterKey: k,
-      ParameterValue: v,
+      ParameterValue: hidden.has(k) ? MASK : v,
     })),
     CreationTime: date(stack.creationTime),
     LastUpdatedTime: date(stack.lastUpdatedTime),
@@ -71,6 +73,7 @@ function describeStack(stack: Stack): Record<string, XmlValue> {
     StackStatusReason: stack.reason,
     DisableRollback: stack.disableRollback,
     NotificationARNs: [],
+    RoleARN: stack.roleArn,
     Capabilities: stack.capabilities.length ? stack.capabilities : undefined,
     Outputs: stack.outputs.length
       ? stack.outputs.map(o => ({
@@ -118,7 +121,10 @@ export function cloudFormationHandlers(
     }),
 
     DeleteStack: params => {
-      store.delete(required(params, 'StackName'));
+      store.delete(required(params, 'StackName'), {
+        roleArn: params.get('RoleARN'),
+        clientRequestToken: params.get('ClientRequestToken'),
+      });
       return undefined;
     },
 

@@ -59,5 +59,6 @@ export function templateInput(
       Value: t.Value ?? '',
     })),
     capabilities: readList(params, 'Capabilities'),
+    roleArn: params.get('RoleARN'),
   };
 }

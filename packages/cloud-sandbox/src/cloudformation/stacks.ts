@@ -7,7 +7,7 @@ import { AwsError } from '../aws/query';
 import type { SandboxContext } from '../context';
 import { createDuration, deleteDuration } from '../profiles';
 import { uuid } from '../util/ids';
-import type { ResourceEffects } from './effects';
+import type { EffectTarget, ResourceEffects } from './effects';
 import {
   analyseDependencies,
   dependents,
@@ -21,6 +21,7 @@ import {
   type EvaluationContext,
   type Resolved,
 } from './intrinsics';
+import { maskResolved, maskText, noEchoValues } from './noEcho';
 import {
   resolveParameters,
   typedParameters,
@@ -46,6 +47,8 @@ export type StackStatus =
   | 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'
   | 'UPDATE_COMPLETE'
   | 'UPDATE_ROLLBACK_IN_PROGRESS'
+  | 'UPDATE_ROLLBACK_FAILED'
+  | 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'
   | 'UPDATE_ROLLBACK_COMPLETE';
 
 export type ResourceStatus =
@@ -55,6 +58,7 @@ export type ResourceStatus =
   | 'DELETE_IN_PROGRESS'
   | 'DELETE_COMPLETE'
   | 'UPDATE_IN_PROGRESS'
+  | 'UPDATE_FAILED'
   | 'UPDATE_COMPLETE';
 
 export interface StackEvent {
@@ -113,7 +117,15 @@ export interface Stack {
   conditions: Record<string, boolean>;
   /** Bumped by each operation so timers of an older one become no-ops. */
   operation: number;
+  /** The token of the latest operation; its events carry it. */
   clientRequestToken?: string;
+  /** Service role CloudFormation acts with, from the latest call naming one. */
+  roleArn?: string;
+  /**
+   * Every value a `NoEcho` parameter of this stack has had: masked as
+   * `****` in the stack's events, as CloudFormation does.
+   */
+  secrets: string[];
 }
 
 export interface StackInput {
@@ -124,6 +136,21 @@ export interface StackInput {
   capabilities: string[];
   clientRequestToken?: string;
   disableRollback?: boolean;
+  /** `RoleARN`: the service role CloudFormation acts with. */
+  roleArn?: string;
+}
+
+/** A resource as it was before an update, to roll back to. */
+interface ResourceSnapshot {
+  physicalId?: string;
+  properties: Record<string, Resolved>;
+  attributes: Record<string, Resolved>;
+}
+
+/** What one UpdateStack leaves to clean up once it is done. */
+interface UpdateRun {
+  /** Logical id → the physical resource its replacement superseded. */
+  replaced: Map<string, EffectTarget>;
 }
 
 interface Prepared {
@@ -142,6 +169,30 @@ const TERMINAL_UPDATABLE: StackStatus[] = [
 
 function validation(message: string): AwsError {
   return new AwsError('ValidationError', message);
+}
+
+/**
+ * Checks a stack call's service role as far as the sandbox can: it must be
+ * an IAM role ARN (the real service also assumes it).
+ */
+function checkRoleArn(roleArn: string | undefined): void {
+  if (roleArn === undefined) return;
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(roleArn)) {
+    throw validation(`Role ${roleArn} is invalid or cannot be assumed`);
+  }
+}
+
+/** Adds the values of the template's `NoEcho` parameters to `known`. */
+function withSecrets(
+  known: string[],
+  template: Template,
+  parameters: Record<string, string>,
+): string[] {
+  const fresh = noEchoValues(template, parameters).filter(
+    value => !known.includes(value),
+  );
+  // Longest first, so a secret containing another is masked whole.
+  return [...known, ...fresh].sort((a, b) => b.length - a.length);
 }
 
 export class StackStore {
@@ -284,6 +335,7 @@ export class StackStore {
         `1 validation error detected: Value '${input.stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
       );
     }
+    checkRoleArn(input.roleArn);
     const stackId = review?.stackId ?? this.newStackId(input.stackName);
     const prepared = this.prepare(
       input.templateBody,
@@ -310,6 +362,8 @@ export class StackStore {
       conditions: prepared.conditions,
       operation: 0,
       clientRequestToken: input.clientRequestToken,
+      roleArn: input.roleArn,
+      secrets: withSecrets([], prepared.template, prepared.parameters),
     };
     const stack = review
       ? Object.assign(review, fresh, {
@@ -328,7 +382,7 @@ export class StackStore {
     }
     this.stackEvent(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
     const operation = ++stack.operation;
-    this.applyResources(stack, prepared, operation, false, failure => {
+    this.applyResources(stack, prepared, operation, undefined, failure => {
       if (!failure) {
         this.completeOutputs(stack);
         this.setStatus(stack, 'CREATE_COMPLETE');
@@ -363,6 +417,7 @@ export class StackStore {
       events: [],
       conditions: {},
       operation: 0,
+      secrets: [],
     };
     this.stacks.push(stack);
     this.stackEvent(stack, 'REVIEW_IN_PROGRESS', 'User Initiated');
@@ -387,14 +442,14 @@ export class StackStore {
     stack: Stack,
     prepared: Prepared,
     operation: number,
-    updating: boolean,
+    update: UpdateRun | undefined,
     finish: (failure: { id: string; reason: string } | undefined) => void,
   ): void {
     this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
       runGraph(
         prepared.active,
         prepared.deps,
-        (id, done) => this.createResource(stack, id, operation, done, updating),
+        (id, done) => this.createResource(stack, id, operation, done, update),
         failure => finish(failure),
         () => stack.operation === operation,
       );
@@ -406,7 +461,7 @@ export class StackStore {
     id: string,
     operation: number,
     done: (failure?: string) => void,
-    updating = false,
+    update?: UpdateRun,
   ): void {
     const resource = stack.resources.get(id) ?? this.blankResource(stack, id);
     stack.resources.set(id, resource);
@@ -429,11 +484,11 @@ export class StackStore {
       return;
     }
     if (
-      updating &&
+      update &&
       resource.physicalId &&
       resource.status !== 'DELETE_COMPLETE'
     ) {
-      this.updateResource(stack, resource, properties, operation, done);
+      this.updateResource(stack, resource, properties, operation, done, update);
       return;
     }
     resource.properties = properties;
@@ -492,6 +547,7 @@ export class StackStore {
     properties: Record<string, Resolved>,
     operation: number,
     done: (failure?: string) => void,
+    update: UpdateRun,
   ): void {
     if (JSON.stringify(properties) === JSON.stringify(resource.properties)) {
       done();
@@ -499,8 +555,8 @@ export class StackStore {
     }
     if (resource.type === 'AWS::ECS::TaskDefinition') {
       // Every property of a task definition needs replacement: register a new
-      // revision, point the resource (and so every Ref to it) at it, and
-      // retire the old one.
+      // revision and point the resource (and so every Ref to it) at it; the
+      // old one is retired in the cleanup, once the update has succeeded.
       const previous = this.effectTarget(resource);
       resource.properties = properties;
       this.resourceStatus(
@@ -513,7 +569,7 @@ export class StackStore {
       resource.physicalId = arn;
       resource.attributes = { ...resource.attributes, TaskDefinitionArn: arn };
       this.effects.create(this.effectTarget(resource), stack.tags);
-      this.effects.delete(previous);
+      update.replaced.set(resource.logicalId, previous);
     } else {
       resource.properties = properties;
       this.resourceStatus(stack, resource, 'UPDATE_IN_PROGRESS');
@@ -539,12 +595,7 @@ export class StackStore {
       done();
     } else if (state === 'failed') {
       const reason = `Resource handler returned message: "Error occurred during operation 'ECS Deployment Circuit Breaker was triggered'." (RequestToken: ${uuid()}, HandlerErrorCode: GeneralServiceException)`;
-      this.resourceStatus(
-        stack,
-        resource,
-        kind === 'CREATE' ? 'CREATE_FAILED' : 'CREATE_FAILED',
-        reason,
-      );
+      this.resourceStatus(stack, resource, `${kind}_FAILED`, reason);
       done(reason);
     } else {
       const pollMs = Math.max(5, this.ctx.profile().stackStepMs);
@@ -560,7 +611,7 @@ export class StackStore {
     deps: Dependencies,
     operation: number,
   ): void {
-    this.cancelInFlight(stack, 'Resource creation cancelled');
+    this.cancelInFlight(stack);
     const reason =
       `The following resource(s) failed to create: [${failedId}]. ${
         stack.disableRollback ? '' : 'Rollback requested by user.'
@@ -575,10 +626,22 @@ export class StackStore {
     );
   }
 
-  private cancelInFlight(stack: Stack, reason: string): void {
+  private cancelInFlight(stack: Stack): void {
     for (const resource of stack.resources.values()) {
       if (resource.status === 'CREATE_IN_PROGRESS') {
-        this.resourceStatus(stack, resource, 'CREATE_FAILED', reason);
+        this.resourceStatus(
+          stack,
+          resource,
+          'CREATE_FAILED',
+          'Resource creation cancelled',
+        );
+      } else if (resource.status === 'UPDATE_IN_PROGRESS') {
+        this.resourceStatus(
+          stack,
+          resource,
+          'UPDATE_FAILED',
+          'Resource update cancelled',
+        );
       }
     }
   }
@@ -620,6 +683,7 @@ export class StackStore {
         `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`,
       );
     }
+    checkRoleArn(input.roleArn);
     const templateBody = input.templateBody || stack.templateBody;
     const prepared = this.prepare(
       templateBody,
@@ -638,19 +702,40 @@ export class StackStore {
     if (sameTemplate && sameParameters && sameTags) {
       throw validation('No updates are to be performed.');
     }
+    // What a rollback returns to: the stack's settings and its resources.
     const previous = {
       templateBody: stack.templateBody,
       template: stack.template,
       parameters: stack.parameters,
       conditions: stack.conditions,
+      description: stack.description,
+      tags: stack.tags,
+      capabilities: stack.capabilities,
     };
+    const before = new Map<string, ResourceSnapshot>(
+      [...stack.resources].map(([id, r]) => [
+        id,
+        {
+          physicalId: r.physicalId,
+          properties: r.properties,
+          attributes: r.attributes,
+        },
+      ]),
+    );
     stack.templateBody = templateBody;
     stack.template = prepared.template;
     stack.parameters = prepared.parameters;
     stack.conditions = prepared.conditions;
     stack.description = prepared.template.Description;
+    stack.secrets = withSecrets(
+      stack.secrets,
+      prepared.template,
+      prepared.parameters,
+    );
     if (input.tags.length > 0) stack.tags = input.tags;
     stack.capabilities = input.capabilities;
+    if (input.roleArn) stack.roleArn = input.roleArn;
+    stack.clientRequestToken = input.clientRequestToken;
     stack.lastUpdatedTime = new Date();
     const removed = new Set(
       [...stack.resources.keys()].filter(id => !prepared.active.includes(id)),
@@ -663,9 +748,10 @@ export class StackStore {
     ]);
     this.setStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
     const operation = ++stack.operation;
-    this.applyResources(stack, prepared, operation, true, failure => {
+    const run: UpdateRun = { replaced: new Map() };
+    this.applyResources(stack, prepared, operation, run, failure => {
       if (failure) {
-        this.cancelInFlight(stack, 'Resource update cancelled');
+        this.cancelInFlight(stack);
         const verb = added.has(failure.id) ? 'create' : 'update';
         this.setStatus(
           stack,
@@ -673,16 +759,7 @@ export class StackStore {
           `The following resource(s) failed to ${verb}: [${failure.id}]. `.trim(),
         );
         Object.assign(stack, previous);
-        this.deleteResources(
-          stack,
-          prepared.deps,
-          operation,
-          () => {
-            for (const id of added) stack.resources.delete(id);
-            this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
-          },
-          added,
-        );
+        this.rollBackUpdate(stack, before, added, oldDeps, prepared.deps);
         return;
       }
       this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
@@ -692,6 +769,7 @@ export class StackStore {
         operation,
         () => {
           for (const id of removed) stack.resources.delete(id);
+          this.retire(stack, run.replaced);
           this.completeOutputs(stack);
           this.setStatus(stack, 'UPDATE_COMPLETE');
         },
@@ -699,6 +777,86 @@ export class StackStore {
       );
     });
     return stack;
+  }
+
+  /**
+   * Returns every resource the failed update changed to what it was, in
+   * dependency order (a service back onto its old task definition, a
+   * replaced resource back to its old physical id), then removes what the
+   * update made: new resources and the replacements.
+   */
+  private rollBackUpdate(
+    stack: Stack,
+    before: Map<string, ResourceSnapshot>,
+    added: Set<string>,
+    oldDeps: Dependencies,
+    newDeps: Dependencies,
+  ): void {
+    // A new operation: steps of the failed update still in flight stop.
+    const operation = ++stack.operation;
+    const changed = [...before].filter(([id, snapshot]) => {
+      const now = stack.resources.get(id);
+      return (
+        now !== undefined &&
+        (now.physicalId !== snapshot.physicalId ||
+          JSON.stringify(now.properties) !==
+            JSON.stringify(snapshot.properties))
+      );
+    });
+    const superseded = new Map<string, EffectTarget>();
+    const snapshots = new Map(changed);
+    runGraph(
+      [...snapshots.keys()],
+      oldDeps,
+      (id, done) => {
+        const resource = stack.resources.get(id) as StackResource;
+        const snapshot = snapshots.get(id) as ResourceSnapshot;
+        if (resource.physicalId !== snapshot.physicalId) {
+          superseded.set(id, this.effectTarget(resource));
+        }
+        resource.physicalId = snapshot.physicalId;
+        resource.properties = snapshot.properties;
+        resource.attributes = snapshot.attributes;
+        this.resourceStatus(stack, resource, 'UPDATE_IN_PROGRESS');
+        this.effects.update(this.effectTarget(resource));
+        const ms = createDuration(this.ctx.profile(), resource.type);
+        this.whileCurrent(stack, operation, ms, () =>
+          this.whenStable(stack, resource, operation, 'UPDATE', done),
+        );
+      },
+      failure => {
+        if (failure) {
+          this.setStatus(
+            stack,
+            'UPDATE_ROLLBACK_FAILED',
+            `The following resource(s) failed to update: [${failure.id}]. `.trim(),
+          );
+          return;
+        }
+        this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+        this.retire(stack, superseded);
+        this.deleteResources(
+          stack,
+          newDeps,
+          operation,
+          () => {
+            for (const id of added) stack.resources.delete(id);
+            this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
+          },
+          added,
+        );
+      },
+      () => stack.operation === operation,
+    );
+  }
+
+  /** Deletes physical resources a replacement superseded, with their events. */
+  private retire(stack: Stack, superseded: Map<string, EffectTarget>): void {
+    for (const [logicalId, target] of superseded) {
+      this.physicalEvent(stack, logicalId, target, 'DELETE_IN_PROGRESS');
+      this.effects.delete(target);
+      this.physicalEvent(stack, logicalId, target, 'DELETE_COMPLETE');
+    }
   }
 
   private currentDeps(template: Template, ids: string[]): Dependencies {
@@ -713,7 +871,11 @@ export class StackStore {
   }
 
   /** Idempotent, like the real DeleteStack: unknown names are not an error. */
-  delete(nameOrId: string): void {
+  delete(
+    nameOrId: string,
+    options: { roleArn?: string; clientRequestToken?: string } = {},
+  ): void {
+    checkRoleArn(options.roleArn);
     const stack = this.find(nameOrId);
     if (
       !stack ||
@@ -722,7 +884,9 @@ export class StackStore {
     )
       return;
     const operation = ++stack.operation;
-    this.cancelInFlight(stack, 'Resource creation cancelled');
+    if (options.roleArn) stack.roleArn = options.roleArn;
+    stack.clientRequestToken = options.clientRequestToken;
+    this.cancelInFlight(stack);
     this.setStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
     const deps = this.currentDeps(stack.template, [...stack.resources.keys()]);
     this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
@@ -778,8 +942,32 @@ export class StackStore {
       physicalId: stack.stackId,
       resourceType: 'AWS::CloudFormation::Stack',
       status,
-      reason,
+      reason: maskText(reason, stack.secrets),
       timestamp: new Date(),
+      clientRequestToken: stack.clientRequestToken,
+    });
+  }
+
+  /** An event about a physical resource the logical one no longer names. */
+  private physicalEvent(
+    stack: Stack,
+    logicalId: string,
+    target: EffectTarget,
+    status: ResourceStatus,
+  ): void {
+    stack.events.unshift({
+      eventId: `${logicalId}-${status}-${new Date().toISOString()}-${uuid().slice(
+        0,
+        8,
+      )}`,
+      logicalId,
+      physicalId: target.physicalId,
+      resourceType: target.type,
+      status,
+      timestamp: new Date(),
+      properties: JSON.stringify(
+        maskResolved(target.properties, stack.secrets),
+      ),
       clientRequestToken: stack.clientRequestToken,
     });
   }
@@ -790,8 +978,9 @@ export class StackStore {
     status: ResourceStatus,
     reason?: string,
   ): void {
+    const masked = maskText(reason, stack.secrets);
     resource.status = status;
-    resource.reason = reason;
+    resource.reason = masked;
     resource.timestamp = new Date();
     stack.events.unshift({
       eventId: `${
@@ -801,9 +990,11 @@ export class StackStore {
       physicalId: resource.physicalId,
       resourceType: resource.type,
       status,
-      reason,
+      reason: masked,
       timestamp: resource.timestamp,
-      properties: JSON.stringify(resource.properties),
+      properties: JSON.stringify(
+        maskResolved(resource.properties, stack.secrets),
+      ),
       clientRequestToken: stack.clientRequestToken,
     });
   }

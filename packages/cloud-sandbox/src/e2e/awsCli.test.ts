@@ -6,19 +6,30 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { aws, throttleNext } from '../__testUtils__/helpers';
-import { WEB_STACK_TEMPLATE } from '../__testUtils__/templates';
+import { aws, eventually, throttleNext } from '../__testUtils__/helpers';
+import {
+  ROLLOUT_TEMPLATE,
+  SECRET_TEMPLATE,
+  WEB_STACK_TEMPLATE,
+} from '../__testUtils__/templates';
 
 jest.setTimeout(120_000);
 
 describe('AWS CLI against the sandbox', () => {
   let sandbox: Sandbox;
   let templateFile: string;
+  let rolloutFile: string;
+  let secretFile: string;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    templateFile = join(mkdtempSync(join(tmpdir(), 'envkit-tpl-')), 'web.yaml');
+    const dir = mkdtempSync(join(tmpdir(), 'envkit-tpl-'));
+    templateFile = join(dir, 'web.yaml');
     writeFileSync(templateFile, WEB_STACK_TEMPLATE);
+    rolloutFile = join(dir, 'rollout.yaml');
+    writeFileSync(rolloutFile, ROLLOUT_TEMPLATE);
+    secretFile = join(dir, 'secret.yaml');
+    writeFileSync(secretFile, SECRET_TEMPLATE);
   });
 
   afterAll(() => sandbox.stop());
@@ -32,6 +43,14 @@ describe('AWS CLI against the sandbox', () => {
       stackName,
       ...more,
     ]);
+  /** The stack's status once no operation runs (the CLI's waiters poll slowly). */
+  const settled = (stackName: string) =>
+    eventually(() => {
+      const status = sandbox.controls
+        .inventory()
+        .find(s => s.stackName === stackName)?.status;
+      return !!status && !status.endsWith('_IN_PROGRESS') && status;
+    });
   const describeServices = (cluster: string, ...services: string[]) =>
     aws(sandbox, [
       'ecs',
@@ -128,6 +147,132 @@ describe('AWS CLI against the sandbox', () => {
 
     const afterDelete = await describeServices(outputs.ClusterName, 'web');
     expect(afterDelete.stderr).toContain('(ClusterNotFoundException)');
+  });
+
+  it('rolls an ECS service onto a new deployment when the redeploy nonce changes, serving throughout', async () => {
+    const create = await stackCli(
+      'create-stack',
+      'cli-rollout',
+      '--template-body',
+      `file://${rolloutFile}`,
+    );
+    expect(create.stderr).toBe('');
+    expect(await settled('cli-rollout')).toBe('CREATE_COMPLETE');
+    const service = async () =>
+      JSON.parse((await describeServices('cli-rollout-cluster', 'app')).stdout)
+        .services[0];
+    const before = await service();
+    expect(before.deployments).toHaveLength(1);
+    const first = before.deployments[0].id;
+
+    // New tasks wait, so the rollout can be seen halfway.
+    sandbox.controls.holdServiceTasks('app');
+    const update = await stackCli(
+      'update-stack',
+      'cli-rollout',
+      '--use-previous-template',
+      '--parameters',
+      'ParameterKey=Image,UsePreviousValue=true',
+      'ParameterKey=RedeployNonce,ParameterValue=2025-06-01T10:00:00.000Z',
+    );
+    expect(update.stderr).toBe('');
+    expect(update.code).toBe(0);
+    const halfway = await eventually(async () => {
+      const described = await service();
+      return described.deployments.length === 2 && described;
+    });
+    expect(
+      halfway.deployments.map((d: any) => [d.status, d.id, d.rolloutState]),
+    ).toEqual([
+      ['PRIMARY', expect.not.stringMatching(first), 'IN_PROGRESS'],
+      ['ACTIVE', first, 'COMPLETED'],
+    ]);
+    expect(halfway.runningCount).toBe(2);
+    expect(halfway.deployments[1].runningCount).toBe(2);
+
+    sandbox.controls.releaseServiceTasks('app');
+    expect(await settled('cli-rollout')).toBe('UPDATE_COMPLETE');
+    const after = await service();
+    expect(after.deployments).toEqual([
+      expect.objectContaining({
+        id: halfway.deployments[0].id,
+        status: 'PRIMARY',
+        rolloutState: 'COMPLETED',
+        runningCount: 2,
+      }),
+    ]);
+    expect(after.taskDefinition).toBe(before.taskDefinition);
+  });
+
+  it('masks NoEcho parameter values and records the service role', async () => {
+    const secret = 'pw-3b5e8c1d-cli';
+    const role = 'arn:aws:iam::000000000000:role/envkit-cloudformation';
+    const create = await stackCli(
+      'create-stack',
+      'cli-secret',
+      '--template-body',
+      `file://${secretFile}`,
+      '--role-arn',
+      role,
+      '--parameters',
+      `ParameterKey=DbPassword,ParameterValue=${secret}`,
+    );
+    expect(create.stderr).toBe('');
+    expect(await settled('cli-secret')).toBe('CREATE_COMPLETE');
+
+    const described = await stackCli('describe-stacks', 'cli-secret');
+    const stack = JSON.parse(described.stdout).Stacks[0];
+    expect(stack.RoleARN).toBe(role);
+    expect(stack.Parameters).toEqual(
+      expect.arrayContaining([
+        { ParameterKey: 'DbPassword', ParameterValue: '****' },
+        { ParameterKey: 'DbUser', ParameterValue: 'app' },
+      ]),
+    );
+    const changeSet = await aws(sandbox, [
+      'cloudformation',
+      'create-change-set',
+      '--stack-name',
+      'cli-secret',
+      '--change-set-name',
+      'rotate',
+      '--use-previous-template',
+      '--parameters',
+      `ParameterKey=DbPassword,ParameterValue=${secret}-2`,
+    ]);
+    expect(changeSet.stderr).toBe('');
+    const describedChangeSet = await aws(sandbox, [
+      'cloudformation',
+      'describe-change-set',
+      '--stack-name',
+      'cli-secret',
+      '--change-set-name',
+      'rotate',
+    ]);
+    expect(JSON.parse(describedChangeSet.stdout).Parameters).toEqual([
+      { ParameterKey: 'DbPassword', ParameterValue: '****' },
+    ]);
+    const everything = [
+      described,
+      describedChangeSet,
+      await stackCli('describe-stack-events', 'cli-secret'),
+      await stackCli('get-template', 'cli-secret'),
+      await stackCli('describe-stack-resources', 'cli-secret'),
+    ];
+    for (const output of everything) {
+      expect(output.code).toBe(0);
+      expect(output.stdout).not.toContain(secret);
+    }
+
+    const badRole = await stackCli(
+      'delete-stack',
+      'cli-secret',
+      '--role-arn',
+      'arn:aws:iam::000000000000:user/somebody',
+    );
+    expect(badRole.stderr).toContain(
+      'Role arn:aws:iam::000000000000:user/somebody is invalid or cannot be assumed',
+    );
   });
 
   it('reports throttling the way the CLI expects and retries through it', async () => {

@@ -114,6 +114,10 @@ export class EcsState {
   /** Keyed by `${cluster}/${service}`. */
   readonly services = new Map<string, Service>();
   readonly tasks = new Map<string, Task>();
+  /** Every deployment ever started, also those a rollout has dropped. */
+  private readonly deploymentHistory = new Map<string, Deployment>();
+  /** Task starts waiting for their service to be released, by service. */
+  private readonly heldStarts = new Map<string, (() => void)[]>();
 
   constructor(private readonly ctx: SandboxContext) {}
 
@@ -126,6 +130,22 @@ export class EcsState {
     this.taskDefinitions.clear();
     this.services.clear();
     this.tasks.clear();
+    this.deploymentHistory.clear();
+    this.heldStarts.clear();
+  }
+
+  /**
+   * Lets the task starts held for `serviceName` (or for every service)
+   * go ahead; see `Faults.heldServiceTasks`.
+   */
+  releaseHeldTasks(serviceName?: string): void {
+    const names =
+      serviceName === undefined ? [...this.heldStarts.keys()] : [serviceName];
+    for (const name of names) {
+      const starts = this.heldStarts.get(name) ?? [];
+      this.heldStarts.delete(name);
+      for (const start of starts) start();
+    }
   }
 
   createCluster(
@@ -260,12 +280,21 @@ export class EcsState {
     });
   }
 
-  /** Whether CloudFormation would consider the service stabilised. */
-  stability(service: Service): 'steady' | 'failed' | 'in-progress' {
-    const primary = service.deployments[0];
-    if (!primary) return 'in-progress';
-    if (primary.rolloutState === 'FAILED') return 'failed';
-    return primary.rolloutState === 'COMPLETED' ? 'steady' : 'in-progress';
+  /**
+   * Whether CloudFormation would consider the service stabilised: judged by
+   * `deploymentId` (the deployment CloudFormation's own change started, even
+   * if ECS has since rolled it back), else by the primary deployment.
+   */
+  stability(
+    service: Service,
+    deploymentId?: string,
+  ): 'steady' | 'failed' | 'in-progress' {
+    const deployment = deploymentId
+      ? this.deploymentHistory.get(deploymentId)
+      : service.deployments[0];
+    if (!deployment) return 'in-progress';
+    if (deployment.rolloutState === 'FAILED') return 'failed';
+    return deployment.rolloutState === 'COMPLETED' ? 'steady' : 'in-progress';
   }
 
   runningCount(service: Service, deploymentId?: string): number {
@@ -288,7 +317,7 @@ export class EcsState {
   private startDeployment(service: Service): void {
     const now = new Date();
     for (const old of service.deployments) old.status = 'ACTIVE';
-    service.deployments.unshift({
+    const deployment: Deployment = {
       id: `ecs-svc/${digits(19)}`,
       status: 'PRIMARY',
       taskDefinition: service.taskDefinition,
@@ -297,8 +326,47 @@ export class EcsState {
       createdAt: now,
       updatedAt: now,
       rolloutState: 'IN_PROGRESS',
-      rolloutStateReason: 'ECS deployment ecs-svc in progress.',
-    });
+      rolloutStateReason: '',
+    };
+    deployment.rolloutStateReason = `ECS deployment ${deployment.id} in progress.`;
+    service.deployments.unshift(deployment);
+    this.deploymentHistory.set(deployment.id, deployment);
+    this.reconcile(service);
+  }
+
+  /**
+   * What ECS does when the circuit breaker trips with rollback enabled: the
+   * most recent COMPLETED deployment becomes the primary one again (its
+   * tasks, still running, keep serving) and the failed one is drained.
+   * Without such a deployment there is nothing to roll back to.
+   */
+  private rollBack(service: Service, failed: Deployment): void {
+    const target = service.deployments.find(
+      d => d !== failed && d.rolloutState === 'COMPLETED',
+    );
+    if (!target) return;
+    this.event(
+      service,
+      `(service ${service.serviceName}) rolling back to deployment ${target.id}.`,
+    );
+    for (const task of this.tasksOf(service, failed.id)) {
+      this.stopTask(
+        task,
+        `Scaling activity initiated by (deployment ${target.id})`,
+      );
+    }
+    failed.status = 'ACTIVE';
+    failed.desiredCount = 0;
+    target.status = 'PRIMARY';
+    target.desiredCount = service.desiredCount;
+    target.rolloutState = 'IN_PROGRESS';
+    target.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deploymentId ${target.id}.`;
+    target.updatedAt = new Date();
+    service.taskDefinition = target.taskDefinition;
+    service.deployments = [
+      target,
+      ...service.deployments.filter(d => d !== target),
+    ];
     this.reconcile(service);
   }
 
@@ -339,7 +407,7 @@ export class EcsState {
       service.deployments.splice(1);
       if (primary.rolloutState !== 'COMPLETED') {
         primary.rolloutState = 'COMPLETED';
-        primary.rolloutStateReason = 'ECS deployment ecs-svc completed.';
+        primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
         primary.updatedAt = new Date();
         this.event(
           service,
@@ -369,50 +437,73 @@ export class EcsState {
       })),
     };
     this.tasks.set(task.taskArn, task);
-    const failure = this.ctx.faults.failingServiceTasks.get(
-      service.serviceName,
-    );
+    const faults = this.ctx.faults;
+    const failure =
+      faults.failingServiceTasks.get(service.serviceName) ??
+      task.containers
+        .map(c => faults.failingImages.get(c.image))
+        .find(reason => reason !== undefined);
     const profile = this.ctx.profile();
+    const settle = () => {
+      if (task.lastStatus === 'STOPPED') return;
+      if (faults.heldServiceTasks.has(service.serviceName)) {
+        const held = this.heldStarts.get(service.serviceName) ?? [];
+        held.push(settle);
+        this.heldStarts.set(service.serviceName, held);
+        return;
+      }
+      this.settleTask(service, deployment, task, failure);
+    };
     this.ctx.scheduler.after(
       failure ? profile.ecsTaskFailMs : profile.ecsTaskStartMs,
-      () => {
-        if (task.lastStatus === 'STOPPED') return;
-        if (failure) {
-          this.stopTask(task, failure);
-          for (const c of task.containers) c.exitCode = 1;
-          deployment.failedTasks += 1;
-          this.event(
-            service,
-            `(service ${service.serviceName}) (task ${task.taskArn
-              .split('/')
-              .pop()}) failed to start: ${failure}`,
-          );
-          if (
-            service.circuitBreaker.enable &&
-            deployment.failedTasks >= CIRCUIT_BREAKER_THRESHOLD
-          ) {
-            deployment.rolloutState = 'FAILED';
-            deployment.rolloutStateReason =
-              'ECS deployment circuit breaker: tasks failed to start.';
-            this.event(
-              service,
-              `(service ${service.serviceName}) (deployment ${deployment.id}) deployment failed: tasks failed to start.`,
-            );
-            return;
-          }
-        } else {
-          task.lastStatus = 'RUNNING';
-          task.startedAt = new Date();
-          for (const c of task.containers) c.lastStatus = 'RUNNING';
-          this.event(
-            service,
-            `(service ${
-              service.serviceName
-            }) has started 1 tasks: (task ${task.taskArn.split('/').pop()}).`,
-          );
-        }
-        this.reconcile(service);
-      },
+      settle,
     );
+  }
+
+  /** A launched task either starts running or fails with `failure`. */
+  private settleTask(
+    service: Service,
+    deployment: Deployment,
+    task: Task,
+    failure: string | undefined,
+  ): void {
+    if (failure) {
+      this.stopTask(task, failure);
+      for (const c of task.containers) c.exitCode = 1;
+      deployment.failedTasks += 1;
+      this.event(
+        service,
+        `(service ${service.serviceName}) (task ${task.taskArn
+          .split('/')
+          .pop()}) failed to start: ${failure}`,
+      );
+      if (
+        service.circuitBreaker.enable &&
+        deployment.rolloutState === 'IN_PROGRESS' &&
+        deployment.failedTasks >= CIRCUIT_BREAKER_THRESHOLD
+      ) {
+        deployment.rolloutState = 'FAILED';
+        deployment.rolloutStateReason =
+          'ECS deployment circuit breaker: tasks failed to start.';
+        deployment.updatedAt = new Date();
+        this.event(
+          service,
+          `(service ${service.serviceName}) (deployment ${deployment.id}) deployment failed: tasks failed to start.`,
+        );
+        if (service.circuitBreaker.rollback) this.rollBack(service, deployment);
+        return;
+      }
+    } else {
+      task.lastStatus = 'RUNNING';
+      task.startedAt = new Date();
+      for (const c of task.containers) c.lastStatus = 'RUNNING';
+      this.event(
+        service,
+        `(service ${
+          service.serviceName
+        }) has started 1 tasks: (task ${task.taskArn.split('/').pop()}).`,
+      );
+    }
+    this.reconcile(service);
   }
 }

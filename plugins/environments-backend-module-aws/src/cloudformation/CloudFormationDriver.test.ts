@@ -364,41 +364,53 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     await destroyServiceAndNetwork(env, service, ctx);
   });
 
-  it('observe reports a running service whose new deployment trips the circuit breaker', async () => {
+  it('observe keeps a service Ready when ECS rolls a failed deployment back, and shows why', async () => {
     const env = environment('breaker');
     const network = await createNetwork(env);
     const service = serviceFor(network, 'nginx:1.27');
     const ctx = contextFor(env, 'service');
     const ready = await applyUntilSettled(driver, service, ctx);
     expect(ready.status).toBe('Ready');
+    const cluster = ready.outputs!.ClusterName;
+    const name = ready.outputs!.ServiceName;
+    const before = await describeService(cluster, name);
     sandbox.controls.failServiceTasks(
-      ready.outputs!.ServiceName,
+      name,
       'Essential container in task exited',
     );
+    // A deployment started outside the driver, e.g. from the console.
     await ledger.harness(() =>
       ecs.send(
         new UpdateServiceCommand({
-          cluster: ready.outputs!.ClusterName,
-          service: ready.outputs!.ServiceName,
+          cluster,
+          service: name,
           forceNewDeployment: true,
         }),
       ),
     );
-    const observed = await waitFor(
-      'the circuit breaker to trip',
+    // The built-in template's circuit breaker rolls back: ECS returns to
+    // the deployment whose task still runs.
+    const rolledBack = await waitFor(
+      'ECS to roll the deployment back',
       async () => {
-        const outcome = await driverOutcome(() => driver.observe(service, ctx));
-        return outcome.status === 'Failed' ? outcome : undefined;
+        const described = await describeService(cluster, name);
+        return (
+          described.events!.some(e => /rolling back/.test(e.message!)) &&
+          described.deployments!.length === 1 &&
+          described
+        );
       },
       { timeoutMs: 30_000, intervalMs: 20 },
     );
-    expect(observed).toMatchObject({
-      status: 'Failed',
-      kind: 'permanent',
-      reason: 'DeploymentCircuitBreaker',
+    expect(rolledBack.deployments![0].id).toBe(before.deployments![0].id);
+    const observed = await driver.observe(service, ctx);
+    expect(observed).toMatchObject({ status: 'Ready', exists: true });
+    const [health] = observed.details!.services as any[];
+    expect(health).toMatchObject({
+      runningCount: 1,
+      rolloutState: 'COMPLETED',
     });
-    expect(observed.message).toContain('circuit breaker');
-    expect(observed.message).toContain('Essential container in task exited');
+    expect(health.recentEvents.join('\n')).toMatch(/rolling back/);
     await destroyUntilSettled(driver, service, ctx);
     await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
   });

@@ -24,6 +24,7 @@ import { AwsClients } from './AwsClients';
 import { toDriverFailure } from './awsFailures';
 import { AwsRateLimiter, AwsRateLimiterOptions } from './AwsRateLimiter';
 import {
+  CloudFormationAccountOptions,
   DEFAULT_BATCH_WINDOW_MS,
   readCloudFormationDriverConfig,
 } from './config';
@@ -42,6 +43,7 @@ import {
   StackRef,
   tagValue,
 } from './StackReader';
+import { SecretRedactor } from './secrets';
 import { inProgress, StackWriter } from './StackWriter';
 import { StackStatusSnapshot } from './StackStatusSnapshot';
 import { TemplateSource } from './templateSource';
@@ -58,8 +60,17 @@ export interface CloudFormationDriverOptions {
   defaultRegion?: string;
   /** Account of resources that do not name one. */
   accountId?: string;
-  /** Service role for CloudFormation (`RoleARN` of every stack call). */
+  /**
+   * Service role for CloudFormation (`RoleARN` of every stack call) in
+   * accounts without a role of their own in `accounts`.
+   */
   cloudFormationRoleArn?: string;
+  /**
+   * The accounts resources may name, each with its own service role and
+   * default region. When set, a resource naming another account is
+   * refused (by `validate` and every other call).
+   */
+  accounts?: CloudFormationAccountOptions[];
   /** Client-side limit of CloudFormation calls per account and region. */
   rateLimit?: AwsRateLimiterOptions;
   /** Client-side limit of ECS calls per account and region. */
@@ -74,6 +85,42 @@ export interface CloudFormationDriverOptions {
 
 interface Prepared extends StackRef {
   params: StackResourceParameters;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * The values at `path` (`a.b[0]`) inside `parameters`: a string, or the
+ * strings of a list or object there (a list parameter is sent joined).
+ */
+function valuesAt(parameters: Record<string, unknown>, path: string): string[] {
+  let node: unknown = parameters;
+  for (const key of path.split(/\.|\[(\d+)\]/).filter(Boolean)) {
+    if (!node || typeof node !== 'object') return [];
+    node = (node as Record<string, unknown>)[key];
+  }
+  const out: string[] = [];
+  const walk = (value: unknown) => {
+    if (typeof value === 'string' || typeof value === 'number') {
+      out.push(String(value));
+    } else if (Array.isArray(value)) {
+      value.forEach(walk);
+      out.push(value.join(','));
+    } else if (value && typeof value === 'object') {
+      Object.values(value).forEach(walk);
+    }
+  };
+  walk(node);
+  return out;
+}
+
+/** Hides the values of the resource's secret inputs. */
+function redactorFor(resource: DriverResource): SecretRedactor {
+  return new SecretRedactor(
+    (resource.secretParameters ?? []).flatMap(path =>
+      valuesAt(resource.parameters, path),
+    ),
+  );
 }
 
 /** `options` with `defaults` for the settings it leaves unset. */
@@ -112,6 +159,9 @@ export class CloudFormationDriver implements EnvironmentDriver {
   private readonly writer: StackWriter;
   private readonly templates: TemplateSource;
   private readonly defaultRegion: string;
+  private readonly defaultAccountId?: string;
+  private readonly defaultRoleArn?: string;
+  private readonly accounts: Map<string, CloudFormationAccountOptions>;
 
   /** Builds the driver from app-config (`environments.aws` and `aws`). */
   static fromConfig(
@@ -127,6 +177,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
       defaultRegion: driverConfig.defaultRegion,
       accountId: driverConfig.accountId,
       cloudFormationRoleArn: driverConfig.cloudFormationRoleArn,
+      accounts: driverConfig.accounts,
       rateLimit: driverConfig.rateLimit,
       ecsRateLimit: driverConfig.ecsRateLimit,
       statusBatchWindowMs: driverConfig.statusBatchWindowMs,
@@ -140,6 +191,22 @@ export class CloudFormationDriver implements EnvironmentDriver {
       );
     }
     this.defaultRegion = options.defaultRegion ?? 'us-east-1';
+    this.defaultAccountId = options.accountId;
+    this.defaultRoleArn = options.cloudFormationRoleArn;
+    this.accounts = new Map();
+    for (const account of options.accounts ?? []) {
+      if (!ACCOUNT_ID.test(account.accountId)) {
+        throw new InputError(
+          `environments.aws.accounts: '${account.accountId}' is not a 12-digit AWS account id (quote it in YAML so it stays a string)`,
+        );
+      }
+      if (this.accounts.has(account.accountId)) {
+        throw new InputError(
+          `environments.aws.accounts: account ${account.accountId} is listed twice`,
+        );
+      }
+      this.accounts.set(account.accountId, account);
+    }
     // CloudFormation and ECS have separate API limits, and CloudFormation's
     // are far lower; each gets its own bucket per account and region.
     this.limiter = new AwsRateLimiter(
@@ -165,7 +232,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
         maxAgeMs: options.stackStatusMaxAgeMs ?? 5000,
       }),
     );
-    this.writer = new StackWriter(this.reader, options.cloudFormationRoleArn);
+    this.writer = new StackWriter(this.reader);
     this.templates = new TemplateSource({
       urlReader: options.urlReader,
       directory: options.templateDirectory,
@@ -178,35 +245,41 @@ export class CloudFormationDriver implements EnvironmentDriver {
   }
 
   async validate(resource: DriverResource): Promise<DriverValidationProblem[]> {
-    return parseResourceParameters(resource.parameters).problems;
+    const { value, problems } = parseResourceParameters(
+      resource.parameters,
+      resource.secretParameters,
+    );
+    const unknownAccount = value && this.unknownAccount(value);
+    return unknownAccount ? [...problems, unknownAccount] : problems;
   }
 
   async plan(
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverPlan> {
-    const prepared = await this.prepare(resource, ctx);
-    const target = describeStackRef(prepared);
-    const stack = await this.reader.describe(prepared, ctx);
-    if (!stack) {
-      return { actions: [{ action: 'create', target }] };
-    }
-    const desired = await this.desired(prepared, resource, ctx);
-    if (tagValue(stack, STACK_TAGS.specHash) === desired.hash) {
-      return { actions: [{ action: 'none', target }] };
-    }
-    return {
-      actions: [
-        {
-          action:
-            stackPhase(stack.StackStatus ?? '') === 'createFailed'
-              ? 'create'
-              : 'update',
-          target,
-          description: `stack is ${stack.StackStatus}`,
-        },
-      ],
-    };
+    return this.classified(resource, ctx, async prepared => {
+      const target = describeStackRef(prepared);
+      const stack = await this.reader.describe(prepared, ctx);
+      if (!stack) {
+        return { actions: [{ action: 'create', target }] };
+      }
+      const desired = await this.desired(prepared, resource, ctx);
+      if (tagValue(stack, STACK_TAGS.specHash) === desired.hash) {
+        return { actions: [{ action: 'none', target }] };
+      }
+      return {
+        actions: [
+          {
+            action:
+              stackPhase(stack.StackStatus ?? '') === 'createFailed'
+                ? 'create'
+                : 'update',
+            target,
+            description: `stack is ${stack.StackStatus}`,
+          },
+        ],
+      };
+    });
   }
 
   async apply(
@@ -233,20 +306,16 @@ export class CloudFormationDriver implements EnvironmentDriver {
             `Replacing stack ${prepared.stackName}, which failed to create`,
           );
         case 'checkRollback': {
-          // Our update rolled back: AWS restores the old tags, so look for
-          // our token in the events as well as at the digest.
+          // A rollback restores the stack's old tags, so whether it was our
+          // update that failed shows only in the events, by our token.
           const events = await this.reader.recentEvents(prepared, stack!, ctx);
-          if (
-            upToDate ||
-            events.some(e => e.ClientRequestToken === ctx.token('update'))
-          ) {
-            throw await this.reader.failureOf(
-              prepared,
-              stack!,
-              'StackUpdateFailed',
-              ctx,
-              events,
-            );
+          if (events.some(e => e.ClientRequestToken === ctx.token('update'))) {
+            throw this.reader.rolledBack(prepared, stack!, events);
+          }
+          // Someone else's update rolled back to what we want, or we want
+          // something new: update as usual.
+          if (upToDate) {
+            return { status: 'Ready', outputs: stackOutputs(stack!) };
           }
           return this.writer.send('update', prepared, desired, ctx, stack);
         }
@@ -322,8 +391,18 @@ export class CloudFormationDriver implements EnvironmentDriver {
           resource: describeStackRef(prepared),
         });
       }
+      // A failed update rolled back: the stack runs its last good version,
+      // which is usable; apply reports the failure itself.
+      const rolledBack =
+        status === 'UPDATE_ROLLBACK_COMPLETE' && verdict.status === 'Ready'
+          ? {
+              reason: 'UpdateRolledBack',
+              message: `The last update of stack ${prepared.stackName} was rolled back; it runs its previous version`,
+            }
+          : {};
       return {
         ...verdict,
+        ...rolledBack,
         status: verdict.status,
         exists: true,
         outputs,
@@ -366,29 +445,61 @@ export class CloudFormationDriver implements EnvironmentDriver {
 
   /**
    * Runs a call on the resource's stack, turning what AWS answered into
-   * the failure protocol.
+   * the failure protocol, with the values of secret inputs kept out of
+   * everything it returns, throws or logs.
    */
   private async classified<T>(
     resource: DriverResource,
-    ctx: DriverContext,
+    callCtx: DriverContext,
     fn: (prepared: Prepared) => Promise<T>,
   ): Promise<T> {
+    const redactor = redactorFor(resource);
+    const ctx = redactor.active
+      ? { ...callCtx, logger: redactor.logger(callCtx.logger) }
+      : callCtx;
     let what = `resource '${resource.name}'`;
     try {
       const prepared = await this.prepare(resource, ctx);
       what = describeStackRef(prepared);
-      return await fn(prepared);
+      return redactor.value(await fn(prepared));
     } catch (error) {
-      throw toDriverFailure(error, what);
+      throw redactor.failure(toDriverFailure(error, what));
     }
+  }
+
+  /** The problem of a resource naming an account not configured. */
+  private unknownAccount(
+    params: StackResourceParameters,
+  ): DriverValidationProblem | undefined {
+    const account = params.accountId;
+    if (
+      !account ||
+      this.accounts.size === 0 ||
+      this.accounts.has(account) ||
+      account === this.defaultAccountId
+    ) {
+      return undefined;
+    }
+    return {
+      path: 'parameters.accountId',
+      message: `account ${account} is not configured for the aws-cloudformation driver; environments.aws.accounts lists ${[
+        ...this.accounts.keys(),
+      ].join(', ')}`,
+    };
   }
 
   private async prepare(
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<Prepared> {
-    const { value, problems } = parseResourceParameters(resource.parameters);
-    if (!value) {
+    const parsed = parseResourceParameters(
+      resource.parameters,
+      resource.secretParameters,
+    );
+    const { value } = parsed;
+    const unknownAccount = value && this.unknownAccount(value);
+    const problems = unknownAccount ? [unknownAccount] : parsed.problems;
+    if (!value || unknownAccount) {
       throw new InputError(
         `resource '${resource.name}': ${problems
           .map(p => `${p.path} ${p.message}`)
@@ -396,14 +507,18 @@ export class CloudFormationDriver implements EnvironmentDriver {
       );
     }
     const env = ctx.environment;
+    const named = value.accountId ?? this.defaultAccountId;
+    const account = named ? this.accounts.get(named) : undefined;
     const target = await this.clients.get(
       value.accountId,
-      value.region ?? this.defaultRegion,
+      value.region ?? account?.region ?? this.defaultRegion,
     );
+    const settings = account ?? this.accounts.get(target.accountId);
     return {
       params: value,
       target,
       stackName: stackName(env.name, env.id, resource.name),
+      roleArn: settings?.cloudFormationRoleArn ?? this.defaultRoleArn,
     };
   }
 

@@ -14,12 +14,18 @@ import { AwsTarget } from './AwsClients';
 import { isMissingStack } from './awsFailures';
 import { DesiredStack } from './desiredStack';
 import { StackStatusSnapshot } from './StackStatusSnapshot';
-import { describeFailure, stackPhase } from './stackStatus';
+import {
+  describeFailure,
+  firstFailedResource,
+  stackPhase,
+} from './stackStatus';
 
 /** A stack of one resource: where it lives and what it is called. */
 export interface StackRef {
   target: AwsTarget;
   stackName: string;
+  /** Service role CloudFormation acts with on this stack (`RoleARN`). */
+  roleArn?: string;
 }
 
 /** An ECS service a stack created. */
@@ -212,6 +218,25 @@ export class StackReader {
       .filter((r): r is EcsServiceRef => r !== undefined);
     setForVersion(this.serviceCache, stack, refs);
     return refs;
+  }
+
+  /**
+   * The permanent failure of an update of ours that CloudFormation rolled
+   * back: the stack is usable on its previous version; the message says
+   * which resource failed and why.
+   */
+  rolledBack(ref: StackRef, stack: Stack, events: StackEvent[]): DriverFailure {
+    const failed = firstFailedResource(events);
+    const cause = failed
+      ? `${failed.LogicalResourceId} (${failed.ResourceType}): ${
+          failed.ResourceStatus
+        } - ${failed.ResourceStatusReason ?? 'no reason given'}`
+      : stack.StackStatusReason ?? 'CloudFormation gave no reason';
+    return DriverFailure.permanent({
+      reason: 'UpdateRolledBack',
+      message: `The update of stack ${ref.stackName} failed and was rolled back; it keeps running its previous version. ${cause}`,
+      resource: describeStackRef(ref),
+    });
   }
 
   /** The permanent failure of a failed stack, explained by its events. */

@@ -31,11 +31,7 @@ export const inProgress = (message: string) => ({
  * token from the engine, so a retried or repeated call changes nothing.
  */
 export class StackWriter {
-  constructor(
-    private readonly reader: StackReader,
-    /** Service role CloudFormation acts with (`RoleARN`), if any. */
-    private readonly roleArn: string | undefined,
-  ) {}
+  constructor(private readonly reader: StackReader) {}
 
   /** Creates the stack, or updates `stack`, and reports the progress. */
   async send(
@@ -58,7 +54,7 @@ export class StackWriter {
         Tags: desired.tags,
         Capabilities: capabilities,
         ClientRequestToken: ctx.token(operation),
-        RoleARN: this.roleArn,
+        RoleARN: ref.roleArn,
       };
       await ref.target.cloudFormation.send(
         operation === 'create'
@@ -101,7 +97,7 @@ export class StackWriter {
       new DeleteStackCommand({
         StackName: stack.StackId,
         ClientRequestToken: ctx.token(operation),
-        RoleARN: this.roleArn,
+        RoleARN: ref.roleArn,
       }),
       { abortSignal: ctx.signal },
     );

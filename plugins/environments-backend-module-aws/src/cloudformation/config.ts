@@ -1,6 +1,24 @@
 import { Config } from '@backstage/config';
 import { AwsRateLimiterOptions } from './AwsRateLimiter';
 
+/**
+ * Settings of one AWS account the driver creates stacks in
+ * (`environments.aws.accounts[]`).
+ *
+ * @public
+ */
+export interface CloudFormationAccountOptions {
+  /** The 12-digit account id. */
+  accountId: string;
+  /**
+   * Service role CloudFormation assumes for stacks in this account
+   * (`RoleARN`); unset: the driver-wide `cloudFormationRoleArn`.
+   */
+  cloudFormationRoleArn?: string;
+  /** Region of this account's resources that name none. */
+  region?: string;
+}
+
 /** Default of `environments.aws.statusBatchWindowMs`. */
 export const DEFAULT_BATCH_WINDOW_MS = 50;
 
@@ -24,6 +42,12 @@ export interface CloudFormationDriverConfig {
    * permissions. Unset: CloudFormation acts with the Backstage role.
    */
   cloudFormationRoleArn?: string;
+  /**
+   * The accounts resources may use, each with its own service role and
+   * default region. Empty: any account the root `aws` block has
+   * credentials for, all with `cloudFormationRoleArn`.
+   */
+  accounts: CloudFormationAccountOptions[];
   /** Limit of CloudFormation calls per account and region. */
   rateLimit: AwsRateLimiterOptions;
   /** Limit of ECS calls per account and region. */
@@ -50,6 +74,11 @@ export function readCloudFormationDriverConfig(
     defaultRegion: aws?.getOptionalString('defaultRegion') ?? 'us-east-1',
     accountId: aws?.getOptionalString('accountId'),
     cloudFormationRoleArn: aws?.getOptionalString('cloudFormationRoleArn'),
+    accounts: (aws?.getOptionalConfigArray('accounts') ?? []).map(account => ({
+      accountId: account.getString('accountId'),
+      cloudFormationRoleArn: account.getOptionalString('cloudFormationRoleArn'),
+      region: account.getOptionalString('region'),
+    })),
     rateLimit: limit('cloudFormation'),
     ecsRateLimit: limit('ecs'),
     statusBatchWindowMs:

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, scryptSync } from 'node:crypto';
+import { InputError } from '@backstage/errors';
 import {
   albName,
   ecsClusterName,
@@ -7,7 +8,17 @@ import {
 } from '@envkit/plugin-environments-common';
 import { DriverEnvironment } from '@envkit/plugin-environments-node';
 import { StackResourceParameters } from './resourceParameters';
-import { builtinName } from './templateSource';
+import { declaredParameters, withNoEcho } from './templateParameters';
+import { builtinName, MAX_TEMPLATE_BODY_BYTES } from './templateSource';
+
+/**
+ * The stack parameter the driver fills with the environment's latest
+ * redeploy request (`redeployRequestedAt`), for templates that declare it:
+ * the built-in ECS template feeds it to the service's
+ * `ForceNewDeployment.ForceNewDeploymentNonce`, so a new request rolls the
+ * service over and an unchanged one changes nothing.
+ */
+export const REDEPLOY_NONCE_PARAMETER = 'RedeployNonce';
 
 /** Tag keys the driver puts on every stack. @public */
 export const STACK_TAGS = {
@@ -22,11 +33,31 @@ export const STACK_TAGS = {
 
 /** Everything a CreateStack or UpdateStack call sends. */
 export interface DesiredStack {
+  /** The template, with `NoEcho: true` on the parameters holding secrets. */
   body: string;
   parameters: { ParameterKey: string; ParameterValue: string }[];
   tags: { Key: string; Value: string }[];
   /** Digest of body, parameters, tags and capabilities. */
   hash: string;
+}
+
+const secretDigests = new Map<string, string>();
+
+/**
+ * What a secret value adds to the spec digest: the digest is a stack tag
+ * anyone who may describe the stack can read, so a secret goes in only
+ * through a slow, salted key derivation, never as itself or a plain hash.
+ * Remembered for the life of the process (apply runs every few seconds).
+ */
+function secretDigest(value: string, salt: string): string {
+  const key = createHash('sha256').update(`${salt}\0${value}`).digest('hex');
+  let digest = secretDigests.get(key);
+  if (!digest) {
+    if (secretDigests.size >= 1000) secretDigests.clear();
+    digest = scryptSync(value, salt, 16).toString('hex');
+    secretDigests.set(key, digest);
+  }
+  return digest;
 }
 
 /**
@@ -49,21 +80,53 @@ function builtinParameters(
   };
 }
 
-/** The stack a resource should have, and the digest that identifies it. */
+/**
+ * The stack a resource should have, and the digest that identifies it:
+ * the resource's parameters over the ones the driver fills in (built-in
+ * names, the redeploy nonce where the template declares it), and the
+ * template with every parameter holding a secret made `NoEcho`.
+ */
 export function desiredStack(options: {
   body: string;
   params: StackResourceParameters;
   environment: DriverEnvironment;
   resourceName: string;
 }): DesiredStack {
-  const { body, params, environment: env, resourceName } = options;
+  const { params, environment: env, resourceName } = options;
+  const declared = declaredParameters(options.body);
   const values: Record<string, string> = {
     ...builtinParameters(params.template, env, resourceName),
+    // Sent only to templates that declare it: CloudFormation refuses
+    // parameters a template does not declare.
+    ...(env.redeployRequestedAt && declared?.has(REDEPLOY_NONCE_PARAMETER)
+      ? { [REDEPLOY_NONCE_PARAMETER]: env.redeployRequestedAt }
+      : {}),
     ...params.parameters,
   };
   const parameters = Object.keys(values)
     .sort()
     .map(key => ({ ParameterKey: key, ParameterValue: values[key] }));
+  const hide = params.secretNames.filter(
+    name => declared?.has(name) && !declared.get(name)!.noEcho,
+  );
+  const body = withNoEcho(options.body, hide);
+  if (Buffer.byteLength(body, 'utf8') > MAX_TEMPLATE_BODY_BYTES) {
+    throw new InputError(
+      `template ${params.template} is over ${MAX_TEMPLATE_BODY_BYTES} bytes once its secret parameters are marked NoEcho`,
+    );
+  }
+  const secret = new Set(params.secretNames);
+  const digestible = parameters.map(p =>
+    secret.has(p.ParameterKey)
+      ? {
+          ...p,
+          ParameterValue: secretDigest(
+            p.ParameterValue,
+            `${env.id}/${resourceName}/${p.ParameterKey}`,
+          ),
+        }
+      : p,
+  );
   const tags = [
     { Key: STACK_TAGS.environment, Value: env.id },
     { Key: STACK_TAGS.owner, Value: env.owner },
@@ -72,7 +135,7 @@ export function desiredStack(options: {
     { Key: STACK_TAGS.resource, Value: resourceName },
   ];
   const hash = createHash('sha256')
-    .update(JSON.stringify([body, parameters, tags, params.capabilities]))
+    .update(JSON.stringify([body, digestible, tags, params.capabilities]))
     .digest('hex')
     .slice(0, 32);
   return {

@@ -6,3 +6,4 @@ export type { AwsRateLimiterOptions } from './AwsRateLimiter';
 export { EcsServiceStatusBatcher } from './EcsServiceStatusBatcher';
 export { BUILTIN_TEMPLATES, MAX_TEMPLATE_BODY_BYTES } from './templateSource';
 export type { AwsTarget } from './AwsClients';
+export type { CloudFormationAccountOptions } from './config';

@@ -19,6 +19,11 @@ export interface StackResourceParameters {
   accountId?: string;
   /** Granted as given; computed from the template when absent. */
   capabilities?: string[];
+  /**
+   * Stack parameters whose values hold a secret input: sent as `NoEcho`
+   * parameters and never repeated by the driver.
+   */
+  secretNames: string[];
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -47,11 +52,19 @@ function stackParameterValue(value: unknown): string | undefined {
   return undefined;
 }
 
+/** `parameters.<Name>`: a whole stack parameter, what a secret may fill. */
+const STACK_PARAMETER_PATH = /^parameters\.([A-Za-z0-9]+)$/;
+
 /**
  * Checks resource parameters without touching AWS; returns the parsed form
- * or every problem found, each with its path.
+ * or every problem found, each with its path. `secretPaths` are the paths
+ * that hold secret inputs (`DriverResource.secretParameters`): each must be
+ * a whole stack parameter, the only thing CloudFormation can hide.
  */
-export function parseResourceParameters(raw: Record<string, unknown>): {
+export function parseResourceParameters(
+  raw: Record<string, unknown>,
+  secretPaths: readonly string[] = [],
+): {
   value?: StackResourceParameters;
   problems: DriverValidationProblem[];
 } {
@@ -139,6 +152,19 @@ export function parseResourceParameters(raw: Record<string, unknown>): {
     }
   }
 
+  const secretNames: string[] = [];
+  for (const path of secretPaths) {
+    const name = STACK_PARAMETER_PATH.exec(path)?.[1];
+    if (name) {
+      secretNames.push(name);
+    } else {
+      problem(
+        path,
+        "holds a secret input, but only a whole stack parameter (parameters.<Name>) can take one: CloudFormation hides a parameter's value (NoEcho), not part of one or any other field",
+      );
+    }
+  }
+
   if (problems.length) return { problems };
   return {
     problems,
@@ -149,6 +175,7 @@ export function parseResourceParameters(raw: Record<string, unknown>): {
       region: (region as string) || undefined,
       accountId: (accountId as string) || undefined,
       capabilities: capabilities as string[] | undefined,
+      secretNames,
     },
   };
 }
