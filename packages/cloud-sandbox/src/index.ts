@@ -13,3 +13,5 @@ export type { ServiceName, ThrottleRule } from './faults';
 export type { ProfileName, Profile } from './profiles';
 export { profiles } from './profiles';
 export { SANDBOX_TOKEN } from './kubeconfig';
+export { aws, kubectl, DUMMY_AWS_ENV } from './realClients';
+export type { CommandResult } from './realClients';

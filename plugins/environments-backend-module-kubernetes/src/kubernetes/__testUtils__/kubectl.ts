@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import type { Sandbox } from '@envkit/cloud-sandbox';
+import { kubectl as runKubectl, type Sandbox } from '@envkit/cloud-sandbox';
 
-/** Runs the real kubectl against the sandbox, with a fresh home and cache. */
+/** Runs the real kubectl against the sandbox; its output, or throws. */
 export async function kubectl(sandbox: Sandbox, args: string[]) {
-  const home = mkdtempSync(join(tmpdir(), 'envkit-kubectl-'));
-  const { stdout } = await promisify(execFile)(
-    '/usr/bin/kubectl',
-    [
-      '--kubeconfig',
-      sandbox.kubeconfigPath,
-      '--cache-dir',
-      join(home, 'cache'),
-      ...args,
-    ],
-    { env: { PATH: process.env.PATH, HOME: home } },
-  );
-  return stdout;
+  const result = await runKubectl(sandbox, args);
+  if (result.code !== 0) {
+    throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
+  }
+  return result.stdout;
 }
 
 /** `kubectl get <what> -n <namespace> -o yaml`: the raw text and the object. */

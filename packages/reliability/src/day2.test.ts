@@ -1,0 +1,481 @@
+/*
+ * Day-2 operations end to end, in one process: the environments plugin with
+ * both driver modules against the cloud sandbox, checked with the real
+ * `aws` and `kubectl`. A Ready ECS environment is redeployed (a new ECS
+ * deployment while it stays Ready), updated to an image whose tasks never
+ * become healthy (the stack rolls back, the environment keeps its endpoint),
+ * upgraded from a version with three stacks to one with two, refused a
+ * downgrade, and destroyed; a namespace environment is redeployed (a new
+ * restart stamp). Throughout, a secret input's value must appear in no
+ * response, log line, event, audit record, catalog entity or stack listing.
+ */
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+// The real plugin and driver modules together.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import environmentsPlugin from '@envkit/plugin-environments-backend';
+import environmentsModuleAws from '@envkit/plugin-environments-backend-module-aws';
+import environmentsModuleKubernetes from '@envkit/plugin-environments-backend-module-kubernetes';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { EnvironmentEntityProvider } from '@envkit/plugin-catalog-backend-module-environments';
+import {
+  aws,
+  kubectl,
+  startSandbox,
+  type Sandbox,
+} from '@envkit/cloud-sandbox';
+import yaml from 'yaml';
+
+jest.setTimeout(600_000);
+
+const root = path.resolve(__dirname, '../../..');
+const readYaml = (file: string) =>
+  yaml.parse(fs.readFileSync(path.join(root, file), 'utf8'));
+
+/** Unique enough that finding it anywhere means it leaked. */
+const SECRET = 'day2-secret-5b7e0c91d4';
+
+/** An image whose tasks the sandbox never lets become healthy. */
+const NEVER_HEALTHY_IMAGE = 'registry.example.com/broken/web:2';
+
+/**
+ * A third stack for version 1 of the ECS template: a log group, passed the
+ * secret input as an ordinary parameter. The driver must declare it
+ * `NoEcho` itself; the template's author forgot to.
+ */
+const EXTRAS_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  ApiToken:
+    Type: String
+Resources:
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      RetentionInDays: 1
+Outputs:
+  LogGroupName:
+    Value: !Ref Logs
+`;
+
+/** Every log line any plugin or module wrote, with its metadata. */
+class RecordingLogger implements LoggerService {
+  constructor(readonly lines: string[], private readonly meta: object = {}) {}
+  private record(message: string, meta?: unknown) {
+    this.lines.push(JSON.stringify([message, this.meta, meta ?? null]));
+  }
+  error(message: string, meta?: unknown) {
+    this.record(message, meta);
+  }
+  warn(message: string, meta?: unknown) {
+    this.record(message, meta);
+  }
+  info(message: string, meta?: unknown) {
+    this.record(message, meta);
+  }
+  debug(message: string, meta?: unknown) {
+    this.record(message, meta);
+  }
+  child(meta: object): LoggerService {
+    return new RecordingLogger(this.lines, { ...this.meta, ...meta });
+  }
+}
+
+describe('day-2 operations against the sandbox', () => {
+  let sandbox: Sandbox;
+  let files: http.Server;
+  let baseUrl: string;
+  const logLines: string[] = [];
+  const audit: unknown[] = [];
+  /** Every response body the test saw, searched for the secret at the end. */
+  const responses: unknown[] = [];
+  const ecs = readYaml('examples/templates/ecs-web-service.yaml');
+  const namespace = readYaml('examples/templates/dev-namespace.yaml');
+  ecs.metadata.namespace = 'default';
+  namespace.metadata.namespace = 'default';
+
+  /** Version 1 of the ECS template: network, service and the extras stack. */
+  function ecsVersion1(extrasUrl: string) {
+    ecs.spec.parameters.properties.apiToken = {
+      type: 'string',
+      title: 'API token',
+      secret: true,
+    };
+    ecs.spec.resources.push({
+      name: 'extras',
+      driver: 'aws-cloudformation',
+      parameters: {
+        template: extrasUrl,
+        region: '${{ inputs.region }}',
+        parameters: { ApiToken: '${{ inputs.apiToken }}' },
+      },
+    });
+  }
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, profile: 'fast' });
+    sandbox.controls.failImageTasks(NEVER_HEALTHY_IMAGE);
+    files = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'text/yaml');
+      res.end(EXTRAS_TEMPLATE);
+    });
+    await new Promise<void>(resolve => files.listen(0, '127.0.0.1', resolve));
+    const filesHost = `127.0.0.1:${(files.address() as AddressInfo).port}`;
+    ecsVersion1(`http://${filesHost}/extras.yaml`);
+
+    const { server } = await startTestBackend({
+      features: [
+        environmentsPlugin,
+        environmentsModuleAws,
+        environmentsModuleKubernetes,
+        catalogServiceMock.factory({ entities: [ecs, namespace] }),
+        mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+          authorizeConditional: async requests =>
+            requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
+        }).factory,
+        mockServices.auditor.mock({
+          async createEvent(options) {
+            audit.push({ eventId: options.eventId, meta: options.meta });
+            return {
+              success: async () => {},
+              fail: async (failure: { error?: Error }) => {
+                audit.push(failure.error?.message);
+              },
+            } as any;
+          },
+        }).factory,
+        createServiceFactory({
+          service: coreServices.rootLogger,
+          deps: {},
+          factory: () => new RecordingLogger(logLines) as any,
+        }),
+        schedulerServiceFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { reading: { allow: [{ host: filesHost }] } },
+            environments: {
+              engine: { intervalSeconds: 1 },
+              aws: { endpoint: sandbox.url },
+              kubernetes: {
+                clusters: [
+                  {
+                    name: 'sandbox',
+                    url: sandbox.url,
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: 'day2-sandbox-token',
+                    skipTLSVerify: true,
+                    ingressDomain: 'apps.sandbox.envkit.local',
+                  },
+                ],
+              },
+            },
+            aws: {
+              mainAccount: {
+                accessKeyId: 'day2-key',
+                secretAccessKey: 'day2-secret-key',
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const address = server.address();
+    baseUrl = `http://localhost:${
+      typeof address === 'object' && address ? address.port : 0
+    }`;
+  });
+
+  afterAll(async () => {
+    await sandbox?.stop();
+    await new Promise(resolve => files?.close(resolve));
+  });
+
+  const headers = {
+    'Content-Type': 'application/json',
+    Authorization: mockCredentials.user.header('user:default/lena'),
+  };
+
+  async function call(method: string, route: string, body?: object) {
+    const res = await fetch(`${baseUrl}/api/environments${route}`, {
+      method,
+      headers,
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = await res.json();
+    responses.push(json);
+    return { status: res.status, body: json };
+  }
+
+  /** Polls the environment until `until` holds, recording every phase seen. */
+  async function watch(
+    id: string,
+    until: (env: any) => boolean,
+    phases: string[] = [],
+  ) {
+    for (let i = 0; i < 600; i++) {
+      const { body } = await call('GET', `/environments/${id}`);
+      phases.push(body.status?.phase);
+      if (until(body)) return body;
+      await new Promise(resolve => setTimeout(resolve, 250));
+    }
+    throw new Error(`environment ${id} never got there; saw ${phases.at(-1)}`);
+  }
+
+  const describeServices = async (cluster: string, service: string) =>
+    JSON.parse(
+      (
+        await aws(sandbox, [
+          'ecs',
+          'describe-services',
+          '--cluster',
+          cluster,
+          '--services',
+          service,
+        ])
+      ).stdout,
+    ).services[0];
+
+  /** Live stacks tagged with the environment, by name. */
+  async function stacksOf(environmentId: string): Promise<any[]> {
+    const out = await aws(sandbox, ['cloudformation', 'describe-stacks']);
+    responses.push(out.stdout);
+    return JSON.parse(out.stdout).Stacks.filter(
+      (s: any) =>
+        s.StackStatus !== 'DELETE_COMPLETE' &&
+        (s.Tags ?? []).some(
+          (t: any) =>
+            t.Key === 'envkit:environment' && t.Value === environmentId,
+        ),
+    );
+  }
+
+  let ecsId = '';
+  /** What the catalog module published, searched for the secret at the end. */
+  const published: unknown[] = [];
+
+  /**
+   * The stack that got the secret lists it as `****`, and the catalog
+   * module publishes the environment (searched for the secret later).
+   */
+  async function expectSecretMaskedAndPublished() {
+    const extras = (await stacksOf(ecsId)).find(s =>
+      (s.Parameters ?? []).some((p: any) => p.ParameterKey === 'ApiToken'),
+    );
+    expect(
+      extras.Parameters.find((p: any) => p.ParameterKey === 'ApiToken')
+        .ParameterValue,
+    ).toBe('****');
+    const list = await call('GET', '/environments');
+    const provider = new EnvironmentEntityProvider({
+      environments: { listAll: async () => list.body.items },
+      logger: new RecordingLogger(logLines),
+    });
+    const applyMutation = jest.fn();
+    await provider.connect({ applyMutation, refresh: jest.fn() });
+    await provider.refresh();
+    const entities = applyMutation.mock.calls.flatMap(
+      ([mutation]) => mutation.entities,
+    );
+    expect(entities.map((e: any) => e.entity.metadata.name)).toContain(
+      'day2-web',
+    );
+    published.push(entities);
+  }
+
+  it('redeploys a Ready ECS environment as a new ECS deployment while it stays Ready', async () => {
+    const created = await call('POST', '/environments', {
+      name: 'day2-web',
+      templateRef: 'ecs-web-service',
+      inputs: {
+        imageLocation: 'nginx:1.27',
+        containerPort: 80,
+        apiToken: SECRET,
+      },
+    });
+    expect(created.status).toBe(202);
+    ecsId = created.body.id;
+    const ready = await watch(ecsId, e => e.status.phase === 'Ready');
+    const { cluster, service, endpoint } = ready.status.outputs;
+    await expectSecretMaskedAndPublished();
+    const before = await describeServices(cluster, service);
+    expect(before.deployments).toHaveLength(1);
+
+    const redeploy = await call('POST', `/environments/${ecsId}/redeploy`);
+    expect(redeploy.status).toBe(202);
+    const phases: string[] = [];
+    const after = await watch(
+      ecsId,
+      e => e.status.observedGeneration === redeploy.body.spec.generation,
+      phases,
+    );
+
+    expect(new Set(phases)).toEqual(new Set(['Ready']));
+    expect(after.status.outputs.endpoint).toBe(endpoint);
+    const now = await describeServices(cluster, service);
+    const primary = now.deployments.find((d: any) => d.status === 'PRIMARY');
+    expect(primary.id).not.toBe(before.deployments[0].id);
+    const events = await call('GET', `/environments/${ecsId}/events?limit=50`);
+    expect(events.body.items.map((e: any) => e.reason)).toEqual(
+      expect.arrayContaining(['RolloutStarted', 'RolledOut']),
+    );
+  });
+
+  it('keeps the endpoint when an update never becomes healthy: the stack rolls back, the environment says what failed', async () => {
+    const before = await call('GET', `/environments/${ecsId}`);
+    const stacksBefore = (await stacksOf(ecsId)).map(s => s.StackName).sort();
+
+    const patched = await call('PATCH', `/environments/${ecsId}`, {
+      inputs: { imageLocation: NEVER_HEALTHY_IMAGE },
+    });
+    expect(patched.status).toBe(202);
+    const degraded = await watch(ecsId, e => e.status.phase === 'Degraded');
+
+    expect(degraded.status.lastError.resource).toBe('service');
+    expect(degraded.status.lastError.message).toMatch(
+      /circuit breaker|rolled back/i,
+    );
+    expect(degraded.status.outputs.endpoint).toBe(
+      before.body.status.outputs.endpoint,
+    );
+    const stacks = await stacksOf(ecsId);
+    expect(stacks.map(s => s.StackName).sort()).toEqual(stacksBefore);
+    const service = stacks.find(s =>
+      (s.Tags ?? []).some((t: any) => t.Value === 'service'),
+    );
+    expect(service.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    // The old tasks still serve the endpoint.
+    const page = await fetch(
+      sandbox.controls.endpointUrlFor(
+        degraded.status.outputs.endpoint.replace('http://', ''),
+      ),
+    );
+    expect(await page.text()).toContain('nginx:1.27');
+
+    // Back to a good image: Ready again.
+    await call('PATCH', `/environments/${ecsId}`, {
+      inputs: { imageLocation: 'nginx:1.28' },
+    });
+    await watch(ecsId, e => e.status.phase === 'Ready');
+  });
+
+  it('upgrades from three stacks to two, leaving exactly the new version tagged, and refuses a downgrade', async () => {
+    expect((await stacksOf(ecsId)).length).toBe(3);
+    ecs.spec.version = '1.1.0';
+    ecs.spec.resources = ecs.spec.resources.filter(
+      (r: any) => r.name !== 'extras',
+    );
+
+    const upgraded = await call('POST', `/environments/${ecsId}/upgrade`);
+    expect(upgraded.status).toBe(202);
+    await watch(
+      ecsId,
+      e =>
+        e.status.phase === 'Ready' &&
+        e.status.observedGeneration === upgraded.body.spec.generation,
+    );
+    await watch(ecsId, e =>
+      e.status.resources.some(
+        (r: any) => r.name === 'extras' && r.phase === 'Destroyed',
+      ),
+    );
+    const stacks = await stacksOf(ecsId);
+    expect(
+      stacks
+        .map(s => s.Tags.find((t: any) => t.Key === 'envkit:resource').Value)
+        .sort(),
+    ).toEqual(['network', 'service']);
+
+    ecs.spec.version = '1.0.0';
+    const downgrade = await call('POST', `/environments/${ecsId}/upgrade`);
+    expect(downgrade.status).toBe(409);
+    ecs.spec.version = '1.1.0';
+  });
+
+  it('redeploys a namespace workload with a new restart stamp', async () => {
+    const created = await call('POST', '/environments', {
+      name: 'day2-ns',
+      templateRef: 'dev-namespace',
+      inputs: { image: 'nginx:1.27', containerPort: 80 },
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id;
+    const ready = await watch(id, e => e.status.phase === 'Ready');
+    const ns = ready.status.outputs.namespace;
+    const redeploy = await call('POST', `/environments/${id}/redeploy`);
+    await watch(
+      id,
+      e => e.status.observedGeneration === redeploy.body.spec.generation,
+    );
+
+    const out = await kubectl(sandbox, [
+      'get',
+      'deploy',
+      '-n',
+      ns,
+      '-o',
+      'yaml',
+    ]);
+    expect(out.code).toBe(0);
+    const deployments = yaml.parse(out.stdout).items;
+    expect(
+      deployments[0].spec.template.metadata.annotations[
+        'kubectl.kubernetes.io/restartedAt'
+      ],
+    ).toBe(redeploy.body.spec.redeployRequestedAt);
+  });
+
+  it('never shows the secret input: responses, logs, events, audit, catalog entity, stack listings', async () => {
+    // Changing the secret is a write like any other.
+    const changed = await call('PATCH', `/environments/${ecsId}`, {
+      inputs: { apiToken: `${SECRET}-2` },
+    });
+    expect(changed.status).toBe(202);
+    expect(changed.body.spec.secretInputs).toEqual(['apiToken']);
+    const destroyed = await call('DELETE', `/environments/${ecsId}`);
+    expect(destroyed.status).toBe(202);
+    await watch(ecsId, e => e.status.phase === 'Destroyed');
+
+    const listings = await Promise.all(
+      [
+        ['cloudformation', 'describe-stacks'],
+        ['cloudformation', 'list-stacks'],
+      ].map(args => aws(sandbox, args)),
+    );
+    const allEvents = await call(
+      'GET',
+      `/environments/${ecsId}/events?limit=1000`,
+    );
+
+    const everything = JSON.stringify([
+      responses,
+      allEvents.body,
+      logLines,
+      audit,
+      published,
+      listings.map(l => l.stdout),
+    ]);
+    // The search covers what was really written: the backend logged, and
+    // audited the writes.
+    expect(logLines.length).toBeGreaterThan(20);
+    expect(audit.length).toBeGreaterThan(5);
+    expect(everything).not.toContain(SECRET);
+    // And the search itself can find things: the token's name is there.
+    expect(everything).toContain('apiToken');
+  });
+});
