@@ -176,7 +176,8 @@ export class EnvironmentChanges {
       template.spec,
       resolveInputs(template.spec, {
         ...givenInputs(environment, template.spec),
-        ...(await store.getSecretInputs(id)),
+        // Secrets the new version still declares; the rest are dropped.
+        ...keptBy(template.spec, await store.getSecretInputs(id)),
       }),
     );
     const updated = await store.updateSpec(
@@ -257,6 +258,17 @@ export class EnvironmentChanges {
     );
     return updated;
   }
+}
+
+/** The `values` whose names `target` still declares as inputs. */
+function keptBy(
+  target: EnvironmentTemplateEntity['spec'],
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const properties = target.parameters?.properties ?? {};
+  return Object.fromEntries(
+    Object.entries(values).filter(([name]) => name in properties),
+  );
 }
 
 /** At most this many names are listed in an event; the rest are counted. */

@@ -635,17 +635,21 @@ describe('environments REST API', () => {
     const server = await startBackend({ entities: [moving] });
     const created = await createAs(server, lena, {
       templateRef: 'moving',
+      inputs: { ...createBody.inputs, dbPassword: 'cache-secret' },
     }).expect(202);
     const id = created.body.id as string;
 
-    // The platform team publishes 1.3.0 without the cache.
+    // The platform team publishes 1.3.0 without the cache, or its secret.
     moving.spec.version = '1.3.0';
     moving.spec.resources.pop();
+    delete moving.spec.parameters.properties.dbPassword;
+    delete moving.spec.resources[1].parameters.Parameters.Secret;
     const upgraded = await api(server, lena).post(
       `/environments/${id}/upgrade`,
     );
     expect(upgraded.status).toBe(202);
     expect(upgraded.body.spec.templateVersion).toBe('1.3.0');
+    expect(upgraded.body.spec.secretInputs).toBeUndefined();
     expect(upgraded.body.spec.retiredResources.map((r: any) => r.name)).toEqual(
       ['cache'],
     );
