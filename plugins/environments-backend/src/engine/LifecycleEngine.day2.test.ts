@@ -59,6 +59,25 @@ describe.each(databases.eachSupportedId())(
       expect(h.driver.rollouts).toBe(2);
     });
 
+    it('applies a change made while the environment is still being provisioned', async () => {
+      const h = await harness();
+      await h.create('early');
+      await h.engine().sweep();
+      expect((await h.get('early')).status.phase).toBe('Provisioning');
+      await h.store.updateSpec('early', spec => ({
+        ...spec,
+        inputs: { image: 'nginx:2' },
+        redeployRequestedAt: new Date(h.now).toISOString(),
+        redeployGeneration: spec.generation + 1,
+      }));
+
+      const ready = await h.runUntil('early', 'Ready');
+      expect(ready.status.observedGeneration).toBe(2);
+      expect(h.driver.resources.get('early/service')!.parameters).toMatchObject(
+        { image: 'nginx:2' },
+      );
+    });
+
     it('removes the resources an upgrade dropped, after the new version is Ready', async () => {
       const h = await harness();
       await h.create('upg', { templateSnapshot: threeResources });

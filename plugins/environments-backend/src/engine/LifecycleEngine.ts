@@ -270,6 +270,15 @@ export class LifecycleEngine {
         r.phase = 'Pending';
       }
     }
+    if (status.phase === 'Provisioning') {
+      // Still being made: the new generation is applied as part of it.
+      record.event(
+        'Normal',
+        'Provisioning',
+        `Applying generation ${spec.generation}`,
+      );
+      return;
+    }
     const redeployOnly =
       spec.redeployGeneration === spec.generation &&
       status.observedGeneration === spec.generation - 1;
