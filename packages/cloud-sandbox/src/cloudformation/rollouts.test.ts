@@ -1,48 +1,19 @@
-import { EcsState, type Service } from '../ecs/state';
-import { fastContext } from '../__testUtils__/context';
+import type { Service } from '../ecs/state';
 import { eventually } from '../__testUtils__/helpers';
+import {
+  settled,
+  stackInput,
+  timeline,
+  useStackStoreEnv,
+} from '../__testUtils__/stackStore';
 import { ROLLOUT_TEMPLATE, SECRET_TEMPLATE } from '../__testUtils__/templates';
-import { ResourceEffects } from './effects';
-import { StackStore, type Stack, type StackInput } from './stacks';
-
-function setup() {
-  const ctx = fastContext();
-  const ecs = new EcsState(ctx);
-  const store = new StackStore(ctx, new ResourceEffects(ecs));
-  return { ctx, ecs, store };
-}
-
-const input = (
-  stackName: string,
-  templateBody: string,
-  parameters: Record<string, string> = {},
-): StackInput => ({
-  stackName,
-  templateBody,
-  parameters: Object.entries(parameters).map(([key, value]) => ({
-    ParameterKey: key,
-    ParameterValue: value,
-  })),
-  tags: [],
-  capabilities: [],
-});
-
-const settled = (stack: Stack) =>
-  eventually(() => !stack.status.endsWith('_IN_PROGRESS') && stack.status);
-
-/** Events oldest first, as `LogicalId STATUS`. */
-const timeline = (stack: Stack) =>
-  [...stack.events].reverse().map(e => `${e.logicalId} ${e.status}`);
+import type { Stack } from './stacks';
 
 describe('stack updates that roll ECS services', () => {
-  let env: ReturnType<typeof setup>;
-  beforeEach(() => {
-    env = setup();
-  });
-  afterEach(() => env.ctx.scheduler.cancelAll());
+  const env = useStackStoreEnv();
 
   async function createService(name: string): Promise<[Stack, Service]> {
-    const stack = env.store.create(input(name, ROLLOUT_TEMPLATE));
+    const stack = env.store.create(stackInput(name, ROLLOUT_TEMPLATE));
     expect(await settled(stack)).toBe('CREATE_COMPLETE');
     const service = env.ecs.findService(
       env.ecs.activeCluster(`${name}-cluster`)!,
@@ -66,7 +37,7 @@ describe('stack updates that roll ECS services', () => {
 
     env.ctx.faults.heldServiceTasks.add('app');
     env.store.update(
-      input('nonce', ROLLOUT_TEMPLATE, {
+      stackInput('nonce', ROLLOUT_TEMPLATE, {
         RedeployNonce: '2025-06-01T10:00:00.000Z',
       }),
     );
@@ -97,7 +68,7 @@ describe('stack updates that roll ECS services', () => {
     // The same nonce again is no change at all.
     expect(() =>
       env.store.update(
-        input('nonce', ROLLOUT_TEMPLATE, {
+        stackInput('nonce', ROLLOUT_TEMPLATE, {
           RedeployNonce: '2025-06-01T10:00:00.000Z',
         }),
       ),
@@ -115,7 +86,7 @@ describe('stack updates that roll ECS services', () => {
     );
 
     env.store.update(
-      input('broken', ROLLOUT_TEMPLATE, { Image: 'nginx:broken' }),
+      stackInput('broken', ROLLOUT_TEMPLATE, { Image: 'nginx:broken' }),
     );
     expect(await settled(stack)).toBe('UPDATE_ROLLBACK_COMPLETE');
 
@@ -167,7 +138,7 @@ describe('stack updates that roll ECS services', () => {
     // The stack can still be updated afterwards.
     env.ctx.faults.failingImages.clear();
     env.store.update(
-      input('broken', ROLLOUT_TEMPLATE, { Image: 'nginx:1.28' }),
+      stackInput('broken', ROLLOUT_TEMPLATE, { Image: 'nginx:1.28' }),
     );
     expect(await settled(stack)).toBe('UPDATE_COMPLETE');
     expect(env.ecs.taskDefinitions.get(oldDefinition)?.status).toBe('INACTIVE');
@@ -176,11 +147,13 @@ describe('stack updates that roll ECS services', () => {
   it('never writes a NoEcho value into the stack events', async () => {
     const secret = 'pw-6f1c0b7e-events';
     const stack = env.store.create(
-      input('secret', SECRET_TEMPLATE, { DbPassword: secret }),
+      stackInput('secret', SECRET_TEMPLATE, { DbPassword: secret }),
     );
     expect(await settled(stack)).toBe('CREATE_COMPLETE');
     const rotated = 'pw-0d9e3a21-rotated';
-    env.store.update(input('secret', SECRET_TEMPLATE, { DbPassword: rotated }));
+    env.store.update(
+      stackInput('secret', SECRET_TEMPLATE, { DbPassword: rotated }),
+    );
     expect(await settled(stack)).toBe('UPDATE_COMPLETE');
     const written = JSON.stringify(stack.events);
     expect(written).not.toContain(secret);

@@ -1,35 +1,16 @@
-import { EcsState } from '../ecs/state';
 import type { Faults } from '../faults';
-import { fastContext } from '../__testUtils__/context';
 import { eventually } from '../__testUtils__/helpers';
+import {
+  settled,
+  stackInput,
+  timeline,
+  useStackStoreEnv,
+} from '../__testUtils__/stackStore';
 import {
   BUCKET_TEMPLATE,
   WEB_STACK_TEMPLATE,
 } from '../__testUtils__/templates';
-import { ResourceEffects } from './effects';
-import { StackStore, type Stack } from './stacks';
-
-function setup() {
-  const ctx = fastContext();
-  const ecs = new EcsState(ctx);
-  const store = new StackStore(ctx, new ResourceEffects(ecs));
-  return { ctx, ecs, store };
-}
-
-const input = (stackName: string, templateBody: string) => ({
-  stackName,
-  templateBody,
-  parameters: [],
-  tags: [],
-  capabilities: [],
-});
-
-const settled = (stack: Stack) =>
-  eventually(() => !stack.status.endsWith('_IN_PROGRESS') && stack.status);
-
-/** Events oldest first, as `LogicalId STATUS`. */
-const timeline = (stack: Stack) =>
-  [...stack.events].reverse().map(e => `${e.logicalId} ${e.status}`);
+import type { Stack } from './stacks';
 
 const ALB = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
 
@@ -40,21 +21,17 @@ const failureReason = (stack: Stack, logicalId: string) =>
   )?.reason;
 
 describe('StackStore', () => {
-  let env: ReturnType<typeof setup>;
+  const env = useStackStoreEnv();
   /** Creates the web stack with `fault` injected; it must roll back. */
   const rolledBack = async (name: string, fault: (f: Faults) => void) => {
     fault(env.ctx.faults);
-    const stack = env.store.create(input(name, WEB_STACK_TEMPLATE));
+    const stack = env.store.create(stackInput(name, WEB_STACK_TEMPLATE));
     expect(await settled(stack)).toBe('ROLLBACK_COMPLETE');
     return stack;
   };
-  beforeEach(() => {
-    env = setup();
-  });
-  afterEach(() => env.ctx.scheduler.cancelAll());
 
   it('creates resources in dependency order and then the stack', async () => {
-    const stack = env.store.create(input('web', WEB_STACK_TEMPLATE));
+    const stack = env.store.create(stackInput('web', WEB_STACK_TEMPLATE));
     expect(stack.status).toBe('CREATE_IN_PROGRESS');
     expect(await settled(stack)).toBe('CREATE_COMPLETE');
     const events = timeline(stack);
@@ -119,7 +96,7 @@ describe('StackStore', () => {
   });
 
   it('deletes dependents before what they depend on, and keeps the stack findable by id only', async () => {
-    const stack = env.store.create(input('gone', WEB_STACK_TEMPLATE));
+    const stack = env.store.create(stackInput('gone', WEB_STACK_TEMPLATE));
     await settled(stack);
     env.store.delete('gone');
     env.store.delete('gone'); // idempotent
@@ -141,10 +118,10 @@ describe('StackStore', () => {
   });
 
   it('updates changed resources, adds and removes others', async () => {
-    const stack = env.store.create(input('upd', WEB_STACK_TEMPLATE));
+    const stack = env.store.create(stackInput('upd', WEB_STACK_TEMPLATE));
     await settled(stack);
     env.store.update({
-      ...input('upd', WEB_STACK_TEMPLATE),
+      ...stackInput('upd', WEB_STACK_TEMPLATE),
       parameters: [{ ParameterKey: 'DesiredCount', ParameterValue: '4' }],
     });
     expect(stack.status).toBe('UPDATE_IN_PROGRESS');
@@ -158,7 +135,7 @@ describe('StackStore', () => {
     expect(service.desiredCount).toBe(4);
     await eventually(() => env.ecs.runningCount(service) === 4);
 
-    const bucketStack = env.store.create(input('swap', BUCKET_TEMPLATE));
+    const bucketStack = env.store.create(stackInput('swap', BUCKET_TEMPLATE));
     await settled(bucketStack);
     const withQueueInsteadOfLog = JSON.stringify({
       Resources: {
@@ -166,7 +143,7 @@ describe('StackStore', () => {
         Queue: { Type: 'AWS::SQS::Queue' },
       },
     });
-    env.store.update(input('swap', withQueueInsteadOfLog));
+    env.store.update(stackInput('swap', withQueueInsteadOfLog));
     expect(await settled(bucketStack)).toBe('UPDATE_COMPLETE');
     expect([...bucketStack.resources.keys()].sort()).toEqual([
       'Bucket',

@@ -63,14 +63,19 @@ describe('kubectl against the sandbox', () => {
   });
   afterAll(() => sandbox.stop());
 
+  /** The real kubectl on the sandbox, with one discovery cache for the suite. */
+  const kube = (args: string[]) => kubectl(sandbox, args, cache);
+  /** One object as `kubectl get -o yaml` prints it, parsed. */
+  const getYaml = async (kind: string, name: string) =>
+    parseYaml((await kube(['get', kind, name, '-o', 'yaml'])).stdout);
+  /** Waits with `kubectl rollout status` for deployment/web to roll out. */
+  const rolloutStatus = () =>
+    kube(['rollout', 'status', 'deployment/web', '--timeout=30s']);
+
   it('server-side applies a namespace with quota, network policy and role binding', async () => {
     const file = join(dir, 'team-a.yaml');
     writeFileSync(file, MANIFEST);
-    const applied = await kubectl(
-      sandbox,
-      ['apply', '--server-side', '-f', file],
-      cache,
-    );
+    const applied = await kube(['apply', '--server-side', '-f', file]);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     expect(applied.stdout.trim().split('\n')).toEqual([
@@ -80,11 +85,14 @@ describe('kubectl against the sandbox', () => {
       'rolebinding.rbac.authorization.k8s.io/team-edit serverside-applied',
     ]);
 
-    const ns = await kubectl(
-      sandbox,
-      ['get', 'namespace', 'team-a', '-o', 'yaml', '--show-managed-fields'],
-      cache,
-    );
+    const ns = await kube([
+      'get',
+      'namespace',
+      'team-a',
+      '-o',
+      'yaml',
+      '--show-managed-fields',
+    ]);
     expect(ns.code).toBe(0);
     const namespace = parseYaml(ns.stdout);
     expect(namespace.status.phase).toBe('Active');
@@ -98,11 +106,15 @@ describe('kubectl against the sandbox', () => {
     });
 
     const quota = await eventually(async () => {
-      const out = await kubectl(
-        sandbox,
-        ['get', 'quota', 'compute', '-n', 'team-a', '-o', 'yaml'],
-        cache,
-      );
+      const out = await kube([
+        'get',
+        'quota',
+        'compute',
+        '-n',
+        'team-a',
+        '-o',
+        'yaml',
+      ]);
       const parsed = parseYaml(out.stdout);
       return parsed?.status?.used ? parsed : undefined;
     });
@@ -116,25 +128,14 @@ describe('kubectl against the sandbox', () => {
     });
 
     // Re-applying the same manifest changes nothing.
-    const again = await kubectl(
-      sandbox,
-      ['apply', '--server-side', '-f', file],
-      cache,
-    );
+    const again = await kube(['apply', '--server-side', '-f', file]);
     expect(again.code).toBe(0);
-    const after = parseYaml(
-      (await kubectl(sandbox, ['get', 'ns', 'team-a', '-o', 'yaml'], cache))
-        .stdout,
-    );
+    const after = await getYaml('ns', 'team-a');
     expect(after.metadata.resourceVersion).toBe(
       namespace.metadata.resourceVersion,
     );
 
-    const table = await kubectl(
-      sandbox,
-      ['get', 'netpol,rolebinding,sa', '-n', 'team-a'],
-      cache,
-    );
+    const table = await kube(['get', 'netpol,rolebinding,sa', '-n', 'team-a']);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain(
       'networkpolicy.networking.k8s.io/default-deny',
@@ -146,29 +147,22 @@ describe('kubectl against the sandbox', () => {
   });
 
   it('deletes a namespace: Terminating first, then gone with its content', async () => {
-    const del = await kubectl(
-      sandbox,
-      ['delete', 'namespace', 'team-a', '--wait=false'],
-      cache,
-    );
+    const del = await kube(['delete', 'namespace', 'team-a', '--wait=false']);
     expect(del.code).toBe(0);
     expect(del.stdout).toContain('namespace "team-a" deleted');
-    const waited = await kubectl(
-      sandbox,
-      ['wait', '--for=delete', 'namespace/team-a', '--timeout=30s'],
-      cache,
-    );
+    const waited = await kube([
+      'wait',
+      '--for=delete',
+      'namespace/team-a',
+      '--timeout=30s',
+    ]);
     expect(waited.code).toBe(0);
-    const get = await kubectl(sandbox, ['get', 'namespace', 'team-a'], cache);
+    const get = await kube(['get', 'namespace', 'team-a']);
     expect(get.code).not.toBe(0);
     expect(get.stderr).toContain(
       'Error from server (NotFound): namespaces "team-a" not found',
     );
-    const content = await kubectl(
-      sandbox,
-      ['get', 'networkpolicies', '-A', '-o', 'name'],
-      cache,
-    );
+    const content = await kube(['get', 'networkpolicies', '-A', '-o', 'name']);
     expect(content.stdout.trim()).toBe('');
   });
 
@@ -178,32 +172,28 @@ describe('kubectl against the sandbox', () => {
       const name = type.group
         ? `${type.resource}.${type.group}`
         : type.resource;
-      const result = await kubectl(
-        sandbox,
-        ['get', name, ...(type.namespaced ? ['-A'] : [])],
-        cache,
-      );
+      const result = await kube([
+        'get',
+        name,
+        ...(type.namespaced ? ['-A'] : []),
+      ]);
       // An empty list prints "No resources found" on stderr; anything else is a failure.
       if (result.code !== 0 || /error/i.test(result.stderr))
         failures.push(`${name}: ${result.stderr}`);
     }
     expect(failures).toEqual([]);
-    const roles = await kubectl(
-      sandbox,
-      ['get', 'clusterroles', '-o', 'name'],
-      cache,
-    );
+    const roles = await kube(['get', 'clusterroles', '-o', 'name']);
     expect(roles.stdout.trim().split('\n').sort()).toEqual([
       'clusterrole.rbac.authorization.k8s.io/admin',
       'clusterrole.rbac.authorization.k8s.io/cluster-admin',
       'clusterrole.rbac.authorization.k8s.io/edit',
       'clusterrole.rbac.authorization.k8s.io/view',
     ]);
-    const shortNames = await kubectl(
-      sandbox,
-      ['get', 'ns,quota,netpol,deploy,svc,ing,sa', '-A'],
-      cache,
-    );
+    const shortNames = await kube([
+      'get',
+      'ns,quota,netpol,deploy,svc,ing,sa',
+      '-A',
+    ]);
     expect(shortNames.code).toBe(0);
     expect(shortNames.stdout).toContain('namespace/kube-system');
   });
@@ -230,22 +220,12 @@ spec:
           image: nginx:1.27
 `,
     );
-    expect(
-      (await kubectl(sandbox, ['apply', '--server-side', '-f', file], cache))
-        .code,
-    ).toBe(0);
-    const rollout = await kubectl(
-      sandbox,
-      ['rollout', 'status', 'deployment/web', '--timeout=30s'],
-      cache,
-    );
+    expect((await kube(['apply', '--server-side', '-f', file])).code).toBe(0);
+    const rollout = await rolloutStatus();
     expect(rollout.stdout).toContain(
       'deployment "web" successfully rolled out',
     );
-    const deployment = parseYaml(
-      (await kubectl(sandbox, ['get', 'deploy', 'web', '-o', 'yaml'], cache))
-        .stdout,
-    );
+    const deployment = await getYaml('deploy', 'web');
     expect(deployment.status).toMatchObject({
       replicas: 3,
       readyReplicas: 3,
@@ -260,11 +240,7 @@ spec:
   });
 
   it('rolls a deployment out again on `kubectl rollout restart`, staying available', async () => {
-    const get = async () =>
-      parseYaml(
-        (await kubectl(sandbox, ['get', 'deploy', 'web', '-o', 'yaml'], cache))
-          .stdout,
-      );
+    const get = () => getYaml('deploy', 'web');
     const before = await get();
     const progressed = (d: any) =>
       d.status.conditions.find((c: any) => c.type === 'Progressing').message;
@@ -274,17 +250,9 @@ spec:
       before.metadata.resourceVersion,
     );
     try {
-      const restart = await kubectl(
-        sandbox,
-        ['rollout', 'restart', 'deployment/web'],
-        cache,
-      );
+      const restart = await kube(['rollout', 'restart', 'deployment/web']);
       expect(restart.stdout).toContain('deployment.apps/web restarted');
-      const rollout = await kubectl(
-        sandbox,
-        ['rollout', 'status', 'deployment/web', '--timeout=30s'],
-        cache,
-      );
+      const rollout = await rolloutStatus();
       expect(rollout.stdout).toContain(
         'deployment "web" successfully rolled out',
       );
@@ -329,24 +297,16 @@ spec:
     expect(progressed(after)).not.toBe(progressed(before));
 
     // Scaling changes the generation but keeps the ReplicaSet and revision.
-    const scaled = await kubectl(
-      sandbox,
-      [
-        'patch',
-        'deploy',
-        'web',
-        '--type=merge',
-        '-p',
-        '{"spec":{"replicas":4}}',
-      ],
-      cache,
-    );
+    const scaled = await kube([
+      'patch',
+      'deploy',
+      'web',
+      '--type=merge',
+      '-p',
+      '{"spec":{"replicas":4}}',
+    ]);
     expect(scaled.code).toBe(0);
-    await kubectl(
-      sandbox,
-      ['rollout', 'status', 'deployment/web', '--timeout=30s'],
-      cache,
-    );
+    await rolloutStatus();
     const bigger = await get();
     expect(bigger.status).toMatchObject({
       observedGeneration: after.metadata.generation + 1,
@@ -359,25 +319,18 @@ spec:
   });
 
   it('keeps Secrets as the API server does: base64 data, stringData folded in, Opaque by default', async () => {
-    const created = await kubectl(
-      sandbox,
-      [
-        'create',
-        'secret',
-        'generic',
-        'db',
-        '--from-literal=password=s3cr3t',
-        '-n',
-        'default',
-      ],
-      cache,
-    );
+    const created = await kube([
+      'create',
+      'secret',
+      'generic',
+      'db',
+      '--from-literal=password=s3cr3t',
+      '-n',
+      'default',
+    ]);
     expect(created.stderr).toBe('');
     expect(created.stdout.trim()).toBe('secret/db created');
-    const db = parseYaml(
-      (await kubectl(sandbox, ['get', 'secret', 'db', '-o', 'yaml'], cache))
-        .stdout,
-    );
+    const db = await getYaml('secret', 'db');
     expect(db).toMatchObject({
       kind: 'Secret',
       type: 'Opaque',
@@ -397,59 +350,40 @@ stringData:
   token: abc
 `,
     );
-    const applied = await kubectl(
-      sandbox,
-      ['apply', '--server-side', '-f', file],
-      cache,
-    );
+    const applied = await kube(['apply', '--server-side', '-f', file]);
     expect(applied.stdout.trim()).toBe('secret/api serverside-applied');
-    const api = parseYaml(
-      (await kubectl(sandbox, ['get', 'secret', 'api', '-o', 'yaml'], cache))
-        .stdout,
-    );
+    const api = await getYaml('secret', 'api');
     expect(api.data).toEqual({ token: Buffer.from('abc').toString('base64') });
     expect(api.stringData).toBeUndefined();
 
-    const table = await kubectl(sandbox, ['get', 'secrets'], cache);
+    const table = await kube(['get', 'secrets']);
     expect(table.stdout).toMatch(/^NAME\s+TYPE\s+DATA\s+AGE/);
     expect(table.stdout).toMatch(/\napi\s+Opaque\s+1\s/);
 
-    const bad = await kubectl(
-      sandbox,
-      [
-        'patch',
-        'secret',
-        'api',
-        '--type=merge',
-        '-p',
-        '{"data":{"token":"not base64!"}}',
-      ],
-      cache,
-    );
+    const bad = await kube([
+      'patch',
+      'secret',
+      'api',
+      '--type=merge',
+      '-p',
+      '{"data":{"token":"not base64!"}}',
+    ]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('illegal base64 data');
 
-    const retype = await kubectl(
-      sandbox,
-      [
-        'patch',
-        'secret',
-        'api',
-        '--type=merge',
-        '-p',
-        '{"type":"kubernetes.io/tls"}',
-      ],
-      cache,
-    );
+    const retype = await kube([
+      'patch',
+      'secret',
+      'api',
+      '--type=merge',
+      '-p',
+      '{"type":"kubernetes.io/tls"}',
+    ]);
     expect(retype.stderr).toContain('field is immutable');
 
-    const deleted = await kubectl(
-      sandbox,
-      ['delete', 'secret', 'db', 'api'],
-      cache,
-    );
+    const deleted = await kube(['delete', 'secret', 'db', 'api']);
     expect(deleted.code).toBe(0);
-    const gone = await kubectl(sandbox, ['get', 'secret', 'db'], cache);
+    const gone = await kube(['get', 'secret', 'db']);
     expect(gone.stderr).toContain('secrets "db" not found');
   });
 });

@@ -2,10 +2,7 @@
 // as NoEcho parameters that it never repeats, and the service role of the
 // account a stack lives in.
 import { randomUUID } from 'node:crypto';
-import {
-  CloudFormationClient,
-  DescribeStacksCommand,
-} from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type {
   LoggerService,
   UrlReaderService,
@@ -23,11 +20,7 @@ import {
   driverOutcome,
   untilSettled,
 } from '@envkit/plugin-environments-node/testUtils';
-import {
-  SANDBOX_ACCOUNT_ID,
-  startSandbox,
-  type Sandbox,
-} from '@envkit/cloud-sandbox';
+import { SANDBOX_ACCOUNT_ID } from '@envkit/cloud-sandbox';
 import { CloudFormationDriver } from './CloudFormationDriver';
 import {
   applyUntilSettled,
@@ -39,6 +32,7 @@ import {
   SANDBOX_KEYS,
   sandboxDriver,
 } from './__testUtils__/harness';
+import { leftoversOf, useSandboxSuite } from './__testUtils__/sandboxSuite';
 
 jest.setTimeout(120_000);
 
@@ -82,25 +76,10 @@ function recordingLogger(calls: unknown[]): LoggerService {
 }
 
 describe('CloudFormationDriver: secrets and service roles', () => {
-  let sandbox: Sandbox;
-  let cfn: CloudFormationClient;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    cfn = new CloudFormationClient({
-      endpoint: sandbox.url,
-      region: 'us-east-1',
-      credentials: SANDBOX_KEYS,
-    });
-  });
-
-  afterAll(async () => {
-    cfn.destroy();
-    await sandbox.stop();
-  });
+  const suite = useSandboxSuite();
 
   const describeStack = async (nameOrId: string) =>
-    (await cfn.send(new DescribeStacksCommand({ StackName: nameOrId })))
+    (await suite.cfn.send(new DescribeStacksCommand({ StackName: nameOrId })))
       .Stacks![0];
 
   it('sends secret inputs as NoEcho parameters and never repeats them', async () => {
@@ -112,7 +91,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
         buffer: async () => Buffer.from(DATABASE_TEMPLATE),
       }),
     } as unknown as UrlReaderService;
-    const driver = sandboxDriver(sandbox, {
+    const driver = sandboxDriver(suite.sandbox, {
       urlReader,
       logger: recordingLogger(logged),
     });
@@ -142,7 +121,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
         })
       ).last;
     const cli = async (...args: string[]) => {
-      const result = await awsCli(sandbox, ['cloudformation', ...args]);
+      const result = await awsCli(suite.sandbox, ['cloudformation', ...args]);
       expect(result.stderr).toBe('');
       return result.stdout;
     };
@@ -205,7 +184,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
   });
 
   it('refuses a secret input that is not a whole stack parameter', async () => {
-    const driver = sandboxDriver(sandbox);
+    const { driver } = suite;
     const resource: DriverResource = {
       ...cfnResource('net', {
         template: 'builtin:network',
@@ -228,10 +207,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
       reason: 'InvalidParameters',
       message: expect.stringContaining('AvailabilityZones[1]'),
     });
-    expect(
-      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
-    ).toEqual([]);
-    driver.close();
+    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
   });
 
   describe('service roles per AWS account', () => {
@@ -253,7 +229,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
         ...(accountId ? { accountId } : {}),
       });
     const driverWith = (accountA: string) =>
-      sandboxDriver(sandbox, {
+      sandboxDriver(suite.sandbox, {
         credentialsManager: perAccount,
         cloudFormationRoleArn: DEFAULT_ROLE,
         accounts: [
@@ -284,7 +260,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
         expect(
           (await applyUntilSettled(driver, network(account), ctx)).status,
         ).toBe('Ready');
-        const cli = await awsCli(sandbox, [
+        const cli = await awsCli(suite.sandbox, [
           'cloudformation',
           'describe-stacks',
           '--stack-name',
@@ -336,7 +312,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
           aws: { mainAccount: SANDBOX_KEYS },
           environments: {
             aws: {
-              endpoint: sandbox.url,
+              endpoint: suite.sandbox.url,
               accounts: [
                 {
                   accountId: '111111111111',
@@ -367,12 +343,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
         kind: 'permanent',
         reason: 'InvalidParameters',
       });
-      expect(
-        sandbox.controls.inventory({
-          key: 'envkit:environment',
-          value: env.id,
-        }),
-      ).toEqual([]);
+      expect(leftoversOf(suite.sandbox, env)).toEqual([]);
       driver.close();
     });
   });

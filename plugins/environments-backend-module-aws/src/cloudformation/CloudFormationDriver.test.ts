@@ -2,14 +2,12 @@
 // driver (create, update, failures, batching, IAM policy), as starting it per
 // file would multiply the suite's run time.
 import {
-  CloudFormationClient,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
   DescribeServicesCommand,
-  ECSClient,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { UrlReaderService } from '@backstage/backend-plugin-api';
@@ -19,7 +17,6 @@ import {
   shortResourceName,
   stackName,
 } from '@envkit/plugin-environments-common';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CloudFormationDriver } from './CloudFormationDriver';
@@ -36,6 +33,12 @@ import {
   sandboxDriver,
 } from './__testUtils__/harness';
 import {
+  leftoversOf,
+  NETWORK,
+  serviceFor,
+  useSandboxSuite,
+} from './__testUtils__/sandboxSuite';
+import {
   DriverContext,
   DriverEnvironment,
   DriverResource,
@@ -47,55 +50,21 @@ import {
 
 jest.setTimeout(120_000);
 
-const NETWORK = cfnResource('network', { template: 'builtin:network' });
-
-function serviceFor(network: Record<string, string>, image: string) {
-  return cfnResource('service', {
-    template: 'builtin:ecs-service',
-    region: 'us-east-1',
-    parameters: {
-      VpcId: network.VpcId,
-      PublicSubnetIds: network.PublicSubnetIds,
-      ServiceSubnetIds: network.WorkloadSubnetIds,
-      AssignPublicIp: network.WorkloadAssignPublicIp,
-      ImageLocation: image,
-      ContainerPort: 8080,
-    },
-  });
-}
+/** The service as these scenarios run it: pinned to us-east-1, on 8080. */
+const serviceOn = (network: Record<string, string>, image: string) =>
+  serviceFor(network, image, { region: 'us-east-1', containerPort: 8080 });
 
 describe('CloudFormationDriver against the cloud sandbox', () => {
-  let sandbox: Sandbox;
-  let driver: CloudFormationDriver;
+  const suite = useSandboxSuite();
   let ledger: CallLedger;
-  let cfn: CloudFormationClient;
-  let ecs: ECSClient;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    driver = sandboxDriver(sandbox);
-    ledger = new CallLedger(sandbox);
-    const clientConfig = {
-      endpoint: sandbox.url,
-      region: 'us-east-1',
-      credentials: SANDBOX_KEYS,
-    };
-    cfn = new CloudFormationClient(clientConfig);
-    ecs = new ECSClient(clientConfig);
+  beforeAll(() => {
+    ledger = new CallLedger(suite.sandbox);
   });
-
-  afterAll(async () => {
-    driver.close();
-    cfn.destroy();
-    ecs.destroy();
-    await sandbox.stop();
-  });
-
-  afterEach(() => sandbox.controls.clearFaults());
 
   async function createNetwork(env: DriverEnvironment) {
     const result = await applyUntilSettled(
-      driver,
+      suite.driver,
       NETWORK,
       contextFor(env, 'network'),
     );
@@ -109,18 +78,20 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     service: DriverResource,
     ctx: DriverContext,
   ) {
-    expect(await destroyUntilSettled(driver, service, ctx)).toEqual({
+    expect(await destroyUntilSettled(suite.driver, service, ctx)).toEqual({
       status: 'Destroyed',
     });
-    await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
-    expect(
-      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
-    ).toEqual([]);
+    await destroyUntilSettled(
+      suite.driver,
+      NETWORK,
+      contextFor(env, 'network'),
+    );
+    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
   }
 
   function describeService(cluster: string, service: string) {
     return ledger.harness(async () => {
-      const response = await ecs.send(
+      const response = await suite.ecs.send(
         new DescribeServicesCommand({ cluster, services: [service] }),
       );
       return response.services![0];
@@ -135,8 +106,8 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
 
     const serviceCtx = contextFor(env, 'service');
     const created = await applyUntilSettled(
-      driver,
-      serviceFor(network, 'nginx:1.27'),
+      suite.driver,
+      serviceOn(network, 'nginx:1.27'),
       serviceCtx,
     );
     expect(created.status).toBe('Ready');
@@ -152,14 +123,14 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     ]);
     // What the developer's browser would show behind the endpoint.
     const page = await fetch(
-      sandbox.controls.endpointUrlFor(
+      suite.sandbox.controls.endpointUrlFor(
         created.outputs!.Endpoint.replace('http://', ''),
       ),
     );
     expect(await page.text()).toContain('nginx:1.27');
 
-    const observed = await driver.observe(
-      serviceFor(network, 'nginx:1.27'),
+    const observed = await suite.driver.observe(
+      serviceOn(network, 'nginx:1.27'),
       serviceCtx,
     );
     expect(observed).toMatchObject({ status: 'Ready', exists: true });
@@ -173,7 +144,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
 
     // The real AWS CLI sees the stacks with their tags and outputs.
     const cli = await ledger.harness(() =>
-      awsCli(sandbox, [
+      awsCli(suite.sandbox, [
         'cloudformation',
         'describe-stacks',
         '--stack-name',
@@ -200,8 +171,8 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     // A new image in the next generation updates the stack in place.
     const env2 = { ...env, generation: 2 };
     const updated = await applyUntilSettled(
-      driver,
-      serviceFor(network, 'nginx:1.28'),
+      suite.driver,
+      serviceOn(network, 'nginx:1.28'),
       contextFor(env2, 'service'),
     );
     expect(updated).toMatchObject({
@@ -209,7 +180,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       outputs: { Endpoint: created.outputs!.Endpoint },
     });
     const afterUpdate = await ledger.harness(() =>
-      cfn.send(
+      suite.cfn.send(
         new DescribeStacksCommand({
           StackName: stackName(env.name, env.id, 'service'),
         }),
@@ -222,24 +193,28 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     });
 
     // Applying the same generation again changes nothing.
-    const again = await driver.apply(
-      serviceFor(network, 'nginx:1.28'),
+    const again = await suite.driver.apply(
+      serviceOn(network, 'nginx:1.28'),
       contextFor(env2, 'service'),
     );
     expect(again.status).toBe('Ready');
 
     expect(
       await destroyUntilSettled(
-        driver,
-        serviceFor(network, 'nginx:1.28'),
+        suite.driver,
+        serviceOn(network, 'nginx:1.28'),
         contextFor(env2, 'service'),
       ),
     ).toEqual({ status: 'Destroyed' });
     expect(
-      await destroyUntilSettled(driver, NETWORK, contextFor(env2, 'network')),
+      await destroyUntilSettled(
+        suite.driver,
+        NETWORK,
+        contextFor(env2, 'network'),
+      ),
     ).toEqual({ status: 'Destroyed' });
     const listed = await ledger.harness(() =>
-      cfn.send(new ListStacksCommand({})),
+      suite.cfn.send(new ListStacksCommand({})),
     );
     const ours = listed.StackSummaries!.filter(s =>
       s.StackName!.startsWith(`envkit-${env.name}-`),
@@ -251,7 +226,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     ]);
     // And observe says so.
     await expectPermanentFailure(
-      () => driver.observe(NETWORK, contextFor(env2, 'network')),
+      () => suite.driver.observe(NETWORK, contextFor(env2, 'network')),
       'StackNotFound',
     );
   });
@@ -261,8 +236,8 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     const network = await createNetwork(env);
     const ctx1 = contextFor(env, 'service');
     const created = await applyUntilSettled(
-      driver,
-      serviceFor(network, 'nginx:1.27'),
+      suite.driver,
+      serviceOn(network, 'nginx:1.27'),
       ctx1,
     );
     const cluster = created.outputs!.ClusterName;
@@ -273,8 +248,8 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       expect(
         (
           await applyUntilSettled(
-            driver,
-            serviceFor(network, 'nginx:1.28'),
+            suite.driver,
+            serviceOn(network, 'nginx:1.28'),
             ctx2,
           )
         ).status,
@@ -283,27 +258,29 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       expect(after.taskDefinition).not.toBe(before.taskDefinition);
       expect(after.deployments![0].rolloutState).toBe('COMPLETED');
     } finally {
-      await destroyUntilSettled(driver, serviceFor(network, 'x'), ctx1);
-      await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
+      await destroyUntilSettled(suite.driver, serviceOn(network, 'x'), ctx1);
+      await destroyUntilSettled(
+        suite.driver,
+        NETWORK,
+        contextFor(env, 'network'),
+      );
     }
   });
 
   it('keeps one stack when a new driver instance takes over right after CreateStack', async () => {
     const env = environment('restart');
     const ctx = contextFor(env, 'network');
-    const first = sandboxDriver(sandbox);
+    const first = sandboxDriver(suite.sandbox);
     expect((await first.apply(NETWORK, ctx)).status).toBe('InProgress');
     first.close();
     // The process "restarts": a new instance, the same idempotency token.
-    const second = sandboxDriver(sandbox);
+    const second = sandboxDriver(suite.sandbox);
     const result = await applyUntilSettled(second, NETWORK, ctx);
     second.close();
     expect(result.status).toBe('Ready');
-    expect(
-      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
-    ).toHaveLength(1);
+    expect(leftoversOf(suite.sandbox, env)).toHaveLength(1);
     const events = await ledger.harness(() =>
-      cfn.send(
+      suite.cfn.send(
         new DescribeStackEventsCommand({
           StackName: stackName(env.name, env.id, 'network'),
         }),
@@ -312,49 +289,50 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     expect(events.StackEvents!.at(-1)!.ClientRequestToken).toBe(
       ctx.token('create'),
     );
-    await destroyUntilSettled(driver, NETWORK, ctx);
+    await destroyUntilSettled(suite.driver, NETWORK, ctx);
   });
 
   it('creates one stack when two replicas apply the same resource at once', async () => {
     const env = environment('race');
     const ctx = contextFor(env, 'network');
-    const replicas = [sandboxDriver(sandbox), sandboxDriver(sandbox)];
+    const replicas = [
+      sandboxDriver(suite.sandbox),
+      sandboxDriver(suite.sandbox),
+    ];
     const results = await Promise.all(replicas.map(d => d.apply(NETWORK, ctx)));
     expect(results.map(r => r.status)).toEqual(['InProgress', 'InProgress']);
     replicas.forEach(d => d.close());
-    expect(
-      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
-    ).toHaveLength(1);
-    expect((await applyUntilSettled(driver, NETWORK, ctx)).status).toBe(
+    expect(leftoversOf(suite.sandbox, env)).toHaveLength(1);
+    expect((await applyUntilSettled(suite.driver, NETWORK, ctx)).status).toBe(
       'Ready',
     );
-    await destroyUntilSettled(driver, NETWORK, ctx);
+    await destroyUntilSettled(suite.driver, NETWORK, ctx);
   });
 
   it('reports a bad image as a tripped circuit breaker and cleans up on destroy', async () => {
     const env = environment('badimage');
     const network = await createNetwork(env);
-    sandbox.controls.failServiceTasks(
+    suite.sandbox.controls.failServiceTasks(
       shortResourceName(env.name, env.id, 'service', 63),
       'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
     );
-    const service = serviceFor(network, 'nginx:does-not-exist');
+    const service = serviceOn(network, 'nginx:does-not-exist');
     const ctx = contextFor(env, 'service');
-    const result = await applyUntilSettled(driver, service, ctx);
+    const result = await applyUntilSettled(suite.driver, service, ctx);
     expect(result.status).toBe('Failed');
     expect(result.reason).toBe('DeploymentCircuitBreaker');
     expect(result.message).toMatch(/^Service \(AWS::ECS::Service\)/);
     expect(result.message).toContain('Circuit Breaker');
     // Asking again gives the same verdict rather than retrying forever.
-    expect(await driverOutcome(() => driver.apply(service, ctx))).toMatchObject(
-      {
-        status: 'Failed',
-        kind: 'permanent',
-        reason: 'DeploymentCircuitBreaker',
-      },
-    );
     expect(
-      await driverOutcome(() => driver.observe(service, ctx)),
+      await driverOutcome(() => suite.driver.apply(service, ctx)),
+    ).toMatchObject({
+      status: 'Failed',
+      kind: 'permanent',
+      reason: 'DeploymentCircuitBreaker',
+    });
+    expect(
+      await driverOutcome(() => suite.driver.observe(service, ctx)),
     ).toMatchObject({
       status: 'Failed',
       kind: 'permanent',
@@ -367,20 +345,20 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
   it('observe keeps a service Ready when ECS rolls a failed deployment back, and shows why', async () => {
     const env = environment('breaker');
     const network = await createNetwork(env);
-    const service = serviceFor(network, 'nginx:1.27');
+    const service = serviceOn(network, 'nginx:1.27');
     const ctx = contextFor(env, 'service');
-    const ready = await applyUntilSettled(driver, service, ctx);
+    const ready = await applyUntilSettled(suite.driver, service, ctx);
     expect(ready.status).toBe('Ready');
     const cluster = ready.outputs!.ClusterName;
     const name = ready.outputs!.ServiceName;
     const before = await describeService(cluster, name);
-    sandbox.controls.failServiceTasks(
+    suite.sandbox.controls.failServiceTasks(
       name,
       'Essential container in task exited',
     );
     // A deployment started outside the driver, e.g. from the console.
     await ledger.harness(() =>
-      ecs.send(
+      suite.ecs.send(
         new UpdateServiceCommand({
           cluster,
           service: name,
@@ -403,7 +381,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       { timeoutMs: 30_000, intervalMs: 20 },
     );
     expect(rolledBack.deployments![0].id).toBe(before.deployments![0].id);
-    const observed = await driver.observe(service, ctx);
+    const observed = await suite.driver.observe(service, ctx);
     expect(observed).toMatchObject({ status: 'Ready', exists: true });
     const [health] = observed.details!.services as any[];
     expect(health).toMatchObject({
@@ -411,20 +389,24 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       rolloutState: 'COMPLETED',
     });
     expect(health.recentEvents.join('\n')).toMatch(/rolling back/);
-    await destroyUntilSettled(driver, service, ctx);
-    await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
+    await destroyUntilSettled(suite.driver, service, ctx);
+    await destroyUntilSettled(
+      suite.driver,
+      NETWORK,
+      contextFor(env, 'network'),
+    );
   });
 
   it('names the logical resource that failed, with its reason, and destroy cleans up', async () => {
     const env = environment('lbfail');
     const network = await createNetwork(env);
-    sandbox.controls.failResourceType(
+    suite.sandbox.controls.failResourceType(
       'AWS::ElasticLoadBalancingV2::LoadBalancer',
       'Resource handler returned message: "A load balancer cannot be attached to multiple subnets in the same Availability Zone"',
     );
-    const service = serviceFor(network, 'nginx:1.27');
+    const service = serviceOn(network, 'nginx:1.27');
     const ctx = contextFor(env, 'service');
-    const result = await applyUntilSettled(driver, service, ctx);
+    const result = await applyUntilSettled(suite.driver, service, ctx);
     expect(result).toEqual({
       status: 'Failed',
       kind: 'permanent',
@@ -441,20 +423,24 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
 
   it('reaches Ready while half of all calls are throttled', async () => {
     const env = environment('throttled');
-    sandbox.controls.throttle({ service: 'cloudformation', percent: 50 });
-    sandbox.controls.throttle({ service: 'ecs', percent: 50 });
+    suite.sandbox.controls.throttle({ service: 'cloudformation', percent: 50 });
+    suite.sandbox.controls.throttle({ service: 'ecs', percent: 50 });
     const network = await createNetwork(env);
-    const service = serviceFor(network, 'nginx:1.27');
+    const service = serviceOn(network, 'nginx:1.27');
     const ctx = contextFor(env, 'service');
-    expect((await applyUntilSettled(driver, service, ctx)).status).toBe(
+    expect((await applyUntilSettled(suite.driver, service, ctx)).status).toBe(
       'Ready',
     );
-    expect((await driver.observe(service, ctx)).status).toBe('Ready');
-    expect(await destroyUntilSettled(driver, service, ctx)).toEqual({
+    expect((await suite.driver.observe(service, ctx)).status).toBe('Ready');
+    expect(await destroyUntilSettled(suite.driver, service, ctx)).toEqual({
       status: 'Destroyed',
     });
     expect(
-      await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network')),
+      await destroyUntilSettled(
+        suite.driver,
+        NETWORK,
+        contextFor(env, 'network'),
+      ),
     ).toEqual({ status: 'Destroyed' });
   });
 
@@ -502,7 +488,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
         return { buffer: async () => Buffer.from(bodies[url]) };
       },
     } as unknown as UrlReaderService;
-    const byo = sandboxDriver(sandbox, { urlReader });
+    const byo = sandboxDriver(suite.sandbox, { urlReader });
     const baseUrl =
       'https://git.example.com/platform/templates/catalog-info.yaml';
 
@@ -539,24 +525,24 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     ledger.collect();
     const first = await sweep();
     expect(first.every(r => r.status === 'Ready')).toBe(true);
-    expect(sandbox.controls.callCount('ecs', 'DescribeServices')).toBe(5);
+    expect(suite.sandbox.controls.callCount('ecs', 'DescribeServices')).toBe(5);
     ledger.collect();
     const second = await sweep();
     expect(
       second.map(r => (r.details!.services as any[])[0].runningCount),
     ).toEqual(Array(50).fill(1));
-    expect(sandbox.controls.callCount('ecs', 'DescribeServices')).toBe(5);
+    expect(suite.sandbox.controls.callCount('ecs', 'DescribeServices')).toBe(5);
     // Settled stacks are read from one shared ListStacks snapshot, not one
     // DescribeStacks each.
-    expect(sandbox.controls.callCount('cloudformation', 'DescribeStacks')).toBe(
-      0,
-    );
     expect(
-      sandbox.controls.callCount('cloudformation', 'ListStacks'),
+      suite.sandbox.controls.callCount('cloudformation', 'DescribeStacks'),
+    ).toBe(0);
+    expect(
+      suite.sandbox.controls.callCount('cloudformation', 'ListStacks'),
     ).toBeLessThanOrEqual(1);
     // The stacks' service lists are cached until a stack changes.
     expect(
-      sandbox.controls.callCount('cloudformation', 'ListStackResources'),
+      suite.sandbox.controls.callCount('cloudformation', 'ListStackResources'),
     ).toBe(0);
     ledger.collect();
 
@@ -580,7 +566,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       region: 'mars-1',
       parameters: { Nested: { a: 1 } },
     });
-    expect(await driver.validate(resource)).toEqual([
+    expect(await suite.driver.validate(resource)).toEqual([
       {
         path: 'parameters.template',
         message: expect.stringContaining(
@@ -591,7 +577,9 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       { path: 'parameters.region', message: expect.any(String) },
     ]);
     expect(
-      await driver.validate(cfnResource('thing', { template: 'stack.yaml' })),
+      await suite.driver.validate(
+        cfnResource('thing', { template: 'stack.yaml' }),
+      ),
     ).toEqual([
       {
         path: 'parameters.template',
@@ -599,7 +587,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       },
     ]);
     await expectPermanentFailure(
-      () => driver.apply(resource, contextFor(env, 'thing')),
+      () => suite.driver.apply(resource, contextFor(env, 'thing')),
       'InvalidParameters',
     );
   });
@@ -609,7 +597,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       new ConfigReader({
         aws: { mainAccount: SANDBOX_KEYS },
         environments: {
-          aws: { endpoint: sandbox.url, defaultRegion: 'us-east-1' },
+          aws: { endpoint: suite.sandbox.url, defaultRegion: 'us-east-1' },
         },
       }),
       { logger: mockServices.logger.mock() },

@@ -1,82 +1,37 @@
 // Changes to a running ECS service through the driver: redeploys (a new
 // ECS deployment of the same image) and updates that fail and roll back.
-import {
-  CloudFormationClient,
-  DescribeStacksCommand,
-} from '@aws-sdk/client-cloudformation';
-import {
-  DescribeServicesCommand,
-  ECSClient,
-  ListTasksCommand,
-} from '@aws-sdk/client-ecs';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeServicesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { stackName } from '@envkit/plugin-environments-common';
 import { DriverEnvironment } from '@envkit/plugin-environments-node';
 import {
   driverOutcome,
   waitFor,
 } from '@envkit/plugin-environments-node/testUtils';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
-import { CloudFormationDriver } from './CloudFormationDriver';
 import {
   applyUntilSettled,
   awsCli,
-  cfnResource,
   contextFor,
   destroyUntilSettled,
   environment,
-  SANDBOX_KEYS,
-  sandboxDriver,
 } from './__testUtils__/harness';
+import {
+  leftoversOf,
+  NETWORK,
+  serviceFor,
+  useSandboxSuite,
+} from './__testUtils__/sandboxSuite';
 
 jest.setTimeout(120_000);
 
-const NETWORK = cfnResource('network', { template: 'builtin:network' });
-
-function serviceFor(network: Record<string, string>, image: string) {
-  return cfnResource('service', {
-    template: 'builtin:ecs-service',
-    parameters: {
-      VpcId: network.VpcId,
-      PublicSubnetIds: network.PublicSubnetIds,
-      ServiceSubnetIds: network.WorkloadSubnetIds,
-      AssignPublicIp: network.WorkloadAssignPublicIp,
-      ImageLocation: image,
-    },
-  });
-}
-
 describe('CloudFormationDriver: redeploys and failed updates', () => {
-  let sandbox: Sandbox;
-  let driver: CloudFormationDriver;
-  let cfn: CloudFormationClient;
-  let ecs: ECSClient;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    driver = sandboxDriver(sandbox);
-    const clientConfig = {
-      endpoint: sandbox.url,
-      region: 'us-east-1',
-      credentials: SANDBOX_KEYS,
-    };
-    cfn = new CloudFormationClient(clientConfig);
-    ecs = new ECSClient(clientConfig);
-  });
-
-  afterAll(async () => {
-    driver.close();
-    cfn.destroy();
-    ecs.destroy();
-    await sandbox.stop();
-  });
-
-  afterEach(() => sandbox.controls.clearFaults());
+  const suite = useSandboxSuite();
 
   const updateStackCalls = () =>
-    sandbox.controls.callCount('cloudformation', 'UpdateStack');
+    suite.sandbox.controls.callCount('cloudformation', 'UpdateStack');
 
   async function stackOf(env: DriverEnvironment, resource: string) {
-    const { Stacks } = await cfn.send(
+    const { Stacks } = await suite.cfn.send(
       new DescribeStacksCommand({
         StackName: stackName(env.name, env.id, resource),
       }),
@@ -87,13 +42,13 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
   /** Network and a service on `image`, Ready. */
   async function createService(env: DriverEnvironment, image: string) {
     const network = await applyUntilSettled(
-      driver,
+      suite.driver,
       NETWORK,
       contextFor(env, 'network'),
     );
     const service = serviceFor(network.outputs!, image);
     const created = await applyUntilSettled(
-      driver,
+      suite.driver,
       service,
       contextFor(env, 'service'),
     );
@@ -107,11 +62,13 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
       network.Outputs!.map(o => [o.OutputKey!, o.OutputValue!]),
     );
     const ctx = contextFor(env, 'service');
-    await destroyUntilSettled(driver, serviceFor(outputs, image), ctx);
-    await destroyUntilSettled(driver, NETWORK, contextFor(env, 'network'));
-    expect(
-      sandbox.controls.inventory({ key: 'envkit:environment', value: env.id }),
-    ).toEqual([]);
+    await destroyUntilSettled(suite.driver, serviceFor(outputs, image), ctx);
+    await destroyUntilSettled(
+      suite.driver,
+      NETWORK,
+      contextFor(env, 'network'),
+    );
+    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
   }
 
   it('rolls the ECS service onto a new deployment for each redeploy request, serving throughout, and never otherwise', async () => {
@@ -121,7 +78,7 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
     const name = outputs.ServiceName;
     // What an operator sees with the real AWS CLI.
     const describeWithCli = async () => {
-      const cli = await awsCli(sandbox, [
+      const cli = await awsCli(suite.sandbox, [
         'ecs',
         'describe-services',
         '--cluster',
@@ -141,7 +98,7 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
     const updates = updateStackCalls();
     expect(
       await applyUntilSettled(
-        driver,
+        suite.driver,
         service,
         contextFor({ ...env, generation: 2 }, 'service'),
       ),
@@ -156,10 +113,10 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
       redeployRequestedAt: '2025-06-01T10:00:00.000Z',
     };
     const ctx = contextFor(requested, 'service');
-    sandbox.controls.holdServiceTasks(name);
-    expect((await driver.apply(service, ctx)).status).toBe('InProgress');
+    suite.sandbox.controls.holdServiceTasks(name);
+    expect((await suite.driver.apply(service, ctx)).status).toBe('InProgress');
     await waitFor('the new ECS deployment', async () => {
-      const { services } = await ecs.send(
+      const { services } = await suite.ecs.send(
         new DescribeServicesCommand({ cluster, services: [name] }),
       );
       return services![0].deployments!.length === 2;
@@ -176,10 +133,12 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
     expect(second).not.toBe(first);
     // The old task keeps serving meanwhile.
     expect(halfway.runningCount).toBe(1);
-    expect((await driver.observe(service, ctx)).status).toBe('InProgress');
+    expect((await suite.driver.observe(service, ctx)).status).toBe(
+      'InProgress',
+    );
 
-    sandbox.controls.releaseServiceTasks(name);
-    expect(await applyUntilSettled(driver, service, ctx)).toMatchObject({
+    suite.sandbox.controls.releaseServiceTasks(name);
+    expect(await applyUntilSettled(suite.driver, service, ctx)).toMatchObject({
       status: 'Ready',
       outputs,
     });
@@ -203,7 +162,7 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
     const settled = updateStackCalls();
     expect(
       await applyUntilSettled(
-        driver,
+        suite.driver,
         service,
         contextFor({ ...requested, generation: 4 }, 'service'),
       ),
@@ -220,13 +179,13 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
     });
     const ctx = contextFor(env, 'network');
     // CloudFormation would refuse a parameter the template does not declare.
-    expect((await applyUntilSettled(driver, NETWORK, ctx)).status).toBe(
+    expect((await applyUntilSettled(suite.driver, NETWORK, ctx)).status).toBe(
       'Ready',
     );
     expect(
       (await stackOf(env, 'network')).Parameters!.map(p => p.ParameterKey),
     ).not.toContain('RedeployNonce');
-    await destroyUntilSettled(driver, NETWORK, ctx);
+    await destroyUntilSettled(suite.driver, NETWORK, ctx);
   });
 
   it('reports an update that rolled back as a permanent failure, while the service keeps its old tasks and observe stays Ready', async () => {
@@ -235,7 +194,7 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
     const cluster = outputs.ClusterName;
     const runningTasks = async () =>
       (
-        await ecs.send(
+        await suite.ecs.send(
           new ListTasksCommand({
             cluster,
             serviceName: outputs.ServiceName,
@@ -247,13 +206,13 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
     expect(oldTasks).toHaveLength(1);
 
     // An image whose tasks never become healthy.
-    sandbox.controls.failImageTasks(
+    suite.sandbox.controls.failImageTasks(
       'nginx:broken',
       'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
     );
     const broken = serviceFor(network, 'nginx:broken');
     const ctx = contextFor({ ...env, generation: 2 }, 'service');
-    const failed = await applyUntilSettled(driver, broken, ctx);
+    const failed = await applyUntilSettled(suite.driver, broken, ctx);
     expect(failed).toEqual({
       status: 'Failed',
       kind: 'permanent',
@@ -276,7 +235,9 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
 
     // Asking again gives the same verdict, without trying the update again.
     const updates = updateStackCalls();
-    expect(await driverOutcome(() => driver.apply(broken, ctx))).toMatchObject({
+    expect(
+      await driverOutcome(() => suite.driver.apply(broken, ctx)),
+    ).toMatchObject({
       status: 'Failed',
       kind: 'permanent',
       reason: 'UpdateRolledBack',
@@ -286,11 +247,11 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
     // The service never left its old task, and observe reports it usable
     // with the last good outputs.
     expect(await runningTasks()).toEqual(oldTasks);
-    const { services } = await ecs.send(
+    const { services } = await suite.ecs.send(
       new DescribeServicesCommand({ cluster, services: [outputs.ServiceName] }),
     );
     expect(services![0].taskDefinition).toBe(outputs.TaskDefinitionArn);
-    const observed = await driver.observe(broken, ctx);
+    const observed = await suite.driver.observe(broken, ctx);
     expect(observed).toMatchObject({
       status: 'Ready',
       exists: true,
@@ -303,7 +264,7 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
     const fixed = serviceFor(network, 'nginx:1.28');
     expect(
       await applyUntilSettled(
-        driver,
+        suite.driver,
         fixed,
         contextFor({ ...env, generation: 3 }, 'service'),
       ),

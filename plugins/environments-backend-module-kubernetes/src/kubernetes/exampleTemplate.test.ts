@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import {
   interpolate,
   resolveInputs,
@@ -10,13 +9,13 @@ import {
 import { secretParametersOf } from '@envkit/plugin-environments-node';
 import { untilSettled } from '@envkit/plugin-environments-node/testUtils';
 import {
-  adminApi,
   paths,
   sandboxCluster,
   testContext,
   testDriver,
   testEnvironment,
 } from './__testUtils__/fixtures';
+import { useSandboxSuite } from './__testUtils__/sandboxSuite';
 
 jest.setTimeout(30_000);
 
@@ -57,11 +56,7 @@ function renderResource(inputs: Record<string, unknown>, owner: string) {
 }
 
 describe('examples/templates/dev-namespace.yaml', () => {
-  let sandbox: Sandbox;
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-  });
-  afterAll(() => sandbox.stop());
+  const suite = useSandboxSuite();
 
   it('is a valid EnvironmentTemplate on the kubernetes-namespace driver', () => {
     const template = loadTemplate();
@@ -89,7 +84,7 @@ describe('examples/templates/dev-namespace.yaml', () => {
   });
 
   it('renders parameters the driver accepts, with and without an image', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
+    const driver = testDriver([sandboxCluster(suite.sandbox)]);
     for (const inputs of [
       {},
       { image: 'nginx:1.27', containerPort: 80, quotaSize: 'large' },
@@ -105,7 +100,7 @@ describe('examples/templates/dev-namespace.yaml', () => {
   });
 
   it('provisions a namespace with a running image in the sandbox', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
+    const driver = testDriver([sandboxCluster(suite.sandbox)]);
     const { environment, resource } = renderResource(
       { image: 'nginx:1.27', containerPort: 80, quotaSize: 'medium' },
       'group:default/team-storefront',
@@ -122,7 +117,7 @@ describe('examples/templates/dev-namespace.yaml', () => {
   });
 
   it('hands the optional password to the container through a Secret, and only when given', async () => {
-    const driver = testDriver([sandboxCluster(sandbox)]);
+    const driver = testDriver([sandboxCluster(suite.sandbox)]);
     const password = 'correct horse battery staple';
     const { environment, resource } = renderResource(
       { image: 'nginx:1.27', containerPort: 80, databasePassword: password },
@@ -136,7 +131,7 @@ describe('examples/templates/dev-namespace.yaml', () => {
     const { last } = await untilSettled(() => driver.apply(resource, ctx));
     expect(JSON.stringify(last)).not.toContain(password);
     const namespace = last.outputs!.namespace;
-    const admin = adminApi(sandbox);
+    const { admin } = suite;
     const secret = await admin.get(
       `/api/v1/namespaces/${namespace}/secrets/workload-env`,
     );
