@@ -3,6 +3,7 @@
  * environment's life and started again each time. The environment must
  * reach its end state with no duplicate and no orphaned stack.
  */
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { waitFor } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentsClient, printFigures } from './harness/api';
 import { useSandboxBackend } from './harness/sandboxBackend';
@@ -94,6 +95,17 @@ describe('crash recovery', () => {
         ),
       { timeoutMs: 90_000, intervalMs: 50 },
     );
+    // Its tasks are held from starting, so the ECS service is still
+    // stabilising at step 4 however long a restart takes on a busy machine.
+    const serviceName = (
+      await cfn.send(
+        new DescribeStacksCommand({ StackName: serviceStack.stackName }),
+      )
+    ).Stacks?.[0]?.Parameters?.find(
+      p => p.ParameterKey === 'ServiceName',
+    )?.ParameterValue;
+    expect(serviceName).toBeDefined();
+    controls.holdServiceTasks(serviceName!);
     await killAt('3 mid-stack', `service stack ${serviceStack.status}`);
 
     // 4. While the ECS service stabilises inside the stack.
@@ -105,11 +117,6 @@ describe('crash recovery', () => {
           cfn,
           serviceStack.stackName,
         );
-        if (resources['AWS::ECS::Service'] === 'CREATE_COMPLETE') {
-          throw new Error(
-            'missed the window: the ECS service is already stable',
-          );
-        }
         return resources['AWS::ECS::Service'] === 'CREATE_IN_PROGRESS'
           ? resources
           : undefined;
@@ -120,6 +127,7 @@ describe('crash recovery', () => {
       '4 service stabilising',
       `AWS::ECS::Service ${stabilising['AWS::ECS::Service']}`,
     );
+    controls.releaseServiceTasks(serviceName!);
 
     // The environment becomes Ready after the fourth restart.
     await restart();
