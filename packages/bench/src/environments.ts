@@ -34,6 +34,18 @@ export interface SeedEnvironment {
   createdBy: string;
 }
 
+/** The defaults `template` declares for its inputs. */
+function defaultInputs(
+  template: EnvironmentTemplateSpec,
+): Record<string, InputValue> {
+  return Object.fromEntries(
+    Object.entries(template.parameters?.properties ?? {}).flatMap(
+      ([name, parameter]) =>
+        parameter.default === undefined ? [] : [[name, parameter.default]],
+    ),
+  );
+}
+
 /** A new (Pending) environment made from `template`. */
 export function pendingEnvironment(options: {
   name: string;
@@ -51,7 +63,8 @@ export function pendingEnvironment(options: {
       templateRef: options.templateRef,
       templateVersion: options.template.version,
       templateSnapshot: options.template,
-      inputs: options.inputs,
+      // As the API records them: the template's defaults filled in.
+      inputs: { ...defaultInputs(options.template), ...options.inputs },
       owner,
       generation: 1,
     },
