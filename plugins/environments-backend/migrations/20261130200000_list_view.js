@@ -1,5 +1,23 @@
 // @ts-check
 
+/** The list indexes: filter column(s), then the creation order. */
+const LIST_INDEXES = {
+  environments_created_idx: ['created_at', 'id'],
+  environments_owner_created_idx: ['owner', 'created_at', 'id'],
+  environments_template_created_idx: ['template_ref', 'created_at', 'id'],
+  environments_component_created_idx: ['component', 'created_at', 'id'],
+  environments_phase_created_idx: ['phase', 'created_at', 'id'],
+  environments_created_by_created_idx: ['created_by', 'created_at', 'id'],
+};
+
+/** The single-column indexes the list indexes begin with, made redundant. */
+const REPLACED_INDEXES = {
+  environments_owner_idx: ['owner'],
+  environments_template_idx: ['template_ref'],
+  environments_phase_idx: ['phase'],
+  environments_component_idx: ['component'],
+};
+
 /**
  * Lists that answer in milliseconds however many environments there are:
  *
@@ -19,23 +37,12 @@ exports.up = async function up(knex) {
   await knex.schema.alterTable('environments', table => {
     table.text('spec_summary').nullable();
     table.text('status_summary').nullable();
-    table.index(['created_at', 'id'], 'environments_created_idx');
-    table.index(
-      ['owner', 'created_at', 'id'],
-      'environments_owner_created_idx',
-    );
-    table.index(
-      ['template_ref', 'created_at', 'id'],
-      'environments_template_created_idx',
-    );
-    table.index(
-      ['component', 'created_at', 'id'],
-      'environments_component_created_idx',
-    );
-    table.index(
-      ['phase', 'created_at', 'id'],
-      'environments_phase_created_idx',
-    );
+    for (const [name, columns] of Object.entries(LIST_INDEXES)) {
+      table.index(columns, name);
+    }
+    for (const [name, columns] of Object.entries(REPLACED_INDEXES)) {
+      table.dropIndex(columns, name);
+    }
   });
 
   // Existing rows, a page at a time.
@@ -82,31 +89,12 @@ exports.up = async function up(knex) {
  */
 exports.down = async function down(knex) {
   await knex.schema.alterTable('environments', table => {
-    table.dropIndex(['created_at', 'id'], 'environments_created_idx');
-    table.dropIndex(
-      ['owner', 'created_at', 'id'],
-      'environments_owner_created_idx',
-    );
-    table.dropIndex(
-      ['template_ref', 'created_at', 'id'],
-      'environments_template_created_idx',
-    );
-    table.dropIndex(
-      ['component', 'created_at', 'id'],
-      'environments_component_created_idx',
-    );
-    table.dropIndex(
-      ['phase', 'created_at', 'id'],
-      'environments_phase_created_idx',
-    );
-    table.dropIndex(
-      ['created_by', 'created_at', 'id'],
-      'environments_created_by_created_idx',
-    );
-    table.index(['owner'], 'environments_owner_idx');
-    table.index(['template_ref'], 'environments_template_idx');
-    table.index(['phase'], 'environments_phase_idx');
-    table.index(['component'], 'environments_component_idx');
+    for (const [name, columns] of Object.entries(LIST_INDEXES)) {
+      table.dropIndex(columns, name);
+    }
+    for (const [name, columns] of Object.entries(REPLACED_INDEXES)) {
+      table.index(columns, name);
+    }
     table.dropColumn('spec_summary');
     table.dropColumn('status_summary');
   });
