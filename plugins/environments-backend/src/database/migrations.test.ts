@@ -92,4 +92,61 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     );
     await knex.destroy();
   });
+
+  it('20261130190000_secret_inputs and 20261130200000_list_view add their columns and fill the list view of existing rows', async () => {
+    const knex = await databases.init(databaseId);
+    for (let i = 0; i < 3; i++) await migrateUpOnce(knex);
+    const now = new Date();
+    await knex('environments').insert({
+      id: 'env-old',
+      name: 'older',
+      active_name: 'older',
+      owner: 'group:default/a',
+      template_ref: 'environmenttemplate:default/t',
+      template_version: '1.0.0',
+      phase: 'Ready',
+      generation: 2,
+      spec: JSON.stringify({
+        name: 'older',
+        templateRef: 'environmenttemplate:default/t',
+        templateVersion: '1.0.0',
+        templateSnapshot: { type: 'ecs', resources: [] },
+        inputs: { image: 'nginx' },
+        owner: 'group:default/a',
+        generation: 2,
+      }),
+      status: JSON.stringify({
+        phase: 'Ready',
+        observedGeneration: 2,
+        outputs: { endpoint: 'http://older.example' },
+        conditions: [],
+        resources: [],
+      }),
+      created_by: 'user:default/u',
+      created_at: now,
+      updated_at: now,
+    });
+
+    await migrateUpOnce(knex);
+    await expect(
+      knex.schema.hasColumn('environments', 'secret_inputs'),
+    ).resolves.toBe(true);
+    await migrateUpOnce(knex);
+    const row = await knex('environments').where({ id: 'env-old' }).first();
+    expect(JSON.parse(row.spec_summary)).toMatchObject({
+      name: 'older',
+      templateType: 'ecs',
+      owner: 'group:default/a',
+      generation: 2,
+    });
+    expect(JSON.parse(row.status_summary)).toEqual({
+      phase: 'Ready',
+      observedGeneration: 2,
+      outputs: { endpoint: 'http://older.example' },
+    });
+
+    await downDropsColumn(knex, 'spec_summary', { id: 'env-old' });
+    await downDropsColumn(knex, 'secret_inputs', { id: 'env-old' });
+    await knex.destroy();
+  });
 });
