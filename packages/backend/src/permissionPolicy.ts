@@ -15,6 +15,7 @@ import {
   environmentConditions,
 } from '@envkit/plugin-environments-backend';
 import { ENVIRONMENT_RESOURCE_TYPE } from '@envkit/plugin-environments-common';
+import { CiPrincipalGrant, ciPrincipalDecision } from './ciPrincipals';
 
 /** The group whose members may do everything with environments. */
 export const PLATFORM_TEAM = 'group:default/platform-team';
@@ -26,13 +27,19 @@ export const PLATFORM_TEAM = 'group:default/platform-team';
  *   their groups (the template's `allowedGroups` guardrail narrows who may
  *   use each template), and read, update, extend and destroy only the
  *   environments they or their groups own;
+ * - CI principals get only the templates and owners `envkit.ciPrincipals`
+ *   grants them (see ciPrincipals.ts);
  * - everything outside Envkit is allowed, as in a fresh Backstage app.
  */
 export class EnvkitExamplePolicy implements PermissionPolicy {
+  constructor(private readonly ciPrincipals: CiPrincipalGrant[] = []) {}
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    const forCi = ciPrincipalDecision(this.ciPrincipals, request, user);
+    if (forCi) return forCi;
     const claims = user?.info.ownershipEntityRefs ?? [];
     if (claims.includes(PLATFORM_TEAM)) {
       return { result: AuthorizeResult.ALLOW };
