@@ -76,6 +76,13 @@ const testDriverModule = createBackendModule({
   },
 });
 
+const storefrontWeb = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'storefront-web', namespace: 'default' },
+  spec: { type: 'website', lifecycle: 'production', owner: 'team-storefront' },
+};
+
 async function startBackend(
   options: {
     entities?: object[];
@@ -110,13 +117,6 @@ async function startBackend(
   });
   return server;
 }
-
-const storefrontWeb = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'storefront-web', namespace: 'default' },
-  spec: { type: 'website', lifecycle: 'production', owner: 'team-storefront' },
-};
 
 const as = (user: string) => mockCredentials.user.header(user);
 
