@@ -34,6 +34,8 @@ backend.add(import('@backstage/plugin-techdocs-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 // The example policy: platform team may do everything, owners their own.
 backend.add(import('./permissionPolicy'));
+// External callers (CI tokens) get only what envkit.ciPrincipals grants them.
+backend.add(import('./ciPrincipalPermissions'));
 
 // search: Lunr in memory on SQLite, Postgres full-text search on PostgreSQL
 backend.add(import('@backstage/plugin-search-backend'));

@@ -27,6 +27,7 @@ import {
   TEMPLATE_AUDIENCE_SPEC_KEY,
 } from '@envkit/plugin-catalog-backend-module-environments';
 import { ENVIRONMENT_RESOURCE_TYPE } from '@envkit/plugin-environments-common';
+import { CiPrincipalGrant, ciPrincipalDecision } from './ciPrincipals';
 
 /** The group whose members may do everything with environments. */
 export const PLATFORM_TEAM = 'group:default/platform-team';
@@ -78,13 +79,19 @@ export function catalogReadConditions(
  *   environments they or their groups own;
  * - the catalog shows environments and restricted generated Templates
  *   to the same people ({@link catalogReadConditions});
+ * - CI principals get only the templates and owners `envkit.ciPrincipals`
+ *   grants them (see ciPrincipals.ts);
  * - everything else is allowed, as in a fresh Backstage app.
  */
 export class EnvkitExamplePolicy implements PermissionPolicy {
+  constructor(private readonly ciPrincipals: CiPrincipalGrant[] = []) {}
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    const forCi = ciPrincipalDecision(this.ciPrincipals, request, user);
+    if (forCi) return forCi;
     const claims = user?.info.ownershipEntityRefs ?? [];
     if (claims.includes(PLATFORM_TEAM)) {
       return { result: AuthorizeResult.ALLOW };

@@ -35,6 +35,7 @@ import {
 } from '../database/EnvironmentStore';
 import { EnvironmentFilter } from '../permissions/rules';
 import { TemplateResolver } from './TemplateResolver';
+import { Caller, callerOf } from './callers';
 import { hasExpired } from '../lifetime';
 
 /** What the environment operations are built from. */
@@ -171,14 +172,9 @@ export class EnvironmentAccess {
     ]);
   }
 
-  /** The calling user; services must act on behalf of one. */
-  async caller(credentials: BackstageCredentials) {
-    if ((credentials.principal as { type?: string }).type !== 'user') {
-      throw new NotAllowedError(
-        'Only users can do this; services must act on behalf of a user',
-      );
-    }
-    return this.options.userInfo.getUserInfo(credentials);
+  /** Who asks for a change; see {@link Caller}. */
+  caller(credentials: BackstageCredentials): Promise<Caller> {
+    return callerOf(credentials, this.options.userInfo);
   }
 
   async require(

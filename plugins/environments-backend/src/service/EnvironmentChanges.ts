@@ -100,7 +100,7 @@ export class EnvironmentChanges {
     await this.access.recordEvent(
       id,
       'DestroyRequested',
-      `Destroy requested by ${caller.userEntityRef}`,
+      `Destroy requested by ${caller.ref}`,
     );
     return updated;
   }

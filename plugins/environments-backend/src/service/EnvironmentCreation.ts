@@ -102,7 +102,7 @@ export class EnvironmentCreation {
     // into an error.
     if (key) {
       const caller = await this.access.caller(credentials);
-      const replay = await this.replay(caller.userEntityRef, key, fingerprint);
+      const replay = await this.replay(caller.ref, key, fingerprint);
       if (replay) return { environment: replay, created: false };
     }
     const { draft, secrets, template, templateRef, caller } =
@@ -111,21 +111,21 @@ export class EnvironmentCreation {
       id: draft.id,
       spec: draft.spec,
       status: draft.status,
-      createdBy: caller.userEntityRef,
+      createdBy: caller.ref,
       idempotencyKey: key,
       requestFingerprint: fingerprint,
       secretInputs: secrets,
     });
     if (!result.created && key) {
       // A concurrent request with the same key won the race.
-      const replay = await this.replay(caller.userEntityRef, key, fingerprint);
+      const replay = await this.replay(caller.ref, key, fingerprint);
       return { environment: replay ?? result.environment, created: false };
     }
     if (result.created) {
       await this.access.recordEvent(
         draft.id,
         'Requested',
-        `Requested by ${caller.userEntityRef} from ${templateRef}@${template.spec.version}`,
+        `Requested by ${caller.ref} from ${templateRef}@${template.spec.version}`,
       );
     }
     return result;
@@ -226,7 +226,13 @@ export class EnvironmentCreation {
   ) {
     const { store, templates, permissions } = this.options;
     const caller = await this.access.caller(credentials);
-    const owner = request.owner ?? caller.userEntityRef;
+    if (caller.service && !request.owner) {
+      // A service owns nothing itself: what it makes belongs to a team.
+      throw new InputError(
+        "owner: required when a service creates an environment; name the group it is for, e.g. 'group:default/team-a'",
+      );
+    }
+    const owner = request.owner ?? caller.ref;
     const templateRef = TemplateResolver.normalizeRef(request.templateRef);
     await this.checkRefs(request, credentials);
 
@@ -245,7 +251,15 @@ export class EnvironmentCreation {
       );
     }
     const template = await templates.getTemplate(templateRef, credentials);
-    checkTemplateAudience(template, templateRef, caller);
+    // A service is judged by the owner it creates for; the policy decides
+    // which owners it may name.
+    checkTemplateAudience(
+      template,
+      templateRef,
+      caller.service
+        ? { ref: caller.ref, ownershipEntityRefs: [owner] }
+        : caller,
+    );
 
     const { inputs, secrets } = splitSecretInputs(
       template.spec,
@@ -271,7 +285,7 @@ export class EnvironmentCreation {
       status: pendingEnvironmentStatus(),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
-      createdBy: caller.userEntityRef,
+      createdBy: caller.ref,
     };
 
     // Conditional create decisions are checked against the environment as it
@@ -336,13 +350,13 @@ export class EnvironmentCreation {
 function checkTemplateAudience(
   template: EnvironmentTemplateEntity,
   templateRef: string,
-  caller: { userEntityRef: string; ownershipEntityRefs: string[] },
+  caller: { ref: string; ownershipEntityRefs: string[] },
 ) {
   const audience = environmentTemplateAudience(template.spec.guardrails);
   if (audience.length === 0) return;
   if (
     isInEnvironmentTemplateAudience(audience, [
-      caller.userEntityRef,
+      caller.ref,
       ...caller.ownershipEntityRefs,
     ])
   ) {

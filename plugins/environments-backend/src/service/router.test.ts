@@ -84,7 +84,11 @@ const storefrontWeb = {
 };
 
 async function startBackend(
-  options: { entities?: object[]; auditor?: ServiceFactory } = {},
+  options: {
+    entities?: object[];
+    auditor?: ServiceFactory;
+    permissions?: ServiceFactory;
+  } = {},
 ) {
   const { server } = await startTestBackend({
     features: [
@@ -99,7 +103,7 @@ async function startBackend(
         ],
       }),
       ...(options.auditor ? [options.auditor] : []),
-      permissions.factory,
+      options.permissions ?? permissions.factory,
       mockServices.userInfo.mock({
         async getUserInfo(credentials) {
           const user = userOf(credentials);
@@ -683,5 +687,70 @@ describe('environments REST API', () => {
     );
     const other = await api(server, marco).post(`/environments/${id}/retry`);
     expect([403, 404]).toContain(other.status);
+  });
+});
+
+describe('environments REST API for services', () => {
+  // What a policy grants a service is its own business (the example
+  // backend's is tested there); here every permission is granted.
+  const startAllowing = () =>
+    startBackend({ permissions: mockServices.permissions.factory() });
+  let server: Awaited<ReturnType<typeof startBackend>> | undefined;
+  // A mock service token for `subject`, which mockCredentials.service.header()
+  // cannot name: `plugin:…` is a backend plugin, anything else an external
+  // caller.
+  const asService = (subject: string) => {
+    const header = `Bearer mock-service-token:${JSON.stringify({
+      sub: subject,
+    })}`;
+    return {
+      post: (path: string, body?: object) =>
+        request(server!)
+          .post(`/api/environments${path}`)
+          .set('Authorization', header)
+          .send(body),
+      delete: (path: string) =>
+        request(server!)
+          .delete(`/api/environments${path}`)
+          .set('Authorization', header),
+    };
+  };
+  it('lets an external caller create for the owner it names, recorded as its subject', async () => {
+    server = await startAllowing();
+    const ci = asService('github-actions');
+    const noOwner = await ci.post('/environments', createBody);
+    expect(noOwner.status).toBe(400);
+    expect(noOwner.body.error.message).toMatch(
+      /^owner: required when a service creates an environment/,
+    );
+
+    const created = await ci.post('/environments', {
+      ...createBody,
+      owner: 'group:default/team-storefront',
+    });
+    expect(created.status).toBe(202);
+    expect(created.body.createdBy).toBe('github-actions');
+    expect(created.body.spec.owner).toBe('group:default/team-storefront');
+    const destroyed = await ci.delete(`/environments/${created.body.id}`);
+    expect(destroyed.status).toBe(202);
+  });
+
+  it('refuses backend plugins that write as themselves rather than for a user', async () => {
+    server = await startAllowing();
+    const id = await createdId(server, lena);
+    const scaffolder = asService('plugin:scaffolder');
+    const create = await scaffolder.post('/environments', {
+      ...createBody,
+      name: 'plugin-made',
+      owner: 'group:default/team-storefront',
+    });
+    expect(create.status).toBe(403);
+    expect(create.body.error.message).toMatch(
+      /backend plugins must act on behalf of a user/,
+    );
+    expect((await scaffolder.post(`/environments/${id}/redeploy`)).status).toBe(
+      403,
+    );
+    expect((await scaffolder.delete(`/environments/${id}`)).status).toBe(403);
   });
 });

@@ -1,7 +1,6 @@
 import {
   AuditorService,
   BackstageCredentials,
-  BackstageUserPrincipal,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
@@ -15,6 +14,7 @@ import express from 'express';
 import { ListEnvironmentsOptions } from '../database/EnvironmentStore';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { EnvironmentOperations } from './EnvironmentOperations';
+import { requireWriter } from './callers';
 
 export interface RouterOptions {
   environments: EnvironmentOperations;
@@ -77,10 +77,12 @@ function parseListQuery(query: RawQuery): ListEnvironmentsOptions {
 }
 
 /**
- * Runs a user's write as one audited operation: an audit event with its
- * outcome, the caller's credentials (users only) handed to `fn`.
+ * Runs a write as one audited operation: an audit event with its outcome,
+ * the caller's credentials handed to `fn`. Users write, and so may external
+ * callers (CI through `backend.auth.externalAccess`); backend plugins only
+ * on behalf of a user (see `requireWriter`).
  */
-async function userWrite<T>(
+async function auditedWrite<T>(
   options: Pick<RouterOptions, 'auditor' | 'httpAuth'>,
   req: express.Request,
   audit: {
@@ -88,7 +90,7 @@ async function userWrite<T>(
     meta: JsonObject;
     severityLevel?: 'low' | 'medium' | 'high';
   },
-  fn: (credentials: BackstageCredentials<BackstageUserPrincipal>) => Promise<T>,
+  fn: (credentials: BackstageCredentials) => Promise<T>,
 ): Promise<T> {
   const auditorEvent = await options.auditor.createEvent({
     eventId: audit.eventId,
@@ -98,8 +100,9 @@ async function userWrite<T>(
   });
   try {
     const credentials = await options.httpAuth.credentials(req, {
-      allow: ['user'],
+      allow: ['user', 'service'],
     });
+    requireWriter(credentials);
     const result = await fn(credentials);
     await auditorEvent.success();
     return result;
@@ -168,7 +171,7 @@ export async function createRouter(
       name: auditText(req.body?.name),
       templateRef: auditText(req.body?.templateRef),
     };
-    const { environment } = await userWrite(
+    const { environment } = await auditedWrite(
       options,
       req,
       { eventId: 'environment-create', meta },
@@ -197,7 +200,7 @@ export async function createRouter(
   router.patch('/environments/:id', async (req, res) => {
     const id = req.params.id;
     const meta = { environmentId: id, inputs: auditedNames(req.body?.inputs) };
-    const environment = await userWrite(
+    const environment = await auditedWrite(
       options,
       req,
       { eventId: 'environment-update', meta },
@@ -228,7 +231,7 @@ export async function createRouter(
   router.post('/environments/:id/extend', async (req, res) => {
     const id = req.params.id;
     const meta = { environmentId: id, ttl: auditText(req.body?.ttl) };
-    const environment = await userWrite(
+    const environment = await auditedWrite(
       options,
       req,
       { eventId: 'environment-extend', meta },
@@ -250,7 +253,7 @@ export async function createRouter(
     (operation: 'upgrade' | 'redeploy' | 'retry' | 'destroy') =>
     async (req: express.Request<{ id: string }>, res: express.Response) => {
       const id = req.params.id;
-      const environment = await userWrite(
+      const environment = await auditedWrite(
         options,
         req,
         {

@@ -1,0 +1,249 @@
+/*
+ * envkitctl against the example backend in this process (real plugin, AWS
+ * driver on the cloud sandbox, real token authentication and the example
+ * policy), as a CI job would use it: a static external-access token that
+ * the policy grants one template and one owner.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
+import {
+  CiPrincipal,
+  exampleTemplates,
+  runCli,
+  startExampleBackend,
+} from './__testUtils__/exampleBackend';
+
+jest.setTimeout(180_000);
+
+const storefrontCi: CiPrincipal = {
+  subject: 'storefront-ci',
+  token: 'storefront-ci-static-token',
+  templates: ['ecs-web-service', 'ecs-with-secret'],
+  owners: ['group:default/team-storefront'],
+};
+
+/** The example ECS template under another name, with `extra` inputs. */
+function ecsCopy(name: string, extra: object = {}) {
+  const ecs: any = exampleTemplates()[0];
+  return {
+    ...ecs,
+    metadata: { ...ecs.metadata, name },
+    spec: {
+      ...ecs.spec,
+      parameters: {
+        ...ecs.spec.parameters,
+        properties: { ...ecs.spec.parameters.properties, ...extra },
+      },
+    },
+  };
+}
+// One with a secret input, and one the principal is not granted.
+const withSecret = ecsCopy('ecs-with-secret', {
+  apiToken: { type: 'string', secret: true },
+});
+const notGranted = ecsCopy('ecs-payments');
+
+// The driver tags every stack with the environment's id.
+const ENVIRONMENT_TAG = 'envkit:environment';
+
+describe('envkitctl', () => {
+  let sandbox: Sandbox;
+  let env: Record<string, string>;
+  let tmp: string;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, profile: 'fast' });
+    const url = await startExampleBackend({
+      sandbox,
+      principals: [storefrontCi],
+      entities: [...exampleTemplates(), withSecret, notGranted],
+    });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'envkitctl-'));
+    env = { ENVKIT_URL: url, ENVKIT_TOKEN: storefrontCi.token, HOME: tmp };
+  });
+
+  afterAll(async () => {
+    await sandbox.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => runCli(args, env);
+  const createWeb = (name: string, ...more: string[]) =>
+    cli(
+      'create',
+      name,
+      '--template',
+      'ecs-web-service',
+      '--input',
+      'imageLocation=nginx:1.27',
+      '--input',
+      'containerPort=80',
+      '--owner',
+      'group:default/team-storefront',
+      ...more,
+    );
+  const fastWait = ['--wait', '--poll-interval', '200ms', '--timeout', '2m'];
+
+  it('logs in with a backend URL and token, kept in a file only its user can read', async () => {
+    const config = path.join(tmp, 'login', 'config.json');
+    const login = await runCli(
+      ['login', '--url', `${env.ENVKIT_URL}/`, '--token', storefrontCi.token],
+      { HOME: tmp, ENVKIT_CONFIG: config },
+    );
+    expect(login.code).toBe(0);
+    expect(fs.statSync(config).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(fs.readFileSync(config, 'utf8'))).toEqual({
+      url: env.ENVKIT_URL,
+      token: storefrontCi.token,
+    });
+
+    const templates = await runCli(['templates', '-o', 'json'], {
+      HOME: tmp,
+      ENVKIT_CONFIG: config,
+    });
+    expect(templates.code).toBe(0);
+    expect(JSON.parse(templates.stdout).map((t: any) => t.ref)).toContain(
+      'environmenttemplate:default/ecs-web-service',
+    );
+
+    const wrong = await runCli(
+      ['login', '--url', env.ENVKIT_URL, '--token', 'not-a-known-token'],
+      { HOME: tmp, ENVKIT_CONFIG: path.join(tmp, 'wrong.json') },
+    );
+    expect(wrong.code).toBe(3);
+    expect(fs.existsSync(path.join(tmp, 'wrong.json'))).toBe(false);
+  });
+
+  it('create --wait prints the Ready environment and its endpoint as JSON; the same idempotency key again makes no second one', async () => {
+    const first = await createWeb(
+      'web-cli',
+      '--idempotency-key',
+      'build-42',
+      ...fastWait,
+      '-o',
+      'json',
+    );
+    expect(first.stderr).toContain("Environment 'web-cli' is Provisioning");
+    expect(first.code).toBe(0);
+    const created = JSON.parse(first.stdout);
+    expect(created).toMatchObject({
+      name: 'web-cli',
+      phase: 'Ready',
+      owner: 'group:default/team-storefront',
+      createdBy: 'storefront-ci',
+      endpoint: expect.stringMatching(/^http:\/\/.+\.elb\.amazonaws\.com$/),
+    });
+    // The endpoint serves the image it was given.
+    const page = await fetch(
+      sandbox.controls.endpointUrlFor(created.endpoint.replace('http://', '')),
+    );
+    expect(await page.text()).toContain('nginx:1.27');
+
+    const again = await createWeb(
+      'web-cli',
+      '--idempotency-key',
+      'build-42',
+      '-o',
+      'json',
+    );
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).id).toBe(created.id);
+    const list = await cli('list', '-o', 'json');
+    expect(
+      JSON.parse(list.stdout).filter((e: any) => e.name === 'web-cli'),
+    ).toHaveLength(1);
+    expect(
+      sandbox.controls.inventory({ key: ENVIRONMENT_TAG, value: created.id }),
+    ).toHaveLength(2);
+
+    const outputs = await cli('outputs', 'web-cli', 'endpoint');
+    expect(outputs).toMatchObject({ code: 0, stdout: `${created.endpoint}\n` });
+  });
+
+  it('exits 2 on bad input, printing the API message that names the field', async () => {
+    const result = await createWeb('web-bad', '--input', 'containerPort=70000');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: inputs.containerPort: /m);
+
+    const badFlag = await cli(
+      'create',
+      'web-bad',
+      '-t',
+      'ecs-web-service',
+      '--input',
+      'noequals',
+    );
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain('--input');
+  });
+
+  it('exits 3 when the policy does not grant the template or the owner', async () => {
+    const template = await cli(
+      'create',
+      'pay-cli',
+      '--template',
+      'ecs-payments',
+      '--input',
+      'imageLocation=nginx:1.27',
+      '--owner',
+      'group:default/team-storefront',
+    );
+    expect(template.code).toBe(3);
+    expect(template.stderr).toMatch(/^error: You may not create/m);
+
+    const owner = await createWeb(
+      'web-other',
+      '--owner',
+      'group:default/team-payments',
+    );
+    expect(owner.code).toBe(3);
+  });
+
+  it('never prints the value of a secret input', async () => {
+    const secret = 'do-not-print-this-4711';
+    const runs = [
+      await cli(
+        'create',
+        'web-secret',
+        '-t',
+        'ecs-with-secret',
+        '--input',
+        'imageLocation=nginx:1.27',
+        '--input',
+        `apiToken=${secret}`,
+        '--owner',
+        'group:default/team-storefront',
+        '-o',
+        'json',
+      ),
+    ];
+    expect(runs[0].code).toBe(0);
+    expect(JSON.parse(runs[0].stdout).secretInputs).toEqual(['apiToken']);
+    runs.push(await cli('get', 'web-secret'));
+    runs.push(await cli('get', 'web-secret', '-o', 'json'));
+    runs.push(await cli('list'));
+    runs.push(await cli('destroy', 'web-secret', ...fastWait));
+    for (const run of runs) {
+      expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
+    }
+    expect(runs[1].stdout).toMatch(/Input apiToken\s+\(secret\)/);
+  });
+
+  it('destroy --wait exits 0 once everything is gone from the sandbox', async () => {
+    const before = JSON.parse(
+      (await cli('get', 'web-cli', '-o', 'json')).stdout,
+    );
+    const result = await cli('destroy', 'web-cli', ...fastWait, '-o', 'json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      id: before.id,
+      phase: 'Destroyed',
+    });
+    expect(
+      sandbox.controls.inventory({ key: ENVIRONMENT_TAG, value: before.id }),
+    ).toEqual([]);
+    expect((await cli('get', 'web-cli')).code).toBe(1);
+  });
+});
