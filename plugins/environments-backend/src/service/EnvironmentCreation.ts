@@ -100,13 +100,16 @@ export class EnvironmentCreation {
     // A retry is answered from the key before any guardrail runs: the first
     // request passed them, and limits reached since must not turn its retry
     // into an error.
+    const caller = await this.access.caller(credentials);
     if (key) {
-      const caller = await this.access.caller(credentials);
       const replay = await this.replay(caller.ref, key, fingerprint);
       if (replay) return { environment: replay, created: false };
     }
-    const { draft, secrets, template, templateRef, caller } =
-      await this.prepare(request, credentials);
+    const { draft, secrets, template, templateRef } = await this.prepare(
+      request,
+      credentials,
+      caller,
+    );
     const result = await this.options.store.createEnvironment({
       id: draft.id,
       spec: draft.spec,
@@ -223,9 +226,11 @@ export class EnvironmentCreation {
   private async prepare(
     request: CreateEnvironmentRequest,
     credentials: BackstageCredentials,
+    /** The caller, when the create already looked them up. */
+    known?: Awaited<ReturnType<EnvironmentAccess['caller']>>,
   ) {
     const { store, templates, permissions } = this.options;
-    const caller = await this.access.caller(credentials);
+    const caller = known ?? (await this.access.caller(credentials));
     if (caller.service && !request.owner) {
       // A service owns nothing itself: what it makes belongs to a team.
       throw new InputError(
