@@ -283,7 +283,8 @@ describe('day-2 operations against the sandbox', () => {
     ).toBe('****');
     const list = await call('GET', '/environments');
     const provider = new EnvironmentEntityProvider({
-      environments: { listAll: async () => list.body.items },
+      // Only the scheduled read is exercised here.
+      environments: { listAll: async () => list.body.items, get: jest.fn() },
       logger: new RecordingLogger(logLines),
     });
     const applyMutation = jest.fn();

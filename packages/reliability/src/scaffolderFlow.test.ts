@@ -211,6 +211,8 @@ describe('scaffolder flow against the sandbox', () => {
               { credentials: mockCredentials.service('plugin:catalog') },
             )
           ).items,
+        // Only the scheduled read is exercised here.
+        get: jest.fn(),
       },
       logger: mockServices.logger.mock(),
     });

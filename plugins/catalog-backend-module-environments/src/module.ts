@@ -9,6 +9,7 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { Config } from '@backstage/config';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { EnvironmentTemplateProcessor } from './processors/EnvironmentTemplateProcessor';
 import { EnvironmentEntityProvider } from './providers/EnvironmentEntityProvider';
 import { environmentsServiceRef } from '@envkit/plugin-environments-node';
@@ -61,6 +62,7 @@ export const catalogModuleEnvironments = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         permissionsRegistry: coreServices.permissionsRegistry,
+        events: eventsServiceRef,
       },
       async init({
         catalogProcessing,
@@ -71,6 +73,7 @@ export const catalogModuleEnvironments = createBackendModule({
         logger,
         scheduler,
         permissionsRegistry,
+        events,
       }) {
         // Modules start before the catalog, which then builds its ruleset
         // for catalog-entity with these rules in it.
@@ -88,6 +91,7 @@ export const catalogModuleEnvironments = createBackendModule({
             taskRunner: scheduler.createScheduledTaskRunner(
               schedule(config, 'environments', DEFAULT_ENVIRONMENTS_SCHEDULE),
             ),
+            events,
           }),
         );
         catalogProcessing.addEntityProvider(

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   environmentsPermissions,
   environmentTemplateUsePermission,
@@ -60,6 +61,7 @@ export const environmentsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
       async init({
         httpRouter,
@@ -73,6 +75,7 @@ export const environmentsPlugin = createBackendPlugin({
         scheduler,
         config,
         catalog,
+        events,
       }) {
         // Modules have registered their drivers by the time init runs.
         assertDriverModulesInstalled(config, drivers.keys());
@@ -110,6 +113,7 @@ export const environmentsPlugin = createBackendPlugin({
           // Unique per process, so a restarted replica never mistakes an
           // old lease of its predecessor for its own.
           replicaId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+          events,
           timings: {
             ...(engineConfig?.has('batchSize') && {
               batchSize: engineConfig.getNumber('batchSize'),

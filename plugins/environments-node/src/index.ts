@@ -11,3 +11,4 @@ export * from './environmentContext';
 export * from './extensions';
 export * from './environmentsService';
 export * from './failures';
+export * from './events';

@@ -22,3 +22,6 @@ export function hasRelatedEnvironments(entity: Entity): boolean {
     entity.kind.toLocaleLowerCase('en-US'),
   );
 }
+
+/** The label the catalog module puts the environment's phase in. */
+export const PHASE_LABEL = 'envkit.io/phase';

@@ -169,6 +169,7 @@ describe('EnvironmentEntityProvider', () => {
     const provider = new EnvironmentEntityProvider({
       environments: {
         listAll: jest.fn().mockRejectedValue(new Error('ECONNREFUSED')),
+        get: jest.fn(),
       },
       logger,
       taskRunner,
@@ -184,5 +185,62 @@ describe('EnvironmentEntityProvider', () => {
     expect(logger.warn).toHaveBeenCalledWith(
       'Could not refresh environment entities: ECONNREFUSED',
     );
+  });
+
+  it('applies announced changes at once: the new phase, and a Destroyed environment removed', async () => {
+    const current: Record<string, EnvironmentSummary> = {
+      'env-1': environment('env-1', 'checkout-dev', 'Ready', {
+        endpoint: 'checkout.example.test',
+      }),
+      'env-2': environment('env-2', 'old-dev', 'Destroyed'),
+    };
+    const subscribe = jest.fn();
+    const provider = new EnvironmentEntityProvider({
+      environments: {
+        listAll: jest.fn(),
+        get: async id => current[id],
+      },
+      logger: mockServices.logger.mock(),
+      events: { subscribe, publish: jest.fn() },
+    });
+    const connection = { applyMutation: jest.fn(), refresh: jest.fn() };
+    await provider.connect(connection);
+    const [{ topics, onEvent }] = subscribe.mock.calls[0];
+    expect(topics).toEqual(['envkit.environment-changed']);
+
+    // Two changes in the same moment, and one for an id that is gone: one
+    // delta carries what exists.
+    await Promise.all([
+      onEvent({
+        topic: 'envkit.environment-changed',
+        eventPayload: { environmentId: 'env-1', phase: 'Ready' },
+      }),
+      onEvent({
+        topic: 'envkit.environment-changed',
+        eventPayload: { environmentId: 'env-2', phase: 'Destroyed' },
+      }),
+      onEvent({
+        topic: 'envkit.environment-changed',
+        eventPayload: { environmentId: 'gone', phase: 'Ready' },
+      }),
+    ]);
+    await provider.changedOne('gone');
+
+    expect(connection.applyMutation).toHaveBeenCalledTimes(1);
+    const [mutation] = connection.applyMutation.mock.calls[0];
+    expect(mutation.type).toBe('delta');
+    expect(
+      mutation.added.map((a: any) => [
+        a.entity.metadata.name,
+        a.entity.metadata.labels['envkit.io/phase'],
+        a.entity.metadata.links?.[0]?.url,
+      ]),
+    ).toEqual([['checkout-dev', 'Ready', 'http://checkout.example.test']]);
+    expect(mutation.removed).toEqual([
+      {
+        entityRef: 'resource:default/old-dev',
+        locationKey: 'envkit:environments',
+      },
+    ]);
   });
 });

@@ -1,6 +1,8 @@
 import { AuthService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
 import {
   MAX_PAGE_SIZE,
+  summarizeEnvironment,
   type EnvironmentSummary,
 } from '@envkit/plugin-environments-common';
 import type { EnvironmentsService } from '@envkit/plugin-environments-node';
@@ -8,6 +10,8 @@ import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 /** Reads every environment, as the catalog module's own service principal. @public */
 export interface EnvironmentLister {
   listAll(): Promise<EnvironmentSummary[]>;
+  /** One environment; undefined when there is none with that id. */
+  get(id: string): Promise<EnvironmentSummary | undefined>;
 }
 
 /**
@@ -36,5 +40,18 @@ export class EnvironmentsListClient implements EnvironmentLister {
       cursor = page.nextCursor;
     } while (cursor);
     return all;
+  }
+
+  async get(id: string): Promise<EnvironmentSummary | undefined> {
+    const { environments, auth } = this.options;
+    const credentials = await auth.getOwnServiceCredentials();
+    try {
+      return summarizeEnvironment(
+        await environments.getEnvironment(id, { credentials }),
+      );
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
   }
 }

@@ -46,6 +46,34 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('announces each phase change once, so the catalog entity can follow at once', async () => {
+      const h = await harness();
+      await h.createReady('web');
+      // Settled sweeps that change nothing the entity shows announce nothing.
+      for (let i = 0; i < 3; i++) {
+        h.now += 61_000;
+        await h.engine().sweep();
+      }
+      await h.store.updateSpec('web', spec => ({
+        ...spec,
+        deletionRequestedAt: new Date(h.now).toISOString(),
+      }));
+      await h.runUntil('web', 'Destroyed');
+
+      expect(
+        h.published.map(p => [p.topic, (p.eventPayload as any).phase]),
+      ).toEqual([
+        ['envkit.environment-changed', 'Provisioning'],
+        ['envkit.environment-changed', 'Ready'],
+        ['envkit.environment-changed', 'Destroying'],
+        ['envkit.environment-changed', 'Destroyed'],
+      ]);
+      expect(h.published[0].eventPayload).toEqual({
+        environmentId: 'web',
+        phase: 'Provisioning',
+      });
+    });
+
     it('reaches the same end state with no repeated side effect when restarted between any two steps', async () => {
       const h = await harness();
       // Every sweep runs on a fresh engine: nothing survives but the database.

@@ -6,7 +6,12 @@ import {
   EnvironmentEvent,
   EnvironmentStatus,
 } from '@envkit/plugin-environments-common';
-import { CompleteEnvironmentDriver } from '@envkit/plugin-environments-node';
+import {
+  CompleteEnvironmentDriver,
+  ENVIRONMENT_CHANGED_TOPIC,
+  EnvironmentChangedEvent,
+} from '@envkit/plugin-environments-node';
+import type { EventsService } from '@backstage/plugin-events-node';
 import { EnvironmentStore } from '../database/EnvironmentStore';
 import { DriverCaller } from './DriverCaller';
 import { templateOutputs } from './interpolationContext';
@@ -77,6 +82,11 @@ export class LifecycleEngine {
       replicaId: string;
       timings?: Partial<LifecycleEngineTimings>;
       clock?: () => Date;
+      /**
+       * Told when an environment's phase or endpoint changes, so the catalog
+       * entity can follow at once rather than on its next scheduled read.
+       */
+      events?: EventsService;
     },
   ) {
     this.timings = { ...defaultEngineTimings, ...options.timings };
@@ -122,6 +132,7 @@ export class LifecycleEngine {
       });
       if (written) {
         await store.appendEvents(environment.id, outcome.events);
+        await this.announce(environment, outcome.status);
       } else {
         logger.warn(
           `Lost the lease on environment ${environment.id} while reconciling; its new holder carries on`,
@@ -141,6 +152,38 @@ export class LifecycleEngine {
             ? undefined
             : new Date(this.clock().getTime() + nextInMs),
       });
+    }
+  }
+
+  /**
+   * Publishes {@link ENVIRONMENT_CHANGED_TOPIC} when what the catalog shows
+   * changed. Best effort: the catalog's scheduled read catches up anyway, so
+   * a failed publish is logged and the reconcile carries on.
+   */
+  private async announce(before: Environment, after: EnvironmentStatus) {
+    const { events, logger } = this.options;
+    if (
+      !events ||
+      (before.status.phase === after.phase &&
+        before.status.outputs?.endpoint === after.outputs?.endpoint)
+    ) {
+      return;
+    }
+    const payload: EnvironmentChangedEvent = {
+      environmentId: before.id,
+      phase: after.phase,
+    };
+    try {
+      await events.publish({
+        topic: ENVIRONMENT_CHANGED_TOPIC,
+        eventPayload: payload,
+      });
+    } catch (error) {
+      logger.warn(
+        `Could not announce the change of environment ${
+          before.id
+        }: ${stringifyError(error)}`,
+      );
     }
   }
 

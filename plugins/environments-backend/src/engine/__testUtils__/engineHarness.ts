@@ -13,6 +13,7 @@ import {
 } from '@envkit/plugin-environments-common';
 import { FakeCloudDriver } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentStore } from '../../database/EnvironmentStore';
+import type { EventParams } from '@backstage/plugin-events-node';
 import { LifecycleEngine } from '../LifecycleEngine';
 
 /*
@@ -63,6 +64,8 @@ export class Harness {
   }
 
   readonly driver = new FakeCloudDriver();
+  /** What the engines published on the events service, in order. */
+  readonly published: EventParams[] = [];
   private engines = 0;
 
   constructor(readonly store: EnvironmentStore) {}
@@ -75,6 +78,12 @@ export class Harness {
       replicaId,
       clock: () => new Date(this.now),
       timings: { maxConsecutiveErrors: 4 },
+      events: {
+        publish: async params => {
+          this.published.push(params);
+        },
+        subscribe: async () => {},
+      },
     });
   }
 

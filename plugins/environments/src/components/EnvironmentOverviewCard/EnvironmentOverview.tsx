@@ -17,8 +17,9 @@ import {
   compareVersions,
   type Environment,
   type EnvironmentEvent,
+  type EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
-import { ReactNode, useState } from 'react';
+import { ReactNode, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { usePolledAsync } from '../../hooks';
@@ -190,8 +191,14 @@ const EnvironmentDetails = (props: {
  * Status, endpoint, outputs, expiry, resources, events and actions of one
  * environment, kept up to date by polling while the tab is visible.
  */
-export const EnvironmentOverview = (props: { environmentId: string }) => {
-  const { environmentId } = props;
+export const EnvironmentOverview = (props: {
+  environmentId: string;
+  /** Told the phase each time the environment is read. */
+  onPhase?: (phase: EnvironmentPhase) => void;
+}) => {
+  const { environmentId, onPhase } = props;
+  const onPhaseRef = useRef(onPhase);
+  onPhaseRef.current = onPhase;
   const api = useApi(environmentsApiRef);
   const [finished, setFinished] = useState(false);
   const { value, error, loading, refresh } = usePolledAsync(
@@ -202,6 +209,7 @@ export const EnvironmentOverview = (props: { environmentId: string }) => {
       ]);
       // A destroyed environment never changes again.
       setFinished(environment.status.phase === 'Destroyed');
+      onPhaseRef.current?.(environment.status.phase);
       return { environment, events };
     },
     [api, environmentId],

@@ -15,7 +15,11 @@ import {
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
-import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
+import { AsyncEntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  ENTITY_FOLLOW_DELAY_MS,
+  EnvironmentOverviewCard,
+} from './EnvironmentOverviewCard';
 
 const environmentEntity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -361,5 +365,55 @@ describe('EnvironmentOverviewCard live updates', () => {
     const getEnvironment = await renderPolling('Destroyed');
     await advance(15_000);
     expect(getEnvironment).toHaveBeenCalledTimes(1);
+  });
+
+  describe("keeps the page's entity in step with the environment", () => {
+    /** The card on a page whose entity says `entityPhase`. */
+    async function renderOnPage(
+      entityPhase: EnvironmentPhase,
+      livePhase: EnvironmentPhase,
+    ) {
+      jest.useFakeTimers();
+      const refresh = jest.fn();
+      const entity = {
+        ...environmentEntity,
+        metadata: {
+          ...environmentEntity.metadata,
+          labels: { 'envkit.io/phase': entityPhase },
+        },
+      };
+      await renderWithApis(
+        <AsyncEntityProvider entity={entity} loading={false} refresh={refresh}>
+          <EnvironmentOverviewCard />
+        </AsyncEntityProvider>,
+        {
+          api: mockEnvironmentsApi({
+            getEnvironment: jest
+              .fn()
+              .mockResolvedValue(makeEnvironment(livePhase)),
+          }),
+        },
+      );
+      expect(await screen.findByRole('status')).toHaveTextContent(livePhase);
+      return refresh;
+    }
+
+    it('reads the entity again while its phase label lags behind', async () => {
+      const refresh = await renderOnPage('Provisioning', 'Ready');
+      await advance(ENTITY_FOLLOW_DELAY_MS + 10);
+      expect(refresh).toHaveBeenCalled();
+    });
+
+    it('leaves an entity that agrees alone', async () => {
+      const agreeing = await renderOnPage('Ready', 'Ready');
+      await advance(ENTITY_FOLLOW_DELAY_MS * 4);
+      expect(agreeing).not.toHaveBeenCalled();
+    });
+
+    it('keeps the last entity of a destroyed environment on the page', async () => {
+      const destroyed = await renderOnPage('Ready', 'Destroyed');
+      await advance(ENTITY_FOLLOW_DELAY_MS * 4);
+      expect(destroyed).not.toHaveBeenCalled();
+    });
   });
 });
