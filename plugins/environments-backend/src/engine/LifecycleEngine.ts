@@ -364,7 +364,7 @@ export class LifecycleEngine {
         'Ready',
         status.outputs.endpoint
           ? `Ready at ${status.outputs.endpoint}`
-          : 'Ready',
+          : 'Every resource is ready',
       );
     }
     const rolledOut = status.conditions.some(
@@ -438,7 +438,10 @@ export class LifecycleEngine {
   ): Promise<ReconcileOutcome> {
     const { status } = record;
     if (status.phase !== 'Destroying') {
-      record.transition('Destroying', 'Destroying');
+      record.transition(
+        'Destroying',
+        'Removing every resource, in the reverse order of creation',
+      );
     }
     const pass = await destroyPass(this.caller, environment, record);
     if (pass.unfinished) {

@@ -95,7 +95,8 @@ const EnvironmentDetails = (props: {
           <PhaseStatus phase={status.phase} live />
         </Typography>
         {status.observedGeneration < spec.generation &&
-          status.phase !== 'Destroyed' && (
+          status.phase !== 'Destroyed' &&
+          status.phase !== 'Destroying' && (
             <Typography variant="caption" color="textSecondary">
               Applying the latest change…
             </Typography>

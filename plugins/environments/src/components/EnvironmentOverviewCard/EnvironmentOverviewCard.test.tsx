@@ -127,9 +127,39 @@ describe('EnvironmentOverviewCard', () => {
     );
     const events = screen.getByRole('list', { name: 'Events' });
     expect(within(events).getAllByRole('listitem')).toHaveLength(2);
-    expect(events).toHaveTextContent(
-      'Throttled (network): CloudFormation asked us to slow down',
+    const throttled = within(events).getAllByRole('listitem')[1];
+    expect(throttled).toHaveTextContent(
+      /^WarningCloudFormation asked us to slow down.* · Throttled · network$/,
     );
+  });
+
+  it('says what is happening in words while an environment is destroyed', async () => {
+    const destroying = makeEnvironment('Destroying', {
+      spec: { generation: 2, deletionRequestedAt: '2025-03-01T11:00:00Z' },
+    });
+    await renderCard(
+      mockEnvironmentsApi({
+        getEnvironment: jest.fn().mockResolvedValue(destroying),
+        getEnvironmentEvents: jest.fn().mockResolvedValue([
+          {
+            at: '2025-03-01T11:00:01Z',
+            type: 'Normal',
+            reason: 'Destroying',
+            message:
+              'Removing every resource, in the reverse order of creation',
+          },
+        ]),
+      }),
+    );
+    expect(await screen.findByRole('status')).toHaveTextContent('Destroying');
+    expect(screen.queryByText(/Applying the latest change/)).toBeNull();
+    const [event] = within(
+      screen.getByRole('list', { name: 'Events' }),
+    ).getAllByRole('listitem');
+    expect(event).toHaveTextContent(
+      /^NormalRemoving every resource, in the reverse order of creation.* · Destroying$/,
+    );
+    expect(event).not.toHaveTextContent('Destroying: Destroying');
   });
 
   it('explains why a Failed environment failed', async () => {

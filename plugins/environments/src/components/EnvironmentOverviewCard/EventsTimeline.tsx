@@ -37,10 +37,12 @@ export const EventsTimeline = (props: { events: EnvironmentEvent[] }) => {
               )}
             </ListItemIcon>
             <ListItemText
-              primary={`${event.reason}${
-                event.resource ? ` (${event.resource})` : ''
-              }: ${event.message}`}
-              secondary={formatTimestamp(event.at)}
+              // The message is the sentence; the reason is a code for
+              // searching and for tools, so it goes with the time.
+              primary={event.message}
+              secondary={`${formatTimestamp(event.at)} · ${event.reason}${
+                event.resource ? ` · ${event.resource}` : ''
+              }`}
             />
           </ListItem>
         ))}
