@@ -42,6 +42,8 @@ backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+// On SQLite: Lunr that answers an empty type with no results instead of a 500.
+backend.add(import('./searchEngine'));
 
 // user settings, notifications and signals
 backend.add(import('@backstage/plugin-user-settings-backend'));
