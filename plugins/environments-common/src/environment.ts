@@ -152,6 +152,9 @@ export type EnvironmentPreview = Omit<
   'environment'
 > & { environment: Environment };
 
+/** A monthly cost estimate, as `POST /environments/preview` gives it. @public */
+export type CostEstimate = EnvironmentsOpenApiSchemas['CostEstimate'];
+
 /** Response of `GET /health`. @public */
 export type EnvironmentsHealth = EnvironmentsOpenApiSchemas['Health'];
 

@@ -100,6 +100,49 @@ export interface DriverPlan {
 }
 
 /**
+ * One priced line of {@link DriverEstimate}: what is billed, how much of it
+ * a month at the stated assumption, and at what price.
+ *
+ * @public
+ */
+export interface DriverCostLine {
+  /** What is billed, e.g. `Fargate vCPU`. */
+  item: string;
+  /** How much of `unit` a month (730 hours for things billed by the hour). */
+  quantity: number;
+  /** The billing unit, e.g. `vCPU-hour`, `GB-month`. */
+  unit: string;
+  /** Price of one `unit`, in the estimate's currency. */
+  unitPrice: number;
+  /** `quantity × unitPrice`. */
+  monthly: number;
+  /**
+   * True for what stops costing while the environment sleeps (running
+   * tasks); false for what is billed whether or not anything runs (load
+   * balancers, NAT gateways, storage).
+   */
+  whileRunning: boolean;
+  /** What the quantity assumes, when it is not read off the resource. */
+  assumption?: string;
+}
+
+/** Where a driver's prices come from. @public */
+export interface DriverPriceList {
+  name: string;
+  region: string;
+  /** The day the prices were read off `sources`. */
+  date: string;
+  sources: string[];
+}
+
+/** Result of {@link EnvironmentDriver.estimate}: a monthly cost. @public */
+export interface DriverEstimate {
+  currency: 'USD';
+  lines: DriverCostLine[];
+  priceList: DriverPriceList;
+}
+
+/**
  * Result of {@link EnvironmentDriver.apply}: `InProgress` means call again
  * later. Results carry progress only; a driver reports failure by throwing a
  * {@link DriverFailure}.
@@ -172,6 +215,17 @@ export interface EnvironmentDriver {
 
   /** Describes what `apply` would change, without changing anything. */
   plan?(resource: DriverResource, ctx: DriverContext): Promise<DriverPlan>;
+
+  /**
+   * What the resource would cost a month if applied with these parameters,
+   * from the driver's price list; no cloud call. Parameters that come from
+   * upstream outputs not known yet hold placeholders, so an estimate must
+   * not depend on them.
+   */
+  estimate?(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverEstimate>;
 
   /**
    * Moves the resource toward its parameters: creates it, updates it, or

@@ -16,6 +16,7 @@ import {
   DriverFailure,
   DriverObserveResult,
   DriverPlan,
+  DriverEstimate,
   DriverResource,
   DriverValidationProblem,
   EnvironmentDriver,
@@ -47,6 +48,8 @@ import { SecretRedactor } from './secrets';
 import { inProgress, StackWriter } from './StackWriter';
 import { StackStatusSnapshot } from './StackStatusSnapshot';
 import { TemplateSource } from './templateSource';
+import { AWS_PRICE_LIST } from '../pricing/awsPriceList';
+import { estimateTemplate } from '../pricing/estimateTemplate';
 
 /** Options of the {@link CloudFormationDriver} constructor. @public */
 export interface CloudFormationDriverOptions {
@@ -280,6 +283,62 @@ export class CloudFormationDriver implements EnvironmentDriver {
         ],
       };
     });
+  }
+
+  /**
+   * The monthly cost of the stack the resource describes, at list prices
+   * (see `pricing/awsPriceList.ts`), with no AWS call: the template and
+   * parameters are the ones an apply would send.
+   */
+  async estimate(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<DriverEstimate> {
+    const { value: params, problems } = parseResourceParameters(
+      resource.parameters,
+      resource.secretParameters,
+    );
+    if (!params) {
+      throw new InputError(
+        `resource '${resource.name}': ${problems
+          .map(p => `${p.path} ${p.message}`)
+          .join('; ')}`,
+      );
+    }
+    const desired = desiredStack({
+      body: await this.templates.load(params.template, params.baseUrl),
+      params,
+      environment: ctx.environment,
+      resourceName: resource.name,
+    });
+    const lines = estimateTemplate(
+      desired.body,
+      Object.fromEntries(
+        desired.parameters.map(p => [p.ParameterKey, p.ParameterValue]),
+      ),
+    );
+    if (!lines) {
+      throw new InputError(
+        `resource '${resource.name}': its template cannot be read to estimate its cost`,
+      );
+    }
+    const region = params.region ?? this.defaultRegion;
+    return {
+      currency: 'USD',
+      lines:
+        region && region !== AWS_PRICE_LIST.region
+          ? lines.map(l => ({
+              ...l,
+              assumption: [
+                l.assumption,
+                `priced at ${AWS_PRICE_LIST.region} rates`,
+              ]
+                .filter(Boolean)
+                .join('; '),
+            }))
+          : lines,
+      priceList: AWS_PRICE_LIST,
+    };
   }
 
   async apply(

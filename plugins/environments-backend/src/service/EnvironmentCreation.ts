@@ -31,6 +31,7 @@ import {
 import { IdempotencyKeyReusedError, requestFingerprint } from './idempotency';
 import { secretInputNames, splitSecretInputs } from './secretInputs';
 import { TemplateResolver } from './TemplateResolver';
+import { estimateCost } from './costEstimate';
 
 /**
  * The expiry `ttl` from `now`, within the template's TTL guardrail; the
@@ -216,7 +217,13 @@ export class EnvironmentCreation {
         };
       }),
     );
-    return { environment: draft, resources };
+    const estimate = await estimateCost({
+      draft,
+      context,
+      drivers,
+      logger: this.options.logger,
+    });
+    return { environment: draft, resources, estimate };
   }
 
   /**

@@ -70,11 +70,47 @@ const testDriverModule = createBackendModule({
           apply: async () => ({ status: 'InProgress' }),
           observe: async () => ({ status: 'Ready' }),
           destroy: async () => ({ status: 'Destroyed' }),
+          estimate: async resource => {
+            if (resource.name === 'network') {
+              throw new Error('no list price for networks');
+            }
+            estimatedParameters.push(resource.parameters);
+            return {
+              currency: 'USD',
+              priceList: {
+                name: 'test prices',
+                region: 'test-1',
+                date: '2026-11-01',
+                sources: ['https://prices.example.test'],
+              },
+              lines: [
+                {
+                  item: 'Compute',
+                  quantity: 730,
+                  unit: 'hour',
+                  unitPrice: 0.1,
+                  monthly: 73,
+                  whileRunning: true,
+                },
+                {
+                  item: 'Load balancer',
+                  quantity: 730,
+                  unit: 'hour',
+                  unitPrice: 0.0225,
+                  monthly: 16.43,
+                  whileRunning: false,
+                  assumption: 'light traffic',
+                },
+              ],
+            };
+          },
         });
       },
     });
   },
 });
+/** Parameters the test driver was asked to estimate, in call order. */
+const estimatedParameters: Record<string, unknown>[] = [];
 
 const storefrontWeb = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -542,6 +578,41 @@ describe('environments REST API', () => {
     ]);
     const list = await api(server, lena).get('/environments');
     expect(list.body.items).toEqual([]);
+  });
+
+  it('estimates what a create would cost a month, line by line, naming what it could not price', async () => {
+    const server = await startBackend();
+    estimatedParameters.length = 0;
+    const preview = await api(server, lena).post(
+      '/environments/preview',
+      createBody,
+    );
+
+    expect(preview.status).toBe(200);
+    const { estimate } = preview.body;
+    expect(estimate.monthly).toBe(89.43);
+    expect(
+      estimate.lines.map((l: any) => [l.resource, l.item, l.monthly]),
+    ).toEqual([
+      ['service', 'Compute', 73],
+      ['service', 'Load balancer', 16.43],
+    ]);
+    expect(estimate.lines[1].assumption).toBe('light traffic');
+    expect(estimate.priceLists).toEqual([
+      expect.objectContaining({ name: 'test prices', date: '2026-11-01' }),
+    ]);
+    expect(estimate.notEstimated).toEqual([
+      { resource: 'network', reason: 'no list price for networks' },
+    ]);
+    // Outputs of resources that don't exist yet and a secret not given reach
+    // the driver as placeholders; the developer's inputs as given.
+    expect(estimatedParameters[0]).toMatchObject({
+      Parameters: {
+        VpcId: '(network.VpcId once created)',
+        Image: createBody.inputs.imageLocation,
+        Secret: '(input dbPassword not given)',
+      },
+    });
   });
 
   it('lists templates with their validation state', async () => {

@@ -1153,6 +1153,126 @@ export const spec = {
               $ref: '#/components/schemas/PreviewResource',
             },
           },
+          estimate: {
+            $ref: '#/components/schemas/CostEstimate',
+          },
+        },
+      },
+      CostLine: {
+        type: 'object',
+        required: [
+          'resource',
+          'item',
+          'quantity',
+          'unit',
+          'unitPrice',
+          'monthly',
+          'whileRunning',
+        ],
+        properties: {
+          resource: {
+            type: 'string',
+            description: 'The template resource it belongs to',
+          },
+          item: {
+            type: 'string',
+            description: 'What is billed, e.g. Fargate vCPU',
+          },
+          quantity: {
+            type: 'number',
+            description: 'How much of `unit` a month',
+          },
+          unit: {
+            type: 'string',
+            description: 'e.g. vCPU-hour, GB-month',
+          },
+          unitPrice: {
+            type: 'number',
+          },
+          monthly: {
+            type: 'number',
+            description: 'quantity × unitPrice',
+          },
+          whileRunning: {
+            type: 'boolean',
+            description:
+              'True when the line stops costing while nothing runs (tasks); false for what is billed regardless (load balancers, storage)',
+          },
+          assumption: {
+            type: 'string',
+            description: 'What the quantity assumes',
+          },
+        },
+      },
+      PriceList: {
+        type: 'object',
+        required: ['name', 'region', 'date', 'sources'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          region: {
+            type: 'string',
+          },
+          date: {
+            type: 'string',
+            description: 'The day the prices were read',
+          },
+          sources: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      CostEstimate: {
+        type: 'object',
+        description:
+          'A monthly cost at list prices, running all month, line by line with the assumptions; resources whose driver gives no estimate are listed in notEstimated',
+        required: [
+          'currency',
+          'monthly',
+          'lines',
+          'priceLists',
+          'notEstimated',
+        ],
+        properties: {
+          currency: {
+            type: 'string',
+            enum: ['USD'],
+          },
+          monthly: {
+            type: 'number',
+            description: 'The sum of the lines',
+          },
+          lines: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CostLine',
+            },
+          },
+          priceLists: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PriceList',
+            },
+          },
+          notEstimated: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['resource', 'reason'],
+              properties: {
+                resource: {
+                  type: 'string',
+                },
+                reason: {
+                  type: 'string',
+                },
+              },
+            },
+          },
         },
       },
       Event: {

@@ -398,6 +398,43 @@ export interface components {
     EnvironmentPreview: {
       environment: components['schemas']['Environment'];
       resources: components['schemas']['PreviewResource'][];
+      estimate?: components['schemas']['CostEstimate'];
+    };
+    CostLine: {
+      /** The template resource it belongs to */
+      resource: string;
+      /** What is billed, e.g. Fargate vCPU */
+      item: string;
+      /** How much of `unit` a month */
+      quantity: number;
+      /** e.g. vCPU-hour, GB-month */
+      unit: string;
+      unitPrice: number;
+      /** quantity × unitPrice */
+      monthly: number;
+      /** True when the line stops costing while nothing runs (tasks); false for what is billed regardless (load balancers, storage) */
+      whileRunning: boolean;
+      /** What the quantity assumes */
+      assumption?: string;
+    };
+    PriceList: {
+      name: string;
+      region: string;
+      /** The day the prices were read */
+      date: string;
+      sources: string[];
+    };
+    /** A monthly cost at list prices, running all month, line by line with the assumptions; resources whose driver gives no estimate are listed in notEstimated */
+    CostEstimate: {
+      currency: 'USD';
+      /** The sum of the lines */
+      monthly: number;
+      lines: components['schemas']['CostLine'][];
+      priceLists: components['schemas']['PriceList'][];
+      notEstimated: {
+        resource: string;
+        reason: string;
+      }[];
     };
     Event: {
       id?: string;
