@@ -234,12 +234,22 @@ async function fullFlow(page, templateTitle) {
     if (await image.count()) await image.fill('nginx:1.27');
     const port = page.getByLabel(/port/i).first();
     if (await port.count()) await port.fill('80');
+    let estimate = 'no cost page';
     for (let i = 0; i < 5; i++) {
+      // The Cost page prices the form before anything is created.
+      const cost = page.getByRole('region', { name: 'Estimated cost' });
+      if (await cost.count()) {
+        const said = cost.getByText(/a month$|^No estimate/).first();
+        await said.waitFor({ timeout: 60_000 });
+        estimate = await said.innerText();
+        await shot(page, `create-cost-estimate-${slug(templateTitle)}.png`);
+      }
       const next = page.getByRole('button', { name: /^(next|review)$/i });
       if (!(await next.count())) break;
       await next.first().click();
     }
     await page.getByRole('button', { name: /^create$/i }).click();
+    return estimate;
   });
   await step('create: the scaffolder task finishes', async () => {
     await page

@@ -7,6 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
 import { EnvironmentsRestClient } from '@envkit/plugin-environments-common';
 import { environmentsApiRef } from './api';
@@ -58,6 +59,20 @@ const relatedEnvironmentsCard = EntityCardBlueprint.make({
 });
 
 /**
+ * `scaffolder-form-field:environments/cost-estimate`: the Create form's
+ * `EnvironmentCostEstimate` field, which prices what the form describes.
+ */
+const costEstimateField = FormFieldBlueprint.make({
+  name: 'cost-estimate',
+  params: {
+    field: () =>
+      import('./components/CostEstimateField').then(
+        m => m.costEstimateFormField,
+      ),
+  },
+});
+
+/**
  * The Envkit plugin for apps on the new frontend system.
  *
  * @alpha
@@ -72,5 +87,6 @@ export default createFrontendPlugin({
     environmentsPage,
     environmentOverviewCard,
     relatedEnvironmentsCard,
+    costEstimateField,
   ],
 });

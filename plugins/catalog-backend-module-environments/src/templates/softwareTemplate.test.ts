@@ -50,6 +50,21 @@ describe('environmentTemplateToSoftwareTemplate', () => {
     expect(inputs.properties.region['envkit:policy']).toBeUndefined();
   });
 
+  it('ends the form with a read-only cost estimate of this template that the step never reads', () => {
+    const template = environmentTemplateToSoftwareTemplate(ecsTemplate());
+    const spec = template.spec as any;
+    const costPage = spec.parameters[spec.parameters.length - 1];
+    expect(costPage.title).toBe('Cost');
+    expect(costPage.properties.costEstimate).toMatchObject({
+      'ui:field': 'EnvironmentCostEstimate',
+      'ui:options': {
+        templateRef: 'environmenttemplate:default/web-on-ecs',
+      },
+      'ui:backstage': { review: { show: false } },
+    });
+    expect(JSON.stringify(spec.steps)).not.toContain('costEstimate');
+  });
+
   it('calls the action for the template type with every parameter wired', () => {
     const ecs = environmentTemplateToSoftwareTemplate(ecsTemplate())
       .spec as any;

@@ -145,6 +145,22 @@ export function environmentTemplateToSoftwareTemplate(
     });
   }
 
+  // Read-only: prices what the pages before describe (the frontend's
+  // EnvironmentCostEstimate field calls POST /environments/preview); it
+  // holds no value and the step does not read it.
+  parameters.push({
+    title: 'Cost',
+    properties: {
+      costEstimate: {
+        title: 'Estimated cost',
+        type: 'string',
+        'ui:field': 'EnvironmentCostEstimate',
+        'ui:options': { templateRef: sourceRef },
+        'ui:backstage': { review: { show: false } },
+      },
+    },
+  });
+
   return {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
     kind: 'Template',
