@@ -175,6 +175,7 @@ export const EnvironmentActions = (props: {
         environmentName={name}
         maxTtl={guardrails?.ttl?.max}
         defaultTtl={guardrails?.ttl?.default}
+        expiresAt={environment.spec.expiresAt}
         busy={busy === 'extend'}
         onCancel={() => setDialog(undefined)}
         onConfirm={ttl =>

@@ -289,9 +289,26 @@ describe('EnvironmentOverviewCard', () => {
       within(dialog).getByRole('button', { name: /8h/ }),
     ).toBeInTheDocument();
     await userEvent.click(within(dialog).getByRole('button', { name: /8h/ }));
-    const options = screen.getAllByRole('option').map(o => o.textContent);
-    expect(options).toEqual(['1h', '4h', '8h', '1d']);
+    // It has 3h 30m left: an hour from now would shorten it, so that
+    // choice is offered disabled, with the reason.
+    const options = screen.getAllByRole('option');
+    expect(options.map(o => o.textContent)).toEqual([
+      '1h — shorter than the time left',
+      '4h',
+      '8h',
+      '1d',
+    ]);
+    expect(options[0]).toHaveAttribute('aria-disabled', 'true');
     await userEvent.click(screen.getByRole('option', { name: '1d' }));
+    // The expiry the choice gives is shown before confirming.
+    const inADay = new Date(Date.now() + 24 * 3600_000);
+    expect(within(dialog).getByRole('status')).toHaveTextContent(
+      `After extending: ${inADay.toLocaleDateString(undefined, {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+      })}`,
+    );
     await clickIn(dialog, 'Extend');
     expect(api.extendEnvironment).toHaveBeenCalledWith('env-1', 'P1D');
     await waitFor(() =>

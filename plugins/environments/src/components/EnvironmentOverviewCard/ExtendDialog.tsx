@@ -1,8 +1,9 @@
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
 import { tryParseDuration } from '@envkit/plugin-environments-common';
 import { useEffect, useMemo, useState } from 'react';
-import { formatDuration } from '../shared';
+import { formatDuration, formatTimestamp } from '../shared';
 import { ConfirmDialog } from './ConfirmDialog';
 
 const PRESETS = ['PT1H', 'PT4H', 'PT8H', 'P1D', 'P3D', 'P7D'];
@@ -25,26 +26,52 @@ export function extendOptions(
   return options.sort((a, b) => a.ms - b.ms);
 }
 
-/** Asks how long the environment should live from now. */
+/**
+ * Asks how long the environment should live from now, and shows the expiry
+ * that choice gives before anything is confirmed. A choice that would end
+ * the environment sooner than it ends now is offered disabled, saying why:
+ * Extend never shortens a lifetime.
+ */
 export const ExtendDialog = (props: {
   open: boolean;
   environmentName: string;
   maxTtl?: string;
   defaultTtl?: string;
+  /** When the environment expires now. */
+  expiresAt?: string;
   busy: boolean;
   onCancel: () => void;
   onConfirm: (ttl: string) => void;
 }) => {
-  const { open, environmentName, maxTtl, defaultTtl, busy } = props;
-  const options = useMemo(() => extendOptions(maxTtl), [maxTtl]);
+  const { open, environmentName, maxTtl, defaultTtl, expiresAt, busy } = props;
+  // "Now" is when the dialog opened: the choices and the expiry shown
+  // stay put while it is open.
+  const [openedAt, setOpenedAt] = useState(() => Date.now());
+  useEffect(() => {
+    if (open) setOpenedAt(Date.now());
+  }, [open]);
+  const current = expiresAt ? new Date(expiresAt).getTime() : undefined;
+  const options = useMemo(
+    () =>
+      extendOptions(maxTtl).map(o => ({
+        ...o,
+        shorter: current !== undefined && openedAt + o.ms <= current,
+      })),
+    [maxTtl, current, openedAt],
+  );
+  const usable = options.filter(o => !o.shorter);
   const initial =
-    options.find(o => o.ttl === defaultTtl)?.ttl ?? options[0]?.ttl ?? '';
+    usable.find(o => o.ttl === defaultTtl)?.ttl ?? usable[0]?.ttl ?? '';
   const [ttl, setTtl] = useState(initial);
   useEffect(() => {
     if (open) setTtl(initial);
   }, [open, initial]);
 
   const max = maxTtl ? tryParseDuration(maxTtl) : undefined;
+  const chosen = options.find(o => o.ttl === ttl && !o.shorter);
+  const newExpiry = chosen
+    ? new Date(openedAt + chosen.ms).toISOString()
+    : undefined;
 
   return (
     <ConfirmDialog
@@ -56,7 +83,7 @@ export const ExtendDialog = (props: {
       }`}
       confirmLabel="Extend"
       confirmColor="primary"
-      confirmDisabled={busy || !ttl}
+      confirmDisabled={busy || !chosen}
       onCancel={props.onCancel}
       onConfirm={() => props.onConfirm(ttl)}
     >
@@ -64,16 +91,24 @@ export const ExtendDialog = (props: {
         select
         fullWidth
         label="New lifetime"
-        value={ttl}
+        value={chosen ? ttl : ''}
         onChange={e => setTtl(e.target.value)}
         inputProps={{ 'data-testid': 'extend-ttl' }}
       >
         {options.map(o => (
-          <MenuItem key={o.ttl} value={o.ttl}>
+          <MenuItem key={o.ttl} value={o.ttl} disabled={o.shorter}>
             {formatDuration(o.ms)}
+            {o.shorter ? ' — shorter than the time left' : ''}
           </MenuItem>
         ))}
       </TextField>
+      <Typography variant="body2" role="status" style={{ marginTop: 16 }}>
+        {current !== undefined &&
+          `Expires now: ${formatTimestamp(expiresAt)}. `}
+        {newExpiry
+          ? `After extending: ${formatTimestamp(newExpiry)}.`
+          : 'Its lifetime is already as long as the template allows.'}
+      </Typography>
     </ConfirmDialog>
   );
 };
