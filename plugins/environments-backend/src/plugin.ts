@@ -4,9 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   environmentsPermissions,
   environmentTemplateUsePermission,
+  parseDuration,
 } from '@envkit/plugin-environments-common';
 import {
   assertEnvironmentDriver,
@@ -17,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { assertDriverModulesInstalled } from './driverModules';
 import { LifecycleEngine } from './engine/LifecycleEngine';
+import { EnvironmentNotices } from './engine/EnvironmentNotices';
 import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
 import {
   environmentPermissionResourceRef,
@@ -25,6 +28,17 @@ import {
 import { EnvironmentOperations } from './service/EnvironmentOperations';
 import { createRouter } from './service/router';
 import { TemplateResolver } from './service/TemplateResolver';
+
+/** `environments.approvals.expiresAfter`, checked at start-up. */
+function approvalExpiresAfter(config: {
+  getOptionalString(key: string): string | undefined;
+}): string | undefined {
+  const value = config.getOptionalString('environments.approvals.expiresAfter');
+  if (value !== undefined) {
+    parseDuration(value, 'environments.approvals.expiresAfter');
+  }
+  return value;
+}
 
 /**
  * The environments backend plugin, served under `/api/environments`.
@@ -60,6 +74,7 @@ export const environmentsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init({
         httpRouter,
@@ -73,6 +88,7 @@ export const environmentsPlugin = createBackendPlugin({
         scheduler,
         config,
         catalog,
+        notifications,
       }) {
         // Modules have registered their drivers by the time init runs.
         assertDriverModulesInstalled(config, drivers.keys());
@@ -100,9 +116,21 @@ export const environmentsPlugin = createBackendPlugin({
           ),
           drivers: () => drivers,
           logger,
+          approvalExpiresAfter: approvalExpiresAfter(config),
         });
 
         const engineConfig = config.getOptionalConfig('environments.engine');
+        const noticesConfig = config.getOptionalConfig('environments.notices');
+        const notices = new EnvironmentNotices({
+          store,
+          notifications,
+          logger: logger.child({ component: 'environment-notices' }),
+          beforeExpiryMs: noticesConfig
+            ?.getOptionalStringArray('beforeExpiry')
+            ?.map((d, i) =>
+              parseDuration(d, `environments.notices.beforeExpiry[${i}]`),
+            ),
+        });
         const engine = new LifecycleEngine({
           store,
           drivers,
@@ -110,6 +138,7 @@ export const environmentsPlugin = createBackendPlugin({
           // Unique per process, so a restarted replica never mistakes an
           // old lease of its predecessor for its own.
           replicaId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+          notices,
           timings: {
             ...(engineConfig?.has('batchSize') && {
               batchSize: engineConfig.getNumber('batchSize'),
@@ -131,6 +160,20 @@ export const environmentsPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           fn: async () => {
             await engine.sweep();
+          },
+        });
+
+        // Notices before expiry: each replica looks, the database claim in
+        // EnvironmentNotices makes sure only one sends each notice.
+        await scheduler.scheduleTask({
+          id: 'environments-notices',
+          scope: 'local',
+          frequency: {
+            seconds: noticesConfig?.getOptionalNumber('intervalSeconds') ?? 60,
+          },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            await engine.sweepNotices();
           },
         });
 

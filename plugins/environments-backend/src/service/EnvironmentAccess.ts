@@ -50,6 +50,11 @@ export interface EnvironmentOperationsOptions {
   drivers: () => ReadonlyMap<string, CompleteEnvironmentDriver>;
   logger: LoggerService;
   clock?: () => Date;
+  /**
+   * How long a request waits for approval when its template names no
+   * time (`environments.approvals.expiresAfter`); P2D by default.
+   */
+  approvalExpiresAfter?: string;
 }
 
 /**

@@ -6,6 +6,7 @@ import { StatusKind, StatusText } from './StatusText';
 
 const KIND_BY_PHASE: Record<EnvironmentPhase | ResourcePhase, StatusKind> = {
   Pending: 'pending',
+  AwaitingApproval: 'pending',
   Provisioning: 'running',
   InProgress: 'running',
   Ready: 'ok',
@@ -14,7 +15,12 @@ const KIND_BY_PHASE: Record<EnvironmentPhase | ResourcePhase, StatusKind> = {
   Failed: 'error',
   Destroying: 'running',
   Destroyed: 'aborted',
+  Rejected: 'error',
 };
+
+/** How a phase reads on screen; most read as their name. */
+const TEXT_BY_PHASE: Partial<Record<EnvironmentPhase | ResourcePhase, string>> =
+  { AwaitingApproval: 'Awaiting approval' };
 
 /** The phase of an environment (or of one of its resources). */
 export const PhaseStatus = (props: {
@@ -25,7 +31,7 @@ export const PhaseStatus = (props: {
 }) => (
   <StatusText
     kind={KIND_BY_PHASE[props.phase] ?? 'pending'}
-    text={props.phase}
+    text={TEXT_BY_PHASE[props.phase] ?? props.phase}
     label={props.label ?? 'Phase'}
     live={props.live}
   />
