@@ -14,6 +14,7 @@ import {
 import { FakeCloudDriver } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentStore } from '../../database/EnvironmentStore';
 import { LifecycleEngine } from '../LifecycleEngine';
+import { EnvironmentNotices } from '../EnvironmentNotices';
 
 /*
  * An engine over a real store and the fake cloud, with a clock the test
@@ -67,8 +68,12 @@ export class Harness {
 
   constructor(readonly store: EnvironmentStore) {}
 
-  engine(replicaId = `replica-${++this.engines}`) {
+  engine(
+    replicaId = `replica-${++this.engines}`,
+    options: { notices?: EnvironmentNotices } = {},
+  ) {
     return new LifecycleEngine({
+      notices: options.notices,
       store: this.store,
       drivers: new Map([['fake', this.driver]]),
       logger: mockServices.logger.mock(),
