@@ -167,6 +167,15 @@ export class EnvironmentAccess {
         }`,
       );
     }
+    if (status.phase === 'AwaitingApproval' || status.phase === 'Rejected') {
+      throw new ConflictError(
+        `Cannot ${action} environment '${spec.name}': it ${
+          status.phase === 'Rejected'
+            ? 'was not approved'
+            : 'is waiting for approval'
+        }`,
+      );
+    }
     return environment;
   }
 

@@ -18,10 +18,6 @@ const KIND_BY_PHASE: Record<EnvironmentPhase | ResourcePhase, StatusKind> = {
   Rejected: 'error',
 };
 
-/** How a phase reads on screen; most read as their name. */
-const TEXT_BY_PHASE: Partial<Record<EnvironmentPhase | ResourcePhase, string>> =
-  { AwaitingApproval: 'Awaiting approval' };
-
 /** The phase of an environment (or of one of its resources). */
 export const PhaseStatus = (props: {
   phase: EnvironmentPhase | ResourcePhase;
@@ -31,7 +27,7 @@ export const PhaseStatus = (props: {
 }) => (
   <StatusText
     kind={KIND_BY_PHASE[props.phase] ?? 'pending'}
-    text={TEXT_BY_PHASE[props.phase] ?? props.phase}
+    text={props.phase}
     label={props.label ?? 'Phase'}
     live={props.live}
   />
