@@ -14,7 +14,7 @@ import { EnvironmentLister } from './EnvironmentsListClient';
 import { scheduleRefresh } from './scheduleRefresh';
 
 /**
- * Publishes every environment that is not Destroyed as a `Resource` entity,
+ * Publishes every environment that is not Destroyed (or Rejected) as a `Resource` entity,
  * replacing the whole set on each refresh so destroyed ones disappear.
  *
  * @public
@@ -49,7 +49,13 @@ export class EnvironmentEntityProvider implements EntityProvider {
     const seen = new Set<string>();
     const entities = [];
     for (const environment of environments) {
-      if (environment.status.phase === 'Destroyed') continue;
+      // Neither has anything in the cloud, and both have freed their name.
+      if (
+        environment.status.phase === 'Destroyed' ||
+        environment.status.phase === 'Rejected'
+      ) {
+        continue;
+      }
       // Names are unique among live environments; guard anyway so one bad
       // row cannot make the catalog reject the whole batch.
       if (seen.has(environment.spec.name)) continue;
