@@ -20,5 +20,27 @@ export interface Config {
        */
       batchSize?: number;
     };
+    /** Notices to owners and approvers through Backstage notifications. */
+    notices?: {
+      /**
+       * How long before expiry the owner is told, as ISO-8601 durations.
+       * Defaults to ['P1D', 'PT1H']; `[]` sends none.
+       */
+      beforeExpiry?: string[];
+      /**
+       * Seconds between two looks for environments nearing expiry, per
+       * replica. Defaults to 60.
+       */
+      intervalSeconds?: number;
+    };
+    /** Approval of environments whose template requires it. */
+    approvals?: {
+      /**
+       * How long a request waits for a decision when its template's
+       * `guardrails.approval.expiresAfter` is not set; then it is rejected
+       * by expiry. An ISO-8601 duration; defaults to P2D.
+       */
+      expiresAfter?: string;
+    };
   };
 }

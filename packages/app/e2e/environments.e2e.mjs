@@ -332,6 +332,7 @@ try {
   page.setDefaultTimeout(timeout);
   await step('guest sign-in', () => signIn(page));
   await basicFlow(page);
+  await (await import('./approvals.e2e-steps.mjs')).approvalSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   if (flag('fixtures')) await fixtureFlow(page);
   if (flag('full')) {
     for (const title of fullTemplates) await fullFlow(page, title);

@@ -4,6 +4,7 @@ import {
 } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  environmentApprovePermission,
   environmentCreatePermission,
   environmentDeletePermission,
   environmentReadPermission,
@@ -57,6 +58,15 @@ describe('EnvkitExamplePolicy', () => {
         },
       },
     });
+  });
+
+  it('lets any signed-in user be asked to approve, leaving group membership to the API', async () => {
+    await expect(
+      policy.handle({ permission: environmentApprovePermission }, lena),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policy.handle({ permission: environmentApprovePermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('denies anonymous callers and leaves template use to the guardrails', async () => {

@@ -26,7 +26,10 @@ import {
   environmentCatalogConditions,
   TEMPLATE_AUDIENCE_SPEC_KEY,
 } from '@envkit/plugin-catalog-backend-module-environments';
-import { ENVIRONMENT_RESOURCE_TYPE } from '@envkit/plugin-environments-common';
+import {
+  ENVIRONMENT_RESOURCE_TYPE,
+  environmentApprovePermission,
+} from '@envkit/plugin-environments-common';
 import { CiPrincipalGrant, ciPrincipalDecision } from './ciPrincipals';
 
 /** The group whose members may do everything with environments. */
@@ -79,6 +82,9 @@ export function catalogReadConditions(
  *   environments they or their groups own;
  * - the catalog shows environments and restricted generated Templates
  *   to the same people ({@link catalogReadConditions});
+ * - any signed-in user may be asked to approve (`environment.approve`):
+ *   the API lets only members of the template's approver group decide,
+ *   never on their own request;
  * - CI principals get only the templates and owners `envkit.ciPrincipals`
  *   grants them (see ciPrincipals.ts);
  * - everything else is allowed, as in a fresh Backstage app.
@@ -98,6 +104,9 @@ export class EnvkitExamplePolicy implements PermissionPolicy {
     }
     if (isResourcePermission(request.permission, ENVIRONMENT_RESOURCE_TYPE)) {
       if (!user) return { result: AuthorizeResult.DENY };
+      if (isPermission(request.permission, environmentApprovePermission)) {
+        return { result: AuthorizeResult.ALLOW };
+      }
       return createEnvironmentConditionalDecision(
         request.permission,
         environmentConditions.isEnvironmentOwner({ claims }),

@@ -119,6 +119,14 @@ export async function waitForEnvironment(
           ExitCode.environmentFailed,
         );
       }
+      if (status.phase === 'Rejected') {
+        throw new CliError(
+          `Environment '${spec.name}' was not approved: ${failureOf(
+            environment,
+          )}`,
+          ExitCode.environmentFailed,
+        );
+      }
       if (
         spec.deletionRequestedAt ||
         status.phase === 'Destroying' ||

@@ -5,9 +5,11 @@ import {
 import { ConflictError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   environmentsPermissions,
   environmentTemplateUsePermission,
+  parseDuration,
 } from '@envkit/plugin-environments-common';
 import {
   assertEnvironmentDriver,
@@ -18,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { assertDriverModulesInstalled } from './driverModules';
 import { LifecycleEngine } from './engine/LifecycleEngine';
+import { EnvironmentNotices } from './engine/EnvironmentNotices';
 import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
 import {
   environmentPermissionResourceRef,
@@ -26,6 +29,17 @@ import {
 import { EnvironmentOperations } from './service/EnvironmentOperations';
 import { createRouter } from './service/router';
 import { TemplateResolver } from './service/TemplateResolver';
+
+/** `environments.approvals.expiresAfter`, checked at start-up. */
+function approvalExpiresAfter(config: {
+  getOptionalString(key: string): string | undefined;
+}): string | undefined {
+  const value = config.getOptionalString('environments.approvals.expiresAfter');
+  if (value !== undefined) {
+    parseDuration(value, 'environments.approvals.expiresAfter');
+  }
+  return value;
+}
 
 /**
  * The environments backend plugin, served under `/api/environments`.
@@ -62,6 +76,7 @@ export const environmentsPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        notifications: notificationService,
       },
       async init({
         httpRouter,
@@ -76,6 +91,7 @@ export const environmentsPlugin = createBackendPlugin({
         config,
         catalog,
         events,
+        notifications,
       }) {
         // Modules have registered their drivers by the time init runs.
         assertDriverModulesInstalled(config, drivers.keys());
@@ -103,9 +119,21 @@ export const environmentsPlugin = createBackendPlugin({
           ),
           drivers: () => drivers,
           logger,
+          approvalExpiresAfter: approvalExpiresAfter(config),
         });
 
         const engineConfig = config.getOptionalConfig('environments.engine');
+        const noticesConfig = config.getOptionalConfig('environments.notices');
+        const notices = new EnvironmentNotices({
+          store,
+          notifications,
+          logger: logger.child({ component: 'environment-notices' }),
+          beforeExpiryMs: noticesConfig
+            ?.getOptionalStringArray('beforeExpiry')
+            ?.map((d, i) =>
+              parseDuration(d, `environments.notices.beforeExpiry[${i}]`),
+            ),
+        });
         const engine = new LifecycleEngine({
           store,
           drivers,
@@ -114,6 +142,7 @@ export const environmentsPlugin = createBackendPlugin({
           // old lease of its predecessor for its own.
           replicaId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
           events,
+          notices,
           timings: {
             ...(engineConfig?.has('batchSize') && {
               batchSize: engineConfig.getNumber('batchSize'),
@@ -135,6 +164,20 @@ export const environmentsPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           fn: async () => {
             await engine.sweep();
+          },
+        });
+
+        // Notices before expiry: each replica looks, the database claim in
+        // EnvironmentNotices makes sure only one sends each notice.
+        await scheduler.scheduleTask({
+          id: 'environments-notices',
+          scope: 'local',
+          frequency: {
+            seconds: noticesConfig?.getOptionalNumber('intervalSeconds') ?? 60,
+          },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            await engine.sweepNotices();
           },
         });
 

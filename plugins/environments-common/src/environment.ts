@@ -125,6 +125,7 @@ export function summarizeSpec(
     ...(spec.deletionRequestedAt
       ? { deletionRequestedAt: spec.deletionRequestedAt }
       : {}),
+    ...(spec.approval ? { approval: spec.approval } : {}),
     generation: spec.generation,
   };
 }

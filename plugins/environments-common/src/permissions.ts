@@ -48,6 +48,19 @@ export const environmentDeletePermission = environmentPermission(
   'delete',
 );
 
+/**
+ * Decide (approve or reject) an environment request that waits for
+ * approval. The API also requires the caller to be in the template's
+ * approver group and not to be the requester.
+ *
+ * @public
+ */
+export const environmentApprovePermission = environmentPermission(
+  ENVIRONMENT_RESOURCE_TYPE,
+  'environment.approve',
+  'update',
+);
+
 /** Use an environment template to create environments. @public */
 export const environmentTemplateUsePermission = environmentPermission(
   ENVIRONMENT_TEMPLATE_RESOURCE_TYPE,
@@ -65,5 +78,6 @@ export const environmentsPermissions: Array<
   environmentReadPermission,
   environmentUpdatePermission,
   environmentDeletePermission,
+  environmentApprovePermission,
   environmentTemplateUsePermission,
 ];

@@ -26,6 +26,9 @@ const allowed: Array<[EnvironmentPhase, EnvironmentPhase]> = [
   ['Failed', 'Provisioning'],
   ['Failed', 'Destroying'],
   ['Destroying', 'Destroyed'],
+  ['AwaitingApproval', 'Provisioning'],
+  ['AwaitingApproval', 'Rejected'],
+  ['AwaitingApproval', 'Destroyed'],
 ];
 
 describe('phase machine', () => {
@@ -55,8 +58,11 @@ describe('phase machine', () => {
     expect(() => assertTransition('Pending', 'Provisioning')).not.toThrow();
   });
 
-  it('knows Destroyed is the only final phase', () => {
-    expect(ENVIRONMENT_PHASES.filter(isTerminal)).toEqual(['Destroyed']);
+  it('knows Destroyed and Rejected are the only final phases', () => {
+    expect(ENVIRONMENT_PHASES.filter(isTerminal)).toEqual([
+      'Destroyed',
+      'Rejected',
+    ]);
   });
 
   it('recognises phase names', () => {

@@ -12,10 +12,15 @@ export type EnvironmentPhase = components['schemas']['Phase'];
  * an environment that has been Ready is Degraded instead when a change or a
  * health check fails, keeps running what worked, and is Ready again once
  * it recovers or a change succeeds. A delete is retried until it succeeds,
- * so Destroying only ends in Destroyed.
+ * so Destroying only ends in Destroyed. An environment whose template
+ * requires approval waits in AwaitingApproval, with nothing made in any
+ * cloud: approved it is provisioned, rejected (or left undecided until the
+ * request expires) it ends Rejected, withdrawn (destroyed) it ends Destroyed
+ * at once, since there is nothing to remove.
  */
 const TRANSITIONS: Record<EnvironmentPhase, readonly EnvironmentPhase[]> = {
   Pending: ['Provisioning', 'Destroying'],
+  AwaitingApproval: ['Provisioning', 'Rejected', 'Destroyed'],
   Provisioning: ['Ready', 'Failed', 'Destroying'],
   Ready: ['Updating', 'Degraded', 'Destroying'],
   Updating: ['Ready', 'Degraded', 'Destroying'],
@@ -23,6 +28,7 @@ const TRANSITIONS: Record<EnvironmentPhase, readonly EnvironmentPhase[]> = {
   Failed: ['Provisioning', 'Destroying'],
   Destroying: ['Destroyed'],
   Destroyed: [],
+  Rejected: [],
 };
 
 /**

@@ -75,6 +75,27 @@ export type EnvironmentTemplateGuardrails = {
   allowedUsers?: string[];
   /** Group entity refs whose members may use the template. */
   allowedGroups?: string[];
+  /** Whether new environments wait for a decision; see {@link EnvironmentApprovalGuardrail}. */
+  approval?: EnvironmentApprovalGuardrail;
+};
+
+/**
+ * Approval of new environments. `required: 'always'` makes every create wait
+ * in `AwaitingApproval` until a member of `approvers` (a Group ref) other
+ * than the requester approves or rejects it. The field is an enum so that
+ * rules such as a projected monthly cost can join it later.
+ *
+ * @public
+ */
+export type EnvironmentApprovalGuardrail = {
+  required: 'always';
+  /** Group entity ref whose members decide, e.g. `group:default/platform-team`. */
+  approvers: string;
+  /**
+   * ISO-8601 duration after which an undecided request is rejected; the
+   * backend's `environments.approvals.expiresAfter` (default P2D) if absent.
+   */
+  expiresAfter?: string;
 };
 
 /**
@@ -302,6 +323,16 @@ const specSchema = z
         maxEnvironmentsPerOwner: z.number().int().positive().optional(),
         allowedUsers: z.array(entityRefSchema('user', 'user')).optional(),
         allowedGroups: z.array(entityRefSchema('group', 'group')).optional(),
+        approval: z
+          .object({
+            // Only 'always' today; a cost rule (e.g. `aboveMonthlyCost`)
+            // joins this enum once estimates exist.
+            required: z.enum(['always']),
+            approvers: entityRefSchema('group', 'group'),
+            expiresAfter: duration.optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

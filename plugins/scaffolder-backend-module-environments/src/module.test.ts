@@ -145,6 +145,38 @@ describe('the example template on a real scaffolder', () => {
     );
   }, 60_000);
 
+  it('finishes with a waiting-for-approval result and a link when the template requires approval', async () => {
+    const fake = environmentsServiceMock({
+      approvers: 'group:default/platform-team',
+    });
+    const { runTask } = await startScaffolder(fake);
+
+    const { task, log, output } = await runTask({
+      name: 'storefront-pr-11',
+      imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
+    });
+
+    expect(task.status).toBe('completed');
+    expect(
+      log.some(line =>
+        line.includes(
+          "Environment 'storefront-pr-11' is waiting for approval by a member of group:default/platform-team",
+        ),
+      ),
+    ).toBe(true);
+    expect(output.links).toContainEqual({
+      title: 'Environment in the catalog',
+      icon: 'catalog',
+      entityRef: 'resource:default/storefront-pr-11',
+    });
+    expect(output.text[0].content).toMatch(
+      /storefront-pr-11\*\* is AwaitingApproval/,
+    );
+    // It did not wait: one read after the create, no polling towards Ready.
+    const [env] = [...fake.environments.values()];
+    expect(env.status.phase).toBe('AwaitingApproval');
+  }, 60_000);
+
   it('fails the task with the permission error in its log when the backend refuses', async () => {
     const fake = environmentsServiceMock();
     fake.denyCreate =

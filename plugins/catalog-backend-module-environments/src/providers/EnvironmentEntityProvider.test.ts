@@ -142,11 +142,12 @@ describe('EnvironmentEntityProvider', () => {
     expect(api.calls[0].authorization).toMatch(/plugin:catalog/);
   });
 
-  it('removes destroyed environments and reads every page', async () => {
+  it('removes destroyed and rejected environments and reads every page', async () => {
     const { provider, connection } = setup([
       [
         environment('e1', 'alive', 'Provisioning'),
         environment('e2', 'gone', 'Destroyed'),
+        environment('e4', 'refused', 'Rejected'),
       ],
       [environment('e3', 'later', 'Destroying', { endpoint: 'not a url!' })],
     ]);

@@ -19,11 +19,19 @@ import {
 import { EnvironmentLister } from './EnvironmentsListClient';
 import { scheduleRefresh } from './scheduleRefresh';
 
+/**
+ * Whether an environment in `phase` has an entity: not once Destroyed or
+ * Rejected, which have nothing in the cloud and have freed their name.
+ */
+const isPublished = (phase: string) =>
+  phase !== 'Destroyed' && phase !== 'Rejected';
+
 /** How long changes are gathered before one delta mutation carries them. */
 const COALESCE_MS = 100;
 
 /**
- * Publishes every environment that is not Destroyed as a `Resource` entity.
+ * Publishes every environment that is not Destroyed or Rejected as a
+ * `Resource` entity.
  * On its schedule it replaces the whole set, so destroyed ones disappear
  * and nothing missed stays wrong for long; in between, each change the
  * environments backend announces (`ENVIRONMENT_CHANGED_TOPIC` of
@@ -75,7 +83,7 @@ export class EnvironmentEntityProvider implements EntityProvider {
     const seen = new Set<string>();
     const entities = [];
     for (const environment of environments) {
-      if (environment.status.phase === 'Destroyed') continue;
+      if (!isPublished(environment.status.phase)) continue;
       // Names are unique among live environments; guard anyway so one bad
       // row cannot make the catalog reject the whole batch.
       if (seen.has(environment.spec.name)) continue;
@@ -113,7 +121,7 @@ export class EnvironmentEntityProvider implements EntityProvider {
         const environment = await this.options.environments.get(id);
         if (!environment) continue;
         const entity = environmentToEntity(environment);
-        if (environment.status.phase === 'Destroyed') {
+        if (!isPublished(environment.status.phase)) {
           removed.push({
             entityRef: stringifyEntityRef(entity),
             locationKey: ENVIRONMENTS_LOCATION,

@@ -33,6 +33,7 @@ const migrationsDir = resolvePackagePath(
 
 const ENVIRONMENTS = 'environments';
 const EVENTS = 'environment_events';
+const NOTICES = 'environment_notices_sent';
 
 const FILTER_COLUMNS: Record<EnvironmentFilter['key'], string> = {
   owner: 'owner',
@@ -126,6 +127,7 @@ function isUniqueViolation(error: unknown): boolean {
   return (
     code === '23505' ||
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
     /unique constraint/i.test(message)
   );
 }
@@ -390,8 +392,10 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         status_summary: JSON.stringify(summarizeStatus(status)),
         phase: status.phase,
         observed_generation: status.observedGeneration,
-        // A destroyed environment frees its name for reuse.
-        ...(status.phase === 'Destroyed' ? { active_name: null } : {}),
+        // A destroyed or rejected environment frees its name for reuse.
+        ...(status.phase === 'Destroyed' || status.phase === 'Rejected'
+          ? { active_name: null }
+          : {}),
       },
     );
   }
@@ -458,7 +462,8 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now);
     const candidates = await this.db<EnvironmentRow>(ENVIRONMENTS)
       .select('id')
-      .whereNot('phase', 'Destroyed')
+      // Both final: nothing left to do.
+      .whereNotIn('phase', ['Destroyed', 'Rejected'])
       // Due by schedule (spec changes schedule at once, and retries back
       // off), or expired and not yet being destroyed.
       .where(q =>
@@ -498,6 +503,68 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       }
     }
     return leased;
+  }
+
+  async claimNotice(notice: {
+    environmentId: string;
+    kind: string;
+    key: string;
+  }): Promise<boolean> {
+    try {
+      await this.db(NOTICES).insert({
+        environment_id: notice.environmentId,
+        kind: notice.kind,
+        notice_key: notice.key.slice(0, 255),
+        sent_at: new Date(),
+      });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async claimedNotices(
+    environmentIds: string[],
+    kind: string,
+  ): Promise<Set<string>> {
+    if (environmentIds.length === 0) return new Set();
+    const rows = await this.db<{ environment_id: string; notice_key: string }>(
+      NOTICES,
+    )
+      .whereIn('environment_id', environmentIds)
+      .where('kind', kind)
+      .select('environment_id', 'notice_key');
+    return new Set(rows.map(r => `${r.environment_id}/${r.notice_key}`));
+  }
+
+  async listExpiring(options: {
+    now: Date;
+    until: Date;
+    limit: number;
+  }): Promise<EnvironmentSummary[]> {
+    const rows = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .whereNotIn('phase', ['Destroying', 'Destroyed', 'Rejected'])
+      .where('expires_at', '>', options.now)
+      .where('expires_at', '<=', options.until)
+      .orderBy('expires_at', 'asc')
+      .limit(options.limit)
+      .select(
+        'id',
+        'created_at',
+        'updated_at',
+        'created_by',
+        'spec_summary',
+        'status_summary',
+      );
+    return rows.map(row => ({
+      id: row.id,
+      createdAt: toIso(row.created_at),
+      updatedAt: toIso(row.updated_at),
+      createdBy: row.created_by,
+      spec: JSON.parse(row.spec_summary!),
+      status: JSON.parse(row.status_summary!),
+    }));
   }
 
   async getSecretInputs(id: string): Promise<EnvironmentSpec['inputs']> {

@@ -143,6 +143,29 @@ export interface EnvironmentStore {
     now?: Date;
   }): Promise<LeasedEnvironment[]>;
 
+  /**
+   * Claims a notice: true for exactly one caller per (environment, kind,
+   * key), however many replicas ask at once; false once it was claimed.
+   */
+  claimNotice(notice: {
+    environmentId: string;
+    kind: string;
+    key: string;
+  }): Promise<boolean>;
+
+  /** Of `environmentIds`, the notice keys of `kind` already claimed, as `id/key`. */
+  claimedNotices(environmentIds: string[], kind: string): Promise<Set<string>>;
+
+  /**
+   * Live environments that expire after `now` and no later than `until`,
+   * soonest first, at most `limit` (notices before expiry).
+   */
+  listExpiring(options: {
+    now: Date;
+    until: Date;
+    limit: number;
+  }): Promise<EnvironmentSummary[]>;
+
   /** Gives a lease back and says when the environment next needs a look. */
   releaseLease(
     id: string,

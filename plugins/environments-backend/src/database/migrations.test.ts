@@ -149,4 +149,47 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await downDropsColumn(knex, 'secret_inputs', { id: 'env-old' });
     await knex.destroy();
   });
+
+  it('20261130230000_notices_sent keeps one claim per notice, goes with its environment, and rolls back', async () => {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    const now = new Date();
+    await knex('environments').insert({
+      id: 'env-n',
+      name: 'noticed',
+      active_name: 'noticed',
+      owner: 'group:default/a',
+      template_ref: 'environmenttemplate:default/t',
+      template_version: '1.0.0',
+      phase: 'Ready',
+      generation: 1,
+      spec: '{}',
+      status: '{}',
+      created_by: 'user:default/u',
+      created_at: now,
+      updated_at: now,
+    });
+    const claim = {
+      environment_id: 'env-n',
+      kind: 'expiring',
+      notice_key: 'PT60M@2026-12-01T00:00:00.000Z',
+      sent_at: now,
+    };
+    await knex('environment_notices_sent').insert(claim);
+    await expect(
+      knex('environment_notices_sent').insert(claim),
+    ).rejects.toThrow();
+    await knex('environment_notices_sent').insert({
+      ...claim,
+      notice_key: 'PT1440M@2026-12-01T00:00:00.000Z',
+    });
+    await knex('environments').where({ id: 'env-n' }).delete();
+    await expect(knex('environment_notices_sent')).resolves.toHaveLength(0);
+
+    await migrateDownOnce(knex);
+    await expect(
+      knex.schema.hasTable('environment_notices_sent'),
+    ).resolves.toBe(false);
+    await knex.destroy();
+  });
 });

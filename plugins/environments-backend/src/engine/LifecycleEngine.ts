@@ -23,6 +23,7 @@ import {
   retirePass,
 } from './resourcePasses';
 import { hasExpired } from '../lifetime';
+import { EnvironmentNotices } from './EnvironmentNotices';
 
 /** Timings of the engine; the defaults suit a production backend. */
 export interface LifecycleEngineTimings {
@@ -87,6 +88,8 @@ export class LifecycleEngine {
        * entity can follow at once rather than on its next scheduled read.
        */
       events?: EventsService;
+      /** Notices to owners and approvers; none are sent without it. */
+      notices?: EnvironmentNotices;
     },
   ) {
     this.timings = { ...defaultEngineTimings, ...options.timings };
@@ -133,6 +136,7 @@ export class LifecycleEngine {
       if (written) {
         await store.appendEvents(environment.id, outcome.events);
         await this.announce(environment, outcome.status);
+        await this.notify(environment, outcome);
       } else {
         logger.warn(
           `Lost the lease on environment ${environment.id} while reconciling; its new holder carries on`,
@@ -153,6 +157,31 @@ export class LifecycleEngine {
             : new Date(this.clock().getTime() + nextInMs),
       });
     }
+  }
+
+  /** Notices never stop the engine: a failure to send is only logged. */
+  private async notify(environment: Environment, outcome: ReconcileOutcome) {
+    try {
+      await this.options.notices?.afterReconcile(
+        environment,
+        outcome.status,
+        outcome.events,
+      );
+    } catch (error) {
+      this.options.logger.warn(
+        `Notices of environment ${environment.id} failed: ${stringifyError(
+          error,
+        )}`,
+      );
+    }
+  }
+
+  /**
+   * Sends the notices before expiry that are due (see
+   * {@link EnvironmentNotices.sweepExpiring}); safe on every replica.
+   */
+  async sweepNotices(): Promise<number> {
+    return (await this.options.notices?.sweepExpiring()) ?? 0;
   }
 
   /**
@@ -204,8 +233,17 @@ export class LifecycleEngine {
     };
     const { spec } = environment;
     const record = new ReconcileRecord(environment.status, this.clock);
-    if (record.status.phase === 'Destroyed') {
+    if (
+      record.status.phase === 'Destroyed' ||
+      record.status.phase === 'Rejected'
+    ) {
       return this.outcome(record, undefined);
+    }
+    if (
+      record.status.phase === 'AwaitingApproval' &&
+      environment.spec.approval?.decision?.outcome !== 'Approved'
+    ) {
+      return this.awaitApproval(environment, record);
     }
     const expired = hasExpired(spec, this.clock());
     // Once destroying has begun it is finished, whatever started it: a spec
@@ -226,6 +264,67 @@ export class LifecycleEngine {
       return this.destroyAll(environment, record);
     }
     return this.applyAll(environment, record);
+  }
+
+  /**
+   * A request waiting for approval: no driver is called. It ends Rejected
+   * when an approver rejected it or nobody decided in time, Destroyed when
+   * its requester withdrew it (nothing was made, so nothing is removed);
+   * otherwise it is looked at again when the request would expire (a
+   * decision schedules it at once).
+   */
+  private awaitApproval(
+    environment: Environment,
+    record: ReconcileRecord,
+  ): ReconcileOutcome {
+    const { spec } = environment;
+    const { status } = record;
+    const approval = spec.approval;
+    status.observedGeneration = spec.generation;
+    if (spec.deletionRequestedAt) {
+      record.transition(
+        'Destroyed',
+        'Withdrawn before approval; nothing had been made',
+      );
+      record.condition(
+        'Ready',
+        'False',
+        'Withdrawn',
+        'The request was withdrawn before approval',
+      );
+      return this.outcome(record, undefined);
+    }
+    const decision = approval?.decision;
+    const now = this.clock().getTime();
+    if (decision?.outcome === 'Rejected') {
+      return this.reject(record, {
+        reason: 'Rejected',
+        message: `Rejected by ${decision.by}: ${decision.reason ?? ''}`.trim(),
+      });
+    }
+    if (!approval || Date.parse(approval.expiresAt) <= now) {
+      return this.reject(record, {
+        reason: 'ApprovalExpired',
+        message: `Rejected by expiry: nobody in ${
+          approval?.approvers ?? 'the approver group'
+        } decided before ${approval?.expiresAt ?? 'the deadline'}`,
+      });
+    }
+    return this.outcome(
+      record,
+      Math.max(1_000, Date.parse(approval.expiresAt) - now),
+    );
+  }
+
+  private reject(
+    record: ReconcileRecord,
+    error: EnvironmentError,
+  ): ReconcileOutcome {
+    record.status.lastError = error;
+    record.condition('Approved', 'False', error.reason, error.message);
+    record.condition('Ready', 'False', error.reason, error.message);
+    record.transition('Rejected', error.message, 'Warning', error.reason);
+    return this.outcome(record, undefined);
   }
 
   private async applyAll(
@@ -299,7 +398,16 @@ export class LifecycleEngine {
   ) {
     const { spec } = environment;
     const { status } = record;
-    if (status.phase === 'Pending') {
+    if (status.phase === 'Pending' || status.phase === 'AwaitingApproval') {
+      if (status.phase === 'AwaitingApproval') {
+        const decision = spec.approval?.decision;
+        record.condition(
+          'Approved',
+          'True',
+          'Approved',
+          `Approved by ${decision?.by ?? 'an approver'}`,
+        );
+      }
       record.transition('Provisioning', 'Provisioning started');
       status.applyingGeneration = spec.generation;
       return;

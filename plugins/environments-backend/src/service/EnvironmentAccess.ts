@@ -50,6 +50,11 @@ export interface EnvironmentOperationsOptions {
   drivers: () => ReadonlyMap<string, CompleteEnvironmentDriver>;
   logger: LoggerService;
   clock?: () => Date;
+  /**
+   * How long a request waits for approval when its template names no
+   * time (`environments.approvals.expiresAfter`); P2D by default.
+   */
+  approvalExpiresAfter?: string;
 }
 
 /**
@@ -159,6 +164,15 @@ export class EnvironmentAccess {
           expired && !spec.deletionRequestedAt
             ? `it expired at ${spec.expiresAt} and is being destroyed`
             : 'it is being destroyed'
+        }`,
+      );
+    }
+    if (status.phase === 'AwaitingApproval' || status.phase === 'Rejected') {
+      throw new ConflictError(
+        `Cannot ${action} environment '${spec.name}': it ${
+          status.phase === 'Rejected'
+            ? 'was not approved'
+            : 'is waiting for approval'
         }`,
       );
     }

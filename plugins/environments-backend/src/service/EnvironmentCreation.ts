@@ -32,6 +32,7 @@ import { IdempotencyKeyReusedError, requestFingerprint } from './idempotency';
 import { secretInputNames, splitSecretInputs } from './secretInputs';
 import { TemplateResolver } from './TemplateResolver';
 import { estimateCost } from './costEstimate';
+import { approvalFor } from './EnvironmentApprovals';
 
 /**
  * The expiry `ttl` from `now`, within the template's TTL guardrail; the
@@ -131,6 +132,14 @@ export class EnvironmentCreation {
         'Requested',
         `Requested by ${caller.ref} from ${templateRef}@${template.spec.version}`,
       );
+      const approval = draft.spec.approval;
+      if (approval) {
+        await this.access.recordEvent(
+          draft.id,
+          'ApprovalRequested',
+          `Waiting for approval by a member of ${approval.approvers} until ${approval.expiresAt}`,
+        );
+      }
     }
     return result;
   }
@@ -279,6 +288,13 @@ export class EnvironmentCreation {
     );
     const now = this.access.now();
     const expiresAt = expiryFor(template, request.ttl, now);
+    // A request that waits for approval gets its lifetime when approved.
+    const approval = approvalFor(template.spec, {
+      requestedBy: caller.ref,
+      now,
+      ttl: request.ttl ?? template.spec.guardrails?.ttl?.default,
+      defaultExpiresAfter: this.options.approvalExpiresAfter,
+    });
     const spec: EnvironmentSpec = {
       name: request.name,
       templateRef,
@@ -288,13 +304,16 @@ export class EnvironmentCreation {
       ...secretInputNames(secrets),
       owner,
       ...(request.component ? { component: request.component } : {}),
-      ...(expiresAt ? { expiresAt } : {}),
+      ...(expiresAt && !approval ? { expiresAt } : {}),
+      ...(approval ? { approval } : {}),
       generation: 1,
     };
     const draft: Environment = {
       id: randomUUID(),
       spec,
-      status: pendingEnvironmentStatus(),
+      status: approval
+        ? { ...pendingEnvironmentStatus(), phase: 'AwaitingApproval' }
+        : pendingEnvironmentStatus(),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       createdBy: caller.ref,

@@ -8,6 +8,7 @@ import {
   EnvironmentAccess,
   EnvironmentOperationsOptions,
 } from './EnvironmentAccess';
+import { EnvironmentApprovals } from './EnvironmentApprovals';
 import { EnvironmentChanges } from './EnvironmentChanges';
 import { EnvironmentCreation } from './EnvironmentCreation';
 
@@ -23,11 +24,29 @@ export class EnvironmentOperations {
   private readonly access: EnvironmentAccess;
   private readonly creation: EnvironmentCreation;
   private readonly changes: EnvironmentChanges;
+  private readonly approvals: EnvironmentApprovals;
 
   constructor(private readonly options: EnvironmentOperationsOptions) {
     this.access = new EnvironmentAccess(options);
     this.creation = new EnvironmentCreation(options, this.access);
     this.changes = new EnvironmentChanges(options, this.access);
+    this.approvals = new EnvironmentApprovals(options, this.access);
+  }
+
+  approve(
+    id: string,
+    reason: string | undefined,
+    credentials: BackstageCredentials,
+  ) {
+    return this.approvals.decide(id, 'Approved', reason, credentials);
+  }
+
+  reject(id: string, reason: string, credentials: BackstageCredentials) {
+    return this.approvals.decide(id, 'Rejected', reason, credentials);
+  }
+
+  listApprovals(credentials: BackstageCredentials) {
+    return this.approvals.listPending(credentials);
   }
 
   create(

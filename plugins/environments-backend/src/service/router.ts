@@ -271,6 +271,57 @@ export async function createRouter(
   router.post('/environments/:id/retry', requestChange('retry'));
   router.delete('/environments/:id', requestChange('destroy'));
 
+  // Decisions on requests waiting for approval; `reason` is required to reject.
+  const decide =
+    (operation: 'approve' | 'reject') =>
+    async (req: express.Request<{ id: string }>, res: express.Response) => {
+      const id = req.params.id;
+      const environment = await auditedWrite(
+        options,
+        req,
+        {
+          eventId: `environment-${operation}`,
+          meta: {
+            environmentId: id,
+            reason: auditText(req.body?.reason).slice(0, 1000),
+          },
+        },
+        async credentials => {
+          const body =
+            req.body === undefined ? {} : requireObject(req.body, 'body');
+          const unknown = Object.keys(body).filter(k => k !== 'reason');
+          if (unknown.length) {
+            throw new InputError(`${unknown[0]}: only a reason can be given`);
+          }
+          const reason = body.reason;
+          if (
+            reason !== undefined &&
+            (typeof reason !== 'string' || reason.length > 1000)
+          ) {
+            throw new InputError(
+              'reason: must be text of at most 1000 characters',
+            );
+          }
+          const text = typeof reason === 'string' ? reason.trim() : '';
+          if (operation === 'reject') {
+            if (!text) {
+              throw new InputError('reason: required to reject a request');
+            }
+            return environments.reject(id, text, credentials);
+          }
+          return environments.approve(id, text || undefined, credentials);
+        },
+      );
+      res.status(202).json(environment);
+    };
+  router.post('/environments/:id/approve', decide('approve'));
+  router.post('/environments/:id/reject', decide('reject'));
+
+  router.get('/approvals', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({ items: await environments.listApprovals(credentials) });
+  });
+
   router.get('/templates', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     res.json({ items: await environments.listTemplates(credentials) });

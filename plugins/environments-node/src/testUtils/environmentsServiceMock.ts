@@ -36,6 +36,11 @@ export interface EnvironmentsServiceMockOptions {
   readsUntilReady?: number;
   /** Outputs a Ready environment publishes. */
   outputs?: Record<string, string>;
+  /**
+   * When set, creates wait in AwaitingApproval for this group, as with a
+   * template whose `guardrails.approval` requires it.
+   */
+  approvers?: string;
 }
 
 /**
@@ -54,6 +59,8 @@ export class FakeEnvironmentsService implements EnvironmentsService {
   denyCreate?: string;
   /** When set, environments end Failed with this error instead of Ready. */
   failWith?: { reason: string; message: string };
+  /** When set, creates wait in AwaitingApproval for this group. */
+  approvers?: string;
 
   private readonly events = new Map<string, EnvironmentEvent[]>();
   private readonly reads = new Map<string, number>();
@@ -62,6 +69,7 @@ export class FakeEnvironmentsService implements EnvironmentsService {
 
   constructor(options: EnvironmentsServiceMockOptions = {}) {
     this.readsUntilReady = options.readsUntilReady ?? 2;
+    this.approvers = options.approvers;
     this.outputs = options.outputs ?? {
       endpoint: 'http://fake-alb.sandbox.local',
       cluster: 'envkit-fake',
@@ -92,12 +100,29 @@ export class FakeEnvironmentsService implements EnvironmentsService {
     const scope = `${caller}|${options.idempotencyKey}`;
     const known = options.idempotencyKey && this.keys.get(scope);
     if (known) return this.copy(this.environments.get(known)!);
-    const environment = this.add(body, 'Pending');
+    const environment = this.add(
+      body,
+      this.approvers ? 'AwaitingApproval' : 'Pending',
+    );
     this.event(
       environment.id,
       'Requested',
       `Requested from ${body.templateRef}`,
     );
+    if (this.approvers) {
+      const now = new Date();
+      environment.spec.approval = {
+        approvers: this.approvers,
+        requestedBy: caller ?? 'user:default/mock',
+        requestedAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + 2 * 86_400_000).toISOString(),
+      };
+      this.event(
+        environment.id,
+        'ApprovalRequested',
+        `Waiting for approval by a member of ${this.approvers}`,
+      );
+    }
     if (options.idempotencyKey) this.keys.set(scope, environment.id);
     return this.copy(environment);
   }

@@ -146,6 +146,11 @@ export function mockEnvironmentsApi(
       .mockResolvedValue(makeEnvironment('Destroying')),
     listTemplates: jest.fn().mockResolvedValue([makeTemplate('1.2.0')]),
     getTemplate: jest.fn().mockResolvedValue(makeTemplate('1.2.0')),
+    approveEnvironment: jest
+      .fn()
+      .mockResolvedValue(makeEnvironment('Provisioning')),
+    rejectEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Rejected')),
+    listApprovals: jest.fn().mockResolvedValue([]),
     ...overrides,
   } as jest.Mocked<EnvironmentsApi>;
 }

@@ -87,7 +87,11 @@ export const createOutputs = {
       ),
   environmentId: (z: Zod) => z.string().describe('Id of the environment'),
   phase: (z: Zod) =>
-    z.string().describe('Phase when the step ended, e.g. Ready or Pending'),
+    z
+      .string()
+      .describe(
+        'Phase when the step ended: Ready, or AwaitingApproval when the template requires approval (the step does not wait for it)',
+      ),
   endpoint: (z: Zod) =>
     z
       .string()
@@ -103,6 +107,13 @@ export const createOutputs = {
       .string()
       .optional()
       .describe('Cluster name, when its template publishes one'),
+  approvers: (z: Zod) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        'Group whose approval the environment waits for, when phase is AwaitingApproval',
+      ),
   outputs: (z: Zod) =>
     z
       .record(z.string())

@@ -39,6 +39,7 @@ export interface EnvironmentActionContext {
       | 'endpoint'
       | 'namespace'
       | 'cluster'
+      | 'approvers'
       | 'outputs',
     value: string | Record<string, string>,
   ): void;
@@ -113,6 +114,10 @@ function writeOutputs(
   ctx.output('entityRef', environmentEntityRef(environment.spec.name));
   ctx.output('environmentId', environment.id);
   ctx.output('phase', environment.status?.phase ?? 'Pending');
+  const approvers = environment.spec.approval?.approvers;
+  if (environment.status?.phase === 'AwaitingApproval' && approvers) {
+    ctx.output('approvers', approvers);
+  }
   for (const key of ['endpoint', 'namespace', 'cluster'] as const) {
     if (typeof outputs[key] === 'string' && outputs[key] !== '') {
       ctx.output(key, outputs[key]);
@@ -203,6 +208,15 @@ export async function runCreate(
       pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       signal: ctx.signal,
     });
+  }
+  if (environment.status.phase === 'AwaitingApproval') {
+    ctx.logger.info(
+      `Environment '${input.name}' is waiting for approval by a member of ${
+        environment.spec.approval?.approvers ?? 'the approver group'
+      }; it is provisioned once approved. Follow it on its page: ${environmentEntityRef(
+        input.name,
+      )}`,
+    );
   }
   writeOutputs(ctx, environment);
 }

@@ -86,6 +86,17 @@ export async function waitForEnvironment(
     }
 
     if (phase === until) return environment;
+    // Nothing happens until someone decides: the step ends here and the
+    // caller reports that it waits, rather than holding the task open.
+    if (until === 'Ready' && phase === 'AwaitingApproval') return environment;
+    if (phase === 'Rejected') {
+      const reason = environment.status.lastError;
+      throw new Error(
+        `Environment '${name}' was not approved: ${
+          reason?.message ?? 'no reason was given'
+        }`,
+      );
+    }
     if (phase === 'Failed') {
       const reason = environment.status.lastError;
       throw new Error(

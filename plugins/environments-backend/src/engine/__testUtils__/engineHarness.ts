@@ -15,6 +15,7 @@ import { FakeCloudDriver } from '@envkit/plugin-environments-node/testUtils';
 import { EnvironmentStore } from '../../database/EnvironmentStore';
 import type { EventParams } from '@backstage/plugin-events-node';
 import { LifecycleEngine } from '../LifecycleEngine';
+import { EnvironmentNotices } from '../EnvironmentNotices';
 
 /*
  * An engine over a real store and the fake cloud, with a clock the test
@@ -70,8 +71,12 @@ export class Harness {
 
   constructor(readonly store: EnvironmentStore) {}
 
-  engine(replicaId = `replica-${++this.engines}`) {
+  engine(
+    replicaId = `replica-${++this.engines}`,
+    options: { notices?: EnvironmentNotices } = {},
+  ) {
     return new LifecycleEngine({
+      notices: options.notices,
       store: this.store,
       drivers: new Map([['fake', this.driver]]),
       logger: mockServices.logger.mock(),

@@ -8,6 +8,7 @@ import type {
   EnvironmentEvent,
   EnvironmentPreview,
   EnvironmentsHealth,
+  EnvironmentSummary,
   EnvironmentTemplateSummary,
   ListEnvironmentsQuery,
   ListEnvironmentsResponse,
@@ -45,6 +46,12 @@ export interface EnvironmentsRestApi {
   /** Applies a Failed or Degraded environment's spec again. */
   retryEnvironment(id: string): Promise<Environment>;
   destroyEnvironment(id: string): Promise<Environment>;
+  /** Approves a request waiting in AwaitingApproval. */
+  approveEnvironment(id: string, reason?: string): Promise<Environment>;
+  /** Rejects a request waiting in AwaitingApproval; `reason` is required. */
+  rejectEnvironment(id: string, reason: string): Promise<Environment>;
+  /** The requests waiting for the caller's decision, oldest first. */
+  listApprovals(): Promise<EnvironmentSummary[]>;
   listTemplates(): Promise<EnvironmentTemplateSummary[]>;
   getTemplate(
     namespace: string,
@@ -213,6 +220,34 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     return unwrap(
       await client.DELETE('/environments/{id}', { params: { path: { id } } }),
     );
+  }
+
+  async approveEnvironment(id: string, reason?: string): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.POST('/environments/{id}/approve', {
+        params: { path: { id } },
+        body: reason ? { reason } : {},
+      }),
+    );
+  }
+
+  async rejectEnvironment(id: string, reason: string): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.POST('/environments/{id}/reject', {
+        params: { path: { id } },
+        body: { reason },
+      }),
+    );
+  }
+
+  async listApprovals(): Promise<EnvironmentSummary[]> {
+    const client = await this.client();
+    const page = unwrap<{ items: EnvironmentSummary[] }>(
+      await client.GET('/approvals'),
+    );
+    return page.items ?? [];
   }
 
   async listTemplates(): Promise<EnvironmentTemplateSummary[]> {

@@ -74,8 +74,11 @@ export const EnvironmentActions = (props: {
     }
   };
 
-  const canUpdate = update.allowed && !leaving && !busy;
-  const canDelete = remove.allowed && !leaving && !busy;
+  // Nothing runs yet (or ever): no change applies; a pending request may
+  // still be withdrawn with Destroy.
+  const undecided = phase === 'AwaitingApproval' || phase === 'Rejected';
+  const canUpdate = update.allowed && !leaving && !undecided && !busy;
+  const canDelete = remove.allowed && !leaving && phase !== 'Rejected' && !busy;
   const denied = [
     !update.loading && !update.allowed ? 'change' : undefined,
     !remove.loading && !remove.allowed ? 'destroy' : undefined,

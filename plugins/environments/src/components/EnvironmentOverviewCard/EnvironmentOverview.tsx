@@ -102,11 +102,28 @@ const EnvironmentDetails = (props: {
             </Typography>
           )}
       </Box>
+      {status.phase === 'AwaitingApproval' && spec.approval && (
+        <Box mb={2}>
+          <WarningPanel
+            severity="info"
+            title={`Waiting for approval by a member of ${spec.approval.approvers}`}
+            message={`Requested by ${
+              spec.approval.requestedBy
+            }. Nothing is made until someone in ${
+              spec.approval.approvers
+            } approves it; without a decision the request is rejected at ${new Date(
+              spec.approval.expiresAt,
+            ).toLocaleString()}.`}
+          />
+        </Box>
+      )}
       {status.lastError &&
-        (status.phase === 'Failed' || status.phase === 'Degraded') && (
+        (status.phase === 'Failed' ||
+          status.phase === 'Degraded' ||
+          status.phase === 'Rejected') && (
           <Box mb={2}>
             <WarningPanel
-              severity={status.phase === 'Failed' ? 'error' : 'warning'}
+              severity={status.phase === 'Degraded' ? 'warning' : 'error'}
               title={`${status.lastError.reason}${
                 status.lastError.resource
                   ? ` in ${status.lastError.resource}`

@@ -108,6 +108,31 @@ describe('EnvironmentOverviewCard', () => {
     },
   );
 
+  it('says who must approve a request waiting for approval and offers no change meanwhile', async () => {
+    const waiting = makeEnvironment('AwaitingApproval', {
+      spec: {
+        approval: {
+          approvers: 'group:default/platform-team',
+          requestedBy: 'user:default/guest',
+          requestedAt: '2025-03-01T10:00:00.000Z',
+          expiresAt: '2025-03-03T10:00:00.000Z',
+        },
+      },
+    });
+    const api = mockEnvironmentsApi({
+      getEnvironment: jest.fn().mockResolvedValue(waiting),
+    });
+    await renderCard(api);
+    expect(
+      await screen.findByText(
+        /Waiting for approval by a member of group:default\/platform-team/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Extend checkout-pr-42' }),
+    ).toBeDisabled();
+  });
+
   it('shows a Ready environment with its endpoint link, outputs, owner, expiry, resources and events', async () => {
     await renderCard();
     expect(await screen.findByRole('status')).toHaveTextContent('Ready');

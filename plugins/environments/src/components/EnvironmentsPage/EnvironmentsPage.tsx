@@ -30,11 +30,13 @@ import {
   EnvironmentFilters,
 } from './EnvironmentFilters';
 import { TemplatesTable } from './TemplatesTable';
+import { ApprovalsTable } from './ApprovalsTable';
 
 const TABS = [
   { id: 'mine', label: 'Mine' },
   { id: 'all', label: 'All' },
   { id: 'templates', label: 'Templates' },
+  { id: 'approvals', label: 'Approvals' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -215,6 +217,7 @@ export const EnvironmentsContent = () => {
         {tab === 'mine' && <MyEnvironments />}
         {tab === 'all' && <AllEnvironments />}
         {tab === 'templates' && <TemplatesTable />}
+        {tab === 'approvals' && <ApprovalsTable />}
       </Box>
     </Content>
   );

@@ -6,6 +6,7 @@ import { StatusKind, StatusText } from './StatusText';
 
 const KIND_BY_PHASE: Record<EnvironmentPhase | ResourcePhase, StatusKind> = {
   Pending: 'pending',
+  AwaitingApproval: 'pending',
   Provisioning: 'running',
   InProgress: 'running',
   Ready: 'ok',
@@ -14,6 +15,7 @@ const KIND_BY_PHASE: Record<EnvironmentPhase | ResourcePhase, StatusKind> = {
   Failed: 'error',
   Destroying: 'running',
   Destroyed: 'aborted',
+  Rejected: 'error',
 };
 
 /** The phase of an environment (or of one of its resources). */

@@ -512,6 +512,117 @@ export const spec = {
         },
       },
     },
+    '/environments/{id}/approve': {
+      post: {
+        parameters: [
+          {
+            $ref: '#/components/parameters/EnvironmentId',
+          },
+        ],
+        operationId: 'approveEnvironment',
+        summary:
+          "Approves a request waiting in AwaitingApproval; the engine then provisions it. Only a member of the template's approver group other than the requester may decide (`environment.approve`).",
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ApprovalDecisionRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'Approved; provisioning follows',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Environment',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
+    '/environments/{id}/reject': {
+      post: {
+        parameters: [
+          {
+            $ref: '#/components/parameters/EnvironmentId',
+          },
+        ],
+        operationId: 'rejectEnvironment',
+        summary:
+          'Rejects a request waiting in AwaitingApproval with a reason; it ends in the final phase Rejected and nothing is made.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RejectRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'Rejected',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Environment',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
+    '/approvals': {
+      get: {
+        operationId: 'listApprovals',
+        summary:
+          'The requests waiting in AwaitingApproval that the caller may decide: those whose approver group the caller belongs to, not their own, and allowed by `environment.approve`. Oldest first, at most 1000.',
+        responses: {
+          '200': {
+            description: 'Pending requests',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ApprovalList',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     '/templates': {
       get: {
         operationId: 'listTemplates',
@@ -663,6 +774,7 @@ export const spec = {
         type: 'string',
         enum: [
           'Pending',
+          'AwaitingApproval',
           'Provisioning',
           'Ready',
           'Updating',
@@ -670,9 +782,10 @@ export const spec = {
           'Failed',
           'Destroying',
           'Destroyed',
+          'Rejected',
         ],
         description:
-          '`Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed.',
+          '`AwaitingApproval`: the template requires approval and nothing has been made yet (`spec.approval` names the approver group). `Rejected` (final): an approver rejected the request, or it expired undecided; `status.lastError` gives the reason. `Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed.',
       },
       ResourcePhase: {
         type: 'string',
@@ -836,6 +949,9 @@ export const spec = {
           retryRequestedAt: {
             type: 'string',
             format: 'date-time',
+          },
+          approval: {
+            $ref: '#/components/schemas/Approval',
           },
           retiredResources: {
             type: 'array',
@@ -1067,6 +1183,9 @@ export const spec = {
               deletionRequestedAt: {
                 type: 'string',
                 format: 'date-time',
+              },
+              approval: {
+                $ref: '#/components/schemas/Approval',
               },
               generation: {
                 type: 'integer',
@@ -1344,6 +1463,88 @@ export const spec = {
             type: 'array',
             items: {
               $ref: '#/components/schemas/TemplateSummary',
+            },
+          },
+        },
+      },
+      Approval: {
+        type: 'object',
+        description:
+          "The approval a template's `guardrails.approval` asked for, and its decision once made. While it waits, `spec.expiresAt` is unset: the environment's lifetime starts when it is approved (`ttl`).",
+        required: ['approvers', 'requestedBy', 'requestedAt', 'expiresAt'],
+        properties: {
+          approvers: {
+            type: 'string',
+            description: 'Group entity ref whose members may decide',
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          expiresAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When an undecided request is rejected',
+          },
+          ttl: {
+            type: 'string',
+            description: 'The lifetime the environment gets once approved',
+          },
+          decision: {
+            type: 'object',
+            required: ['outcome', 'by', 'at'],
+            properties: {
+              outcome: {
+                type: 'string',
+                enum: ['Approved', 'Rejected'],
+              },
+              by: {
+                type: 'string',
+              },
+              at: {
+                type: 'string',
+                format: 'date-time',
+              },
+              reason: {
+                type: 'string',
+              },
+            },
+          },
+        },
+      },
+      ApprovalDecisionRequest: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          reason: {
+            type: 'string',
+            maxLength: 1000,
+          },
+        },
+      },
+      RejectRequest: {
+        type: 'object',
+        required: ['reason'],
+        additionalProperties: false,
+        properties: {
+          reason: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 1000,
+          },
+        },
+      },
+      ApprovalList: {
+        type: 'object',
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EnvironmentSummary',
             },
           },
         },

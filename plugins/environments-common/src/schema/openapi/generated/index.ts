@@ -162,6 +162,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/environments/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approves a request waiting in AwaitingApproval; the engine then provisions it. Only a member of the template's approver group other than the requester may decide (`environment.approve`). */
+    post: operations['approveEnvironment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/environments/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rejects a request waiting in AwaitingApproval with a reason; it ends in the final phase Rejected and nothing is made. */
+    post: operations['rejectEnvironment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The requests waiting in AwaitingApproval that the caller may decide: those whose approver group the caller belongs to, not their own, and allowed by `environment.approve`. Oldest first, at most 1000. */
+    get: operations['listApprovals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/templates': {
     parameters: {
       query?: never;
@@ -208,17 +259,19 @@ export interface components {
       status: 'ok';
     };
     /**
-     * `Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed.
+     * `AwaitingApproval`: the template requires approval and nothing has been made yet (`spec.approval` names the approver group). `Rejected` (final): an approver rejected the request, or it expired undecided; `status.lastError` gives the reason. `Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed.
      */
     Phase:
       | 'Pending'
+      | 'AwaitingApproval'
       | 'Provisioning'
       | 'Ready'
       | 'Updating'
       | 'Degraded'
       | 'Failed'
       | 'Destroying'
-      | 'Destroyed';
+      | 'Destroyed'
+      | 'Rejected';
     ResourcePhase:
       | 'Pending'
       | 'InProgress'
@@ -290,6 +343,7 @@ export interface components {
       redeployGeneration?: number;
       /** Format: date-time */
       retryRequestedAt?: string;
+      approval?: components['schemas']['Approval'];
       /** Resources an upgrade dropped or renamed, as the earlier version declared them; destroyed once the new version is Ready. */
       retiredResources?: {
         [key: string]: unknown;
@@ -368,6 +422,7 @@ export interface components {
         expiresAt?: string;
         /** Format: date-time */
         deletionRequestedAt?: string;
+        approval?: components['schemas']['Approval'];
         generation: number;
       };
       status: {
@@ -458,6 +513,37 @@ export interface components {
     };
     TemplateList: {
       items: components['schemas']['TemplateSummary'][];
+    };
+    /** The approval a template's `guardrails.approval` asked for, and its decision once made. While it waits, `spec.expiresAt` is unset: the environment's lifetime starts when it is approved (`ttl`). */
+    Approval: {
+      /** Group entity ref whose members may decide */
+      approvers: string;
+      requestedBy: string;
+      /** Format: date-time */
+      requestedAt: string;
+      /**
+       * Format: date-time
+       * When an undecided request is rejected
+       */
+      expiresAt: string;
+      /** The lifetime the environment gets once approved */
+      ttl?: string;
+      decision?: {
+        outcome: 'Approved' | 'Rejected';
+        by: string;
+        /** Format: date-time */
+        at: string;
+        reason?: string;
+      };
+    };
+    ApprovalDecisionRequest: {
+      reason?: string;
+    };
+    RejectRequest: {
+      reason: string;
+    };
+    ApprovalList: {
+      items: components['schemas']['EnvironmentSummary'][];
     };
     Error: {
       error: {
@@ -849,6 +935,86 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
+    };
+  };
+  approveEnvironment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['EnvironmentId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['ApprovalDecisionRequest'];
+      };
+    };
+    responses: {
+      /** Approved; provisioning follows */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Environment'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+    };
+  };
+  rejectEnvironment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['EnvironmentId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RejectRequest'];
+      };
+    };
+    responses: {
+      /** Rejected */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Environment'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+    };
+  };
+  listApprovals: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Pending requests */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalList'];
+        };
+      };
     };
   };
   listTemplates: {

@@ -1,0 +1,232 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createConditionTransformer } from '@backstage/plugin-permission-node';
+import {
+  Environment,
+  environmentApprovePermission,
+  EnvironmentSpec,
+  EnvironmentSummary,
+  EnvironmentTemplateSpec,
+  MAX_PAGE_SIZE,
+  parseDuration,
+} from '@envkit/plugin-environments-common';
+import { EnvironmentFilter } from '../permissions/rules';
+import {
+  EnvironmentAccess,
+  EnvironmentOperationsOptions,
+} from './EnvironmentAccess';
+import { expiryFor } from './EnvironmentCreation';
+
+/** How long a request waits for a decision when the template names no time. */
+export const DEFAULT_APPROVAL_EXPIRES_AFTER = 'P2D';
+
+/** The approval state a new environment from `template` starts with, if any. */
+export function approvalFor(
+  template: EnvironmentTemplateSpec,
+  options: {
+    requestedBy: string;
+    now: Date;
+    ttl: string | undefined;
+    defaultExpiresAfter?: string;
+  },
+): EnvironmentSpec['approval'] {
+  const rule = template.guardrails?.approval;
+  if (!rule) return undefined;
+  const after =
+    rule.expiresAfter ??
+    options.defaultExpiresAfter ??
+    DEFAULT_APPROVAL_EXPIRES_AFTER;
+  return {
+    // Compared with ownership refs, which are always full refs.
+    approvers: stringifyEntityRef(
+      parseEntityRef(rule.approvers, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    ),
+    requestedBy: options.requestedBy,
+    requestedAt: options.now.toISOString(),
+    expiresAt: new Date(
+      options.now.getTime() +
+        parseDuration(after, 'guardrails.approval.expiresAfter'),
+    ).toISOString(),
+    ...(options.ttl ? { ttl: options.ttl } : {}),
+  };
+}
+
+/**
+ * Decisions on environments that wait for approval. Who may decide: the
+ * permission policy's `environment.approve`, then the template's rule — a
+ * member of the approver group (by the caller's ownership refs, which
+ * Backstage resolves from the catalog at sign-in) who is not the
+ * requester. The decision is recorded in the spec and the timeline; the
+ * engine carries it out (provisions, or ends the request Rejected).
+ */
+export class EnvironmentApprovals {
+  private readonly toFilter: ReturnType<
+    typeof createConditionTransformer<EnvironmentFilter>
+  >;
+
+  constructor(
+    private readonly options: EnvironmentOperationsOptions,
+    private readonly access: EnvironmentAccess,
+  ) {
+    this.toFilter = createConditionTransformer(options.rules);
+  }
+
+  async decide(
+    id: string,
+    outcome: 'Approved' | 'Rejected',
+    reason: string | undefined,
+    credentials: BackstageCredentials,
+  ): Promise<Environment> {
+    const { store } = this.options;
+    const action = outcome === 'Approved' ? 'approve' : 'reject';
+    const environment = await store.getEnvironment(id);
+    if (!environment) {
+      throw new NotFoundError(`No environment with id '${id}'`);
+    }
+    await this.access.require(
+      environmentApprovePermission,
+      environment,
+      credentials,
+      action,
+    );
+    const { spec, status } = environment;
+    const approval = spec.approval;
+    if (
+      !approval ||
+      approval.decision ||
+      status.phase !== 'AwaitingApproval' ||
+      spec.deletionRequestedAt
+    ) {
+      throw new ConflictError(
+        `Environment '${spec.name}' is ${status.phase}${
+          approval?.decision
+            ? `, already ${approval.decision.outcome.toLowerCase()} by ${
+                approval.decision.by
+              }`
+            : ''
+        }; only a request waiting for approval can be decided`,
+      );
+    }
+    const caller = await this.access.caller(credentials);
+    if (!caller.ownershipEntityRefs.includes(approval.approvers)) {
+      throw new NotAllowedError(
+        `Only members of ${approval.approvers} may ${action} environment '${spec.name}'`,
+      );
+    }
+    if (
+      caller.ref === approval.requestedBy ||
+      caller.ref === environment.createdBy
+    ) {
+      throw new NotAllowedError(
+        `You requested environment '${spec.name}'; someone else in ${approval.approvers} must ${action} it`,
+      );
+    }
+    const now = this.access.now();
+    const decision = {
+      outcome,
+      by: caller.ref,
+      at: now.toISOString(),
+      ...(reason ? { reason } : {}),
+    };
+    let decided = false;
+    const updated = await store.updateSpec(id, current => {
+      decided = !!current.approval && !current.approval.decision;
+      if (!decided || !current.approval) return undefined;
+      const expiresAt =
+        outcome === 'Approved'
+          ? this.lifetimeFrom(environment, now)
+          : undefined;
+      return {
+        ...current,
+        approval: { ...current.approval, decision },
+        ...(expiresAt ? { expiresAt } : {}),
+      };
+    });
+    if (!decided) {
+      throw new ConflictError(
+        `Environment '${spec.name}' was decided by someone else meanwhile`,
+      );
+    }
+    await this.access.recordEvent(
+      id,
+      outcome,
+      outcome === 'Approved'
+        ? `Approved by ${caller.ref}${reason ? `: ${reason}` : ''}`
+        : `Rejected by ${caller.ref}: ${reason}`,
+    );
+    return updated;
+  }
+
+  /**
+   * The requests waiting for the caller: in AwaitingApproval, undecided,
+   * their approver group among the caller's ownership refs, not their own,
+   * and allowed by `environment.approve`. Oldest first.
+   */
+  async listPending(
+    credentials: BackstageCredentials,
+  ): Promise<EnvironmentSummary[]> {
+    const caller = await this.access.caller(credentials);
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission: environmentApprovePermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) return [];
+    const { items } = await this.options.store.listEnvironments({
+      phase: 'AwaitingApproval',
+      limit: MAX_PAGE_SIZE,
+      ...(decision.result === AuthorizeResult.CONDITIONAL
+        ? { filter: this.toFilter(decision.conditions) }
+        : {}),
+    });
+    return items
+      .filter(item => {
+        const approval = item.spec.approval;
+        return (
+          approval &&
+          !approval.decision &&
+          !item.spec.deletionRequestedAt &&
+          caller.ownershipEntityRefs.includes(approval.approvers) &&
+          approval.requestedBy !== caller.ref &&
+          item.createdBy !== caller.ref
+        );
+      })
+      .reverse();
+  }
+
+  /**
+   * The expiry of an approved environment: its lifetime starts now, not at
+   * the request, and still ends within the template's `lifetime.max` from
+   * creation.
+   */
+  private lifetimeFrom(
+    environment: Environment,
+    now: Date,
+  ): string | undefined {
+    const template = { spec: environment.spec.templateSnapshot };
+    const createdAt = new Date(environment.createdAt);
+    try {
+      return expiryFor(
+        template,
+        environment.spec.approval?.ttl,
+        now,
+        createdAt,
+      );
+    } catch {
+      const max = template.spec.guardrails?.lifetime?.max;
+      return max
+        ? new Date(
+            createdAt.getTime() + parseDuration(max, 'guardrails.lifetime.max'),
+          ).toISOString()
+        : undefined;
+    }
+  }
+}
