@@ -37,6 +37,25 @@ describe('validateEnvironmentTemplate', () => {
     expect(isEnvironmentTemplateEntity(parsed)).toBe(true);
   });
 
+  it('takes a monthly cost threshold for approval, and asks for one when the rule needs it', () => {
+    const t = exampleTemplate();
+    t.spec.guardrails = {
+      approval: {
+        required: 'aboveMonthlyCost',
+        aboveMonthlyCost: 150,
+        approvers: 'group:default/platform-team',
+      },
+    };
+    expect(
+      validateEnvironmentTemplate(t).spec.guardrails?.approval,
+    ).toMatchObject({ required: 'aboveMonthlyCost', aboveMonthlyCost: 150 });
+    delete t.spec.guardrails.approval!.aboveMonthlyCost;
+    expectInvalid(
+      t,
+      /spec\.guardrails\.approval\.aboveMonthlyCost: required when required is 'aboveMonthlyCost'/,
+    );
+  });
+
   it('defaults parameters to none', () => {
     const t = exampleTemplate();
     t.spec.parameters = undefined;

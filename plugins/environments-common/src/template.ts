@@ -82,13 +82,20 @@ export type EnvironmentTemplateGuardrails = {
 /**
  * Approval of new environments. `required: 'always'` makes every create wait
  * in `AwaitingApproval` until a member of `approvers` (a Group ref) other
- * than the requester approves or rejects it. The field is an enum so that
- * rules such as a projected monthly cost can join it later.
+ * than the requester approves or rejects it; `required: 'aboveMonthlyCost'`
+ * only when the projected monthly cost is above `aboveMonthlyCost`.
  *
  * @public
  */
 export type EnvironmentApprovalGuardrail = {
-  required: 'always';
+  /**
+   * `always`: every new environment waits. `aboveMonthlyCost`: only those
+   * whose projected monthly cost (the create's estimate) is above
+   * `aboveMonthlyCost`, or that could not be fully estimated.
+   */
+  required: 'always' | 'aboveMonthlyCost';
+  /** The monthly cost in USD above which approval is needed. */
+  aboveMonthlyCost?: number;
   /** Group entity ref whose members decide, e.g. `group:default/platform-team`. */
   approvers: string;
   /**
@@ -325,13 +332,20 @@ const specSchema = z
         allowedGroups: z.array(entityRefSchema('group', 'group')).optional(),
         approval: z
           .object({
-            // Only 'always' today; a cost rule (e.g. `aboveMonthlyCost`)
-            // joins this enum once estimates exist.
-            required: z.enum(['always']),
+            required: z.enum(['always', 'aboveMonthlyCost']),
+            aboveMonthlyCost: z.number().positive().optional(),
             approvers: entityRefSchema('group', 'group'),
             expiresAfter: duration.optional(),
           })
           .strict()
+          .refine(
+            a => a.required !== 'aboveMonthlyCost' || a.aboveMonthlyCost,
+            {
+              message:
+                "required when required is 'aboveMonthlyCost' (a monthly cost in USD)",
+              path: ['aboveMonthlyCost'],
+            },
+          )
           .optional(),
       })
       .strict()

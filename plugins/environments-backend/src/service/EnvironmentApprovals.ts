@@ -8,7 +8,9 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
+  CostEstimate,
   Environment,
+  EnvironmentApprovalGuardrail,
   environmentApprovePermission,
   EnvironmentSpec,
   EnvironmentSummary,
@@ -26,6 +28,46 @@ import { expiryFor } from './EnvironmentCreation';
 /** How long a request waits for a decision when the template names no time. */
 export const DEFAULT_APPROVAL_EXPIRES_AFTER = 'P2D';
 
+const usd = (n: number) =>
+  n.toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+
+/**
+ * Why a new environment needs approval under `rule`, or undefined when it
+ * doesn't: a cost rule lets through what is estimated at or below the
+ * threshold, and holds what is above it or could not be fully priced.
+ */
+export function approvalReason(
+  rule: EnvironmentApprovalGuardrail,
+  estimate: CostEstimate | undefined,
+): string | undefined {
+  if (rule.required === 'always') {
+    return 'The template asks for approval of every environment';
+  }
+  const threshold = rule.aboveMonthlyCost ?? 0;
+  if (!estimate) {
+    return `Its cost could not be estimated; the template asks for approval above ${usd(
+      threshold,
+    )} a month`;
+  }
+  if (estimate.monthly > threshold) {
+    return `Projected ${usd(estimate.monthly)} a month, above the ${usd(
+      threshold,
+    )} the template allows without approval`;
+  }
+  if (estimate.notEstimated.length) {
+    return `Projected ${usd(
+      estimate.monthly,
+    )} a month without ${estimate.notEstimated
+      .map(n => n.resource)
+      .join(
+        ', ',
+      )}, which could not be priced; the template asks for approval above ${usd(
+      threshold,
+    )}`;
+  }
+  return undefined;
+}
+
 /** The approval state a new environment from `template` starts with, if any. */
 export function approvalFor(
   template: EnvironmentTemplateSpec,
@@ -34,10 +76,14 @@ export function approvalFor(
     now: Date;
     ttl: string | undefined;
     defaultExpiresAfter?: string;
+    /** The create's estimate, for a cost threshold. */
+    estimate?: CostEstimate;
   },
 ): EnvironmentSpec['approval'] {
   const rule = template.guardrails?.approval;
   if (!rule) return undefined;
+  const why = approvalReason(rule, options.estimate);
+  if (!why) return undefined;
   const after =
     rule.expiresAfter ??
     options.defaultExpiresAfter ??
@@ -57,6 +103,10 @@ export function approvalFor(
         parseDuration(after, 'guardrails.approval.expiresAfter'),
     ).toISOString(),
     ...(options.ttl ? { ttl: options.ttl } : {}),
+    why,
+    ...(rule.required === 'aboveMonthlyCost' && options.estimate
+      ? { monthlyCost: options.estimate.monthly }
+      : {}),
   };
 }
 

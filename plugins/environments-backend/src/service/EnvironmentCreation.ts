@@ -235,6 +235,32 @@ export class EnvironmentCreation {
     return { environment: draft, resources, estimate };
   }
 
+  /** The monthly cost of an environment with `spec`, as a preview gives it. */
+  private async estimate(
+    spec: EnvironmentSpec,
+    secrets: EnvironmentSpec['inputs'],
+    createdBy: string,
+    now: Date,
+  ) {
+    const draft: Environment = {
+      id: 'estimate',
+      spec,
+      status: pendingEnvironmentStatus(),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      createdBy,
+    };
+    return estimateCost({
+      draft,
+      context: interpolationContextOf({
+        ...draft,
+        spec: { ...spec, inputs: { ...spec.inputs, ...secrets } },
+      }),
+      drivers: this.options.drivers(),
+      logger: this.options.logger,
+    });
+  }
+
   /**
    * Everything a create checks, with nothing written: permissions, the
    * template, its audience, inputs, TTL and the per-owner limit.
@@ -288,12 +314,29 @@ export class EnvironmentCreation {
     );
     const now = this.access.now();
     const expiresAt = expiryFor(template, request.ttl, now);
+    const base: EnvironmentSpec = {
+      name: request.name,
+      templateRef,
+      templateVersion: template.spec.version,
+      templateSnapshot: template.spec,
+      inputs,
+      ...secretInputNames(secrets),
+      owner,
+      ...(request.component ? { component: request.component } : {}),
+      generation: 1,
+    };
+    // A cost threshold is judged on the estimate of what would be made.
+    const estimate =
+      template.spec.guardrails?.approval?.required === 'aboveMonthlyCost'
+        ? await this.estimate(base, secrets, caller.ref, now)
+        : undefined;
     // A request that waits for approval gets its lifetime when approved.
     const approval = approvalFor(template.spec, {
       requestedBy: caller.ref,
       now,
       ttl: request.ttl ?? template.spec.guardrails?.ttl?.default,
       defaultExpiresAfter: this.options.approvalExpiresAfter,
+      estimate,
     });
     const spec: EnvironmentSpec = {
       name: request.name,

@@ -69,6 +69,22 @@ const hastyTemplate: EnvironmentTemplateEntity = {
   },
 };
 
+/** Like `gated`, but only environments projected above $100 a month wait. */
+const costlyTemplate: EnvironmentTemplateEntity = {
+  ...gatedTemplate,
+  metadata: { name: 'costly', namespace: 'default' },
+  spec: {
+    ...gatedTemplate.spec,
+    guardrails: {
+      approval: {
+        required: 'aboveMonthlyCost',
+        aboveMonthlyCost: 100,
+        approvers: platformTeam,
+      },
+    },
+  },
+};
+
 async function startBackend() {
   const applied: string[] = [];
   const audited: Array<{ eventId: string; meta: unknown; ok?: boolean }> = [];
@@ -93,6 +109,35 @@ async function startBackend() {
             },
             observe: async () => ({ status: 'Ready' }),
             destroy: async () => ({ status: 'Destroyed' }),
+            // The service costs a dollar a month per port number: a price
+            // the test sets through the containerPort input.
+            estimate: async resource => {
+              const port = Number(
+                (resource.parameters.Parameters as { Port?: unknown })?.Port,
+              );
+              return {
+                currency: 'USD',
+                priceList: {
+                  name: 'test',
+                  region: 'test-1',
+                  date: '2026-11-01',
+                  sources: [],
+                },
+                lines:
+                  resource.name === 'service'
+                    ? [
+                        {
+                          item: 'Service',
+                          quantity: port,
+                          unit: 'port-month',
+                          unitPrice: 1,
+                          monthly: port,
+                          whileRunning: true,
+                        },
+                      ]
+                    : [],
+              };
+            },
           });
         },
       });
@@ -103,7 +148,11 @@ async function startBackend() {
       environmentsPlugin,
       driverModule,
       catalogServiceMock.factory({
-        entities: [gatedTemplate as any, hastyTemplate as any],
+        entities: [
+          gatedTemplate as any,
+          hastyTemplate as any,
+          costlyTemplate as any,
+        ],
       }),
       mockServices.scheduler.mock({
         async scheduleTask(task) {
@@ -370,5 +419,43 @@ describe('approval of environments', () => {
     expect(t.applied).toEqual([]);
     const late = await t.api(priya).post(`/environments/${env.id}/approve`);
     expect(late.status).toBe(409);
+  });
+
+  it('lets a cheap environment through and holds a costly one when the rule is a monthly cost', async () => {
+    const t = await startBackend();
+    const createWithPort = async (name: string, containerPort: string) =>
+      (
+        await t
+          .api(lena)
+          .post('/environments', {
+            name,
+            templateRef: 'costly',
+            inputs: {
+              imageLocation: 'nginx:1.27',
+              containerPort,
+              dbPassword: 'pw-never-shown',
+            },
+          })
+          .expect(202)
+      ).body;
+
+    const cheap = await createWithPort('cheap-one', '80');
+    expect(cheap.status.phase).toBe('Pending');
+    expect(cheap.spec.approval).toBeUndefined();
+
+    const costly = await createWithPort('costly-one', '8080');
+    expect(costly.status.phase).toBe('AwaitingApproval');
+    expect(costly.spec.approval).toMatchObject({
+      approvers: platformTeam,
+      monthlyCost: 8080,
+      why: 'Projected $8,080.00 a month, above the $100.00 the template allows without approval',
+    });
+    await t.settle('the cheap one to be made', () =>
+      t.applied.includes('cheap-one/service'),
+    );
+    expect(t.applied.some(a => a.startsWith('costly-one/'))).toBe(false);
+    expect(t.notices.map(n => n.recipients)).toEqual([
+      { type: 'entity', entityRef: [platformTeam] },
+    ]);
   });
 });

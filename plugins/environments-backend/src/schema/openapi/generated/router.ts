@@ -1493,6 +1493,16 @@ export const spec = {
             type: 'string',
             description: 'The lifetime the environment gets once approved',
           },
+          why: {
+            type: 'string',
+            description:
+              "Why it needs approval: the template asks for every environment, or its projected monthly cost is above the template's threshold (or could not be fully estimated)",
+          },
+          monthlyCost: {
+            type: 'number',
+            description:
+              'The projected monthly cost (USD) when the rule is a cost threshold',
+          },
           decision: {
             type: 'object',
             required: ['outcome', 'by', 'at'],

@@ -528,6 +528,10 @@ export interface components {
       expiresAt: string;
       /** The lifetime the environment gets once approved */
       ttl?: string;
+      /** Why it needs approval: the template asks for every environment, or its projected monthly cost is above the template's threshold (or could not be fully estimated) */
+      why?: string;
+      /** The projected monthly cost (USD) when the rule is a cost threshold */
+      monthlyCost?: number;
       decision?: {
         outcome: 'Approved' | 'Rejected';
         by: string;
