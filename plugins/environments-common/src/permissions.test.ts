@@ -21,6 +21,7 @@ describe('environmentsPermissions', () => {
       'environment.read': ['read', ENVIRONMENT_RESOURCE_TYPE],
       'environment.update': ['update', ENVIRONMENT_RESOURCE_TYPE],
       'environment.delete': ['delete', ENVIRONMENT_RESOURCE_TYPE],
+      'environment.access': ['read', ENVIRONMENT_RESOURCE_TYPE],
       'environment-template.use': ['read', ENVIRONMENT_TEMPLATE_RESOURCE_TYPE],
     });
   });

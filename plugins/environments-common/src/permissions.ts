@@ -48,6 +48,17 @@ export const environmentDeletePermission = environmentPermission(
   'delete',
 );
 
+/**
+ * Reach into an environment: a kubeconfig for its namespace. Separate from
+ * update so a policy can let people see and change an environment without
+ * handing them credentials for it. @public
+ */
+export const environmentAccessPermission = environmentPermission(
+  ENVIRONMENT_RESOURCE_TYPE,
+  'environment.access',
+  'read',
+);
+
 /** Use an environment template to create environments. @public */
 export const environmentTemplateUsePermission = environmentPermission(
   ENVIRONMENT_TEMPLATE_RESOURCE_TYPE,
@@ -65,5 +76,6 @@ export const environmentsPermissions: Array<
   environmentReadPermission,
   environmentUpdatePermission,
   environmentDeletePermission,
+  environmentAccessPermission,
   environmentTemplateUsePermission,
 ];
