@@ -67,7 +67,12 @@ export async function startSandbox(
   const kube = new KubeStore();
   const controllers = new KubeControllers(ctx, kube);
   controllers.bootstrap();
-  const kubernetes = new KubernetesApi(kube, controllers, () => url);
+  const kubernetes = new KubernetesApi(
+    kube,
+    controllers,
+    () => url,
+    () => scheduler.now(),
+  );
   const endpoints = new EndpointDirectory(stacks, ecs, kube);
   const controls = new SandboxControls({
     profile: () => profile,
