@@ -35,6 +35,19 @@ export interface Config {
         ingressClassName?: string;
         /** URL of a workload endpoint; '{host}' is replaced. Default 'http://{host}'. */
         endpointUrlTemplate?: string;
+        /** The kubeconfigs `GET /environments/{id}/kubeconfig` hands out. */
+        access?: {
+          /** API server URL written into kubeconfigs; default `url`. */
+          server?: string;
+          /** Longest token lifetime callers may ask for, seconds (min 600). Default 86400. */
+          maxTokenSeconds?: number;
+          /** Set when the cluster trusts an OIDC issuer: exec credentials, no token. */
+          oidc?: {
+            issuerUrl: string;
+            clientId: string;
+            extraScopes?: string[];
+          };
+        };
       }>;
     };
   };

@@ -26,7 +26,10 @@ import {
   environmentCatalogConditions,
   TEMPLATE_AUDIENCE_SPEC_KEY,
 } from '@envkit/plugin-catalog-backend-module-environments';
-import { ENVIRONMENT_RESOURCE_TYPE } from '@envkit/plugin-environments-common';
+import {
+  ENVIRONMENT_RESOURCE_TYPE,
+  environmentAccessPermission,
+} from '@envkit/plugin-environments-common';
 import { CiPrincipalGrant, ciPrincipalDecision } from './ciPrincipals';
 
 /** The group whose members may do everything with environments. */
@@ -72,7 +75,9 @@ export function catalogReadConditions(
 
 /**
  * The example app's policy for Envkit:
- * - the platform team may do everything;
+ * - the platform team may do everything but reach into other people's
+ *   namespaces: `environment.access` (a kubeconfig) is for the owner and
+ *   the owning group's members only;
  * - everyone else may create environments owned by themselves or one of
  *   their groups (the template's `allowedGroups` guardrail narrows who may
  *   use each template), and read, update, extend and destroy only the
@@ -93,6 +98,13 @@ export class EnvkitExamplePolicy implements PermissionPolicy {
     const forCi = ciPrincipalDecision(this.ciPrincipals, request, user);
     if (forCi) return forCi;
     const claims = user?.info.ownershipEntityRefs ?? [];
+    if (isPermission(request.permission, environmentAccessPermission)) {
+      if (!user) return { result: AuthorizeResult.DENY };
+      return createEnvironmentConditionalDecision(
+        request.permission,
+        environmentConditions.isEnvironmentOwner({ claims }),
+      );
+    }
     if (claims.includes(PLATFORM_TEAM)) {
       return { result: AuthorizeResult.ALLOW };
     }

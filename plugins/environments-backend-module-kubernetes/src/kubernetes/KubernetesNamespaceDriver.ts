@@ -3,10 +3,12 @@
 // object state and observation live in their own files.
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { namespaceName } from '@envkit/plugin-environments-common';
 import type {
   CompleteEnvironmentDriver,
+  DriverAccessGrant,
+  DriverAccessRequest,
   DriverApplyResult,
   DriverContext,
   DriverDestroyResult,
@@ -29,10 +31,12 @@ import {
   desiredObjects,
   FIELD_MANAGER,
   isOwnedBy,
+  OBJECT_NAMES,
   unwantedWorkload,
   type Manifest,
 } from './manifests';
 import { readNamespaceParameters } from './parameters';
+import { kubeconfigYaml } from './kubeconfig';
 import { observedState } from './observation';
 import { rolloutState, settle, terminatingResult } from './objectState';
 import {
@@ -328,6 +332,79 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       };
     }
     return terminatingResult(namespace, target);
+  }
+
+  /**
+   * A kubeconfig for the environment's namespace. Token clusters: a token of
+   * the namespace's `envkit-access` ServiceAccount from the TokenRequest
+   * API, an hour by default, at most the cluster's `access.maxTokenSeconds`.
+   * OIDC clusters: an exec stanza, no token; people act as themselves.
+   */
+  async access(
+    request: DriverAccessRequest,
+    _ctx: Pick<DriverContext, 'logger' | 'signal'>,
+  ): Promise<DriverAccessGrant> {
+    const { outputs } = request.resource;
+    const cluster = outputs.cluster
+      ? this.clusters.get(outputs.cluster)
+      : undefined;
+    const namespace = outputs.namespace;
+    if (!cluster || !namespace) {
+      throw new ConflictError(
+        `Resource '${request.resource.name}' reports no namespace on a configured cluster yet`,
+      );
+    }
+    const server = cluster.access?.server ?? cluster.url;
+    if (!server) {
+      throw new ConflictError(
+        `Cluster '${cluster.name}' has no URL to give out; set environments.kubernetes.clusters[].access.server`,
+      );
+    }
+    const base = { cluster: cluster.name, namespace, server };
+    if (cluster.access?.oidc) {
+      return {
+        ...base,
+        authentication: 'exec',
+        kubeconfig: kubeconfigYaml({ cluster, server, namespace }),
+      };
+    }
+    const max = cluster.access?.maxTokenSeconds ?? DEFAULTS.maxTokenSeconds;
+    const seconds = Math.min(
+      request.expirationSeconds ?? DEFAULTS.tokenSeconds,
+      max,
+    );
+    const target: Target = { cluster, api: this.apiFor(cluster), namespace };
+    let issued;
+    try {
+      issued = await this.apiFor(cluster).requestToken(
+        namespace,
+        OBJECT_NAMES.accessServiceAccount,
+        seconds,
+      );
+    } catch (error) {
+      if (statusCodeOf(error) === 404) {
+        throw new ConflictError(
+          `ServiceAccount '${OBJECT_NAMES.accessServiceAccount}' is missing from namespace '${namespace}'; the next reconcile creates it again`,
+        );
+      }
+      throw classifyKubernetesError(
+        error,
+        cluster.name,
+        `request a token of ServiceAccount '${OBJECT_NAMES.accessServiceAccount}'`,
+        describeTarget(target),
+      );
+    }
+    return {
+      ...base,
+      authentication: 'token',
+      expiresAt: issued.expirationTimestamp,
+      kubeconfig: kubeconfigYaml({
+        cluster,
+        server,
+        namespace,
+        token: issued.token,
+      }),
+    };
   }
 
   private readParameters(resource: DriverResource, ctx: DriverContext) {

@@ -43,6 +43,30 @@ export interface KubernetesClusterOptions {
    * replaced. Default `http://{host}`.
    */
   endpointUrlTemplate?: string;
+  /** How people reach their namespaces: the kubeconfigs Envkit hands out. */
+  access?: KubernetesClusterAccessOptions;
+}
+
+/**
+ * The kubeconfigs handed out for a cluster's namespaces.
+ *
+ * @public
+ */
+export interface KubernetesClusterAccessOptions {
+  /** API server URL written into kubeconfigs; default the cluster's `url`. */
+  server?: string;
+  /** Longest token lifetime a caller may ask for, seconds. Default 86 400. */
+  maxTokenSeconds?: number;
+  /**
+   * The cluster trusts an OIDC issuer: kubeconfigs carry an `exec`
+   * credential stanza (kubectl oidc-login) instead of a token, and people
+   * act as themselves, through the RoleBinding of their groups.
+   */
+  oidc?: {
+    issuerUrl: string;
+    clientId: string;
+    extraScopes?: string[];
+  };
 }
 
 /** Everything the driver needs besides the logger. @public */
@@ -63,6 +87,8 @@ export interface KubernetesNamespaceDriverOptions {
 }
 
 export const DEFAULTS = {
+  tokenSeconds: 3600,
+  maxTokenSeconds: 86_400,
   adminClusterRole: 'admin',
   podSecurity: 'baseline' as PodSecurityLevel,
   ingressControllerNamespace: 'ingress-nginx',
@@ -154,5 +180,33 @@ function readCluster(c: Config, index: number): KubernetesClusterOptions {
     ingressDomain: c.getOptionalString('ingressDomain'),
     ingressClassName: c.getOptionalString('ingressClassName'),
     endpointUrlTemplate: c.getOptionalString('endpointUrlTemplate'),
+    access: readAccess(c, at),
+  };
+}
+
+function readAccess(
+  c: Config,
+  at: string,
+): KubernetesClusterAccessOptions | undefined {
+  const access = c.getOptionalConfig('access');
+  if (!access) return undefined;
+  const maxTokenSeconds = access.getOptionalNumber('maxTokenSeconds');
+  if (
+    maxTokenSeconds !== undefined &&
+    (!Number.isInteger(maxTokenSeconds) || maxTokenSeconds < 600)
+  ) {
+    throw new InputError(
+      `${at}.access.maxTokenSeconds: must be a whole number of seconds, at least 600 (the API server's minimum), got ${maxTokenSeconds}`,
+    );
+  }
+  const oidc = access.getOptionalConfig('oidc');
+  return {
+    server: access.getOptionalString('server'),
+    maxTokenSeconds,
+    oidc: oidc && {
+      issuerUrl: oidc.getString('issuerUrl'),
+      clientId: oidc.getString('clientId'),
+      extraScopes: oidc.getOptionalStringArray('extraScopes'),
+    },
   };
 }

@@ -10,6 +10,7 @@ import {
 } from './EnvironmentAccess';
 import { EnvironmentChanges } from './EnvironmentChanges';
 import { EnvironmentCreation } from './EnvironmentCreation';
+import { EnvironmentKubeconfigs } from './EnvironmentKubeconfigs';
 
 export type { EnvironmentOperationsOptions } from './EnvironmentAccess';
 
@@ -23,11 +24,21 @@ export class EnvironmentOperations {
   private readonly access: EnvironmentAccess;
   private readonly creation: EnvironmentCreation;
   private readonly changes: EnvironmentChanges;
+  private readonly kubeconfigs: EnvironmentKubeconfigs;
 
   constructor(private readonly options: EnvironmentOperationsOptions) {
     this.access = new EnvironmentAccess(options);
     this.creation = new EnvironmentCreation(options, this.access);
     this.changes = new EnvironmentChanges(options, this.access);
+    this.kubeconfigs = new EnvironmentKubeconfigs(options, this.access);
+  }
+
+  kubeconfig(
+    id: string,
+    credentials: BackstageCredentials,
+    request: { expirationSeconds?: number } = {},
+  ) {
+    return this.kubeconfigs.kubeconfig(id, credentials, request);
   }
 
   create(
