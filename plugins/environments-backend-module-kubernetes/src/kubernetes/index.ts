@@ -4,6 +4,7 @@ export {
 } from './KubernetesNamespaceDriver';
 export { readKubernetesNamespaceDriverOptions } from './config';
 export type {
+  KubernetesClusterAccessOptions,
   KubernetesClusterOptions,
   KubernetesNamespaceDriverOptions,
   PodSecurityLevel,
