@@ -11,6 +11,11 @@ export interface Config {
       subjectPrefix?: string;
       /** ClusterRole bound to owners in their namespace. Default 'admin'. */
       adminClusterRole?: string;
+      /**
+       * 'groups' (default): owner and template groups bound as RBAC Groups.
+       * 'users': every catalog member bound as a User, refreshed on each reconcile.
+       */
+      subjects?: 'groups' | 'users';
       /** Default Pod Security Admission level. Default 'baseline'. */
       podSecurity?: 'privileged' | 'baseline' | 'restricted';
       /** Namespace of the ingress controller. Default 'ingress-nginx'. */

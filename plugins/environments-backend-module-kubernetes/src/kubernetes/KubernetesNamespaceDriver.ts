@@ -35,7 +35,11 @@ import {
   unwantedWorkload,
   type Manifest,
 } from './manifests';
-import { readNamespaceParameters } from './parameters';
+import {
+  readNamespaceParameters,
+  subjectForEntityRef,
+  type RbacSubject,
+} from './parameters';
 import { kubeconfigYaml } from './kubeconfig';
 import { observedState } from './observation';
 import { rolloutState, settle, terminatingResult } from './objectState';
@@ -51,6 +55,14 @@ import {
   type Plan,
   type Target,
 } from './target';
+
+/**
+ * The user entity refs that are members of a group entity ref (the
+ * catalog's `hasMember` relations); an unknown group has none.
+ *
+ * @public
+ */
+export type GroupMembers = (groupRef: string) => Promise<string[]>;
 
 /** The driver id templates name in `resources[].driver`. @public */
 export const KUBERNETES_NAMESPACE_DRIVER_ID = 'kubernetes-namespace';
@@ -83,7 +95,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
    */
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; groupMembers?: GroupMembers },
   ): KubernetesNamespaceDriver {
     const driverOptions = readKubernetesNamespaceDriverOptions(config);
     if (!driverOptions) {
@@ -94,15 +106,28 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     return new KubernetesNamespaceDriver({
       ...driverOptions,
       logger: options.logger,
+      groupMembers: options.groupMembers,
     });
   }
 
+  private readonly groupMembers?: GroupMembers;
+
   constructor(
-    options: KubernetesNamespaceDriverOptions & { logger: LoggerService },
+    options: KubernetesNamespaceDriverOptions & {
+      logger: LoggerService;
+      /** Needed with `subjects: users`: the members of a group, from the catalog. */
+      groupMembers?: GroupMembers;
+    },
   ) {
     // Calls log through their context's logger; this one is kept for
     // callers that pass it.
-    const { logger: _logger, ...rest } = options;
+    const { logger: _logger, groupMembers, ...rest } = options;
+    this.groupMembers = groupMembers;
+    if (rest.subjects === 'users' && !groupMembers) {
+      throw new InputError(
+        "environments.kubernetes.subjects 'users' needs the catalog to list group members",
+      );
+    }
     if (rest.clusters.length === 0) {
       throw new InputError('the kubernetes-namespace driver needs a cluster');
     }
@@ -452,8 +477,17 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     };
   }
 
-  private planFor(resource: DriverResource, ctx: DriverContext): Plan {
-    const { parameters, problems } = this.readParameters(resource, ctx);
+  private planFor(
+    resource: DriverResource,
+    ctx: DriverContext,
+    subjects?: RbacSubject[],
+  ): Plan {
+    const read = this.readParameters(resource, ctx);
+    const { problems } = read;
+    const parameters =
+      read.parameters && subjects
+        ? { ...read.parameters, subjects }
+        : read.parameters;
     if (!parameters) {
       throw DriverFailure.permanent({
         resource: `resource '${resource.name}'`,
@@ -496,8 +530,54 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<{ plan: Plan; existing: KubeObject | undefined }> {
-    const plan = this.planFor(resource, ctx);
+    let plan = this.planFor(resource, ctx);
+    if (this.options.subjects === 'users') {
+      plan = this.planFor(
+        resource,
+        ctx,
+        await this.memberSubjects(plan.parameters.subjects),
+      );
+    }
     return { plan, existing: await readObject(plan, plan.desired.namespace) };
+  }
+
+  /**
+   * Groups replaced by their members as Users, as the catalog has them now:
+   * a membership change is drift of the RoleBinding, seen by the next
+   * observe and undone by the next apply.
+   */
+  private async memberSubjects(
+    subjects: RbacSubject[],
+  ): Promise<RbacSubject[]> {
+    const prefix = this.options.subjectPrefix ?? '';
+    const out: RbacSubject[] = [];
+    const add = (subject: RbacSubject) => {
+      if (!out.some(s => s.kind === subject.kind && s.name === subject.name))
+        out.push(subject);
+    };
+    for (const subject of subjects) {
+      if (subject.kind !== 'Group' || !subject.ref) {
+        add(subject);
+        continue;
+      }
+      let members: string[];
+      try {
+        members = await this.groupMembers!(subject.ref);
+      } catch (error) {
+        throw DriverFailure.retryable({
+          resource: `group '${subject.ref}'`,
+          reason: 'GroupMembersUnavailable',
+          message: `Could not read the members of '${
+            subject.ref
+          }' from the catalog: ${(error as Error).message}`,
+        });
+      }
+      for (const member of [...members].sort()) {
+        const user = subjectForEntityRef(member, 'user', prefix);
+        if (typeof user !== 'string' && user.kind === 'User') add(user);
+      }
+    }
+    return out;
   }
 
   private assertOwned(

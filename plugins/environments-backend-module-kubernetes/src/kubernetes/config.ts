@@ -78,6 +78,13 @@ export interface KubernetesNamespaceDriverOptions {
   subjectPrefix?: string;
   /** ClusterRole bound to the owners in their namespace. Default `admin`. */
   adminClusterRole?: string;
+  /**
+   * How owners are bound: `groups` (default) binds each group as an RBAC
+   * Group, so the cluster's identity provider decides membership; `users`
+   * binds every member one by one, as the catalog lists them when the
+   * namespace is reconciled (for clusters whose tokens carry no groups).
+   */
+  subjects?: 'groups' | 'users';
   /** Pod Security Admission level when the template sets none. Default `baseline`. */
   podSecurity?: PodSecurityLevel;
   /** Namespace of the ingress controller, for the `ingressController` allowance. Default `ingress-nginx`. */
@@ -141,9 +148,16 @@ export function readKubernetesNamespaceDriverOptions(
       )}, got '${podSecurity}'`,
     );
   }
+  const subjects = root.getOptionalString('subjects');
+  if (subjects !== undefined && subjects !== 'groups' && subjects !== 'users') {
+    throw new InputError(
+      `environments.kubernetes.subjects: must be 'groups' or 'users', got '${subjects}'`,
+    );
+  }
   return {
     clusters,
     defaultCluster,
+    subjects: subjects as 'groups' | 'users' | undefined,
     subjectPrefix: root.getOptionalString('subjectPrefix'),
     adminClusterRole: root.getOptionalString('adminClusterRole'),
     podSecurity: podSecurity as PodSecurityLevel | undefined,
