@@ -116,10 +116,25 @@ describe('KubernetesNamespaceDriver.access', () => {
       `/api/v1/namespaces/${request.resource.outputs.namespace}/serviceaccounts/envkit-access`,
     );
     await expect(driver.access(request, ctx)).rejects.toThrow(ConflictError);
+    const observed = await driver.observe(namespaceResource(), ctx);
+    expect(observed.details?.objects).toEqual(
+      expect.arrayContaining([
+        { kind: 'ServiceAccount', name: 'envkit-access', state: 'Missing' },
+        { kind: 'RoleBinding', name: 'envkit-access', state: 'Present' },
+        { kind: 'RoleBinding', name: 'envkit-admins', state: 'Present' },
+      ]),
+    );
     // The next reconcile puts it back.
     await untilSettled(() => driver.apply(namespaceResource(), ctx));
     await expect(driver.access(request, ctx)).resolves.toMatchObject({
       authentication: 'token',
+    });
+    expect(
+      (await driver.observe(namespaceResource(), ctx)).details?.objects,
+    ).toContainEqual({
+      kind: 'ServiceAccount',
+      name: 'envkit-access',
+      state: 'Present',
     });
   });
 });
