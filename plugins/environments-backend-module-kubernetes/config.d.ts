@@ -11,6 +11,11 @@ export interface Config {
       subjectPrefix?: string;
       /** ClusterRole bound to owners in their namespace. Default 'admin'. */
       adminClusterRole?: string;
+      /**
+       * 'groups' (default): owner and template groups bound as RBAC Groups.
+       * 'users': every catalog member bound as a User, refreshed on each reconcile.
+       */
+      subjects?: 'groups' | 'users';
       /** Default Pod Security Admission level. Default 'baseline'. */
       podSecurity?: 'privileged' | 'baseline' | 'restricted';
       /** Namespace of the ingress controller. Default 'ingress-nginx'. */
@@ -35,6 +40,19 @@ export interface Config {
         ingressClassName?: string;
         /** URL of a workload endpoint; '{host}' is replaced. Default 'http://{host}'. */
         endpointUrlTemplate?: string;
+        /** The kubeconfigs `GET /environments/{id}/kubeconfig` hands out. */
+        access?: {
+          /** API server URL written into kubeconfigs; default `url`. */
+          server?: string;
+          /** Longest token lifetime callers may ask for, seconds (min 600). Default 86400. */
+          maxTokenSeconds?: number;
+          /** Set when the cluster trusts an OIDC issuer: exec credentials, no token. */
+          oidc?: {
+            issuerUrl: string;
+            clientId: string;
+            extraScopes?: string[];
+          };
+        };
       }>;
     };
   };

@@ -5,6 +5,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   environmentApprovePermission,
+  environmentAccessPermission,
   environmentCreatePermission,
   environmentDeletePermission,
   environmentReadPermission,
@@ -40,6 +41,23 @@ describe('EnvkitExamplePolicy', () => {
         result: AuthorizeResult.ALLOW,
       });
     }
+  });
+
+  it('gives kubeconfigs only to owners, the platform team included', async () => {
+    for (const [who, claims] of [
+      [priya, ['user:default/priya', 'group:default/platform-team']],
+      [lena, ['user:default/lena', 'group:default/team-storefront']],
+    ] as const) {
+      await expect(
+        policy.handle({ permission: environmentAccessPermission }, who),
+      ).resolves.toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: { rule: 'IS_ENVIRONMENT_OWNER', params: { claims } },
+      });
+    }
+    await expect(
+      policy.handle({ permission: environmentAccessPermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('scopes everyone else to what they or their groups own', async () => {

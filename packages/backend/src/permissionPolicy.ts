@@ -29,6 +29,7 @@ import {
 import {
   ENVIRONMENT_RESOURCE_TYPE,
   environmentApprovePermission,
+  environmentAccessPermission,
 } from '@envkit/plugin-environments-common';
 import { CiPrincipalGrant, ciPrincipalDecision } from './ciPrincipals';
 
@@ -75,7 +76,9 @@ export function catalogReadConditions(
 
 /**
  * The example app's policy for Envkit:
- * - the platform team may do everything;
+ * - the platform team may do everything but reach into other people's
+ *   namespaces: `environment.access` (a kubeconfig) is for the owner and
+ *   the owning group's members only;
  * - everyone else may create environments owned by themselves or one of
  *   their groups (the template's `allowedGroups` guardrail narrows who may
  *   use each template), and read, update, extend and destroy only the
@@ -99,6 +102,13 @@ export class EnvkitExamplePolicy implements PermissionPolicy {
     const forCi = ciPrincipalDecision(this.ciPrincipals, request, user);
     if (forCi) return forCi;
     const claims = user?.info.ownershipEntityRefs ?? [];
+    if (isPermission(request.permission, environmentAccessPermission)) {
+      if (!user) return { result: AuthorizeResult.DENY };
+      return createEnvironmentConditionalDecision(
+        request.permission,
+        environmentConditions.isEnvironmentOwner({ claims }),
+      );
+    }
     if (claims.includes(PLATFORM_TEAM)) {
       return { result: AuthorizeResult.ALLOW };
     }

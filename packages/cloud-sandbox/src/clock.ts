@@ -7,6 +7,26 @@
 export class Scheduler {
   private readonly timers = new Set<NodeJS.Timeout>();
   private multiplier = 1;
+  /** How far the sandbox clock runs ahead of the machine's. */
+  private offsetMs = 0;
+
+  /** The sandbox's wall clock: the machine's, plus whatever tests advanced. */
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  /**
+   * Moves the wall clock forward (e.g. past a token's expiry). Scheduled
+   * steps keep their own timers; only `now()` readers see the jump.
+   */
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new Error('the clock only moves forward');
+    this.offsetMs += ms;
+  }
+
+  resetClock(): void {
+    this.offsetMs = 0;
+  }
 
   setMultiplier(multiplier: number): void {
     if (!(multiplier > 0)) {

@@ -61,6 +61,7 @@ function commands(
       ),
     'POST /faults/namespace-release': b =>
       controls.releaseNamespace(String(b.namespace)),
+    'POST /clock/advance': b => controls.advanceClock(Number(b.seconds ?? 0)),
     'POST /settings': b => {
       if (b.listStacksPageSize !== undefined)
         controls.setListStacksPageSize(Number(b.listStacksPageSize));

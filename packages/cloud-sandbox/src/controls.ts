@@ -45,6 +45,7 @@ export class SandboxControls {
   /** Drops every stack, ECS object, Kubernetes object, fault and counter. */
   reset(): void {
     this.state.scheduler.cancelAll();
+    this.state.scheduler.resetClock();
     this.state.faults.clear();
     this.state.ecs.releaseHeldTasks();
     this.state.calls.reset();
@@ -76,6 +77,11 @@ export class SandboxControls {
       name: this.state.profile().name,
       clockMultiplier: this.state.scheduler.getMultiplier(),
     };
+  }
+
+  /** Moves the sandbox clock forward, e.g. past a token's expiry. */
+  advanceClock(seconds: number): void {
+    this.state.scheduler.advance(seconds * 1000);
   }
 
   throttle(rule: ThrottleRule): void {

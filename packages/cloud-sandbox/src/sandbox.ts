@@ -17,6 +17,7 @@ import { KubernetesApi } from './kubernetes/handlers';
 import { KubeStore } from './kubernetes/store';
 import { profiles, type Profile, type ProfileName } from './profiles';
 import { createSandboxServer } from './server';
+import { dualProtocolServer, loopbackCertificate } from './tls';
 
 export interface SandboxOptions {
   /** 0 picks a free port. Defaults to 0. */
@@ -35,6 +36,13 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** Base URL, e.g. `http://127.0.0.1:4566`: AWS endpoint and Kubernetes server. */
   url: string;
+  /**
+   * The same port over TLS (self-signed, see `caData`). kubectl sends a
+   * kubeconfig's bearer token only to an `https://` server.
+   */
+  httpsUrl: string;
+  /** Base64 PEM of the sandbox's certificate, for `certificate-authority-data`. */
+  caData: string;
   port: number;
   kubeconfigPath: string;
   controls: SandboxControls;
@@ -67,7 +75,12 @@ export async function startSandbox(
   const kube = new KubeStore();
   const controllers = new KubeControllers(ctx, kube);
   controllers.bootstrap();
-  const kubernetes = new KubernetesApi(kube, controllers, () => url);
+  const kubernetes = new KubernetesApi(
+    kube,
+    controllers,
+    () => url,
+    () => scheduler.now(),
+  );
   const endpoints = new EndpointDirectory(stacks, ecs, kube);
   const controls = new SandboxControls({
     profile: () => profile,
@@ -95,15 +108,22 @@ export async function startSandbox(
     calls: ctx.calls,
     accountId: SANDBOX_ACCOUNT_ID,
   });
+  const certificate = loopbackCertificate(host);
+  const { listener, secure, destroyAll } = dualProtocolServer(
+    server,
+    certificate,
+  );
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    listener.once('error', reject);
+    listener.listen(options.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const port = (listener.address() as AddressInfo).port;
   url = `http://${host}:${port}`;
   const kubeconfigPath = writeKubeconfig(url, options.kubeconfigPath);
   return {
     url,
+    httpsUrl: `https://${host}:${port}`,
+    caData: Buffer.from(certificate.cert).toString('base64'),
     port,
     kubeconfigPath,
     controls,
@@ -111,7 +131,9 @@ export async function startSandbox(
       new Promise<void>(resolve => {
         scheduler.cancelAll();
         server.closeAllConnections();
-        server.close(() => resolve());
+        secure.closeAllConnections();
+        destroyAll();
+        listener.close(() => resolve());
       }),
   };
 }

@@ -117,6 +117,19 @@ const routes: Route[] = [
   apiRoute('POST /environments/{id}/redeploy', ownAs(202), {
     write: 'environment-redeploy',
   }),
+  // Only the owner side may reach in, not the platform team; the test
+  // driver offers no namespace, so the owner's call ends in 409.
+  apiRoute(
+    'GET /environments/{id}/kubeconfig',
+    {
+      anonymous: 401,
+      other: 403,
+      owner: 409,
+      templateUser: 403,
+      platform: 403,
+    },
+    { write: 'environment-access' },
+  ),
   apiRoute('DELETE /environments/{id}', ownAs(202), {
     write: 'environment-destroy',
   }),

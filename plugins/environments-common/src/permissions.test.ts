@@ -22,6 +22,7 @@ describe('environmentsPermissions', () => {
       'environment.update': ['update', ENVIRONMENT_RESOURCE_TYPE],
       'environment.delete': ['delete', ENVIRONMENT_RESOURCE_TYPE],
       'environment.approve': ['update', ENVIRONMENT_RESOURCE_TYPE],
+      'environment.access': ['read', ENVIRONMENT_RESOURCE_TYPE],
       'environment-template.use': ['read', ENVIRONMENT_TEMPLATE_RESOURCE_TYPE],
     });
   });

@@ -61,6 +61,17 @@ export const environmentApprovePermission = environmentPermission(
   'update',
 );
 
+/**
+ * Reach into an environment: a kubeconfig for its namespace. Separate from
+ * update so a policy can let people see and change an environment without
+ * handing them credentials for it. @public
+ */
+export const environmentAccessPermission = environmentPermission(
+  ENVIRONMENT_RESOURCE_TYPE,
+  'environment.access',
+  'read',
+);
+
 /** Use an environment template to create environments. @public */
 export const environmentTemplateUsePermission = environmentPermission(
   ENVIRONMENT_TEMPLATE_RESOURCE_TYPE,
@@ -79,5 +90,6 @@ export const environmentsPermissions: Array<
   environmentUpdatePermission,
   environmentDeletePermission,
   environmentApprovePermission,
+  environmentAccessPermission,
   environmentTemplateUsePermission,
 ];

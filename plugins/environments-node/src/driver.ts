@@ -177,6 +177,44 @@ export interface DriverDestroyResult {
 }
 
 /**
+ * What {@link EnvironmentDriver.access} is asked for: a way into one
+ * resource of a running environment.
+ *
+ * @public
+ */
+export interface DriverAccessRequest {
+  environment: DriverEnvironment;
+  /** The resource as last reconciled: its name and the outputs it reported. */
+  resource: { name: string; driver: string; outputs: Record<string, string> };
+  /**
+   * Lifetime asked for, in seconds; the driver applies its default when
+   * absent and lowers it to its configured maximum.
+   */
+  expirationSeconds?: number;
+}
+
+/**
+ * Credentials into a resource, from {@link EnvironmentDriver.access}. It holds
+ * a secret (the token inside `kubeconfig`): the caller hands it to the person
+ * who asked and must never log, store or audit it.
+ *
+ * @public
+ */
+export interface DriverAccessGrant {
+  /** The cluster's name in config. */
+  cluster: string;
+  namespace: string;
+  /** The API server URL. */
+  server: string;
+  /** `token`: a short-lived token is inside; `exec`: an exec credential stanza, no secret. */
+  authentication: 'token' | 'exec';
+  /** When the token stops working (ISO 8601), for `token`. */
+  expiresAt?: string;
+  /** The kubeconfig file (YAML). */
+  kubeconfig: string;
+}
+
+/**
  * A provisioning back end. The lifecycle engine drives each resource of an
  * environment through the driver registered under the resource's `driver` id:
  * validate, plan, apply (repeatedly until not `InProgress`), observe, and
@@ -250,6 +288,18 @@ export interface EnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverDestroyResult>;
+
+  /**
+   * Optional capability: short-lived credentials for people to use the
+   * resource themselves (a kubeconfig for a namespace). Drivers without it
+   * offer no access. Called only for resources whose environment is Ready;
+   * throws `ConflictError` (from `@backstage/errors`) when the resource
+   * cannot be reached now, and never logs the credentials it returns.
+   */
+  access?(
+    request: DriverAccessRequest,
+    ctx: Pick<DriverContext, 'logger' | 'signal'>,
+  ): Promise<DriverAccessGrant>;
 }
 
 /**

@@ -65,6 +65,18 @@ export const RESOURCE_TYPES: ResourceType[] = [
     shortNames: ['sa'],
   },
   {
+    // Served so clients can list them; the sandbox schedules no pods, so
+    // the lists are empty unless a test writes one.
+    group: '',
+    version: 'v1',
+    resource: 'pods',
+    singular: 'pod',
+    kind: 'Pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+  },
+  {
     group: '',
     version: 'v1',
     resource: 'services',

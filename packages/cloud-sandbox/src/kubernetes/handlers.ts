@@ -10,6 +10,13 @@ import {
   type SandboxRequest,
   type SandboxResponse,
 } from '../http';
+import {
+  forbidden,
+  rbacAllows,
+  ServiceAccountTokens,
+  TOKEN_ISSUER,
+  type ServiceAccountUser,
+} from './access';
 import { serverSideApply, mergePatch, recordUpdate } from './apply';
 import type { KubeControllers } from './controllers';
 import {
@@ -140,15 +147,29 @@ function nextServiceIp(): string {
   }`;
 }
 
+/** Shortest and longest TokenRequest lifetimes the API server accepts. */
+const MIN_TOKEN_SECONDS = 600;
+const MAX_TOKEN_SECONDS = 2 ** 32;
+
 export class KubernetesApi {
+  private readonly tokens: ServiceAccountTokens;
+
   constructor(
     private readonly store: KubeStore,
     private readonly controllers: KubeControllers,
     private readonly serverUrl: () => string,
-  ) {}
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.tokens = new ServiceAccountTokens(now);
+  }
 
   handle(req: SandboxRequest): SandboxResponse | undefined {
     try {
+      const user = this.tokens.authenticate(
+        header(req.headers, 'authorization'),
+        this.store,
+      );
+      if (user) this.authorize(req, user);
       return this.route(req);
     } catch (error) {
       if (error instanceof KubeError) return errorResponse(error);
@@ -164,6 +185,14 @@ export class KubernetesApi {
     }
     const route = parseRoute(path);
     if (!route) return json(404, pathNotFound().status);
+    if (
+      route.subresource === 'token' &&
+      route.type.resource === 'serviceaccounts' &&
+      route.name
+    ) {
+      if (req.method !== 'POST') throw methodNotAllowed();
+      return this.requestToken(req, route.namespace, route.name);
+    }
     if (route.subresource && route.subresource !== 'status')
       return json(404, pathNotFound().status);
     const namespace = route.type.namespaced ? route.namespace : undefined;
@@ -191,6 +220,95 @@ export class KubernetesApi {
       default:
         throw methodNotAllowed();
     }
+  }
+
+  /**
+   * RBAC for callers holding an issued ServiceAccount token. Discovery and
+   * other non-resource paths are open to every authenticated caller, as the
+   * `system:discovery` ClusterRole makes them on a real cluster.
+   */
+  private authorize(req: SandboxRequest, user: ServiceAccountUser): void {
+    const route = parseRoute(req.url.pathname.replace(/\/+$/, '') || '/');
+    if (!route) return;
+    const action = kubernetesAction(req.method, req.url);
+    const verb = action.split(' ')[0];
+    const request = {
+      verb,
+      group: route.type.group,
+      resource: route.subresource
+        ? `${route.type.resource}/${route.subresource}`
+        : route.type.resource,
+      namespace: route.type.namespaced ? route.namespace : undefined,
+      name: route.name,
+    };
+    if (!rbacAllows(this.store, user, request)) throw forbidden(user, request);
+  }
+
+  /** The TokenRequest API: a bound token for the ServiceAccount. */
+  private requestToken(
+    req: SandboxRequest,
+    namespace: string | undefined,
+    name: string,
+  ): SandboxResponse {
+    const type = findType('', 'v1', 'serviceaccounts') as ResourceType;
+    const body = (parseBody(req) ?? {}) as Record<string, any>;
+    const spec = (body.spec ?? {}) as Record<string, any>;
+    const expirationSeconds =
+      spec.expirationSeconds === undefined || spec.expirationSeconds === null
+        ? 3600
+        : Number(spec.expirationSeconds);
+    if (!Number.isInteger(expirationSeconds)) {
+      throw invalid('TokenRequest', type, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${JSON.stringify(
+            spec.expirationSeconds,
+          )}: must be an integer`,
+          field: 'spec.expirationSeconds',
+        },
+      ]);
+    }
+    if (expirationSeconds < MIN_TOKEN_SECONDS) {
+      throw invalid('TokenRequest', type, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`,
+          field: 'spec.expirationSeconds',
+        },
+      ]);
+    }
+    if (expirationSeconds > MAX_TOKEN_SECONDS) {
+      throw invalid('TokenRequest', type, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${expirationSeconds}: may not specify a duration larger than 2^32 seconds`,
+          field: 'spec.expirationSeconds',
+        },
+      ]);
+    }
+    const account = this.existing(type, namespace, name);
+    const audiences =
+      Array.isArray(spec.audiences) && spec.audiences.length
+        ? spec.audiences.map(String)
+        : [TOKEN_ISSUER];
+    const issued = this.tokens.issue(account, expirationSeconds, audiences);
+    return json(201, {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: {
+        name,
+        namespace,
+        creationTimestamp: this.now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
+      },
+      spec: {
+        audiences,
+        expirationSeconds,
+        boundObjectRef: spec.boundObjectRef ?? null,
+      },
+      status: issued,
+    });
   }
 
   private discovery(path: string): SandboxResponse | undefined {

@@ -58,8 +58,10 @@ export async function startApiBackend(options: {
       };
       audit.push(record);
       return {
-        async success() {
+        async success(done?: { meta?: JsonObject }) {
           record.outcome = 'success';
+          // Metadata known only at the end (what was issued) joins the event's.
+          if (done?.meta) record.meta = { ...record.meta, ...done.meta };
         },
         async fail(failure: { error?: Error }) {
           record.outcome = 'fail';

@@ -289,7 +289,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
         '--namespace',
         namespace,
         'get',
-        'resourcequotas,limitranges,networkpolicies,rolebindings,deployments,services,ingresses',
+        'resourcequotas,limitranges,networkpolicies,rolebindings,serviceaccounts,deployments,services,ingresses',
         '-o',
         'name',
       ],
@@ -302,8 +302,12 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
         'limitrange/envkit-limits',
         'networkpolicy.networking.k8s.io/envkit-network',
         'resourcequota/envkit-quota',
+        'rolebinding.rbac.authorization.k8s.io/envkit-access',
         'rolebinding.rbac.authorization.k8s.io/envkit-admins',
         'service/workload',
+        // The cluster's own, and the one kubeconfigs get tokens for.
+        'serviceaccount/default',
+        'serviceaccount/envkit-access',
       ].sort(),
     );
   });
@@ -347,7 +351,9 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
         'networkpolicies',
         'resourcequotas',
         'rolebindings',
+        'rolebindings',
         'secrets',
+        'serviceaccounts',
         'services',
       ]);
       expect(round.every(r => r.method === 'PATCH')).toBe(true);

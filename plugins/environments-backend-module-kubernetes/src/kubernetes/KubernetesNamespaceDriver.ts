@@ -3,10 +3,12 @@
 // object state and observation live in their own files.
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { namespaceName } from '@envkit/plugin-environments-common';
 import type {
   CompleteEnvironmentDriver,
+  DriverAccessGrant,
+  DriverAccessRequest,
   DriverApplyResult,
   DriverContext,
   DriverDestroyResult,
@@ -29,10 +31,16 @@ import {
   desiredObjects,
   FIELD_MANAGER,
   isOwnedBy,
+  OBJECT_NAMES,
   unwantedWorkload,
   type Manifest,
 } from './manifests';
-import { readNamespaceParameters } from './parameters';
+import {
+  readNamespaceParameters,
+  subjectForEntityRef,
+  type RbacSubject,
+} from './parameters';
+import { kubeconfigYaml } from './kubeconfig';
 import { observedState } from './observation';
 import { rolloutState, settle, terminatingResult } from './objectState';
 import {
@@ -47,6 +55,14 @@ import {
   type Plan,
   type Target,
 } from './target';
+
+/**
+ * The user entity refs that are members of a group entity ref (the
+ * catalog's `hasMember` relations); an unknown group has none.
+ *
+ * @public
+ */
+export type GroupMembers = (groupRef: string) => Promise<string[]>;
 
 /** The driver id templates name in `resources[].driver`. @public */
 export const KUBERNETES_NAMESPACE_DRIVER_ID = 'kubernetes-namespace';
@@ -79,7 +95,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
    */
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; groupMembers?: GroupMembers },
   ): KubernetesNamespaceDriver {
     const driverOptions = readKubernetesNamespaceDriverOptions(config);
     if (!driverOptions) {
@@ -90,15 +106,28 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     return new KubernetesNamespaceDriver({
       ...driverOptions,
       logger: options.logger,
+      groupMembers: options.groupMembers,
     });
   }
 
+  private readonly groupMembers?: GroupMembers;
+
   constructor(
-    options: KubernetesNamespaceDriverOptions & { logger: LoggerService },
+    options: KubernetesNamespaceDriverOptions & {
+      logger: LoggerService;
+      /** Needed with `subjects: users`: the members of a group, from the catalog. */
+      groupMembers?: GroupMembers;
+    },
   ) {
     // Calls log through their context's logger; this one is kept for
     // callers that pass it.
-    const { logger: _logger, ...rest } = options;
+    const { logger: _logger, groupMembers, ...rest } = options;
+    this.groupMembers = groupMembers;
+    if (rest.subjects === 'users' && !groupMembers) {
+      throw new InputError(
+        "environments.kubernetes.subjects 'users' needs the catalog to list group members",
+      );
+    }
     if (rest.clusters.length === 0) {
       throw new InputError('the kubernetes-namespace driver needs a cluster');
     }
@@ -330,6 +359,79 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     return terminatingResult(namespace, target);
   }
 
+  /**
+   * A kubeconfig for the environment's namespace. Token clusters: a token of
+   * the namespace's `envkit-access` ServiceAccount from the TokenRequest
+   * API, an hour by default, at most the cluster's `access.maxTokenSeconds`.
+   * OIDC clusters: an exec stanza, no token; people act as themselves.
+   */
+  async access(
+    request: DriverAccessRequest,
+    _ctx: Pick<DriverContext, 'logger' | 'signal'>,
+  ): Promise<DriverAccessGrant> {
+    const { outputs } = request.resource;
+    const cluster = outputs.cluster
+      ? this.clusters.get(outputs.cluster)
+      : undefined;
+    const namespace = outputs.namespace;
+    if (!cluster || !namespace) {
+      throw new ConflictError(
+        `Resource '${request.resource.name}' reports no namespace on a configured cluster yet`,
+      );
+    }
+    const server = cluster.access?.server ?? cluster.url;
+    if (!server) {
+      throw new ConflictError(
+        `Cluster '${cluster.name}' has no URL to give out; set environments.kubernetes.clusters[].access.server`,
+      );
+    }
+    const base = { cluster: cluster.name, namespace, server };
+    if (cluster.access?.oidc) {
+      return {
+        ...base,
+        authentication: 'exec',
+        kubeconfig: kubeconfigYaml({ cluster, server, namespace }),
+      };
+    }
+    const max = cluster.access?.maxTokenSeconds ?? DEFAULTS.maxTokenSeconds;
+    const seconds = Math.min(
+      request.expirationSeconds ?? DEFAULTS.tokenSeconds,
+      max,
+    );
+    const target: Target = { cluster, api: this.apiFor(cluster), namespace };
+    let issued;
+    try {
+      issued = await this.apiFor(cluster).requestToken(
+        namespace,
+        OBJECT_NAMES.accessServiceAccount,
+        seconds,
+      );
+    } catch (error) {
+      if (statusCodeOf(error) === 404) {
+        throw new ConflictError(
+          `ServiceAccount '${OBJECT_NAMES.accessServiceAccount}' is missing from namespace '${namespace}'; the next reconcile creates it again`,
+        );
+      }
+      throw classifyKubernetesError(
+        error,
+        cluster.name,
+        `request a token of ServiceAccount '${OBJECT_NAMES.accessServiceAccount}'`,
+        describeTarget(target),
+      );
+    }
+    return {
+      ...base,
+      authentication: 'token',
+      expiresAt: issued.expirationTimestamp,
+      kubeconfig: kubeconfigYaml({
+        cluster,
+        server,
+        namespace,
+        token: issued.token,
+      }),
+    };
+  }
+
   private readParameters(resource: DriverResource, ctx: DriverContext) {
     return readNamespaceParameters(
       resource.parameters,
@@ -375,8 +477,17 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     };
   }
 
-  private planFor(resource: DriverResource, ctx: DriverContext): Plan {
-    const { parameters, problems } = this.readParameters(resource, ctx);
+  private planFor(
+    resource: DriverResource,
+    ctx: DriverContext,
+    subjects?: RbacSubject[],
+  ): Plan {
+    const read = this.readParameters(resource, ctx);
+    const { problems } = read;
+    const parameters =
+      read.parameters && subjects
+        ? { ...read.parameters, subjects }
+        : read.parameters;
     if (!parameters) {
       throw DriverFailure.permanent({
         resource: `resource '${resource.name}'`,
@@ -419,8 +530,54 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<{ plan: Plan; existing: KubeObject | undefined }> {
-    const plan = this.planFor(resource, ctx);
+    let plan = this.planFor(resource, ctx);
+    if (this.options.subjects === 'users') {
+      plan = this.planFor(
+        resource,
+        ctx,
+        await this.memberSubjects(plan.parameters.subjects),
+      );
+    }
     return { plan, existing: await readObject(plan, plan.desired.namespace) };
+  }
+
+  /**
+   * Groups replaced by their members as Users, as the catalog has them now:
+   * a membership change is drift of the RoleBinding, seen by the next
+   * observe and undone by the next apply.
+   */
+  private async memberSubjects(
+    subjects: RbacSubject[],
+  ): Promise<RbacSubject[]> {
+    const prefix = this.options.subjectPrefix ?? '';
+    const out: RbacSubject[] = [];
+    const add = (subject: RbacSubject) => {
+      if (!out.some(s => s.kind === subject.kind && s.name === subject.name))
+        out.push(subject);
+    };
+    for (const subject of subjects) {
+      if (subject.kind !== 'Group' || !subject.ref) {
+        add(subject);
+        continue;
+      }
+      let members: string[];
+      try {
+        members = await this.groupMembers!(subject.ref);
+      } catch (error) {
+        throw DriverFailure.retryable({
+          resource: `group '${subject.ref}'`,
+          reason: 'GroupMembersUnavailable',
+          message: `Could not read the members of '${
+            subject.ref
+          }' from the catalog: ${(error as Error).message}`,
+        });
+      }
+      for (const member of [...members].sort()) {
+        const user = subjectForEntityRef(member, 'user', prefix);
+        if (typeof user !== 'string' && user.kind === 'User') add(user);
+      }
+    }
+    return out;
   }
 
   private assertOwned(

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { KubernetesClusterOptions } from './config';
 import type { KubeStatus } from './errors';
 
@@ -35,6 +35,7 @@ const RESOURCES: Record<string, { plural: string; namespaced: boolean }> = {
   'v1/LimitRange': { plural: 'limitranges', namespaced: true },
   'v1/Service': { plural: 'services', namespaced: true },
   'v1/Secret': { plural: 'secrets', namespaced: true },
+  'v1/ServiceAccount': { plural: 'serviceaccounts', namespaced: true },
   'apps/v1/Deployment': { plural: 'deployments', namespaced: true },
   'networking.k8s.io/v1/NetworkPolicy': {
     plural: 'networkpolicies',
@@ -156,6 +157,51 @@ export class ClusterClient {
       object,
       'application/apply-patch+yaml',
     );
+  }
+
+  /**
+   * A token of the ServiceAccount from the TokenRequest API, valid for
+   * `expirationSeconds`. The token is handed back, never logged.
+   */
+  async requestToken(
+    namespace: string,
+    serviceAccount: string,
+    expirationSeconds: number,
+  ): Promise<{ token: string; expirationTimestamp: string }> {
+    const core = this.kc.makeApiClient(CoreV1Api);
+    try {
+      const result = await core.createNamespacedServiceAccountToken({
+        name: serviceAccount,
+        namespace,
+        body: {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: { audiences: [], expirationSeconds },
+        },
+      });
+      const token = result.status?.token;
+      const expires = result.status?.expirationTimestamp;
+      if (!token || !expires) {
+        throw new Error('the TokenRequest response holds no token');
+      }
+      return {
+        token,
+        expirationTimestamp: new Date(
+          expires as unknown as string,
+        ).toISOString(),
+      };
+    } catch (e) {
+      if (e instanceof ApiException) {
+        let status: KubeStatus = {};
+        try {
+          status = JSON.parse(String(e.body));
+        } catch {
+          status = { message: `HTTP ${e.code}` };
+        }
+        throw new KubernetesApiError(e.code, { code: e.code, ...status });
+      }
+      throw e;
+    }
   }
 
   /** Deletes the object; true when it existed. */

@@ -90,6 +90,15 @@ describe('the ClusterRole in docs/drivers/kubernetes-namespace.md', () => {
       await driver.plan(withWorkload, ctx);
       await untilSettled(() => driver.apply(withWorkload, ctx));
       await driver.observe(withWorkload, ctx);
+      // A kubeconfig: a token of the namespace's access ServiceAccount.
+      const outputs = (await driver.observe(withWorkload, ctx)).outputs ?? {};
+      await driver.access(
+        {
+          environment: ctx.environment,
+          resource: { name: 'namespace', driver: driver.id, outputs },
+        },
+        ctx,
+      );
       await suite.admin.delete(at.quota);
       await driver.observe(withWorkload, ctx);
       await untilSettled(() => driver.apply(withWorkload, ctx));
@@ -109,6 +118,15 @@ describe('the ClusterRole in docs/drivers/kubernetes-namespace.md', () => {
       expect(unused).toEqual(['bind clusterroles.rbac.authorization.k8s.io']);
       expect(used).toContain('delete deployments.apps');
       expect(used).toContain('patch rolebindings.rbac.authorization.k8s.io');
+      expect(used).toContain('create serviceaccounts/token');
+      // Tokens only for the access account, never another ServiceAccount.
+      expect(
+        new Set(
+          calls
+            .filter(c => c.resource.startsWith('serviceaccounts'))
+            .map(c => c.name),
+        ),
+      ).toEqual(new Set(['envkit-access']));
       // Writing, checking and removing the workload's Secret, and no other.
       const secretCalls = calls.filter(c => c.resource === 'secrets');
       expect([...new Set(secretCalls.map(c => c.verb))].sort()).toEqual([

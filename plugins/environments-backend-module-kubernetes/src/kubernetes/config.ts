@@ -43,6 +43,30 @@ export interface KubernetesClusterOptions {
    * replaced. Default `http://{host}`.
    */
   endpointUrlTemplate?: string;
+  /** How people reach their namespaces: the kubeconfigs Envkit hands out. */
+  access?: KubernetesClusterAccessOptions;
+}
+
+/**
+ * The kubeconfigs handed out for a cluster's namespaces.
+ *
+ * @public
+ */
+export interface KubernetesClusterAccessOptions {
+  /** API server URL written into kubeconfigs; default the cluster's `url`. */
+  server?: string;
+  /** Longest token lifetime a caller may ask for, seconds. Default 86 400. */
+  maxTokenSeconds?: number;
+  /**
+   * The cluster trusts an OIDC issuer: kubeconfigs carry an `exec`
+   * credential stanza (kubectl oidc-login) instead of a token, and people
+   * act as themselves, through the RoleBinding of their groups.
+   */
+  oidc?: {
+    issuerUrl: string;
+    clientId: string;
+    extraScopes?: string[];
+  };
 }
 
 /** Everything the driver needs besides the logger. @public */
@@ -54,6 +78,13 @@ export interface KubernetesNamespaceDriverOptions {
   subjectPrefix?: string;
   /** ClusterRole bound to the owners in their namespace. Default `admin`. */
   adminClusterRole?: string;
+  /**
+   * How owners are bound: `groups` (default) binds each group as an RBAC
+   * Group, so the cluster's identity provider decides membership; `users`
+   * binds every member one by one, as the catalog lists them when the
+   * namespace is reconciled (for clusters whose tokens carry no groups).
+   */
+  subjects?: 'groups' | 'users';
   /** Pod Security Admission level when the template sets none. Default `baseline`. */
   podSecurity?: PodSecurityLevel;
   /** Namespace of the ingress controller, for the `ingressController` allowance. Default `ingress-nginx`. */
@@ -63,6 +94,8 @@ export interface KubernetesNamespaceDriverOptions {
 }
 
 export const DEFAULTS = {
+  tokenSeconds: 3600,
+  maxTokenSeconds: 86_400,
   adminClusterRole: 'admin',
   podSecurity: 'baseline' as PodSecurityLevel,
   ingressControllerNamespace: 'ingress-nginx',
@@ -115,9 +148,16 @@ export function readKubernetesNamespaceDriverOptions(
       )}, got '${podSecurity}'`,
     );
   }
+  const subjects = root.getOptionalString('subjects');
+  if (subjects !== undefined && subjects !== 'groups' && subjects !== 'users') {
+    throw new InputError(
+      `environments.kubernetes.subjects: must be 'groups' or 'users', got '${subjects}'`,
+    );
+  }
   return {
     clusters,
     defaultCluster,
+    subjects: subjects as 'groups' | 'users' | undefined,
     subjectPrefix: root.getOptionalString('subjectPrefix'),
     adminClusterRole: root.getOptionalString('adminClusterRole'),
     podSecurity: podSecurity as PodSecurityLevel | undefined,
@@ -154,5 +194,33 @@ function readCluster(c: Config, index: number): KubernetesClusterOptions {
     ingressDomain: c.getOptionalString('ingressDomain'),
     ingressClassName: c.getOptionalString('ingressClassName'),
     endpointUrlTemplate: c.getOptionalString('endpointUrlTemplate'),
+    access: readAccess(c, at),
+  };
+}
+
+function readAccess(
+  c: Config,
+  at: string,
+): KubernetesClusterAccessOptions | undefined {
+  const access = c.getOptionalConfig('access');
+  if (!access) return undefined;
+  const maxTokenSeconds = access.getOptionalNumber('maxTokenSeconds');
+  if (
+    maxTokenSeconds !== undefined &&
+    (!Number.isInteger(maxTokenSeconds) || maxTokenSeconds < 600)
+  ) {
+    throw new InputError(
+      `${at}.access.maxTokenSeconds: must be a whole number of seconds, at least 600 (the API server's minimum), got ${maxTokenSeconds}`,
+    );
+  }
+  const oidc = access.getOptionalConfig('oidc');
+  return {
+    server: access.getOptionalString('server'),
+    maxTokenSeconds,
+    oidc: oidc && {
+      issuerUrl: oidc.getString('issuerUrl'),
+      clientId: oidc.getString('clientId'),
+      extraScopes: oidc.getOptionalStringArray('extraScopes'),
+    },
   };
 }

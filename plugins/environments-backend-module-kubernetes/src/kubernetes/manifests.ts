@@ -21,6 +21,9 @@ export const OBJECT_NAMES = {
   limitRange: 'envkit-limits',
   networkPolicy: 'envkit-network',
   roleBinding: 'envkit-admins',
+  /** The ServiceAccount kubeconfigs get tokens for, and its RoleBinding. */
+  accessServiceAccount: 'envkit-access',
+  accessRoleBinding: 'envkit-access',
   workload: 'workload',
   /** The Secret holding `workload.secretEnv`. */
   secretEnv: 'workload-env',
@@ -331,6 +334,29 @@ export function desiredObjects(input: ManifestInput): DesiredObjects {
         kind: s.kind,
         name: s.name,
       })),
+    },
+    // Kubeconfigs carry short-lived tokens of this account (TokenRequest).
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: OBJECT_NAMES.accessServiceAccount },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: OBJECT_NAMES.accessRoleBinding },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: input.adminClusterRole,
+      },
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          name: OBJECT_NAMES.accessServiceAccount,
+          namespace: input.namespace,
+        },
+      ],
     },
   ];
   const workload = workloadObjects(input);

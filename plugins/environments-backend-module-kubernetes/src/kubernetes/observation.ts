@@ -75,6 +75,25 @@ export function observedState(options: {
       ...(restartedAt ? { restartedAt } : {}),
     };
   }
+  // Every object Envkit manages in the namespace, with its state, for a
+  // resources table: Present, Changed (drift, restored by the next apply)
+  // or Missing.
+  const stateOf = (want: KubeObject, got: KubeObject | undefined) => {
+    if (!got) return 'Missing';
+    return driftOf(want, got).length ? 'Changed' : 'Present';
+  };
+  details.objects = [
+    ...desired.guardrails.map((want, i) => ({
+      kind: want.kind,
+      name: want.metadata.name,
+      state: stateOf(want, guardrails[i]),
+    })),
+    ...desired.workload.map((want, i) => ({
+      kind: want.kind,
+      name: want.metadata.name,
+      state: workload[i] ? 'Present' : 'Missing',
+    })),
+  ];
   if (drift.length) details.drift = drift;
   const base = { exists: true, details, outputs };
   if (drift.length) {

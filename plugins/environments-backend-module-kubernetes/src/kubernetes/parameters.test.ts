@@ -19,9 +19,13 @@ describe('readNamespaceParameters', () => {
       defaults,
     );
     expect(parameters?.subjects).toEqual([
-      { kind: 'Group', name: 'oidc:team-storefront' },
-      { kind: 'Group', name: 'oidc:platform' },
-      { kind: 'User', name: 'oidc:lena' },
+      {
+        kind: 'Group',
+        name: 'oidc:team-storefront',
+        ref: 'group:default/team-storefront',
+      },
+      { kind: 'Group', name: 'oidc:platform', ref: 'group:default/platform' },
+      { kind: 'User', name: 'oidc:lena', ref: 'user:default/lena' },
     ]);
   });
 

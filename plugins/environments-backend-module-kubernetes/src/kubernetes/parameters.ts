@@ -62,6 +62,8 @@ export interface WorkloadParameters {
 export interface RbacSubject {
   kind: 'User' | 'Group';
   name: string;
+  /** The entity ref the subject came from, e.g. `group:default/team-a`. */
+  ref?: string;
 }
 
 /** The resource's parameters, checked and with every default filled in. */
@@ -140,6 +142,9 @@ export function subjectForEntityRef(
   return {
     kind: kind === 'user' ? 'User' : 'Group',
     name: `${prefix}${parsed.name}`,
+    ref: `${kind}:${parsed.namespace}/${parsed.name}`.toLocaleLowerCase(
+      'en-US',
+    ),
   };
 }
 

@@ -11,6 +11,7 @@ import {
 import { EnvironmentApprovals } from './EnvironmentApprovals';
 import { EnvironmentChanges } from './EnvironmentChanges';
 import { EnvironmentCreation } from './EnvironmentCreation';
+import { EnvironmentKubeconfigs } from './EnvironmentKubeconfigs';
 
 export type { EnvironmentOperationsOptions } from './EnvironmentAccess';
 
@@ -25,12 +26,14 @@ export class EnvironmentOperations {
   private readonly creation: EnvironmentCreation;
   private readonly changes: EnvironmentChanges;
   private readonly approvals: EnvironmentApprovals;
+  private readonly kubeconfigs: EnvironmentKubeconfigs;
 
   constructor(private readonly options: EnvironmentOperationsOptions) {
     this.access = new EnvironmentAccess(options);
     this.creation = new EnvironmentCreation(options, this.access);
     this.changes = new EnvironmentChanges(options, this.access);
     this.approvals = new EnvironmentApprovals(options, this.access);
+    this.kubeconfigs = new EnvironmentKubeconfigs(options, this.access);
   }
 
   approve(
@@ -47,6 +50,14 @@ export class EnvironmentOperations {
 
   listApprovals(credentials: BackstageCredentials) {
     return this.approvals.listPending(credentials);
+  }
+
+  kubeconfig(
+    id: string,
+    credentials: BackstageCredentials,
+    request: { expirationSeconds?: number } = {},
+  ) {
+    return this.kubeconfigs.kubeconfig(id, credentials, request);
   }
 
   create(

@@ -228,6 +228,50 @@ export async function createRouter(
     );
   });
 
+  // Credentials: audited whether allowed or not, never cached; the audit
+  // event and logs hold who asked and for what, never the kubeconfig.
+  router.get('/environments/:id/kubeconfig', async (req, res) => {
+    const id = req.params.id;
+    const query = req.query as RawQuery;
+    res.setHeader('Cache-Control', 'no-store');
+    const auditorEvent = await options.auditor.createEvent({
+      eventId: 'environment-access',
+      severityLevel: 'high',
+      request: req,
+      meta: {
+        environmentId: id,
+        expirationSeconds: auditText(query.expirationSeconds),
+      },
+    });
+    try {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      requireWriter(credentials);
+      const expirationSeconds = optionalInt(
+        query,
+        'expirationSeconds',
+        600,
+        604_800,
+      );
+      const grant = await environments.kubeconfig(id, credentials, {
+        expirationSeconds,
+      });
+      await auditorEvent.success({
+        meta: {
+          cluster: grant.cluster,
+          namespace: grant.namespace,
+          authentication: grant.authentication,
+          ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
+        },
+      });
+      res.json({ ...grant });
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
   router.post('/environments/:id/extend', async (req, res) => {
     const id = req.params.id;
     const meta = { environmentId: id, ttl: auditText(req.body?.ttl) };

@@ -112,7 +112,9 @@ export function permissionOf(
   let resourceParts = rest;
   if (rest[0] === 'namespaces' && rest.length > 2)
     resourceParts = rest.slice(2);
-  const [resource, name] = resourceParts;
+  const [main, name, subresource] = resourceParts;
+  // RBAC names a subresource `serviceaccounts/token`.
+  const resource = subresource ? `${main}/${subresource}` : main;
   const verbs: Record<string, string> = {
     GET: name ? 'get' : 'list',
     POST: 'create',

@@ -623,6 +623,53 @@ export const spec = {
         },
       },
     },
+    '/environments/{id}/kubeconfig': {
+      get: {
+        parameters: [
+          {
+            $ref: '#/components/parameters/EnvironmentId',
+          },
+          {
+            name: 'expirationSeconds',
+            in: 'query',
+            description:
+              'Lifetime of the token in the kubeconfig (clusters using tokens), at least 600; defaults to an hour and is capped by the configured maximum',
+            schema: {
+              type: 'integer',
+              minimum: 600,
+              maximum: 604800,
+            },
+          },
+        ],
+        operationId: 'getEnvironmentKubeconfig',
+        summary:
+          'A kubeconfig for a namespace environment: a short-lived ServiceAccount token bound to the namespace, or an exec credential stanza on OIDC clusters',
+        responses: {
+          '200': {
+            description: 'The kubeconfig; never cached, never logged',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EnvironmentKubeconfig',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
     '/templates': {
       get: {
         operationId: 'listTemplates',
@@ -1556,6 +1603,46 @@ export const spec = {
             items: {
               $ref: '#/components/schemas/EnvironmentSummary',
             },
+          },
+        },
+      },
+      EnvironmentKubeconfig: {
+        type: 'object',
+        required: [
+          'cluster',
+          'namespace',
+          'server',
+          'authentication',
+          'kubeconfig',
+        ],
+        properties: {
+          cluster: {
+            type: 'string',
+            description: "The cluster's name in config",
+          },
+          namespace: {
+            type: 'string',
+          },
+          server: {
+            type: 'string',
+            description: 'The API server URL',
+          },
+          authentication: {
+            type: 'string',
+            enum: ['token', 'exec'],
+            description:
+              'token: a ServiceAccount token from the TokenRequest API; exec: an exec credential stanza (OIDC clusters), no token included',
+          },
+          expiresAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When the token stops working (authentication token only)',
+          },
+          kubeconfig: {
+            type: 'string',
+            description:
+              'The kubeconfig file (YAML), for `kubectl --kubeconfig`',
           },
         },
       },

@@ -213,6 +213,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/environments/{id}/kubeconfig': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A kubeconfig for a namespace environment: a short-lived ServiceAccount token bound to the namespace, or an exec credential stanza on OIDC clusters */
+    get: operations['getEnvironmentKubeconfig'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/templates': {
     parameters: {
       query?: never;
@@ -548,6 +565,24 @@ export interface components {
     };
     ApprovalList: {
       items: components['schemas']['EnvironmentSummary'][];
+    };
+    EnvironmentKubeconfig: {
+      /** The cluster's name in config */
+      cluster: string;
+      namespace: string;
+      /** The API server URL */
+      server: string;
+      /**
+       * token: a ServiceAccount token from the TokenRequest API; exec: an exec credential stanza (OIDC clusters), no token included
+       */
+      authentication: 'token' | 'exec';
+      /**
+       * Format: date-time
+       * When the token stops working (authentication token only)
+       */
+      expiresAt?: string;
+      /** The kubeconfig file (YAML), for `kubectl --kubeconfig` */
+      kubeconfig: string;
     };
     Error: {
       error: {
@@ -1019,6 +1054,35 @@ export interface operations {
           'application/json': components['schemas']['ApprovalList'];
         };
       };
+    };
+  };
+  getEnvironmentKubeconfig: {
+    parameters: {
+      query?: {
+        /** Lifetime of the token in the kubeconfig (clusters using tokens), at least 600; defaults to an hour and is capped by the configured maximum */
+        expirationSeconds?: number;
+      };
+      header?: never;
+      path: {
+        id: components['parameters']['EnvironmentId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The kubeconfig; never cached, never logged */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvironmentKubeconfig'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
     };
   };
   listTemplates: {

@@ -1,0 +1,165 @@
+/**
+ * TokenRequest and RBAC in the sandbox: an issued ServiceAccount token works
+ * where a RoleBinding grants it, is refused elsewhere with the API server's
+ * Forbidden Status, and stops working at its expiry on the sandbox clock.
+ */
+import { startSandbox, type Sandbox } from '../sandbox';
+import { SANDBOX_TOKEN } from '../kubeconfig';
+
+describe('ServiceAccount tokens and RBAC', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+  });
+  afterAll(() => sandbox.stop());
+  beforeEach(() => sandbox.controls.reset());
+
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = SANDBOX_TOKEN,
+  ) {
+    const res = await fetch(`${sandbox.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  }
+
+  async function namespaceWithAccount(ns: string) {
+    await call('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns },
+    });
+    await call('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'access' },
+    });
+    await call(
+      'POST',
+      `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'access-admin' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'admin',
+        },
+        subjects: [{ kind: 'ServiceAccount', name: 'access', namespace: ns }],
+      },
+    );
+  }
+
+  const requestToken = (ns: string, expirationSeconds?: number) =>
+    call('POST', `/api/v1/namespaces/${ns}/serviceaccounts/access/token`, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: expirationSeconds ? { expirationSeconds } : {},
+    });
+
+  it('issues a token bound to its namespace by the RoleBindings there', async () => {
+    await namespaceWithAccount('team-a');
+    await namespaceWithAccount('team-b');
+    const issued = await requestToken('team-a', 1200);
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatchObject({
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      spec: { expirationSeconds: 1200 },
+    });
+    const token = issued.body.status.token;
+    const expiresAt = Date.parse(issued.body.status.expirationTimestamp);
+    expect(Math.abs(expiresAt - (Date.now() + 1_200_000))).toBeLessThan(5000);
+
+    const own = await call(
+      'GET',
+      '/api/v1/namespaces/team-a/pods',
+      undefined,
+      token,
+    );
+    expect(own.status).toBe(200);
+    expect(own.body.kind).toBe('PodList');
+
+    const other = await call(
+      'GET',
+      '/api/v1/namespaces/team-b/pods',
+      undefined,
+      token,
+    );
+    expect(other.status).toBe(403);
+    expect(other.body).toMatchObject({
+      kind: 'Status',
+      reason: 'Forbidden',
+      code: 403,
+      message:
+        'pods is forbidden: User "system:serviceaccount:team-a:access" cannot list resource "pods" in API group "" in the namespace "team-b"',
+    });
+    const cluster = await call('GET', '/api/v1/namespaces', undefined, token);
+    expect(cluster.status).toBe(403);
+    expect(cluster.body.message).toContain('at the cluster scope');
+
+    // The driver's own credential is not an issued token: full access as before.
+    expect((await call('GET', '/api/v1/namespaces/team-b/pods')).status).toBe(
+      200,
+    );
+
+    sandbox.controls.advanceClock(1201);
+    const expired = await call(
+      'GET',
+      '/api/v1/namespaces/team-a/pods',
+      undefined,
+      token,
+    );
+    expect(expired.status).toBe(401);
+    expect(expired.body).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
+  });
+
+  it('refuses forged tokens and tokens of a deleted ServiceAccount', async () => {
+    await namespaceWithAccount('team-a');
+    const { token } = (await requestToken('team-a')).body.status;
+    const [head, payload, signature] = token.split('.');
+    const forged = `${head}.${payload}.${signature.slice(0, -2)}AA`;
+    expect(
+      (await call('GET', '/api/v1/namespaces/team-a/pods', undefined, forged))
+        .status,
+    ).toBe(401);
+    await call('DELETE', '/api/v1/namespaces/team-a/serviceaccounts/access');
+    expect(
+      (await call('GET', '/api/v1/namespaces/team-a/pods', undefined, token))
+        .status,
+    ).toBe(401);
+  });
+
+  it('answers TokenRequest errors as the API server does', async () => {
+    await namespaceWithAccount('team-a');
+    const short = await requestToken('team-a', 60);
+    expect(short.status).toBe(422);
+    expect(short.body.message).toContain(
+      'spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes',
+    );
+    const missing = await call(
+      'POST',
+      '/api/v1/namespaces/team-a/serviceaccounts/nobody/token',
+      { spec: {} },
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe('serviceaccounts "nobody" not found');
+  });
+});
