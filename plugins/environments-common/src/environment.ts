@@ -152,6 +152,15 @@ export type EnvironmentPreview = Omit<
   'environment'
 > & { environment: Environment };
 
+/**
+ * Response of `GET /environments/{id}/kubeconfig`: a kubeconfig for a
+ * namespace environment and when its token expires.
+ *
+ * @public
+ */
+export type EnvironmentKubeconfig =
+  EnvironmentsOpenApiSchemas['EnvironmentKubeconfig'];
+
 /** Response of `GET /health`. @public */
 export type EnvironmentsHealth = EnvironmentsOpenApiSchemas['Health'];
 

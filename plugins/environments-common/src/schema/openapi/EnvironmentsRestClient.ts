@@ -6,6 +6,7 @@ import type { CreateEnvironmentRequest } from '../../createRequest';
 import type {
   Environment,
   EnvironmentEvent,
+  EnvironmentKubeconfig,
   EnvironmentPreview,
   EnvironmentsHealth,
   EnvironmentTemplateSummary,
@@ -45,6 +46,11 @@ export interface EnvironmentsRestApi {
   /** Applies a Failed or Degraded environment's spec again. */
   retryEnvironment(id: string): Promise<Environment>;
   destroyEnvironment(id: string): Promise<Environment>;
+  /** A kubeconfig for a namespace environment (`environment.access`). */
+  getEnvironmentKubeconfig(
+    id: string,
+    options?: { expirationSeconds?: number },
+  ): Promise<EnvironmentKubeconfig>;
   listTemplates(): Promise<EnvironmentTemplateSummary[]>;
   getTemplate(
     namespace: string,
@@ -212,6 +218,22 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     const client = await this.client();
     return unwrap(
       await client.DELETE('/environments/{id}', { params: { path: { id } } }),
+    );
+  }
+
+  async getEnvironmentKubeconfig(
+    id: string,
+    options: { expirationSeconds?: number } = {},
+  ): Promise<EnvironmentKubeconfig> {
+    const client = await this.client();
+    const query =
+      options.expirationSeconds === undefined
+        ? {}
+        : { expirationSeconds: options.expirationSeconds };
+    return unwrap(
+      await client.GET('/environments/{id}/kubeconfig', {
+        params: { path: { id }, query },
+      }),
     );
   }
 
