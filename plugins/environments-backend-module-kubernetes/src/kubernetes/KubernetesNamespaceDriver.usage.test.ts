@@ -28,6 +28,23 @@ describe('KubernetesNamespaceDriver usage reporting', () => {
       },
     });
 
+    // Every object the driver manages, with its state.
+    expect(observed.details?.objects).toEqual([
+      { kind: 'Namespace', name: namespace, state: 'Ready' },
+      { kind: 'ResourceQuota', name: 'envkit-quota', state: 'Ready' },
+      { kind: 'LimitRange', name: 'envkit-limits', state: 'Ready' },
+      { kind: 'NetworkPolicy', name: 'envkit-network', state: 'Ready' },
+      { kind: 'RoleBinding', name: 'envkit-admins', state: 'Ready' },
+      {
+        kind: 'Deployment',
+        name: 'workload',
+        state: 'Ready, 2 of 2 replicas',
+      },
+      { kind: 'Service', name: 'workload', state: 'Ready' },
+      // The sandbox's ingress controller has published an address.
+      { kind: 'Ingress', name: 'workload', state: 'Ready' },
+    ]);
+
     // Someone starts a pod of their own in the namespace.
     await suite.admin.create(`/api/v1/namespaces/${namespace}/pods`, {
       apiVersion: 'v1',

@@ -122,6 +122,29 @@ export function makeNamespaceEnvironment(
                 'requests.memory': '256Mi',
               },
             },
+            objects: [
+              { kind: 'Namespace', name: 'env-payments-dev', state: 'Ready' },
+              { kind: 'ResourceQuota', name: 'envkit-quota', state: 'Ready' },
+              { kind: 'LimitRange', name: 'envkit-limits', state: 'Ready' },
+              {
+                kind: 'NetworkPolicy',
+                name: 'envkit-network',
+                state: 'Changed outside Envkit',
+              },
+              { kind: 'RoleBinding', name: 'envkit-admins', state: 'Ready' },
+              { kind: 'ServiceAccount', name: 'envkit-access', state: 'Ready' },
+              {
+                kind: 'Deployment',
+                name: 'workload',
+                state: 'Ready, 2 of 2 replicas',
+              },
+              { kind: 'Service', name: 'workload', state: 'Ready' },
+              {
+                kind: 'Ingress',
+                name: 'workload',
+                state: 'Waiting for an address',
+              },
+            ],
             workload: {
               image: 'nginx:1.27',
               replicas: 2,

@@ -102,6 +102,36 @@ describe('EnvironmentOverviewCard of a namespace environment', () => {
     );
   });
 
+  it('lists every object the driver manages with its state, breaking lines only between words', async () => {
+    await renderCard();
+    const table = await screen.findByRole('table', {
+      name: 'Objects of namespace',
+    });
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(row =>
+        within(row)
+          .getAllByRole('cell')
+          .map(c => c.textContent),
+      );
+    expect(rows).toEqual([
+      ['Namespace', 'env-payments-dev', 'Ready'],
+      ['ResourceQuota', 'envkit-quota', 'Ready'],
+      ['LimitRange', 'envkit-limits', 'Ready'],
+      ['NetworkPolicy', 'envkit-network', 'Changed outside Envkit'],
+      ['RoleBinding', 'envkit-admins', 'Ready'],
+      ['ServiceAccount', 'envkit-access', 'Ready'],
+      ['Deployment', 'workload', 'Ready, 2 of 2 replicas'],
+      ['Service', 'workload', 'Ready'],
+      ['Ingress', 'workload', 'Waiting for an address'],
+    ]);
+    for (const cell of within(table).getAllByRole('cell')) {
+      expect(cell.style.wordBreak).toBe('normal');
+      expect(cell.style.overflowWrap).toBe('normal');
+    }
+  });
+
   it('offers copyable kubectl commands for the namespace', async () => {
     await renderCard();
     expect(
