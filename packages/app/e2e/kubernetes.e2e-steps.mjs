@@ -56,11 +56,19 @@ export async function kubernetesSteps(page, { name, step, shot, timeout }) {
       const cluster = page.getByText('sandbox', { exact: true }).first();
       await cluster.waitFor({ timeout: 60_000 });
       await cluster.click();
-      const deployment = page.getByText('workload', { exact: true }).first();
+      // The Deployment's card; its expand icon opens the table of its pods
+      // (the name itself opens a drawer with the Deployment's details).
+      const deployment = page
+        .locator('.MuiAccordionSummary-root')
+        .filter({ hasText: 'Deployment' })
+        .filter({ hasText: 'workload' })
+        .last();
       await deployment.waitFor({ timeout: 60_000 });
-      await deployment.click();
+      await deployment.locator('[class*="expandIcon"]').first().click();
       const pod = page.getByText(/^workload-[a-z0-9]{10}-[a-z0-9]{5}$/).first();
       await pod.waitFor({ timeout });
+      // Let the accordion finish opening before the screenshot.
+      await page.waitForTimeout(1000);
       await shot(page, 'environment-kubernetes-tab.png');
       return await pod.textContent();
     },

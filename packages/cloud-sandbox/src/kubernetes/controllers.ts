@@ -18,7 +18,7 @@ import {
   rolloutDone,
   rolloutStatus,
 } from './rollout';
-import { syncDeploymentPods } from './pods';
+import { collectOrphans, syncDeploymentPods } from './pods';
 import { podQuotaUsage } from './quota';
 import type { KubeObject, KubeStore } from './store';
 
@@ -138,6 +138,12 @@ export class KubeControllers {
     if (written.resource === 'ingresses') this.publishIngress(object);
     if (object.metadata.namespace)
       this.recomputeQuotas(object.metadata.namespace);
+  }
+
+  /** Called after objects of `namespace` were deleted through the API. */
+  afterDelete(namespace: string): void {
+    collectOrphans(this.store, namespace);
+    this.recomputeQuotas(namespace);
   }
 
   private ensureDefaultServiceAccount(namespace: string): void {

@@ -157,6 +157,37 @@ describe('pods, ReplicaSets and quota usage', () => {
     expect((await used()).pods).toBe('2');
   });
 
+  it('deletes the ReplicaSets and pods of a deleted Deployment, and frees their quota', async () => {
+    await create('/apis/apps/v1/namespaces/shop/deployments', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'batch' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'batch' } },
+        template: {
+          metadata: { labels: { app: 'batch' } },
+          spec: { containers: [{ name: 'batch', image: 'busybox' }] },
+        },
+      },
+    });
+    await eventually(async () => (await used()).pods === '3');
+
+    expect(
+      (await call('DELETE', '/apis/apps/v1/namespaces/shop/deployments/batch'))
+        .status,
+    ).toBe(200);
+    const names = async (path: string) =>
+      (await call('GET', path)).body.items.map((o: any) => o.metadata.name);
+    expect(await names('/api/v1/namespaces/shop/pods')).not.toContainEqual(
+      expect.stringMatching(/^batch-/),
+    );
+    expect(
+      await names('/apis/apps/v1/namespaces/shop/replicasets'),
+    ).not.toContainEqual(expect.stringMatching(/^batch-/));
+    expect((await used()).pods).toBe('2');
+  });
+
   it('answers every list the Backstage Kubernetes plugin makes, across namespaces and by label', async () => {
     const selector = `labelSelector=${encodeURIComponent(
       'backstage.io/kubernetes-id=shop',

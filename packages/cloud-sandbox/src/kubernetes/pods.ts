@@ -239,3 +239,25 @@ function writeReplicaSetStatus(
     return;
   store.put(REPLICA_SETS, { ...rs, spec, status });
 }
+
+/**
+ * The garbage collector's part: ReplicaSets whose Deployment is gone, and
+ * then pods whose ReplicaSet is gone, are deleted (background propagation).
+ */
+export function collectOrphans(store: KubeStore, namespace: string): void {
+  const DEPLOYMENTS = findType('apps', 'v1', 'deployments') as ResourceType;
+  const alive = (types: ResourceType) =>
+    new Set(store.list(types, namespace).map(o => o.metadata.uid));
+  const orphaned = (object: KubeObject, owners: Set<string>, kind: string) =>
+    ((object.metadata.ownerReferences ?? []) as Json[]).some(
+      ref => ref.kind === kind && ref.controller && !owners.has(ref.uid),
+    );
+  const deployments = alive(DEPLOYMENTS);
+  for (const rs of store.list(REPLICA_SETS, namespace)) {
+    if (orphaned(rs, deployments, 'Deployment')) store.remove(REPLICA_SETS, rs);
+  }
+  const replicaSets = alive(REPLICA_SETS);
+  for (const pod of store.list(PODS, namespace)) {
+    if (orphaned(pod, replicaSets, 'ReplicaSet')) store.remove(PODS, pod);
+  }
+}
