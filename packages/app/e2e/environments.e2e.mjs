@@ -22,6 +22,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { routeFixtures } from './fixtures.mjs';
+import { kubernetesSteps } from './kubernetes.e2e-steps.mjs';
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -230,12 +231,16 @@ async function fullFlow(page, templateTitle) {
   });
   await step('create: fill name, image and port, then run', async () => {
     await page.getByLabel(/name/i).first().fill(name);
-    const image = page.getByLabel(/image/i).first();
-    if (await image.count()) await image.fill('nginx:1.27');
-    const port = page.getByLabel(/port/i).first();
-    if (await port.count()) await port.fill('80');
+    // Image and port may be on a later page of the form (namespace template).
+    const fillWorkload = async () => {
+      const image = page.getByLabel(/image/i).first();
+      if (await image.count()) await image.fill('nginx:1.27');
+      const port = page.getByLabel(/port/i).first();
+      if (await port.count()) await port.fill('80');
+    };
     let estimate = 'no cost page';
     for (let i = 0; i < 5; i++) {
+      await fillWorkload();
       // The Cost page prices the form before anything is created.
       const cost = page.getByRole('region', { name: 'Estimated cost' });
       if (await cost.count()) {
@@ -272,6 +277,8 @@ async function fullFlow(page, templateTitle) {
       await shot(page, `environment-ready-live-${slug(templateTitle)}.png`);
     },
   );
+  if (/namespace/i.test(templateTitle))
+    await kubernetesSteps(page, { name, step, shot, timeout });
   const endpoint = page.getByRole('link', { name: /^Open / }).first();
   if (await endpoint.count()) {
     await step(

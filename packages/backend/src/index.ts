@@ -50,6 +50,10 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// The stock Kubernetes plugin: the Kubernetes tab of namespace environments.
+// It stays idle unless app-config has a `kubernetes` section.
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
 // Envkit
 backend.add(import('@envkit/plugin-environments-backend'));
 // Provisioning drivers; the Kubernetes one registers only when

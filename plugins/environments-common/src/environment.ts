@@ -156,6 +156,15 @@ export type EnvironmentPreview = Omit<
 /** A monthly cost estimate, as `POST /environments/preview` gives it. @public */
 export type CostEstimate = EnvironmentsOpenApiSchemas['CostEstimate'];
 
+/**
+ * Response of `GET /environments/{id}/kubeconfig`: a kubeconfig for a
+ * namespace environment and when its token expires.
+ *
+ * @public
+ */
+export type EnvironmentKubeconfig =
+  EnvironmentsOpenApiSchemas['EnvironmentKubeconfig'];
+
 /** Response of `GET /health`. @public */
 export type EnvironmentsHealth = EnvironmentsOpenApiSchemas['Health'];
 

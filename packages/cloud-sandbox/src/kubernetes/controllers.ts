@@ -18,6 +18,8 @@ import {
   rolloutDone,
   rolloutStatus,
 } from './rollout';
+import { collectOrphans, syncDeploymentPods } from './pods';
+import { podQuotaUsage } from './quota';
 import type { KubeObject, KubeStore } from './store';
 
 function typeOf(group: string, resource: string): ResourceType {
@@ -136,6 +138,12 @@ export class KubeControllers {
     if (written.resource === 'ingresses') this.publishIngress(object);
     if (object.metadata.namespace)
       this.recomputeQuotas(object.metadata.namespace);
+  }
+
+  /** Called after objects of `namespace` were deleted through the API. */
+  afterDelete(namespace: string): void {
+    collectOrphans(this.store, namespace);
+    this.recomputeQuotas(namespace);
   }
 
   private ensureDefaultServiceAccount(namespace: string): void {
@@ -279,6 +287,8 @@ export class KubeControllers {
         rfc3339(new Date()),
       );
       this.store.put(DEPLOYMENTS, current);
+      syncDeploymentPods(this.store, current, hash);
+      this.recomputeQuotas(namespace as string);
       if (rolloutDone(rollout, ready)) {
         this.rollouts.delete(key);
         return;
@@ -326,11 +336,18 @@ export class KubeControllers {
     }
   }
 
+  private podsIn(namespace: string): Json[] {
+    const pods = findType('', 'v1', 'pods');
+    return pods ? (this.store.list(pods, namespace) as Json[]) : [];
+  }
+
   private usage(key: string, namespace: string): string {
     const countOf = (resource: string, group = '') => {
       const t = findType(group, 'v1', resource);
       return t ? String(this.store.list(t, namespace).length) : '0';
     };
+    const pods = podQuotaUsage(key, this.podsIn(namespace));
+    if (pods !== undefined) return pods;
     const count = /^count\/([^.]+)(?:\.(.+))?$/.exec(key);
     if (count) return countOf(count[1], count[2] ?? '');
     if (

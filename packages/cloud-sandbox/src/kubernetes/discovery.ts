@@ -114,6 +114,78 @@ export const RESOURCE_TYPES: ResourceType[] = [
     shortNames: ['deploy'],
     categories: ['all'],
   },
+  // Workload kinds that the stock Backstage Kubernetes plugin lists for
+  // every entity; pods and ReplicaSets are made by the deployment controller.
+  {
+    group: '',
+    version: 'v1',
+    resource: 'pods',
+    singular: 'pod',
+    kind: 'Pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'replicasets',
+    singular: 'replicaset',
+    kind: 'ReplicaSet',
+    namespaced: true,
+    shortNames: ['rs'],
+    categories: ['all'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'statefulsets',
+    singular: 'statefulset',
+    kind: 'StatefulSet',
+    namespaced: true,
+    shortNames: ['sts'],
+    categories: ['all'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'daemonsets',
+    singular: 'daemonset',
+    kind: 'DaemonSet',
+    namespaced: true,
+    shortNames: ['ds'],
+    categories: ['all'],
+  },
+  {
+    group: 'batch',
+    version: 'v1',
+    resource: 'jobs',
+    singular: 'job',
+    kind: 'Job',
+    namespaced: true,
+    shortNames: [],
+    categories: ['all'],
+  },
+  {
+    group: 'batch',
+    version: 'v1',
+    resource: 'cronjobs',
+    singular: 'cronjob',
+    kind: 'CronJob',
+    namespaced: true,
+    shortNames: ['cj'],
+    categories: ['all'],
+  },
+  {
+    group: 'autoscaling',
+    version: 'v2',
+    resource: 'horizontalpodautoscalers',
+    singular: 'horizontalpodautoscaler',
+    kind: 'HorizontalPodAutoscaler',
+    namespaced: true,
+    shortNames: ['hpa'],
+    categories: ['all'],
+  },
   {
     group: 'networking.k8s.io',
     version: 'v1',
@@ -224,14 +296,20 @@ export function coreVersions(serverAddress: string) {
   };
 }
 
+/** The one version the sandbox serves of `group` (autoscaling is v2). */
+function groupVersion(name: string) {
+  const version = RESOURCE_TYPES.find(t => t.group === name)?.version ?? 'v1';
+  return { groupVersion: `${name}/${version}`, version };
+}
+
 export function groupList() {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
     groups: groups().map(name => ({
       name,
-      versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
-      preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' },
+      versions: [groupVersion(name)],
+      preferredVersion: groupVersion(name),
     })),
   };
 }
@@ -242,8 +320,8 @@ export function groupDocument(name: string) {
     kind: 'APIGroup',
     apiVersion: 'v1',
     name,
-    versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
-    preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' },
+    versions: [groupVersion(name)],
+    preferredVersion: groupVersion(name),
   };
 }
 
@@ -269,6 +347,8 @@ export function resourceList(groupName: string, version: string) {
       'services',
       'deployments',
       'ingresses',
+      'pods',
+      'replicasets',
     ].includes(t.resource);
     const status = {
       name: `${t.resource}/status`,

@@ -655,7 +655,7 @@ export class KubernetesApi {
     }
     this.store.remove(type, existing);
     if (existing.metadata.namespace)
-      this.controllers.recomputeQuotas(existing.metadata.namespace);
+      this.controllers.afterDelete(existing.metadata.namespace);
     return json(200, success(type, name, existing.metadata.uid));
   }
 
@@ -670,7 +670,7 @@ export class KubernetesApi {
         this.controllers.beginNamespaceDeletion(item);
       else this.store.remove(type, item);
     }
-    if (namespace) this.controllers.recomputeQuotas(namespace);
+    if (namespace) this.controllers.afterDelete(namespace);
     return json(200, {
       kind: `${type.kind}List`,
       apiVersion: apiVersionOf(type),

@@ -19,6 +19,8 @@ export const STATUS_SUBRESOURCE = new Set([
   'services',
   'deployments',
   'ingresses',
+  'pods',
+  'replicasets',
 ]);
 
 /** Types without a `generation` (no spec whose changes are observed). */
@@ -223,6 +225,10 @@ export function defaultOnCreate(
       break;
     case 'ingresses':
       obj.status = { loadBalancer: {} };
+      break;
+    case 'pods':
+      // Nothing schedules a pod created directly; it waits, holding quota.
+      obj.status = { phase: 'Pending' };
       break;
     default:
   }

@@ -19,7 +19,10 @@ export function openApiRoot() {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const [group, version] of [
     ['', 'v1'],
-    ...groups().map(g => [g, 'v1']),
+    ...groups().map(g => [
+      g,
+      RESOURCE_TYPES.find(t => t.group === g)?.version ?? 'v1',
+    ]),
   ]) {
     const path = gvPath(group, version);
     paths[path] = {

@@ -22,6 +22,24 @@ export const ANNOTATION_CREATED_BY = 'envkit.io/created-by';
 /** Label holding the environment's phase, for filtering. */
 export const LABEL_PHASE = 'envkit.io/phase';
 
+/**
+ * Annotations that point the stock Backstage Kubernetes plugin at a
+ * namespace environment: its namespace and the label the
+ * kubernetes-namespace driver puts on every object it makes there, pods
+ * included. Other environments get none, so they get no Kubernetes tab.
+ */
+function kubernetesAnnotations(
+  environment: EnvironmentSummary,
+): Record<string, string> {
+  const namespace = environment.status.outputs?.namespace;
+  if (environment.spec.templateType !== 'namespace' || !namespace) return {};
+  return {
+    'backstage.io/kubernetes-namespace': namespace,
+    'backstage.io/kubernetes-label-selector':
+      'app.kubernetes.io/managed-by=envkit',
+  };
+}
+
 /** An endpoint as a link target; bare host names get `http://`. */
 function endpointUrl(endpoint: string | undefined): string | undefined {
   if (!endpoint) return undefined;
@@ -57,6 +75,7 @@ export function environmentToEntity(environment: EnvironmentSummary): Entity {
         ...(environment.createdBy
           ? { [ANNOTATION_CREATED_BY]: environment.createdBy }
           : {}),
+        ...kubernetesAnnotations(environment),
       },
       labels: { [LABEL_PHASE]: status.phase },
       tags: ['envkit', ...(family ? [family] : [])],

@@ -120,8 +120,8 @@ describe('KubernetesNamespaceDriver.access', () => {
     expect(observed.details?.objects).toEqual(
       expect.arrayContaining([
         { kind: 'ServiceAccount', name: 'envkit-access', state: 'Missing' },
-        { kind: 'RoleBinding', name: 'envkit-access', state: 'Present' },
-        { kind: 'RoleBinding', name: 'envkit-admins', state: 'Present' },
+        { kind: 'RoleBinding', name: 'envkit-access', state: 'Ready' },
+        { kind: 'RoleBinding', name: 'envkit-admins', state: 'Ready' },
       ]),
     );
     // The next reconcile puts it back.
@@ -134,7 +134,7 @@ describe('KubernetesNamespaceDriver.access', () => {
     ).toContainEqual({
       kind: 'ServiceAccount',
       name: 'envkit-access',
-      state: 'Present',
+      state: 'Ready',
     });
   });
 });

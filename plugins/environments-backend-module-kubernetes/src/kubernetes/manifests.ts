@@ -202,7 +202,9 @@ function workloadObjects(input: ManifestInput): {
         selector: { matchLabels: selector },
         template: {
           metadata: {
-            labels: selector,
+            // Envkit's labels too, so the pods are found with the rest of
+            // the namespace (the Backstage Kubernetes plugin selects by them).
+            labels: { ...commonLabels(input.environment), ...selector },
             ...(Object.keys(podAnnotations).length
               ? { annotations: podAnnotations }
               : {}),

@@ -4,11 +4,66 @@ import {
 } from '@envkit/plugin-environments-node';
 import type { KubeObject } from './clusterClient';
 import { differences } from './drift';
-import { describeObject, POD_ANNOTATIONS } from './manifests';
+import { describeObject, POD_ANNOTATIONS, type Manifest } from './manifests';
 import { driftOf, rolloutState } from './objectState';
 import { describeTarget, type Plan } from './target';
 
 type Json = Record<string, any>;
+
+/** One object the driver manages in the namespace, as the owner sees it. */
+export interface ManagedObjectState {
+  kind: string;
+  name: string;
+  state: string;
+}
+
+/** The state of one managed object read from the cluster. */
+function stateOf(want: Manifest, got: KubeObject | undefined): string {
+  if (!got) return 'Missing';
+  if (driftOf(want, got).length) return 'Changed outside Envkit';
+  const status = (got as Json).status ?? {};
+  if (want.kind === 'Deployment') {
+    const replicas = (got as Json).spec?.replicas ?? 0;
+    const ready = status.readyReplicas ?? 0;
+    return rolloutState(got).ready
+      ? `Ready, ${ready} of ${replicas} replicas`
+      : `Rolling out, ${ready} of ${replicas} replicas ready`;
+  }
+  if (want.kind === 'Ingress')
+    return status.loadBalancer?.ingress?.length
+      ? 'Ready'
+      : 'Waiting for an address';
+  return 'Ready';
+}
+
+/**
+ * Every object the driver manages for the environment with its state: the
+ * namespace, its guardrails and the workload objects, in that order.
+ */
+function managedObjects(
+  plan: Plan,
+  namespace: KubeObject,
+  guardrails: (KubeObject | undefined)[],
+  workload: (KubeObject | undefined)[],
+): ManagedObjectState[] {
+  const { desired } = plan;
+  const entry = (
+    want: { kind?: string; metadata?: { name?: string } },
+    state: string,
+  ) => ({ kind: want.kind ?? '', name: want.metadata?.name ?? '', state });
+  return [
+    entry(
+      desired.namespace,
+      namespace.metadata?.deletionTimestamp ? 'Terminating' : 'Ready',
+    ),
+    ...desired.guardrails.map((want, i) =>
+      entry(want, stateOf(want, guardrails[i])),
+    ),
+    ...desired.workload.map((want, i) =>
+      entry(want, stateOf(want, workload[i])),
+    ),
+  ];
+}
 
 /**
  * What `observe` reports of an existing namespace and the objects read from
@@ -75,25 +130,7 @@ export function observedState(options: {
       ...(restartedAt ? { restartedAt } : {}),
     };
   }
-  // Every object Envkit manages in the namespace, with its state, for a
-  // resources table: Present, Changed (drift, restored by the next apply)
-  // or Missing.
-  const stateOf = (want: KubeObject, got: KubeObject | undefined) => {
-    if (!got) return 'Missing';
-    return driftOf(want, got).length ? 'Changed' : 'Present';
-  };
-  details.objects = [
-    ...desired.guardrails.map((want, i) => ({
-      kind: want.kind,
-      name: want.metadata.name,
-      state: stateOf(want, guardrails[i]),
-    })),
-    ...desired.workload.map((want, i) => ({
-      kind: want.kind,
-      name: want.metadata.name,
-      state: workload[i] ? 'Present' : 'Missing',
-    })),
-  ];
+  details.objects = managedObjects(plan, namespace, guardrails, workload);
   if (drift.length) details.drift = drift;
   const base = { exists: true, details, outputs };
   if (drift.length) {

@@ -75,6 +75,90 @@ export function makeEnvironment(
   };
 }
 
+/**
+ * A namespace environment (kubernetes-namespace driver) whose last
+ * observation reported `used` of its quota and `readyReplicas` of two.
+ */
+export function makeNamespaceEnvironment(
+  phase: EnvironmentPhase = 'Ready',
+  observed: { used?: Record<string, string>; readyReplicas?: number } = {},
+): Environment {
+  const base = makeEnvironment(phase, {
+    name: 'payments-dev',
+    spec: {
+      templateRef: 'environmenttemplate:default/dev-namespace',
+      inputs: { image: 'nginx:1.27' },
+      component: undefined,
+    },
+  });
+  return {
+    ...base,
+    status: {
+      ...base.status,
+      outputs: {
+        namespace: 'env-payments-dev',
+        cluster: 'sandbox',
+        endpoint: 'http://payments-dev.sandbox.local',
+      },
+      resources: [
+        {
+          name: 'namespace',
+          driver: 'kubernetes-namespace',
+          phase: phase === 'Ready' ? 'Ready' : 'InProgress',
+          outputs: { namespace: 'env-payments-dev', cluster: 'sandbox' },
+          details: {
+            cluster: 'sandbox',
+            namespace: 'env-payments-dev',
+            namespacePhase: 'Active',
+            quota: {
+              hard: {
+                pods: '10',
+                'requests.cpu': '2',
+                'requests.memory': '4Gi',
+              },
+              used: observed.used ?? {
+                pods: '2',
+                'requests.cpu': '200m',
+                'requests.memory': '256Mi',
+              },
+            },
+            objects: [
+              { kind: 'Namespace', name: 'env-payments-dev', state: 'Ready' },
+              { kind: 'ResourceQuota', name: 'envkit-quota', state: 'Ready' },
+              { kind: 'LimitRange', name: 'envkit-limits', state: 'Ready' },
+              {
+                kind: 'NetworkPolicy',
+                name: 'envkit-network',
+                state: 'Changed outside Envkit',
+              },
+              { kind: 'RoleBinding', name: 'envkit-admins', state: 'Ready' },
+              { kind: 'ServiceAccount', name: 'envkit-access', state: 'Ready' },
+              {
+                kind: 'Deployment',
+                name: 'workload',
+                state: 'Ready, 2 of 2 replicas',
+              },
+              { kind: 'Service', name: 'workload', state: 'Ready' },
+              {
+                kind: 'Ingress',
+                name: 'workload',
+                state: 'Waiting for an address',
+              },
+            ],
+            workload: {
+              image: 'nginx:1.27',
+              replicas: 2,
+              readyReplicas: observed.readyReplicas ?? 2,
+              ready: (observed.readyReplicas ?? 2) === 2,
+            },
+          },
+          updatedAt: '2025-03-01T10:04:00.000Z',
+        },
+      ],
+    },
+  };
+}
+
 export const sampleEvents: EnvironmentEvent[] = [
   {
     id: '2',
@@ -144,6 +228,14 @@ export function mockEnvironmentsApi(
     destroyEnvironment: jest
       .fn()
       .mockResolvedValue(makeEnvironment('Destroying')),
+    getEnvironmentKubeconfig: jest.fn().mockResolvedValue({
+      cluster: 'sandbox',
+      namespace: 'env-payments-dev',
+      server: 'http://127.0.0.1:4566',
+      authentication: 'token',
+      expiresAt: '2025-03-01T11:00:00.000Z',
+      kubeconfig: 'apiVersion: v1\nkind: Config\n',
+    }),
     listTemplates: jest.fn().mockResolvedValue([makeTemplate('1.2.0')]),
     getTemplate: jest.fn().mockResolvedValue(makeTemplate('1.2.0')),
     approveEnvironment: jest

@@ -63,6 +63,23 @@ describe('EnvironmentsRestClient', () => {
     expect(requests[2].headers.has('Idempotency-Key')).toBe(false);
   });
 
+  it('asks for a kubeconfig, with a lifetime only when one is given', async () => {
+    const { client, requests } = setup({
+      body: { namespace: 'ns-1', kubeconfig: 'apiVersion: v1' },
+    });
+    await expect(client.getEnvironmentKubeconfig('env-1')).resolves.toEqual({
+      namespace: 'ns-1',
+      kubeconfig: 'apiVersion: v1',
+    });
+    await client.getEnvironmentKubeconfig('env-1', {
+      expirationSeconds: 1800,
+    });
+    expect(requests.map(r => `${r.method} ${r.url}`)).toEqual([
+      'GET http://backend/api/environments/environments/env-1/kubeconfig',
+      'GET http://backend/api/environments/environments/env-1/kubeconfig?expirationSeconds=1800',
+    ]);
+  });
+
   it('unwraps event and template lists', async () => {
     const { client } = setup({ body: { items: [{ reason: 'Ready' }] } });
     await expect(client.getEnvironmentEvents('env-1')).resolves.toEqual([

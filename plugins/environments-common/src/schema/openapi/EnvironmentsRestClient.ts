@@ -6,6 +6,7 @@ import type { CreateEnvironmentRequest } from '../../createRequest';
 import type {
   Environment,
   EnvironmentEvent,
+  EnvironmentKubeconfig,
   EnvironmentPreview,
   EnvironmentsHealth,
   EnvironmentSummary,
@@ -52,6 +53,11 @@ export interface EnvironmentsRestApi {
   rejectEnvironment(id: string, reason: string): Promise<Environment>;
   /** The requests waiting for the caller's decision, oldest first. */
   listApprovals(): Promise<EnvironmentSummary[]>;
+  /** A kubeconfig for a namespace environment (`environment.access`). */
+  getEnvironmentKubeconfig(
+    id: string,
+    options?: { expirationSeconds?: number },
+  ): Promise<EnvironmentKubeconfig>;
   listTemplates(): Promise<EnvironmentTemplateSummary[]>;
   getTemplate(
     namespace: string,
@@ -228,6 +234,22 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
       await client.POST('/environments/{id}/approve', {
         params: { path: { id } },
         body: reason ? { reason } : {},
+      }),
+    );
+  }
+
+  async getEnvironmentKubeconfig(
+    id: string,
+    options: { expirationSeconds?: number } = {},
+  ): Promise<EnvironmentKubeconfig> {
+    const client = await this.client();
+    const query =
+      options.expirationSeconds === undefined
+        ? {}
+        : { expirationSeconds: options.expirationSeconds };
+    return unwrap(
+      await client.GET('/environments/{id}/kubeconfig', {
+        params: { path: { id }, query },
       }),
     );
   }

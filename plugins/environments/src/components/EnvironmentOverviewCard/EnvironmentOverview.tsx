@@ -29,8 +29,11 @@ import {
   looksLikeUrl,
   PhaseStatus,
 } from '../shared';
+import { ConnectSection } from './ConnectSection';
 import { EnvironmentActions } from './EnvironmentActions';
 import { EventsTimeline } from './EventsTimeline';
+import { namespaceView } from './namespaceEnvironment';
+import { NamespaceUsage } from './NamespaceUsage';
 import { ResourcesList } from './ResourcesList';
 import { TtlCountdown } from './TtlCountdown';
 
@@ -84,6 +87,7 @@ const EnvironmentDetails = (props: {
   );
   const destroyed = status.phase === 'Destroyed';
   const endpoint = destroyed ? undefined : status.outputs?.endpoint;
+  const namespace = destroyed ? undefined : namespaceView(environment);
   const otherOutputs = Object.entries(status.outputs ?? {}).filter(
     ([key]) => key !== 'endpoint',
   );
@@ -195,6 +199,16 @@ const EnvironmentDetails = (props: {
           onChanged={onChanged}
         />
       </Section>
+      {namespace && (
+        <>
+          <Section title="Namespace usage">
+            <NamespaceUsage view={namespace} />
+          </Section>
+          <Section title="Connect">
+            <ConnectSection environment={environment} view={namespace} />
+          </Section>
+        </>
+      )}
       <Section title="Resources">
         <ResourcesList resources={status.resources ?? []} />
       </Section>

@@ -5,9 +5,35 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type { EnvironmentResourceStatus } from '@envkit/plugin-environments-common';
+import { Fragment } from 'react';
 import { PhaseStatus } from '../shared';
 
-/** Each resource of the environment with its own phase. */
+/** Lines break between words only, never inside a name or a state. */
+const WHOLE_WORDS = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
+const NO_WRAP = { ...WHOLE_WORDS, whiteSpace: 'nowrap' } as const;
+
+interface ManagedObject {
+  kind: string;
+  name: string;
+  state: string;
+}
+
+/** The objects a driver reports it manages for a resource (`details.objects`). */
+function managedObjects(resource: EnvironmentResourceStatus): ManagedObject[] {
+  const objects = resource.details?.objects;
+  if (!Array.isArray(objects)) return [];
+  return objects.filter(
+    (o): o is ManagedObject =>
+      typeof o?.kind === 'string' &&
+      typeof o?.name === 'string' &&
+      typeof o?.state === 'string',
+  );
+}
+
+/**
+ * Each resource of the environment with its own phase and, when its driver
+ * reports them, the objects it manages with their state.
+ */
 export const ResourcesList = (props: {
   resources: EnvironmentResourceStatus[];
 }) => {
@@ -23,26 +49,58 @@ export const ResourcesList = (props: {
     <Table size="small" aria-label="Resources">
       <TableHead>
         <TableRow>
-          <TableCell>Resource</TableCell>
-          <TableCell>Driver</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Message</TableCell>
+          <TableCell style={NO_WRAP}>Resource</TableCell>
+          <TableCell style={NO_WRAP}>Driver</TableCell>
+          <TableCell style={NO_WRAP}>Status</TableCell>
+          <TableCell style={WHOLE_WORDS}>Message</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {resources.map(resource => {
+          const objects = managedObjects(resource);
           return (
-            <TableRow key={resource.name}>
-              <TableCell>{resource.name}</TableCell>
-              <TableCell>{resource.driver}</TableCell>
-              <TableCell>
-                <PhaseStatus
-                  phase={resource.phase}
-                  label={`Resource ${resource.name}`}
-                />
-              </TableCell>
-              <TableCell>{resource.message ?? ''}</TableCell>
-            </TableRow>
+            <Fragment key={resource.name}>
+              <TableRow>
+                <TableCell style={NO_WRAP}>{resource.name}</TableCell>
+                <TableCell style={NO_WRAP}>{resource.driver}</TableCell>
+                <TableCell style={NO_WRAP}>
+                  <PhaseStatus
+                    phase={resource.phase}
+                    label={`Resource ${resource.name}`}
+                  />
+                </TableCell>
+                <TableCell style={WHOLE_WORDS}>
+                  {resource.message ?? ''}
+                </TableCell>
+              </TableRow>
+              {objects.length > 0 && (
+                <TableRow>
+                  <TableCell colSpan={4}>
+                    <Table
+                      size="small"
+                      aria-label={`Objects of ${resource.name}`}
+                    >
+                      <TableHead>
+                        <TableRow>
+                          <TableCell style={NO_WRAP}>Kind</TableCell>
+                          <TableCell style={NO_WRAP}>Name</TableCell>
+                          <TableCell style={WHOLE_WORDS}>State</TableCell>
+                        </TableRow>
+                      </TableHead>
+                      <TableBody>
+                        {objects.map(o => (
+                          <TableRow key={`${o.kind}/${o.name}`}>
+                            <TableCell style={NO_WRAP}>{o.kind}</TableCell>
+                            <TableCell style={NO_WRAP}>{o.name}</TableCell>
+                            <TableCell style={WHOLE_WORDS}>{o.state}</TableCell>
+                          </TableRow>
+                        ))}
+                      </TableBody>
+                    </Table>
+                  </TableCell>
+                </TableRow>
+              )}
+            </Fragment>
           );
         })}
       </TableBody>

@@ -1,0 +1,147 @@
+import { CodeSnippet } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import {
+  environmentAccessPermission,
+  type Environment,
+  type EnvironmentKubeconfig,
+} from '@envkit/plugin-environments-common';
+import { useState } from 'react';
+import { environmentsApiRef } from '../../api';
+import { formatTimestamp } from '../shared';
+import type { NamespaceView } from './namespaceEnvironment';
+
+/** Phases in which the namespace exists and a kubeconfig can reach it. */
+const CONNECTABLE = new Set(['Ready', 'Updating', 'Degraded', 'Sleeping']);
+
+/** Hands `text` to the browser as a download named `fileName`. */
+function saveFile(fileName: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/yaml' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}
+
+/** The kubectl commands offered for a namespace, with the file the download saves. */
+export function connectCommands(
+  fileName: string,
+  namespace: string,
+  hasWorkload: boolean,
+): string {
+  const kubectl = `kubectl --kubeconfig ${fileName}`;
+  return [
+    `${kubectl} get pods -n ${namespace}`,
+    `${kubectl} get all -n ${namespace}`,
+    ...(hasWorkload
+      ? [`${kubectl} logs deployment/workload -n ${namespace}`]
+      : []),
+    `${kubectl} describe resourcequota -n ${namespace}`,
+  ].join('\n');
+}
+
+/**
+ * Connect to a namespace environment: download a kubeconfig (for callers
+ * with `environment.access`) and the kubectl commands that use it.
+ */
+export const ConnectSection = (props: {
+  environment: Environment;
+  view: NamespaceView;
+}) => {
+  const { environment, view } = props;
+  const api = useApi(environmentsApiRef);
+  const access = usePermission({
+    permission: environmentAccessPermission,
+    resourceRef: environment.id,
+  });
+  const [busy, setBusy] = useState(false);
+  const [issued, setIssued] = useState<EnvironmentKubeconfig | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+  const name = environment.spec.name;
+  const fileName = `${name}.kubeconfig`;
+  const connectable = CONNECTABLE.has(environment.status.phase);
+
+  const download = async () => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      const kubeconfig = await api.getEnvironmentKubeconfig(environment.id);
+      saveFile(fileName, kubeconfig.kubeconfig);
+      setIssued(kubeconfig);
+    } catch (e) {
+      setFailure(
+        `Could not get a kubeconfig for ${name}: ${(e as Error).message}`,
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!access.loading && !access.allowed) {
+    return (
+      <Typography variant="body2">
+        You cannot connect to namespace <code>{view.namespace}</code>: your
+        permissions do not include <code>environment.access</code> for {name}.
+        Ask its owner or your platform team for access.
+      </Typography>
+    );
+  }
+
+  return (
+    <>
+      <Box
+        display="flex"
+        alignItems="center"
+        flexWrap="wrap"
+        style={{ gap: 16 }}
+      >
+        <Button
+          variant="contained"
+          color="primary"
+          disabled={access.loading || busy || !connectable}
+          onClick={download}
+          aria-label={`Download kubeconfig for ${name}`}
+        >
+          Download kubeconfig
+        </Button>
+        <Typography variant="body2" color="textSecondary">
+          {!connectable &&
+            `The namespace can be reached once ${name} is Ready.`}
+          {connectable &&
+            issued?.authentication === 'token' &&
+            `Saved ${fileName}. Its token expires ${formatTimestamp(
+              issued.expiresAt,
+            )}; download a new one then.`}
+          {connectable &&
+            issued?.authentication === 'exec' &&
+            `Saved ${fileName}. It signs in with your own cluster login.`}
+          {connectable &&
+            !issued &&
+            'The kubeconfig holds a short-lived token for this namespace only.'}
+        </Typography>
+      </Box>
+      {failure && (
+        <Typography variant="body2" color="error" role="alert">
+          {failure}
+        </Typography>
+      )}
+      <Box mt={2}>
+        <CodeSnippet
+          language="bash"
+          text={connectCommands(
+            fileName,
+            view.namespace,
+            Boolean(view.workload),
+          )}
+          showCopyCodeButton
+        />
+      </Box>
+    </>
+  );
+};
