@@ -51,7 +51,11 @@ export interface BackendOptions {
   observeIntervalSeconds?: number;
   /** More file locations, for suites that need software templates. */
   extraLocations?: { target: string; rules: { allow: string[] }[] }[];
-  /** More top-level config sections (for example `scaffolder`). */
+  /**
+   * More config, loaded after everything else in a file of its own, so
+   * Backstage merges it key by key (e.g. `backend.auth` next to the
+   * harness's `backend.listen`).
+   */
   extraConfig?: Record<string, unknown>;
 }
 
@@ -144,7 +148,6 @@ function overrideConfig(options: BackendOptions) {
         secretAccessKey: secrets.awsSecretAccessKey,
       },
     },
-    ...options.extraConfig,
   };
 }
 
@@ -152,7 +155,7 @@ export class BackendProcess {
   private child?: ChildProcess;
   private exited?: Promise<void>;
   readonly url: string;
-  private readonly configPath: string;
+  private readonly configPaths: string[];
   starts = 0;
   /** Milliseconds each start took until templates were served. */
   readonly startDurations: number[] = [];
@@ -160,8 +163,16 @@ export class BackendProcess {
   constructor(readonly options: BackendOptions) {
     this.url = `http://127.0.0.1:${options.port}`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envkit-rel-cfg-'));
-    this.configPath = path.join(dir, `${options.name}.yaml`);
-    fs.writeFileSync(this.configPath, yaml.stringify(overrideConfig(options)));
+    const write = (file: string, config: unknown) => {
+      fs.writeFileSync(path.join(dir, file), yaml.stringify(config));
+      return path.join(dir, file);
+    };
+    this.configPaths = [write(`${options.name}.yaml`, overrideConfig(options))];
+    if (options.extraConfig) {
+      this.configPaths.push(
+        write(`${options.name}.extra.yaml`, options.extraConfig),
+      );
+    }
   }
 
   get pid() {
@@ -186,8 +197,7 @@ export class BackendProcess {
         '../../app-config.yaml',
         '--config',
         '../../app-config.sandbox.yaml',
-        '--config',
-        this.configPath,
+        ...this.configPaths.flatMap(file => ['--config', file]),
       ],
       {
         cwd: BACKEND_DIR,
