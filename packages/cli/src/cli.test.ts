@@ -116,7 +116,9 @@ describe('envkitctl', () => {
     });
     // The endpoint serves the image it was given.
     const page = await fetch(
-      app.sandbox.controls.endpointUrlFor(created.endpoint.replace('http://', '')),
+      app.sandbox.controls.endpointUrlFor(
+        created.endpoint.replace('http://', ''),
+      ),
     );
     expect(await page.text()).toContain('nginx:1.27');
 
@@ -217,7 +219,7 @@ describe('envkitctl', () => {
     for (const args of [
       ['get', id],
       ['redeploy', id],
-      ['extend', id],
+      ['extend', id, '--ttl', 'PT8H'],
       ['destroy', id],
     ]) {
       const run = await cli(...args);
