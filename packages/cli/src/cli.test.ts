@@ -151,13 +151,9 @@ describe('envkitctl', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: inputs.containerPort: /m);
 
+    // A malformed flag is refused before anything is sent.
     const badFlag = await cli(
-      'create',
-      'web-bad',
-      '-t',
-      'ecs-web-service',
-      '--input',
-      'noequals',
+      ...'create web-bad -t ecs-web-service --input noequals'.split(' '),
     );
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain('--input');

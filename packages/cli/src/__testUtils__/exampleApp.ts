@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'yaml';
-import { aws, type Sandbox } from '@envkit/cloud-sandbox';
+import { describeStacksTagged, type Sandbox } from '@envkit/cloud-sandbox';
 import {
   LogSink,
   REPO_ROOT,
@@ -160,28 +160,14 @@ export function runEnvkitctl(
   });
 }
 
-/** The driver tags every stack with the environment's id. */
-export const ENVIRONMENT_TAG = 'envkit:environment';
-
 /**
  * The environment's stacks as the real AWS CLI lists them
- * (`aws cloudformation describe-stacks`: deleted stacks are not listed).
+ * (`aws cloudformation describe-stacks`: deleted stacks are not listed);
+ * the driver tags every stack with the environment's id.
  */
-export async function stacksOf(sandbox: Sandbox, environmentId: string) {
-  const result = await aws(sandbox, ['cloudformation', 'describe-stacks']);
-  if (result.code !== 0) {
-    throw new Error(`aws cloudformation describe-stacks: ${result.stderr}`);
-  }
-  const { Stacks } = JSON.parse(result.stdout) as {
-    Stacks: {
-      StackName: string;
-      StackStatus: string;
-      Tags?: { Key: string; Value: string }[];
-    }[];
-  };
-  return Stacks.filter(s =>
-    (s.Tags ?? []).some(
-      t => t.Key === ENVIRONMENT_TAG && t.Value === environmentId,
-    ),
-  );
+export function stacksOf(sandbox: Sandbox, environmentId: string) {
+  return describeStacksTagged(sandbox, {
+    key: 'envkit:environment',
+    value: environmentId,
+  });
 }

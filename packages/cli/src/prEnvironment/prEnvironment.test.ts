@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'yaml';
-import { aws } from '@envkit/cloud-sandbox';
+import { describeService } from '@envkit/cloud-sandbox';
 import {
   CiPrincipal,
   REPO_ROOT,
@@ -136,17 +136,12 @@ describe('the pr-environment GitHub Action', () => {
 
   /** The ECS service's deployments by the real AWS CLI, newest first. */
   async function deploymentsOf(cluster: string, service: string) {
-    const result = await aws(app.sandbox, [
-      'ecs',
-      'describe-services',
-      '--cluster',
+    const { deployments } = await describeService(
+      app.sandbox,
       cluster,
-      '--services',
       service,
-    ]);
-    expect(result.stderr).toBe('');
-    const { services } = JSON.parse(result.stdout);
-    return services[0].deployments.map((d: any) => ({
+    );
+    return deployments.map((d: any) => ({
       id: d.id,
       status: d.status,
       taskDefinition: d.taskDefinition,

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import yaml from 'yaml';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { sandboxClusterConfig } from '@envkit/cloud-sandbox';
 import { LogSink } from './logs';
 
 const PACKAGE_DIR = resolvePackagePath('@envkit/reliability');
@@ -130,15 +131,10 @@ function overrideConfig(options: BackendOptions) {
       aws: { endpoint: sandboxUrl, defaultRegion: 'us-east-1' },
       kubernetes: {
         clusters: [
-          {
-            name: 'sandbox',
-            url: sandboxUrl,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: secrets.kubernetesToken,
-            skipTLSVerify: true,
-            ingressDomain: 'apps.sandbox.envkit.local',
-            endpointUrlTemplate: `${sandboxUrl}/_sandbox/endpoints/{host}`,
-          },
+          sandboxClusterConfig(
+            { url: sandboxUrl },
+            { serviceAccountToken: secrets.kubernetesToken },
+          ),
         ],
       },
     },
