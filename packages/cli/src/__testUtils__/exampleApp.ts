@@ -102,13 +102,18 @@ export function useExampleApp(
 
   beforeAll(async () => {
     options.principals.forEach(p => harness.logs.addSecret(p.token));
-    await harness.backend.start([
-      'environmenttemplate:default/ecs-web-service',
-      ...(options.templates ?? []).map(
-        (t: any) => `environmenttemplate:default/${t.metadata.name}`,
-      ),
-    ]);
-  }, 240_000);
+    // A cold start with every package's tests running beside it (as in
+    // `./envkit test` on two cores) can take minutes.
+    await harness.backend.start(
+      [
+        'environmenttemplate:default/ecs-web-service',
+        ...(options.templates ?? []).map(
+          (t: any) => `environmenttemplate:default/${t.metadata.name}`,
+        ),
+      ],
+      270_000,
+    );
+  }, 300_000);
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
