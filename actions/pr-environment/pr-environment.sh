@@ -14,12 +14,14 @@ else
   # envkitctl from the checkout of Envkit the action itself lives in
   # (actions/pr-environment of the repository), run from its sources as
   # `yarn envkitctl` does. Its dependencies are installed once, and only
-  # those of the CLI's workspace.
+  # those of the CLI's workspace; no package's install scripts run (the
+  # native modules of its test dependencies are not needed to run it).
   repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   if [ ! -e "$repo_root/node_modules/@backstage/cli/config/nodeTransform.cjs" ]; then
     echo "Installing envkitctl's dependencies in $repo_root" >&2
     yarn_release=("$repo_root"/.yarn/releases/yarn-*.cjs)
-    (cd "$repo_root" && node "${yarn_release[0]}" workspaces focus @envkit/cli) >&2
+    (cd "$repo_root" &&
+      YARN_ENABLE_SCRIPTS=false node "${yarn_release[0]}" workspaces focus @envkit/cli) >&2
   fi
   envkitctl=(node "$repo_root/packages/cli/bin/envkitctl")
 fi
