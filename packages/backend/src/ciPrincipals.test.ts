@@ -6,29 +6,13 @@
  */
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import environmentsPlugin from '@envkit/plugin-environments-backend';
 import { createTestDriverModule } from '@envkit/plugin-environments-node/testUtils';
 import request from 'supertest';
 import ciPrincipalPermissions from './ciPrincipalPermissions';
-
-function template(name: string): Entity {
-  return {
-    apiVersion: 'envkit.io/v1alpha1',
-    kind: 'EnvironmentTemplate',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      type: 'test',
-      version: '1.0.0',
-      owner: 'group:default/platform-team',
-      parameters: { properties: {} },
-      resources: [{ name: 'thing', driver: 'test' }],
-      outputs: {},
-    },
-  } as Entity;
-}
+import { testTemplateEntity } from './__testUtils__/templates';
 
 const storefront = 'group:default/team-storefront';
 const payments = 'group:default/team-payments';
@@ -47,7 +31,7 @@ describe('CI principals in the example backend', () => {
         environmentsPlugin,
         createTestDriverModule(),
         catalogServiceMock.factory({
-          entities: [template('web'), template('queue')],
+          entities: [testTemplateEntity('web'), testTemplateEntity('queue')],
         }),
         authServiceFactory,
         httpAuthServiceFactory,
@@ -102,15 +86,18 @@ describe('CI principals in the example backend', () => {
       post: call('post'),
       patch: call('patch'),
       delete: call('delete'),
+      /** POST /environments, with an owner unless `owner` is left out. */
+      create: (name: string, templateRef: string, owner?: string) =>
+        call('post')('/environments', {
+          name,
+          templateRef,
+          ...(owner ? { owner } : {}),
+        }),
     };
   };
 
   it('creates from a granted template for a granted owner, recorded as created by the principal', async () => {
-    const res = await as(tokens.storefront).post('/environments', {
-      name: 'sf-web',
-      templateRef: 'web',
-      owner: storefront,
-    });
+    const res = await as(tokens.storefront).create('sf-web', 'web', storefront);
     expect(res.status).toBe(202);
     expect(res.body.createdBy).toBe('storefront-ci');
     const events = await as(tokens.storefront).get(
@@ -123,32 +110,21 @@ describe('CI principals in the example backend', () => {
 
   it('refuses a template or an owner the policy does not grant, and asks for an owner', async () => {
     const sf = as(tokens.storefront);
-    const otherTemplate = await sf.post('/environments', {
-      name: 'sf-queue',
-      templateRef: 'queue',
-      owner: storefront,
-    });
+    const otherTemplate = await sf.create('sf-queue', 'queue', storefront);
     expect(otherTemplate.status).toBe(403);
-    const otherOwner = await sf.post('/environments', {
-      name: 'sf-pay',
-      templateRef: 'web',
-      owner: payments,
-    });
+    const otherOwner = await sf.create('sf-pay', 'web', payments);
     expect(otherOwner.status).toBe(403);
-    const noOwner = await sf.post('/environments', {
-      name: 'sf-none',
-      templateRef: 'web',
-    });
+    const noOwner = await sf.create('sf-none', 'web');
     expect(noOwner.status).toBe(400);
     expect(noOwner.body.error.message).toMatch(/^owner: required/);
   });
 
   it("cannot see or change another principal's environments", async () => {
-    const created = await as(tokens.payments).post('/environments', {
-      name: 'pay-queue',
-      templateRef: 'queue',
-      owner: payments,
-    });
+    const created = await as(tokens.payments).create(
+      'pay-queue',
+      'queue',
+      payments,
+    );
     expect(created.status).toBe(202);
     const id = created.body.id;
 
@@ -170,11 +146,7 @@ describe('CI principals in the example backend', () => {
 
   it('lets an external caller that is not listed do nothing with environments', async () => {
     const stranger = as(tokens.stranger);
-    const create = await stranger.post('/environments', {
-      name: 'stray',
-      templateRef: 'web',
-      owner: storefront,
-    });
+    const create = await stranger.create('stray', 'web', storefront);
     expect(create.status).toBe(403);
     const listed = await stranger.get('/environments');
     expect(listed.status).toBe(200);

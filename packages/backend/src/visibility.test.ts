@@ -29,6 +29,7 @@ import catalogModuleEnvironments from '@envkit/plugin-catalog-backend-module-env
 import environmentsBackend from '@envkit/plugin-environments-backend';
 import request from 'supertest';
 import examplePolicy from './permissionPolicy';
+import { testTemplateEntity } from './__testUtils__/templates';
 
 jest.setTimeout(120_000);
 
@@ -95,30 +96,11 @@ const authFactory = createServiceFactory({
   },
 });
 
-function environmentTemplate(
-  name: string,
-  owner: string,
-  guardrails?: object,
-): Entity {
-  return {
-    apiVersion: 'envkit.io/v1alpha1',
-    kind: 'EnvironmentTemplate',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      type: 'namespace',
-      version: '1.0.0',
-      owner,
-      parameters: { properties: {} },
-      resources: [{ name: 'main', driver: 'test' }],
-      ...(guardrails ? { guardrails } : {}),
-    },
-  };
-}
-
 const seedEntities: Entity[] = [
-  environmentTemplate('team-namespace', 'group:default/platform-team'),
-  environmentTemplate('payments-namespace', 'group:default/tooling', {
-    allowedGroups: ['team-payments'],
+  testTemplateEntity('team-namespace'),
+  testTemplateEntity('payments-namespace', {
+    owner: 'group:default/tooling',
+    guardrails: { allowedGroups: ['team-payments'] },
   }),
   {
     apiVersion: 'backstage.io/v1alpha1',

@@ -1,7 +1,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import { KubernetesNamespaceDriver } from '@envkit/plugin-environments-backend-module-kubernetes';
-import { SANDBOX_ACCOUNT_ID } from '@envkit/cloud-sandbox';
+import {
+  SANDBOX_ACCOUNT_ID,
+  sandboxClusterConfig,
+} from '@envkit/cloud-sandbox';
 import knexFactory, { Knex } from 'knex';
 
 /** A logger that keeps quiet but counts warnings and errors. */
@@ -43,16 +46,8 @@ export const sdkConfig = (endpoint: string) => ({
 });
 
 /** The sandbox as the one Kubernetes cluster, as the driver's config lists clusters. */
-export function sandboxCluster(sandbox: { url: string }) {
-  return {
-    name: 'sandbox',
-    url: sandbox.url,
-    authProvider: 'serviceAccount' as const,
-    serviceAccountToken: 'sandbox-token',
-    skipTLSVerify: true,
-    ingressDomain: 'apps.sandbox.envkit.local',
-  };
-}
+export const sandboxCluster = (sandbox: { url: string }) =>
+  sandboxClusterConfig(sandbox);
 
 /** The namespace driver against the sandbox's Kubernetes API. */
 export function sandboxKubernetesDriver(

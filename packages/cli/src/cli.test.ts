@@ -1,19 +1,20 @@
 /*
- * envkitctl against the example backend in this process (real plugin, AWS
- * driver on the cloud sandbox, real token authentication and the example
- * policy), as a CI job would use it: a static external-access token that
- * the policy grants one template and one owner.
+ * envkitctl, run as a child process the way a CI job runs it, against the
+ * example app as `./envkit start` runs it (the example backend as a child
+ * process with the AWS driver on the cloud sandbox, real token
+ * authentication and the example policy): a static external-access token
+ * that the policy grants two templates and one owner.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import {
   CiPrincipal,
-  exampleTemplates,
-  runCli,
-  startExampleBackend,
-} from './__testUtils__/exampleBackend';
+  ecsTemplateCopy,
+  runEnvkitctl as runCli,
+  stacksOf,
+  useExampleApp,
+} from './__testUtils__/exampleApp';
 
 jest.setTimeout(180_000);
 
@@ -24,48 +25,26 @@ const storefrontCi: CiPrincipal = {
   owners: ['group:default/team-storefront'],
 };
 
-/** The example ECS template under another name, with `extra` inputs. */
-function ecsCopy(name: string, extra: object = {}) {
-  const ecs: any = exampleTemplates()[0];
-  return {
-    ...ecs,
-    metadata: { ...ecs.metadata, name },
-    spec: {
-      ...ecs.spec,
-      parameters: {
-        ...ecs.spec.parameters,
-        properties: { ...ecs.spec.parameters.properties, ...extra },
-      },
-    },
-  };
-}
 // One with a secret input, and one the principal is not granted.
-const withSecret = ecsCopy('ecs-with-secret', {
+const withSecret = ecsTemplateCopy('ecs-with-secret', {
   apiToken: { type: 'string', secret: true },
 });
-const notGranted = ecsCopy('ecs-payments');
-
-// The driver tags every stack with the environment's id.
-const ENVIRONMENT_TAG = 'envkit:environment';
+const notGranted = ecsTemplateCopy('ecs-payments');
 
 describe('envkitctl', () => {
-  let sandbox: Sandbox;
+  const app = useExampleApp('cli', {
+    principals: [storefrontCi],
+    templates: [withSecret, notGranted],
+  });
   let env: Record<string, string>;
   let tmp: string;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    const url = await startExampleBackend({
-      sandbox,
-      principals: [storefrontCi],
-      entities: [...exampleTemplates(), withSecret, notGranted],
-    });
+  beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'envkitctl-'));
-    env = { ENVKIT_URL: url, ENVKIT_TOKEN: storefrontCi.token, HOME: tmp };
+    env = { ENVKIT_URL: app.url, ENVKIT_TOKEN: storefrontCi.token, HOME: tmp };
   });
 
-  afterAll(async () => {
-    await sandbox.stop();
+  afterAll(() => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -137,7 +116,9 @@ describe('envkitctl', () => {
     });
     // The endpoint serves the image it was given.
     const page = await fetch(
-      sandbox.controls.endpointUrlFor(created.endpoint.replace('http://', '')),
+      app.sandbox.controls.endpointUrlFor(
+        created.endpoint.replace('http://', ''),
+      ),
     );
     expect(await page.text()).toContain('nginx:1.27');
 
@@ -154,9 +135,12 @@ describe('envkitctl', () => {
     expect(
       JSON.parse(list.stdout).filter((e: any) => e.name === 'web-cli'),
     ).toHaveLength(1);
-    expect(
-      sandbox.controls.inventory({ key: ENVIRONMENT_TAG, value: created.id }),
-    ).toHaveLength(2);
+    // One network and one service stack, as the real AWS CLI lists them.
+    const stacks = await stacksOf(app.sandbox, created.id);
+    expect(stacks.map(s => s.StackStatus)).toEqual([
+      'CREATE_COMPLETE',
+      'CREATE_COMPLETE',
+    ]);
 
     const outputs = await cli('outputs', 'web-cli', 'endpoint');
     expect(outputs).toMatchObject({ code: 0, stdout: `${created.endpoint}\n` });
@@ -167,13 +151,9 @@ describe('envkitctl', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: inputs.containerPort: /m);
 
+    // A malformed flag is refused before anything is sent.
     const badFlag = await cli(
-      'create',
-      'web-bad',
-      '-t',
-      'ecs-web-service',
-      '--input',
-      'noequals',
+      ...'create web-bad -t ecs-web-service --input noequals'.split(' '),
     );
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain('--input');
@@ -199,6 +179,53 @@ describe('envkitctl', () => {
       'group:default/team-payments',
     );
     expect(owner.code).toBe(3);
+  });
+
+  it('a CI principal can neither see nor change an environment outside its grant', async () => {
+    // The guest user (team-storefront) makes one from a template the
+    // principal is not granted, with the owner the principal is granted.
+    const guest = await app.backend.guestToken();
+    const made = await runCli(
+      [
+        'create',
+        'pay-guest',
+        '-t',
+        'ecs-payments',
+        '--input',
+        'imageLocation=nginx:1.27',
+        '--owner',
+        'group:default/team-storefront',
+        '-o',
+        'json',
+      ],
+      { ...env, ENVKIT_TOKEN: guest },
+    );
+    expect(made.code).toBe(0);
+    const { id } = JSON.parse(made.stdout);
+
+    const list = await cli('list', '-o', 'json');
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).map((e: any) => e.name)).not.toContain(
+      'pay-guest',
+    );
+    const byName = await cli('get', 'pay-guest');
+    expect(byName.code).toBe(1);
+    expect(byName.stderr).toContain("No environment named 'pay-guest'");
+    // By id, the policy refuses each read and write.
+    for (const args of [
+      ['get', id],
+      ['redeploy', id],
+      ['extend', id, '--ttl', 'PT8H'],
+      ['destroy', id],
+    ]) {
+      const run = await cli(...args);
+      expect({ args, code: run.code }).toEqual({ args, code: 3 });
+    }
+    const still = await runCli(['get', id, '-o', 'json'], {
+      ...env,
+      ENVKIT_TOKEN: guest,
+    });
+    expect(JSON.parse(still.stdout).phase).not.toMatch(/^Destroy/);
   });
 
   it('never prints the value of a secret input', async () => {
@@ -228,6 +255,9 @@ describe('envkitctl', () => {
     for (const run of runs) {
       expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
     }
+    // Nor does the backend log it, or the principal's token.
+    app.logs.addSecret(secret);
+    expect(app.logs.leaks()).toEqual([]);
     expect(runs[1].stdout).toMatch(/Input apiToken\s+\(secret\)/);
   });
 
@@ -241,9 +271,7 @@ describe('envkitctl', () => {
       id: before.id,
       phase: 'Destroyed',
     });
-    expect(
-      sandbox.controls.inventory({ key: ENVIRONMENT_TAG, value: before.id }),
-    ).toEqual([]);
+    expect(await stacksOf(app.sandbox, before.id)).toEqual([]);
     expect((await cli('get', 'web-cli')).code).toBe(1);
   });
 });

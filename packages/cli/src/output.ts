@@ -86,27 +86,39 @@ export function printEnvironment(
   io.stdout(table(undefined, rows));
 }
 
+/** `json` as JSON, or a table of `columns` and `rows`. */
+function printJsonOrTable(
+  io: CliIo,
+  format: OutputFormat,
+  json: unknown,
+  columns: string[],
+  rows: string[][],
+) {
+  if (format === 'json') {
+    printJson(io, json);
+  } else {
+    io.stdout(table(columns, rows));
+  }
+}
+
 export function printEnvironmentList(
   io: CliIo,
   format: OutputFormat,
   views: EnvironmentView[],
 ) {
-  if (format === 'json') {
-    printJson(io, views);
-    return;
-  }
-  io.stdout(
-    table(
-      ['NAME', 'PHASE', 'OWNER', 'TEMPLATE', 'ENDPOINT', 'EXPIRES'],
-      views.map(v => [
-        v.name,
-        v.phase,
-        v.owner,
-        `${v.template}@${v.templateVersion}`,
-        text(v.endpoint),
-        text(v.expiresAt),
-      ]),
-    ),
+  printJsonOrTable(
+    io,
+    format,
+    views,
+    ['NAME', 'PHASE', 'OWNER', 'TEMPLATE', 'ENDPOINT', 'EXPIRES'],
+    views.map(v => [
+      v.name,
+      v.phase,
+      v.owner,
+      `${v.template}@${v.templateVersion}`,
+      text(v.endpoint),
+      text(v.expiresAt),
+    ]),
   );
 }
 
@@ -115,15 +127,12 @@ export function printKeyValues(
   format: OutputFormat,
   values: Record<string, unknown>,
 ) {
-  if (format === 'json') {
-    printJson(io, values);
-    return;
-  }
-  io.stdout(
-    table(
-      ['KEY', 'VALUE'],
-      Object.entries(values).map(([k, v]) => [k, text(v)]),
-    ),
+  printJsonOrTable(
+    io,
+    format,
+    values,
+    ['KEY', 'VALUE'],
+    Object.entries(values).map(([k, v]) => [k, text(v)]),
   );
 }
 
@@ -132,22 +141,19 @@ export function printTemplates(
   format: OutputFormat,
   views: TemplateView[],
 ) {
-  if (format === 'json') {
-    printJson(io, views);
-    return;
-  }
-  io.stdout(
-    table(
-      ['TEMPLATE', 'VERSION', 'VALID', 'INPUTS'],
-      views.map(v => [
-        v.ref,
-        text(v.version),
-        v.valid ? 'yes' : `no: ${text(v.error)}`,
-        v.inputs
-          .filter(i => i.policy !== 'locked')
-          .map(i => `${i.name}${i.required ? '*' : ''}`)
-          .join(', '),
-      ]),
-    ),
+  printJsonOrTable(
+    io,
+    format,
+    views,
+    ['TEMPLATE', 'VERSION', 'VALID', 'INPUTS'],
+    views.map(v => [
+      v.ref,
+      text(v.version),
+      v.valid ? 'yes' : `no: ${text(v.error)}`,
+      v.inputs
+        .filter(i => i.policy !== 'locked')
+        .map(i => `${i.name}${i.required ? '*' : ''}`)
+        .join(', '),
+    ]),
   );
 }

@@ -13,5 +13,13 @@ export type { ServiceName, ThrottleRule } from './faults';
 export type { ProfileName, Profile } from './profiles';
 export { profiles } from './profiles';
 export { SANDBOX_TOKEN } from './kubeconfig';
-export { aws, kubectl, DUMMY_AWS_ENV } from './realClients';
+export { sandboxClusterConfig } from './clusterConfig';
+export type { SandboxClusterConfig } from './clusterConfig';
+export {
+  aws,
+  kubectl,
+  DUMMY_AWS_ENV,
+  describeStacksTagged,
+  describeService,
+} from './realClients';
 export type { CommandResult } from './realClients';

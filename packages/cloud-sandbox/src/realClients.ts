@@ -85,3 +85,53 @@ export function kubectl(
     { PATH: process.env.PATH, HOME: home },
   );
 }
+
+/** What the real AWS CLI printed as JSON; throws on a non-zero exit. */
+async function awsJson(sandbox: Sandbox, args: string[]): Promise<any> {
+  const result = await aws(sandbox, args);
+  if (result.code !== 0) {
+    throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
+  }
+  return JSON.parse(result.stdout);
+}
+
+/**
+ * The stacks `aws cloudformation describe-stacks` lists (deleted ones are
+ * not) that carry the tag `key` = `value`.
+ *
+ * @public
+ */
+export async function describeStacksTagged(
+  sandbox: Sandbox,
+  tag: { key: string; value: string },
+): Promise<any[]> {
+  const { Stacks } = await awsJson(sandbox, [
+    'cloudformation',
+    'describe-stacks',
+  ]);
+  return (Stacks as any[]).filter(s =>
+    (s.Tags ?? []).some((t: any) => t.Key === tag.key && t.Value === tag.value),
+  );
+}
+
+/**
+ * One ECS service as `aws ecs describe-services` shows it (deployments
+ * newest first).
+ *
+ * @public
+ */
+export async function describeService(
+  sandbox: Sandbox,
+  cluster: string,
+  service: string,
+): Promise<any> {
+  const { services } = await awsJson(sandbox, [
+    'ecs',
+    'describe-services',
+    '--cluster',
+    cluster,
+    '--services',
+    service,
+  ]);
+  return services[0];
+}

@@ -6,7 +6,11 @@
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { startSandbox, Sandbox } from '@envkit/cloud-sandbox';
+import {
+  sandboxClusterConfig,
+  startSandbox,
+  Sandbox,
+} from '@envkit/cloud-sandbox';
 import {
   environmentNameProblem,
   validateEnvironmentTemplate,
@@ -329,16 +333,7 @@ describe('bad input', () => {
         environments: {
           engine: { intervalSeconds: 3600 },
           aws: { endpoint: sandbox.url },
-          kubernetes: {
-            clusters: [
-              {
-                name: 'sandbox',
-                url: sandbox.url,
-                serviceAccountToken: 'sandbox-token',
-                skipTLSVerify: true,
-              },
-            ],
-          },
+          kubernetes: { clusters: [sandboxClusterConfig(sandbox)] },
         },
         aws: { mainAccount: { accessKeyId: 'x', secretAccessKey: 'y' } },
       },

@@ -35,7 +35,10 @@ import environmentsModuleKubernetes from '@envkit/plugin-environments-backend-mo
 import { EnvironmentEntityProvider } from '@envkit/plugin-catalog-backend-module-environments';
 import {
   aws,
+  describeService,
+  describeStacksTagged,
   kubectl,
+  sandboxClusterConfig,
   startSandbox,
   type Sandbox,
 } from '@envkit/cloud-sandbox';
@@ -174,14 +177,9 @@ describe('day-2 operations against the sandbox', () => {
               aws: { endpoint: sandbox.url },
               kubernetes: {
                 clusters: [
-                  {
-                    name: 'sandbox',
-                    url: sandbox.url,
-                    authProvider: 'serviceAccount',
+                  sandboxClusterConfig(sandbox, {
                     serviceAccountToken: 'day2-sandbox-token',
-                    skipTLSVerify: true,
-                    ingressDomain: 'apps.sandbox.envkit.local',
-                  },
+                  }),
                 ],
               },
             },
@@ -237,32 +235,17 @@ describe('day-2 operations against the sandbox', () => {
     throw new Error(`environment ${id} never got there; saw ${phases.at(-1)}`);
   }
 
-  const describeServices = async (cluster: string, service: string) =>
-    JSON.parse(
-      (
-        await aws(sandbox, [
-          'ecs',
-          'describe-services',
-          '--cluster',
-          cluster,
-          '--services',
-          service,
-        ])
-      ).stdout,
-    ).services[0];
+  const describeServices = (cluster: string, service: string) =>
+    describeService(sandbox, cluster, service);
 
-  /** Live stacks tagged with the environment, by name. */
+  /** Live stacks tagged with the environment. */
   async function stacksOf(environmentId: string): Promise<any[]> {
-    const out = await aws(sandbox, ['cloudformation', 'describe-stacks']);
-    responses.push(out.stdout);
-    return JSON.parse(out.stdout).Stacks.filter(
-      (s: any) =>
-        s.StackStatus !== 'DELETE_COMPLETE' &&
-        (s.Tags ?? []).some(
-          (t: any) =>
-            t.Key === 'envkit:environment' && t.Value === environmentId,
-        ),
-    );
+    const stacks = await describeStacksTagged(sandbox, {
+      key: 'envkit:environment',
+      value: environmentId,
+    });
+    responses.push(JSON.stringify(stacks));
+    return stacks;
   }
 
   let ecsId = '';

@@ -1,4 +1,8 @@
 import { Command } from 'commander';
+import {
+  Environment,
+  EnvironmentsRestApi,
+} from '@envkit/plugin-environments-common';
 import { resolveEnvironment } from '../client';
 import { CommandContext } from '../context';
 import { deployImage } from '../imageInput';
@@ -61,19 +65,14 @@ export function registerChanges(program: Command, ctx: CommandContext) {
       .description('Destroy an environment and everything it made')
       .argument('<environment>', 'name or id'),
     'everything is gone',
-  ).action(async (idOrName: string, flags: WaitFlags) => {
-    const client = await ctx.client();
-    const current = await resolveEnvironment(client, idOrName);
-    const seen = await currentEventKeys(client, current.id);
-    const environment = await client.destroyEnvironment(current.id);
-    await finish(
+  ).action((idOrName: string, flags: WaitFlags) =>
+    changeAndWait(
       ctx,
-      client,
-      environment,
+      idOrName,
       { ...flags, until: 'Destroyed' },
-      seen,
-    );
-  });
+      (client, id) => client.destroyEnvironment(id),
+    ),
+  );
 
   addWaitFlags(
     program
@@ -83,11 +82,26 @@ export function registerChanges(program: Command, ctx: CommandContext) {
       )
       .argument('<environment>', 'name or id'),
     'it is Ready',
-  ).action(async (idOrName: string, flags: WaitFlags) => {
-    const client = await ctx.client();
-    const current = await resolveEnvironment(client, idOrName);
-    const seen = await currentEventKeys(client, current.id);
-    const environment = await client.retryEnvironment(current.id);
-    await finish(ctx, client, environment, { ...flags, until: 'Ready' }, seen);
-  });
+  ).action((idOrName: string, flags: WaitFlags) =>
+    changeAndWait(ctx, idOrName, { ...flags, until: 'Ready' }, (client, id) =>
+      client.retryEnvironment(id),
+    ),
+  );
+}
+
+/**
+ * Makes one change to the environment given by id or name, then waits as
+ * `flags` say, reporting only the events the change brought.
+ */
+async function changeAndWait(
+  ctx: CommandContext,
+  idOrName: string,
+  flags: WaitFlags & { until: 'Ready' | 'Destroyed' },
+  change: (client: EnvironmentsRestApi, id: string) => Promise<Environment>,
+) {
+  const client = await ctx.client();
+  const current = await resolveEnvironment(client, idOrName);
+  const seen = await currentEventKeys(client, current.id);
+  const environment = await change(client, current.id);
+  await finish(ctx, client, environment, flags, seen);
 }

@@ -16,7 +16,10 @@ import {
   PullRequestEvent,
   readPullRequestEvent,
 } from '../prEnvironment/githubEvent';
-import { writeStepOutputs } from '../prEnvironment/githubOutput';
+import {
+  appendStepSummary,
+  writeStepOutputs,
+} from '../prEnvironment/githubOutput';
 import { environmentView } from '../views';
 import { currentEventKeys } from '../wait';
 import {
@@ -92,21 +95,24 @@ async function report(
   const view = options.environment
     ? environmentView(options.environment)
     : undefined;
+  const comment = commentBody({
+    name,
+    change,
+    environment: view,
+    image: options.image,
+    headSha: event.headSha,
+    detail: options.detail,
+  });
   await writeStepOutputs(ctx.io, {
     'environment-name': name,
     'environment-id': view?.id ?? '',
     endpoint: view?.endpoint ?? '',
     phase: view?.phase ?? '',
     change,
-    'comment-body': commentBody({
-      name,
-      change,
-      environment: view,
-      image: options.image,
-      headSha: event.headSha,
-      detail: options.detail,
-    }),
+    'comment-body': comment,
   });
+  // The same Markdown on the workflow run's summary page.
+  await appendStepSummary(ctx.io, comment);
   if (view) printEnvironment(ctx.io, ctx.format(), view);
 }
 

@@ -21,3 +21,16 @@ export async function writeStepOutputs(
     .join('');
   await fs.appendFile(file, text, 'utf8');
 }
+
+/**
+ * Appends Markdown to the job summary at `GITHUB_STEP_SUMMARY`; does
+ * nothing outside a GitHub runner.
+ */
+export async function appendStepSummary(
+  io: CliIo,
+  markdown: string,
+): Promise<void> {
+  const file = io.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  await fs.appendFile(file, `${markdown}${os.EOL}`, 'utf8');
+}

@@ -1,22 +1,25 @@
 /*
- * The GitHub Action's script, `envkitctl pr-environment`, run as the action
- * runs it: with the variables a runner sets and the pull_request payload
- * files of a pull request's life (opened, synchronize with a new commit,
- * closed), against the example backend and the cloud sandbox.
+ * The GitHub Action, run as a runner runs it: the composite action's step
+ * (action.yml's `run`, which calls pr-environment.sh) with its `env` filled
+ * from the action's inputs, the variables a runner sets (GITHUB_EVENT_NAME,
+ * GITHUB_EVENT_PATH, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_ACTION_PATH,
+ * …) and the pull_request payload files of a pull request's life (opened,
+ * synchronize with a new commit, closed), against the example app as
+ * `./envkit start` runs it. envkitctl comes from this checkout, as it does
+ * for a workflow that uses the action from the repository.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import yaml from 'yaml';
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
+import { describeService } from '@envkit/cloud-sandbox';
 import {
   CiPrincipal,
-  runCli,
-  startExampleBackend,
-} from '../__testUtils__/exampleBackend';
+  REPO_ROOT,
+  stacksOf,
+  useExampleApp,
+} from '../__testUtils__/exampleApp';
 
 jest.setTimeout(180_000);
 
@@ -27,10 +30,16 @@ const ci: CiPrincipal = {
   owners: ['group:default/team-storefront'],
 };
 
-const fixture = (action: string) =>
-  path.join(__dirname, '__fixtures__', `pull_request.${action}.json`);
-const headSha = (action: string) =>
-  JSON.parse(fs.readFileSync(fixture(action), 'utf8')).pull_request.head.sha;
+const ACTION_DIR = path.join(REPO_ROOT, 'actions/pr-environment');
+const action = yaml.parse(
+  fs.readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'),
+);
+const step = action.runs.steps.find((s: any) => s.id === 'run');
+
+const fixture = (event: string) =>
+  path.join(__dirname, '__fixtures__', `pull_request.${event}.json`);
+const headSha = (event: string) =>
+  JSON.parse(fs.readFileSync(fixture(event), 'utf8')).pull_request.head.sha;
 
 /** Step outputs as a runner reads them from the GITHUB_OUTPUT file. */
 function readStepOutputs(file: string): Record<string, string> {
@@ -47,76 +56,94 @@ function readStepOutputs(file: string): Record<string, string> {
   return outputs;
 }
 
-describe('envkitctl pr-environment', () => {
-  let sandbox: Sandbox;
-  let url: string;
+describe('the pr-environment GitHub Action', () => {
+  const app = useExampleApp('pr-action', { principals: [ci] });
   let tmp: string;
-  let ecs: ECSClient;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    url = await startExampleBackend({ sandbox, principals: [ci] });
+  beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pr-environment-'));
-    ecs = new ECSClient({
-      endpoint: sandbox.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
   });
 
-  afterAll(async () => {
-    // Its kept-alive connections would hold the sandbox's server open.
-    ecs.destroy();
-    await sandbox.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  /** One workflow run for `action`, as the composite action invokes it. */
-  async function runAction(action: string, image?: string) {
-    const output = path.join(tmp, `${action}.output`);
-    fs.writeFileSync(output, '');
-    const run = await runCli(
-      [
-        'pr-environment',
-        '--template',
-        'ecs-web-service',
-        '--owner',
-        'group:default/team-storefront',
-        '--input',
-        'containerPort=80',
-        ...(image ? ['--image', image] : []),
-        '--poll-interval',
-        '200ms',
-        '--timeout',
-        '2m',
-        '--output',
-        'json',
-      ],
-      {
-        ENVKIT_URL: url,
-        ENVKIT_TOKEN: ci.token,
-        HOME: tmp,
-        GITHUB_ACTIONS: 'true',
-        GITHUB_EVENT_NAME: 'pull_request',
-        GITHUB_EVENT_PATH: fixture(action),
-        GITHUB_OUTPUT: output,
-        GITHUB_REPOSITORY: 'acme-shop/storefront-web',
-        GITHUB_RUN_ID: `${action}-run`,
-      },
+  /**
+   * One workflow run for the pull_request `event`, with the action's
+   * `inputs`: the step's env as the runner fills `${{ inputs.* }}` (the
+   * given value, else the input's default), then its `run` through bash.
+   */
+  async function runAction(event: string, inputs: Record<string, string>) {
+    const given: Record<string, string> = {
+      'backend-url': app.url,
+      token: ci.token,
+      template: 'ecs-web-service',
+      owner: 'group:default/team-storefront',
+      'poll-interval': '200ms',
+      timeout: '2m',
+      ...inputs,
+    };
+    const stepEnv = Object.fromEntries(
+      Object.entries(step.env as Record<string, string>).map(([k, v]) => [
+        k,
+        v.replace(
+          /\$\{\{ inputs\.([\w-]+) \}\}/g,
+          (_, name) => given[name] ?? action.inputs[name]?.default ?? '',
+        ),
+      ]),
     );
-    return { ...run, outputs: readStepOutputs(output) };
+    const run = path.join(tmp, `${event}-${Date.now()}`);
+    fs.mkdirSync(run);
+    const files = {
+      GITHUB_OUTPUT: path.join(run, 'output'),
+      GITHUB_STEP_SUMMARY: path.join(run, 'summary.md'),
+      GITHUB_ENV: path.join(run, 'env'),
+    };
+    Object.values(files).forEach(f => fs.writeFileSync(f, ''));
+    const result = await new Promise<{
+      code: number;
+      stdout: string;
+      stderr: string;
+    }>(resolve =>
+      execFile(
+        'bash',
+        ['-e', '-c', step.run],
+        {
+          cwd: run,
+          env: {
+            PATH: process.env.PATH,
+            HOME: tmp,
+            ...stepEnv,
+            CI: 'true',
+            GITHUB_ACTIONS: 'true',
+            GITHUB_ACTION_PATH: ACTION_DIR,
+            GITHUB_WORKSPACE: run,
+            GITHUB_EVENT_NAME: 'pull_request',
+            GITHUB_EVENT_PATH: fixture(event),
+            GITHUB_REPOSITORY: 'acme-shop/storefront-web',
+            GITHUB_RUN_ID: `${event}-run`,
+            ...files,
+          },
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      ),
+    );
+    return {
+      ...result,
+      outputs: readStepOutputs(files.GITHUB_OUTPUT),
+      summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    };
   }
 
-  /** The ECS service's deployments, newest (primary) first. */
-  async function deploymentsOf(outputs: Record<string, string>) {
-    const { services } = await ecs.send(
-      new DescribeServicesCommand({
-        cluster: outputs.cluster,
-        services: [outputs.service],
-      }),
+  /** The ECS service's deployments by the real AWS CLI, newest first. */
+  async function deploymentsOf(cluster: string, service: string) {
+    const { deployments } = await describeService(
+      app.sandbox,
+      cluster,
+      service,
     );
-    return services![0].deployments!.map(d => ({
+    return deployments.map((d: any) => ({
       id: d.id,
+      status: d.status,
       taskDefinition: d.taskDefinition,
       rolloutState: d.rolloutState,
     }));
@@ -125,17 +152,23 @@ describe('envkitctl pr-environment', () => {
   /** The page the sandbox serves at an endpoint: it names the running image. */
   async function pageAt(endpoint: string) {
     const res = await fetch(
-      sandbox.controls.endpointUrlFor(endpoint.replace('http://', '')),
+      app.sandbox.controls.endpointUrlFor(endpoint.replace('http://', '')),
     );
     return res.text();
   }
 
-  const image = (action: string) =>
-    `ghcr.io/acme-shop/storefront-web:${headSha(action)}`;
+  const image = (event: string) =>
+    `ghcr.io/acme-shop/storefront-web:${headSha(event)}`;
 
   it('opened, synchronize, closed: creates pr-<number>, rolls the new image out to the same environment, destroys it', async () => {
+    const inputsFile = path.join(tmp, 'inputs.yaml');
+    fs.writeFileSync(inputsFile, 'containerPort: 80\n');
+
     // opened: the environment is created and its endpoint is a step output.
-    const opened = await runAction('opened', image('opened'));
+    const opened = await runAction('opened', {
+      image: image('opened'),
+      'inputs-file': inputsFile,
+    });
     expect(opened.stderr).toContain('Creating pr-1347');
     expect(opened.code).toBe(0);
     expect(opened.outputs).toMatchObject({
@@ -151,13 +184,18 @@ describe('envkitctl pr-environment', () => {
     expect(opened.outputs['comment-body']).toContain(
       `| Endpoint | ${opened.outputs.endpoint} |`,
     );
-    const environment = JSON.parse(opened.stdout);
+    expect(opened.summary).toContain(opened.outputs['comment-body']);
     expect(await pageAt(opened.outputs.endpoint)).toContain(image('opened'));
-    const [first] = await deploymentsOf(environment.outputs);
+    // The step prints the environment as JSON, its outputs with it.
+    const { cluster, service } = JSON.parse(opened.stdout).outputs;
+    const [first] = await deploymentsOf(cluster, service);
 
-    // synchronize: a new commit's image goes to the same environment as a
-    // new ECS deployment.
-    const synchronized = await runAction('synchronize', image('synchronize'));
+    // synchronize: the new commit's image goes to the same environment as
+    // a new ECS deployment.
+    const synchronized = await runAction('synchronize', {
+      image: image('synchronize'),
+      'inputs-file': inputsFile,
+    });
     expect(synchronized.code).toBe(0);
     expect(synchronized.outputs).toMatchObject({
       'environment-id': id,
@@ -169,16 +207,19 @@ describe('envkitctl pr-environment', () => {
     expect(synchronized.outputs['comment-body']).toContain(
       image('synchronize'),
     );
-    const [primary] = await deploymentsOf(environment.outputs);
-    expect(primary.id).not.toBe(first.id);
-    expect(primary.taskDefinition).not.toBe(first.taskDefinition);
-    expect(primary.rolloutState).toBe('COMPLETED');
+    const deployments = await deploymentsOf(cluster, service);
+    expect(deployments[0]).toMatchObject({
+      status: 'PRIMARY',
+      rolloutState: 'COMPLETED',
+    });
+    expect(deployments[0].id).not.toBe(first.id);
+    expect(deployments[0].taskDefinition).not.toBe(first.taskDefinition);
     expect(await pageAt(opened.outputs.endpoint)).toContain(
       image('synchronize'),
     );
 
-    // closed: destroyed, and nothing of it is left in the sandbox.
-    const closed = await runAction('closed');
+    // closed: destroyed, and the real AWS CLI finds nothing of it.
+    const closed = await runAction('closed', {});
     expect(closed.code).toBe(0);
     expect(closed.outputs).toMatchObject({
       'environment-id': id,
@@ -186,80 +227,41 @@ describe('envkitctl pr-environment', () => {
       phase: 'Destroyed',
     });
     expect(closed.outputs['comment-body']).toContain('was destroyed');
-    expect(
-      sandbox.controls.inventory({ key: 'envkit:environment', value: id }),
-    ).toEqual([]);
+    expect(closed.summary).toContain('was destroyed');
+    expect(await stacksOf(app.sandbox, id)).toEqual([]);
 
     // Closing again finds nothing to destroy and says so.
-    const again = await runAction('closed');
+    const again = await runAction('closed', { 'name-prefix': 'pr-' });
     expect(again.code).toBe(0);
-    expect(again.outputs.change).toBe('absent');
-  });
-
-  it('refuses an event that is not a pull request, naming the variable', async () => {
-    const run = await runCli(
-      ['pr-environment', '--template', 'ecs-web-service'],
-      {
-        ENVKIT_URL: url,
-        ENVKIT_TOKEN: ci.token,
-        GITHUB_EVENT_NAME: 'push',
-        GITHUB_EVENT_PATH: fixture('opened'),
-      },
-    );
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^error: GITHUB_EVENT_NAME: 'push'/m);
-  });
-
-  it("the composite action's step runs envkitctl with the action's inputs", async () => {
-    const repoRoot = path.resolve(__dirname, '../../../..');
-    const action = yaml.parse(
-      fs.readFileSync(
-        path.join(repoRoot, 'actions/pr-environment/action.yml'),
-        'utf8',
-      ),
-    );
-    const step = action.runs.steps.find((s: any) => s.id === 'run');
-    const given: Record<string, string> = {
-      'backend-url': url,
-      token: ci.token,
-      template: 'ecs-web-service',
-      owner: 'group:default/team-storefront',
-      'name-prefix': 'preview-',
-      // The CLI from this checkout, instead of the npm package.
-      envkitctl: `${process.execPath} ${path.join(
-        repoRoot,
-        'packages/cli/bin/envkitctl',
-      )}`,
-    };
-    // What the runner does with `${{ inputs.* }}`: the given value, else
-    // the input's default.
-    const stepEnv = Object.fromEntries(
-      Object.entries(step.env as Record<string, string>).map(([k, v]) => [
-        k,
-        v.replace(
-          /\$\{\{ inputs\.([\w-]+) \}\}/g,
-          (_, name) => given[name] ?? action.inputs[name]?.default ?? '',
-        ),
-      ]),
-    );
-    const output = path.join(tmp, 'action.output');
-    fs.writeFileSync(output, '');
-    // Closing a pull request that has no environment: nothing to destroy,
-    // and every output still written.
-    await promisify(execFile)('bash', ['-e', '-c', step.run], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: tmp,
-        ...stepEnv,
-        GITHUB_EVENT_NAME: 'pull_request',
-        GITHUB_EVENT_PATH: fixture('closed'),
-        GITHUB_OUTPUT: output,
-      },
-    });
-    expect(readStepOutputs(output)).toMatchObject({
-      'environment-name': 'preview-1347',
+    expect(again.outputs).toMatchObject({
+      'environment-name': 'pr-1347',
       change: 'absent',
       'comment-body': expect.stringContaining('nothing to destroy'),
     });
+  });
+
+  it('refuses an event that is not a pull request, naming the variable', async () => {
+    const push = await new Promise<{ code: number; stderr: string }>(resolve =>
+      execFile(
+        'bash',
+        [path.join(ACTION_DIR, 'pr-environment.sh')],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: tmp,
+            ENVKIT_URL: app.url,
+            ENVKIT_TOKEN: ci.token,
+            PR_TEMPLATE: 'ecs-web-service',
+            PR_OWNER: 'group:default/team-storefront',
+            GITHUB_EVENT_NAME: 'push',
+            GITHUB_EVENT_PATH: fixture('opened'),
+          },
+        },
+        (error, _stdout, stderr) =>
+          resolve({ code: error ? Number(error.code) : 0, stderr }),
+      ),
+    );
+    expect(push.code).toBe(2);
+    expect(push.stderr).toMatch(/^error: GITHUB_EVENT_NAME: 'push'/m);
   });
 });

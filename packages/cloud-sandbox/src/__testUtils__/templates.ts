@@ -14,6 +14,13 @@ function subnet(letter: string, index: number): string {
 `;
 }
 
+/** The ECS cluster both service templates below declare. */
+const ECS_CLUSTER = `  Cluster:
+    Type: AWS::ECS::Cluster
+    Properties:
+      ClusterName: !Sub '\${AWS::StackName}-cluster'
+`;
+
 export const WEB_STACK_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Description: Sandbox test stack - VPC, ECS service and ALB
 Parameters:
@@ -40,11 +47,7 @@ ${['A', 'B'].map(subnet).join('')}  AlbSecurityGroup:
     Properties:
       GroupDescription: !Sub 'ALB for \${AWS::StackName}'
       VpcId: !Ref Vpc
-  Cluster:
-    Type: AWS::ECS::Cluster
-    Properties:
-      ClusterName: !Sub '\${AWS::StackName}-cluster'
-  TaskDefinition:
+${ECS_CLUSTER}  TaskDefinition:
     Type: AWS::ECS::TaskDefinition
     Properties:
       Family: !Sub '\${AWS::StackName}-web'
@@ -160,11 +163,7 @@ export const ROLLOUT_TEMPLATE = `Parameters:
 Conditions:
   Redeployed: !Not [!Equals [!Ref RedeployNonce, '']]
 Resources:
-  Cluster:
-    Type: AWS::ECS::Cluster
-    Properties:
-      ClusterName: !Sub '\${AWS::StackName}-cluster'
-  TaskDefinition:
+${ECS_CLUSTER}  TaskDefinition:
     Type: AWS::ECS::TaskDefinition
     Properties:
       Family: !Sub '\${AWS::StackName}-app'

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import yaml from 'yaml';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { sandboxClusterConfig } from '@envkit/cloud-sandbox';
 import { LogSink } from './logs';
 
 const PACKAGE_DIR = resolvePackagePath('@envkit/reliability');
@@ -52,9 +53,9 @@ export interface BackendOptions {
   /** More file locations, for suites that need software templates. */
   extraLocations?: { target: string; rules: { allow: string[] }[] }[];
   /**
-   * More config, read after the rest as another `--config` file is: objects
-   * merge key by key, so a suite can change one setting deep inside a
-   * section without restating the section.
+   * More config, loaded after everything else in a file of its own, so
+   * Backstage merges it key by key (e.g. `backend.auth` next to the
+   * harness's `backend.listen`).
    */
   extraConfig?: Record<string, unknown>;
 }
@@ -130,15 +131,10 @@ function overrideConfig(options: BackendOptions) {
       aws: { endpoint: sandboxUrl, defaultRegion: 'us-east-1' },
       kubernetes: {
         clusters: [
-          {
-            name: 'sandbox',
-            url: sandboxUrl,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: secrets.kubernetesToken,
-            skipTLSVerify: true,
-            ingressDomain: 'apps.sandbox.envkit.local',
-            endpointUrlTemplate: `${sandboxUrl}/_sandbox/endpoints/{host}`,
-          },
+          sandboxClusterConfig(
+            { url: sandboxUrl },
+            { serviceAccountToken: secrets.kubernetesToken },
+          ),
         ],
       },
     },
@@ -163,7 +159,7 @@ export class BackendProcess {
   constructor(readonly options: BackendOptions) {
     this.url = `http://127.0.0.1:${options.port}`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envkit-rel-cfg-'));
-    const write = (file: string, config: object) => {
+    const write = (file: string, config: unknown) => {
       fs.writeFileSync(path.join(dir, file), yaml.stringify(config));
       return path.join(dir, file);
     };
