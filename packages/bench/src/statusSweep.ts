@@ -196,6 +196,10 @@ async function runCase(
           reader: { snapshot: { snapshots: Map<string, unknown> } };
         }
       ).reader.snapshot.snapshots.clear();
+      // Likewise the namespace driver's shared cluster-wide lists.
+      (
+        k8s as unknown as { sweep: { listings: Map<string, unknown> } }
+      ).sweep.listings.clear();
       controls.addLatency('cloudformation', parameters.latencyMs);
       controls.addLatency('ecs', parameters.latencyMs);
       controls.addLatency('kubernetes', parameters.latencyMs);

@@ -34,6 +34,7 @@ import {
 } from './manifests';
 import { readNamespaceParameters } from './parameters';
 import { observedState } from './observation';
+import { ClusterStatusSweep, sweptRead } from './statusSweep';
 import { rolloutState, settle, terminatingResult } from './objectState';
 import {
   applyObject,
@@ -71,6 +72,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
   private readonly clusters: Map<string, KubernetesClusterOptions>;
   private readonly apis = new Map<string, ClusterClient>();
   private readonly options: KubernetesNamespaceDriverOptions;
+  private readonly sweep: ClusterStatusSweep;
 
   /**
    * Reads `environments.kubernetes` (see docs/drivers/kubernetes-namespace.md).
@@ -98,11 +100,20 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
   ) {
     // Calls log through their context's logger; this one is kept for
     // callers that pass it.
-    const { logger: _logger, ...rest } = options;
+    const { logger, ...rest } = options;
     if (rest.clusters.length === 0) {
       throw new InputError('the kubernetes-namespace driver needs a cluster');
     }
     this.options = rest;
+    this.sweep = new ClusterStatusSweep(
+      rest.statusSweep,
+      (cluster, kind, error) =>
+        logger.warn(
+          `Listing ${kind} objects on cluster ${cluster} failed (${
+            (error as Error).message
+          }); status checks read them one by one until the next list`,
+        ),
+    );
     this.clusters = new Map(rest.clusters.map(c => [c.name, c]));
   }
 
@@ -237,11 +248,24 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverObserveResult> {
-    const { plan, existing: namespace } = await this.planWithNamespace(
-      resource,
-      ctx,
-    );
+    const plan = this.planFor(resource, ctx);
+    // The shared lists answer for a healthy environment; anything else
+    // (missing, drifted, rolling, or a list that failed) is read again
+    // object by object, since a list may predate the last apply.
+    const swept = await this.observeWith(plan, ctx, m =>
+      sweptRead(this.sweep, plan, m),
+    ).catch(() => undefined);
+    if (swept?.status === 'Ready') return swept;
+    return this.observeWith(plan, ctx, m => readObject(plan, m));
+  }
+
+  private async observeWith(
+    plan: Plan,
+    ctx: DriverContext,
+    read: (m: Manifest) => Promise<KubeObject | undefined>,
+  ): Promise<DriverObserveResult> {
     const { desired } = plan;
+    const namespace = await read(desired.namespace);
     if (!namespace) {
       return {
         status: 'InProgress',
@@ -261,12 +285,8 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
         details: { namespacePhase: phase },
       };
     }
-    const guardrails = await settle(
-      desired.guardrails.map(m => readObject(plan, m)),
-    );
-    const workload = await settle(
-      desired.workload.map(m => readObject(plan, m)),
-    );
+    const guardrails = await settle(desired.guardrails.map(m => read(m)));
+    const workload = await settle(desired.workload.map(m => read(m)));
     return observedState({
       plan,
       namespace,

@@ -8,3 +8,4 @@ export type {
   KubernetesNamespaceDriverOptions,
   PodSecurityLevel,
 } from './config';
+export type { StatusSweepOptions } from './statusSweep';
