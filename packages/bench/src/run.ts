@@ -44,6 +44,7 @@ export const smokeParameters = {
     sizes: [5],
     latencyMs: 5,
     rateLimits: { ecs: 200, cloudformation: 100 },
+    namespaceSizes: [],
   } as SweepParameters,
   timeToReady: {
     profile: 'fast',
@@ -56,6 +57,7 @@ export const smokeParameters = {
     entities: 50,
     durationSeconds: 1,
     connections: 2,
+    largeRuns: [],
   } as ApiScaleParameters,
   cardRender: { runs: 2, apiLatencyMs: 0 } as CardRenderParameters,
 };
