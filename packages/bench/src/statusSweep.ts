@@ -27,6 +27,7 @@ import {
   pendingEnvironment,
   SeedEnvironment,
 } from './environments';
+import { seedNamespaceCopies } from './namespaceCopies';
 import { startRateLimitProxy, type RateLimitProxy } from './rateLimitProxy';
 import {
   mapLimit,
@@ -453,6 +454,9 @@ async function seedNamespaces(
       },
     }),
   );
+  // Past a thousand the engine provisions one and the rest are copies of it
+  // (see namespaceCopies.ts).
+  const copies = n > 1000 ? envs.splice(1) : [];
   for (const env of envs) await store.createEnvironment(env);
   // Provision them with the engine itself, in big batches and without
   // latency, so seeding stays quick.
@@ -476,11 +480,14 @@ async function seedNamespaces(
       const [{ ready }] = await db('environments')
         .where({ phase: 'Ready' })
         .count({ ready: '*' });
-      return Number(ready) === n;
+      return Number(ready) === envs.length;
     },
     { timeoutMs: 300_000, intervalMs: 0 },
   );
-  return envs;
+  if (copies.length) {
+    await seedNamespaceCopies(sandbox, store, envs[0], copies);
+  }
+  return [...envs, ...copies];
 }
 
 /**
