@@ -35,6 +35,8 @@ export type BenchmarkName = (typeof BENCHMARKS)[number];
 export interface RunOptions {
   smoke?: boolean;
   only?: BenchmarkName[];
+  /** Leaves out the API runs past 10,000 environments (they take long). */
+  skipLarge?: boolean;
   log?: (line: string) => void;
 }
 
@@ -74,7 +76,9 @@ export async function runBenchmarks(
     : {
         statusSweep: defaultSweepParameters,
         timeToReady: defaultTimeToReadyParameters,
-        apiScale: defaultApiScaleParameters,
+        apiScale: options.skipLarge
+          ? { ...defaultApiScaleParameters, largeRuns: [] }
+          : defaultApiScaleParameters,
         cardRender: defaultCardRenderParameters,
       };
   const report: BenchReport = {
