@@ -44,6 +44,23 @@ export interface Config {
        * call, in milliseconds. Default 50.
        */
       statusBatchWindowMs?: number;
+      /** Status checks of many environments. */
+      statusSweep?: {
+        /**
+         * How long a stack that has not changed since its ECS services were
+         * last seen healthy goes without reading them again, as an ISO 8601
+         * duration (e.g. PT5M) or a duration object; PT0S reads them on
+         * every check. Default PT5M.
+         */
+        settledRecheck?:
+          | string
+          | {
+              milliseconds?: number;
+              seconds?: number;
+              minutes?: number;
+              hours?: number;
+            };
+      };
       /** Client-side rate limits per service, account and region. */
       rateLimit?: {
         cloudFormation?: {

@@ -22,6 +22,16 @@ export interface Config {
       ingressControllerNamespace?: string;
       /** Per-request timeout in milliseconds. Default 10000. */
       requestTimeoutMs?: number;
+      /**
+       * Status checks read each kind of object from one cluster-wide list
+       * by the environment label, shared by every environment on the cluster.
+       */
+      statusSweep?: {
+        /** How long one list serves; 0 shares only lists in flight. Default 15000. */
+        maxAgeMs?: number;
+        /** Objects per list page. Default 1000. */
+        pageSize?: number;
+      };
       clusters: Array<{
         /** The name templates and inputs use to pick the cluster. */
         name: string;

@@ -16,7 +16,7 @@ import {
   pendingEnvironment,
   REPO_ROOT,
 } from './environments';
-import { sandboxCluster } from './util';
+import { mapLimit, sandboxCluster } from './util';
 
 export interface ApiScaleParameters {
   environments: number;
@@ -26,6 +26,11 @@ export interface ApiScaleParameters {
   durationSeconds: number;
   pageSize: number;
   postgres: { host: string; port: number; user: string };
+  /**
+   * Further runs at other sizes, each with as many catalog entities as
+   * environments (so the catalog comparison is at the same count).
+   */
+  largeRuns?: { database: 'sqlite' | 'postgres'; environments: number }[];
 }
 
 export const defaultApiScaleParameters: ApiScaleParameters = {
@@ -36,6 +41,7 @@ export const defaultApiScaleParameters: ApiScaleParameters = {
   durationSeconds: 10,
   pageSize: 20,
   postgres: { host: '127.0.0.1', port: 5432, user: 'postgres' },
+  largeRuns: [{ database: 'postgres', environments: 100_000 }],
 };
 
 export interface EndpointResult {
@@ -50,6 +56,8 @@ export interface EndpointResult {
 
 export interface ApiScaleResult {
   database: 'sqlite' | 'postgres';
+  environments: number;
+  entities: number;
   seedSeconds: number;
   catalogIngestSeconds: number;
   backendStartSeconds: number;
@@ -108,21 +116,25 @@ async function seedEnvironments(db: Knex, n: number) {
     database: { getClient: async () => db } as any,
   });
   const template = exampleTemplateSpec('dev-namespace.yaml');
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const env = markReady(
-      pendingEnvironment({
-        name: `seed-${i}`,
-        template,
-        templateRef: TEMPLATE_REF,
-        inputs: { quotaSize: 'small', image: '', containerPort: 8080 },
-        // Owned by the caller: the example app's policy lets owners read.
-        owner: 'user:default/guest',
-      }),
-    );
-    await store.createEnvironment(env);
-    ids.push(env.id);
-  }
+  // A few inserts in flight: 100,000 one after another take many minutes.
+  const ids = await mapLimit(
+    Array.from({ length: n }, (_, i) => i),
+    8,
+    async i => {
+      const env = markReady(
+        pendingEnvironment({
+          name: `seed-${i}`,
+          template,
+          templateRef: TEMPLATE_REF,
+          inputs: { quotaSize: 'small', image: '', containerPort: 8080 },
+          // Owned by the caller: the example app's policy lets owners read.
+          owner: 'user:default/guest',
+        }),
+      );
+      await store.createEnvironment(env);
+      return env.id;
+    },
+  );
   // Seeded environments are not due for reconciling during the run, so the
   // engine does not observe 10,000 environments while we measure the API.
   await db('environments').update({
@@ -171,8 +183,22 @@ export async function runApiScale(
 ): Promise<ApiScaleResult[]> {
   const results: ApiScaleResult[] = [];
   for (const database of parameters.databases) {
-    log(`api at scale: ${database}`);
+    log(`api at scale: ${database}, ${parameters.environments} environments`);
     results.push(await runOne(database, parameters, log));
+  }
+  for (const large of parameters.largeRuns ?? []) {
+    log(`api at scale: ${large.database}, ${large.environments} environments`);
+    results.push(
+      await runOne(
+        large.database,
+        {
+          ...parameters,
+          environments: large.environments,
+          entities: large.environments,
+        },
+        log,
+      ),
+    );
   }
   return results;
 }
@@ -349,9 +375,12 @@ async function runOne(
         `  ${name}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.requests.total} requests`,
       );
     };
-    await run(`GET /api/environments?limit=${parameters.pageSize}`, {
-      url: `${base}/api/environments/environments?limit=${parameters.pageSize}`,
-    });
+    await run(
+      `GET /api/environments/environments?limit=${parameters.pageSize}`,
+      {
+        url: `${base}/api/environments/environments?limit=${parameters.pageSize}`,
+      },
+    );
     let next = 0;
     await run('GET /api/environments/environments/:id', {
       requests: [
@@ -390,6 +419,8 @@ async function runOne(
     );
     return {
       database,
+      environments: parameters.environments,
+      entities: parameters.entities,
       seedSeconds: Number(seedSeconds.toFixed(1)),
       catalogIngestSeconds: Number(catalogIngestSeconds.toFixed(1)),
       backendStartSeconds: Number(backendStartSeconds.toFixed(1)),

@@ -13,7 +13,7 @@ async function main() {
   const args = process.argv.slice(2);
   if (args.includes('--help')) {
     console.log(
-      `Usage: yarn bench [--smoke] [--write-docs] [--only ${BENCHMARKS.join(
+      `Usage: yarn bench [--smoke] [--write-docs] [--skip-large] [--only ${BENCHMARKS.join(
         ',',
       )}]`,
     );
@@ -40,6 +40,7 @@ async function main() {
   }
   const report = await runBenchmarks({
     smoke: args.includes('--smoke'),
+    skipLarge: args.includes('--skip-large'),
     only: only as BenchmarkName[] | undefined,
     log: line => console.log(line),
   });

@@ -108,6 +108,17 @@ const tableRow = (cells: unknown[]) => `| ${cells.map(String).join(' | ')} |`;
  * A Markdown table under its header; columns named in `numeric` hold
  * numbers and are right-aligned.
  */
+/** The list's req/s over the catalog's by-query in the same run, on the list's row. */
+function catalogRatio(
+  run: ApiScaleResult,
+  endpoint: ApiScaleResult['endpoints'][number],
+): string {
+  if (!endpoint.name.startsWith('GET /api/environments/environments?'))
+    return '';
+  const catalog = run.endpoints.find(e => e.name.includes('by-query'));
+  return catalog?.rps ? fmt(endpoint.rps / catalog.rps, 2) : '';
+}
+
 function table(
   columns: string[],
   numeric: string[],
@@ -157,6 +168,8 @@ export function toMarkdown(report: BenchReport): string {
         ['engine, first pass (no latency/limits, cold cache)', c.cold],
         ['engine (shipped defaults)', c.engine],
       ];
+      if (c.due)
+        rows.push(['engine, every settled check due (recheck)', c.due]);
       if (c.naive) rows.push(['naive per-environment poller', c.naive]);
       return rows.map(([label, r]) => [
         c.kind,
@@ -167,6 +180,7 @@ export function toMarkdown(report: BenchReport): string {
         callsText(r.calls),
         throttledText(r.throttled),
         `${r.observed} / ${r.healthy}`,
+        r.rssMb ? `${r.rssMb.before} → ${r.rssMb.peak}` : '',
       ]);
     });
     lines.push(
@@ -184,9 +198,32 @@ export function toMarkdown(report: BenchReport): string {
               'Calls by action',
               'Throttled',
               'Observed / healthy',
+              'RSS before → peak (MB)',
             ],
             ['N', 'Wall time (s)', 'Calls'],
             passes,
+          ),
+          '',
+          ...table(
+            [
+              'Environments',
+              'N',
+              'API floor (DescribeServices ÷ 10 per cluster + ListStacks pages)',
+              'Engine calls, every check due',
+              '÷ floor',
+              'Engine calls, shipped defaults',
+            ],
+            ['N', 'Engine calls, every check due', '÷ floor'],
+            sweep
+              .filter(c => c.floor && c.due)
+              .map(c => [
+                c.kind,
+                c.n,
+                c.floor,
+                c.due!.totalCalls,
+                fmt(c.due!.totalCalls / c.floor!, 2),
+                c.engine.totalCalls,
+              ]),
           ),
           '',
           ...table(
@@ -238,13 +275,14 @@ export function toMarkdown(report: BenchReport): string {
     lines.push(
       ...section(
         '### API at scale',
-        `${p.apiScale.environments} environments and ${p.apiScale.entities} catalog entities; autocannon, ${p.apiScale.connections} connections for ${p.apiScale.durationSeconds} s per endpoint. Latencies in ms.`,
+        `As many catalog entities as environments in each run; autocannon, ${p.apiScale.connections} connections for ${p.apiScale.durationSeconds} s per endpoint. Latencies in ms. "÷ catalog" is the list's throughput over the catalog's \`entities/by-query\` in the same run.`,
         table(
-          ['Database', 'Request', ...figures],
-          figures,
+          ['Database', 'Environments', 'Request', ...figures, '÷ catalog'],
+          ['Environments', ...figures, '÷ catalog'],
           api.flatMap(db =>
             db.endpoints.map(e => [
               db.database,
+              db.environments ?? p.apiScale!.environments,
               e.name,
               e.requests,
               e.errors,
@@ -252,6 +290,7 @@ export function toMarkdown(report: BenchReport): string {
               fmt(e.p95),
               fmt(e.p99),
               fmt(e.rps, 0),
+              catalogRatio(db, e),
             ]),
           ),
         ),

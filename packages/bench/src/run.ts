@@ -35,6 +35,8 @@ export type BenchmarkName = (typeof BENCHMARKS)[number];
 export interface RunOptions {
   smoke?: boolean;
   only?: BenchmarkName[];
+  /** Leaves out the API runs past 10,000 environments (they take long). */
+  skipLarge?: boolean;
   log?: (line: string) => void;
 }
 
@@ -44,6 +46,7 @@ export const smokeParameters = {
     sizes: [5],
     latencyMs: 5,
     rateLimits: { ecs: 200, cloudformation: 100 },
+    namespaceSizes: [],
   } as SweepParameters,
   timeToReady: {
     profile: 'fast',
@@ -56,6 +59,7 @@ export const smokeParameters = {
     entities: 50,
     durationSeconds: 1,
     connections: 2,
+    largeRuns: [],
   } as ApiScaleParameters,
   cardRender: { runs: 2, apiLatencyMs: 0 } as CardRenderParameters,
 };
@@ -72,7 +76,9 @@ export async function runBenchmarks(
     : {
         statusSweep: defaultSweepParameters,
         timeToReady: defaultTimeToReadyParameters,
-        apiScale: defaultApiScaleParameters,
+        apiScale: options.skipLarge
+          ? { ...defaultApiScaleParameters, largeRuns: [] }
+          : defaultApiScaleParameters,
         cardRender: defaultCardRenderParameters,
       };
   const report: BenchReport = {

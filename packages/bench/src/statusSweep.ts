@@ -27,6 +27,7 @@ import {
   pendingEnvironment,
   SeedEnvironment,
 } from './environments';
+import { seedNamespaceCopies } from './namespaceCopies';
 import { startRateLimitProxy, type RateLimitProxy } from './rateLimitProxy';
 import {
   mapLimit,
@@ -43,12 +44,15 @@ export interface SweepParameters {
   sizes: number[];
   latencyMs: number;
   rateLimits: { ecs: number; cloudformation: number };
+  /** Further namespace-only sizes, for the sweep's memory at scale. */
+  namespaceSizes?: number[];
 }
 
 export const defaultSweepParameters: SweepParameters = {
   sizes: [100, 1000],
   latencyMs: 50,
   rateLimits: { ecs: 20, cloudformation: 5 },
+  namespaceSizes: [10_000],
 };
 
 export interface PassResult {
@@ -67,6 +71,8 @@ export interface PassResult {
   sweeps?: number;
   /** Warnings the engine and drivers logged (retries, errors). */
   warnings?: number;
+  /** Resident set size of the bench process before the pass and at its peak, MB. */
+  rssMb?: { before: number; peak: number };
 }
 
 export interface SweepCase {
@@ -75,6 +81,16 @@ export interface SweepCase {
   /** First pass of a fresh driver, without latency or limits (cold caches). */
   cold: PassResult;
   engine: PassResult;
+  /**
+   * ECS: the engine again with every stack's service recheck due (what a
+   * sweep costs when no settled check can be skipped).
+   */
+  due?: PassResult;
+  /**
+   * ECS: the API floor of one pass, DescribeServices ten a call per cluster
+   * plus the ListStacks pages.
+   */
+  floor?: number;
   naive?: PassResult;
   /** naive / engine. */
   ratio?: { calls: number; wallTime: number };
@@ -92,27 +108,36 @@ export async function runStatusSweep(
   const proxy = await startRateLimitProxy(sandbox);
   const cases: SweepCase[] = [];
   try {
-    for (const n of parameters.sizes) {
-      for (const kind of [
-        'ecs-shared-cluster',
-        'ecs-cluster-per-environment',
-        'namespace',
-      ] as const) {
-        log(`status sweep: ${kind}, N=${n}`);
-        cases.push(await runCase(sandbox, proxy, kind, n, parameters));
-        const last = cases[cases.length - 1];
-        log(
-          `  engine ${round(last.engine.wallMs / 1000)} s, ${
-            last.engine.totalCalls
-          } calls${
-            last.naive
-              ? `; naive ${round(last.naive.wallMs / 1000)} s, ${
-                  last.naive.totalCalls
-                } calls`
-              : ''
-          }`,
-        );
-      }
+    const runs = [
+      ...parameters.sizes.flatMap(n =>
+        (
+          [
+            'ecs-shared-cluster',
+            'ecs-cluster-per-environment',
+            'namespace',
+          ] as const
+        ).map(kind => ({ n, kind })),
+      ),
+      ...(parameters.namespaceSizes ?? []).map(n => ({
+        n,
+        kind: 'namespace' as const,
+      })),
+    ];
+    for (const { n, kind } of runs) {
+      log(`status sweep: ${kind}, N=${n}`);
+      cases.push(await runCase(sandbox, proxy, kind, n, parameters));
+      const last = cases[cases.length - 1];
+      log(
+        `  engine ${round(last.engine.wallMs / 1000)} s, ${
+          last.engine.totalCalls
+        } calls${
+          last.naive
+            ? `; naive ${round(last.naive.wallMs / 1000)} s, ${
+                last.naive.totalCalls
+              } calls`
+            : ''
+        }`,
+      );
     }
   } finally {
     await proxy.stop();
@@ -196,11 +221,28 @@ async function runCase(
           reader: { snapshot: { snapshots: Map<string, unknown> } };
         }
       ).reader.snapshot.snapshots.clear();
+      // Likewise the namespace driver's shared cluster-wide lists.
+      (
+        k8s as unknown as { sweep: { listings: Map<string, unknown> } }
+      ).sweep.listings.clear();
       controls.addLatency('cloudformation', parameters.latencyMs);
       controls.addLatency('ecs', parameters.latencyMs);
       controls.addLatency('kubernetes', parameters.latencyMs);
       proxy.setLimits(parameters.rateLimits);
       const engineResult = await enginePass(sandbox, proxy, engine, db, counts);
+      let due: PassResult | undefined;
+      if (kind !== 'namespace') {
+        // The same pass once every settled check is due again.
+        (
+          cfn as unknown as { settled: { checks: Map<string, unknown> } }
+        ).settled.checks.clear();
+        (
+          cfn as unknown as {
+            reader: { snapshot: { snapshots: Map<string, unknown> } };
+          }
+        ).reader.snapshot.snapshots.clear();
+        due = await enginePass(sandbox, proxy, engine, db, counts);
+      }
       let naive: PassResult | undefined;
       if (kind !== 'namespace') {
         proxy.setLimits(parameters.rateLimits);
@@ -217,6 +259,12 @@ async function runCase(
         seedMs: round(seedMs, 0),
         cold,
         engine: engineResult,
+        due,
+        floor:
+          kind === 'namespace'
+            ? undefined
+            : (kind === 'ecs-shared-cluster' ? Math.ceil(n / 10) : n) +
+              Math.ceil((n + (kind === 'ecs-shared-cluster' ? 1 : 0)) / 100),
         naive,
         ratio: naive
           ? {
@@ -265,15 +313,26 @@ async function enginePass(
   await db('environments').update({ next_reconcile_at: new Date(0) });
   sandbox.controls.resetCalls();
   const warnBefore = counts.warn;
+  // The sandbox runs in this process too; its share is in `before`.
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
   const start = performance.now();
   let sweeps = 0;
   let observed = 0;
-  for (;;) {
-    const worked = await engine.sweep();
-    if (worked === 0) break;
-    sweeps += 1;
-    observed += worked;
+  try {
+    for (;;) {
+      const worked = await engine.sweep();
+      if (worked === 0) break;
+      sweeps += 1;
+      observed += worked;
+    }
+  } finally {
+    clearInterval(sampler);
   }
+  peak = Math.max(peak, process.memoryUsage().rss);
   const totals = passTotals(sandbox, proxy, start);
   const [{ ready }] = await db('environments')
     .where({ phase: 'Ready' })
@@ -285,6 +344,10 @@ async function enginePass(
     healthy: Number(ready),
     sweeps,
     warnings: counts.warn - warnBefore,
+    rssMb: {
+      before: round(before / 2 ** 20, 0),
+      peak: round(peak / 2 ** 20, 0),
+    },
   };
 }
 
@@ -391,6 +454,9 @@ async function seedNamespaces(
       },
     }),
   );
+  // Past a thousand the engine provisions one and the rest are copies of it
+  // (see namespaceCopies.ts).
+  const copies = n > 1000 ? envs.splice(1) : [];
   for (const env of envs) await store.createEnvironment(env);
   // Provision them with the engine itself, in big batches and without
   // latency, so seeding stays quick.
@@ -414,11 +480,14 @@ async function seedNamespaces(
       const [{ ready }] = await db('environments')
         .where({ phase: 'Ready' })
         .count({ ready: '*' });
-      return Number(ready) === n;
+      return Number(ready) === envs.length;
     },
     { timeoutMs: 300_000, intervalMs: 0 },
   );
-  return envs;
+  if (copies.length) {
+    await seedNamespaceCopies(sandbox, store, envs[0], copies);
+  }
+  return [...envs, ...copies];
 }
 
 /**

@@ -37,6 +37,7 @@ import {
   validateIdentity,
 } from './objects';
 import { openApiGroupVersion, openApiRoot } from './openapi';
+import { listLimit, ListPagination } from './pagination';
 import { fieldSelector, labelSelector } from './selectors';
 import {
   alreadyExists,
@@ -153,6 +154,7 @@ const MAX_TOKEN_SECONDS = 2 ** 32;
 
 export class KubernetesApi {
   private readonly tokens: ServiceAccountTokens;
+  private readonly pages = new ListPagination();
 
   constructor(
     private readonly store: KubeStore,
@@ -376,8 +378,27 @@ export class KubernetesApi {
     type: ResourceType,
     namespace: string | undefined,
   ): SandboxResponse {
-    const items = this.matching(req, type, namespace);
-    const resourceVersion = this.store.currentRevision();
+    const params = req.url.searchParams;
+    const labels = labelSelector(params.get('labelSelector'));
+    const fields = fieldSelector(params.get('fieldSelector'));
+    const page = this.pages.page({
+      type,
+      namespace,
+      limit: listLimit(params.get('limit')),
+      continueToken: params.get('continue'),
+      selective: !!(params.get('labelSelector') || params.get('fieldSelector')),
+      revision: this.store.currentRevision(),
+      all: () => this.store.list(type, namespace),
+      matches: o => labels(o.metadata.labels ?? {}) && fields(o.metadata),
+    });
+    const { items, resourceVersion } = page;
+    const metadata = {
+      resourceVersion,
+      ...(page.continue ? { continue: page.continue } : {}),
+      ...(page.remainingItemCount !== undefined
+        ? { remainingItemCount: page.remainingItemCount }
+        : {}),
+    };
     if (wantsTable(header(req.headers, 'accept'))) {
       const table = toTable(
         type,
@@ -388,13 +409,13 @@ export class KubernetesApi {
       return {
         status: 200,
         contentType: 'application/json;as=Table;v=v1;g=meta.k8s.io',
-        body: JSON.stringify(table),
+        body: JSON.stringify({ ...table, metadata }),
       };
     }
     return json(200, {
       kind: `${type.kind}List`,
       apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
-      metadata: { resourceVersion },
+      metadata,
       items,
     });
   }

@@ -68,6 +68,15 @@ export class KubeStore {
   private readonly objects = new Map<string, KubeObject>();
   private readonly listeners = new Set<Listener>();
   private readonly history: WatchEvent[] = [];
+  /**
+   * Keys by type and namespace, so that listing one namespace (which every
+   * write does, to count quota usage) does not walk every object.
+   */
+  private readonly scopes = new Map<string, Set<string>>();
+
+  private scopeOf(k: string): string {
+    return k.slice(0, k.lastIndexOf('/'));
+  }
 
   currentRevision(): string {
     return String(this.revision);
@@ -75,6 +84,7 @@ export class KubeStore {
 
   reset(): void {
     this.objects.clear();
+    this.scopes.clear();
     this.history.length = 0;
   }
 
@@ -92,10 +102,15 @@ export class KubeStore {
   list(type: ResourceType, namespace?: string): KubeObject[] {
     const prefix = `${type.group}/${type.resource}/`;
     const out: KubeObject[] = [];
-    for (const [k, obj] of this.objects) {
-      if (!k.startsWith(prefix)) continue;
-      if (namespace && obj.metadata.namespace !== namespace) continue;
-      out.push(clone(obj));
+    if (namespace) {
+      for (const k of this.scopes.get(`${prefix}${namespace}`) ?? []) {
+        const obj = this.objects.get(k);
+        if (obj) out.push(clone(obj));
+      }
+    } else {
+      for (const [k, obj] of this.objects) {
+        if (k.startsWith(prefix)) out.push(clone(obj));
+      }
     }
     return out.sort((a, b) =>
       `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
@@ -112,6 +127,9 @@ export class KubeStore {
     const stored = clone(object);
     stored.metadata.resourceVersion = String(this.revision);
     this.objects.set(k, stored);
+    const scope = this.scopeOf(k);
+    if (!this.scopes.has(scope)) this.scopes.set(scope, new Set());
+    this.scopes.get(scope)!.add(k);
     this.emit({
       type: existed ? 'MODIFIED' : 'ADDED',
       resource: type,
@@ -126,6 +144,7 @@ export class KubeStore {
     const stored = this.objects.get(k);
     if (!stored) return;
     this.objects.delete(k);
+    this.scopes.get(this.scopeOf(k))?.delete(k);
     this.revision += 1;
     const gone = clone(stored);
     gone.metadata.resourceVersion = String(this.revision);

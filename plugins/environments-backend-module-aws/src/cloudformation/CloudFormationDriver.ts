@@ -47,6 +47,10 @@ import {
 import { SecretRedactor } from './secrets';
 import { inProgress, StackWriter } from './StackWriter';
 import { StackStatusSnapshot } from './StackStatusSnapshot';
+import {
+  DEFAULT_SETTLED_RECHECK_MS,
+  SettledServiceChecks,
+} from './SettledServiceChecks';
 import { TemplateSource } from './templateSource';
 import { AWS_PRICE_LIST } from '../pricing/awsPriceList';
 import { estimateTemplate } from '../pricing/estimateTemplate';
@@ -80,8 +84,14 @@ export interface CloudFormationDriverOptions {
   ecsRateLimit?: AwsRateLimiterOptions;
   /** How long ECS status lookups are collected before one call. */
   statusBatchWindowMs?: number;
-  /** How long one ListStacks snapshot serves status checks. Default 5 s. */
+  /** How long one ListStacks snapshot serves status checks. Default 15 s. */
   stackStatusMaxAgeMs?: number;
+  /**
+   * How long the ECS services of a stack that has not changed since they
+   * were last seen healthy are taken as still healthy, in milliseconds;
+   * 0 reads them on every status check. Default 5 minutes.
+   */
+  settledRecheckMs?: number;
   /** Directory of the built-in templates; the package's own by default. */
   templateDirectory?: string;
 }
@@ -159,6 +169,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
   private readonly limiter: AwsRateLimiter;
   private readonly batcher: EcsServiceStatusBatcher;
   private readonly reader: StackReader;
+  private readonly settled: SettledServiceChecks;
   private readonly writer: StackWriter;
   private readonly templates: TemplateSource;
   private readonly defaultRegion: string;
@@ -184,6 +195,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
       rateLimit: driverConfig.rateLimit,
       ecsRateLimit: driverConfig.ecsRateLimit,
       statusBatchWindowMs: driverConfig.statusBatchWindowMs,
+      settledRecheckMs: driverConfig.settledRecheckMs,
     });
   }
 
@@ -232,9 +244,12 @@ export class CloudFormationDriver implements EnvironmentDriver {
     });
     this.reader = new StackReader(
       new StackStatusSnapshot({
-        maxAgeMs: options.stackStatusMaxAgeMs ?? 5000,
+        maxAgeMs: options.stackStatusMaxAgeMs ?? 15_000,
       }),
     );
+    this.settled = new SettledServiceChecks({
+      recheckMs: options.settledRecheckMs ?? DEFAULT_SETTLED_RECHECK_MS,
+    });
     this.writer = new StackWriter(this.reader);
     this.templates = new TemplateSource({
       urlReader: options.urlReader,
@@ -427,20 +442,23 @@ export class CloudFormationDriver implements EnvironmentDriver {
       }
       const outputs = stackOutputs(stack);
       const refs = await this.reader.services(prepared, stack, outputs, ctx);
-      const services = await Promise.all(
-        refs.map(async ref =>
-          serviceHealth(
-            ref.cluster,
-            ref.service,
-            await this.batcher.describe(
-              prepared.target,
+      const services =
+        this.settled.fresh(stack) ??
+        (await Promise.all(
+          refs.map(async ref =>
+            serviceHealth(
               ref.cluster,
               ref.service,
+              await this.batcher.describe(
+                prepared.target,
+                ref.cluster,
+                ref.service,
+              ),
             ),
           ),
-        ),
-      );
+        ));
       const verdict = judgeServices(services);
+      this.settled.record(stack, services, verdict.status === 'Ready');
       if (verdict.status === 'Failed') {
         throw DriverFailure.permanent({
           reason: verdict.reason ?? 'ServiceFailed',

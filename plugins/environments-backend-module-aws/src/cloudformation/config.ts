@@ -1,4 +1,5 @@
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import { AwsRateLimiterOptions } from './AwsRateLimiter';
 
 /**
@@ -54,6 +55,45 @@ export interface CloudFormationDriverConfig {
   ecsRateLimit: AwsRateLimiterOptions;
   /** How long observe requests are collected into one DescribeServices. */
   statusBatchWindowMs: number;
+  /** `statusSweep.settledRecheck` in milliseconds, when set. */
+  settledRecheckMs?: number;
+}
+
+const MS_PER = {
+  milliseconds: 1,
+  seconds: 1000,
+  minutes: 60_000,
+  hours: 3_600_000,
+  days: 86_400_000,
+  weeks: 604_800_000,
+} as const;
+
+/** `environments.aws.statusSweep.settledRecheck` (ISO 8601, e.g. PT5M, or a duration object). */
+function readSettledRecheck(aws: Config | undefined): number | undefined {
+  const key = 'statusSweep.settledRecheck';
+  if (!aws?.has(key)) return undefined;
+  let duration: Record<string, number | undefined>;
+  try {
+    duration = readDurationFromConfig(aws, { key }) as Record<
+      string,
+      number | undefined
+    >;
+  } catch (error) {
+    throw new InputError(
+      `environments.aws.${key}: ${(error as Error).message}`,
+    );
+  }
+  let ms = 0;
+  for (const [unit, value] of Object.entries(duration)) {
+    const per = MS_PER[unit as keyof typeof MS_PER];
+    if (!per) {
+      throw new InputError(
+        `environments.aws.${key}: use weeks or smaller units, not ${unit}`,
+      );
+    }
+    ms += (value ?? 0) * per;
+  }
+  return ms;
 }
 
 export function readCloudFormationDriverConfig(
@@ -83,5 +123,6 @@ export function readCloudFormationDriverConfig(
     ecsRateLimit: limit('ecs'),
     statusBatchWindowMs:
       aws?.getOptionalNumber('statusBatchWindowMs') ?? DEFAULT_BATCH_WINDOW_MS,
+    settledRecheckMs: readSettledRecheck(aws),
   };
 }

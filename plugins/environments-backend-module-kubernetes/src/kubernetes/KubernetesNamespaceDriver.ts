@@ -42,6 +42,7 @@ import {
 } from './parameters';
 import { kubeconfigYaml } from './kubeconfig';
 import { observedState } from './observation';
+import { ClusterStatusSweep, sweptRead } from './statusSweep';
 import { rolloutState, settle, terminatingResult } from './objectState';
 import {
   applyObject,
@@ -87,6 +88,7 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
   private readonly clusters: Map<string, KubernetesClusterOptions>;
   private readonly apis = new Map<string, ClusterClient>();
   private readonly options: KubernetesNamespaceDriverOptions;
+  private readonly sweep: ClusterStatusSweep;
 
   /**
    * Reads `environments.kubernetes` (see docs/drivers/kubernetes-namespace.md).
@@ -119,9 +121,9 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       groupMembers?: GroupMembers;
     },
   ) {
-    // Calls log through their context's logger; this one is kept for
-    // callers that pass it.
-    const { logger: _logger, groupMembers, ...rest } = options;
+    // Calls log through their context's logger; this one reports failed
+    // shared lists, which belong to no one call.
+    const { logger, groupMembers, ...rest } = options;
     this.groupMembers = groupMembers;
     if (rest.subjects === 'users' && !groupMembers) {
       throw new InputError(
@@ -132,6 +134,15 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
       throw new InputError('the kubernetes-namespace driver needs a cluster');
     }
     this.options = rest;
+    this.sweep = new ClusterStatusSweep(
+      rest.statusSweep,
+      (cluster, kind, error) =>
+        logger.warn(
+          `Listing ${kind} objects on cluster ${cluster} failed (${
+            (error as Error).message
+          }); status checks read them one by one until the next list`,
+        ),
+    );
     this.clusters = new Map(rest.clusters.map(c => [c.name, c]));
   }
 
@@ -266,11 +277,24 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverObserveResult> {
-    const { plan, existing: namespace } = await this.planWithNamespace(
-      resource,
-      ctx,
-    );
+    const plan = await this.currentPlan(resource, ctx);
+    // The shared lists answer for a healthy environment; anything else
+    // (missing, drifted, rolling, or a list that failed) is read again
+    // object by object, since a list may predate the last apply.
+    const swept = await this.observeWith(plan, ctx, m =>
+      sweptRead(this.sweep, plan, m),
+    ).catch(() => undefined);
+    if (swept?.status === 'Ready') return swept;
+    return this.observeWith(plan, ctx, m => readObject(plan, m));
+  }
+
+  private async observeWith(
+    plan: Plan,
+    ctx: DriverContext,
+    read: (m: Manifest) => Promise<KubeObject | undefined>,
+  ): Promise<DriverObserveResult> {
     const { desired } = plan;
+    const namespace = await read(desired.namespace);
     if (!namespace) {
       return {
         status: 'InProgress',
@@ -290,12 +314,8 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
         details: { namespacePhase: phase },
       };
     }
-    const guardrails = await settle(
-      desired.guardrails.map(m => readObject(plan, m)),
-    );
-    const workload = await settle(
-      desired.workload.map(m => readObject(plan, m)),
-    );
+    const guardrails = await settle(desired.guardrails.map(m => read(m)));
+    const workload = await settle(desired.workload.map(m => read(m)));
     return observedState({
       plan,
       namespace,
@@ -525,19 +545,29 @@ export class KubernetesNamespaceDriver implements CompleteEnvironmentDriver {
     };
   }
 
-  /** The plan and the namespace as the cluster has it now: where plan, apply and observe all start. */
+  /**
+   * The plan with the RoleBinding's subjects as they are now: with
+   * `subjects: users`, the catalog's current members of each group.
+   */
+  private async currentPlan(
+    resource: DriverResource,
+    ctx: DriverContext,
+  ): Promise<Plan> {
+    const plan = this.planFor(resource, ctx);
+    if (this.options.subjects !== 'users') return plan;
+    return this.planFor(
+      resource,
+      ctx,
+      await this.memberSubjects(plan.parameters.subjects),
+    );
+  }
+
+  /** The plan and the namespace as the cluster has it now: where plan and apply start. */
   private async planWithNamespace(
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<{ plan: Plan; existing: KubeObject | undefined }> {
-    let plan = this.planFor(resource, ctx);
-    if (this.options.subjects === 'users') {
-      plan = this.planFor(
-        resource,
-        ctx,
-        await this.memberSubjects(plan.parameters.subjects),
-      );
-    }
+    const plan = await this.currentPlan(resource, ctx);
     return { plan, existing: await readObject(plan, plan.desired.namespace) };
   }
 

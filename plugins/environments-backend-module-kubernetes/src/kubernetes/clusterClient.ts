@@ -73,6 +73,20 @@ export function objectPath(ref: ObjectRef, withName = true): string {
   return `/${parts.join('/')}`;
 }
 
+/** The path listing a kind in every namespace, e.g. `/apis/apps/v1/deployments`. */
+export function collectionPath(
+  type: Pick<ObjectRef, 'apiVersion' | 'kind'>,
+): string {
+  const resource = RESOURCES[`${type.apiVersion}/${type.kind}`];
+  if (!resource) {
+    throw new Error(
+      `the driver does not handle ${type.apiVersion} ${type.kind}`,
+    );
+  }
+  const root = type.apiVersion.includes('/') ? 'apis' : 'api';
+  return `/${root}/${type.apiVersion}/${resource.plural}`;
+}
+
 export function kubeConfigFor(cluster: KubernetesClusterOptions): KubeConfig {
   const kc = new KubeConfig();
   if (cluster.kubeconfigPath) {
@@ -137,6 +151,31 @@ export class ClusterClient {
       if (e instanceof KubernetesApiError && e.code === 404) return undefined;
       throw e;
     }
+  }
+
+  /**
+   * One page of a list of `apiVersion`/`kind` across every namespace:
+   * `limit` and `continue` as the API server takes them.
+   */
+  async listPage(
+    type: Pick<ObjectRef, 'apiVersion' | 'kind'>,
+    query: { labelSelector: string; limit: number; continue?: string },
+  ): Promise<{ items: KubeObject[]; continue?: string }> {
+    const list = (await this.request('GET', collectionPath(type), {
+      labelSelector: query.labelSelector,
+      limit: String(query.limit),
+      ...(query.continue ? { continue: query.continue } : {}),
+    })) as unknown as {
+      items?: KubeObject[];
+      metadata?: { continue?: string };
+    };
+    // List items carry no apiVersion and kind; the drift check wants them.
+    const items = (list.items ?? []).map(item => ({
+      ...item,
+      apiVersion: type.apiVersion,
+      kind: type.kind,
+    }));
+    return { items, continue: list.metadata?.continue || undefined };
   }
 
   create(object: KubeObject, fieldManager: string): Promise<KubeObject> {

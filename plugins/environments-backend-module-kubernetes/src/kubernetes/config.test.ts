@@ -61,6 +61,19 @@ describe('environments.kubernetes configuration', () => {
         clusters: [{ name: 'a', url: 'https://a', authProvider: 'oidc' }],
       }),
     ).toThrow("only 'serviceAccount' is supported");
+    const cluster = { name: 'a', url: 'https://a' };
+    expect(
+      read({
+        clusters: [cluster],
+        statusSweep: { maxAgeMs: 0, pageSize: 250 },
+      })?.statusSweep,
+    ).toEqual({ maxAgeMs: 0, pageSize: 250 });
+    expect(() =>
+      read({ clusters: [cluster], statusSweep: { pageSize: 0 } }),
+    ).toThrow('environments.kubernetes.statusSweep.pageSize');
+    expect(() =>
+      read({ clusters: [cluster], statusSweep: { maxAgeMs: -1 } }),
+    ).toThrow('environments.kubernetes.statusSweep.maxAgeMs');
     expect(() =>
       KubernetesNamespaceDriver.fromConfig(new ConfigReader({}), {
         logger: mockServices.logger.mock(),

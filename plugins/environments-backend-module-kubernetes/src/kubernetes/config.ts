@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import type { StatusSweepOptions } from './statusSweep';
 
 /** Pod Security Admission levels. @public */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -91,6 +92,8 @@ export interface KubernetesNamespaceDriverOptions {
   ingressControllerNamespace?: string;
   /** Per-request timeout in milliseconds. Default 10 000. */
   requestTimeoutMs?: number;
+  /** The shared cluster-wide lists status checks read. */
+  statusSweep?: StatusSweepOptions;
 }
 
 export const DEFAULTS = {
@@ -165,7 +168,26 @@ export function readKubernetesNamespaceDriverOptions(
       'ingressControllerNamespace',
     ),
     requestTimeoutMs: root.getOptionalNumber('requestTimeoutMs'),
+    statusSweep: readStatusSweep(root),
   };
+}
+
+function readStatusSweep(root: Config): StatusSweepOptions | undefined {
+  const sweep = root.getOptionalConfig('statusSweep');
+  if (!sweep) return undefined;
+  const maxAgeMs = sweep.getOptionalNumber('maxAgeMs');
+  const pageSize = sweep.getOptionalNumber('pageSize');
+  if (maxAgeMs !== undefined && !(maxAgeMs >= 0)) {
+    throw new InputError(
+      `environments.kubernetes.statusSweep.maxAgeMs: must be 0 or more, got ${maxAgeMs}`,
+    );
+  }
+  if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize > 0)) {
+    throw new InputError(
+      `environments.kubernetes.statusSweep.pageSize: must be a positive integer, got ${pageSize}`,
+    );
+  }
+  return { maxAgeMs, pageSize };
 }
 
 function readCluster(c: Config, index: number): KubernetesClusterOptions {

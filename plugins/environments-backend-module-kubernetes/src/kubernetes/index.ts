@@ -10,3 +10,4 @@ export type {
   KubernetesNamespaceDriverOptions,
   PodSecurityLevel,
 } from './config';
+export type { StatusSweepOptions } from './statusSweep';

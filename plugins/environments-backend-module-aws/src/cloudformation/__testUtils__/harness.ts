@@ -53,6 +53,11 @@ export function sandboxDriver(
       maxAttempts: 12,
     },
     statusBatchWindowMs: 10,
+    // Scenarios change stacks and services behind the driver's back and
+    // check the next observe sees it: no settled-service skipping, and the
+    // stack snapshot's lifetime the scenarios were written for.
+    settledRecheckMs: 0,
+    stackStatusMaxAgeMs: 5000,
     ...options,
   });
 }

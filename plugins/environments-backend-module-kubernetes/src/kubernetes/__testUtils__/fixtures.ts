@@ -12,6 +12,7 @@ import {
 } from '@envkit/plugin-environments-node/testUtils';
 import type { KubernetesClusterOptions } from '../config';
 import { KubernetesNamespaceDriver } from '../KubernetesNamespaceDriver';
+import type { StatusSweepOptions } from '../statusSweep';
 
 export function testEnvironment(
   overrides: Partial<DriverEnvironment> = {},
@@ -66,11 +67,18 @@ export function sandboxCluster(
 
 export function testDriver(
   clusters: KubernetesClusterOptions[],
-  extra: { requestTimeoutMs?: number; subjectPrefix?: string } = {},
+  extra: {
+    requestTimeoutMs?: number;
+    subjectPrefix?: string;
+    statusSweep?: StatusSweepOptions;
+  } = {},
 ) {
   return new KubernetesNamespaceDriver({
     clusters,
     logger: mockServices.logger.mock(),
+    // Tests change objects between checks and expect the next check to see
+    // it, so lists are shared only while in flight unless a test says so.
+    statusSweep: { maxAgeMs: 0 },
     ...extra,
   });
 }
