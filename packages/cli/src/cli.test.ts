@@ -21,7 +21,7 @@ jest.setTimeout(180_000);
 const storefrontCi: CiPrincipal = {
   subject: 'storefront-ci',
   token: 'storefront-ci-static-token',
-  templates: ['ecs-web-service', 'ecs-with-secret'],
+  templates: ['ecs-web-service', 'ecs-with-secret', 'reliability-namespace'],
   owners: ['group:default/team-storefront'],
 };
 
@@ -259,6 +259,54 @@ describe('envkitctl', () => {
     app.logs.addSecret(secret);
     expect(app.logs.leaks()).toEqual([]);
     expect(runs[1].stdout).toMatch(/Input apiToken\s+\(secret\)/);
+  });
+
+  it('kubeconfig writes the kubeconfig of a namespace to a file only its user can read', async () => {
+    const created = await cli(
+      'create',
+      'ns-cli',
+      '--template',
+      'reliability-namespace',
+      '--owner',
+      'group:default/team-storefront',
+      ...fastWait,
+      '-o',
+      'json',
+    );
+    expect(created.code).toBe(0);
+    const { namespace } = JSON.parse(created.stdout).outputs;
+
+    const file = path.join(tmp, 'ns-cli.kubeconfig');
+    const issued = await cli(
+      'kubeconfig',
+      'ns-cli',
+      '--file',
+      file,
+      '--expiration',
+      '30m',
+      '-o',
+      'json',
+    );
+    expect(issued.code).toBe(0);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const kubeconfig = fs.readFileSync(file, 'utf8');
+    expect(kubeconfig).toContain(`namespace: ${namespace}`);
+    expect(kubeconfig).toMatch(/token: \S+/);
+    // What is printed says where it went and until when; the token stays
+    // in the file.
+    const summary = JSON.parse(issued.stdout);
+    expect(summary).toMatchObject({ namespace, authentication: 'token', file });
+    expect(summary.kubeconfig).toBeUndefined();
+    // On the sandbox's clock, which may run faster than the wall clock.
+    expect(Date.parse(summary.expiresAt)).toBeGreaterThan(Date.now());
+
+    const tooShort = await cli('kubeconfig', 'ns-cli', '--expiration', '5m');
+    expect(tooShort.code).toBe(2);
+    expect(tooShort.stderr).toContain('expiration: must be at least 10m');
+    // An ECS environment has no namespace to reach.
+    expect((await cli('kubeconfig', 'web-cli')).code).toBe(1);
+
+    expect((await cli('destroy', 'ns-cli', ...fastWait)).code).toBe(0);
   });
 
   it('destroy --wait exits 0 once everything is gone from the sandbox', async () => {

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerChanges } from './commands/changes';
 import { registerCreate } from './commands/create';
+import { registerKubeconfig } from './commands/kubeconfig';
 import { registerLogin } from './commands/login';
 import { registerPrEnvironment } from './commands/prEnvironment';
 import { registerReads } from './commands/read';
@@ -44,6 +45,7 @@ function buildProgram(io: CliIo): Command {
   registerCreate(program, ctx);
   registerReads(program, ctx);
   registerChanges(program, ctx);
+  registerKubeconfig(program, ctx);
   registerPrEnvironment(program, ctx);
   return program;
 }

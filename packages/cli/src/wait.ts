@@ -98,6 +98,16 @@ export async function waitForEnvironment(
     }
     if (status.phase !== lastPhase) {
       options.progress(`Environment '${spec.name}' is ${status.phase}`);
+      if (status.phase === 'AwaitingApproval' && spec.approval) {
+        // Nothing happens until someone decides; say who, and why.
+        options.progress(
+          `Waiting for a member of ${
+            spec.approval.approvers
+          } to approve it (until ${spec.approval.expiresAt})${
+            spec.approval.why ? `: ${spec.approval.why}` : ''
+          }`,
+        );
+      }
       lastPhase = status.phase;
     }
 
