@@ -58,6 +58,9 @@ const permissions = mockServices.permissions.mock({
   },
 });
 
+/** Parameters the test driver was asked to estimate, in call order. */
+const estimatedParameters: Record<string, unknown>[] = [];
+
 const testDriverModule = createBackendModule({
   pluginId: 'environments',
   moduleId: 'test-driver',
@@ -109,8 +112,6 @@ const testDriverModule = createBackendModule({
     });
   },
 });
-/** Parameters the test driver was asked to estimate, in call order. */
-const estimatedParameters: Record<string, unknown>[] = [];
 
 const storefrontWeb = {
   apiVersion: 'backstage.io/v1alpha1',
