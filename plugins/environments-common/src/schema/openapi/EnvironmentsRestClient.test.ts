@@ -50,6 +50,32 @@ describe('EnvironmentsRestClient', () => {
     expect(await sent.json()).toEqual({ ttl: 'PT8H' });
   });
 
+  it("survives fetch middleware that builds its own Request from what it is given, as the app's does", async () => {
+    const bodies: unknown[] = [];
+    // Like Backstage's FetchApi: each middleware makes a Request of its own
+    // from the input and init it was handed.
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const first = new Request(input, init);
+      const second = new Request(input, init);
+      bodies.push(await second.json());
+      void first;
+      return new Response(JSON.stringify({ environment: {}, resources: [] }), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      });
+    };
+    const client = new EnvironmentsRestClient({
+      discoveryApi: { getBaseUrl: async id => `http://backend/api/${id}` },
+      fetchApi: { fetch: fetch as any },
+    });
+    await client.previewEnvironment({ name: 'a', templateRef: 'ecs' });
+    await client.extendEnvironment('env-1', 'PT8H');
+    expect(bodies).toEqual([
+      { name: 'a', templateRef: 'ecs' },
+      { ttl: 'PT8H' },
+    ]);
+  });
+
   it('destroys with DELETE and creates with the idempotency key', async () => {
     const { client, requests } = setup({ body: {} });
     await client.destroyEnvironment('env-1');

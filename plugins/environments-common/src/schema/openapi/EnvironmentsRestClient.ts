@@ -297,7 +297,21 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     const baseUrl = await this.discoveryApi.getBaseUrl('environments');
     const client = createClient<paths>({
       baseUrl,
-      fetch: request => this.fetchFn(request),
+      // Handed on as URL and init rather than as the Request itself: the
+      // app's fetch middleware builds a Request of its own from what it is
+      // given, and a Request whose body another one has taken can't be
+      // built from again ("already been used") — every call with a body
+      // failed in the browser.
+      fetch: async request =>
+        this.fetchFn(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body:
+            request.method === 'GET' || request.method === 'HEAD'
+              ? undefined
+              : await request.text(),
+          signal: request.signal,
+        }),
     });
     // Before openapi-fetch reads the body, so ResponseError gets it whole.
     client.use({
