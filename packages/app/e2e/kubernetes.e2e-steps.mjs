@@ -13,20 +13,23 @@ export async function kubernetesSteps(page, { name, step, shot, timeout }) {
   await step(
     'namespace: the Connect section offers kubectl commands',
     async () => {
+      // The usage and the access check can take a status check or two on
+      // a loaded machine (20 s in a passing run here): wait longer for them.
+      const slow = Math.max(timeout, 90_000);
       await page.getByRole('heading', { name: 'Namespace usage' }).waitFor({
-        timeout,
+        timeout: slow,
       });
       await page
         .getByRole('table', { name: 'Quota usage' })
         .getByText('pods')
-        .waitFor({ timeout });
+        .waitFor({ timeout: slow });
       const commands = page.getByText(
         `kubectl --kubeconfig ${name}.kubeconfig`,
       );
-      await commands.first().waitFor({ timeout });
+      await commands.first().waitFor({ timeout: slow });
       await page
         .getByRole('button', { name: `Download kubeconfig for ${name}` })
-        .waitFor({ timeout });
+        .waitFor({ timeout: slow });
       await page
         .getByRole('heading', { name: 'Connect' })
         .scrollIntoViewIfNeeded();
