@@ -14,11 +14,6 @@ import { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  coreServices,
-  createServiceFactory,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -43,6 +38,7 @@ import {
   type Sandbox,
 } from '@envkit/cloud-sandbox';
 import yaml from 'yaml';
+import { RecordingLogger, recordingRootLogger } from './harness/logs';
 
 jest.setTimeout(600_000);
 
@@ -74,29 +70,6 @@ Outputs:
   LogGroupName:
     Value: !Ref Logs
 `;
-
-/** Every log line any plugin or module wrote, with its metadata. */
-class RecordingLogger implements LoggerService {
-  constructor(readonly lines: string[], private readonly meta: object = {}) {}
-  private record(message: string, meta?: unknown) {
-    this.lines.push(JSON.stringify([message, this.meta, meta ?? null]));
-  }
-  error(message: string, meta?: unknown) {
-    this.record(message, meta);
-  }
-  warn(message: string, meta?: unknown) {
-    this.record(message, meta);
-  }
-  info(message: string, meta?: unknown) {
-    this.record(message, meta);
-  }
-  debug(message: string, meta?: unknown) {
-    this.record(message, meta);
-  }
-  child(meta: object): LoggerService {
-    return new RecordingLogger(this.lines, { ...this.meta, ...meta });
-  }
-}
 
 describe('day-2 operations against the sandbox', () => {
   let sandbox: Sandbox;
@@ -163,11 +136,7 @@ describe('day-2 operations against the sandbox', () => {
             } as any;
           },
         }).factory,
-        createServiceFactory({
-          service: coreServices.rootLogger,
-          deps: {},
-          factory: () => new RecordingLogger(logLines) as any,
-        }),
+        recordingRootLogger(logLines),
         schedulerServiceFactory,
         mockServices.rootConfig.factory({
           data: {

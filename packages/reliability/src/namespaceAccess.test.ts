@@ -12,11 +12,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  coreServices,
-  createServiceFactory,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
@@ -25,6 +20,7 @@ import { EnvironmentEntityProvider } from '@envkit/plugin-catalog-backend-module
 import request from 'supertest';
 import yaml from 'yaml';
 import { AuditRecord, startApiBackend } from './harness/inProcess';
+import { RecordingLogger, recordingRootLogger } from './harness/logs';
 
 jest.setTimeout(300_000);
 
@@ -34,29 +30,6 @@ const lena = 'user:default/lena';
 const marco = 'user:default/marco';
 const priya = 'user:default/priya';
 const storefront = 'group:default/team-storefront';
-
-/** Every log line any plugin or module wrote, with its metadata. */
-class RecordingLogger implements LoggerService {
-  constructor(readonly lines: string[], private readonly meta: object = {}) {}
-  private record(message: string, meta?: unknown) {
-    this.lines.push(JSON.stringify([message, this.meta, meta ?? null]));
-  }
-  error(message: string, meta?: unknown) {
-    this.record(message, meta);
-  }
-  warn(message: string, meta?: unknown) {
-    this.record(message, meta);
-  }
-  info(message: string, meta?: unknown) {
-    this.record(message, meta);
-  }
-  debug(message: string, meta?: unknown) {
-    this.record(message, meta);
-  }
-  child(meta: object): LoggerService {
-    return new RecordingLogger(this.lines, { ...this.meta, ...meta });
-  }
-}
 
 /** The real kubectl with only the given kubeconfig, a fresh home and cache. */
 async function kubectl(kubeconfig: string, args: string[]) {
@@ -125,14 +98,7 @@ describe('namespace access: kubeconfig through the API, checked with kubectl', (
           },
         },
       },
-      extraFeatures: [
-        schedulerServiceFactory,
-        createServiceFactory({
-          service: coreServices.rootLogger,
-          deps: {},
-          factory: () => new RecordingLogger(logLines) as any,
-        }),
-      ],
+      extraFeatures: [schedulerServiceFactory, recordingRootLogger(logLines)],
     }));
   });
 

@@ -182,6 +182,13 @@ describe('kubectl against the sandbox', () => {
         failures.push(`${name}: ${result.stderr}`);
     }
     expect(failures).toEqual([]);
+    // Discovery serves each resource of a group version once, as an API server does.
+    const core = await kube(['get', '--raw', '/api/v1']);
+    const served: string[] = JSON.parse(core.stdout).resources.map(
+      (r: { name: string }) => r.name,
+    );
+    expect(served.filter(name => name === 'pods')).toEqual(['pods']);
+    expect(new Set(served).size).toBe(served.length);
     const roles = await kube(['get', 'clusterroles', '-o', 'name']);
     expect(roles.stdout.trim().split('\n').sort()).toEqual([
       'clusterrole.rbac.authorization.k8s.io/admin',

@@ -195,50 +195,46 @@ export class KubeControllers {
 
   private terminatingConditions(finalizer: string) {
     const now = rfc3339(new Date());
-    const condition = (
-      type: string,
-      status: string,
-      reason: string,
-      message: string,
-    ) => ({
+    // [type, status, reason, message], as a namespace's deletion reports them.
+    const rows: Array<[string, string, string, string]> = [
+      [
+        'NamespaceDeletionDiscoveryFailure',
+        'False',
+        'ResourcesDiscovered',
+        'All resources successfully discovered',
+      ],
+      [
+        'NamespaceDeletionGroupVersionParsingFailure',
+        'False',
+        'ParsedGroupVersions',
+        'All legacy kube types successfully parsed',
+      ],
+      [
+        'NamespaceDeletionContentFailure',
+        'False',
+        'ContentDeleted',
+        'All content successfully deleted, may be waiting on finalization',
+      ],
+      [
+        'NamespaceContentRemaining',
+        'True',
+        'SomeResourcesRemain',
+        'Some resources are remaining: configmaps. has 1 resource instances',
+      ],
+      [
+        'NamespaceFinalizersRemaining',
+        'True',
+        'SomeFinalizersRemain',
+        `Some content in the namespace has finalizers remaining: ${finalizer} in 1 resource instances`,
+      ],
+    ];
+    return rows.map(([type, status, reason, message]) => ({
       type,
       status,
       lastTransitionTime: now,
       reason,
       message,
-    });
-    return [
-      condition(
-        'NamespaceDeletionDiscoveryFailure',
-        'False',
-        'ResourcesDiscovered',
-        'All resources successfully discovered',
-      ),
-      condition(
-        'NamespaceDeletionGroupVersionParsingFailure',
-        'False',
-        'ParsedGroupVersions',
-        'All legacy kube types successfully parsed',
-      ),
-      condition(
-        'NamespaceDeletionContentFailure',
-        'False',
-        'ContentDeleted',
-        'All content successfully deleted, may be waiting on finalization',
-      ),
-      condition(
-        'NamespaceContentRemaining',
-        'True',
-        'SomeResourcesRemain',
-        'Some resources are remaining: configmaps. has 1 resource instances',
-      ),
-      condition(
-        'NamespaceFinalizersRemaining',
-        'True',
-        'SomeFinalizersRemain',
-        `Some content in the namespace has finalizers remaining: ${finalizer} in 1 resource instances`,
-      ),
-    ];
+    }));
   }
 
   /**

@@ -27,6 +27,17 @@ export const VERBS = [
   'watch',
 ];
 
+/** Types whose status is a subresource: writes to the main resource keep status. */
+export const STATUS_SUBRESOURCE = new Set([
+  'namespaces',
+  'resourcequotas',
+  'services',
+  'deployments',
+  'ingresses',
+  'pods',
+  'replicasets',
+]);
+
 export const RESOURCE_TYPES: ResourceType[] = [
   {
     group: '',
@@ -63,18 +74,6 @@ export const RESOURCE_TYPES: ResourceType[] = [
     kind: 'ServiceAccount',
     namespaced: true,
     shortNames: ['sa'],
-  },
-  {
-    // Served so clients can list them; the sandbox schedules no pods, so
-    // the lists are empty unless a test writes one.
-    group: '',
-    version: 'v1',
-    resource: 'pods',
-    singular: 'pod',
-    kind: 'Pod',
-    namespaced: true,
-    shortNames: ['po'],
-    categories: ['all'],
   },
   {
     group: '',
@@ -341,15 +340,7 @@ export function resourceList(groupName: string, version: string) {
       categories: t.categories,
       storageVersionHash: Buffer.from(t.kind).toString('base64').slice(0, 11),
     };
-    const hasStatus = [
-      'namespaces',
-      'resourcequotas',
-      'services',
-      'deployments',
-      'ingresses',
-      'pods',
-      'replicasets',
-    ].includes(t.resource);
+    const hasStatus = STATUS_SUBRESOURCE.has(t.resource);
     const status = {
       name: `${t.resource}/status`,
       singularName: '',

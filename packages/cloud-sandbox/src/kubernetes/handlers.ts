@@ -27,13 +27,13 @@ import {
   resourceList,
   apiVersionOf,
   versionInfo,
+  STATUS_SUBRESOURCE,
   type ResourceType,
 } from './discovery';
 import {
   defaultOnCreate,
   prepareForWrite,
   specChanged,
-  STATUS_SUBRESOURCE,
   validateIdentity,
 } from './objects';
 import { openApiGroupVersion, openApiRoot } from './openapi';

@@ -12,17 +12,6 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** Types whose status is a subresource: writes to the main resource keep status. */
-export const STATUS_SUBRESOURCE = new Set([
-  'namespaces',
-  'resourcequotas',
-  'services',
-  'deployments',
-  'ingresses',
-  'pods',
-  'replicasets',
-]);
-
 /** Types without a `generation` (no spec whose changes are observed). */
 const NO_GENERATION = new Set([
   'namespaces',

@@ -4,6 +4,12 @@
  */
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+  RootLoggerService,
+} from '@backstage/backend-plugin-api';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -111,4 +117,39 @@ export class LogSink {
   close() {
     this.file?.end();
   }
+}
+
+/**
+ * An in-process logger that keeps every line any plugin or module wrote,
+ * with its metadata, as JSON text, so a test can search them for secrets.
+ */
+export class RecordingLogger implements LoggerService {
+  constructor(readonly lines: string[], private readonly meta: object = {}) {}
+  private record(message: string, meta?: unknown) {
+    this.lines.push(JSON.stringify([message, this.meta, meta ?? null]));
+  }
+  error(message: string, meta?: unknown) {
+    this.record(message, meta);
+  }
+  warn(message: string, meta?: unknown) {
+    this.record(message, meta);
+  }
+  info(message: string, meta?: unknown) {
+    this.record(message, meta);
+  }
+  debug(message: string, meta?: unknown) {
+    this.record(message, meta);
+  }
+  child(meta: object): LoggerService {
+    return new RecordingLogger(this.lines, { ...this.meta, ...meta });
+  }
+}
+
+/** A root logger service factory that records into `lines`. */
+export function recordingRootLogger(lines: string[]) {
+  return createServiceFactory({
+    service: coreServices.rootLogger,
+    deps: {},
+    factory: () => new RecordingLogger(lines) as unknown as RootLoggerService,
+  });
 }
