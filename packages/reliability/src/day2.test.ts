@@ -26,8 +26,6 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import environmentsPlugin from '@envkit/plugin-environments-backend';
 import environmentsModuleAws from '@envkit/plugin-environments-backend-module-aws';
 import environmentsModuleKubernetes from '@envkit/plugin-environments-backend-module-kubernetes';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { EnvironmentEntityProvider } from '@envkit/plugin-catalog-backend-module-environments';
 import {
   aws,
   describeService,
@@ -39,6 +37,7 @@ import {
 } from '@envkit/cloud-sandbox';
 import yaml from 'yaml';
 import { RecordingLogger, recordingRootLogger } from './harness/logs';
+import { publishedEntities } from './harness/entities';
 
 jest.setTimeout(600_000);
 
@@ -234,20 +233,11 @@ describe('day-2 operations against the sandbox', () => {
         .ParameterValue,
     ).toBe('****');
     const list = await call('GET', '/environments');
-    const provider = new EnvironmentEntityProvider({
-      // Only the scheduled read is exercised here.
-      environments: { listAll: async () => list.body.items, get: jest.fn() },
-      logger: new RecordingLogger(logLines),
-    });
-    const applyMutation = jest.fn();
-    await provider.connect({ applyMutation, refresh: jest.fn() });
-    await provider.refresh();
-    const entities = applyMutation.mock.calls.flatMap(
-      ([mutation]) => mutation.entities,
+    const entities = await publishedEntities(
+      list.body.items,
+      new RecordingLogger(logLines),
     );
-    expect(entities.map((e: any) => e.entity.metadata.name)).toContain(
-      'day2-web',
-    );
+    expect(entities.map((e: any) => e.metadata.name)).toContain('day2-web');
     published.push(entities);
   }
 

@@ -15,12 +15,11 @@ import { promisify } from 'node:util';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { EnvironmentEntityProvider } from '@envkit/plugin-catalog-backend-module-environments';
 import request from 'supertest';
 import yaml from 'yaml';
 import { AuditRecord, startApiBackend } from './harness/inProcess';
 import { RecordingLogger, recordingRootLogger } from './harness/logs';
+import { publishedEntities } from './harness/entities';
 
 jest.setTimeout(300_000);
 
@@ -240,20 +239,11 @@ describe('namespace access: kubeconfig through the API, checked with kubectl', (
     const list = await request(server)
       .get(`${api}/environments`)
       .set('Authorization', as(lena));
-    const provider = new EnvironmentEntityProvider({
-      // Only the scheduled read is exercised here.
-      environments: { listAll: async () => list.body.items, get: jest.fn() },
-      logger: new RecordingLogger(logLines),
-    });
-    const applyMutation = jest.fn();
-    await provider.connect({ applyMutation, refresh: jest.fn() });
-    await provider.refresh();
-    const entities = applyMutation.mock.calls.flatMap(
-      ([mutation]) => mutation.entities,
+    const entities = await publishedEntities(
+      list.body.items,
+      new RecordingLogger(logLines),
     );
-    expect(entities.map((e: any) => e.entity.metadata.name)).toContain(
-      'access',
-    );
+    expect(entities.map((e: any) => e.metadata.name)).toContain('access');
     const haystacks: Record<string, string> = {
       'log lines': logLines.join('\n'),
       'audit records': JSON.stringify(audit),

@@ -28,11 +28,10 @@ import environmentsModuleAws from '@envkit/plugin-environments-backend-module-aw
 import environmentsModuleKubernetes from '@envkit/plugin-environments-backend-module-kubernetes';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import scaffolderModuleEnvironments from '@envkit/plugin-scaffolder-backend-module-environments';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { EnvironmentEntityProvider } from '@envkit/plugin-catalog-backend-module-environments';
 import { DefaultEnvironmentsService } from '@envkit/plugin-environments-node';
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import yaml from 'yaml';
+import { publishedEntities } from './harness/entities';
 
 jest.setTimeout(180_000);
 
@@ -202,26 +201,15 @@ describe('scaffolder flow against the sandbox', () => {
       },
       auth: mockServices.auth({ pluginId: 'catalog' }),
     });
-    const provider = new EnvironmentEntityProvider({
-      environments: {
-        listAll: async () =>
-          (
-            await environments.listEnvironments(
-              {},
-              { credentials: mockCredentials.service('plugin:catalog') },
-            )
-          ).items,
-        // Only the scheduled read is exercised here.
-        get: jest.fn(),
-      },
-      logger: mockServices.logger.mock(),
-    });
-    const applyMutation = jest.fn();
-    await provider.connect({ applyMutation, refresh: jest.fn() });
-    await provider.refresh();
-    const published = applyMutation.mock.calls
-      .flatMap(([mutation]) => mutation.entities)
-      .map((e: any) => e.entity);
+    const published = await publishedEntities(
+      (
+        await environments.listEnvironments(
+          {},
+          { credentials: mockCredentials.service('plugin:catalog') },
+        )
+      ).items,
+      mockServices.logger.mock(),
+    );
     expect(published).toEqual([
       expect.objectContaining({
         kind: 'Resource',

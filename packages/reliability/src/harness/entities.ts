@@ -6,6 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import { Entity } from '@backstage/catalog-model';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import type { EnvironmentSummary } from '@envkit/plugin-environments-common';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { EnvironmentEntityProvider } from '@envkit/plugin-catalog-backend-module-environments';
 import { REPO_ROOT } from './backendProcess';
 
 function withNamespace(entity: Entity): Entity {
@@ -61,4 +65,25 @@ export function testTemplate(
       guardrails: { ttl: { default: 'PT8H', max: 'P7D' }, ...guardrails },
     },
   } as Entity);
+}
+
+/**
+ * The entities the catalog module publishes for `items` (what the list
+ * route answered), read through its scheduled full read.
+ */
+export async function publishedEntities(
+  items: EnvironmentSummary[],
+  logger: LoggerService,
+): Promise<Entity[]> {
+  const provider = new EnvironmentEntityProvider({
+    // Only the scheduled read is exercised here.
+    environments: { listAll: async () => items, get: jest.fn() },
+    logger,
+  });
+  const applyMutation = jest.fn();
+  await provider.connect({ applyMutation, refresh: jest.fn() });
+  await provider.refresh();
+  return applyMutation.mock.calls.flatMap(([mutation]) =>
+    mutation.entities.map((e: { entity: Entity }) => e.entity),
+  );
 }

@@ -156,4 +156,42 @@ describe.each(databases.eachSupportedId())('notices on %p', databaseId => {
       'Environment old expired and was destroyed',
     ]);
   });
+
+  it('sends a failure once when two replicas report the same transition', async () => {
+    // The engine's lease already keeps two replicas from reconciling one
+    // environment at once; this is the case it cannot cover: a replica whose
+    // lease lapsed mid-write reports the transition another one reported.
+    const h = await harnessOn(databases, databaseId);
+    await h.create('twice');
+    const before = await h.get('twice');
+    const after = {
+      ...before.status,
+      phase: 'Failed' as const,
+      lastError: { reason: 'FakeFailure', message: 'image not found' },
+    };
+    const events = [
+      {
+        at: new Date(h.now).toISOString(),
+        type: 'Warning' as const,
+        reason: 'Failed',
+        message: 'image not found',
+      },
+    ];
+    const sent: NotificationSendOptions[] = [];
+    const replica = () =>
+      new EnvironmentNotices({
+        store: h.store,
+        notifications: { send: async options => void sent.push(options) },
+        logger: mockServices.logger.mock(),
+        clock: () => new Date(h.now),
+      });
+    await Promise.all(
+      [replica(), replica()].map(n =>
+        n.afterReconcile(before, after as any, events as any),
+      ),
+    );
+    expect(sent.map(n => n.payload.title)).toEqual([
+      'Environment twice failed',
+    ]);
+  });
 });
