@@ -8,6 +8,7 @@ import {
   AwsCredentialsManager,
   DefaultAwsCredentialsManager,
 } from '@backstage/integration-aws-node';
+import { Stack } from '@aws-sdk/client-cloudformation';
 import { stackName } from '@envkit/plugin-environments-common';
 import {
   DriverApplyResult,
@@ -52,6 +53,12 @@ import {
   SettledServiceChecks,
 } from './SettledServiceChecks';
 import { TemplateSource } from './templateSource';
+import { declaredParameters } from './templateParameters';
+import {
+  LISTENER_RULE_PRIORITY_PARAMETER,
+  ListenerRulePriorities,
+  PLATFORM_NAME_PARAMETER,
+} from './ListenerRulePriorities';
 import { AWS_PRICE_LIST } from '../pricing/awsPriceList';
 import { estimateTemplate } from '../pricing/estimateTemplate';
 
@@ -171,6 +178,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
   private readonly reader: StackReader;
   private readonly settled: SettledServiceChecks;
   private readonly writer: StackWriter;
+  private readonly priorities = new ListenerRulePriorities();
   private readonly templates: TemplateSource;
   private readonly defaultRegion: string;
   private readonly defaultAccountId?: string;
@@ -281,7 +289,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
       if (!stack) {
         return { actions: [{ action: 'create', target }] };
       }
-      const desired = await this.desired(prepared, resource, ctx);
+      const desired = await this.desired(prepared, resource, ctx, stack);
       if (tagValue(stack, STACK_TAGS.specHash) === desired.hash) {
         return { actions: [{ action: 'none', target }] };
       }
@@ -361,8 +369,8 @@ export class CloudFormationDriver implements EnvironmentDriver {
     ctx: DriverContext,
   ): Promise<DriverApplyResult> {
     return this.classified(resource, ctx, async prepared => {
-      const desired = await this.desired(prepared, resource, ctx);
       const stack = await this.reader.describe(prepared, ctx);
+      const desired = await this.desired(prepared, resource, ctx, stack);
       const upToDate =
         !!stack && tagValue(stack, STACK_TAGS.specHash) === desired.hash;
       const step = applyStep(stack?.StackStatus, upToDate);
@@ -398,8 +406,38 @@ export class CloudFormationDriver implements EnvironmentDriver {
         case 'update':
           return this.writer.send('update', prepared, desired, ctx, stack);
         default:
-          throw await this.reader.failureOf(prepared, stack!, step.failed, ctx);
+          throw await this.explained(
+            prepared,
+            await this.reader.failureOf(prepared, stack!, step.failed, ctx),
+            ctx,
+          );
       }
+    });
+  }
+
+  /**
+   * A failure of a stack with a rule on a shared listener, with the rule
+   * that holds its priority named when ELB refused the priority.
+   */
+  private async explained(
+    prepared: Prepared,
+    failure: DriverFailure,
+    ctx: DriverContext,
+  ): Promise<DriverFailure> {
+    const platform = prepared.params.parameters[PLATFORM_NAME_PARAMETER];
+    const clash =
+      platform &&
+      (await this.priorities.explainClash(
+        prepared,
+        platform,
+        failure.message,
+        ctx,
+      ));
+    if (!clash) return failure;
+    return DriverFailure.permanent({
+      reason: 'ListenerRulePriorityInUse',
+      message: `${clash} ${failure.message}`,
+      resource: failure.resource,
     });
   }
 
@@ -599,14 +637,41 @@ export class CloudFormationDriver implements EnvironmentDriver {
     };
   }
 
+  /**
+   * The stack to ask for; a template with a rule on a shared listener gets
+   * the priority `stack` already has, or a free one for a new stack.
+   */
   private async desired(
     prepared: Prepared,
     resource: DriverResource,
     ctx: DriverContext,
+    stack: Stack | undefined,
   ): Promise<DesiredStack> {
-    const { params } = prepared;
+    let { params } = prepared;
+    const body = await this.templates.load(params.template, params.baseUrl);
+    const platform = params.parameters[PLATFORM_NAME_PARAMETER];
+    if (
+      platform &&
+      params.parameters[LISTENER_RULE_PRIORITY_PARAMETER] === undefined &&
+      declaredParameters(body)?.has(LISTENER_RULE_PRIORITY_PARAMETER)
+    ) {
+      const priority = await this.priorities.choose(
+        prepared,
+        platform,
+        `${ctx.environment.id}/${resource.name}`,
+        stack,
+        ctx,
+      );
+      params = {
+        ...params,
+        parameters: {
+          ...params.parameters,
+          [LISTENER_RULE_PRIORITY_PARAMETER]: priority,
+        },
+      };
+    }
     return desiredStack({
-      body: await this.templates.load(params.template, params.baseUrl),
+      body,
       params,
       environment: ctx.environment,
       resourceName: resource.name,
