@@ -2,7 +2,12 @@
  * Elastic Load Balancing v2 read actions (query protocol, API version
  * 2015-12-01): what `aws elbv2 describe-*` needs to see what the stacks made.
  */
-import { AwsError, readList, type QueryParams, type XmlValue } from '../aws/query';
+import {
+  AwsError,
+  readList,
+  type QueryParams,
+  type XmlValue,
+} from '../aws/query';
 import type {
   ElbState,
   ListenerRule,
@@ -147,7 +152,8 @@ export function elbHandlers(elb: ElbState): Record<string, Handler> {
         for (const r of rules) rows.push(ruleXml(r));
         // Every listener has its default rule, listed last.
         rows.push({
-          RuleArn: listenerArn.replace(':listener/', ':listener-rule/') + '/default',
+          RuleArn:
+            listenerArn.replace(':listener/', ':listener-rule/') + '/default',
           Priority: 'default',
           Conditions: [],
           Actions: listener.defaultActions.map(actionXml),
@@ -171,7 +177,8 @@ export function elbHandlers(elb: ElbState): Record<string, Handler> {
       ]);
       const names = readList(params, 'Names');
       if (names.length) found = found.filter(tg => names.includes(tg.name));
-      if (lb) found = found.filter(tg => elb.loadBalancersOf(tg.arn).includes(lb));
+      if (lb)
+        found = found.filter(tg => elb.loadBalancersOf(tg.arn).includes(lb));
       return {
         TargetGroups: found.map(tg => ({
           TargetGroupArn: tg.arn,

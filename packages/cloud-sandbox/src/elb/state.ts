@@ -146,10 +146,7 @@ export class ElbState {
   addListener(arn: string, p: Obj): string | undefined {
     const loadBalancerArn = String(p.LoadBalancerArn ?? '');
     if (!this.loadBalancers.has(loadBalancerArn)) {
-      return handlerError(
-        `One or more load balancers not found`,
-        'NotFound',
-      );
+      return handlerError(`One or more load balancers not found`, 'NotFound');
     }
     this.listeners.set(arn, {
       arn,
