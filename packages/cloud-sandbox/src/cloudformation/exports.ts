@@ -40,7 +40,8 @@ export function listExports(stacks: Stack[]): StackExport[] {
 /** The value exported as `name`, as Fn::ImportValue resolves it. */
 export function importValue(stacks: Stack[], name: string): string {
   const found = listExports(stacks).find(e => e.name === name);
-  if (!found) throw new AwsError('ValidationError', `No export named ${name} found`);
+  if (!found)
+    throw new AwsError('ValidationError', `No export named ${name} found`);
   return found.value;
 }
 

@@ -170,10 +170,9 @@ const provisioners: Record<string, Provisioner> = {
   },
   'AWS::ElasticLoadBalancingV2::ListenerRule': ctx => {
     const listener = str(ctx.properties.ListenerArn) ?? '';
-    const ruleArn = `${listener.replace(
-      ':listener/',
-      ':listener-rule/',
-    )}/${hex(16)}`;
+    const ruleArn = `${listener.replace(':listener/', ':listener-rule/')}/${hex(
+      16,
+    )}`;
     return {
       physicalId: ruleArn,
       attributes: { RuleArn: ruleArn, IsDefault: false },

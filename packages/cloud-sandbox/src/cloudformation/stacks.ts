@@ -402,7 +402,8 @@ export class StackStore {
         stack,
         prepared.deps,
         operation,
-        conflict ?? `The following resource(s) failed to create: [${failure!.id}].`,
+        conflict ??
+          `The following resource(s) failed to create: [${failure!.id}].`,
       );
     });
     return stack;

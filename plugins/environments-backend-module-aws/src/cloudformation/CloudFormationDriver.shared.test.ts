@@ -3,9 +3,11 @@ import { stackName } from '@envkit/plugin-environments-common';
 import {
   applyUntilSettled,
   awsCli,
+  CallLedger,
   cfnResource,
   contextFor,
   destroyUntilSettled,
+  documentedPolicy,
   environment,
 } from './__testUtils__/harness';
 import { NETWORK, useSandboxSuite } from './__testUtils__/sandboxSuite';
@@ -47,14 +49,16 @@ describe('the shared ECS platform against the cloud sandbox', () => {
   const bob = environment('bob');
   let platform: ReturnType<typeof platformFor>;
   let platformOutputs: Record<string, string>;
+  let ledger: CallLedger;
 
   const cli = async (...args: string[]) => {
-    const result = await awsCli(suite.sandbox, args);
+    const result = await ledger.harness(() => awsCli(suite.sandbox, args));
     expect(result.stderr).toBe('');
     return JSON.parse(result.stdout);
   };
 
   beforeAll(async () => {
+    ledger = new CallLedger(suite.sandbox);
     const network = await applyUntilSettled(
       suite.driver,
       NETWORK,
@@ -153,8 +157,8 @@ describe('the shared ECS platform against the cloud sandbox', () => {
   it('keeps a stack on its priority across updates', async () => {
     const ctx = contextFor(alice, 'service');
     const name = stackName(alice.name, alice.id, 'service');
-    const before = await suite.cfn.send(
-      new DescribeStacksCommand({ StackName: name }),
+    const before = await ledger.harness(() =>
+      suite.cfn.send(new DescribeStacksCommand({ StackName: name })),
     );
     const updated = await applyUntilSettled(
       suite.driver,
@@ -166,8 +170,8 @@ describe('the shared ECS platform against the cloud sandbox', () => {
       s.Stacks[0].Parameters.find(
         (p: any) => p.ParameterKey === 'ListenerRulePriority',
       ).ParameterValue;
-    const after = await suite.cfn.send(
-      new DescribeStacksCommand({ StackName: name }),
+    const after = await ledger.harness(() =>
+      suite.cfn.send(new DescribeStacksCommand({ StackName: name })),
     );
     expect(priority(after)).toBe(priority(before));
   });
@@ -193,7 +197,7 @@ describe('the shared ECS platform against the cloud sandbox', () => {
     const message = (outcome as any).message as string;
     expect(message).toContain(`priority ${held.Priority}`);
     expect(message).toContain(held.RuleArn);
-    expect(message).toContain("is currently in use");
+    expect(message).toContain('is currently in use');
     await destroyUntilSettled(
       suite.driver,
       sharedService('/carol'),
@@ -201,16 +205,20 @@ describe('the shared ECS platform against the cloud sandbox', () => {
     );
   });
 
-  it('refuses to delete the base while a service imports it, with CloudFormation’s error', async () => {
-    const outcome = await destroyUntilSettled(
+  it('refuses to destroy the base while a service imports it, naming the services, and destroys it once they are gone', async () => {
+    const refused = await destroyUntilSettled(
       suite.driver,
       platform,
       contextFor(base, 'platform'),
     );
-    expect(outcome.status).toBe('Failed');
-    expect((outcome as any).message).toMatch(
-      /Export envkit-shared-\w+ cannot be deleted as it is in use by envkit-(alice|bob)-service-/,
-    );
+    expect(refused).toMatchObject({
+      status: 'Failed',
+      kind: 'needsAttention',
+      reason: 'ExportInUse',
+    });
+    const message = (refused as any).message as string;
+    expect(message).toContain(stackName(alice.name, alice.id, 'service'));
+    expect(message).toContain(stackName(bob.name, bob.id, 'service'));
     for (const env of [alice, bob]) {
       expect(
         await destroyUntilSettled(
@@ -227,6 +235,17 @@ describe('the shared ECS platform against the cloud sandbox', () => {
         contextFor(base, 'platform'),
       ),
     ).toEqual({ status: 'Destroyed' });
+    const { Exports } = await cli('cloudformation', 'list-exports');
+    expect(Exports).toEqual([]);
+  });
+
+  it('needs only what the documented IAM policy allows', () => {
+    const used = ledger.actions();
+    // Finding a free priority reads who imports the listener.
+    expect(used).toContain('cloudformation:ListImports');
+    expect(used.filter(action => !documentedPolicy().covers(action))).toEqual(
+      [],
+    );
   });
 });
 

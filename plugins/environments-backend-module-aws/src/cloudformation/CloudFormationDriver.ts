@@ -54,6 +54,7 @@ import {
 } from './SettledServiceChecks';
 import { TemplateSource } from './templateSource';
 import { declaredParameters } from './templateParameters';
+import { importersOf } from './stackImports';
 import {
   LISTENER_RULE_PRIORITY_PARAMETER,
   ListenerRulePriorities,
@@ -416,6 +417,35 @@ export class CloudFormationDriver implements EnvironmentDriver {
   }
 
   /**
+   * Refuses to delete a stack whose exports other stacks import (a shared
+   * platform with services on it): CloudFormation would fail the deletion
+   * and leave the stack DELETE_FAILED; refused here, it stays usable and a
+   * later destroy, once the services are gone, goes through.
+   */
+  private async refuseWhileImported(
+    prepared: Prepared,
+    stack: Stack,
+    ctx: DriverContext,
+  ): Promise<void> {
+    for (const output of stack.Outputs ?? []) {
+      if (!output.ExportName) continue;
+      const importers = await importersOf(prepared, output.ExportName, ctx);
+      if (importers.length === 0) continue;
+      throw DriverFailure.needsAttention({
+        reason: 'ExportInUse',
+        message: `Stack ${
+          prepared.stackName
+        } cannot be deleted yet: its export ${
+          output.ExportName
+        } is in use by ${importers.join(
+          ', ',
+        )}. Destroy the environments running on it first, then destroy this one again.`,
+        resource: describeStackRef(prepared),
+      });
+    }
+  }
+
+  /**
    * A failure of a stack with a rule on a shared listener, with the rule
    * that holds its priority named when ELB refused the priority.
    */
@@ -553,6 +583,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
           `Waiting for stack ${prepared.stackName} to leave ${status} before deleting it`,
         );
       }
+      await this.refuseWhileImported(prepared, stack, ctx);
       await this.writer.delete(prepared, stack, 'delete', ctx);
       return inProgress(`Deleting stack ${prepared.stackName}`);
     });

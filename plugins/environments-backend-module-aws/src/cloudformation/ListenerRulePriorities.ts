@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  DescribeStacksCommand,
-  paginateListImports,
-  Stack,
-} from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
 import { DriverContext } from '@envkit/plugin-environments-node';
 import { STACK_TAGS } from './desiredStack';
+import { importersOf } from './stackImports';
 import { StackRef, tagValue } from './StackReader';
 
 /**
@@ -69,21 +66,7 @@ export class ListenerRulePriorities {
     ctx: DriverContext,
   ): Promise<ListenerRuleHolder[]> {
     const client = ref.target.cloudFormation;
-    const names: string[] = [];
-    try {
-      const pages = paginateListImports(
-        { client },
-        { ExportName: listenerExportName(platformName) },
-        { abortSignal: ctx.signal },
-      );
-      for await (const page of pages) names.push(...(page.Imports ?? []));
-    } catch (error) {
-      // CloudFormation's answer when no stack imports the export yet.
-      if (/is not imported by any stack/.test((error as Error).message)) {
-        return [];
-      }
-      throw error;
-    }
+    const names = await importersOf(ref, listenerExportName(platformName), ctx);
     const holders: ListenerRuleHolder[] = [];
     for (const name of names) {
       const { Stacks } = await client.send(
