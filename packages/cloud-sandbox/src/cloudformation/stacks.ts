@@ -629,7 +629,8 @@ export class StackStore {
     cause: string,
   ): void {
     this.cancelInFlight(stack);
-    const reason = `${cause} ${
+    const sentence = cause.endsWith('.') ? cause : `${cause}.`;
+    const reason = `${sentence} ${
       stack.disableRollback ? '' : 'Rollback requested by user.'
     }`.trim();
     if (stack.disableRollback) {
