@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { aws, eventually } from '../__testUtils__/helpers';
+import { aws, eventually, settledStatus } from '../__testUtils__/helpers';
 
 jest.setTimeout(120_000);
 
@@ -100,13 +100,7 @@ describe('cross-stack references and shared listeners with the AWS CLI', () => {
     expect(result.stderr).toBe('');
     return result.stdout ? JSON.parse(result.stdout) : undefined;
   };
-  const settled = (stackName: string) =>
-    eventually(() => {
-      const status = sandbox.controls
-        .inventory()
-        .find(s => s.stackName === stackName)?.status;
-      return !!status && !status.endsWith('_IN_PROGRESS') && status;
-    });
+  const settled = (stackName: string) => settledStatus(sandbox, stackName);
   const eventReasons = async (stackName: string): Promise<string[]> =>
     (
       await cfn('describe-stack-events', '--stack-name', stackName)
