@@ -30,7 +30,12 @@ describe('criticalPath', () => {
         end: 280,
       },
     ];
-    const path = criticalPath(spans, 60, 0);
+    const path = criticalPath(
+      spans,
+      60,
+      { requestedAt: -40, readyAt: 2080 },
+      0,
+    );
     expect(path.steps.map(s => s.name)).toEqual([
       'network/VPC',
       'network/Subnet',
@@ -39,8 +44,11 @@ describe('criticalPath', () => {
     // 1,800 ms at ×60 is 1.8 simulated minutes; 60 ms of waiting is 0.06.
     expect(path.steps[2].minutes).toBe(1.8);
     expect(path.waitMinutes).toBe(0.06);
+    // 40 ms before the first resource and 20 ms after the last.
+    expect(path.leadMinutes).toBe(0.04);
+    expect(path.tailMinutes).toBe(0.02);
     expect(describeCriticalPath(path)).toBe(
-      'network/VPC 0.10 → network/Subnet 0.10 → service/Alb 1.80 (+ 0.06 waiting between steps)',
+      '0.04 until the first resource starts → network/VPC 0.10 → network/Subnet 0.10 → service/Alb 1.80 → 0.02 until Ready (+ 0.06 waiting between steps)',
     );
   });
 });

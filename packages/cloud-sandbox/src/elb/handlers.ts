@@ -152,8 +152,10 @@ export function elbHandlers(elb: ElbState): Record<string, Handler> {
         for (const r of rules) rows.push(ruleXml(r));
         // Every listener has its default rule, listed last.
         rows.push({
-          RuleArn:
-            listenerArn.replace(':listener/', ':listener-rule/') + '/default',
+          RuleArn: `${listenerArn.replace(
+            ':listener/',
+            ':listener-rule/',
+          )}/default`,
           Priority: 'default',
           Conditions: [],
           Actions: listener.defaultActions.map(actionXml),

@@ -9,6 +9,13 @@ import type { Resolved } from '../cloudformation/intrinsics';
 
 type Obj = Record<string, Resolved>;
 
+const LISTENER = 'AWS::ElasticLoadBalancingV2::Listener';
+
+/** A CloudFormation resource handler's message for an ELB error. */
+function handlerError(message: string, code: string): string {
+  return `Resource handler returned message: "${message} (Service: ElasticLoadBalancingV2, Status Code: 400, Request ID: ${uuid()})" (RequestToken: ${uuid()}, HandlerErrorCode: ${code})`;
+}
+
 export interface RuleCondition {
   field: string;
   values: string[];
@@ -94,12 +101,11 @@ function conditions(value: Resolved | undefined): RuleCondition[] {
   return list(value).map(raw => {
     const c = obj(raw);
     const field = String(c.Field ?? '');
-    const config =
-      field === 'host-header'
-        ? obj(c.HostHeaderConfig)
-        : field === 'path-pattern'
-        ? obj(c.PathPatternConfig)
-        : {};
+    const configKeys: Record<string, string> = {
+      'host-header': 'HostHeaderConfig',
+      'path-pattern': 'PathPatternConfig',
+    };
+    const config = configKeys[field] ? obj(c[configKeys[field]]) : {};
     const values = strings(config.Values);
     return { field, values: values.length ? values : strings(c.Values) };
   });
@@ -237,11 +243,4 @@ export class ElbState {
     }
     return [...found];
   }
-}
-
-const LISTENER = 'AWS::ElasticLoadBalancingV2::Listener';
-
-/** A CloudFormation resource handler's message for an ELB error. */
-function handlerError(message: string, code: string): string {
-  return `Resource handler returned message: "${message} (Service: ElasticLoadBalancingV2, Status Code: 400, Request ID: ${uuid()})" (RequestToken: ${uuid()}, HandlerErrorCode: ${code})`;
 }

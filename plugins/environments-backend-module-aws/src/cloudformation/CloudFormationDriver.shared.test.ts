@@ -64,14 +64,14 @@ describe('the shared ECS platform against the cloud sandbox', () => {
       NETWORK,
       contextFor(base, 'network'),
     );
-    expect(network.status).toBe('Ready');
+    if (network.status !== 'Ready') throw new Error('network not Ready');
     platform = platformFor((network as any).outputs);
     const made = await applyUntilSettled(
       suite.driver,
       platform,
       contextFor(base, 'platform'),
     );
-    expect(made.status).toBe('Ready');
+    if (made.status !== 'Ready') throw new Error('platform not Ready');
     platformOutputs = (made as any).outputs;
   });
 

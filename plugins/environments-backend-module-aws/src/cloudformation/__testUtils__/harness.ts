@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import {
@@ -229,7 +229,7 @@ export function documentedPolicy(): {
   covers: (action: string) => boolean;
 } {
   const doc = readFileSync(
-    resolve(__dirname, '../../../../../docs/drivers/aws-cloudformation.md'),
+    resolvePath(__dirname, '../../../../../docs/drivers/aws-cloudformation.md'),
     'utf8',
   );
   const block = /<!-- iam-policy -->\s*```json\n([\s\S]*?)```/.exec(doc);
