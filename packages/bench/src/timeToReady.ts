@@ -46,7 +46,7 @@ export interface TimeToReadyParameters {
 
 export const defaultTimeToReadyParameters: TimeToReadyParameters = {
   profile: 'realistic',
-  clockMultiplier: 10,
+  clockMultiplier: 5,
   timeoutMs: 10 * 60_000,
 };
 
