@@ -83,7 +83,7 @@ export async function startSandbox(
     () => url,
     () => scheduler.now(),
   );
-  const endpoints = new EndpointDirectory(stacks, ecs, kube);
+  const endpoints = new EndpointDirectory(stacks, ecs, kube, elb);
   const controls = new SandboxControls({
     profile: () => profile,
     setProfile: next => {

@@ -250,7 +250,7 @@ export function createSandboxServer(parts: ServerParts): http.Server {
       return controlRoute(req, parts.controls, parts.endpoints);
     }
     const host = header(req.headers, 'host') ?? '';
-    const endpoint = parts.endpoints.find(host);
+    const endpoint = parts.endpoints.find(host, req.url.pathname);
     if (endpoint)
       return {
         status: 200,

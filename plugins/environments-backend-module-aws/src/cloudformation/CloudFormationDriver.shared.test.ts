@@ -145,6 +145,17 @@ describe('the shared ECS platform against the cloud sandbox', () => {
     );
     expect(services.map((s: any) => s.status)).toEqual(['ACTIVE', 'ACTIVE']);
 
+    // The shared load balancer routes by path, as the endpoint pages show.
+    const page = async (url: string) => {
+      const { host, pathname } = new URL(url);
+      const response = await fetch(
+        `${suite.sandbox.url}/_sandbox/endpoints/${host}${pathname}`,
+      );
+      return response.text();
+    };
+    expect(await page(aOut.Endpoint)).toContain(aOut.ServiceName);
+    expect(await page(bOut.Endpoint)).toContain(bOut.ServiceName);
+
     const imports = await cli(
       'cloudformation',
       'list-imports',
