@@ -61,10 +61,16 @@ describe('benchmarks (smoke)', () => {
 
     const ttr = report.results.timeToReady!;
     expect(ttr.map(r => [r.environment, r.phase])).toEqual([
+      ['platform-base', 'Ready'],
+      ['shared-ecs', 'Ready'],
       ['shipped-ecs', 'Ready'],
       ['baseline-ecs', 'Ready'],
       ['namespace', 'Ready'],
     ]);
+    // Each environment on CloudFormation is reported with its critical path.
+    for (const r of ttr.filter(x => x.environment !== 'namespace')) {
+      expect(r.criticalPath).toMatch(/ → /);
+    }
 
     for (const db of report.results.apiScale!) {
       expect(db.endpoints).toHaveLength(4);

@@ -267,6 +267,17 @@ export function toMarkdown(report: BenchReport): string {
           ]),
         ),
       ),
+      ...section(
+        '#### Critical paths',
+        'Per environment on CloudFormation: the chain of resources that decided its time, each with its simulated creation minutes, from its stacks\' events — the last resource to finish, back through whatever finished last before each one started. "Waiting" is the time on the chain outside any resource (CloudFormation\'s stack steps, the engine starting the next stack).',
+        table(
+          ['Environment', 'Critical path (simulated minutes)'],
+          [],
+          ttr
+            .filter(r => r.criticalPath)
+            .map(r => [r.environment, r.criticalPath!]),
+        ),
+      ),
     );
   }
   const api = report.results.apiScale;

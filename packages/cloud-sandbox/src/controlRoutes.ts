@@ -78,12 +78,18 @@ export function controlRoute(
   const method = req.method;
   try {
     if (path.startsWith('/endpoints/')) {
-      const host = decodeURIComponent(path.slice('/endpoints/'.length));
-      const info = endpoints.find(host);
+      // `/_sandbox/endpoints/<host>[/<path>]`
+      const [host, ...rest] = path.slice('/endpoints/'.length).split('/');
+      const info = endpoints.find(
+        decodeURIComponent(host),
+        `/${rest.map(decodeURIComponent).join('/')}`,
+      );
       return {
         status: info ? 200 : 404,
         contentType: 'text/html; charset=utf-8',
-        body: info ? renderEndpointPage(info) : renderUnknownEndpoint(host),
+        body: info
+          ? renderEndpointPage(info)
+          : renderUnknownEndpoint(decodeURIComponent(host)),
       };
     }
     const b = method === 'GET' ? {} : body(req);

@@ -7,6 +7,7 @@ import type { Scheduler } from './clock';
 import type { StackStore } from './cloudformation/stacks';
 import type { ChangeSetStore } from './cloudformation/changeSets';
 import type { EcsState } from './ecs/state';
+import type { ElbState } from './elb/state';
 import type { CallCounter, Faults, ServiceName, ThrottleRule } from './faults';
 import type { KubeControllers } from './kubernetes/controllers';
 import type { KubeStore } from './kubernetes/store';
@@ -34,6 +35,7 @@ export interface ControlState {
   stacks: StackStore;
   changeSets: ChangeSetStore;
   ecs: EcsState;
+  elb?: ElbState;
   kube: KubeStore;
   controllers: KubeControllers;
   url: () => string;
@@ -52,6 +54,7 @@ export class SandboxControls {
     this.state.stacks.reset();
     this.state.changeSets.reset();
     this.state.ecs.reset();
+    this.state.elb?.reset();
     this.state.kube.reset();
     this.state.controllers.bootstrap();
   }

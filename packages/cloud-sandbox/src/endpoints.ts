@@ -3,8 +3,9 @@
  * anywhere real, so the sandbox serves a page that stands in for what the
  * endpoint would serve: which image answers on which port.
  */
-import type { StackStore } from './cloudformation/stacks';
+import type { StackResource, StackStore } from './cloudformation/stacks';
 import type { EcsState } from './ecs/state';
+import type { ElbState, ListenerRule } from './elb/state';
 import { findType, type ResourceType } from './kubernetes/discovery';
 import type { KubeStore } from './kubernetes/store';
 import { escapeXml } from './aws/query';
@@ -26,17 +27,21 @@ export class EndpointDirectory {
     private readonly stacks: StackStore,
     private readonly ecs: EcsState,
     private readonly kube: KubeStore,
+    private readonly elb?: ElbState,
   ) {}
 
-  find(host: string): EndpointInfo | undefined {
+  /** What answers a request for `path` on `host`. */
+  find(host: string, path = '/'): EndpointInfo | undefined {
     const full = host.toLowerCase();
     const bare = full.replace(/:\d+$/, '');
     return (
-      this.fromStacks(full) ?? this.fromStacks(bare) ?? this.fromIngresses(bare)
+      this.fromStacks(full, path) ??
+      this.fromStacks(bare, path) ??
+      this.fromIngresses(bare)
     );
   }
 
-  private fromStacks(host: string): EndpointInfo | undefined {
+  private fromStacks(host: string, path: string): EndpointInfo | undefined {
     for (const stack of this.stacks.all()) {
       if (stack.status === 'DELETE_COMPLETE') continue;
       const resources = [...stack.resources.values()];
@@ -50,33 +55,81 @@ export class EndpointDirectory {
       const serviceResource = resources.find(
         r => r.type === 'AWS::ECS::Service' && r.physicalId,
       );
-      const info: EndpointInfo = {
-        host,
-        source: 'cloudformation',
-        owner: stack.stackName,
-      };
-      if (serviceResource) {
-        info.service = String(serviceResource.attributes.Name ?? '');
-        const definition = this.ecs.taskDefinitions.get(
-          String(serviceResource.properties.TaskDefinition ?? ''),
-        );
-        const lbs =
-          (serviceResource.properties.LoadBalancers as Json[] | undefined) ??
-          [];
-        const container =
-          definition?.containerDefinitions.find(
-            c => c.name === lbs[0]?.ContainerName,
-          ) ?? definition?.containerDefinitions[0];
-        info.image = container?.image;
-        info.port =
-          Number(
-            lbs[0]?.ContainerPort ??
-              container?.portMappings?.[0]?.containerPort,
-          ) || undefined;
-      }
-      return info;
+      // A shared load balancer: the service is in whichever stack made the
+      // listener rule that matches, as ELB would route the request.
+      const routed = serviceResource
+        ? undefined
+        : this.routedService(alb.physicalId ?? '', host, path);
+      if (routed) return this.serviceInfo(host, routed.stack, routed.service);
+      return this.serviceInfo(host, stack.stackName, serviceResource);
     }
     return undefined;
+  }
+
+  /**
+   * The ECS service behind the first rule (by priority) of the load
+   * balancer's listeners that matches `host` and `path`.
+   */
+  private routedService(
+    loadBalancerArn: string,
+    host: string,
+    path: string,
+  ): { stack: string; service: StackResource } | undefined {
+    if (!this.elb) return undefined;
+    const listeners = [...this.elb.listeners.values()].filter(
+      l => l.loadBalancerArn === loadBalancerArn,
+    );
+    const rule = [...this.elb.rules.values()]
+      .filter(r => listeners.some(l => l.arn === r.listenerArn))
+      .sort((a, b) => a.priority - b.priority)
+      .find(r => ruleMatches(r, host, path));
+    const targetGroup = rule?.actions.find(
+      a => a.targetGroupArn,
+    )?.targetGroupArn;
+    if (!targetGroup) return undefined;
+    for (const stack of this.stacks.all()) {
+      if (stack.status === 'DELETE_COMPLETE') continue;
+      const service = [...stack.resources.values()].find(
+        r =>
+          r.type === 'AWS::ECS::Service' &&
+          r.status !== 'DELETE_COMPLETE' &&
+          ((r.properties.LoadBalancers as Json[] | undefined) ?? []).some(
+            lb => lb.TargetGroupArn === targetGroup,
+          ),
+      );
+      if (service) return { stack: stack.stackName, service };
+    }
+    return undefined;
+  }
+
+  private serviceInfo(
+    host: string,
+    owner: string,
+    serviceResource: StackResource | undefined,
+  ): EndpointInfo {
+    const info: EndpointInfo = {
+      host,
+      source: 'cloudformation',
+      owner,
+    };
+    if (serviceResource) {
+      info.service = String(serviceResource.attributes.Name ?? '');
+      const definition = this.ecs.taskDefinitions.get(
+        String(serviceResource.properties.TaskDefinition ?? ''),
+      );
+      const lbs =
+        (serviceResource.properties.LoadBalancers as Json[] | undefined) ?? [];
+      const container =
+        definition?.containerDefinitions.find(
+          c => c.name === lbs[0]?.ContainerName,
+        ) ?? definition?.containerDefinitions[0];
+      info.image = container?.image;
+      info.port =
+        Number(
+          lbs[0]?.ContainerPort ?? container?.portMappings?.[0]?.containerPort,
+        ) || undefined;
+    }
+    return info;
   }
 
   private fromIngresses(host: string): EndpointInfo | undefined {
@@ -136,6 +189,27 @@ export class EndpointDirectory {
     }
     return undefined;
   }
+}
+
+/** ELB's `*` and `?` wildcards; host names case-insensitively. */
+function wildcard(pattern: string, flags = ''): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, flags);
+}
+
+function ruleMatches(rule: ListenerRule, host: string, path: string): boolean {
+  return rule.conditions.every(c => {
+    if (c.field === 'path-pattern') {
+      return c.values.some(v => wildcard(v).test(path));
+    }
+    if (c.field === 'host-header') {
+      return c.values.some(v => wildcard(v, 'i').test(host));
+    }
+    return false;
+  });
 }
 
 export function renderEndpointPage(info: EndpointInfo): string {

@@ -1,5 +1,10 @@
 /** The services the sandbox emulates, as named in call counters and faults. */
-export type ServiceName = 'cloudformation' | 'ecs' | 'kubernetes' | 'sts';
+export type ServiceName =
+  | 'cloudformation'
+  | 'ecs'
+  | 'elasticloadbalancing'
+  | 'kubernetes'
+  | 'sts';
 
 export interface ThrottleRule {
   service: ServiceName;

@@ -62,6 +62,7 @@ const realistic: Profile = {
     'AWS::ElasticLoadBalancingV2::LoadBalancer': 3 * MINUTE,
     'AWS::ElasticLoadBalancingV2::TargetGroup': 15 * SECOND,
     'AWS::ElasticLoadBalancingV2::Listener': 2 * SECOND,
+    'AWS::ElasticLoadBalancingV2::ListenerRule': 2 * SECOND,
     'AWS::ECS::Cluster': 5 * SECOND,
     'AWS::ECS::TaskDefinition': 2 * SECOND,
     'AWS::ECS::Service': 90 * SECOND,

@@ -9,6 +9,7 @@ import { ChangeSetStore } from './cloudformation/changeSets';
 import type { SandboxContext } from './context';
 import { SandboxControls } from './controls';
 import { EcsState } from './ecs/state';
+import { ElbState } from './elb/state';
 import { EndpointDirectory } from './endpoints';
 import { CallCounter, Faults } from './faults';
 import { writeKubeconfig } from './kubeconfig';
@@ -70,7 +71,8 @@ export async function startSandbox(
   };
   let url = '';
   const ecs = new EcsState(ctx);
-  const stacks = new StackStore(ctx, new ResourceEffects(ecs));
+  const elb = new ElbState();
+  const stacks = new StackStore(ctx, new ResourceEffects(ecs, elb));
   const changeSets = new ChangeSetStore(ctx, stacks);
   const kube = new KubeStore();
   const controllers = new KubeControllers(ctx, kube);
@@ -81,7 +83,7 @@ export async function startSandbox(
     () => url,
     () => scheduler.now(),
   );
-  const endpoints = new EndpointDirectory(stacks, ecs, kube);
+  const endpoints = new EndpointDirectory(stacks, ecs, kube, elb);
   const controls = new SandboxControls({
     profile: () => profile,
     setProfile: next => {
@@ -93,6 +95,7 @@ export async function startSandbox(
     stacks,
     changeSets,
     ecs,
+    elb,
     kube,
     controllers,
     url: () => url,
@@ -101,6 +104,7 @@ export async function startSandbox(
     stacks,
     changeSets,
     ecs,
+    elb,
     kubernetes,
     controls,
     endpoints,

@@ -11,6 +11,8 @@ import {
   AwsError,
   CLOUDFORMATION_NS,
   parseForm,
+  type QueryParams,
+  type XmlValue,
   xmlError,
   xmlResponse,
 } from './aws/query';
@@ -22,6 +24,8 @@ import type { SandboxControls } from './controls';
 import { controlRoute } from './controlRoutes';
 import type { EcsState } from './ecs/state';
 import { ecsHandlers } from './ecs/handlers';
+import type { ElbState } from './elb/state';
+import { ELB_NS, elbHandlers } from './elb/handlers';
 import { renderEndpointPage, type EndpointDirectory } from './endpoints';
 import type { CallCounter, Faults, ServiceName } from './faults';
 import {
@@ -39,6 +43,7 @@ export interface ServerParts {
   stacks: StackStore;
   changeSets: ChangeSetStore;
   ecs: EcsState;
+  elb: ElbState;
   kubernetes: KubernetesApi;
   controls: SandboxControls;
   endpoints: EndpointDirectory;
@@ -72,7 +77,11 @@ function classify(req: SandboxRequest): Classified {
       service: 'kubernetes',
       action: kubernetesAction(req.method, req.url),
     };
-  if (scope.service === 'cloudformation' || scope.service === 'sts') {
+  if (
+    scope.service === 'cloudformation' ||
+    scope.service === 'sts' ||
+    scope.service === 'elasticloadbalancing'
+  ) {
     return {
       service: scope.service,
       action: parseForm(req.body.toString('utf8')).get('Action') ?? 'Unknown',
@@ -107,7 +116,10 @@ function throttled(service: ServiceName): SandboxResponse {
         body: xmlError(
           'Throttling',
           'Rate exceeded',
-          service === 'sts' ? STS_NS : CLOUDFORMATION_NS,
+          {
+            sts: STS_NS,
+            elasticloadbalancing: ELB_NS,
+          }[service as string] ?? CLOUDFORMATION_NS,
         ),
       };
   }
@@ -119,13 +131,21 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     ...changeSetHandlers(parts.changeSets),
   };
   const ecs = ecsHandlers(parts.ecs);
+  const elb = elbHandlers(parts.elb);
 
-  const cloudFormation = (
+  /** A query-protocol service: form in, XML in the service's namespace out. */
+  const queryCall = (
+    handlers: Record<
+      string,
+      (params: QueryParams) => Record<string, XmlValue> | undefined
+    >,
+    namespace: string,
+    version: string,
     req: SandboxRequest,
     action: string,
   ): SandboxResponse => {
     const params = parseForm(req.body.toString('utf8'));
-    const handler = cfn[action];
+    const handler = handlers[action];
     const id = requestId();
     if (!handler) {
       return {
@@ -133,8 +153,8 @@ export function createSandboxServer(parts: ServerParts): http.Server {
         contentType: XML,
         body: xmlError(
           'InvalidAction',
-          `Could not find operation ${action} for version 2010-05-15`,
-          CLOUDFORMATION_NS,
+          `Could not find operation ${action} for version ${version}`,
+          namespace,
           'Sender',
           id,
         ),
@@ -144,7 +164,7 @@ export function createSandboxServer(parts: ServerParts): http.Server {
       return {
         status: 200,
         contentType: XML,
-        body: xmlResponse(action, handler(params), CLOUDFORMATION_NS, id),
+        body: xmlResponse(action, handler(params), namespace, id),
         headers: { 'x-amzn-requestid': id },
       };
     } catch (error) {
@@ -152,13 +172,7 @@ export function createSandboxServer(parts: ServerParts): http.Server {
       return {
         status: error.status,
         contentType: XML,
-        body: xmlError(
-          error.code,
-          error.message,
-          CLOUDFORMATION_NS,
-          'Sender',
-          id,
-        ),
+        body: xmlError(error.code, error.message, namespace, 'Sender', id),
         headers: { 'x-amzn-requestid': id },
       };
     }
@@ -236,7 +250,7 @@ export function createSandboxServer(parts: ServerParts): http.Server {
       return controlRoute(req, parts.controls, parts.endpoints);
     }
     const host = header(req.headers, 'host') ?? '';
-    const endpoint = parts.endpoints.find(host);
+    const endpoint = parts.endpoints.find(host, req.url.pathname);
     if (endpoint)
       return {
         status: 200,
@@ -261,7 +275,9 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     if (parts.faults.shouldThrottle(service, action)) return throttled(service);
     switch (service) {
       case 'cloudformation':
-        return cloudFormation(req, action);
+        return queryCall(cfn, CLOUDFORMATION_NS, '2010-05-15', req, action);
+      case 'elasticloadbalancing':
+        return queryCall(elb, ELB_NS, '2015-12-01', req, action);
       case 'ecs':
         return ecsCall(req, action);
       case 'sts':

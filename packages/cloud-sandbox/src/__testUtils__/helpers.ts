@@ -70,3 +70,13 @@ export function getWithHost(
     req.end();
   });
 }
+
+/** A stack's status once no operation runs on it (the CLI's waiters poll slowly). */
+export function settledStatus(sandbox: Sandbox, stackName: string) {
+  return eventually(() => {
+    const status = sandbox.controls
+      .inventory()
+      .find(s => s.stackName === stackName)?.status;
+    return !!status && !status.endsWith('_IN_PROGRESS') && status;
+  });
+}

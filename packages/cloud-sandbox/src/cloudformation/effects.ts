@@ -3,6 +3,7 @@
  * an `AWS::ECS::Service` in a stack becomes a service ECS reports on.
  */
 import type { EcsState } from '../ecs/state';
+import { ElbState } from '../elb/state';
 import type { Resolved } from './intrinsics';
 
 export interface EffectTarget {
@@ -39,7 +40,10 @@ export class ResourceEffects {
    */
   private readonly stackDeployments = new Map<string, string>();
 
-  constructor(private readonly ecs: EcsState) {}
+  constructor(
+    private readonly ecs: EcsState,
+    readonly elb: ElbState = new ElbState(),
+  ) {}
 
   /** Applies a created resource; returns a failure reason if it cannot be. */
   create(
@@ -48,6 +52,16 @@ export class ResourceEffects {
   ): string | undefined {
     const p = resource.properties;
     switch (resource.type) {
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
+        this.elb.addLoadBalancer(resource.physicalId, p, resource.attributes);
+        return undefined;
+      case 'AWS::ElasticLoadBalancingV2::TargetGroup':
+        this.elb.addTargetGroup(resource.physicalId, p, resource.attributes);
+        return undefined;
+      case 'AWS::ElasticLoadBalancingV2::Listener':
+        return this.elb.addListener(resource.physicalId, p);
+      case 'AWS::ElasticLoadBalancingV2::ListenerRule':
+        return this.elb.addRule(resource.physicalId, p);
       case 'AWS::ECS::Cluster':
         this.ecs.createCluster(
           resource.physicalId,
@@ -145,6 +159,9 @@ export class ResourceEffects {
    * (a changed `ForceNewDeploymentNonce` is what makes the resource change).
    */
   update(resource: EffectTarget): void {
+    if (resource.type === 'AWS::ElasticLoadBalancingV2::ListenerRule') {
+      this.elb.updateRule(resource.physicalId, resource.properties);
+    }
     if (resource.type !== 'AWS::ECS::Service') return;
     const service = this.service(resource);
     if (!service) return;
@@ -162,6 +179,7 @@ export class ResourceEffects {
   }
 
   delete(resource: EffectTarget): void {
+    this.elb.delete(resource.type, resource.physicalId);
     switch (resource.type) {
       case 'AWS::ECS::Cluster':
         this.ecs.deleteCluster(resource.physicalId);

@@ -9,6 +9,7 @@ import {
   type XmlValue,
 } from '../aws/query';
 import { isoMillis } from '../util/time';
+import { importers, listExports } from './exports';
 import { MASK, noEchoNames } from './noEcho';
 import { required, templateBody, templateInput } from './queryInput';
 import { requiredCapability } from './templateParser';
@@ -100,6 +101,19 @@ function resourceXml(stack: Stack, r: StackResource): Record<string, XmlValue> {
     ResourceStatus: r.status,
     ResourceStatusReason: r.reason,
     DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+  };
+}
+
+/** One page of `items` from the `NextToken` (an offset) the caller sent. */
+function pageOf<T>(
+  items: T[],
+  params: QueryParams,
+  size: number,
+): { page: T[]; next?: string } {
+  const start = Number(params.get('NextToken') ?? '0') || 0;
+  return {
+    page: items.slice(start, start + size),
+    next: start + size < items.length ? String(start + size) : undefined,
   };
 }
 
@@ -207,12 +221,7 @@ export function cloudFormationHandlers(
         .all()
         .reverse()
         .filter(s => filter.length === 0 || filter.includes(s.status));
-      const start = Number(params.get('NextToken') ?? '0') || 0;
-      const page = matching.slice(start, start + store.pageSize);
-      const next =
-        start + store.pageSize < matching.length
-          ? String(start + store.pageSize)
-          : undefined;
+      const { page, next } = pageOf(matching, params, store.pageSize);
       return {
         StackSummaries: page.map(s => ({
           StackId: s.stackId,
@@ -227,6 +236,35 @@ export function cloudFormationHandlers(
         })),
         NextToken: next,
       };
+    },
+
+    ListExports: params => {
+      const { page, next } = pageOf(
+        listExports(store.all()),
+        params,
+        store.pageSize,
+      );
+      return {
+        Exports: page.map(e => ({
+          ExportingStackId: e.stackId,
+          Name: e.name,
+          Value: e.value,
+        })),
+        NextToken: next,
+      };
+    },
+
+    ListImports: params => {
+      const name = required(params, 'ExportName');
+      const users = importers(store.all(), name);
+      if (users.length === 0) {
+        throw new AwsError(
+          'ValidationError',
+          `Export '${name}' is not imported by any stack.`,
+        );
+      }
+      const { page, next } = pageOf(users, params, store.pageSize);
+      return { Imports: page, NextToken: next };
     },
 
     GetTemplate: params => {

@@ -28,6 +28,12 @@ export interface EvaluationContext {
   resourceRef(logicalId: string): string | undefined;
   /** Fn::GetAtt of a resource. */
   resourceAttribute(logicalId: string, attribute: string): Resolved | undefined;
+  /**
+   * Fn::ImportValue: the value another stack exports under `name`; throws
+   * CloudFormation's error when nothing does. Absent where imports cannot
+   * be resolved (conditions, validation).
+   */
+  importValue?(name: string): string;
 }
 
 export function pseudoParameters(
@@ -228,8 +234,12 @@ export function evaluate(
         throw invalid(`Unable to get mapping for ${map}::${top}::${second}`);
       return ev(found);
     }
-    case 'Fn::ImportValue':
-      throw invalid('Fn::ImportValue is not supported by the cloud sandbox');
+    case 'Fn::ImportValue': {
+      if (!ctx.importValue) {
+        throw invalid('Fn::ImportValue cannot be used here');
+      }
+      return ctx.importValue(asString(ev(arg)));
+    }
     case 'Fn::Cidr': {
       const [block, count] = [asString(ev(args[0])), Number(ev(args[1]))];
       const [a, b] = block.split('.');

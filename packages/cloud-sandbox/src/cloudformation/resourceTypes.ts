@@ -168,6 +168,16 @@ const provisioners: Record<string, Provisioner> = {
       attributes: { ListenerArn: listenerArn },
     };
   },
+  'AWS::ElasticLoadBalancingV2::ListenerRule': ctx => {
+    const listener = str(ctx.properties.ListenerArn) ?? '';
+    const ruleArn = `${listener.replace(':listener/', ':listener-rule/')}/${hex(
+      16,
+    )}`;
+    return {
+      physicalId: ruleArn,
+      attributes: { RuleArn: ruleArn, IsDefault: false },
+    };
+  },
   'AWS::IAM::Role': ctx => {
     const name = str(ctx.properties.RoleName) ?? generatedName(ctx, 64);
     return {

@@ -27,6 +27,7 @@ import {
   typedParameters,
   type ParameterInput,
 } from './parameters';
+import { deleteConflict, exportConflict, importValue } from './exports';
 import { provision } from './resourceTypes';
 import {
   parseTemplate,
@@ -43,6 +44,7 @@ export type StackStatus =
   | 'ROLLBACK_COMPLETE'
   | 'DELETE_IN_PROGRESS'
   | 'DELETE_COMPLETE'
+  | 'DELETE_FAILED'
   | 'UPDATE_IN_PROGRESS'
   | 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'
   | 'UPDATE_COMPLETE'
@@ -126,6 +128,8 @@ export interface Stack {
    * `****` in the stack's events, as CloudFormation does.
    */
   secrets: string[];
+  /** Export names the stack's latest operation read with Fn::ImportValue. */
+  imports: Set<string>;
 }
 
 export interface StackInput {
@@ -293,6 +297,11 @@ export class StackStore {
         if (attribute === 'Ref') return resource.physicalId;
         return resource.attributes[attribute];
       },
+      importValue: name => {
+        const value = importValue(this.stacks, name);
+        stack.imports.add(name);
+        return value;
+      },
     };
   }
 
@@ -364,6 +373,7 @@ export class StackStore {
       clientRequestToken: input.clientRequestToken,
       roleArn: input.roleArn,
       secrets: withSecrets([], prepared.template, prepared.parameters),
+      imports: new Set(),
     };
     const stack = review
       ? Object.assign(review, fresh, {
@@ -383,12 +393,18 @@ export class StackStore {
     this.stackEvent(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
     const operation = ++stack.operation;
     this.applyResources(stack, prepared, operation, undefined, failure => {
-      if (!failure) {
-        this.completeOutputs(stack);
+      const conflict = failure ? undefined : this.publishOutputs(stack);
+      if (!failure && !conflict) {
         this.setStatus(stack, 'CREATE_COMPLETE');
         return;
       }
-      this.rollbackCreate(stack, failure.id, prepared.deps, operation);
+      this.rollbackCreate(
+        stack,
+        prepared.deps,
+        operation,
+        conflict ??
+          `The following resource(s) failed to create: [${failure!.id}].`,
+      );
     });
     return stack;
   }
@@ -418,6 +434,7 @@ export class StackStore {
       conditions: {},
       operation: 0,
       secrets: [],
+      imports: new Set(),
     };
     this.stacks.push(stack);
     this.stackEvent(stack, 'REVIEW_IN_PROGRESS', 'User Initiated');
@@ -607,15 +624,15 @@ export class StackStore {
 
   private rollbackCreate(
     stack: Stack,
-    failedId: string,
     deps: Dependencies,
     operation: number,
+    cause: string,
   ): void {
     this.cancelInFlight(stack);
-    const reason =
-      `The following resource(s) failed to create: [${failedId}]. ${
-        stack.disableRollback ? '' : 'Rollback requested by user.'
-      }`.trim();
+    const sentence = cause.endsWith('.') ? cause : `${cause}.`;
+    const reason = `${sentence} ${
+      stack.disableRollback ? '' : 'Rollback requested by user.'
+    }`.trim();
     if (stack.disableRollback) {
       this.setStatus(stack, 'CREATE_FAILED', reason);
       return;
@@ -737,6 +754,8 @@ export class StackStore {
     if (input.roleArn) stack.roleArn = input.roleArn;
     stack.clientRequestToken = input.clientRequestToken;
     stack.lastUpdatedTime = new Date();
+    const previousImports = stack.imports;
+    stack.imports = new Set();
     const removed = new Set(
       [...stack.resources.keys()].filter(id => !prepared.active.includes(id)),
     );
@@ -750,15 +769,17 @@ export class StackStore {
     const operation = ++stack.operation;
     const run: UpdateRun = { replaced: new Map() };
     this.applyResources(stack, prepared, operation, run, failure => {
-      if (failure) {
+      const conflict = failure ? undefined : this.publishOutputs(stack);
+      if (failure || conflict) {
         this.cancelInFlight(stack);
-        const verb = added.has(failure.id) ? 'create' : 'update';
+        const verb = failure && added.has(failure.id) ? 'create' : 'update';
         this.setStatus(
           stack,
           'UPDATE_ROLLBACK_IN_PROGRESS',
-          `The following resource(s) failed to ${verb}: [${failure.id}]. `.trim(),
+          conflict ??
+            `The following resource(s) failed to ${verb}: [${failure!.id}].`,
         );
-        Object.assign(stack, previous);
+        Object.assign(stack, previous, { imports: previousImports });
         this.rollBackUpdate(stack, before, added, oldDeps, prepared.deps);
         return;
       }
@@ -770,7 +791,6 @@ export class StackStore {
         () => {
           for (const id of removed) stack.resources.delete(id);
           this.retire(stack, run.replaced);
-          this.completeOutputs(stack);
           this.setStatus(stack, 'UPDATE_COMPLETE');
         },
         removed,
@@ -888,6 +908,12 @@ export class StackStore {
     stack.clientRequestToken = options.clientRequestToken;
     this.cancelInFlight(stack);
     this.setStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
+    const inUse = deleteConflict(this.stacks, stack);
+    if (inUse) {
+      // Nothing is deleted: the importing stacks would lose their values.
+      this.setStatus(stack, 'DELETE_FAILED', inUse);
+      return;
+    }
     const deps = this.currentDeps(stack.template, [...stack.resources.keys()]);
     this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
       this.deleteResources(stack, deps, operation, () => {
@@ -897,16 +923,32 @@ export class StackStore {
     });
   }
 
-  private completeOutputs(stack: Stack): void {
+  /**
+   * Evaluates the stack's outputs and publishes them, unless their exports
+   * conflict with other stacks'; returns the conflict then.
+   */
+  private publishOutputs(stack: Stack): string | undefined {
+    let outputs: StackOutput[];
+    try {
+      outputs = this.evaluateOutputs(stack);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    const conflict = exportConflict(this.stacks, stack, outputs);
+    if (!conflict) stack.outputs = outputs;
+    return conflict;
+  }
+
+  private evaluateOutputs(stack: Stack): StackOutput[] {
     const ctx = this.evaluationContext(stack);
-    stack.outputs = [];
+    const outputs: StackOutput[] = [];
     for (const [key, output] of Object.entries(stack.template.Outputs ?? {})) {
       if (output.Condition && !stack.conditions[output.Condition]) continue;
       const value = evaluate(output.Value, ctx);
       const exportName = output.Export
         ? evaluate(output.Export.Name, ctx)
         : undefined;
-      stack.outputs.push({
+      outputs.push({
         key,
         value: Array.isArray(value)
           ? value.join(',')
@@ -918,6 +960,7 @@ export class StackStore {
             : String(exportName),
       });
     }
+    return outputs;
   }
 
   private effectTarget(resource: StackResource) {

@@ -6,7 +6,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { aws, eventually, throttleNext } from '../__testUtils__/helpers';
+import {
+  aws,
+  eventually,
+  settledStatus,
+  throttleNext,
+} from '../__testUtils__/helpers';
 import {
   ROLLOUT_TEMPLATE,
   SECRET_TEMPLATE,
@@ -43,14 +48,7 @@ describe('AWS CLI against the sandbox', () => {
       stackName,
       ...more,
     ]);
-  /** The stack's status once no operation runs (the CLI's waiters poll slowly). */
-  const settled = (stackName: string) =>
-    eventually(() => {
-      const status = sandbox.controls
-        .inventory()
-        .find(s => s.stackName === stackName)?.status;
-      return !!status && !status.endsWith('_IN_PROGRESS') && status;
-    });
+  const settled = (stackName: string) => settledStatus(sandbox, stackName);
   const describeServices = (cluster: string, ...services: string[]) =>
     aws(sandbox, [
       'ecs',

@@ -17,8 +17,6 @@ import {
   shortResourceName,
   stackName,
 } from '@envkit/plugin-environments-common';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { CloudFormationDriver } from './CloudFormationDriver';
 import {
   applyUntilSettled,
@@ -27,6 +25,7 @@ import {
   cfnResource,
   contextFor,
   destroyUntilSettled,
+  documentedPolicy,
   environment,
   expectPermanentFailure,
   SANDBOX_KEYS,
@@ -614,25 +613,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
   });
 
   it('documents an IAM policy that allows every call the driver made', () => {
-    const doc = readFileSync(
-      resolve(__dirname, '../../../../docs/drivers/aws-cloudformation.md'),
-      'utf8',
-    );
-    const block = /<!-- iam-policy -->\s*```json\n([\s\S]*?)```/.exec(doc);
-    expect(block).not.toBeNull();
-    const policy = JSON.parse(block![1]);
-    const allowed: string[] = policy.Statement.filter(
-      (s: any) => s.Effect === 'Allow',
-    ).flatMap((s: any) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-    const covers = (action: string) =>
-      allowed.some(pattern =>
-        new RegExp(
-          `^${pattern
-            .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-            .replace(/\*/g, '.*')}$`,
-          'i',
-        ).test(action),
-      );
+    const { allowed, covers } = documentedPolicy();
     const used = ledger.actions();
     expect(used).toEqual(
       expect.arrayContaining([

@@ -8,6 +8,7 @@ import {
   AwsCredentialsManager,
   DefaultAwsCredentialsManager,
 } from '@backstage/integration-aws-node';
+import { Stack } from '@aws-sdk/client-cloudformation';
 import { stackName } from '@envkit/plugin-environments-common';
 import {
   DriverApplyResult,
@@ -52,6 +53,13 @@ import {
   SettledServiceChecks,
 } from './SettledServiceChecks';
 import { TemplateSource } from './templateSource';
+import { declaredParameters } from './templateParameters';
+import { importersOf } from './stackImports';
+import {
+  LISTENER_RULE_PRIORITY_PARAMETER,
+  ListenerRulePriorities,
+  PLATFORM_NAME_PARAMETER,
+} from './ListenerRulePriorities';
 import { AWS_PRICE_LIST } from '../pricing/awsPriceList';
 import { estimateTemplate } from '../pricing/estimateTemplate';
 
@@ -171,6 +179,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
   private readonly reader: StackReader;
   private readonly settled: SettledServiceChecks;
   private readonly writer: StackWriter;
+  private readonly priorities = new ListenerRulePriorities();
   private readonly templates: TemplateSource;
   private readonly defaultRegion: string;
   private readonly defaultAccountId?: string;
@@ -281,7 +290,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
       if (!stack) {
         return { actions: [{ action: 'create', target }] };
       }
-      const desired = await this.desired(prepared, resource, ctx);
+      const desired = await this.desired(prepared, resource, ctx, stack);
       if (tagValue(stack, STACK_TAGS.specHash) === desired.hash) {
         return { actions: [{ action: 'none', target }] };
       }
@@ -361,8 +370,8 @@ export class CloudFormationDriver implements EnvironmentDriver {
     ctx: DriverContext,
   ): Promise<DriverApplyResult> {
     return this.classified(resource, ctx, async prepared => {
-      const desired = await this.desired(prepared, resource, ctx);
       const stack = await this.reader.describe(prepared, ctx);
+      const desired = await this.desired(prepared, resource, ctx, stack);
       const upToDate =
         !!stack && tagValue(stack, STACK_TAGS.specHash) === desired.hash;
       const step = applyStep(stack?.StackStatus, upToDate);
@@ -398,8 +407,67 @@ export class CloudFormationDriver implements EnvironmentDriver {
         case 'update':
           return this.writer.send('update', prepared, desired, ctx, stack);
         default:
-          throw await this.reader.failureOf(prepared, stack!, step.failed, ctx);
+          throw await this.explained(
+            prepared,
+            await this.reader.failureOf(prepared, stack!, step.failed, ctx),
+            ctx,
+          );
       }
+    });
+  }
+
+  /**
+   * Refuses to delete a stack whose exports other stacks import (a shared
+   * platform with services on it): CloudFormation would fail the deletion
+   * and leave the stack DELETE_FAILED; refused here, it stays usable and a
+   * later destroy, once the services are gone, goes through.
+   */
+  private async refuseWhileImported(
+    prepared: Prepared,
+    stack: Stack,
+    ctx: DriverContext,
+  ): Promise<void> {
+    for (const output of stack.Outputs ?? []) {
+      if (!output.ExportName) continue;
+      const importers = await importersOf(prepared, output.ExportName, ctx);
+      if (importers.length === 0) continue;
+      throw DriverFailure.needsAttention({
+        reason: 'ExportInUse',
+        message: `Stack ${
+          prepared.stackName
+        } cannot be deleted yet: its export ${
+          output.ExportName
+        } is in use by ${importers.join(
+          ', ',
+        )}. Destroy the environments running on it first, then destroy this one again.`,
+        resource: describeStackRef(prepared),
+      });
+    }
+  }
+
+  /**
+   * A failure of a stack with a rule on a shared listener, with the rule
+   * that holds its priority named when ELB refused the priority.
+   */
+  private async explained(
+    prepared: Prepared,
+    failure: DriverFailure,
+    ctx: DriverContext,
+  ): Promise<DriverFailure> {
+    const platform = prepared.params.parameters[PLATFORM_NAME_PARAMETER];
+    const clash =
+      platform &&
+      (await this.priorities.explainClash(
+        prepared,
+        platform,
+        failure.message,
+        ctx,
+      ));
+    if (!clash) return failure;
+    return DriverFailure.permanent({
+      reason: 'ListenerRulePriorityInUse',
+      message: `${clash} ${failure.message}`,
+      resource: failure.resource,
     });
   }
 
@@ -515,6 +583,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
           `Waiting for stack ${prepared.stackName} to leave ${status} before deleting it`,
         );
       }
+      await this.refuseWhileImported(prepared, stack, ctx);
       await this.writer.delete(prepared, stack, 'delete', ctx);
       return inProgress(`Deleting stack ${prepared.stackName}`);
     });
@@ -599,14 +668,41 @@ export class CloudFormationDriver implements EnvironmentDriver {
     };
   }
 
+  /**
+   * The stack to ask for; a template with a rule on a shared listener gets
+   * the priority `stack` already has, or a free one for a new stack.
+   */
   private async desired(
     prepared: Prepared,
     resource: DriverResource,
     ctx: DriverContext,
+    stack: Stack | undefined,
   ): Promise<DesiredStack> {
-    const { params } = prepared;
+    let { params } = prepared;
+    const body = await this.templates.load(params.template, params.baseUrl);
+    const platform = params.parameters[PLATFORM_NAME_PARAMETER];
+    if (
+      platform &&
+      params.parameters[LISTENER_RULE_PRIORITY_PARAMETER] === undefined &&
+      declaredParameters(body)?.has(LISTENER_RULE_PRIORITY_PARAMETER)
+    ) {
+      const priority = await this.priorities.choose(
+        prepared,
+        platform,
+        `${ctx.environment.id}/${resource.name}`,
+        stack,
+        ctx,
+      );
+      params = {
+        ...params,
+        parameters: {
+          ...params.parameters,
+          [LISTENER_RULE_PRIORITY_PARAMETER]: priority,
+        },
+      };
+    }
     return desiredStack({
-      body: await this.templates.load(params.template, params.baseUrl),
+      body,
       params,
       environment: ctx.environment,
       resourceName: resource.name,

@@ -58,6 +58,14 @@ export function isStackBusy(error: unknown): boolean {
   );
 }
 
+/** ListImports of an export no stack imports (yet). */
+export function isNotImported(error: unknown): boolean {
+  return (
+    isGenericValidationError(error) &&
+    /is not imported by any stack/i.test(error.message)
+  );
+}
+
 /**
  * The {@link DriverFailure} for an error of a call about `resource`, by the
  * SDK's exception classes and its retry classification. A request AWS

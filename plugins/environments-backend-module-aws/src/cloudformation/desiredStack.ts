@@ -71,13 +71,24 @@ function builtinParameters(
   env: DriverEnvironment,
   resourceName: string,
 ): Record<string, string> {
-  if (builtinName(template) !== 'ecs-service') return {};
-  return {
-    ClusterName: ecsClusterName(env.name, env.id),
-    ServiceName: shortResourceName(env.name, env.id, resourceName, 63),
+  const cluster = { ClusterName: ecsClusterName(env.name, env.id) };
+  const loadBalancer = {
     LoadBalancerName: albName(env.name, env.id, resourceName),
+  };
+  const service = {
+    ServiceName: shortResourceName(env.name, env.id, resourceName, 63),
     TargetGroupName: targetGroupName(env.name, env.id, resourceName),
   };
+  switch (builtinName(template)) {
+    case 'ecs-service':
+      return { ...cluster, ...loadBalancer, ...service };
+    case 'ecs-platform':
+      return { ...cluster, ...loadBalancer };
+    case 'ecs-service-shared':
+      return service;
+    default:
+      return {};
+  }
 }
 
 /**

@@ -41,9 +41,11 @@ function references(value: Json, out: [string, string][] = []) {
         ]);
       } else if (key === 'Fn::Sub') {
         const text = Array.isArray(item) ? item[0] : item;
+        // Names the Sub's own variable map defines are not references.
+        const local = new Set(Object.keys(Array.isArray(item) ? item[1] : {}));
         for (const m of String(text).matchAll(/\$\{([^}!][^}]*)\}/g)) {
           const name = m[1].startsWith('AWS::') ? m[1] : m[1].split('.')[0];
-          out.push(['Sub', name]);
+          if (!local.has(name)) out.push(['Sub', name]);
         }
       }
       references(item, out);
@@ -169,6 +171,41 @@ describe('built-in CloudFormation templates', () => {
     });
   });
 
+  it('ecs-platform exports what ecs-service-shared imports, and nothing else is imported', async () => {
+    const platform: Json = parseYaml(await source.loadBuiltin('ecs-platform'));
+    const service: Json = parseYaml(
+      await source.loadBuiltin('ecs-service-shared'),
+    );
+    const exported = Object.values<Json>(platform.Outputs)
+      .filter(o => o.Export)
+      .map(o => o.Export.Name['Fn::Sub']);
+    const imported = new Set<string>();
+    const walk = (value: Json) => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === 'object') {
+        for (const [key, item] of Object.entries<Json>(value)) {
+          if (key === 'Fn::ImportValue') imported.add(item['Fn::Sub']);
+          walk(item);
+        }
+      }
+    };
+    walk(service);
+    expect([...imported].sort()).toEqual(
+      exported.filter(name => imported.has(name)).sort(),
+    );
+    expect([...imported].filter(name => !exported.includes(name))).toEqual([]);
+    // The slow parts live in the platform only.
+    const types = (t: Json) =>
+      Object.values<Json>(t.Resources).map(r => r.Type);
+    expect(types(service)).not.toContain(
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    );
+    expect(types(service)).not.toContain('AWS::IAM::Role');
+    expect(types(platform)).toContain(
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    );
+  });
+
   describe('against the sandbox', () => {
     let sandbox: Sandbox;
     beforeAll(async () => {
@@ -179,6 +216,9 @@ describe('built-in CloudFormation templates', () => {
     it.each([
       ['network', []],
       ['ecs-service', ['CAPABILITY_IAM']],
+      ['ecs-platform', ['CAPABILITY_IAM']],
+      // Imports the platform's execution role: no IAM of its own.
+      ['ecs-service-shared', []],
     ])(
       '%s passes aws cloudformation validate-template',
       async (name, capabilities) => {
@@ -194,6 +234,36 @@ describe('built-in CloudFormation templates', () => {
         expect(JSON.parse(result.stdout).Capabilities).toEqual(capabilities);
       },
     );
+  });
+});
+
+describe.each([
+  [
+    'ecs-platform-base',
+    ['builtin:network', 'builtin:ecs-platform'],
+    '${{ resources.platform.outputs.Endpoint }}',
+  ],
+  [
+    'ecs-web-service-shared',
+    ['builtin:ecs-service-shared'],
+    '${{ resources.service.outputs.Endpoint }}',
+  ],
+])('examples/templates/%s.yaml', (name, builtins, endpoint) => {
+  it('is a valid EnvironmentTemplate wired to the built-in templates and registered in the example app', () => {
+    const root = resolve(__dirname, '../../../..');
+    const entity: Json = parseYaml(
+      readFileSync(join(root, 'examples/templates', `${name}.yaml`), 'utf8'),
+    );
+    const parsed = validateEnvironmentTemplate(entity, {
+      knownDrivers: ['aws-cloudformation', 'kubernetes-namespace'],
+    });
+    expect(parsed.metadata.name).toBe(name);
+    expect(parsed.spec.resources.map(r => r.parameters?.template)).toEqual(
+      builtins,
+    );
+    expect(parsed.spec.outputs.endpoint).toBe(endpoint);
+    const appConfig = readFileSync(join(root, 'app-config.yaml'), 'utf8');
+    expect(appConfig).toContain(`../../examples/templates/${name}.yaml`);
   });
 });
 

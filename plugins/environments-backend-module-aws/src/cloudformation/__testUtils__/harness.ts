@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import {
@@ -218,4 +218,35 @@ export class CallLedger {
     this.collect();
     return [...this.driverCalls.keys()].sort();
   }
+}
+
+/**
+ * The IAM policy docs/drivers/aws-cloudformation.md documents for the
+ * Backstage role: the actions it allows, and whether it allows one.
+ */
+export function documentedPolicy(): {
+  allowed: string[];
+  covers: (action: string) => boolean;
+} {
+  const doc = readFileSync(
+    resolvePath(__dirname, '../../../../../docs/drivers/aws-cloudformation.md'),
+    'utf8',
+  );
+  const block = /<!-- iam-policy -->\s*```json\n([\s\S]*?)```/.exec(doc);
+  if (!block)
+    throw new Error('the driver page has no <!-- iam-policy --> block');
+  const policy = JSON.parse(block[1]);
+  const allowed: string[] = policy.Statement.filter(
+    (s: any) => s.Effect === 'Allow',
+  ).flatMap((s: any) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  const covers = (action: string) =>
+    allowed.some(pattern =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')}$`,
+        'i',
+      ).test(action),
+    );
+  return { allowed, covers };
 }
