@@ -1,5 +1,14 @@
 /** The services the sandbox emulates, as named in call counters and faults. */
-export type ServiceName = 'cloudformation' | 'ecs' | 'kubernetes' | 'sts';
+export type ServiceName =
+  | 'cloudformation'
+  | 'ecs'
+  | 'kubernetes'
+  | 'sts'
+  | 's3'
+  | 'sqs'
+  | 'rds'
+  | 'elasticache'
+  | 'secretsmanager';
 
 export interface ThrottleRule {
   service: ServiceName;

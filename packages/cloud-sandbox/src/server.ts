@@ -34,6 +34,13 @@ import {
 import { kubernetesAction, type KubernetesApi } from './kubernetes/handlers';
 import { tooManyRequests } from './kubernetes/status';
 import { requestId } from './util/ids';
+import type { DataServices } from './tagging/dataServices';
+import { s3Call, s3Route } from './s3/handlers';
+import { sqsCall } from './sqs/call';
+import { jsonCall, queryCall } from './aws/serviceCalls';
+import { rdsHandlers, RDS_NS } from './rds/handlers';
+import { ELASTICACHE_NS, elastiCacheHandlers } from './elasticache/handlers';
+import { secretsManagerHandlers } from './secretsmanager/handlers';
 
 export interface ServerParts {
   stacks: StackStore;
@@ -45,6 +52,8 @@ export interface ServerParts {
   faults: Faults;
   calls: CallCounter;
   accountId: string;
+  /** S3, SQS and the other data services stacks' resources become. */
+  data: DataServices;
 }
 
 const XML = 'text/xml';
@@ -72,15 +81,33 @@ function classify(req: SandboxRequest): Classified {
       service: 'kubernetes',
       action: kubernetesAction(req.method, req.url),
     };
-  if (scope.service === 'cloudformation' || scope.service === 'sts') {
+  if (
+    scope.service === 'cloudformation' ||
+    scope.service === 'sts' ||
+    scope.service === 'rds' ||
+    scope.service === 'elasticache'
+  ) {
     return {
       service: scope.service,
       action: parseForm(req.body.toString('utf8')).get('Action') ?? 'Unknown',
     };
   }
-  if (scope.service === 'ecs') {
+  if (scope.service === 'ecs' || scope.service === 'secretsmanager') {
     const target = header(req.headers, 'x-amz-target') ?? '';
-    return { service: 'ecs', action: target.split('.').pop() ?? 'Unknown' };
+    return {
+      service: scope.service,
+      action: target.split('.').pop() ?? 'Unknown',
+    };
+  }
+  if (scope.service === 's3')
+    return { service: 's3', action: s3Route(req).action };
+  if (scope.service === 'sqs') {
+    // JSON 1.0 names the action in X-Amz-Target, the query protocol in the form.
+    const target = header(req.headers, 'x-amz-target');
+    const action = target
+      ? target.split('.').pop()
+      : parseForm(req.body.toString('utf8')).get('Action');
+    return { service: 'sqs', action: action ?? 'Unknown' };
   }
   return { service: 'unknown-aws', action: scope.service };
 }
@@ -119,6 +146,9 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     ...changeSetHandlers(parts.changeSets),
   };
   const ecs = ecsHandlers(parts.ecs);
+  const rds = rdsHandlers(parts.data.rds);
+  const elastiCache = elastiCacheHandlers(parts.data.elastiCache);
+  const secretsManager = secretsManagerHandlers(parts.data.secrets);
 
   const cloudFormation = (
     req: SandboxRequest,
@@ -266,6 +296,26 @@ export function createSandboxServer(parts: ServerParts): http.Server {
         return ecsCall(req, action);
       case 'sts':
         return sts(action);
+      case 's3':
+        return s3Call(parts.data.s3, req, s3Route(req));
+      case 'sqs':
+        return sqsCall(parts.data.sqs, req, action);
+      case 'rds':
+        return queryCall({ name: 'RDS', namespace: RDS_NS }, rds, req, action);
+      case 'elasticache':
+        return queryCall(
+          { name: 'ElastiCache', namespace: ELASTICACHE_NS },
+          elastiCache,
+          req,
+          action,
+        );
+      case 'secretsmanager':
+        return jsonCall(
+          { name: 'Secrets Manager' },
+          secretsManager,
+          req,
+          action,
+        );
       default:
         return parts.kubernetes.handle(req);
     }

@@ -3,6 +3,7 @@
  * an `AWS::ECS::Service` in a stack becomes a service ECS reports on.
  */
 import type { EcsState } from '../ecs/state';
+import type { DataServices } from '../tagging/dataServices';
 import type { Resolved } from './intrinsics';
 
 export interface EffectTarget {
@@ -39,7 +40,11 @@ export class ResourceEffects {
    */
   private readonly stackDeployments = new Map<string, string>();
 
-  constructor(private readonly ecs: EcsState) {}
+  constructor(
+    private readonly ecs: EcsState,
+    /** The data services (S3, SQS, …) stacks' resources become. */
+    private readonly data?: DataServices,
+  ) {}
 
   /** Applies a created resource; returns a failure reason if it cannot be. */
   create(
@@ -119,6 +124,7 @@ export class ResourceEffects {
         return undefined;
       }
       default:
+        this.data?.create(resource, tags);
         return undefined;
     }
   }
@@ -161,21 +167,23 @@ export class ResourceEffects {
     if (primary) this.stackDeployments.set(service.serviceArn, primary.id);
   }
 
-  delete(resource: EffectTarget): void {
+  /** Deletes a resource; returns why the service refused to, if it did. */
+  delete(resource: EffectTarget): string | undefined {
     switch (resource.type) {
       case 'AWS::ECS::Cluster':
         this.ecs.deleteCluster(resource.physicalId);
-        return;
+        return undefined;
       case 'AWS::ECS::TaskDefinition':
         this.ecs.deregisterTaskDefinition(resource.physicalId);
-        return;
+        return undefined;
       case 'AWS::ECS::Service': {
         const service = this.service(resource);
         if (service && service.status === 'ACTIVE')
           this.ecs.deleteService(service);
-        return;
+        return undefined;
       }
       default:
+        return this.data?.delete(resource);
     }
   }
 
