@@ -5,7 +5,14 @@ import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 
 /** The templates that ship with the plugin, by their `builtin:` name. @public */
-export const BUILTIN_TEMPLATES = ['network', 'ecs-service'] as const;
+export const BUILTIN_TEMPLATES = [
+  'network',
+  'ecs-service',
+  'queue',
+  'bucket',
+  'postgres',
+  'redis',
+] as const;
 
 /** Names of {@link BUILTIN_TEMPLATES}. */
 export type BuiltinTemplateName = (typeof BUILTIN_TEMPLATES)[number];
