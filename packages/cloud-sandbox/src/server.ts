@@ -194,40 +194,8 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     }
   };
 
-  const ecsCall = (req: SandboxRequest, action: string): SandboxResponse => {
-    const handler = ecs[action];
-    const id = requestId();
-    const headers = { 'x-amzn-requestid': id };
-    if (!handler) {
-      return {
-        status: 400,
-        contentType: AMZ_JSON,
-        headers,
-        body: JSON.stringify({
-          __type: 'UnknownOperationException',
-          message: `The sandbox does not emulate ECS ${action}`,
-        }),
-      };
-    }
-    try {
-      const text = req.body.toString('utf8');
-      const input = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      return {
-        status: 200,
-        contentType: AMZ_JSON,
-        headers,
-        body: JSON.stringify(handler(input)),
-      };
-    } catch (error) {
-      if (!(error instanceof AwsError)) throw error;
-      return {
-        status: error.status,
-        contentType: AMZ_JSON,
-        headers,
-        body: JSON.stringify({ __type: error.code, message: error.message }),
-      };
-    }
-  };
+  const ecsCall = (req: SandboxRequest, action: string): SandboxResponse =>
+    jsonCall({ name: 'ECS' }, ecs, req, action);
 
   const sts = (action: string): SandboxResponse => {
     if (action !== 'GetCallerIdentity') {
