@@ -1,15 +1,17 @@
+import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { bucketsToEmpty } from './emptyBuckets';
 import { keptOnDelete } from './templateParameters';
 
 describe('which buckets destroy empties', () => {
-  const resources = [
+  const resources: StackResourceSummary[] = [
     { LogicalResourceId: 'Uploads', PhysicalResourceId: 'envkit-a-uploads-1' },
     { LogicalResourceId: 'Archive', PhysicalResourceId: 'envkit-a-archive-1' },
     { LogicalResourceId: 'Gone', PhysicalResourceId: 'envkit-a-gone-1' },
   ].map((r, i) => ({
     ...r,
     ResourceType: 'AWS::S3::Bucket',
-    ResourceStatus: i === 2 ? 'DELETE_COMPLETE' : 'CREATE_COMPLETE',
+    ResourceStatus:
+      i === 2 ? ('DELETE_COMPLETE' as const) : ('CREATE_COMPLETE' as const),
     LastUpdatedTimestamp: new Date(),
   }));
 
