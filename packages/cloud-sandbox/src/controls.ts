@@ -11,6 +11,7 @@ import type { ElbState } from './elb/state';
 import type { CallCounter, Faults, ServiceName, ThrottleRule } from './faults';
 import type { KubeControllers } from './kubernetes/controllers';
 import type { KubeStore } from './kubernetes/store';
+import type { DataServices, TaggedResource } from './tagging/dataServices';
 import {
   isProfileName,
   profiles,
@@ -39,6 +40,8 @@ export interface ControlState {
   kube: KubeStore;
   controllers: KubeControllers;
   url: () => string;
+  /** S3 buckets, SQS queues, … that stacks made. */
+  data: DataServices;
 }
 
 export class SandboxControls {
@@ -56,6 +59,7 @@ export class SandboxControls {
     this.state.ecs.reset();
     this.state.elb?.reset();
     this.state.kube.reset();
+    this.state.data.reset();
     this.state.controllers.bootstrap();
   }
 
@@ -201,6 +205,14 @@ export class SandboxControls {
         tags: Object.fromEntries(s.tags.map(t => [t.Key, t.Value])),
         outputs: Object.fromEntries(s.outputs.map(o => [o.key, o.value])),
       }));
+  }
+
+  /**
+   * Data-service resources (buckets, queues, …), optionally only those
+   * carrying tag `key` (with `value`): what a stack left behind.
+   */
+  taggedResources(tag?: { key: string; value?: string }): TaggedResource[] {
+    return this.state.data.tagged(tag);
   }
 
   /** The sandbox page that stands for an ALB DNS name or ingress host. */

@@ -4,7 +4,12 @@ export type ServiceName =
   | 'ecs'
   | 'elasticloadbalancing'
   | 'kubernetes'
-  | 'sts';
+  | 'sts'
+  | 's3'
+  | 'sqs'
+  | 'rds'
+  | 'elasticache'
+  | 'secretsmanager';
 
 export interface ThrottleRule {
   service: ServiceName;

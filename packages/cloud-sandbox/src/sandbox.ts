@@ -19,6 +19,7 @@ import { KubeStore } from './kubernetes/store';
 import { profiles, type Profile, type ProfileName } from './profiles';
 import { createSandboxServer } from './server';
 import { dualProtocolServer, loopbackCertificate } from './tls';
+import { DataServices } from './tagging/dataServices';
 
 export interface SandboxOptions {
   /** 0 picks a free port. Defaults to 0. */
@@ -72,7 +73,8 @@ export async function startSandbox(
   let url = '';
   const ecs = new EcsState(ctx);
   const elb = new ElbState();
-  const stacks = new StackStore(ctx, new ResourceEffects(ecs, elb));
+  const data = new DataServices(ctx.region, ctx.accountId);
+  const stacks = new StackStore(ctx, new ResourceEffects(ecs, elb, data));
   const changeSets = new ChangeSetStore(ctx, stacks);
   const kube = new KubeStore();
   const controllers = new KubeControllers(ctx, kube);
@@ -99,6 +101,7 @@ export async function startSandbox(
     kube,
     controllers,
     url: () => url,
+    data,
   });
   const server = createSandboxServer({
     stacks,
@@ -111,6 +114,7 @@ export async function startSandbox(
     faults: ctx.faults,
     calls: ctx.calls,
     accountId: SANDBOX_ACCOUNT_ID,
+    data,
   });
   const certificate = loopbackCertificate(host);
   const { listener, secure, destroyAll } = dualProtocolServer(

@@ -38,6 +38,13 @@ import {
 import { kubernetesAction, type KubernetesApi } from './kubernetes/handlers';
 import { tooManyRequests } from './kubernetes/status';
 import { requestId } from './util/ids';
+import type { DataServices } from './tagging/dataServices';
+import { s3Call, s3Route } from './s3/handlers';
+import { sqsCall } from './sqs/call';
+import { jsonCall, queryCall } from './aws/serviceCalls';
+import { rdsHandlers, RDS_NS } from './rds/handlers';
+import { ELASTICACHE_NS, elastiCacheHandlers } from './elasticache/handlers';
+import { secretsManagerHandlers } from './secretsmanager/handlers';
 
 export interface ServerParts {
   stacks: StackStore;
@@ -50,6 +57,8 @@ export interface ServerParts {
   faults: Faults;
   calls: CallCounter;
   accountId: string;
+  /** S3, SQS and the other data services stacks' resources become. */
+  data: DataServices;
 }
 
 const XML = 'text/xml';
@@ -80,16 +89,31 @@ function classify(req: SandboxRequest): Classified {
   if (
     scope.service === 'cloudformation' ||
     scope.service === 'sts' ||
-    scope.service === 'elasticloadbalancing'
+    scope.service === 'elasticloadbalancing' ||
+    scope.service === 'rds' ||
+    scope.service === 'elasticache'
   ) {
     return {
       service: scope.service,
       action: parseForm(req.body.toString('utf8')).get('Action') ?? 'Unknown',
     };
   }
-  if (scope.service === 'ecs') {
+  if (scope.service === 'ecs' || scope.service === 'secretsmanager') {
     const target = header(req.headers, 'x-amz-target') ?? '';
-    return { service: 'ecs', action: target.split('.').pop() ?? 'Unknown' };
+    return {
+      service: scope.service,
+      action: target.split('.').pop() ?? 'Unknown',
+    };
+  }
+  if (scope.service === 's3')
+    return { service: 's3', action: s3Route(req).action };
+  if (scope.service === 'sqs') {
+    // JSON 1.0 names the action in X-Amz-Target, the query protocol in the form.
+    const target = header(req.headers, 'x-amz-target');
+    const action = target
+      ? target.split('.').pop()
+      : parseForm(req.body.toString('utf8')).get('Action');
+    return { service: 'sqs', action: action ?? 'Unknown' };
   }
   return { service: 'unknown-aws', action: scope.service };
 }
@@ -132,9 +156,15 @@ export function createSandboxServer(parts: ServerParts): http.Server {
   };
   const ecs = ecsHandlers(parts.ecs);
   const elb = elbHandlers(parts.elb);
+  const rds = rdsHandlers(parts.data.rds);
+  const elastiCache = elastiCacheHandlers(parts.data.elastiCache);
+  const secretsManager = secretsManagerHandlers(parts.data.secrets);
 
-  /** A query-protocol service: form in, XML in the service's namespace out. */
-  const queryCall = (
+  /**
+   * CloudFormation and ELB (query protocol): form in, the handler's value
+   * as XML in the service's namespace out.
+   */
+  const xmlQueryCall = (
     handlers: Record<
       string,
       (params: QueryParams) => Record<string, XmlValue> | undefined
@@ -178,40 +208,8 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     }
   };
 
-  const ecsCall = (req: SandboxRequest, action: string): SandboxResponse => {
-    const handler = ecs[action];
-    const id = requestId();
-    const headers = { 'x-amzn-requestid': id };
-    if (!handler) {
-      return {
-        status: 400,
-        contentType: AMZ_JSON,
-        headers,
-        body: JSON.stringify({
-          __type: 'UnknownOperationException',
-          message: `The sandbox does not emulate ECS ${action}`,
-        }),
-      };
-    }
-    try {
-      const text = req.body.toString('utf8');
-      const input = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      return {
-        status: 200,
-        contentType: AMZ_JSON,
-        headers,
-        body: JSON.stringify(handler(input)),
-      };
-    } catch (error) {
-      if (!(error instanceof AwsError)) throw error;
-      return {
-        status: error.status,
-        contentType: AMZ_JSON,
-        headers,
-        body: JSON.stringify({ __type: error.code, message: error.message }),
-      };
-    }
-  };
+  const ecsCall = (req: SandboxRequest, action: string): SandboxResponse =>
+    jsonCall({ name: 'ECS' }, ecs, req, action);
 
   const sts = (action: string): SandboxResponse => {
     if (action !== 'GetCallerIdentity') {
@@ -275,13 +273,33 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     if (parts.faults.shouldThrottle(service, action)) return throttled(service);
     switch (service) {
       case 'cloudformation':
-        return queryCall(cfn, CLOUDFORMATION_NS, '2010-05-15', req, action);
+        return xmlQueryCall(cfn, CLOUDFORMATION_NS, '2010-05-15', req, action);
       case 'elasticloadbalancing':
-        return queryCall(elb, ELB_NS, '2015-12-01', req, action);
+        return xmlQueryCall(elb, ELB_NS, '2015-12-01', req, action);
       case 'ecs':
         return ecsCall(req, action);
       case 'sts':
         return sts(action);
+      case 's3':
+        return s3Call(parts.data.s3, req, s3Route(req));
+      case 'sqs':
+        return sqsCall(parts.data.sqs, req, action);
+      case 'rds':
+        return queryCall({ name: 'RDS', namespace: RDS_NS }, rds, req, action);
+      case 'elasticache':
+        return queryCall(
+          { name: 'ElastiCache', namespace: ELASTICACHE_NS },
+          elastiCache,
+          req,
+          action,
+        );
+      case 'secretsmanager':
+        return jsonCall(
+          { name: 'Secrets Manager' },
+          secretsManager,
+          req,
+          action,
+        );
       default:
         return parts.kubernetes.handle(req);
     }

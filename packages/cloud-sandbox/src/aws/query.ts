@@ -116,6 +116,24 @@ export function xmlResponse(
   });
 }
 
+/**
+ * A query-protocol response whose result is given as the element tree
+ * itself: repeated elements are arrays under their own name, for the
+ * services whose lists are not `<member>`s (RDS's `<DBInstance>`, SQS's
+ * flattened `<Attribute>`s).
+ */
+export function xmlElementsResponse(
+  action: string,
+  result: Record<string, unknown>,
+  namespace: string,
+  id: string = requestId(),
+): string {
+  return xmlDocument(`${action}Response`, namespace, {
+    [`${action}Result`]: result as XmlTree,
+    ResponseMetadata: { RequestId: id },
+  });
+}
+
 export function xmlError(
   code: string,
   message: string,

@@ -4,6 +4,7 @@
  */
 import type { EcsState } from '../ecs/state';
 import { ElbState } from '../elb/state';
+import type { DataServices } from '../tagging/dataServices';
 import type { Resolved } from './intrinsics';
 
 export interface EffectTarget {
@@ -43,6 +44,8 @@ export class ResourceEffects {
   constructor(
     private readonly ecs: EcsState,
     readonly elb: ElbState = new ElbState(),
+    /** The data services (S3, SQS, …) stacks' resources become. */
+    private readonly data?: DataServices,
   ) {}
 
   /** Applies a created resource; returns a failure reason if it cannot be. */
@@ -133,6 +136,7 @@ export class ResourceEffects {
         return undefined;
       }
       default:
+        this.data?.create(resource, tags);
         return undefined;
     }
   }
@@ -178,22 +182,24 @@ export class ResourceEffects {
     if (primary) this.stackDeployments.set(service.serviceArn, primary.id);
   }
 
-  delete(resource: EffectTarget): void {
+  /** Deletes a resource; returns why the service refused to, if it did. */
+  delete(resource: EffectTarget): string | undefined {
     this.elb.delete(resource.type, resource.physicalId);
     switch (resource.type) {
       case 'AWS::ECS::Cluster':
         this.ecs.deleteCluster(resource.physicalId);
-        return;
+        return undefined;
       case 'AWS::ECS::TaskDefinition':
         this.ecs.deregisterTaskDefinition(resource.physicalId);
-        return;
+        return undefined;
       case 'AWS::ECS::Service': {
         const service = this.service(resource);
         if (service && service.status === 'ACTIVE')
           this.ecs.deleteService(service);
-        return;
+        return undefined;
       }
       default:
+        return this.data?.delete(resource);
     }
   }
 

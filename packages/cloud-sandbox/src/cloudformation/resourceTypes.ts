@@ -2,7 +2,7 @@
  * Plausible physical ids and Fn::GetAtt attributes per resource type, shaped
  * like the ones AWS hands out, so templates' outputs look real.
  */
-import { digits, hex, upperAlnum } from '../util/ids';
+import { alnum, digits, hex, upperAlnum, uuid } from '../util/ids';
 import type { Resolved } from './intrinsics';
 
 export interface ProvisionContext {
@@ -204,6 +204,101 @@ const provisioners: Record<string, Provisioner> = {
         Arn: `arn:aws:s3:::${name}`,
         DomainName: `${name}.s3.amazonaws.com`,
         RegionalDomainName: `${name}.s3.${ctx.region}.amazonaws.com`,
+      },
+    };
+  },
+  // A queue's physical id is its URL; FIFO queues' names end in `.fifo`.
+  'AWS::SQS::Queue': ctx => {
+    const fifo = String(ctx.properties.FifoQueue) === 'true';
+    const name =
+      str(ctx.properties.QueueName) ??
+      `${generatedName(ctx, fifo ? 75 : 80)}${fifo ? '.fifo' : ''}`;
+    const url = `https://sqs.${ctx.region}.amazonaws.com/${ctx.accountId}/${name}`;
+    return {
+      physicalId: url,
+      attributes: {
+        Arn: arn(ctx, 'sqs', name),
+        QueueName: name,
+        QueueUrl: url,
+      },
+    };
+  },
+  // Secrets' ARNs end in six random characters after the name.
+  'AWS::SecretsManager::Secret': ctx => {
+    const name = str(ctx.properties.Name) ?? generatedName(ctx, 256);
+    const secretArn = arn(ctx, 'secretsmanager', `secret:${name}-${alnum(6)}`);
+    return { physicalId: secretArn, attributes: { Id: secretArn } };
+  },
+  'AWS::RDS::DBSubnetGroup': ctx => {
+    const name = (
+      str(ctx.properties.DBSubnetGroupName) ?? generatedName(ctx)
+    ).toLowerCase();
+    return {
+      physicalId: name,
+      attributes: { DBSubnetGroupArn: arn(ctx, 'rds', `subgrp:${name}`) },
+    };
+  },
+  // RDS identifiers are lower case; the endpoint is
+  // `<id>.<account-and-region hash>.<region>.rds.amazonaws.com`.
+  'AWS::RDS::DBInstance': ctx => {
+    const p = ctx.properties;
+    const id = (
+      str(p.DBInstanceIdentifier) ?? generatedName(ctx, 63)
+    ).toLowerCase();
+    const engine = str(p.Engine) ?? 'postgres';
+    const port =
+      str(p.Port) ?? (/mysql|mariadb|aurora/.test(engine) ? '3306' : '5432');
+    const managed = String(p.ManageMasterUserPassword) === 'true';
+    return {
+      physicalId: id,
+      attributes: {
+        'Endpoint.Address': `${id}.${hex(12)}.${ctx.region}.rds.amazonaws.com`,
+        'Endpoint.Port': port,
+        'Endpoint.HostedZoneId': 'Z2R2ITUGPM61AM',
+        DBInstanceArn: arn(ctx, 'rds', `db:${id}`),
+        DbiResourceId: `db-${upperAlnum(26)}`,
+        ...(managed
+          ? {
+              'MasterUserSecret.SecretArn': arn(
+                ctx,
+                'secretsmanager',
+                `secret:rds!db-${uuid()}-${alnum(6)}`,
+              ),
+            }
+          : {}),
+      },
+    };
+  },
+  'AWS::ElastiCache::SubnetGroup': ctx => ({
+    physicalId: (
+      str(ctx.properties.CacheSubnetGroupName) ?? generatedName(ctx)
+    ).toLowerCase(),
+    attributes: {},
+  }),
+  // With in-transit encryption the endpoints are `master.<id>…` and
+  // `replica.<id>…`; without, `<id>.<hash>.ng.0001…` and `<id>-ro…`.
+  'AWS::ElastiCache::ReplicationGroup': ctx => {
+    const p = ctx.properties;
+    const id = (str(p.ReplicationGroupId) ?? generatedName(ctx, 40))
+      .toLowerCase()
+      .slice(0, 40);
+    const port = str(p.Port) ?? '6379';
+    const [area, direction, number] = ctx.region.split('-');
+    const zone = `${hex(6)}.${area}${direction?.[0] ?? ''}${number ?? ''}`;
+    const tls = String(p.TransitEncryptionEnabled) === 'true';
+    const primary = tls
+      ? `master.${id}.${zone}.cache.amazonaws.com`
+      : `${id}.${zone.replace('.', '.ng.0001.')}.cache.amazonaws.com`;
+    const reader = tls
+      ? `replica.${id}.${zone}.cache.amazonaws.com`
+      : `${id}-ro.${zone.replace('.', '.ng.0001.')}.cache.amazonaws.com`;
+    return {
+      physicalId: id,
+      attributes: {
+        'PrimaryEndPoint.Address': primary,
+        'PrimaryEndPoint.Port': port,
+        'ReaderEndPoint.Address': reader,
+        'ReaderEndPoint.Port': port,
       },
     };
   },

@@ -43,6 +43,7 @@ export type StackStatus =
   | 'ROLLBACK_IN_PROGRESS'
   | 'ROLLBACK_COMPLETE'
   | 'DELETE_IN_PROGRESS'
+  | 'DELETE_FAILED'
   | 'DELETE_COMPLETE'
   | 'DELETE_FAILED'
   | 'UPDATE_IN_PROGRESS'
@@ -58,6 +59,7 @@ export type ResourceStatus =
   | 'CREATE_FAILED'
   | 'CREATE_COMPLETE'
   | 'DELETE_IN_PROGRESS'
+  | 'DELETE_FAILED'
   | 'DELETE_COMPLETE'
   | 'UPDATE_IN_PROGRESS'
   | 'UPDATE_FAILED'
@@ -663,32 +665,54 @@ export class StackStore {
     }
   }
 
-  /** Deletes every provisioned resource, dependents before dependencies. */
+  /**
+   * Deletes every provisioned resource, dependents before dependencies;
+   * `finished` learns of a resource the service refused to delete.
+   */
   private deleteResources(
     stack: Stack,
     deps: Dependencies,
     operation: number,
-    finished: () => void,
+    finished: (failure?: { id: string; reason: string }) => void,
     only?: Set<string>,
   ): void {
     const ids = [...stack.resources.values()]
       .filter(r => r.physicalId && r.status !== 'DELETE_COMPLETE')
       .filter(r => !only || only.has(r.logicalId))
       .map(r => r.logicalId);
+    // A resource the service refused to delete keeps what it needs; the
+    // rest goes, and the operation fails once nothing is in flight.
+    const waitsFor = dependents(deps);
+    const refusals: string[] = [];
+    const kept = new Set<string>();
     runGraph(
       ids,
-      dependents(deps),
+      waitsFor,
       (id, done) => {
         const resource = stack.resources.get(id) as StackResource;
+        if ([...(waitsFor.get(id) ?? [])].some(d => kept.has(d))) {
+          kept.add(id);
+          done();
+          return;
+        }
         this.resourceStatus(stack, resource, 'DELETE_IN_PROGRESS');
-        this.effects.delete(this.effectTarget(resource));
+        const refused = this.effects.delete(this.effectTarget(resource));
         const deleting = deleteDuration(this.ctx.profile(), resource.type);
         this.whileCurrent(stack, operation, deleting, () => {
-          this.resourceStatus(stack, resource, 'DELETE_COMPLETE');
+          if (refused !== undefined) {
+            this.resourceStatus(stack, resource, 'DELETE_FAILED', refused);
+            refusals.push(id);
+            kept.add(id);
+          } else this.resourceStatus(stack, resource, 'DELETE_COMPLETE');
           done();
         });
       },
-      () => finished(),
+      () =>
+        finished(
+          refusals.length > 0
+            ? { id: refusals.join(', '), reason: 'refused' }
+            : undefined,
+        ),
       () => stack.operation === operation,
     );
   }
@@ -916,7 +940,15 @@ export class StackStore {
     }
     const deps = this.currentDeps(stack.template, [...stack.resources.keys()]);
     this.ctx.scheduler.after(this.ctx.profile().stackStepMs, () => {
-      this.deleteResources(stack, deps, operation, () => {
+      this.deleteResources(stack, deps, operation, failure => {
+        if (failure) {
+          this.setStatus(
+            stack,
+            'DELETE_FAILED',
+            `The following resource(s) failed to delete: [${failure.id}]. `,
+          );
+          return;
+        }
         stack.deletionTime = new Date();
         this.setStatus(stack, 'DELETE_COMPLETE');
       });

@@ -7,13 +7,24 @@ export function hex(length: number): string {
     .slice(0, length);
 }
 
-/** Upper-case alphanumerics, as in CloudFormation's generated name suffixes. */
-export function upperAlnum(length: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+function fromAlphabet(alphabet: string, length: number): string {
   const bytes = randomBytes(length);
   let out = '';
   for (let i = 0; i < length; i++) out += alphabet[bytes[i] % alphabet.length];
   return out;
+}
+
+/** Upper-case alphanumerics, as in CloudFormation's generated name suffixes. */
+export function upperAlnum(length: number): string {
+  return fromAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', length);
+}
+
+/** Mixed-case alphanumerics, as in the suffix of a secret's ARN. */
+export function alnum(length: number): string {
+  return fromAlphabet(
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+    length,
+  );
 }
 
 export function digits(length: number): string {

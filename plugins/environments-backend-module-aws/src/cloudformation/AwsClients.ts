@@ -1,5 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { AwsCredentialsManager } from '@backstage/integration-aws-node';
 
 /** The clients of one AWS account and region, and the key its limits use. @public */
@@ -14,6 +15,8 @@ export interface AwsTarget {
    */
   cloudFormation: CloudFormationClient;
   ecs: ECSClient;
+  /** Empties a stack's buckets before the stack is deleted. */
+  s3: S3Client;
 }
 
 /** Runs a call under the rate limit of `key`, retrying throttling. */
@@ -80,6 +83,12 @@ export class AwsClients {
       region,
       cloudFormation,
       ecs: new ECSClient(common),
+      // A custom endpoint (the sandbox, a VPC endpoint URL) takes path-style
+      // addressing; AWS itself is addressed by bucket host name.
+      s3: new S3Client({
+        ...common,
+        forcePathStyle: this.options.endpoint !== undefined,
+      }),
     };
   }
 
@@ -89,6 +98,7 @@ export class AwsClients {
         .then(t => {
           t.cloudFormation.destroy();
           t.ecs.destroy();
+          t.s3.destroy();
         })
         .catch(() => {});
     }

@@ -10,6 +10,7 @@ import {
   DescribeServicesCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -612,9 +613,66 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     configured.close();
   });
 
+  it('empties a bucket holding objects, so destroy removes it on the first attempt', async () => {
+    const env = environment('files');
+    const ctx = contextFor(env, 'files');
+    const files = cfnResource('files', { template: 'builtin:bucket' });
+    const created = await applyUntilSettled(suite.driver, files, ctx);
+    expect(created).toMatchObject({ status: 'Ready' });
+    const bucket = created.outputs!.BucketName;
+    const tagging = await ledger.harness(() =>
+      awsCli(suite.sandbox, [
+        's3api',
+        'get-bucket-tagging',
+        '--bucket',
+        bucket,
+      ]),
+    );
+    expect(JSON.parse(tagging.stdout).TagSet).toEqual(
+      expect.arrayContaining([{ Key: 'envkit:environment', Value: env.id }]),
+    );
+    // More than one page of ListObjectsV2 (1000 keys) and of DeleteObjects.
+    const s3 = new S3Client({
+      endpoint: suite.sandbox.url,
+      region: 'us-east-1',
+      credentials: SANDBOX_KEYS,
+      forcePathStyle: true,
+    });
+    await ledger.harness(async () => {
+      for (let i = 0; i < 1005; i++) {
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: `uploads/${i}.txt`,
+            Body: `object ${i}`,
+          }),
+        );
+      }
+    });
+    s3.destroy();
+    const [stack] = leftoversOf(suite.sandbox, env);
+
+    expect(await destroyUntilSettled(suite.driver, files, ctx)).toEqual({
+      status: 'Destroyed',
+    });
+    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
+    // First attempt: the bucket never failed to delete.
+    const events = await ledger.harness(() =>
+      suite.cfn.send(new DescribeStackEventsCommand({ StackName: stack })),
+    );
+    expect(
+      events.StackEvents!.filter(e => e.ResourceStatus === 'DELETE_FAILED'),
+    ).toEqual([]);
+  });
+
   it('documents an IAM policy that allows every call the driver made', () => {
     const { allowed, covers } = documentedPolicy();
-    const used = ledger.actions();
+    // The IAM actions of S3 operations whose names differ from them.
+    const IAM_ACTION: Record<string, string> = {
+      's3:ListObjectsV2': 's3:ListBucket',
+      's3:DeleteObjects': 's3:DeleteObject',
+    };
+    const used = ledger.actions().map(action => IAM_ACTION[action] ?? action);
     expect(used).toEqual(
       expect.arrayContaining([
         'cloudformation:CreateStack',
@@ -623,6 +681,8 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
         'cloudformation:DescribeStacks',
         'cloudformation:DescribeStackEvents',
         'ecs:DescribeServices',
+        's3:ListBucket',
+        's3:DeleteObject',
       ]),
     );
     expect(used.filter(action => !covers(action))).toEqual([]);

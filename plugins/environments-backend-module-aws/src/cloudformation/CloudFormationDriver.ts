@@ -1,6 +1,8 @@
-// A little over 400 lines: the driver's five entry points stay together so
-// that apply, observe and destroy can be read side by side; reads, writes,
-// the desired stack and failure classification live in their own files.
+// Over 400 lines: the driver's five entry points stay together so that
+// apply, observe and destroy (with its guards: imported exports, buckets to
+// empty) can be read side by side; reads, writes, the desired stack,
+// listener-rule priorities and failure classification live in their own files.
+import type { Stack } from '@aws-sdk/client-cloudformation';
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
@@ -8,7 +10,6 @@ import {
   AwsCredentialsManager,
   DefaultAwsCredentialsManager,
 } from '@backstage/integration-aws-node';
-import { Stack } from '@aws-sdk/client-cloudformation';
 import { stackName } from '@envkit/plugin-environments-common';
 import {
   DriverApplyResult,
@@ -32,6 +33,7 @@ import {
 } from './config';
 import { DesiredStack, desiredStack, STACK_TAGS } from './desiredStack';
 import { EcsServiceStatusBatcher } from './EcsServiceStatusBatcher';
+import { bucketsToEmpty, emptyBucket } from './emptyBuckets';
 import {
   parseResourceParameters,
   StackResourceParameters,
@@ -52,6 +54,7 @@ import {
   DEFAULT_SETTLED_RECHECK_MS,
   SettledServiceChecks,
 } from './SettledServiceChecks';
+import { keptOnDelete } from './templateParameters';
 import { TemplateSource } from './templateSource';
 import { declaredParameters } from './templateParameters';
 import { importersOf } from './stackImports';
@@ -584,9 +587,36 @@ export class CloudFormationDriver implements EnvironmentDriver {
         );
       }
       await this.refuseWhileImported(prepared, stack, ctx);
+      await this.emptyBuckets(prepared, resource, stack, ctx);
       await this.writer.delete(prepared, stack, 'delete', ctx);
       return inProgress(`Deleting stack ${prepared.stackName}`);
     });
+  }
+
+  /**
+   * Empties the buckets deleting the stack will delete, so CloudFormation
+   * can remove them (it refuses non-empty buckets). Buckets the template
+   * keeps on delete (`DeletionPolicy: Retain`, …) keep their objects.
+   */
+  private async emptyBuckets(
+    prepared: Prepared,
+    resource: DriverResource,
+    stack: Stack,
+    ctx: DriverContext,
+  ): Promise<void> {
+    const resources = await this.reader.resources(prepared, stack, ctx);
+    if (!resources.some(r => r.ResourceType === 'AWS::S3::Bucket')) return;
+    const kept = keptOnDelete(
+      (await this.desired(prepared, resource, ctx, stack)).body,
+    );
+    // A template the driver cannot read may keep anything: leave data alone.
+    if (!kept) return;
+    for (const bucket of bucketsToEmpty(resources, kept)) {
+      const count = await emptyBucket(prepared.target.s3, bucket, ctx.signal);
+      ctx.logger.info(
+        `Emptied bucket ${bucket} (${count} object(s) deleted) before deleting stack ${prepared.stackName}`,
+      );
+    }
   }
 
   /**

@@ -188,15 +188,12 @@ export class StackReader {
     return events;
   }
 
-  /** The ECS services the stack created, cached until the stack changes. */
-  async services(
+  /** Every resource of the stack, as ListStackResources pages them. */
+  async resources(
     ref: StackRef,
     stack: Stack,
-    outputs: Record<string, string>,
     ctx: DriverContext,
-  ): Promise<EcsServiceRef[]> {
-    const cached = this.serviceCache.get(stackVersion(stack));
-    if (cached) return cached;
+  ): Promise<StackResourceSummary[]> {
     const summaries: StackResourceSummary[] = [];
     const pages = paginateListStackResources(
       { client: ref.target.cloudFormation },
@@ -206,6 +203,19 @@ export class StackReader {
     for await (const page of pages) {
       summaries.push(...(page.StackResourceSummaries ?? []));
     }
+    return summaries;
+  }
+
+  /** The ECS services the stack created, cached until the stack changes. */
+  async services(
+    ref: StackRef,
+    stack: Stack,
+    outputs: Record<string, string>,
+    ctx: DriverContext,
+  ): Promise<EcsServiceRef[]> {
+    const cached = this.serviceCache.get(stackVersion(stack));
+    if (cached) return cached;
+    const summaries = await this.resources(ref, stack, ctx);
     const fallbackCluster = outputs.ClusterName ?? 'default';
     const refs = summaries
       .filter(

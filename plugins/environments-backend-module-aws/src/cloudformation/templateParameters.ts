@@ -13,15 +13,8 @@ const isJsonBody = (body: string) => body.trimStart().startsWith('{');
 const isTrue = (value: unknown) =>
   value === true || String(value).toLowerCase() === 'true';
 
-/**
- * The parameters `body` declares, by name; `undefined` when the body is not
- * a template the driver can read (CloudFormation will then say what is
- * wrong with it). JSON and YAML bodies are read, YAML short-form tags
- * (`!Ref`) included.
- */
-export function declaredParameters(
-  body: string,
-): Map<string, DeclaredParameter> | undefined {
+/** A JSON or YAML template body as an object, or `undefined` if unreadable. */
+function readTemplate(body: string): Json | undefined {
   let template: unknown;
   try {
     if (isJsonBody(body)) {
@@ -34,8 +27,42 @@ export function declaredParameters(
   } catch {
     return undefined;
   }
-  if (!template || typeof template !== 'object') return undefined;
-  const parameters = (template as Json).Parameters;
+  return template && typeof template === 'object'
+    ? (template as Json)
+    : undefined;
+}
+
+/** `DeletionPolicy` values under which CloudFormation keeps a resource's data. */
+const KEEPING_POLICIES = ['Retain', 'RetainExceptOnCreate', 'Snapshot'];
+
+/**
+ * Logical ids of the resources `body` tells CloudFormation to keep (or
+ * snapshot) when the stack is deleted: their data must not be removed.
+ * `undefined` when the body cannot be read.
+ */
+export function keptOnDelete(body: string): Set<string> | undefined {
+  const template = readTemplate(body);
+  if (!template) return undefined;
+  const resources = (template.Resources ?? {}) as Record<string, Json>;
+  return new Set(
+    Object.entries(resources)
+      .filter(([, r]) => KEEPING_POLICIES.includes(String(r?.DeletionPolicy)))
+      .map(([id]) => id),
+  );
+}
+
+/**
+ * The parameters `body` declares, by name; `undefined` when the body is not
+ * a template the driver can read (CloudFormation will then say what is
+ * wrong with it). JSON and YAML bodies are read, YAML short-form tags
+ * (`!Ref`) included.
+ */
+export function declaredParameters(
+  body: string,
+): Map<string, DeclaredParameter> | undefined {
+  const template = readTemplate(body);
+  if (!template) return undefined;
+  const parameters = template.Parameters;
   const declared = new Map<string, DeclaredParameter>();
   if (!parameters || typeof parameters !== 'object') return declared;
   for (const [name, declaration] of Object.entries(parameters as Json)) {

@@ -10,6 +10,10 @@ export const BUILTIN_TEMPLATES = [
   'ecs-service',
   'ecs-platform',
   'ecs-service-shared',
+  'queue',
+  'bucket',
+  'postgres',
+  'redis',
 ] as const;
 
 /** Names of {@link BUILTIN_TEMPLATES}. */

@@ -206,6 +206,84 @@ describe('built-in CloudFormation templates', () => {
     );
   });
 
+  it('data services keep data private and encrypted, and secrets out of parameters', async () => {
+    const load = async (name: 'queue' | 'bucket' | 'postgres' | 'redis') =>
+      parseYaml(await source.loadBuiltin(name)) as Json;
+    const [queue, bucket, postgres, redis] = await Promise.all([
+      load('queue'),
+      load('bucket'),
+      load('postgres'),
+      load('redis'),
+    ]);
+    expect(queue.Resources.Queue.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+      maxReceiveCount: { Ref: 'MaxReceiveCount' },
+    });
+    expect(Object.keys(queue.Outputs)).toEqual(
+      expect.arrayContaining(['QueueUrl', 'QueueArn']),
+    );
+
+    const b = bucket.Resources.Bucket.Properties;
+    expect(b.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(
+      b.BucketEncryption.ServerSideEncryptionConfiguration[0]
+        .ServerSideEncryptionByDefault.SSEAlgorithm,
+    ).toBe('AES256');
+    // The driver empties the bucket; a retained one would keep its data.
+    expect(bucket.Resources.Bucket.DeletionPolicy).toBeUndefined();
+
+    // Exactly one database exists, with the deletion behaviour chosen.
+    const databases = ['DatabaseWithFinalSnapshot', 'Database'].map(
+      id => postgres.Resources[id],
+    );
+    expect(databases.map(d => d.DeletionPolicy)).toEqual([
+      'Snapshot',
+      'Delete',
+    ]);
+    expect(databases.map(d => d.Condition)).toEqual([
+      'SnapshotOnDelete',
+      'DeleteOnDelete',
+    ]);
+    for (const { Properties: db } of databases) {
+      expect(db).toMatchObject({
+        StorageEncrypted: true,
+        ManageMasterUserPassword: true,
+        PubliclyAccessible: false,
+        DBInstanceClass: { Ref: 'InstanceClass' },
+      });
+      expect(db.MasterUserPassword).toBeUndefined();
+    }
+    expect(postgres.Parameters.InstanceClass.AllowedValues).toEqual([
+      'db.t4g.micro',
+      'db.t4g.small',
+      'db.t4g.medium',
+    ]);
+    expect(Object.keys(postgres.Outputs)).toEqual(
+      expect.arrayContaining(['Host', 'Port', 'DatabaseName', 'SecretArn']),
+    );
+
+    expect(redis.Resources.Cache.Properties).toMatchObject({
+      TransitEncryptionEnabled: true,
+      AtRestEncryptionEnabled: true,
+      AuthToken: {
+        'Fn::Sub': '{{resolve:secretsmanager:${AuthToken}}}',
+      },
+    });
+    // No template takes a password or token as a parameter.
+    for (const template of [postgres, redis]) {
+      expect(
+        Object.keys(template.Parameters).filter(p =>
+          /password|token|secret/i.test(p),
+        ),
+      ).toEqual([]);
+    }
+  });
+
   describe('against the sandbox', () => {
     let sandbox: Sandbox;
     beforeAll(async () => {
@@ -219,6 +297,10 @@ describe('built-in CloudFormation templates', () => {
       ['ecs-platform', ['CAPABILITY_IAM']],
       // Imports the platform's execution role: no IAM of its own.
       ['ecs-service-shared', []],
+      ['queue', []],
+      ['bucket', []],
+      ['postgres', []],
+      ['redis', []],
     ])(
       '%s passes aws cloudformation validate-template',
       async (name, capabilities) => {

@@ -72,10 +72,14 @@ export function serviceFor(
   });
 }
 
-/** What the sandbox still holds of `env`: nothing, once it is destroyed. */
+/**
+ * What the sandbox still holds of `env` (stacks, and buckets, queues, … the
+ * stacks made): nothing, once it is destroyed.
+ */
 export function leftoversOf(sandbox: Sandbox, env: DriverEnvironment) {
-  return sandbox.controls.inventory({
-    key: 'envkit:environment',
-    value: env.id,
-  });
+  const tag = { key: 'envkit:environment', value: env.id };
+  return [
+    ...sandbox.controls.inventory(tag).map(s => s.stackId),
+    ...sandbox.controls.taggedResources(tag).map(r => r.arn),
+  ];
 }

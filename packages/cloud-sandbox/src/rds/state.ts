@@ -1,0 +1,62 @@
+/** RDS DB instances made by stacks, as DescribeDBInstances reports them. */
+import { AwsError } from '../aws/query';
+import type { Tag } from '../tagging/tags';
+
+export interface DbInstance {
+  identifier: string;
+  arn: string;
+  resourceId: string;
+  engine: string;
+  engineVersion?: string;
+  instanceClass: string;
+  dbName?: string;
+  masterUsername?: string;
+  allocatedStorage?: number;
+  storageEncrypted: boolean;
+  publiclyAccessible: boolean;
+  multiAz: boolean;
+  deletionProtection: boolean;
+  subnetGroupName?: string;
+  securityGroupIds: string[];
+  address: string;
+  port: number;
+  hostedZoneId: string;
+  masterUserSecretArn?: string;
+  tags: Tag[];
+  createdAt: Date;
+}
+
+export class RdsState {
+  readonly instances = new Map<string, DbInstance>();
+
+  reset(): void {
+    this.instances.clear();
+  }
+
+  create(instance: Omit<DbInstance, 'createdAt'>): void {
+    this.instances.set(instance.identifier, {
+      ...instance,
+      createdAt: new Date(),
+    });
+  }
+
+  delete(identifier: string): void {
+    this.instances.delete(identifier);
+  }
+
+  /** By identifier (case-insensitive, as RDS matches) or ARN. */
+  find(id: string): DbInstance {
+    const wanted = id.toLowerCase();
+    const found = [...this.instances.values()].find(
+      i => i.identifier === wanted || i.arn === id,
+    );
+    if (!found) {
+      throw new AwsError(
+        'DBInstanceNotFound',
+        `DBInstance ${id} not found.`,
+        404,
+      );
+    }
+    return found;
+  }
+}

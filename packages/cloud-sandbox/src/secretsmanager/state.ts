@@ -1,0 +1,51 @@
+/**
+ * Secrets Manager secrets: those a template declares and those RDS makes
+ * for a DB instance with `ManageMasterUserPassword`. Their values never
+ * leave the sandbox; only their metadata is described.
+ */
+import { AwsError } from '../aws/query';
+import type { Tag } from '../tagging/tags';
+
+export interface Secret {
+  arn: string;
+  name: string;
+  description?: string;
+  kmsKeyId?: string;
+  /** `rds` for a DB instance's managed master password. */
+  owningService?: string;
+  tags: Tag[];
+  createdDate: Date;
+}
+
+export class SecretsManagerState {
+  readonly secrets = new Map<string, Secret>();
+
+  reset(): void {
+    this.secrets.clear();
+  }
+
+  create(secret: Omit<Secret, 'createdDate'>): Secret {
+    const created = { ...secret, createdDate: new Date() };
+    this.secrets.set(secret.arn, created);
+    return created;
+  }
+
+  delete(arn: string): void {
+    this.secrets.delete(arn);
+  }
+
+  /** By ARN or by name, as `SecretId` may be either. */
+  get(id: string | undefined): Secret {
+    const secret = id
+      ? this.secrets.get(id) ??
+        [...this.secrets.values()].find(s => s.name === id)
+      : undefined;
+    if (!secret) {
+      throw new AwsError(
+        'ResourceNotFoundException',
+        "Secrets Manager can't find the specified secret.",
+      );
+    }
+    return secret;
+  }
+}
