@@ -69,6 +69,21 @@ describe('creating an environment from a task', () => {
     expect(JSON.stringify(logs())).not.toContain('pw-from-secrets-91ab');
   });
 
+  it('leaves out inputs a form left empty, so the template default or "is required" applies', async () => {
+    const { fake, action } = setup();
+    const { ctx } = testContext({
+      ...input,
+      inputs: { cpu: '', memory: null, region: 'us-east-1' },
+    });
+
+    await action.handler(ctx as any);
+
+    const sent = fake.creates()[0].body?.inputs ?? {};
+    expect(sent).not.toHaveProperty('cpu');
+    expect(sent).not.toHaveProperty('memory');
+    expect(sent.region).toBe('us-east-1');
+  });
+
   it('never creates twice when a task killed while waiting is recovered', async () => {
     const { fake, action } = setup();
     fake.readsUntilReady = 4;

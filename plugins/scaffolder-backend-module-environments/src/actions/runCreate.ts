@@ -71,15 +71,19 @@ export function environmentEntityRef(name: string): string {
 }
 
 /**
- * `inputs` with the secret values put in. A `ui:field: Secret` form field
+ * `inputs` without the empty values a form leaves for fields nobody filled
+ * in (the backend then applies the template's default or says the input is
+ * required), with the secret values put in. A `ui:field: Secret` form field
  * leaves only asterisks in the parameters, and an unset secret renders as
  * an empty string: that input is left out.
  */
-function withSecretInputs(
+function filledInputs(
   inputs: Record<string, unknown>,
   secrets: Record<string, string> | undefined,
 ): Record<string, unknown> {
-  const merged = { ...inputs };
+  const merged = Object.fromEntries(
+    Object.entries(inputs).filter(([, v]) => v !== '' && v !== null),
+  );
   for (const [name, value] of Object.entries(secrets ?? {})) {
     if (typeof value === 'string' && value !== '') merged[name] = value;
     else delete merged[name];
@@ -150,7 +154,7 @@ export async function runCreate(
   const request: CreateEnvironmentRequest = {
     name: input.name,
     templateRef: input.templateRef,
-    inputs: withSecretInputs(input.inputs, input.secretInputs),
+    inputs: filledInputs(input.inputs, input.secretInputs),
   };
   const owner = optional(input.owner) ?? optional(ctx.user?.ref);
   if (owner) request.owner = owner;

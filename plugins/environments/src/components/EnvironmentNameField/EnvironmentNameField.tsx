@@ -1,8 +1,5 @@
 import { ApiHolder, useApi } from '@backstage/core-plugin-api';
-import type {
-  FieldExtensionComponentProps,
-  FieldValidation,
-} from '@backstage/plugin-scaffolder-react';
+import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import {
   environmentNameProblem,
   type EnvironmentNameAvailability,
@@ -118,7 +115,7 @@ export const EnvironmentNameField = (
  */
 export async function validateEnvironmentName(
   value: string | undefined,
-  validation: FieldValidation,
+  validation: { addError(message: string): void },
   context: { apiHolder: ApiHolder },
 ): Promise<void> {
   if (!value) return;
