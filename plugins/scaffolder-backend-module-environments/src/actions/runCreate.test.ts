@@ -167,6 +167,38 @@ describe('creating an environment from a task', () => {
     );
   });
 
+  it('fails with a sentence the task log can show: no Node frames or file paths', async () => {
+    const { fake, action } = setup();
+    fake.failWith = {
+      reason: 'StackRollbackComplete',
+      message: 'The load balancer could not be created: quota exceeded',
+    };
+    const { ctx } = testContext(input);
+
+    const error: Error = await action.handler(ctx as any).then(
+      () => new Error('the step succeeded'),
+      e => e,
+    );
+    // The scaffolder writes a failed step's `stack` into the task log.
+    expect(error.stack).toBe(
+      "Error: Environment 'storefront-pr-7' failed: The load balancer could not be created: quota exceeded (StackRollbackComplete)",
+    );
+    expect(error.stack).not.toMatch(/\bat |\.ts:|\/work\//);
+  });
+
+  it('fails a bad name with the field and a sentence, not a stack', async () => {
+    const { action } = setup();
+    const { ctx } = testContext({ ...input, name: 'Shop' });
+    const error: Error = await action.handler(ctx as any).then(
+      () => new Error('the step succeeded'),
+      e => e,
+    );
+    expect(error.name).toBe('InputError');
+    expect(error.stack).toBe(
+      "InputError: name: 'Shop' must be lowercase; try 'shop'",
+    );
+  });
+
   it('gives up after timeoutMinutes and says the environment keeps going', async () => {
     const { fake, action } = setup();
     fake.readsUntilReady = Number.MAX_SAFE_INTEGER;

@@ -12,6 +12,7 @@ import {
 } from '@envkit/plugin-environments-common';
 import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 import { DEFAULT_TIMEOUT_MINUTES, withNamedInputs } from './inputs';
+import { failingInWords } from './taskFailure';
 import {
   DEFAULT_POLL_INTERVAL_MS,
   waitForEnvironment,
@@ -137,7 +138,15 @@ function writeOutputs(
  * not to, waits until it is Ready. The create is checkpointed: a recovered
  * task picks up the environment it already made instead of making another.
  */
-export async function runCreate(
+export function runCreate(
+  ctx: EnvironmentActionContext,
+  input: CreateInput,
+  options: EnvironmentActionOptions,
+): Promise<void> {
+  return failingInWords(() => createAndWait(ctx, input, options));
+}
+
+async function createAndWait(
   ctx: EnvironmentActionContext,
   input: CreateInput,
   options: EnvironmentActionOptions,
