@@ -12,7 +12,7 @@
 // Point 11: the review lists the fields in form order, by title, with the
 //   component's name and the lifetime in words.
 // Screenshots: create-templates.png, create-form-errors.png,
-// create-form-lifetime.png, component-create-environment.png,
+// create-form-lifetime.png, create-form-name-taken.png, component-create-environment.png,
 // create-form-review.png.
 
 const GENERATED_ECS = 'New ECS web service environment';
@@ -21,7 +21,10 @@ const HANDWRITTEN_ECS = 'Create an ECS environment';
 /** Opens the form of the template titled `title` from the Create page. */
 async function openTemplate(page, t, title) {
   await page.goto(`${t.baseUrl}/create`);
-  const card = page.locator('.MuiCard-root').filter({ hasText: title }).first();
+  const card = page
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByText(title, { exact: true }) })
+    .first();
   await card.waitFor({ timeout: t.timeout });
   await card.getByRole('button', { name: /choose/i }).click();
   await page.getByLabel('Name').first().waitFor({ timeout: t.timeout });
@@ -56,7 +59,7 @@ export async function formSteps(page, t) {
       for (const title of [GENERATED_ECS, HANDWRITTEN_ECS]) {
         const card = page
           .locator('.MuiCard-root')
-          .filter({ hasText: title })
+          .filter({ has: page.getByText(title, { exact: true }) })
           .first();
         await card.waitFor({ timeout });
         await card
@@ -134,58 +137,53 @@ export async function formSteps(page, t) {
   );
 
   await step('form: a taken name is refused as you type', async () => {
-    await page.goto(`${t.baseUrl}/environments?tab=all`);
-    const first = page.locator('table tbody tr a').first();
-    if (!(await first.count())) {
-      await page.waitForTimeout(2000);
+    // A live environment to collide with, made through the API as the guest.
+    const backendUrl = (t.backendUrl ?? process.env.E2E_BACKEND_URL ?? 'http://localhost:7007').replace(/\/$/, ''); // prettier-ignore
+    const refresh = await page.request.get(`${backendUrl}/api/auth/guest/refresh?env=development`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } }); // prettier-ignore
+    const token = (await refresh.json()).backstageIdentity?.token;
+    const api = `${backendUrl}/api/environments`;
+    const headers = { Authorization: `Bearer ${token}` };
+    const taken = `taken-${Date.now().toString(36).slice(-6)}`;
+    const created = await page.request.post(`${api}/environments`, {
+      headers,
+      data: { name: taken, templateRef: 'dev-namespace', ttl: 'PT1H' },
+    });
+    if (!created.ok()) throw new Error(`could not create '${taken}': ${created.status()} ${await created.text()}`); // prettier-ignore
+    const { id } = await created.json();
+    try {
+      await openTemplate(page, t, GENERATED_ECS);
+      await page.getByLabel('Name').first().fill(taken);
+      await page.getByText(`An environment named '${taken}' already exists; pick another name`).waitFor({ timeout }); // prettier-ignore
+      // Next refuses it too: the form stays on its first page.
+      await page.getByRole('button', { name: /^next$/i }).click();
+      await page.getByText(/ECS web service settings/).first().waitFor({ timeout }); // prettier-ignore
+      await page.getByLabel('Name').first().waitFor({ timeout });
+      await shot(page, 'create-form-name-taken.png', false);
+    } finally {
+      await page.request.delete(`${api}/environments/${id}`, { headers });
     }
-    const taken = (await first.count())
-      ? (await first.innerText()).trim()
-      : undefined;
-    if (!taken || !/^[a-z][-a-z0-9]*$/.test(taken))
-      return 'no live environment to collide with';
-    await openTemplate(page, t, GENERATED_ECS);
-    await page.getByLabel('Name').first().fill(taken);
-    await page
-      .getByText(
-        `An environment named '${taken}' already exists; pick another name`,
-      )
-      .waitFor({ timeout });
     return taken;
   });
 
   await step(
     "component: the Environments card is not the page's last card",
     async () => {
-      await page.goto(`${t.baseUrl}/catalog/default/component/storefront-web`);
-      const cards = page.locator('.MuiCard-root');
-      await page
-        .getByText('Environments', { exact: true })
-        .first()
-        .waitFor({ timeout });
-      await page.waitForTimeout(1000);
-      const tops = [];
-      for (const card of await cards.all()) {
-        const box = await card.boundingBox();
-        const title = (
-          await card
-            .locator('.MuiCardHeader-title')
-            .first()
-            .innerText()
-            .catch(() => '')
-        ).trim();
-        if (box) tops.push({ title, y: box.y });
+      await page.goto(`${t.baseUrl}/catalog/default/component/storefront-web`, { timeout: 90_000 }); // prettier-ignore
+      const header = page.locator('.MuiCardHeader-title').filter({ hasText: /^Environments$/ }).first(); // prettier-ignore
+      await header.waitFor({ timeout });
+      // Let the other cards render before comparing places.
+      await page.getByText('Relations', { exact: true }).first().waitFor({ timeout }); // prettier-ignore
+      const top = (await header.boundingBox()).y;
+      const below = [];
+      for (const heading of await page
+        .locator('main h2, main h3, main h4, main h5')
+        .all()) {
+        // prettier-ignore
+        const box = await heading.boundingBox();
+        if (box && box.y > top + 100) below.push(await heading.innerText());
       }
-      const environments = tops.find(c => c.title === 'Environments');
-      const lowest = Math.max(...tops.map(c => c.y));
-      if (!environments || environments.y >= lowest) {
-        throw new Error(
-          `cards from the top: ${tops
-            .sort((a, b) => a.y - b.y)
-            .map(c => c.title)
-            .join(', ')}`,
-        );
-      }
+      if (!below.length) throw new Error('the Environments card is the last card on the page'); // prettier-ignore
+      return `above ${below.join(', ')}`;
     },
   );
 

@@ -69,6 +69,7 @@ describe('environmentTemplateToSoftwareTemplate', () => {
 
     expect(settingsPage.properties.imageLocation.errorMessage).toEqual({
       type: 'must be text',
+      minLength: 'is required',
       maxLength: 'must be at most 512 characters',
       pattern:
         'is not in the expected form: An image reference such as nginx:1.27',
@@ -114,10 +115,23 @@ describe('environmentTemplateToSoftwareTemplate', () => {
     });
   });
 
+  it('gives every text field a place in the form from the start, so the review keeps form order', () => {
+    const [environmentPage, settingsPage] = (
+      environmentTemplateToSoftwareTemplate(ecsTemplate()).spec as any
+    ).parameters;
+    expect(environmentPage.properties.component.default).toBe('');
+    expect(environmentPage.properties.name.default).toBe('');
+    // Required, without a default: empty is refused as missing.
+    expect(settingsPage.properties.imageLocation).toMatchObject({
+      default: '',
+      minLength: 3,
+    });
+  });
+
   it('says on its card when to pick it: which inputs it lets you set', () => {
     const template = environmentTemplateToSoftwareTemplate(ecsTemplate());
     expect(template.metadata.description).toBe(
-      'A container behind a load balancer. Pick this to set every input of the template: image, port, cpu.',
+      'A container behind a load balancer. Pick this to set every input of the template: Image, Port, cpu.',
     );
   });
 
@@ -217,6 +231,7 @@ describe('environmentTemplateToSoftwareTemplate', () => {
       title: 'Database password',
       'ui:field': 'Secret',
       errorMessage: { type: 'must be text' },
+      default: '',
     });
     expect(spec.steps[0].input.inputs.dbPassword).toBeUndefined();
     expect(spec.steps[0].input.secretInputs).toEqual({

@@ -84,7 +84,10 @@ function ruleMessages(parameter: EnvironmentTemplateParameter): JsonObject {
 }
 
 /** A template parameter as a form field: JSON Schema and `ui:` keys only. */
-function formField(parameter: EnvironmentTemplateParameter): JsonObject {
+function formField(
+  parameter: EnvironmentTemplateParameter,
+  required: boolean,
+): JsonObject {
   const field: JsonObject = {};
   for (const [key, value] of Object.entries(parameter)) {
     if (value === undefined || key === 'envkit:policy' || key === 'secret') {
@@ -93,6 +96,16 @@ function formField(parameter: EnvironmentTemplateParameter): JsonObject {
     field[key] = value;
   }
   field.errorMessage = ruleMessages(parameter);
+  if (parameter.type === 'string' && parameter.default === undefined) {
+    // The scaffolder's review lists fields in the order the form first held
+    // them; an empty default puts this one in its place from the start. The
+    // step leaves empty inputs out, so an empty value means "not given".
+    field.default = '';
+    if (required && !parameter.secret && !(parameter.minLength! >= 1)) {
+      field.minLength = 1;
+      (field.errorMessage as JsonObject).minLength = 'is required';
+    }
+  }
   if (
     (parameter.type === 'integer' || parameter.type === 'number') &&
     !parameter.enum
@@ -175,7 +188,7 @@ function settingsSummary(
 ): string {
   const settable = Object.entries(properties)
     .filter(([, p]) => parameterPolicy(p) !== 'locked')
-    .map(([name, p]) => (p.title ?? name).toLocaleLowerCase('en-US'));
+    .map(([name, p]) => p.title ?? name);
   return settable.length
     ? `Pick this to set every input of the template: ${settable.join(', ')}.`
     : 'The template takes no inputs.';
@@ -195,9 +208,13 @@ export function environmentTemplateToSoftwareTemplate(
   const { spec } = source;
   const properties = spec.parameters?.properties ?? {};
   const keys = formKeys(Object.keys(properties));
+  const requiredNames = new Set(spec.parameters?.required ?? []);
   const inputFields: JsonObject = {};
   for (const [name, parameter] of Object.entries(properties)) {
-    inputFields[keys.get(name)!] = formField(parameter);
+    inputFields[keys.get(name)!] = formField(
+      parameter,
+      requiredNames.has(name),
+    );
   }
   const secretNames = Object.entries(properties)
     .filter(([, p]) => p.secret)
@@ -235,6 +252,8 @@ export function environmentTemplateToSoftwareTemplate(
             defaultKind: 'Component',
             defaultNamespace: 'default',
           },
+          // Empty defaults keep the review in this order (see formField).
+          default: '',
         },
         name: {
           title: 'Name',
@@ -242,6 +261,7 @@ export function environmentTemplateToSoftwareTemplate(
           description: `Lowercase letters, digits and '-', starting with a letter, at most ${MAX_ENVIRONMENT_NAME_LENGTH} characters; unique among live environments`,
           pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
           maxLength: MAX_ENVIRONMENT_NAME_LENGTH,
+          default: '',
           'ui:field': 'EnvironmentName',
           'ui:autofocus': true,
           errorMessage: {
