@@ -196,6 +196,8 @@ export async function formSteps(page, t) {
         .click();
       const menu = page.getByRole('menu');
       await menu.waitFor({ timeout });
+      // The menu fades in; the screenshot waits for it to settle.
+      await page.waitForTimeout(500);
       await shot(page, 'component-create-environment.png', false);
       await menu
         .getByRole('menuitem')

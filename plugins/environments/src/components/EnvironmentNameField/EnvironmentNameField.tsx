@@ -86,8 +86,10 @@ export const EnvironmentNameField = (
     error = !check.answer.available;
   } else if (check.state === 'failed') {
     helper = `Could not check the name yet: ${check.message}`;
-  } else if (rawErrors?.length) {
-    helper = rawErrors[0];
+  }
+  if (helper && rawErrors?.includes(helper)) {
+    // The form already prints its errors under the field: say it once.
+    helper = schema.description;
   }
 
   return (
