@@ -340,6 +340,7 @@ try {
   await step('guest sign-in', () => signIn(page));
   await basicFlow(page);
   await (await import('./approvals.e2e-steps.mjs')).approvalSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
+  await (await import('./form.e2e-steps.mjs')).formSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   if (flag('fixtures')) await fixtureFlow(page);
   if (flag('full')) {
     for (const title of fullTemplates) await fullFlow(page, title);

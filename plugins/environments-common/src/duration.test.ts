@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { parseDuration, tryParseDuration } from './duration';
+import { lifetimeChoices, parseDuration, tryParseDuration } from './duration';
 
 describe('durations', () => {
   it.each([
@@ -45,5 +45,24 @@ describe('durations', () => {
     expect(() => parseDuration('8h', 'ttl')).toThrow(
       /^ttl: '8h' is not an ISO-8601 duration/,
     );
+  });
+});
+
+describe('lifetimeChoices', () => {
+  it('offers the presets up to the maximum, the maximum and the default, in words', () => {
+    expect(lifetimeChoices('P2D', 'PT12H')).toEqual([
+      { ttl: 'PT1H', ms: 3_600_000, label: '1 hour' },
+      { ttl: 'PT4H', ms: 14_400_000, label: '4 hours' },
+      { ttl: 'PT8H', ms: 28_800_000, label: '8 hours' },
+      { ttl: 'PT12H', ms: 43_200_000, label: '12 hours' },
+      { ttl: 'P1D', ms: 86_400_000, label: '1 day' },
+      { ttl: 'P2D', ms: 172_800_000, label: '2 days' },
+    ]);
+  });
+
+  it('never offers more than the maximum, nor P30D under a P7D cap', () => {
+    const ttls = lifetimeChoices('P7D', 'PT8H').map(c => c.ttl);
+    expect(ttls).toEqual(['PT1H', 'PT4H', 'PT8H', 'P1D', 'P3D', 'P7D']);
+    expect(lifetimeChoices('PT2H').map(c => c.ttl)).toEqual(['PT1H', 'PT2H']);
   });
 });

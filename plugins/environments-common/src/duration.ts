@@ -54,3 +54,44 @@ export function parseDuration(text: string, field = 'duration'): number {
   }
   return ms;
 }
+
+/** Lifetimes a form offers, shortest first, before the template's bounds. */
+const LIFETIME_PRESETS = ['PT1H', 'PT4H', 'PT8H', 'P1D', 'P3D', 'P7D'];
+
+/** A lifetime a form offers: the duration, its length and its words. @public */
+export type LifetimeChoice = { ttl: string; ms: number; label: string };
+
+/** `8 hours`, `1 day`, `1 day, 12 hours` for an ISO-8601 duration. @public */
+export function durationLabel(ttl: string): string {
+  const duration = Duration.fromISO(ttl);
+  if (!duration.isValid) return ttl;
+  return duration.toHuman({ unitDisplay: 'long' });
+}
+
+/**
+ * The lifetimes a form offers for a template: the presets up to
+ * `maxTtl`, plus the maximum itself and the default when they are not
+ * presets, shortest first. Without a maximum every preset is offered.
+ *
+ * @public
+ */
+export function lifetimeChoices(
+  maxTtl?: string,
+  defaultTtl?: string,
+): LifetimeChoice[] {
+  const max = maxTtl ? tryParseDuration(maxTtl) : undefined;
+  const choices = new Map<number, string>();
+  for (const ttl of LIFETIME_PRESETS) {
+    const ms = tryParseDuration(ttl)!;
+    if (max === undefined || ms <= max) choices.set(ms, ttl);
+  }
+  for (const ttl of [maxTtl, defaultTtl]) {
+    const ms = ttl ? tryParseDuration(ttl) : undefined;
+    if (ms && (max === undefined || ms <= max) && !choices.has(ms)) {
+      choices.set(ms, ttl!);
+    }
+  }
+  return [...choices.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([ms, ttl]) => ({ ttl, ms, label: durationLabel(ttl) }));
+}

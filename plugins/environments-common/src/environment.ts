@@ -142,6 +142,10 @@ export function summarizeStatus(
   };
 }
 
+/** Answer of `GET /environment-names/{name}`: whether a new environment could take the name. @public */
+export type EnvironmentNameAvailability =
+  EnvironmentsOpenApiSchemas['EnvironmentNameAvailability'];
+
 /**
  * Response of `POST /environments/preview`: what a create would record and
  * each driver's plan; nothing is created.

@@ -73,6 +73,20 @@ const costEstimateField = FormFieldBlueprint.make({
 });
 
 /**
+ * `scaffolder-form-field:environments/name`: the Create form's
+ * `EnvironmentName` field, which says whether a name is free as you type.
+ */
+const environmentNameField = FormFieldBlueprint.make({
+  name: 'name',
+  params: {
+    field: () =>
+      import('./components/EnvironmentNameField').then(
+        m => m.environmentNameFormField,
+      ),
+  },
+});
+
+/**
  * The Envkit plugin for apps on the new frontend system.
  *
  * @alpha
@@ -88,5 +102,6 @@ export default createFrontendPlugin({
     environmentOverviewCard,
     relatedEnvironmentsCard,
     costEstimateField,
+    environmentNameField,
   ],
 });

@@ -55,8 +55,8 @@ async function startScaffolder(fake: FakeEnvironmentsService) {
     Authorization: mockCredentials.user.header('user:default/alice'),
   };
 
-  async function runTask(values: Record<string, unknown>) {
-    const created = await fetch(`${base}/tasks`, {
+  function postTask(values: Record<string, unknown>) {
+    return fetch(`${base}/tasks`, {
       method: 'POST',
       headers,
       body: JSON.stringify({
@@ -64,6 +64,10 @@ async function startScaffolder(fake: FakeEnvironmentsService) {
         values,
       }),
     });
+  }
+
+  async function runTask(values: Record<string, unknown>) {
+    const created = await postTask(values);
     expect(created.status).toBe(201);
     const { id } = await created.json();
     for (let i = 0; i < 200; i++) {
@@ -91,7 +95,7 @@ async function startScaffolder(fake: FakeEnvironmentsService) {
     return actions.map((a: { id: string }) => a.id);
   }
 
-  return { runTask, actionIds };
+  return { runTask, postTask, actionIds };
 }
 
 describe('the example template on a real scaffolder', () => {
@@ -115,13 +119,13 @@ describe('the example template on a real scaffolder', () => {
     const { task, log, output } = await runTask({
       name: 'storefront-pr-9',
       ...storefrontEcsInput,
-      ttl: 'PT2H',
+      ttl: 'PT4H',
     });
 
     expect(task.status).toBe('completed');
     const [create] = fake.creates();
     expect(create.body).toEqual(
-      storefrontCreateRequest('storefront-pr-9', { ttl: 'PT2H' }),
+      storefrontCreateRequest('storefront-pr-9', { ttl: 'PT4H' }),
     );
     expect(create.idempotencyKey).toBe(
       `scaffolder:${task.id}:environment:storefront-pr-9`,
@@ -143,6 +147,46 @@ describe('the example template on a real scaffolder', () => {
     expect(new Set(fake.calls.map(c => c.caller))).toEqual(
       new Set(['user:default/alice']),
     );
+  }, 60_000);
+
+  it.each([
+    ['a lifetime in words', { ttl: '8 hours' }],
+    ['a lifetime above the maximum', { ttl: 'P30D' }],
+    ['a port that is not a number', { containerPort: '80a' }],
+    ['an image that is not a reference', { imageLocation: 'Not An Image' }],
+    ['a name against the rules', { name: 'Shop' }],
+  ])(
+    'refuses %s before a task starts',
+    async (_, bad) => {
+      const fake = environmentsServiceMock();
+      const { postTask } = await startScaffolder(fake);
+      const res = await postTask({
+        name: 'storefront-pr-9',
+        ...storefrontEcsInput,
+        ...bad,
+      });
+      expect(res.status).toBe(400);
+      expect(fake.creates()).toHaveLength(0);
+    },
+    60_000,
+  );
+
+  it('fails a task in a sentence: no Node frames or file paths in its log', async () => {
+    const fake = environmentsServiceMock();
+    fake.failWith = {
+      reason: 'StackRollbackComplete',
+      message: 'The load balancer could not be created: quota exceeded',
+    };
+    const { runTask } = await startScaffolder(fake);
+    const { task, log } = await runTask({
+      name: 'storefront-pr-9',
+      ...storefrontEcsInput,
+    });
+    expect(task.status).toBe('failed');
+    expect(log).toContain(
+      "Error: Environment 'storefront-pr-9' failed: The load balancer could not be created: quota exceeded (StackRollbackComplete)",
+    );
+    expect(log.join('\n')).not.toMatch(/\n\s+at |\.[jt]s:\d+|node_modules/);
   }, 60_000);
 
   it('finishes with a waiting-for-approval result and a link when the template requires approval', async () => {

@@ -20,34 +20,134 @@ describe('environmentTemplateToSoftwareTemplate', () => {
     },
   );
 
-  it('turns the inputs into a form: required kept, restricted as enum, locked read-only', () => {
+  it('turns the inputs into titled top-level fields: required kept, restricted as enum, locked read-only', () => {
     const template = environmentTemplateToSoftwareTemplate(ecsTemplate());
     const [environmentPage, settingsPage] = (template.spec as any).parameters;
 
     expect(environmentPage.required).toEqual(['name']);
-    expect(environmentPage.properties.component['ui:field']).toBe(
-      'EntityPicker',
-    );
-    expect(environmentPage.properties.ttl.default).toBe('PT4H');
-    const inputs = settingsPage.properties.inputs;
-    expect(inputs.required).toEqual(['imageLocation']);
-    expect(inputs.properties.containerPort).toEqual({
+    expect(settingsPage.title).toBe('Web service on ECS settings');
+    expect(settingsPage.required).toEqual(['imageLocation']);
+    expect(settingsPage.properties.inputs).toBeUndefined();
+    expect(settingsPage.properties.containerPort).toEqual({
       type: 'integer',
       title: 'Port',
       default: 8080,
       minimum: 1,
       maximum: 65535,
+      'ui:options': { inputType: 'text' },
+      errorMessage: {
+        type: 'must be a whole number',
+        minimum: 'must be at least 1',
+        maximum: 'must be at most 65535',
+      },
     });
-    expect(inputs.properties.cpu).toEqual({
+    expect(settingsPage.properties.cpu).toMatchObject({
       type: 'string',
       enum: ['256', '512'],
       default: '256',
+      errorMessage: { enum: 'must be one of 256, 512' },
     });
-    expect(inputs.properties.region).toMatchObject({
+    expect(settingsPage.properties.region).toMatchObject({
       default: 'eu-west-1',
       'ui:disabled': true,
     });
-    expect(inputs.properties.region['envkit:policy']).toBeUndefined();
+    expect(settingsPage.properties.region['envkit:policy']).toBeUndefined();
+  });
+
+  it('words every rule of a field instead of showing its regular expression', () => {
+    const source = ecsTemplate();
+    source.spec.parameters.properties.imageLocation = {
+      type: 'string',
+      title: 'Image',
+      description: 'An image reference such as nginx:1.27',
+      pattern: '^[a-z0-9][a-z0-9./:-]*$',
+      maxLength: 512,
+    };
+    const [environmentPage, settingsPage] = (
+      environmentTemplateToSoftwareTemplate(source).spec as any
+    ).parameters;
+
+    expect(settingsPage.properties.imageLocation.errorMessage).toEqual({
+      type: 'must be text',
+      minLength: 'is required',
+      maxLength: 'must be at most 512 characters',
+      pattern:
+        'is not in the expected form: An image reference such as nginx:1.27',
+    });
+    expect(environmentPage.properties.name).toMatchObject({
+      'ui:field': 'EnvironmentName',
+      errorMessage: {
+        pattern:
+          "may only have lowercase letters, digits and '-', must start with a letter and end with a letter or digit",
+      },
+    });
+    expect(
+      JSON.stringify(environmentPage.properties.name.errorMessage),
+    ).not.toContain('^');
+  });
+
+  it('offers the lifetimes the template allows as a choice in words, and none above its maximum', () => {
+    const [environmentPage] = (
+      environmentTemplateToSoftwareTemplate(ecsTemplate()).spec as any
+    ).parameters;
+    expect(environmentPage.properties.ttl).toMatchObject({
+      title: 'Lifetime',
+      enum: ['PT1H', 'PT4H', 'PT8H', 'P1D', 'P2D'],
+      enumNames: ['1 hour', '4 hours', '8 hours', '1 day', '2 days'],
+      default: 'PT4H',
+    });
+    expect(environmentPage.properties.ttl.enum).not.toContain('P3D');
+  });
+
+  it('keeps the component as the entity name the review shows, first on the page', () => {
+    const [environmentPage] = (
+      environmentTemplateToSoftwareTemplate(ecsTemplate()).spec as any
+    ).parameters;
+    expect(Object.keys(environmentPage.properties)).toEqual([
+      'component',
+      'name',
+      'ttl',
+    ]);
+    expect(environmentPage.properties.component['ui:options']).toEqual({
+      catalogFilter: { kind: 'Component' },
+      defaultKind: 'Component',
+      defaultNamespace: 'default',
+    });
+  });
+
+  it('gives every text field a place in the form from the start, so the review keeps form order', () => {
+    const [environmentPage, settingsPage] = (
+      environmentTemplateToSoftwareTemplate(ecsTemplate()).spec as any
+    ).parameters;
+    expect(environmentPage.properties.component.default).toBe('');
+    expect(environmentPage.properties.name.default).toBe('');
+    // Required, without a default: empty is refused as missing.
+    expect(settingsPage.properties.imageLocation).toMatchObject({
+      default: '',
+      minLength: 3,
+    });
+  });
+
+  it('says on its card when to pick it: which inputs it lets you set', () => {
+    const template = environmentTemplateToSoftwareTemplate(ecsTemplate());
+    expect(template.metadata.description).toBe(
+      'A container behind a load balancer. Pick this to set every input of the template: Image, Port, cpu.',
+    );
+  });
+
+  it('renames an input that shares a name with a field of the form, end to end', () => {
+    const source = ecsTemplate();
+    source.spec.parameters.properties.name = { type: 'string', title: 'App' };
+    const spec = environmentTemplateToSoftwareTemplate(source).spec as any;
+    expect(spec.parameters[1].properties.input_name.title).toBe('App');
+    expect(spec.steps[0].input.inputs.name).toBe(
+      '${{ parameters["input_name"] }}',
+    );
+    expect(spec.steps[0].input.name).toBe('${{ parameters.name }}');
+    expect(
+      spec.parameters[2].properties.costEstimate['ui:options'].inputs
+        .input_name,
+    ).toBe('name');
   });
 
   it('ends the form with a read-only cost estimate of this template that the step never reads', () => {
@@ -59,6 +159,12 @@ describe('environmentTemplateToSoftwareTemplate', () => {
       'ui:field': 'EnvironmentCostEstimate',
       'ui:options': {
         templateRef: 'environmenttemplate:default/web-on-ecs',
+        inputs: {
+          imageLocation: 'imageLocation',
+          containerPort: 'containerPort',
+          cpu: 'cpu',
+          region: 'region',
+        },
       },
       'ui:backstage': { review: { show: false } },
     });
@@ -83,7 +189,12 @@ describe('environmentTemplateToSoftwareTemplate', () => {
         input: {
           name: '${{ parameters.name }}',
           templateRef: 'environmenttemplate:default/web-on-ecs',
-          inputs: '${{ parameters.inputs }}',
+          inputs: {
+            imageLocation: '${{ parameters["imageLocation"] }}',
+            containerPort: '${{ parameters["containerPort"] }}',
+            cpu: '${{ parameters["cpu"] }}',
+            region: '${{ parameters["region"] }}',
+          },
           component: '${{ parameters.component }}',
           ttl: '${{ parameters.ttl }}',
         },
@@ -115,11 +226,14 @@ describe('environmentTemplateToSoftwareTemplate', () => {
     const template = environmentTemplateToSoftwareTemplate(source);
     const spec = template.spec as any;
 
-    expect(spec.parameters[1].properties.inputs.properties.dbPassword).toEqual({
+    expect(spec.parameters[1].properties.dbPassword).toEqual({
       type: 'string',
       title: 'Database password',
       'ui:field': 'Secret',
+      errorMessage: { type: 'must be text' },
+      default: '',
     });
+    expect(spec.steps[0].input.inputs.dbPassword).toBeUndefined();
     expect(spec.steps[0].input.secretInputs).toEqual({
       dbPassword: '${{ secrets["dbPassword"] }}',
     });

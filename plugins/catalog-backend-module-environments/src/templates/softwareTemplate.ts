@@ -6,9 +6,11 @@ import {
 } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import {
+  durationLabel,
   EnvironmentTemplateEntity,
   EnvironmentTemplateParameter,
   environmentTemplateAudience,
+  lifetimeChoices,
   MAX_ENVIRONMENT_NAME_LENGTH,
   parameterPolicy,
   shortHash,
@@ -42,14 +44,78 @@ export function generatedTemplateName(environmentTemplateName: string): string {
   return `${name.slice(0, 54)}-${shortHash(name)}`;
 }
 
+/**
+ * A message per JSON Schema rule the parameter has, for the form's
+ * validator (ajv-errors' `errorMessage`): the scaffolder shows these beside
+ * the field's title instead of ajv's "must match pattern ^[a-z]…".
+ */
+function ruleMessages(parameter: EnvironmentTemplateParameter): JsonObject {
+  const messages: JsonObject = {
+    type: {
+      integer: 'must be a whole number',
+      number: 'must be a number',
+      boolean: 'must be yes or no',
+      string: 'must be text',
+    }[parameter.type],
+  };
+  if (parameter.enum) {
+    messages.enum = `must be one of ${parameter.enum.join(', ')}`;
+  }
+  if (parameter.minimum !== undefined) {
+    messages.minimum = `must be at least ${parameter.minimum}`;
+  }
+  if (parameter.maximum !== undefined) {
+    messages.maximum = `must be at most ${parameter.maximum}`;
+  }
+  if (parameter.minLength !== undefined) {
+    messages.minLength = `must be at least ${parameter.minLength} characters`;
+  }
+  if (parameter.maxLength !== undefined) {
+    messages.maxLength = `must be at most ${parameter.maxLength} characters`;
+  }
+  if (parameter.pattern !== undefined) {
+    // The pattern itself means nothing to most readers; the field's own
+    // description says what is expected.
+    messages.pattern = parameter.description
+      ? `is not in the expected form: ${parameter.description}`
+      : 'is not in the expected form';
+  }
+  return messages;
+}
+
 /** A template parameter as a form field: JSON Schema and `ui:` keys only. */
-function formField(parameter: EnvironmentTemplateParameter): JsonObject {
+function formField(
+  parameter: EnvironmentTemplateParameter,
+  required: boolean,
+): JsonObject {
   const field: JsonObject = {};
   for (const [key, value] of Object.entries(parameter)) {
     if (value === undefined || key === 'envkit:policy' || key === 'secret') {
       continue;
     }
     field[key] = value;
+  }
+  field.errorMessage = ruleMessages(parameter);
+  if (parameter.type === 'string' && parameter.default === undefined) {
+    // The scaffolder's review lists fields in the order the form first held
+    // them; an empty default puts this one in its place from the start. The
+    // step leaves empty inputs out, so an empty value means "not given".
+    field.default = '';
+    if (required && !parameter.secret && !(parameter.minLength! >= 1)) {
+      field.minLength = 1;
+      (field.errorMessage as JsonObject).minLength = 'is required';
+    }
+  }
+  if (
+    (parameter.type === 'integer' || parameter.type === 'number') &&
+    !parameter.enum
+  ) {
+    // A number input drops what is not a number and the form then falls
+    // back on the default; a text input keeps "80a" so it is refused.
+    field['ui:options'] = {
+      ...(field['ui:options'] as JsonObject | undefined),
+      inputType: 'text',
+    };
   }
   const policy = parameterPolicy(parameter);
   if (policy === 'locked') {
@@ -68,6 +134,66 @@ function formField(parameter: EnvironmentTemplateParameter): JsonObject {
   return field;
 }
 
+/** Form fields the Environment page uses; inputs with these names are renamed. */
+const ENVIRONMENT_FIELDS = ['component', 'name', 'ttl', 'costEstimate'];
+
+/**
+ * The form field of each template input: its own name, or `input_<name>`
+ * where that is one of the environment's own fields. Inputs are top-level
+ * fields so that the scaffolder calls them by their titles in its messages
+ * and its review.
+ */
+function formKeys(names: string[]): Map<string, string> {
+  return new Map(
+    names.map(name => [
+      name,
+      ENVIRONMENT_FIELDS.includes(name) ? `input_${name}` : name,
+    ]),
+  );
+}
+
+/** `${{ parameters["key"] }}`: any key, even one that is not an identifier. */
+const parameterExpression = (key: string) =>
+  `\${{ parameters[${JSON.stringify(key)}] }}`;
+
+/** The lifetime field: a choice of durations the template allows. */
+function lifetimeField(
+  ttl: { default: string; max: string } | undefined,
+): JsonObject {
+  const choices = lifetimeChoices(ttl?.max, ttl?.default);
+  return {
+    title: 'Lifetime',
+    type: 'string',
+    description: ttl
+      ? `Destroyed on its own after this; it can be extended, up to ${durationLabel(
+          ttl.max,
+        )} at a time`
+      : 'Destroyed on its own after this; it can be extended',
+    enum: choices.map(c => c.ttl),
+    enumNames: choices.map(c => c.label),
+    ...(ttl ? { default: ttl.default } : {}),
+    errorMessage: {
+      enum: ttl
+        ? `must be one of the offered lifetimes, at most ${durationLabel(
+            ttl.max,
+          )}`
+        : 'must be one of the offered lifetimes',
+    },
+  };
+}
+
+/** What the inputs a developer sets are called, for the card's description. */
+function settingsSummary(
+  properties: Record<string, EnvironmentTemplateParameter>,
+): string {
+  const settable = Object.entries(properties)
+    .filter(([, p]) => parameterPolicy(p) !== 'locked')
+    .map(([name, p]) => p.title ?? name);
+  return settable.length
+    ? `Pick this to set every input of the template: ${settable.join(', ')}.`
+    : 'The template takes no inputs.';
+}
+
 /**
  * The scaffolder Template (`scaffolder.backstage.io/v1beta3`) that creates
  * an environment from `source`: a page for the name, component and
@@ -81,9 +207,14 @@ export function environmentTemplateToSoftwareTemplate(
   const sourceRef = stringifyEntityRef(source);
   const { spec } = source;
   const properties = spec.parameters?.properties ?? {};
+  const keys = formKeys(Object.keys(properties));
+  const requiredNames = new Set(spec.parameters?.required ?? []);
   const inputFields: JsonObject = {};
   for (const [name, parameter] of Object.entries(properties)) {
-    inputFields[name] = formField(parameter);
+    inputFields[keys.get(name)!] = formField(
+      parameter,
+      requiredNames.has(name),
+    );
   }
   const secretNames = Object.entries(properties)
     .filter(([, p]) => p.secret)
@@ -93,55 +224,61 @@ export function environmentTemplateToSoftwareTemplate(
       .filter(([, p]) => parameterPolicy(p) === 'locked')
       .map(([name]) => name),
   );
-  const required = (spec.parameters?.required ?? []).filter(
-    name => !locked.has(name),
-  );
-  const ttl = spec.guardrails?.ttl;
+  const required = (spec.parameters?.required ?? [])
+    .filter(name => !locked.has(name) && keys.has(name))
+    .map(name => keys.get(name)!);
+  // Secret values stay in the task's secrets: neither the step's `inputs`
+  // nor the cost estimate reads them from the form.
+  const plainInputs = [...keys].filter(([name]) => !secretNames.includes(name));
   const audience = environmentTemplateAudience(spec.guardrails);
   const title = source.metadata.title ?? source.metadata.name;
 
+  // Fields in the order the review lists them; a component handed in by
+  // "Create an environment" on its page comes first, as it does here.
   const parameters: JsonObject[] = [
     {
       title: 'Environment',
       required: ['name'],
       properties: {
-        name: {
-          title: 'Name',
-          type: 'string',
-          description: `Lowercase letters, digits and '-', starting with a letter, at most ${MAX_ENVIRONMENT_NAME_LENGTH} characters`,
-          pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
-          maxLength: MAX_ENVIRONMENT_NAME_LENGTH,
-        },
         component: {
           title: 'Component',
           type: 'string',
           description: 'The component this environment serves (optional)',
           'ui:field': 'EntityPicker',
-          'ui:options': { catalogFilter: { kind: 'Component' } },
+          // Kept as the entity's name (`storefront-web`), which the review
+          // shows and the backend reads as a Component.
+          'ui:options': {
+            catalogFilter: { kind: 'Component' },
+            defaultKind: 'Component',
+            defaultNamespace: 'default',
+          },
+          // Empty defaults keep the review in this order (see formField).
+          default: '',
         },
-        ttl: {
-          title: 'Lifetime',
+        name: {
+          title: 'Name',
           type: 'string',
-          description: ttl
-            ? `ISO-8601 duration until it is destroyed, at most ${ttl.max}`
-            : 'ISO-8601 duration until it is destroyed, e.g. PT8H',
-          ...(ttl ? { default: ttl.default } : {}),
+          description: `Lowercase letters, digits and '-', starting with a letter, at most ${MAX_ENVIRONMENT_NAME_LENGTH} characters; unique among live environments`,
+          pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
+          maxLength: MAX_ENVIRONMENT_NAME_LENGTH,
+          default: '',
+          'ui:field': 'EnvironmentName',
+          'ui:autofocus': true,
+          errorMessage: {
+            pattern:
+              "may only have lowercase letters, digits and '-', must start with a letter and end with a letter or digit",
+            maxLength: `must be at most ${MAX_ENVIRONMENT_NAME_LENGTH} characters`,
+          },
         },
+        ttl: lifetimeField(spec.guardrails?.ttl),
       },
     },
   ];
   if (Object.keys(inputFields).length > 0) {
     parameters.push({
-      title: 'Settings',
-      properties: {
-        inputs: {
-          title: `${title} settings`,
-          type: 'object',
-          ...(required.length ? { required } : {}),
-          properties: inputFields,
-        },
-      },
-      ...(required.length ? { required: ['inputs'] } : {}),
+      title: `${title} settings`,
+      ...(required.length ? { required } : {}),
+      properties: inputFields,
     });
   }
 
@@ -155,11 +292,27 @@ export function environmentTemplateToSoftwareTemplate(
         title: 'Estimated cost',
         type: 'string',
         'ui:field': 'EnvironmentCostEstimate',
-        'ui:options': { templateRef: sourceRef },
+        'ui:options': {
+          templateRef: sourceRef,
+          inputs: Object.fromEntries(
+            plainInputs.map(([name, key]) => [key, name]),
+          ),
+        },
         'ui:backstage': { review: { show: false } },
       },
     },
   });
+
+  const stepInputs = Object.fromEntries(
+    plainInputs.map(([name, key]) => [name, parameterExpression(key)]),
+  );
+  const about = (
+    source.metadata.description ??
+    `Creates an environment from the ${title} environment template`
+  ).trim();
+  const description = `${
+    /[.!?]$/.test(about) ? about : `${about}.`
+  } ${settingsSummary(properties)}`;
 
   return {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -168,9 +321,7 @@ export function environmentTemplateToSoftwareTemplate(
       name: generatedTemplateName(source.metadata.name),
       namespace: source.metadata.namespace ?? 'default',
       title: `New ${title} environment`,
-      description:
-        source.metadata.description ??
-        `Creates an environment from the ${title} environment template`,
+      description,
       tags: ['envkit', spec.type],
       annotations: {
         [ANNOTATION_LOCATION]: GENERATED_TEMPLATES_LOCATION,
@@ -192,15 +343,13 @@ export function environmentTemplateToSoftwareTemplate(
           input: {
             name: '${{ parameters.name }}',
             templateRef: sourceRef,
-            ...(Object.keys(inputFields).length
-              ? { inputs: '${{ parameters.inputs }}' }
-              : {}),
+            ...(Object.keys(stepInputs).length ? { inputs: stepInputs } : {}),
             ...(secretNames.length
               ? {
                   secretInputs: Object.fromEntries(
                     secretNames.map(name => [
                       name,
-                      `\${{ secrets[${JSON.stringify(name)}] }}`,
+                      `\${{ secrets[${JSON.stringify(keys.get(name))}] }}`,
                     ]),
                   ),
                 }

@@ -323,6 +323,13 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     };
   }
 
+  async isNameInUse(name: string): Promise<boolean> {
+    const row = await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where({ active_name: name })
+      .first('id');
+    return row !== undefined;
+  }
+
   async countActiveEnvironments(options: {
     owner: string;
     templateRef?: string;

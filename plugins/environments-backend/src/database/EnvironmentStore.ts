@@ -84,6 +84,9 @@ export interface EnvironmentStore {
     nextCursor?: string;
   }>;
 
+  /** Whether a live (not destroyed) environment has `name`. */
+  isNameInUse(name: string): Promise<boolean>;
+
   /** Counts the live (not destroyed) environments of an owner made from a template. */
   countActiveEnvironments(options: {
     owner: string;

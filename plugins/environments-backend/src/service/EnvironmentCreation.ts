@@ -6,6 +6,8 @@ import {
   CreateEnvironmentRequest,
   Environment,
   environmentCreatePermission,
+  EnvironmentNameAvailability,
+  environmentNameProblem,
   EnvironmentPreview,
   EnvironmentSpec,
   environmentTemplateUsePermission,
@@ -169,6 +171,37 @@ export class EnvironmentCreation {
    * already be resolved. Drivers see the same environment and interpolation
    * context as the engine gives them.
    */
+  /**
+   * Whether a new environment could take `name`: the naming rules, then the
+   * live environments (of every owner: names are unique across them). For
+   * anyone who may create some environment; the answer reveals no more than
+   * a create's 409 would.
+   */
+  async nameAvailability(
+    name: string,
+    credentials: BackstageCredentials,
+  ): Promise<EnvironmentNameAvailability> {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission: environmentCreatePermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError('You may not create environments');
+    }
+    const problem = environmentNameProblem(name);
+    if (problem) {
+      return { name, available: false, reason: `The name ${problem}` };
+    }
+    if (await this.options.store.isNameInUse(name)) {
+      return {
+        name,
+        available: false,
+        reason: `An environment named '${name}' already exists; pick another name`,
+      };
+    }
+    return { name, available: true };
+  }
+
   async preview(
     request: CreateEnvironmentRequest,
     credentials: BackstageCredentials,

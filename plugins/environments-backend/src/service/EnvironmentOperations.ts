@@ -68,6 +68,10 @@ export class EnvironmentOperations {
     return this.creation.create(request, credentials, options);
   }
 
+  nameAvailability(name: string, credentials: BackstageCredentials) {
+    return this.creation.nameAvailability(name, credentials);
+  }
+
   preview(
     request: CreateEnvironmentRequest,
     credentials: BackstageCredentials,

@@ -305,6 +305,42 @@ describe('environments REST API', () => {
     expect(again.body.error.message).toMatch(/checkout-demo/);
   });
 
+  it('tells a form whether a name is free, taken by anyone, or against the rules', async () => {
+    const server = await startBackend();
+    const free = await api(server, marco).get(
+      '/environment-names/checkout-demo',
+    );
+    expect(free.status).toBe(200);
+    expect(free.body).toEqual({ name: 'checkout-demo', available: true });
+
+    await api(server, lena).post('/environments', createBody).expect(202);
+    const taken = await api(server, marco).get(
+      '/environment-names/checkout-demo',
+    );
+    expect(taken.body).toEqual({
+      name: 'checkout-demo',
+      available: false,
+      reason:
+        "An environment named 'checkout-demo' already exists; pick another name",
+    });
+
+    const bad = await api(server, marco).get('/environment-names/Checkout');
+    expect(bad.body.available).toBe(false);
+    expect(bad.body.reason).toBe("The name must be lowercase; try 'checkout'");
+  });
+
+  it('answers 403 on a name check to a caller who may not create environments', async () => {
+    const server = await startBackend({
+      permissions: mockServices.permissions.mock({
+        async authorizeConditional(requests) {
+          return requests.map(() => ({ result: AuthorizeResult.DENY }));
+        },
+      }).factory,
+    });
+    const res = await api(server, marco).get('/environment-names/free-name');
+    expect(res.status).toBe(403);
+  });
+
   it('refuses to create an environment owned by a team the caller is not in', async () => {
     const server = await startBackend();
     const res = await createAs(server, marco, {

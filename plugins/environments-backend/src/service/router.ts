@@ -192,6 +192,11 @@ export async function createRouter(
     res.json(await environments.preview(body, credentials));
   });
 
+  router.get('/environment-names/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await environments.nameAvailability(req.params.name, credentials));
+  });
+
   router.get('/environments/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     res.json(await environments.get(req.params.id, credentials));

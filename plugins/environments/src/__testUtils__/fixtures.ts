@@ -215,6 +215,9 @@ export function mockEnvironmentsApi(
     getEnvironment: jest.fn().mockResolvedValue(makeEnvironment()),
     createEnvironment: jest.fn(),
     previewEnvironment: jest.fn(),
+    checkEnvironmentName: jest
+      .fn()
+      .mockImplementation(async (name: string) => ({ name, available: true })),
     updateEnvironmentInputs: jest.fn(),
     getEnvironmentEvents: jest.fn().mockResolvedValue(sampleEvents),
     extendEnvironment: jest.fn().mockResolvedValue(makeEnvironment()),

@@ -9,6 +9,7 @@ import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 import { examples } from './destroyEnvironment.examples';
 import { DEFAULT_TIMEOUT_MINUTES } from './inputs';
 import { EnvironmentActionOptions } from './runCreate';
+import { failingInWords } from './taskFailure';
 import {
   DEFAULT_POLL_INTERVAL_MS,
   waitForEnvironment,
@@ -82,73 +83,78 @@ export function destroyEnvironmentAction(options: EnvironmentActionOptions) {
       },
     },
     async handler(ctx) {
-      const { environmentId, name } = ctx.input;
-      if (!environmentId && !name) {
-        throw new InputError('environmentId or name: one of them is required');
-      }
-      const credentials = await ctx.getInitiatorCredentials();
-
-      const lookup = async (): Promise<EnvironmentSummary> => {
-        if (environmentId) {
-          return environments.getEnvironment(environmentId, { credentials });
-        }
-        const found = await findByName(environments, name!, credentials);
-        if (!found) {
-          throw new NotFoundError(
-            `No live environment called '${name}' that you may see`,
+      await failingInWords(async () => {
+        const { environmentId, name } = ctx.input;
+        if (!environmentId && !name) {
+          throw new InputError(
+            'environmentId or name: one of them is required',
           );
         }
-        return found;
-      };
+        const credentials = await ctx.getInitiatorCredentials();
 
-      if (ctx.isDryRun) {
-        const target = await lookup();
-        ctx.logger.info(
-          `Dry run: would destroy '${target.spec.name}' (${target.id}), now ${target.status.phase}`,
-        );
-        ctx.output('environmentId', target.id);
-        ctx.output('phase', target.status.phase);
-        return;
-      }
+        const lookup = async (): Promise<EnvironmentSummary> => {
+          if (environmentId) {
+            return environments.getEnvironment(environmentId, { credentials });
+          }
+          const found = await findByName(environments, name!, credentials);
+          if (!found) {
+            throw new NotFoundError(
+              `No live environment called '${name}' that you may see`,
+            );
+          }
+          return found;
+        };
 
-      const id = await ctx.checkpoint({
-        key: `envkit.destroy.${ctx.step?.id ?? 'step'}.${
-          environmentId ?? name
-        }`,
-        fn: async () => {
+        if (ctx.isDryRun) {
           const target = await lookup();
-          await environments.deleteEnvironment(target.id, { credentials });
-          return target.id;
-        },
-      });
-      ctx.logger.info(`Destruction of environment ${id} requested`);
-
-      let phase: string;
-      if (ctx.input.wait === false) {
-        phase = (await environments.getEnvironment(id, { credentials })).status
-          .phase;
-      } else {
-        try {
-          const done = await waitForEnvironment({
-            environments,
-            credentials,
-            id,
-            until: 'Destroyed',
-            logger: ctx.logger,
-            timeoutMs:
-              (ctx.input.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000,
-            pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-            signal: ctx.signal,
-          });
-          phase = done.status.phase;
-        } catch (error) {
-          // An environment that is no longer found is as gone as it gets.
-          if ((error as Error).name !== NotFoundError.name) throw error;
-          phase = 'Destroyed';
+          ctx.logger.info(
+            `Dry run: would destroy '${target.spec.name}' (${target.id}), now ${target.status.phase}`,
+          );
+          ctx.output('environmentId', target.id);
+          ctx.output('phase', target.status.phase);
+          return;
         }
-      }
-      ctx.output('environmentId', id);
-      ctx.output('phase', phase);
+
+        const id = await ctx.checkpoint({
+          key: `envkit.destroy.${ctx.step?.id ?? 'step'}.${
+            environmentId ?? name
+          }`,
+          fn: async () => {
+            const target = await lookup();
+            await environments.deleteEnvironment(target.id, { credentials });
+            return target.id;
+          },
+        });
+        ctx.logger.info(`Destruction of environment ${id} requested`);
+
+        let phase: string;
+        if (ctx.input.wait === false) {
+          phase = (await environments.getEnvironment(id, { credentials }))
+            .status.phase;
+        } else {
+          try {
+            const done = await waitForEnvironment({
+              environments,
+              credentials,
+              id,
+              until: 'Destroyed',
+              logger: ctx.logger,
+              timeoutMs:
+                (ctx.input.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000,
+              pollIntervalMs:
+                options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+              signal: ctx.signal,
+            });
+            phase = done.status.phase;
+          } catch (error) {
+            // An environment that is no longer found is as gone as it gets.
+            if ((error as Error).name !== NotFoundError.name) throw error;
+            phase = 'Destroyed';
+          }
+        }
+        ctx.output('environmentId', id);
+        ctx.output('phase', phase);
+      });
     },
   });
 }

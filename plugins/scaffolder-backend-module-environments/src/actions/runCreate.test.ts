@@ -69,6 +69,21 @@ describe('creating an environment from a task', () => {
     expect(JSON.stringify(logs())).not.toContain('pw-from-secrets-91ab');
   });
 
+  it('leaves out inputs a form left empty, so the template default or "is required" applies', async () => {
+    const { fake, action } = setup();
+    const { ctx } = testContext({
+      ...input,
+      inputs: { cpu: '', memory: null, region: 'us-east-1' },
+    });
+
+    await action.handler(ctx as any);
+
+    const sent = fake.creates()[0].body?.inputs ?? {};
+    expect(sent).not.toHaveProperty('cpu');
+    expect(sent).not.toHaveProperty('memory');
+    expect(sent.region).toBe('us-east-1');
+  });
+
   it('never creates twice when a task killed while waiting is recovered', async () => {
     const { fake, action } = setup();
     fake.readsUntilReady = 4;
@@ -149,6 +164,38 @@ describe('creating an environment from a task', () => {
 
     await expect(action.handler(ctx as any)).rejects.toThrow(
       "Environment 'storefront-pr-7' failed: The load balancer could not be created: quota exceeded",
+    );
+  });
+
+  it('fails with a sentence the task log can show: no Node frames or file paths', async () => {
+    const { fake, action } = setup();
+    fake.failWith = {
+      reason: 'StackRollbackComplete',
+      message: 'The load balancer could not be created: quota exceeded',
+    };
+    const { ctx } = testContext(input);
+
+    const error: Error = await action.handler(ctx as any).then(
+      () => new Error('the step succeeded'),
+      e => e,
+    );
+    // The scaffolder writes a failed step's `stack` into the task log.
+    expect(error.stack).toBe(
+      "Error: Environment 'storefront-pr-7' failed: The load balancer could not be created: quota exceeded (StackRollbackComplete)",
+    );
+    expect(error.stack).not.toMatch(/\bat |\.ts:|\/work\//);
+  });
+
+  it('fails a bad name with the field and a sentence, not a stack', async () => {
+    const { action } = setup();
+    const { ctx } = testContext({ ...input, name: 'Shop' });
+    const error: Error = await action.handler(ctx as any).then(
+      () => new Error('the step succeeded'),
+      e => e,
+    );
+    expect(error.name).toBe('InputError');
+    expect(error.stack).toBe(
+      "InputError: name: 'Shop' must be lowercase; try 'shop'",
     );
   });
 

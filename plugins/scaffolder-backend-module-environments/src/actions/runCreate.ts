@@ -12,6 +12,7 @@ import {
 } from '@envkit/plugin-environments-common';
 import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 import { DEFAULT_TIMEOUT_MINUTES, withNamedInputs } from './inputs';
+import { failingInWords } from './taskFailure';
 import {
   DEFAULT_POLL_INTERVAL_MS,
   waitForEnvironment,
@@ -71,15 +72,19 @@ export function environmentEntityRef(name: string): string {
 }
 
 /**
- * `inputs` with the secret values put in. A `ui:field: Secret` form field
+ * `inputs` without the empty values a form leaves for fields nobody filled
+ * in (the backend then applies the template's default or says the input is
+ * required), with the secret values put in. A `ui:field: Secret` form field
  * leaves only asterisks in the parameters, and an unset secret renders as
  * an empty string: that input is left out.
  */
-function withSecretInputs(
+function filledInputs(
   inputs: Record<string, unknown>,
   secrets: Record<string, string> | undefined,
 ): Record<string, unknown> {
-  const merged = { ...inputs };
+  const merged = Object.fromEntries(
+    Object.entries(inputs).filter(([, v]) => v !== '' && v !== null),
+  );
   for (const [name, value] of Object.entries(secrets ?? {})) {
     if (typeof value === 'string' && value !== '') merged[name] = value;
     else delete merged[name];
@@ -133,7 +138,15 @@ function writeOutputs(
  * not to, waits until it is Ready. The create is checkpointed: a recovered
  * task picks up the environment it already made instead of making another.
  */
-export async function runCreate(
+export function runCreate(
+  ctx: EnvironmentActionContext,
+  input: CreateInput,
+  options: EnvironmentActionOptions,
+): Promise<void> {
+  return failingInWords(() => createAndWait(ctx, input, options));
+}
+
+async function createAndWait(
   ctx: EnvironmentActionContext,
   input: CreateInput,
   options: EnvironmentActionOptions,
@@ -150,7 +163,7 @@ export async function runCreate(
   const request: CreateEnvironmentRequest = {
     name: input.name,
     templateRef: input.templateRef,
-    inputs: withSecretInputs(input.inputs, input.secretInputs),
+    inputs: filledInputs(input.inputs, input.secretInputs),
   };
   const owner = optional(input.owner) ?? optional(ctx.user?.ref);
   if (owner) request.owner = owner;

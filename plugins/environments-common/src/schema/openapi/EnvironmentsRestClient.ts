@@ -7,6 +7,7 @@ import type {
   Environment,
   EnvironmentEvent,
   EnvironmentKubeconfig,
+  EnvironmentNameAvailability,
   EnvironmentPreview,
   EnvironmentsHealth,
   EnvironmentSummary,
@@ -35,6 +36,8 @@ export interface EnvironmentsRestApi {
   previewEnvironment(
     request: CreateEnvironmentRequest,
   ): Promise<EnvironmentPreview>;
+  /** Whether a new environment could take `name` now, and why not. */
+  checkEnvironmentName(name: string): Promise<EnvironmentNameAvailability>;
   updateEnvironmentInputs(
     id: string,
     inputs: Record<string, unknown>,
@@ -158,6 +161,17 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     const client = await this.client();
     return unwrap(
       await client.POST('/environments/preview', { body: request }),
+    );
+  }
+
+  async checkEnvironmentName(
+    name: string,
+  ): Promise<EnvironmentNameAvailability> {
+    const client = await this.client();
+    return unwrap(
+      await client.GET('/environment-names/{name}', {
+        params: { path: { name } },
+      }),
     );
   }
 

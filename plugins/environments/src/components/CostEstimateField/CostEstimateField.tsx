@@ -25,8 +25,12 @@ const money = (amount: number) =>
 export interface CostEstimateOptions {
   /** The EnvironmentTemplate to price. */
   templateRef?: string;
-  /** Top-level form fields that are the template's inputs. */
-  inputs?: string[];
+  /**
+   * Top-level form fields that are the template's inputs: their names, or
+   * each field's input name by field (generated templates rename an input
+   * that shares a name with one of the form's own fields).
+   */
+  inputs?: string[] | Record<string, string>;
 }
 
 /** What the form holds so far, as a create request for the preview. */
@@ -35,13 +39,16 @@ function requestOf(
   options: CostEstimateOptions & { templateRef: string },
 ): CreateEnvironmentRequest {
   const data = formData ?? {};
-  // Generated templates keep the inputs under `inputs`; a hand-written form
-  // names the top-level fields that are inputs.
-  const inputs = options.inputs
+  // Older generated templates keep the inputs under `inputs`; other forms
+  // name the top-level fields that are inputs.
+  const fields = Array.isArray(options.inputs)
+    ? Object.fromEntries(options.inputs.map(name => [name, name]))
+    : options.inputs;
+  const inputs = fields
     ? Object.fromEntries(
-        options.inputs
-          .filter(name => data[name] !== undefined && data[name] !== '')
-          .map(name => [name, data[name]]),
+        Object.entries(fields)
+          .filter(([key]) => data[key] !== undefined && data[key] !== '')
+          .map(([key, name]) => [name, data[key]]),
       )
     : data.inputs;
   return {

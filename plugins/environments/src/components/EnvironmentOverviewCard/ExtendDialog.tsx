@@ -1,29 +1,22 @@
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { tryParseDuration } from '@envkit/plugin-environments-common';
+import {
+  lifetimeChoices,
+  tryParseDuration,
+} from '@envkit/plugin-environments-common';
 import { useEffect, useMemo, useState } from 'react';
 import { formatDuration, formatTimestamp } from '../shared';
 import { ConfirmDialog } from './ConfirmDialog';
 
-const PRESETS = ['PT1H', 'PT4H', 'PT8H', 'P1D', 'P3D', 'P7D'];
-
 /**
- * The lifetimes offered when extending: the presets up to the template's
- * maximum, plus the maximum itself.
+ * The lifetimes offered when extending: the same choices as the Create
+ * form's, up to the template's maximum.
  */
 export function extendOptions(
   maxTtl?: string,
 ): Array<{ ttl: string; ms: number }> {
-  const max = maxTtl ? tryParseDuration(maxTtl) : undefined;
-  const options = PRESETS.map(ttl => ({
-    ttl,
-    ms: tryParseDuration(ttl)!,
-  })).filter(o => max === undefined || o.ms <= max);
-  if (max !== undefined && max > 0 && !options.some(o => o.ms === max)) {
-    options.push({ ttl: maxTtl!, ms: max });
-  }
-  return options.sort((a, b) => a.ms - b.ms);
+  return lifetimeChoices(maxTtl);
 }
 
 /**

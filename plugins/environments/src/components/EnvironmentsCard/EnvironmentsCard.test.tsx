@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import {
   makeEnvironment,
   mockEnvironmentsApi,
@@ -65,6 +66,47 @@ describe('EnvironmentsCard', () => {
     expect(api.listEnvironments).toHaveBeenCalledWith({
       component: 'component:default/checkout',
     });
+  });
+
+  it('offers each environment template with the component filled in, saying when to pick it', async () => {
+    const template = (name: string, title: string, description: string) => ({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name, namespace: 'default', title, description },
+      spec: { type: 'environment' },
+    });
+    const api = mockEnvironmentsApi();
+    await renderWithApis(<EnvironmentsCard />, {
+      api,
+      entity: component,
+      catalogEntities: [
+        template(
+          'create-ecs-environment',
+          'Create an ECS environment',
+          'Quick start: an image and a port.',
+        ),
+        {
+          ...template('create-website', 'New website', 'Not an environment'),
+          spec: { type: 'website' },
+        },
+      ],
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Create an environment' }),
+    );
+    const menu = await screen.findByRole('menu');
+    const items = within(menu).getAllByRole('menuitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent(
+      'Create an ECS environmentQuick start: an image and a port.',
+    );
+    const href = items[0].getAttribute('href')!;
+    expect(href.split('?')[0]).toBe(
+      '/create/templates/default/create-ecs-environment',
+    );
+    expect(
+      JSON.parse(new URLSearchParams(href.split('?')[1]).get('formData')!),
+    ).toEqual({ component: 'checkout' });
   });
 
   it("lists a component's environments with phase, endpoint, expiry and a link to each", async () => {

@@ -1,7 +1,7 @@
+import { Entity } from '@backstage/catalog-model';
 import {
   EmptyState,
   InfoCard,
-  LinkButton,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -12,22 +12,16 @@ import type { EnvironmentSummary } from '@envkit/plugin-environments-common';
 import { useMemo } from 'react';
 import { environmentsApiRef } from '../../api';
 import { usePolledAsync } from '../../hooks';
+import { CreateEnvironmentButton } from '../CreateEnvironmentButton';
 import { EnvironmentsTable } from '../EnvironmentsTable';
 import { relatedEnvironmentsQueries } from './relatedEnvironmentsQueries';
 
-/** Where the scaffolder lists software templates. */
-const CREATE_PATH = '/create';
-
-const NoEnvironments = () => (
+const NoEnvironments = ({ component }: { component?: Entity }) => (
   <EmptyState
     missing="data"
     title="No environments yet"
     description="Create a short-lived environment from a template your platform team publishes."
-    action={
-      <LinkButton to={CREATE_PATH} color="primary" variant="contained">
-        Create an environment
-      </LinkButton>
-    }
+    action={<CreateEnvironmentButton component={component} />}
   />
 );
 
@@ -54,20 +48,27 @@ export const EnvironmentsCard = () => {
 
   const live = value?.filter(env => env.status.phase !== 'Destroyed') ?? [];
   const destroyed = (value?.length ?? 0) - live.length;
+  // From a component's page, the new environment serves that component.
+  const component =
+    entity.kind.toLocaleLowerCase('en-US') === 'component' ? entity : undefined;
 
   return (
-    <InfoCard title="Environments" noPadding={Boolean(value?.length)}>
+    <InfoCard
+      title="Environments"
+      noPadding={Boolean(value?.length)}
+      action={
+        live.length > 0 ? (
+          <CreateEnvironmentButton component={component} variant="outlined" />
+        ) : undefined
+      }
+    >
       {loading && <Progress aria-label="Loading environments" />}
       {error && !value && <ResponseErrorPanel error={error} />}
-      {value && live.length === 0 && <NoEnvironments />}
+      {value && live.length === 0 && <NoEnvironments component={component} />}
       {live.length > 0 && (
         <EnvironmentsTable
           environments={live}
-          columns={
-            entity.kind.toLocaleLowerCase('en-US') === 'component'
-              ? ['owner']
-              : ['component', 'owner']
-          }
+          columns={component ? ['owner'] : ['component', 'owner']}
         />
       )}
       {value && destroyed > 0 && live.length > 0 && (

@@ -670,6 +670,40 @@ export const spec = {
         },
       },
     },
+    '/environment-names/{name}': {
+      get: {
+        operationId: 'checkEnvironmentName',
+        summary:
+          'Whether a new environment could take this name (for forms, as you type)',
+        description:
+          "Answers for any caller allowed to create environments: `available` is false when the name breaks the naming rules or a live environment has it, with the reason in words. A name only becomes the caller's when the create succeeds.",
+        parameters: [
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The name's availability",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EnvironmentNameAvailability',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
     '/templates': {
       get: {
         operationId: 'listTemplates',
@@ -1303,6 +1337,23 @@ export const spec = {
           },
           note: {
             type: 'string',
+          },
+        },
+      },
+      EnvironmentNameAvailability: {
+        type: 'object',
+        required: ['name', 'available'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          available: {
+            type: 'boolean',
+          },
+          reason: {
+            type: 'string',
+            description:
+              'Why the name cannot be taken, in words; absent when available',
           },
         },
       },

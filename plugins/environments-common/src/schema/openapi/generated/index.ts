@@ -230,6 +230,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/environment-names/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Whether a new environment could take this name (for forms, as you type)
+     * Answers for any caller allowed to create environments: `available` is false when the name breaks the naming rules or a live environment has it, with the reason in words. A name only becomes the caller's when the create succeeds.
+     */
+    get: operations['checkEnvironmentName'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/templates': {
     parameters: {
       query?: never;
@@ -466,6 +486,12 @@ export interface components {
       /** The driver's plan; absent when it cannot be made yet */
       plan?: unknown;
       note?: string;
+    };
+    EnvironmentNameAvailability: {
+      name: string;
+      available: boolean;
+      /** Why the name cannot be taken, in words; absent when available */
+      reason?: string;
     };
     EnvironmentPreview: {
       environment: components['schemas']['Environment'];
@@ -1083,6 +1109,29 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
+    };
+  };
+  checkEnvironmentName: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The name's availability */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvironmentNameAvailability'];
+        };
+      };
+      403: components['responses']['Forbidden'];
     };
   };
   listTemplates: {

@@ -1,0 +1,257 @@
+// Browser steps for the Create form (issue #21, points 2, 9 and 11), called
+// from environments.e2e.mjs. Nothing is created: each step stops before the
+// task would start.
+//
+// Point 2: the generated ECS form says what is wrong in words, by the
+//   field's title, before a task starts: a name against the rules, a taken
+//   name (as you type), a port that is not a number, an image that is not a
+//   reference; the lifetime is a choice bounded by the template.
+// Point 9: the two ECS templates say on their cards when to pick them; a
+//   component page opens with its Environments card before its last card, and
+//   its "Create an environment" opens a form with the component filled in.
+// Point 11: the review lists the fields in form order, by title, with the
+//   component's name and the lifetime in words.
+// Screenshots: create-templates.png, create-form-errors.png,
+// create-form-lifetime.png, create-form-name-taken.png, component-create-environment.png,
+// create-form-review.png.
+
+const GENERATED_ECS = 'New ECS web service environment';
+const HANDWRITTEN_ECS = 'Create an ECS environment';
+
+/** Opens the form of the template titled `title` from the Create page. */
+async function openTemplate(page, t, title) {
+  await page.goto(`${t.baseUrl}/create`);
+  const card = page
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByText(title, { exact: true }) })
+    .first();
+  await card.waitFor({ timeout: t.timeout });
+  await card.getByRole('button', { name: /choose/i }).click();
+  await page.getByLabel('Name').first().waitFor({ timeout: t.timeout });
+}
+
+/** The texts of the form's error list and field messages. */
+async function errorsShown(page) {
+  return (await page.locator('.MuiFormHelperText-root.Mui-error, .MuiListItemText-primary').allInnerTexts()).join('\n'); // prettier-ignore
+}
+
+/** Fails when a message shows a regular expression or a made-up title. */
+function assertReadable(text) {
+  if (/must match pattern|\^\[|'Inputs /.test(text)) {
+    throw new Error(`a message is not in words: ${text}`);
+  }
+}
+
+/**
+ * @param {import('playwright-core').Page} page signed in as the guest
+ * @param {{ baseUrl: string, timeout: number,
+ *   step: (name: string, fn: () => Promise<unknown>) => Promise<void>,
+ *   skip: (name: string, why: string) => void,
+ *   shot: (page: import('playwright-core').Page, file: string, fullPage?: boolean) => Promise<unknown> }} t
+ */
+export async function formSteps(page, t) {
+  const { step, shot, timeout } = t;
+
+  await step(
+    'form: each ECS template says on its card when to pick it',
+    async () => {
+      await page.goto(`${t.baseUrl}/create`);
+      for (const title of [GENERATED_ECS, HANDWRITTEN_ECS]) {
+        const card = page
+          .locator('.MuiCard-root')
+          .filter({ has: page.getByText(title, { exact: true }) })
+          .first();
+        await card.waitFor({ timeout });
+        await card
+          .getByText(/Pick this/)
+          .first()
+          .waitFor({ timeout });
+      }
+      await shot(page, 'create-templates.png');
+    },
+  );
+
+  await step(
+    'form: a name against the rules is explained in words as you type',
+    async () => {
+      await openTemplate(page, t, GENERATED_ECS);
+      await page.getByLabel('Name').first().fill('Shop');
+      await page
+        .getByText("The name must be lowercase; try 'shop'")
+        .waitFor({ timeout });
+    },
+  );
+
+  await step(
+    'form: the lifetime is a choice in words, bounded by the template',
+    async () => {
+      await page
+        .getByLabel('Name')
+        .first()
+        .fill(`form-${Date.now().toString(36).slice(-6)}`);
+      await page
+        .getByText(/is free$/)
+        .first()
+        .waitFor({ timeout });
+      const lifetime = page.getByLabel('Lifetime').first();
+      await lifetime.click();
+      const options = await page.getByRole('option').allInnerTexts();
+      await shot(page, 'create-form-lifetime.png', false);
+      await page.keyboard.press('Escape');
+      if (!options.includes('8 hours') || !options.includes('7 days')) {
+        throw new Error(`lifetimes offered: ${options.join(', ')}`);
+      }
+      if (options.some(o => /P\d|PT\d|30 days/.test(o))) {
+        throw new Error(
+          `a lifetime is raw or above the maximum: ${options.join(', ')}`,
+        );
+      }
+      return options.join(', ');
+    },
+  );
+
+  await step(
+    'form: a bad port and image are refused by title, in words, before a task',
+    async () => {
+      await page.getByRole('button', { name: /^next$/i }).click();
+      await page
+        .getByLabel(/Container image/)
+        .first()
+        .fill('Not An Image');
+      const port = page.getByLabel(/Container port/).first();
+      await port.fill('80a');
+      await page.getByRole('button', { name: /^next$/i }).click();
+      await page
+        .getByText("'Container port' must be a whole number")
+        .first()
+        .waitFor({ timeout });
+      await page
+        .getByText(/'Container image' is not in the expected form/)
+        .first()
+        .waitFor({ timeout });
+      assertReadable(await errorsShown(page));
+      // Still on the settings page: nothing went further.
+      await port.waitFor({ timeout });
+      await shot(page, 'create-form-errors.png');
+    },
+  );
+
+  await step('form: a taken name is refused as you type', async () => {
+    // A live environment to collide with, made through the API as the guest.
+    const backendUrl = (t.backendUrl ?? process.env.E2E_BACKEND_URL ?? 'http://localhost:7007').replace(/\/$/, ''); // prettier-ignore
+    const refresh = await page.request.get(`${backendUrl}/api/auth/guest/refresh?env=development`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } }); // prettier-ignore
+    const token = (await refresh.json()).backstageIdentity?.token;
+    const api = `${backendUrl}/api/environments`;
+    const headers = { Authorization: `Bearer ${token}` };
+    const taken = `taken-${Date.now().toString(36).slice(-6)}`;
+    const created = await page.request.post(`${api}/environments`, {
+      headers,
+      data: { name: taken, templateRef: 'dev-namespace', ttl: 'PT1H' },
+    });
+    if (!created.ok()) throw new Error(`could not create '${taken}': ${created.status()} ${await created.text()}`); // prettier-ignore
+    const { id } = await created.json();
+    try {
+      await openTemplate(page, t, GENERATED_ECS);
+      await page.getByLabel('Name').first().fill(taken);
+      await page.getByText(`An environment named '${taken}' already exists; pick another name`).waitFor({ timeout }); // prettier-ignore
+      // Next refuses it too: the form stays on its first page.
+      await page.getByRole('button', { name: /^next$/i }).click();
+      await page.getByText(/ECS web service settings/).first().waitFor({ timeout }); // prettier-ignore
+      await page.getByLabel('Name').first().waitFor({ timeout });
+      await shot(page, 'create-form-name-taken.png', false);
+    } finally {
+      await page.request.delete(`${api}/environments/${id}`, { headers });
+    }
+    return taken;
+  });
+
+  await step(
+    "component: the Environments card is not the page's last card",
+    async () => {
+      await page.goto(`${t.baseUrl}/catalog/default/component/storefront-web`, { timeout: 90_000 }); // prettier-ignore
+      const header = page.locator('.MuiCardHeader-title').filter({ hasText: /^Environments$/ }).first(); // prettier-ignore
+      await header.waitFor({ timeout });
+      // Let the other cards render before comparing places.
+      await page.getByText('Relations', { exact: true }).first().waitFor({ timeout }); // prettier-ignore
+      const top = (await header.boundingBox()).y;
+      const below = [];
+      for (const heading of await page
+        .locator('main h2, main h3, main h4, main h5')
+        .all()) {
+        // prettier-ignore
+        const box = await heading.boundingBox();
+        if (box && box.y > top + 100) below.push(await heading.innerText());
+      }
+      if (!below.length) throw new Error('the Environments card is the last card on the page'); // prettier-ignore
+      return `above ${below.join(', ')}`;
+    },
+  );
+
+  await step(
+    'component: "Create an environment" opens the form with the component filled in',
+    async () => {
+      await page
+        .getByRole('button', { name: 'Create an environment' })
+        .first()
+        .click();
+      const menu = page.getByRole('menu');
+      await menu.waitFor({ timeout });
+      // The menu fades in; the screenshot waits for it to settle.
+      await page.waitForTimeout(500);
+      await shot(page, 'component-create-environment.png', false);
+      await menu
+        .getByRole('menuitem')
+        .filter({ hasText: HANDWRITTEN_ECS })
+        .click();
+      await page.waitForURL(/formData=/, { timeout });
+      const component = page.getByLabel('Component').first();
+      await component.waitFor({ timeout });
+      const value = await component.inputValue();
+      if (!/storefront-web/.test(value))
+        throw new Error(`Component field holds '${value}'`);
+    },
+  );
+
+  await step(
+    'review: fields in form order, by title, with names and lifetimes in words',
+    async () => {
+      await page
+        .getByLabel('Name')
+        .first()
+        .fill(`form-${Date.now().toString(36).slice(-6)}`);
+      await page
+        .getByText(/is free$/)
+        .first()
+        .waitFor({ timeout });
+      for (let i = 0; i < 4; i++) {
+        const next = page.getByRole('button', { name: /^(next|review)$/i });
+        if (!(await next.count())) break;
+        await next.first().click();
+        await page.waitForTimeout(500);
+      }
+      await page
+        .getByRole('button', { name: /^create$/i })
+        .waitFor({ timeout });
+      const rows = await page.locator('table tr').allInnerTexts();
+      await shot(page, 'create-form-review.png');
+      const titles = rows.map(r => r.split('\t')[0].trim());
+      const expected = [
+        'Component',
+        'Name',
+        'Container image',
+        'Container port',
+        'Lifetime',
+      ];
+      if (JSON.stringify(titles) !== JSON.stringify(expected)) {
+        throw new Error(`review rows: ${rows.join(' | ')}`);
+      }
+      const text = rows.join('\n');
+      if (/component:default\//.test(text) || !/storefront-web/.test(text)) {
+        throw new Error(`review shows the component as: ${text}`);
+      }
+      if (!/8 hours/.test(text))
+        throw new Error(`review shows the lifetime as: ${text}`);
+      return rows.join(' | ');
+    },
+  );
+}

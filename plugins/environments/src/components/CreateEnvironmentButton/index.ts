@@ -1,0 +1,5 @@
+export {
+  CreateEnvironmentButton,
+  createFormLink,
+  CREATE_PATH,
+} from './CreateEnvironmentButton';
