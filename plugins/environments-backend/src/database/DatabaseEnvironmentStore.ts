@@ -162,6 +162,18 @@ function toIso(value: Date | string | number): string {
   return new Date(value).toISOString();
 }
 
+/** A list item from a row read with {@link LIST_COLUMNS}. */
+function toSummary(row: EnvironmentRow): EnvironmentSummary {
+  return {
+    id: row.id,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+    createdBy: row.created_by,
+    spec: JSON.parse(row.spec_summary!),
+    status: JSON.parse(row.status_summary!),
+  };
+}
+
 function isUniqueViolation(error: unknown): boolean {
   const message = String((error as Error)?.message ?? '');
   const code = (error as { code?: string })?.code;
@@ -402,14 +414,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(row => ({
-        id: row.id,
-        createdAt: toIso(row.created_at),
-        updatedAt: toIso(row.updated_at),
-        createdBy: row.created_by,
-        spec: JSON.parse(row.spec_summary!),
-        status: JSON.parse(row.status_summary!),
-      })),
+      items: page.map(toSummary),
       totalCount: Math.min(total, MAX_EXACT_COUNT),
       totalCountExact: total <= MAX_EXACT_COUNT,
       ...(rows.length > limit && last
@@ -638,28 +643,14 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     until: Date;
     limit: number;
   }): Promise<EnvironmentSummary[]> {
-    const rows = await this.db<EnvironmentRow>(ENVIRONMENTS)
+    const rows: EnvironmentRow[] = await this.db<EnvironmentRow>(ENVIRONMENTS)
       .whereNotIn('phase', ['Destroying', 'Destroyed', 'Rejected'])
       .where('expires_at', '>', options.now)
       .where('expires_at', '<=', options.until)
       .orderBy('expires_at', 'asc')
       .limit(options.limit)
-      .select(
-        'id',
-        'created_at',
-        'updated_at',
-        'created_by',
-        'spec_summary',
-        'status_summary',
-      );
-    return rows.map(row => ({
-      id: row.id,
-      createdAt: toIso(row.created_at),
-      updatedAt: toIso(row.updated_at),
-      createdBy: row.created_by,
-      spec: JSON.parse(row.spec_summary!),
-      status: JSON.parse(row.status_summary!),
-    }));
+      .select(LIST_COLUMNS);
+    return rows.map(toSummary);
   }
 
   async getSecretInputs(id: string): Promise<EnvironmentSpec['inputs']> {
