@@ -246,6 +246,9 @@ async function runOne(
                         ...pgConnection,
                         database: `${prefix}catalog`,
                       },
+                      // The backend would look for it through the SQLite
+                      // base connection; it is made below instead.
+                      ensureExists: false,
                     },
                   },
                 }
@@ -291,6 +294,14 @@ async function runOne(
     const seedStart = performance.now();
     let seedDb: Knex;
     if (database === 'sqlite') {
+      if (parameters.catalogOnPostgres) {
+        const admin = knexFactory({
+          client: 'pg',
+          connection: { ...pg, database: 'postgres' },
+        });
+        await admin.raw(`CREATE DATABASE "${prefix}catalog"`);
+        await admin.destroy();
+      }
       seedDb = knexFactory({
         client: 'better-sqlite3',
         connection: { filename: join(dir, 'environments.sqlite') },
