@@ -29,6 +29,7 @@ describe('benchmarks (smoke)', () => {
     if (!(await postgresReachable())) {
       // Only SQLite then; CI starts PostgreSQL, so it runs both there.
       smokeParameters.apiScale.databases = ['sqlite'];
+      smokeParameters.apiScale.catalogOnPostgres = false;
     }
     const report = await runBenchmarks({ smoke: true });
     expect(report.errors).toEqual({});

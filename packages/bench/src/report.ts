@@ -286,7 +286,22 @@ export function toMarkdown(report: BenchReport): string {
     lines.push(
       ...section(
         '### API at scale',
-        `As many catalog entities as environments in each run; autocannon, ${p.apiScale.connections} connections for ${p.apiScale.durationSeconds} s per endpoint. Latencies in ms. "÷ catalog" is the list's throughput over the catalog's \`entities/by-query\` in the same run.`,
+        [
+          `As many catalog entities as environments in each run; autocannon, ${
+            p.apiScale.connections
+          } connections for ${
+            p.apiScale.durationSeconds
+          } s per endpoint, in the bench process while the backend runs in a child process. Latencies in ms. "÷ catalog" is the list's throughput over the catalog's \`entities/by-query\` in the same run.${
+            p.apiScale.catalogOnPostgres
+              ? " The catalog is on PostgreSQL in every run (on SQLite it ingests about ten times slower), the environments plugin on the run's database."
+              : ''
+          }`,
+          '',
+          ...api.map(
+            db =>
+              `- ${db.database}, ${db.environments}: seeded in ${db.seedSeconds} s, backend up in ${db.backendStartSeconds} s, catalog ingested in ${db.catalogIngestSeconds} s; load average ${db.loadAverage} as the measurements began.`,
+          ),
+        ].join('\n'),
         table(
           ['Database', 'Environments', 'Request', ...figures, '÷ catalog'],
           ['Environments', ...figures, '÷ catalog'],

@@ -87,7 +87,7 @@ export type ListEnvironmentsResponse =
   EnvironmentsOpenApiSchemas['EnvironmentList'];
 
 /** The most environments a list counts exactly; past it `totalCountExact` is false. @public */
-export const MAX_EXACT_COUNT = 10_000;
+export const MAX_EXACT_COUNT = 1_000;
 
 /**
  * The list view of `environment`, as {@link EnvironmentSummary} has it.

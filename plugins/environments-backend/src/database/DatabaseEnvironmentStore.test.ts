@@ -4,6 +4,8 @@ import {
   EnvironmentStatus,
   pendingEnvironmentStatus,
 } from '@envkit/plugin-environments-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { EnvironmentFilter } from '../permissions/rules';
 import { databaseStore } from './__testUtils__/databaseStore';
 import { NewEnvironment } from './EnvironmentStore';
 
@@ -111,6 +113,47 @@ describe.each(databases.eachSupportedId())(
           owner: 'group:default/team-storefront',
         }),
       ).resolves.toBe(2);
+    });
+
+    it('lists what an owner rule allows: owned or created by a claim, newest first, each once, page after page', async () => {
+      const { store } = await createStore();
+      const make = (id: string, owner: string, createdBy: string) =>
+        store.createEnvironment({
+          ...newEnvironment(id, { owner: `group:default/${owner}` }),
+          createdBy: `user:default/${createdBy}`,
+        });
+      await make('o1', 'team-a', 'lena');
+      await make('o2', 'team-b', 'omar');
+      await make('o3', 'team-a', 'omar');
+      await make('o4', 'team-c', 'lena');
+      await make('o5', 'team-d', 'lena');
+      await make('o6', 'team-c', 'ines');
+      const claims = [
+        'user:default/omar',
+        'group:default/team-a',
+        'group:default/team-d',
+      ];
+      const filter: PermissionCriteria<EnvironmentFilter> = {
+        anyOf: [
+          { key: 'owner', values: claims },
+          { key: 'createdBy', values: claims },
+        ],
+      };
+      const everything = await store.listEnvironments({ limit: 100 });
+      const expected = everything.items
+        .map(e => e.id)
+        .filter(id => ['o1', 'o2', 'o3', 'o5'].includes(id));
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listEnvironments({ limit: 2, filter, cursor });
+        expect(page.totalCount).toBe(4);
+        expect(page.totalCountExact).toBe(true);
+        seen.push(...page.items.map(e => e.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(expected);
     });
 
     it('returns the first environment when a create is retried with the same key', async () => {

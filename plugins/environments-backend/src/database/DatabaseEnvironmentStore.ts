@@ -62,6 +62,47 @@ function applyFilter(
   }
 }
 
+/** The most index ranges {@link equalityBranches} splits a condition into. */
+const MAX_BRANCHES = 32;
+
+/**
+ * A policy condition that is an OR of column-in-values tests (the owner
+ * rule) as one (column, value) pair per value; undefined for any other
+ * shape.
+ */
+function equalityBranches(
+  criteria: PermissionCriteria<EnvironmentFilter>,
+): Array<[string, string]> | undefined {
+  let leaves: EnvironmentFilter[];
+  if ('key' in criteria) {
+    leaves = [criteria];
+  } else if ('anyOf' in criteria && criteria.anyOf.every(c => 'key' in c)) {
+    leaves = criteria.anyOf as EnvironmentFilter[];
+  } else {
+    return undefined;
+  }
+  const pairs = new Map<string, [string, string]>();
+  for (const leaf of leaves) {
+    for (const value of leaf.values) {
+      const column = FILTER_COLUMNS[leaf.key];
+      pairs.set(JSON.stringify([column, value]), [column, value]);
+    }
+  }
+  // Past a few dozen ranges one pass over the creation order is cheaper,
+  // and SQLite caps a compound SELECT at 500 parts.
+  return pairs.size <= MAX_BRANCHES ? [...pairs.values()] : undefined;
+}
+
+/** The columns of a list item: the summaries, never the full spec. */
+const LIST_COLUMNS = [
+  'id',
+  'created_at',
+  'updated_at',
+  'created_by',
+  'spec_summary',
+  'status_summary',
+];
+
 interface EnvironmentRow {
   id: string;
   name: string;
@@ -119,6 +160,18 @@ function parseSecretColumn(
 
 function toIso(value: Date | string | number): string {
   return new Date(value).toISOString();
+}
+
+/** A list item from a row read with {@link LIST_COLUMNS}. */
+function toSummary(row: EnvironmentRow): EnvironmentSummary {
+  return {
+    id: row.id,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+    createdBy: row.created_by,
+    spec: JSON.parse(row.spec_summary!),
+    status: JSON.parse(row.status_summary!),
+  };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -253,70 +306,117 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     totalCountExact: boolean;
     nextCursor?: string;
   }> {
-    const query = this.db<EnvironmentRow>(ENVIRONMENTS);
-    if (options.owner) query.where('owner', options.owner);
-    if (options.template) query.where('template_ref', options.template);
-    if (options.component) query.where('component', options.component);
-    if (options.filter) applyFilter(query, options.filter);
-    if (options.phase) {
-      query.where('phase', options.phase);
-    } else if (!options.includeDestroyed) {
-      query.whereNot('phase', 'Destroyed');
+    // What every row of the list matches, whichever way it is read.
+    const matching = () => {
+      const query = this.db<EnvironmentRow>(ENVIRONMENTS);
+      if (options.owner) query.where('owner', options.owner);
+      if (options.template) query.where('template_ref', options.template);
+      if (options.component) query.where('component', options.component);
+      if (options.phase) {
+        query.where('phase', options.phase);
+      } else if (!options.includeDestroyed) {
+        query.whereNot('phase', 'Destroyed');
+      }
+      return query;
+    };
+    // An owner rule (owner or creator among the caller's claims) is read as
+    // one index range per claim and column, each in list order and cut at
+    // the page, then merged: an OR over two columns would otherwise sort
+    // every matching row. Other policy conditions become a WHERE clause.
+    const branches = options.filter && equalityBranches(options.filter);
+    if (branches?.length === 0) {
+      // A rule over no claims at all: nothing to read.
+      return { items: [], totalCount: 0, totalCountExact: true };
     }
+    const reads = branches
+      ? branches.map(
+          ([column, value]) =>
+            () =>
+              matching().where(column, value),
+        )
+      : [
+          () => {
+            const query = matching();
+            if (options.filter) applyFilter(query, options.filter);
+            return query;
+          },
+        ];
+    const merged = (parts: Knex.QueryBuilder[], alias: string) =>
+      parts.length === 1
+        ? parts[0].as(alias)
+        : this.db
+            .select('*')
+            .from(parts[0].as(`${alias}0`))
+            .union(
+              parts
+                .slice(1)
+                .map((part, i) =>
+                  this.db.select('*').from(part.as(`${alias}${i + 1}`)),
+                ),
+            )
+            .as(alias);
+
     // Counted up to a bound: a count of every matching row would read the
-    // whole table on each page.
+    // whole table on each page. Past the bound the total is a lower bound
+    // and `totalCountExact` says so.
     const [{ count }] = await this.db
       .from(
-        query
-          .clone()
-          .select(this.db.raw('1'))
-          .limit(MAX_EXACT_COUNT + 1)
-          .as('matching'),
+        merged(
+          reads.map(read =>
+            read()
+              .select(branches ? 'id' : this.db.raw('1'))
+              .limit(MAX_EXACT_COUNT + 1),
+          ),
+          'matching',
+        ),
       )
       .count<{ count: string | number }[]>({ count: '*' });
-    const matching = Number(count);
+    const total = Number(count);
 
     // Keyset pagination, newest first: stable while environments are added.
-    if (options.cursor) {
-      const [createdAt, id] = decodeCursor(options.cursor);
-      query.where(q =>
-        q
-          .where('created_at', '<', createdAt)
-          .orWhere(q2 =>
-            q2.where('created_at', '=', createdAt).andWhere('id', '<', id),
-          ),
-      );
-    }
+    const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     const limit = Math.min(options.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-    const rows = await query
-      .select(
-        'id',
-        'created_at',
-        'updated_at',
-        'created_by',
-        'spec_summary',
-        'status_summary',
-      )
-      // Both descending: the (…, created_at, id) indexes read backwards
-      // give this order, so no database sorts the matching rows.
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(limit + 1);
+    // Both descending: the (…, created_at, id) indexes read backwards give
+    // this order, so no database sorts the matching rows.
+    const newestFirst = [
+      { column: 'created_at', order: 'desc' as const },
+      { column: 'id', order: 'desc' as const },
+    ];
+    const pageOf = (query: Knex.QueryBuilder) => {
+      if (after) {
+        query.where(q =>
+          q
+            .where('created_at', '<', after[0])
+            .orWhere(q2 =>
+              q2
+                .where('created_at', '=', after[0])
+                .andWhere('id', '<', after[1]),
+            ),
+        );
+      }
+      return query
+        .select(LIST_COLUMNS)
+        .orderBy(newestFirst)
+        .limit(limit + 1);
+    };
+    const rows: EnvironmentRow[] = branches
+      ? await this.db
+          .select(LIST_COLUMNS)
+          .from(
+            merged(
+              reads.map(read => pageOf(read())),
+              'visible',
+            ),
+          )
+          .orderBy(newestFirst)
+          .limit(limit + 1)
+      : await pageOf(reads[0]());
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(row => ({
-        id: row.id,
-        createdAt: toIso(row.created_at),
-        updatedAt: toIso(row.updated_at),
-        createdBy: row.created_by,
-        spec: JSON.parse(row.spec_summary!),
-        status: JSON.parse(row.status_summary!),
-      })),
-      totalCount: Math.min(matching, MAX_EXACT_COUNT),
-      totalCountExact: matching <= MAX_EXACT_COUNT,
+      items: page.map(toSummary),
+      totalCount: Math.min(total, MAX_EXACT_COUNT),
+      totalCountExact: total <= MAX_EXACT_COUNT,
       ...(rows.length > limit && last
         ? { nextCursor: encodeCursor(new Date(last.created_at), last.id) }
         : {}),
@@ -550,28 +650,14 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     until: Date;
     limit: number;
   }): Promise<EnvironmentSummary[]> {
-    const rows = await this.db<EnvironmentRow>(ENVIRONMENTS)
+    const rows: EnvironmentRow[] = await this.db<EnvironmentRow>(ENVIRONMENTS)
       .whereNotIn('phase', ['Destroying', 'Destroyed', 'Rejected'])
       .where('expires_at', '>', options.now)
       .where('expires_at', '<=', options.until)
       .orderBy('expires_at', 'asc')
       .limit(options.limit)
-      .select(
-        'id',
-        'created_at',
-        'updated_at',
-        'created_by',
-        'spec_summary',
-        'status_summary',
-      );
-    return rows.map(row => ({
-      id: row.id,
-      createdAt: toIso(row.created_at),
-      updatedAt: toIso(row.updated_at),
-      createdBy: row.created_by,
-      spec: JSON.parse(row.spec_summary!),
-      status: JSON.parse(row.status_summary!),
-    }));
+      .select(LIST_COLUMNS);
+    return rows.map(toSummary);
   }
 
   async getSecretInputs(id: string): Promise<EnvironmentSpec['inputs']> {

@@ -17,6 +17,29 @@ async function migrateDownOnce(knex: Knex) {
   await knex.migrate.down({ directory: migrationsDir });
 }
 
+/** Migrates up to and including `name`, later migrations left pending. */
+async function migrateUpTo(knex: Knex, name: string) {
+  for (;;) {
+    const [completed] = await knex.migrate.list({ directory: migrationsDir });
+    if (completed.some((m: { name: string }) => m.name === name)) return;
+    await migrateUpOnce(knex);
+  }
+}
+
+/** The names of the indexes on `environments`. */
+async function environmentIndexes(knex: Knex): Promise<string[]> {
+  if (knex.client.config.client === 'pg') {
+    const result = await knex.raw(
+      `SELECT indexname FROM pg_indexes WHERE tablename = 'environments'`,
+    );
+    return result.rows.map((r: { indexname: string }) => r.indexname);
+  }
+  const rows = await knex.raw(
+    `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'environments'`,
+  );
+  return rows.map((r: { name: string }) => r.name);
+}
+
 /** Migrates one step down: `column` is gone, the row matching `row` kept. */
 async function downDropsColumn(
   knex: Knex,
@@ -152,7 +175,7 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
 
   it('20261130230000_notices_sent keeps one claim per notice, goes with its environment, and rolls back', async () => {
     const knex = await databases.init(databaseId);
-    await knex.migrate.latest({ directory: migrationsDir });
+    await migrateUpTo(knex, '20261130230000_notices_sent.js');
     const now = new Date();
     await knex('environments').insert({
       id: 'env-n',
@@ -190,6 +213,32 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await expect(
       knex.schema.hasTable('environment_notices_sent'),
     ).resolves.toBe(false);
+    await knex.destroy();
+  });
+
+  it('20261201030000_list_covering_indexes puts the phase in the list indexes of the filter columns, and rolls back', async () => {
+    const knex = await databases.init(databaseId);
+    await migrateUpTo(knex, '20261201030000_list_covering_indexes.js');
+    const covering = [
+      'environments_owner_list_idx',
+      'environments_created_by_list_idx',
+      'environments_template_list_idx',
+      'environments_component_list_idx',
+    ];
+    const replaced = [
+      'environments_owner_created_idx',
+      'environments_created_by_created_idx',
+      'environments_template_created_idx',
+      'environments_component_created_idx',
+    ];
+    const after = await environmentIndexes(knex);
+    expect(after).toEqual(expect.arrayContaining(covering));
+    expect(after.filter(name => replaced.includes(name))).toEqual([]);
+
+    await migrateDownOnce(knex);
+    const before = await environmentIndexes(knex);
+    expect(before).toEqual(expect.arrayContaining(replaced));
+    expect(before.filter(name => covering.includes(name))).toEqual([]);
     await knex.destroy();
   });
 });

@@ -1309,12 +1309,12 @@ export const spec = {
           totalCount: {
             type: 'integer',
             description:
-              'How many environments match, over all pages; counted up to 10,000 (see `totalCountExact`)',
+              'How many environments match, over all pages; counted up to 1,000 (see `totalCountExact`)',
           },
           totalCountExact: {
             type: 'boolean',
             description:
-              'False when more than 10,000 match: `totalCount` is then 10,000, a lower bound, so a list never counts a whole large table',
+              'False when more than 1,000 match: `totalCount` is then 1,000, a lower bound, so a list never counts a whole large table',
           },
           nextCursor: {
             type: 'string',

@@ -473,9 +473,9 @@ export interface components {
     };
     EnvironmentList: {
       items: components['schemas']['EnvironmentSummary'][];
-      /** How many environments match, over all pages; counted up to 10,000 (see `totalCountExact`) */
+      /** How many environments match, over all pages; counted up to 1,000 (see `totalCountExact`) */
       totalCount: number;
-      /** False when more than 10,000 match: `totalCount` is then 10,000, a lower bound, so a list never counts a whole large table */
+      /** False when more than 1,000 match: `totalCount` is then 1,000, a lower bound, so a list never counts a whole large table */
       totalCountExact?: boolean;
       /** Present when there is another page */
       nextCursor?: string;
