@@ -3,6 +3,7 @@
 // the document leaves open (the template snapshot and entity, whose shape
 // template.ts owns) are written here.
 import type { components, operations } from './schema/openapi/generated';
+import type { EnvironmentSchedule } from './schedule';
 import type {
   EnvironmentTemplateEntity,
   EnvironmentTemplateResource,
@@ -21,8 +22,10 @@ export type EnvironmentsOpenApiSchemas = components['schemas'];
  */
 export type EnvironmentSpec = Omit<
   EnvironmentsOpenApiSchemas['EnvironmentSpec'],
-  'templateSnapshot' | 'retiredResources'
+  'templateSnapshot' | 'retiredResources' | 'schedule'
 > & {
+  /** When it is awake: the template's schedule, or a narrower one asked for. */
+  schedule?: EnvironmentSchedule;
   /** The template spec as it was when the environment was created or last upgraded. */
   templateSnapshot: EnvironmentTemplateSpec;
   /** Resources upgrades dropped, as their earlier version declared them. */

@@ -12,6 +12,7 @@ import { parameterDefinitionProblems } from './inputs';
 import { validateReferences } from './interpolation';
 import { dnsLabelProblem, MAX_RESOURCE_NAME_LENGTH } from './naming';
 import { validateResourceGraph } from './resourceGraph';
+import { EnvironmentSchedule, environmentScheduleSchema } from './schedule';
 import { isSemver } from './semver';
 import { formatPath, parseOrThrow } from './zodErrors';
 
@@ -77,6 +78,11 @@ export type EnvironmentTemplateGuardrails = {
   allowedGroups?: string[];
   /** Whether new environments wait for a decision; see {@link EnvironmentApprovalGuardrail}. */
   approval?: EnvironmentApprovalGuardrail;
+  /**
+   * When environments are awake; asleep their services run no tasks. An
+   * environment may narrow it, never widen it.
+   */
+  schedule?: EnvironmentSchedule;
 };
 
 /**
@@ -347,6 +353,7 @@ const specSchema = z
             },
           )
           .optional(),
+        schedule: environmentScheduleSchema.optional(),
       })
       .strict()
       .optional(),

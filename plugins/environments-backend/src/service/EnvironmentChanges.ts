@@ -1,6 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
+  awakeOverrideUntil,
   compareVersions,
   Environment,
   environmentDeletePermission,
@@ -9,6 +10,7 @@ import {
   EnvironmentTemplateResource,
   environmentUpdatePermission,
   resolveInputs,
+  shouldSleep,
 } from '@envkit/plugin-environments-common';
 import {
   EnvironmentAccess,
@@ -31,7 +33,7 @@ export class EnvironmentChanges {
   private loadForUpdate(
     id: string,
     credentials: BackstageCredentials,
-    action: 'extend' | 'update' | 'upgrade' | 'redeploy' | 'retry',
+    action: 'extend' | 'update' | 'upgrade' | 'redeploy' | 'retry' | 'wake',
   ): Promise<Environment> {
     return this.access.loadForChange(
       id,
@@ -69,6 +71,47 @@ export class EnvironmentChanges {
       'Extended',
       `Expiry moved to ${expiresAt ?? 'never'}`,
     );
+    return updated;
+  }
+
+  /**
+   * Wake now (`tonight: false`): awake until the schedule's next change;
+   * Keep awake tonight: through the next sleep too. Asking again, or waking
+   * an environment that is awake anyway, changes nothing.
+   */
+  async wake(
+    id: string,
+    tonight: boolean,
+    credentials: BackstageCredentials,
+  ): Promise<Environment> {
+    const environment = await this.loadForUpdate(id, credentials, 'wake');
+    const { schedule, name } = environment.spec;
+    const now = this.access.now();
+    const until = schedule && awakeOverrideUntil(schedule, now, tonight);
+    if (!until) {
+      throw new ConflictError(
+        `Environment '${name}' has no schedule that puts it to sleep; it is always awake`,
+      );
+    }
+    if (!tonight && !shouldSleep(environment.spec, now)) return environment;
+    const awakeUntil = until.toISOString();
+    let changed = false;
+    const updated = await this.options.store.updateSpec(id, spec => {
+      if (spec.awakeUntil && Date.parse(spec.awakeUntil) >= until.getTime()) {
+        return undefined;
+      }
+      changed = true;
+      return { ...spec, awakeUntil };
+    });
+    if (changed) {
+      await this.access.recordEvent(
+        id,
+        tonight ? 'KeptAwake' : 'WakeRequested',
+        `${
+          tonight ? 'Kept awake tonight' : 'Woken'
+        }: awake until ${awakeUntil}`,
+      );
+    }
     return updated;
   }
 

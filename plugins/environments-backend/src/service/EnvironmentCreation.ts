@@ -15,6 +15,7 @@ import {
   isInEnvironmentTemplateAudience,
   parseDuration,
   pendingEnvironmentStatus,
+  resolveEnvironmentSchedule,
   resolveInputs,
 } from '@envkit/plugin-environments-common';
 import {
@@ -173,14 +174,14 @@ export class EnvironmentCreation {
     request: CreateEnvironmentRequest,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentPreview> {
-    const { draft, secrets } = await this.prepare(request, credentials);
+    const { draft, secrets, estimate } = await this.prepare(
+      request,
+      credentials,
+    );
     const drivers = this.options.drivers();
     const environment = driverEnvironmentOf(draft);
     // Drivers plan with the secret values; the draft returned has none.
-    const context = interpolationContextOf({
-      ...draft,
-      spec: { ...draft.spec, inputs: { ...draft.spec.inputs, ...secrets } },
-    });
+    const context = contextWithSecrets(draft, secrets);
     const resources = await Promise.all(
       draft.spec.templateSnapshot.resources.map(async resource => {
         let parameters: Record<string, unknown>;
@@ -226,36 +227,22 @@ export class EnvironmentCreation {
         };
       }),
     );
-    const estimate = await estimateCost({
-      draft,
-      context,
-      drivers,
-      logger: this.options.logger,
-    });
-    return { environment: draft, resources, estimate };
+    return {
+      environment: draft,
+      resources,
+      // prepare estimated it already when a cost rule needed it.
+      estimate: estimate ?? (await this.estimate(draft, secrets)),
+    };
   }
 
-  /** The monthly cost of an environment with `spec`, as a preview gives it. */
+  /** The monthly cost of `draft`, as a preview gives it. */
   private async estimate(
-    spec: EnvironmentSpec,
+    draft: Environment,
     secrets: EnvironmentSpec['inputs'],
-    createdBy: string,
-    now: Date,
   ) {
-    const draft: Environment = {
-      id: 'estimate',
-      spec,
-      status: pendingEnvironmentStatus(),
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      createdBy,
-    };
     return estimateCost({
       draft,
-      context: interpolationContextOf({
-        ...draft,
-        spec: { ...spec, inputs: { ...spec.inputs, ...secrets } },
-      }),
+      context: contextWithSecrets(draft, secrets),
       drivers: this.options.drivers(),
       logger: this.options.logger,
     });
@@ -314,6 +301,10 @@ export class EnvironmentCreation {
     );
     const now = this.access.now();
     const expiresAt = expiryFor(template, request.ttl, now);
+    const schedule = resolveEnvironmentSchedule(
+      template.spec.guardrails?.schedule,
+      request.schedule,
+    );
     const base: EnvironmentSpec = {
       name: request.name,
       templateRef,
@@ -323,12 +314,16 @@ export class EnvironmentCreation {
       ...secretInputNames(secrets),
       owner,
       ...(request.component ? { component: request.component } : {}),
+      ...(schedule ? { schedule } : {}),
       generation: 1,
     };
     // A cost threshold is judged on the estimate of what would be made.
     const estimate =
       template.spec.guardrails?.approval?.required === 'aboveMonthlyCost'
-        ? await this.estimate(base, secrets, caller.ref, now)
+        ? await this.estimate(
+            draftOf('estimate', base, caller.ref, now),
+            secrets,
+          )
         : undefined;
     // A request that waits for approval gets its lifetime when approved.
     const approval = approvalFor(template.spec, {
@@ -339,28 +334,12 @@ export class EnvironmentCreation {
       estimate,
     });
     const spec: EnvironmentSpec = {
-      name: request.name,
-      templateRef,
-      templateVersion: template.spec.version,
-      templateSnapshot: template.spec,
-      inputs,
-      ...secretInputNames(secrets),
-      owner,
-      ...(request.component ? { component: request.component } : {}),
+      ...base,
       ...(expiresAt && !approval ? { expiresAt } : {}),
       ...(approval ? { approval } : {}),
-      generation: 1,
     };
-    const draft: Environment = {
-      id: randomUUID(),
-      spec,
-      status: approval
-        ? { ...pendingEnvironmentStatus(), phase: 'AwaitingApproval' }
-        : pendingEnvironmentStatus(),
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      createdBy: caller.ref,
-    };
+    const draft = draftOf(randomUUID(), spec, caller.ref, now);
+    if (approval) draft.status.phase = 'AwaitingApproval';
 
     // Conditional create decisions are checked against the environment as it
     // would be made, judged by its owner alone: the caller is its creator,
@@ -383,7 +362,7 @@ export class EnvironmentCreation {
       }
     }
 
-    return { draft, secrets, template, templateRef, caller };
+    return { draft, secrets, template, templateRef, caller, estimate };
   }
 
   /**
@@ -418,6 +397,34 @@ export class EnvironmentCreation {
       }
     }
   }
+}
+
+/** An environment with `spec` as a create would record it, nothing done yet. */
+function draftOf(
+  id: string,
+  spec: EnvironmentSpec,
+  createdBy: string,
+  now: Date,
+): Environment {
+  return {
+    id,
+    spec,
+    status: pendingEnvironmentStatus(),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    createdBy,
+  };
+}
+
+/** What `draft`'s expressions see, its secret inputs' values included. */
+function contextWithSecrets(
+  draft: Environment,
+  secrets: EnvironmentSpec['inputs'],
+) {
+  return interpolationContextOf({
+    ...draft,
+    spec: { ...draft.spec, inputs: { ...draft.spec.inputs, ...secrets } },
+  });
 }
 
 /** Refuses callers outside the template's `allowedUsers`/`allowedGroups`. */

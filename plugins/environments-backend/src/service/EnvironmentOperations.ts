@@ -115,6 +115,10 @@ export class EnvironmentOperations {
     return this.changes.redeploy(id, credentials);
   }
 
+  wake(id: string, tonight: boolean, credentials: BackstageCredentials) {
+    return this.changes.wake(id, tonight, credentials);
+  }
+
   retry(id: string, credentials: BackstageCredentials) {
     return this.changes.retry(id, credentials);
   }
