@@ -81,7 +81,8 @@ export function controlRoute(
       const host = decodeURIComponent(path.slice('/endpoints/'.length));
       const info = endpoints.find(host);
       return {
-        status: info ? 200 : 404,
+        // A load balancer with no target answers 503, as ALB does.
+        status: info ? (info.asleep ? 503 : 200) : 404,
         contentType: 'text/html; charset=utf-8',
         body: info ? renderEndpointPage(info) : renderUnknownEndpoint(host),
       };

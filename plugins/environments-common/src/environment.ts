@@ -129,6 +129,9 @@ export function summarizeSpec(
       ? { deletionRequestedAt: spec.deletionRequestedAt }
       : {}),
     ...(spec.approval ? { approval: spec.approval } : {}),
+    // What the list needs to show and total each environment's cost.
+    ...(spec.schedule ? { schedule: spec.schedule } : {}),
+    ...(spec.cost ? { cost: spec.cost } : {}),
     generation: spec.generation,
   };
 }

@@ -14,6 +14,7 @@ export * from './environment';
 export * from './createRequest';
 export * from './phases';
 export * from './schedule';
+export * from './cost';
 export * from './naming';
 export * from './duration';
 export * from './semver';

@@ -83,6 +83,22 @@ export type EnvironmentTemplateGuardrails = {
    * environment may narrow it, never widen it.
    */
   schedule?: EnvironmentSchedule;
+  /** A monthly budget per owner for environments from this template. */
+  budget?: EnvironmentBudgetGuardrail;
+};
+
+/**
+ * The most an owner's environments from a template may cost a month, at
+ * list prices on their schedules. A create or change that would pass it is
+ * refused, or with `whenExceeded: 'approval'` waits for the template's
+ * approvers (`guardrails.approval`).
+ *
+ * @public
+ */
+export type EnvironmentBudgetGuardrail = {
+  /** In USD. */
+  monthlyPerOwner: number;
+  whenExceeded?: 'refuse' | 'approval';
 };
 
 /**
@@ -354,8 +370,23 @@ const specSchema = z
           )
           .optional(),
         schedule: environmentScheduleSchema.optional(),
+        budget: z
+          .object({
+            monthlyPerOwner: z.number().nonnegative(),
+            whenExceeded: z.enum(['refuse', 'approval']).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
+      .refine(
+        g => g.budget?.whenExceeded !== 'approval' || g.approval !== undefined,
+        {
+          message:
+            "whenExceeded 'approval' needs guardrails.approval to name the approvers",
+          path: ['budget', 'whenExceeded'],
+        },
+      )
       .optional(),
     failurePolicy: z.enum(['rollback', 'keep']).optional(),
     allowDowngrade: z.boolean().optional(),

@@ -3,6 +3,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import {
   awakeOverrideUntil,
   compareVersions,
+  costRatesOf,
   Environment,
   environmentDeletePermission,
   EnvironmentSpec,
@@ -18,6 +19,12 @@ import {
 } from './EnvironmentAccess';
 import { expiryFor } from './EnvironmentCreation';
 import { secretInputNames, splitSecretInputs } from './secretInputs';
+import {
+  contextWithSecrets,
+  estimateCost,
+  projectedMonthly,
+} from './costEstimate';
+import { checkBudgets } from './budgets';
 
 /**
  * Changes to an existing environment's spec: each records the wish (a new
@@ -168,12 +175,19 @@ export class EnvironmentChanges {
         ...inputs,
       }),
     );
+    const changed: EnvironmentSpec = {
+      ...environment.spec,
+      inputs: split.inputs,
+      ...secretInputNames(split.secrets),
+    };
+    const cost = await this.checkCost(environment, changed, split.secrets);
     const updated = await store.updateSpec(
       id,
       spec => ({
         ...spec,
         inputs: split.inputs,
         ...secretInputNames(split.secrets),
+        cost,
       }),
       { secretInputs: split.secrets },
     );
@@ -183,6 +197,36 @@ export class EnvironmentChanges {
       `Inputs changed: ${namesOf(inputs)}`,
     );
     return updated;
+  }
+
+  /**
+   * The hourly rates of `environment` changed to `spec`, once the change is
+   * within the owner's and the template's budgets (a ConflictError naming
+   * the budget otherwise: a change is never sent to approval).
+   */
+  private async checkCost(
+    environment: Environment,
+    spec: EnvironmentSpec,
+    secrets: EnvironmentSpec['inputs'],
+  ) {
+    const draft = { ...environment, spec };
+    const estimate = await estimateCost({
+      draft,
+      context: contextWithSecrets(draft, secrets),
+      drivers: this.options.drivers(),
+      logger: this.options.logger,
+    });
+    const overBudget = await checkBudgets({
+      store: this.options.store,
+      budgets: this.options.budgets,
+      template: spec.templateSnapshot,
+      templateRef: spec.templateRef,
+      owner: spec.owner,
+      monthly: projectedMonthly(estimate),
+      environmentId: environment.id,
+    });
+    if (overBudget) throw new ConflictError(overBudget);
+    return costRatesOf(estimate);
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   interpolate,
   isInEnvironmentTemplateAudience,
   parseDuration,
+  costRatesOf,
   pendingEnvironmentStatus,
   resolveEnvironmentSchedule,
   resolveInputs,
@@ -22,7 +23,6 @@ import {
   createDriverContext,
   driverEnvironmentOf,
   secretParametersOf,
-  interpolationContextOf,
 } from '@envkit/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
 import {
@@ -32,7 +32,12 @@ import {
 import { IdempotencyKeyReusedError, requestFingerprint } from './idempotency';
 import { secretInputNames, splitSecretInputs } from './secretInputs';
 import { TemplateResolver } from './TemplateResolver';
-import { estimateCost } from './costEstimate';
+import {
+  contextWithSecrets,
+  estimateCost,
+  projectedMonthly,
+} from './costEstimate';
+import { checkBudgets } from './budgets';
 import { approvalFor } from './EnvironmentApprovals';
 
 /**
@@ -230,8 +235,8 @@ export class EnvironmentCreation {
     return {
       environment: draft,
       resources,
-      // prepare estimated it already when a cost rule needed it.
-      estimate: estimate ?? (await this.estimate(draft, secrets)),
+      // The estimate prepare judged the guardrails on.
+      estimate,
     };
   }
 
@@ -317,29 +322,38 @@ export class EnvironmentCreation {
       ...(schedule ? { schedule } : {}),
       generation: 1,
     };
-    // A cost threshold is judged on the estimate of what would be made.
-    const estimate =
-      template.spec.guardrails?.approval?.required === 'aboveMonthlyCost'
-        ? await this.estimate(
-            draftOf('estimate', base, caller.ref, now),
-            secrets,
-          )
-        : undefined;
+    // Cost thresholds and budgets are judged on the estimate of what would
+    // be made; its rates are recorded for the cost accrued later.
+    const estimate = await this.estimate(
+      draftOf('estimate', base, caller.ref, now),
+      secrets,
+    );
+    base.cost = costRatesOf(estimate);
+    const id = randomUUID();
     // A request that waits for approval gets its lifetime when approved.
-    const approval = approvalFor(template.spec, {
-      requestedBy: caller.ref,
-      now,
-      ttl: request.ttl ?? template.spec.guardrails?.ttl?.default,
-      defaultExpiresAfter: this.options.approvalExpiresAfter,
-      estimate,
-    });
-    const spec: EnvironmentSpec = {
-      ...base,
-      ...(expiresAt && !approval ? { expiresAt } : {}),
-      ...(approval ? { approval } : {}),
+    const withApproval = (overBudget?: string) => {
+      const approval = approvalFor(template.spec, {
+        requestedBy: caller.ref,
+        now,
+        ttl: request.ttl ?? template.spec.guardrails?.ttl?.default,
+        defaultExpiresAfter: this.options.approvalExpiresAfter,
+        estimate,
+        overBudget,
+      });
+      const made = draftOf(
+        id,
+        {
+          ...base,
+          ...(expiresAt && !approval ? { expiresAt } : {}),
+          ...(approval ? { approval } : {}),
+        },
+        caller.ref,
+        now,
+      );
+      if (approval) made.status.phase = 'AwaitingApproval';
+      return made;
     };
-    const draft = draftOf(randomUUID(), spec, caller.ref, now);
-    if (approval) draft.status.phase = 'AwaitingApproval';
+    let draft = withApproval();
 
     // Conditional create decisions are checked against the environment as it
     // would be made, judged by its owner alone: the caller is its creator,
@@ -361,6 +375,17 @@ export class EnvironmentCreation {
         );
       }
     }
+
+    const overBudget = await checkBudgets({
+      store,
+      budgets: this.options.budgets,
+      template: template.spec,
+      templateRef,
+      owner,
+      monthly: projectedMonthly(estimate),
+    });
+    // Past a budget that asks for approval: the budget is why it waits.
+    if (overBudget) draft = withApproval(overBudget);
 
     return { draft, secrets, template, templateRef, caller, estimate };
   }
@@ -414,17 +439,6 @@ function draftOf(
     updatedAt: now.toISOString(),
     createdBy,
   };
-}
-
-/** What `draft`'s expressions see, its secret inputs' values included. */
-function contextWithSecrets(
-  draft: Environment,
-  secrets: EnvironmentSpec['inputs'],
-) {
-  return interpolationContextOf({
-    ...draft,
-    spec: { ...draft.spec, inputs: { ...draft.spec.inputs, ...secrets } },
-  });
 }
 
 /** Refuses callers outside the template's `allowedUsers`/`allowedGroups`. */

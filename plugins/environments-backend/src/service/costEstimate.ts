@@ -5,6 +5,7 @@ import {
   collectReferences,
   CostEstimate,
   Environment,
+  EnvironmentSpec,
   EnvironmentTemplateResource,
   interpolate,
   InterpolationContext,
@@ -14,6 +15,7 @@ import {
   createDriverContext,
   driverEnvironmentOf,
   DriverPriceList,
+  interpolationContextOf,
   secretParametersOf,
 } from '@envkit/plugin-environments-node';
 
@@ -139,4 +141,15 @@ function sumOf(lines: CostEstimate['lines']): number {
  */
 export function projectedMonthly(estimate: CostEstimate): number {
   return estimate.withSchedule?.monthly ?? estimate.monthly;
+}
+
+/** What `draft`'s expressions see, its secret inputs' values included. */
+export function contextWithSecrets(
+  draft: Environment,
+  secrets: EnvironmentSpec['inputs'],
+): InterpolationContext {
+  return interpolationContextOf({
+    ...draft,
+    spec: { ...draft.spec, inputs: { ...draft.spec.inputs, ...secrets } },
+  });
 }

@@ -986,6 +986,55 @@ export const spec = {
           },
         },
       },
+      CostRates: {
+        type: 'object',
+        description:
+          'What the environment costs an hour at list prices, from the estimate of its create or last change: `runningHourly` only while awake (tasks), `fixedHourly` whether awake or asleep (load balancers, storage)',
+        required: ['currency', 'runningHourly', 'fixedHourly'],
+        properties: {
+          currency: {
+            type: 'string',
+            enum: ['USD'],
+          },
+          runningHourly: {
+            type: 'number',
+          },
+          fixedHourly: {
+            type: 'number',
+          },
+          priceListDate: {
+            type: 'string',
+          },
+          notEstimated: {
+            type: 'array',
+            description: 'Resources the estimate could not price',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      EnvironmentCost: {
+        type: 'object',
+        description:
+          'Computed when read, from `spec.cost` and the schedule: accrued since creation (awake hours × running rate + hours × fixed rate), the month projected on the schedule, and the total projected to expiry',
+        required: ['currency', 'accrued', 'projectedMonthly'],
+        properties: {
+          currency: {
+            type: 'string',
+            enum: ['USD'],
+          },
+          accrued: {
+            type: 'number',
+          },
+          projectedMonthly: {
+            type: 'number',
+          },
+          projectedToExpiry: {
+            type: 'number',
+          },
+        },
+      },
       SleepStatus: {
         type: 'object',
         required: ['asleep', 'since'],
@@ -1124,6 +1173,9 @@ export const spec = {
           },
           schedule: {
             $ref: '#/components/schemas/Schedule',
+          },
+          cost: {
+            $ref: '#/components/schemas/CostRates',
           },
           awakeUntil: {
             type: 'string',
@@ -1299,6 +1351,9 @@ export const spec = {
           status: {
             $ref: '#/components/schemas/EnvironmentStatus',
           },
+          cost: {
+            $ref: '#/components/schemas/EnvironmentCost',
+          },
         },
       },
       EnvironmentSummary: {
@@ -1368,10 +1423,19 @@ export const spec = {
               approval: {
                 $ref: '#/components/schemas/Approval',
               },
+              schedule: {
+                $ref: '#/components/schemas/Schedule',
+              },
+              cost: {
+                $ref: '#/components/schemas/CostRates',
+              },
               generation: {
                 type: 'integer',
               },
             },
+          },
+          cost: {
+            $ref: '#/components/schemas/EnvironmentCost',
           },
           status: {
             type: 'object',

@@ -351,6 +351,22 @@ export interface components {
         to: string;
       }[];
     };
+    /** What the environment costs an hour at list prices, from the estimate of its create or last change: `runningHourly` only while awake (tasks), `fixedHourly` whether awake or asleep (load balancers, storage) */
+    CostRates: {
+      currency: 'USD';
+      runningHourly: number;
+      fixedHourly: number;
+      priceListDate?: string;
+      /** Resources the estimate could not price */
+      notEstimated?: string[];
+    };
+    /** Computed when read, from `spec.cost` and the schedule: accrued since creation (awake hours × running rate + hours × fixed rate), the month projected on the schedule, and the total projected to expiry */
+    EnvironmentCost: {
+      currency: 'USD';
+      accrued: number;
+      projectedMonthly: number;
+      projectedToExpiry?: number;
+    };
     /** The state the engine last applied to the resources and when it began */
     SleepStatus: {
       asleep: boolean;
@@ -409,6 +425,7 @@ export interface components {
       retryRequestedAt?: string;
       approval?: components['schemas']['Approval'];
       schedule?: components['schemas']['Schedule'];
+      cost?: components['schemas']['CostRates'];
       /**
        * Format: date-time
        * Set by Wake now or Keep awake tonight: awake until then whatever the schedule says
@@ -472,6 +489,7 @@ export interface components {
       createdBy: string;
       spec: components['schemas']['EnvironmentSpec'];
       status: components['schemas']['EnvironmentStatus'];
+      cost?: components['schemas']['EnvironmentCost'];
     };
     /** An environment as lists show it: no template snapshot, inputs, or per-resource status and conditions (`GET /environments/{id}` has everything), so a page costs the same however large each environment's spec is. */
     EnvironmentSummary: {
@@ -494,8 +512,11 @@ export interface components {
         /** Format: date-time */
         deletionRequestedAt?: string;
         approval?: components['schemas']['Approval'];
+        schedule?: components['schemas']['Schedule'];
+        cost?: components['schemas']['CostRates'];
         generation: number;
       };
+      cost?: components['schemas']['EnvironmentCost'];
       status: {
         phase: components['schemas']['Phase'];
         observedGeneration: number;
