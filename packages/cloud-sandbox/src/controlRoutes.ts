@@ -80,9 +80,11 @@ export function controlRoute(
     if (path.startsWith('/endpoints/')) {
       const host = decodeURIComponent(path.slice('/endpoints/'.length));
       const info = endpoints.find(host);
+      // A load balancer with no target answers 503, as ALB does.
+      let status = info ? 200 : 404;
+      if (info?.asleep) status = 503;
       return {
-        // A load balancer with no target answers 503, as ALB does.
-        status: info ? (info.asleep ? 503 : 200) : 404,
+        status,
         contentType: 'text/html; charset=utf-8',
         body: info ? renderEndpointPage(info) : renderUnknownEndpoint(host),
       };

@@ -119,16 +119,19 @@ describe('sleep schedules against the sandbox', () => {
       timings: { progressIntervalMs: 0, observeIntervalMs: 0 },
     });
 
+  const environmentsOf = (ids: string[]) =>
+    Promise.all(ids.map(async id => (await store.getEnvironment(id))!));
+
   async function sweepUntil(ids: string[], phase: EnvironmentPhase) {
     for (let i = 0; i < 600; i++) {
       await engine().sweep();
-      const envs = await Promise.all(ids.map(id => store.getEnvironment(id)));
-      if (envs.every(e => e?.status.phase === phase)) return envs.map(e => e!);
+      const envs = await environmentsOf(ids);
+      if (envs.every(e => e.status.phase === phase)) return envs;
       await new Promise(resolve => setTimeout(resolve, 100));
     }
-    const envs = await Promise.all(ids.map(id => store.getEnvironment(id)));
+    const envs = await environmentsOf(ids);
     throw new Error(
-      `never ${phase}: ${envs.map(e => e?.status.phase).join(', ')}`,
+      `never ${phase}: ${envs.map(e => e.status.phase).join(', ')}`,
     );
   }
 

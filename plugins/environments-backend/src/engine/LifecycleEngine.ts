@@ -429,12 +429,10 @@ export class LifecycleEngine {
       : `${
           heldAwake ? 'Woken on request' : "Inside the schedule's awake windows"
         }: scaling back up${until}`;
-    record.condition(
-      'Asleep',
-      asleep ? 'True' : 'False',
-      asleep ? 'OutsideSchedule' : heldAwake ? 'WokenOnRequest' : 'InSchedule',
-      message,
-    );
+    let reason = 'InSchedule';
+    if (asleep) reason = 'OutsideSchedule';
+    else if (heldAwake) reason = 'WokenOnRequest';
+    record.condition('Asleep', asleep ? 'True' : 'False', reason, message);
     record.event('Normal', asleep ? 'FallingAsleep' : 'Waking', message);
   }
 
