@@ -267,6 +267,17 @@ export class EnvironmentChanges {
         ...keptBy(template.spec, await store.getSecretInputs(id)),
       }),
     );
+    const cost = await this.checkCost(
+      environment,
+      {
+        ...environment.spec,
+        templateVersion: to,
+        templateSnapshot: template.spec,
+        inputs: split.inputs,
+        ...secretInputNames(split.secrets),
+      },
+      split.secrets,
+    );
     const updated = await store.updateSpec(
       id,
       spec => ({
@@ -276,6 +287,7 @@ export class EnvironmentChanges {
         inputs: split.inputs,
         ...secretInputNames(split.secrets),
         retiredResources: retiredBy(spec, template.spec.resources),
+        cost,
       }),
       { secretInputs: split.secrets },
     );
