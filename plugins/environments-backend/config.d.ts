@@ -42,5 +42,21 @@ export interface Config {
        */
       expiresAfter?: string;
     };
+    /**
+     * Monthly budgets in USD at list prices. A create or a change whose
+     * projection (every live environment of the owner, each on its
+     * schedule) would pass the owner's budget is refused with 409.
+     */
+    budgets?: {
+      /** The budget of every owner not listed in `owners`. */
+      perOwner?: number;
+      /** Budgets of particular owners. */
+      owners?: Array<{
+        /** An owner's entity ref, e.g. `group:default/team-a`. */
+        owner: string;
+        /** Its monthly budget in USD. */
+        monthly: number;
+      }>;
+    };
   };
 }

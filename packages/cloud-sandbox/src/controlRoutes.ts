@@ -84,8 +84,11 @@ export function controlRoute(
         decodeURIComponent(host),
         `/${rest.map(decodeURIComponent).join('/')}`,
       );
+      // A load balancer with no target answers 503, as ALB does.
+      let status = info ? 200 : 404;
+      if (info?.asleep) status = 503;
       return {
-        status: info ? 200 : 404,
+        status,
         contentType: 'text/html; charset=utf-8',
         body: info
           ? renderEndpointPage(info)

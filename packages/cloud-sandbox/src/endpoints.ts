@@ -18,6 +18,11 @@ export interface EndpointInfo {
   service?: string;
   image?: string;
   port?: number;
+  /**
+   * Nothing runs behind it: the ECS service's desired count or the
+   * Deployment's replicas are 0, as while an environment sleeps.
+   */
+  asleep?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -124,6 +129,10 @@ export class EndpointDirectory {
           c => c.name === lbs[0]?.ContainerName,
         ) ?? definition?.containerDefinitions[0];
       info.image = container?.image;
+      const running = [...this.ecs.services.values()].find(
+        sv => sv.serviceArn === serviceResource.physicalId,
+      );
+      info.asleep = running?.desiredCount === 0;
       info.port =
         Number(
           lbs[0]?.ContainerPort ?? container?.portMappings?.[0]?.containerPort,
@@ -156,18 +165,25 @@ export class EndpointDirectory {
         owner: `${ingress.metadata.namespace}/${ingress.metadata.name}`,
         service: serviceName,
         port,
-        image: this.imageBehind(ingress.metadata.namespace ?? '', serviceName),
       };
+      const deployment = this.deploymentBehind(
+        ingress.metadata.namespace ?? '',
+        serviceName,
+      );
+      if (deployment) {
+        info.image = deployment.image;
+        info.asleep = deployment.replicas === 0;
+      }
       return info;
     }
     return undefined;
   }
 
-  /** The first container image of a Deployment the Service selects. */
-  private imageBehind(
+  /** The first container image and the replicas of a Deployment the Service selects. */
+  private deploymentBehind(
     namespace: string,
     serviceName: string,
-  ): string | undefined {
+  ): { image?: string; replicas: number } | undefined {
     const services = findType('', 'v1', 'services') as ResourceType;
     const deployments = findType('apps', 'v1', 'deployments') as ResourceType;
     const service = this.kube.get(services, namespace, serviceName);
@@ -184,7 +200,11 @@ export class EndpointDirectory {
       ) {
         const containers = ((template.spec as Json | undefined)?.containers ??
           []) as Json[];
-        return containers[0]?.image as string | undefined;
+        const replicas = (deployment.spec as Json | undefined)?.replicas;
+        return {
+          image: containers[0]?.image as string | undefined,
+          replicas: typeof replicas === 'number' ? replicas : 1,
+        };
       }
     }
     return undefined;
@@ -215,6 +235,22 @@ function ruleMatches(rule: ListenerRule, host: string, path: string): boolean {
 export function renderEndpointPage(info: EndpointInfo): string {
   const e = (text: string | number | undefined) =>
     escapeXml(String(text ?? 'unknown'));
+  if (info.asleep) {
+    return `<!doctype html>
+<html><head><meta charset="utf-8"><title>Cloud sandbox — ${e(
+      info.host,
+    )} is asleep</title></head>
+<body>
+<h1>Cloud sandbox</h1>
+<p>This endpoint is asleep: service <code>${e(info.service)}</code> runs no ${
+      info.source === 'cloudformation' ? 'tasks' : 'replicas'
+    } (scaled to zero), so nothing answers until it is woken.</p>
+<p>Host <code>${e(info.host)}</code>, published by ${
+      info.source === 'cloudformation' ? 'stack' : 'ingress'
+    } <code>${e(info.owner)}</code>.</p>
+</body></html>
+`;
+  }
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Cloud sandbox — ${e(
     info.host,

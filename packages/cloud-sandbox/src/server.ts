@@ -251,7 +251,7 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     const endpoint = parts.endpoints.find(host, req.url.pathname);
     if (endpoint)
       return {
-        status: 200,
+        status: endpoint.asleep ? 503 : 200,
         contentType: 'text/html; charset=utf-8',
         body: renderEndpointPage(endpoint),
       };

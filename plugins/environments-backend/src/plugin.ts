@@ -1,8 +1,9 @@
 import {
   coreServices,
   createBackendPlugin,
+  RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -27,6 +28,7 @@ import {
   environmentPermissionRules,
 } from './permissions/rules';
 import { EnvironmentOperations } from './service/EnvironmentOperations';
+import type { MonthlyBudgets } from './service/EnvironmentAccess';
 import { createRouter } from './service/router';
 import { TemplateResolver } from './service/TemplateResolver';
 
@@ -39,6 +41,29 @@ function approvalExpiresAfter(config: {
     parseDuration(value, 'environments.approvals.expiresAfter');
   }
   return value;
+}
+
+/** `environments.budgets`, checked at start-up. */
+function budgetsOf(config: RootConfigService): MonthlyBudgets {
+  const budgets = config.getOptionalConfig('environments.budgets');
+  const amount = (value: number | undefined, key: string) => {
+    if (value !== undefined && !(value >= 0)) {
+      throw new InputError(
+        `environments.budgets.${key}: must be a monthly amount in USD, 0 or more`,
+      );
+    }
+    return value;
+  };
+  const owners = budgets?.getOptionalConfigArray('owners') ?? [];
+  return {
+    perOwner: amount(budgets?.getOptionalNumber('perOwner'), 'perOwner'),
+    owners: Object.fromEntries(
+      owners.map((entry, i) => [
+        entry.getString('owner'),
+        amount(entry.getNumber('monthly'), `owners[${i}].monthly`)!,
+      ]),
+    ),
+  };
 }
 
 /**
@@ -120,6 +145,7 @@ export const environmentsPlugin = createBackendPlugin({
           drivers: () => drivers,
           logger,
           approvalExpiresAfter: approvalExpiresAfter(config),
+          budgets: budgetsOf(config),
         });
 
         const engineConfig = config.getOptionalConfig('environments.engine');

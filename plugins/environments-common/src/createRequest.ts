@@ -6,6 +6,7 @@ import { ENVIRONMENT_TEMPLATE_KIND } from './entity';
 import { entityRefText, parseRefOrProblem } from './entityRefs';
 import { environmentNameProblem } from './naming';
 import { parseOrThrow } from './zodErrors';
+import { environmentScheduleSchema } from './schedule';
 import type { components } from './schema/openapi/generated';
 
 /** Body of `POST /environments`, as generated from openapi.yaml. @public */
@@ -55,6 +56,9 @@ export const createEnvironmentRequestSchema = z
         message: "must be an ISO-8601 duration such as 'PT8H' or 'P7D'",
       })
       .optional(),
+    // The template's time zone when left out; checked against the
+    // template's schedule when the create is prepared.
+    schedule: environmentScheduleSchema.partial({ timeZone: true }).optional(),
   })
   .strict();
 

@@ -3,6 +3,7 @@
 // the document leaves open (the template snapshot and entity, whose shape
 // template.ts owns) are written here.
 import type { components, operations } from './schema/openapi/generated';
+import type { EnvironmentSchedule } from './schedule';
 import type {
   EnvironmentTemplateEntity,
   EnvironmentTemplateResource,
@@ -21,8 +22,10 @@ export type EnvironmentsOpenApiSchemas = components['schemas'];
  */
 export type EnvironmentSpec = Omit<
   EnvironmentsOpenApiSchemas['EnvironmentSpec'],
-  'templateSnapshot' | 'retiredResources'
+  'templateSnapshot' | 'retiredResources' | 'schedule'
 > & {
+  /** When it is awake: the template's schedule, or a narrower one asked for. */
+  schedule?: EnvironmentSchedule;
   /** The template spec as it was when the environment was created or last upgraded. */
   templateSnapshot: EnvironmentTemplateSpec;
   /** Resources upgrades dropped, as their earlier version declared them. */
@@ -126,6 +129,9 @@ export function summarizeSpec(
       ? { deletionRequestedAt: spec.deletionRequestedAt }
       : {}),
     ...(spec.approval ? { approval: spec.approval } : {}),
+    // What the list needs to show and total each environment's cost.
+    ...(spec.schedule ? { schedule: spec.schedule } : {}),
+    ...(spec.cost ? { cost: spec.cost } : {}),
     generation: spec.generation,
   };
 }

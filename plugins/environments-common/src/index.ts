@@ -13,6 +13,8 @@ export * from './interpolation';
 export * from './environment';
 export * from './createRequest';
 export * from './phases';
+export * from './schedule';
+export * from './cost';
 export * from './naming';
 export * from './duration';
 export * from './semver';

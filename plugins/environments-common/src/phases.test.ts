@@ -29,6 +29,14 @@ const allowed: Array<[EnvironmentPhase, EnvironmentPhase]> = [
   ['AwaitingApproval', 'Provisioning'],
   ['AwaitingApproval', 'Rejected'],
   ['AwaitingApproval', 'Destroyed'],
+  ['Provisioning', 'Sleeping'],
+  ['Ready', 'Sleeping'],
+  ['Updating', 'Sleeping'],
+  ['Degraded', 'Sleeping'],
+  ['Sleeping', 'Ready'],
+  ['Sleeping', 'Updating'],
+  ['Sleeping', 'Degraded'],
+  ['Sleeping', 'Destroying'],
 ];
 
 describe('phase machine', () => {
@@ -50,7 +58,7 @@ describe('phase machine', () => {
       ConflictError,
     );
     expect(() => assertTransition('Ready', 'Provisioning')).toThrow(
-      'An environment cannot move from Ready to Provisioning; from Ready it may move to Updating, Degraded, Destroying',
+      'An environment cannot move from Ready to Provisioning; from Ready it may move to Sleeping, Updating, Degraded, Destroying',
     );
     expect(() => assertTransition('Destroyed', 'Provisioning')).toThrow(
       /it is final/,

@@ -16,15 +16,19 @@ export type EnvironmentPhase = components['schemas']['Phase'];
  * requires approval waits in AwaitingApproval, with nothing made in any
  * cloud: approved it is provisioned, rejected (or left undecided until the
  * request expires) it ends Rejected, withdrawn (destroyed) it ends Destroyed
- * at once, since there is nothing to remove.
+ * at once, since there is nothing to remove. An environment with a
+ * schedule is Sleeping, its services scaled to zero, outside its awake
+ * windows; it reaches Sleeping (or Ready on waking) once every resource was
+ * applied in that state.
  */
 const TRANSITIONS: Record<EnvironmentPhase, readonly EnvironmentPhase[]> = {
   Pending: ['Provisioning', 'Destroying'],
   AwaitingApproval: ['Provisioning', 'Rejected', 'Destroyed'],
-  Provisioning: ['Ready', 'Failed', 'Destroying'],
-  Ready: ['Updating', 'Degraded', 'Destroying'],
-  Updating: ['Ready', 'Degraded', 'Destroying'],
-  Degraded: ['Ready', 'Updating', 'Destroying'],
+  Provisioning: ['Ready', 'Sleeping', 'Failed', 'Destroying'],
+  Ready: ['Sleeping', 'Updating', 'Degraded', 'Destroying'],
+  Updating: ['Ready', 'Sleeping', 'Degraded', 'Destroying'],
+  Degraded: ['Ready', 'Sleeping', 'Updating', 'Destroying'],
+  Sleeping: ['Ready', 'Updating', 'Degraded', 'Destroying'],
   Failed: ['Provisioning', 'Destroying'],
   Destroying: ['Destroyed'],
   Destroyed: [],

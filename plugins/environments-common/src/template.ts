@@ -12,6 +12,7 @@ import { parameterDefinitionProblems } from './inputs';
 import { validateReferences } from './interpolation';
 import { dnsLabelProblem, MAX_RESOURCE_NAME_LENGTH } from './naming';
 import { validateResourceGraph } from './resourceGraph';
+import { EnvironmentSchedule, environmentScheduleSchema } from './schedule';
 import { isSemver } from './semver';
 import { formatPath, parseOrThrow } from './zodErrors';
 
@@ -77,6 +78,27 @@ export type EnvironmentTemplateGuardrails = {
   allowedGroups?: string[];
   /** Whether new environments wait for a decision; see {@link EnvironmentApprovalGuardrail}. */
   approval?: EnvironmentApprovalGuardrail;
+  /**
+   * When environments are awake; asleep their services run no tasks. An
+   * environment may narrow it, never widen it.
+   */
+  schedule?: EnvironmentSchedule;
+  /** A monthly budget per owner for environments from this template. */
+  budget?: EnvironmentBudgetGuardrail;
+};
+
+/**
+ * The most an owner's environments from a template may cost a month, at
+ * list prices on their schedules. A create or change that would pass it is
+ * refused, or with `whenExceeded: 'approval'` waits for the template's
+ * approvers (`guardrails.approval`).
+ *
+ * @public
+ */
+export type EnvironmentBudgetGuardrail = {
+  /** In USD. */
+  monthlyPerOwner: number;
+  whenExceeded?: 'refuse' | 'approval';
 };
 
 /**
@@ -347,8 +369,24 @@ const specSchema = z
             },
           )
           .optional(),
+        schedule: environmentScheduleSchema.optional(),
+        budget: z
+          .object({
+            monthlyPerOwner: z.number().nonnegative(),
+            whenExceeded: z.enum(['refuse', 'approval']).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
+      .refine(
+        g => g.budget?.whenExceeded !== 'approval' || g.approval !== undefined,
+        {
+          message:
+            "whenExceeded 'approval' needs guardrails.approval to name the approvers",
+          path: ['budget', 'whenExceeded'],
+        },
+      )
       .optional(),
     failurePolicy: z.enum(['rollback', 'keep']).optional(),
     allowDowngrade: z.boolean().optional(),

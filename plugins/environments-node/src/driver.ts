@@ -25,6 +25,18 @@ export interface DriverEnvironment {
    * image tag is pulled again; it must keep serving meanwhile.
    */
   redeployRequestedAt?: string;
+  /**
+   * Outside its schedule's awake windows: a driver scales the resource's
+   * workloads to zero (ECS desired count, Deployment replicas) and back to
+   * what the parameters ask for once this is false again. What is billed
+   * regardless (load balancers, storage) stays.
+   */
+  asleep?: boolean;
+  /**
+   * When the current sleep or wake began (ISO 8601); the idempotency tokens
+   * include it, so each sleep and each wake is an operation of its own.
+   */
+  sleepStateSince?: string;
 }
 
 /**

@@ -15,10 +15,20 @@ export function idempotencyToken(options: {
   generation: number;
   resource: string;
   operation: string;
+  /** Tells apart operations of one generation, e.g. each sleep and wake. */
+  epoch?: string;
 }): string {
-  const { environmentId, generation, resource, operation } = options;
+  const { environmentId, generation, resource, operation, epoch } = options;
   const digest = createHash('sha256')
-    .update(JSON.stringify([environmentId, generation, resource, operation]))
+    .update(
+      JSON.stringify([
+        environmentId,
+        generation,
+        resource,
+        operation,
+        ...(epoch ? [epoch] : []),
+      ]),
+    )
     .digest('hex')
     .slice(0, 24);
   const label = operation
@@ -55,6 +65,7 @@ export function createDriverContext(options: {
         generation: environment.generation,
         resource,
         operation,
+        epoch: environment.sleepStateSince,
       }),
     signal: options.signal ?? new AbortController().signal,
   };

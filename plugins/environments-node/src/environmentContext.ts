@@ -29,6 +29,13 @@ export function driverEnvironmentOf(
     ...(spec.redeployRequestedAt
       ? { redeployRequestedAt: spec.redeployRequestedAt }
       : {}),
+    // The state the engine is bringing the resources to (status.sleep).
+    ...(environment.status?.sleep
+      ? {
+          asleep: environment.status.sleep.asleep,
+          sleepStateSince: environment.status.sleep.since,
+        }
+      : {}),
   };
 }
 

@@ -20,6 +20,15 @@ import { builtinName, MAX_TEMPLATE_BODY_BYTES } from './templateSource';
  */
 export const REDEPLOY_NONCE_PARAMETER = 'RedeployNonce';
 
+/**
+ * The stack parameter that sets how many tasks an ECS service runs. While
+ * the environment sleeps the driver sends 0 for templates that declare it,
+ * over the resource's own value, so every update made meanwhile keeps the
+ * service at zero; awake, the resource's value (or the template default)
+ * goes back.
+ */
+export const DESIRED_COUNT_PARAMETER = 'DesiredCount';
+
 /** Tag keys the driver puts on every stack. @public */
 export const STACK_TAGS = {
   environment: 'envkit:environment',
@@ -94,7 +103,8 @@ function builtinParameters(
 /**
  * The stack a resource should have, and the digest that identifies it:
  * the resource's parameters over the ones the driver fills in (built-in
- * names, the redeploy nonce where the template declares it), and the
+ * names, the redeploy nonce where the template declares it; a desired
+ * count of zero while asleep), and the
  * template with every parameter holding a secret made `NoEcho`.
  */
 export function desiredStack(options: {
@@ -113,6 +123,9 @@ export function desiredStack(options: {
       ? { [REDEPLOY_NONCE_PARAMETER]: env.redeployRequestedAt }
       : {}),
     ...params.parameters,
+    ...(env.asleep && declared?.has(DESIRED_COUNT_PARAMETER)
+      ? { [DESIRED_COUNT_PARAMETER]: '0' }
+      : {}),
   };
   const parameters = Object.keys(values)
     .sort()

@@ -198,7 +198,8 @@ function workloadObjects(input: ManifestInput): {
       kind: 'Deployment',
       metadata: { name },
       spec: {
-        replicas: workload.replicas,
+        // Asleep outside its schedule; the parameter's count on waking.
+        replicas: input.environment.asleep ? 0 : workload.replicas,
         selector: { matchLabels: selector },
         template: {
           metadata: {

@@ -5,6 +5,8 @@ import {
   EnvironmentError,
   EnvironmentEvent,
   EnvironmentStatus,
+  nextSleepChange,
+  shouldSleep,
 } from '@envkit/plugin-environments-common';
 import {
   CompleteEnvironmentDriver,
@@ -352,12 +354,21 @@ export class LifecycleEngine {
       // keeps running and nothing is removed.
       return this.outcome(record, undefined);
     }
+    this.followSchedule(environment, record);
     this.startApplying(environment, record, generationChanged);
 
     const settled =
-      (status.phase === 'Ready' || status.phase === 'Degraded') &&
+      (status.phase === 'Ready' ||
+        status.phase === 'Degraded' ||
+        status.phase === 'Sleeping') &&
       !generationChanged;
-    const pass = await applyPass(this.caller, environment, record, settled);
+    // Drivers see the sleep state being applied (status.sleep).
+    const pass = await applyPass(
+      this.caller,
+      { ...environment, status },
+      record,
+      settled,
+    );
     if (pass.failed) return this.fail(environment, record, pass.failed);
     const resources = spec.templateSnapshot.resources;
     if (
@@ -372,6 +383,57 @@ export class LifecycleEngine {
       return this.outcome(record, this.nextDelay(environment, retiring));
     }
     return this.publishReady(environment, record);
+  }
+
+  /**
+   * Puts an environment to sleep outside its schedule's awake windows (and
+   * not held awake by Wake now) and wakes it inside them: on a change of
+   * state every resource is applied again in the new state, which the
+   * drivers read from `status.sleep` (services at zero, or back to what
+   * the parameters ask for). Only the state recorded in the status counts,
+   * so a restart or another replica carries on where this one stopped and
+   * a repeated sweep changes nothing.
+   */
+  private followSchedule(environment: Environment, record: ReconcileRecord) {
+    const { spec } = environment;
+    const { status } = record;
+    if (!spec.schedule && !status.sleep) return;
+    const now = this.clock();
+    const asleep = shouldSleep(spec, now);
+    const next = nextSleepChange(spec, now)?.toISOString();
+    if ((status.sleep?.asleep ?? false) === asleep) {
+      if (status.sleep) {
+        status.sleep = {
+          ...status.sleep,
+          ...(next ? { nextChangeAt: next } : {}),
+        };
+        if (!next) delete status.sleep.nextChangeAt;
+      }
+      return;
+    }
+    status.sleep = {
+      asleep,
+      since: now.toISOString(),
+      ...(next ? { nextChangeAt: next } : {}),
+    };
+    for (const r of status.resources) {
+      if (spec.templateSnapshot.resources.some(t => t.name === r.name)) {
+        r.phase = 'Pending';
+      }
+    }
+    const until = next ? ` until ${next}` : '';
+    const heldAwake =
+      !asleep && spec.awakeUntil && Date.parse(spec.awakeUntil) > now.getTime();
+    const message = asleep
+      ? `Outside the schedule's awake windows: scaling to zero${until}`
+      : `${
+          heldAwake ? 'Woken on request' : "Inside the schedule's awake windows"
+        }: scaling back up${until}`;
+    let reason = 'InSchedule';
+    if (asleep) reason = 'OutsideSchedule';
+    else if (heldAwake) reason = 'WokenOnRequest';
+    record.condition('Asleep', asleep ? 'True' : 'False', reason, message);
+    record.event('Normal', asleep ? 'FallingAsleep' : 'Waking', message);
   }
 
   /**
@@ -467,7 +529,17 @@ export class LifecycleEngine {
         message: (error as Error).message,
       });
     }
-    if (status.phase !== 'Ready') {
+    const asleep = status.sleep?.asleep ?? false;
+    if (asleep && status.phase !== 'Sleeping') {
+      record.transition(
+        'Sleeping',
+        `Asleep, services scaled to zero${
+          status.sleep?.nextChangeAt
+            ? `; wakes at ${status.sleep.nextChangeAt}`
+            : ''
+        }`,
+      );
+    } else if (!asleep && status.phase !== 'Ready') {
       record.transition(
         'Ready',
         status.outputs.endpoint
@@ -503,7 +575,20 @@ export class LifecycleEngine {
       'AllResourcesReady',
       'Every resource is ready',
     );
-    return this.outcome(record, this.timings.observeIntervalMs);
+    // Looked at again in time for the schedule's next change.
+    const nextChange = status.sleep?.nextChangeAt;
+    return this.outcome(
+      record,
+      nextChange
+        ? Math.max(
+            0,
+            Math.min(
+              this.timings.observeIntervalMs,
+              Date.parse(nextChange) - this.clock().getTime(),
+            ),
+          )
+        : this.timings.observeIntervalMs,
+    );
   }
 
   private rollsBack(environment: Environment): boolean {

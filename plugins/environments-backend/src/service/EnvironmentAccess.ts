@@ -55,6 +55,15 @@ export interface EnvironmentOperationsOptions {
    * time (`environments.approvals.expiresAfter`); P2D by default.
    */
   approvalExpiresAfter?: string;
+  /** Monthly budgets per owner (`environments.budgets`). */
+  budgets?: MonthlyBudgets;
+}
+
+/** Monthly budgets in USD, per owner. */
+export interface MonthlyBudgets {
+  /** Every owner's, unless `owners` names theirs. */
+  perOwner?: number;
+  owners?: Record<string, number>;
 }
 
 /**

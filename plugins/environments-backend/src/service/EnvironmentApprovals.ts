@@ -78,11 +78,13 @@ export function approvalFor(
     defaultExpiresAfter?: string;
     /** The create's estimate, for a cost threshold. */
     estimate?: CostEstimate;
+    /** Why a budget that asks for approval when exceeded wants it. */
+    overBudget?: string;
   },
 ): EnvironmentSpec['approval'] {
   const rule = template.guardrails?.approval;
   if (!rule) return undefined;
-  const why = approvalReason(rule, options.estimate);
+  const why = options.overBudget ?? approvalReason(rule, options.estimate);
   if (!why) return undefined;
   const after =
     rule.expiresAfter ??

@@ -1,7 +1,9 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
+  awakeOverrideUntil,
   compareVersions,
+  costRatesOf,
   Environment,
   environmentDeletePermission,
   EnvironmentSpec,
@@ -9,6 +11,7 @@ import {
   EnvironmentTemplateResource,
   environmentUpdatePermission,
   resolveInputs,
+  shouldSleep,
 } from '@envkit/plugin-environments-common';
 import {
   EnvironmentAccess,
@@ -16,6 +19,12 @@ import {
 } from './EnvironmentAccess';
 import { expiryFor } from './EnvironmentCreation';
 import { secretInputNames, splitSecretInputs } from './secretInputs';
+import {
+  contextWithSecrets,
+  estimateCost,
+  projectedMonthly,
+} from './costEstimate';
+import { checkBudgets } from './budgets';
 
 /**
  * Changes to an existing environment's spec: each records the wish (a new
@@ -31,7 +40,7 @@ export class EnvironmentChanges {
   private loadForUpdate(
     id: string,
     credentials: BackstageCredentials,
-    action: 'extend' | 'update' | 'upgrade' | 'redeploy' | 'retry',
+    action: 'extend' | 'update' | 'upgrade' | 'redeploy' | 'retry' | 'wake',
   ): Promise<Environment> {
     return this.access.loadForChange(
       id,
@@ -69,6 +78,47 @@ export class EnvironmentChanges {
       'Extended',
       `Expiry moved to ${expiresAt ?? 'never'}`,
     );
+    return updated;
+  }
+
+  /**
+   * Wake now (`tonight: false`): awake until the schedule's next change;
+   * Keep awake tonight: through the next sleep too. Asking again, or waking
+   * an environment that is awake anyway, changes nothing.
+   */
+  async wake(
+    id: string,
+    tonight: boolean,
+    credentials: BackstageCredentials,
+  ): Promise<Environment> {
+    const environment = await this.loadForUpdate(id, credentials, 'wake');
+    const { schedule, name } = environment.spec;
+    const now = this.access.now();
+    const until = schedule && awakeOverrideUntil(schedule, now, tonight);
+    if (!until) {
+      throw new ConflictError(
+        `Environment '${name}' has no schedule that puts it to sleep; it is always awake`,
+      );
+    }
+    if (!tonight && !shouldSleep(environment.spec, now)) return environment;
+    const awakeUntil = until.toISOString();
+    let changed = false;
+    const updated = await this.options.store.updateSpec(id, spec => {
+      if (spec.awakeUntil && Date.parse(spec.awakeUntil) >= until.getTime()) {
+        return undefined;
+      }
+      changed = true;
+      return { ...spec, awakeUntil };
+    });
+    if (changed) {
+      await this.access.recordEvent(
+        id,
+        tonight ? 'KeptAwake' : 'WakeRequested',
+        `${
+          tonight ? 'Kept awake tonight' : 'Woken'
+        }: awake until ${awakeUntil}`,
+      );
+    }
     return updated;
   }
 
@@ -125,12 +175,19 @@ export class EnvironmentChanges {
         ...inputs,
       }),
     );
+    const changed: EnvironmentSpec = {
+      ...environment.spec,
+      inputs: split.inputs,
+      ...secretInputNames(split.secrets),
+    };
+    const cost = await this.checkCost(environment, changed, split.secrets);
     const updated = await store.updateSpec(
       id,
       spec => ({
         ...spec,
         inputs: split.inputs,
         ...secretInputNames(split.secrets),
+        cost,
       }),
       { secretInputs: split.secrets },
     );
@@ -140,6 +197,36 @@ export class EnvironmentChanges {
       `Inputs changed: ${namesOf(inputs)}`,
     );
     return updated;
+  }
+
+  /**
+   * The hourly rates of `environment` changed to `spec`, once the change is
+   * within the owner's and the template's budgets (a ConflictError naming
+   * the budget otherwise: a change is never sent to approval).
+   */
+  private async checkCost(
+    environment: Environment,
+    spec: EnvironmentSpec,
+    secrets: EnvironmentSpec['inputs'],
+  ) {
+    const draft = { ...environment, spec };
+    const estimate = await estimateCost({
+      draft,
+      context: contextWithSecrets(draft, secrets),
+      drivers: this.options.drivers(),
+      logger: this.options.logger,
+    });
+    const overBudget = await checkBudgets({
+      store: this.options.store,
+      budgets: this.options.budgets,
+      template: spec.templateSnapshot,
+      templateRef: spec.templateRef,
+      owner: spec.owner,
+      monthly: projectedMonthly(estimate),
+      environmentId: environment.id,
+    });
+    if (overBudget) throw new ConflictError(overBudget);
+    return costRatesOf(estimate);
   }
 
   /**
@@ -180,6 +267,17 @@ export class EnvironmentChanges {
         ...keptBy(template.spec, await store.getSecretInputs(id)),
       }),
     );
+    const cost = await this.checkCost(
+      environment,
+      {
+        ...environment.spec,
+        templateVersion: to,
+        templateSnapshot: template.spec,
+        inputs: split.inputs,
+        ...secretInputNames(split.secrets),
+      },
+      split.secrets,
+    );
     const updated = await store.updateSpec(
       id,
       spec => ({
@@ -189,6 +287,7 @@ export class EnvironmentChanges {
         inputs: split.inputs,
         ...secretInputNames(split.secrets),
         retiredResources: retiredBy(spec, template.spec.resources),
+        cost,
       }),
       { secretInputs: split.secrets },
     );

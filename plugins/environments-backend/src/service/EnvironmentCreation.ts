@@ -16,14 +16,15 @@ import {
   interpolate,
   isInEnvironmentTemplateAudience,
   parseDuration,
+  costRatesOf,
   pendingEnvironmentStatus,
+  resolveEnvironmentSchedule,
   resolveInputs,
 } from '@envkit/plugin-environments-common';
 import {
   createDriverContext,
   driverEnvironmentOf,
   secretParametersOf,
-  interpolationContextOf,
 } from '@envkit/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
 import {
@@ -33,7 +34,12 @@ import {
 import { IdempotencyKeyReusedError, requestFingerprint } from './idempotency';
 import { secretInputNames, splitSecretInputs } from './secretInputs';
 import { TemplateResolver } from './TemplateResolver';
-import { estimateCost } from './costEstimate';
+import {
+  contextWithSecrets,
+  estimateCost,
+  projectedMonthly,
+} from './costEstimate';
+import { checkBudgets } from './budgets';
 import { approvalFor } from './EnvironmentApprovals';
 
 /**
@@ -206,14 +212,14 @@ export class EnvironmentCreation {
     request: CreateEnvironmentRequest,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentPreview> {
-    const { draft, secrets } = await this.prepare(request, credentials);
+    const { draft, secrets, estimate } = await this.prepare(
+      request,
+      credentials,
+    );
     const drivers = this.options.drivers();
     const environment = driverEnvironmentOf(draft);
     // Drivers plan with the secret values; the draft returned has none.
-    const context = interpolationContextOf({
-      ...draft,
-      spec: { ...draft.spec, inputs: { ...draft.spec.inputs, ...secrets } },
-    });
+    const context = contextWithSecrets(draft, secrets);
     const resources = await Promise.all(
       draft.spec.templateSnapshot.resources.map(async resource => {
         let parameters: Record<string, unknown>;
@@ -259,36 +265,22 @@ export class EnvironmentCreation {
         };
       }),
     );
-    const estimate = await estimateCost({
-      draft,
-      context,
-      drivers,
-      logger: this.options.logger,
-    });
-    return { environment: draft, resources, estimate };
+    return {
+      environment: draft,
+      resources,
+      // The estimate prepare judged the guardrails on.
+      estimate,
+    };
   }
 
-  /** The monthly cost of an environment with `spec`, as a preview gives it. */
+  /** The monthly cost of `draft`, as a preview gives it. */
   private async estimate(
-    spec: EnvironmentSpec,
+    draft: Environment,
     secrets: EnvironmentSpec['inputs'],
-    createdBy: string,
-    now: Date,
   ) {
-    const draft: Environment = {
-      id: 'estimate',
-      spec,
-      status: pendingEnvironmentStatus(),
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      createdBy,
-    };
     return estimateCost({
       draft,
-      context: interpolationContextOf({
-        ...draft,
-        spec: { ...spec, inputs: { ...spec.inputs, ...secrets } },
-      }),
+      context: contextWithSecrets(draft, secrets),
       drivers: this.options.drivers(),
       logger: this.options.logger,
     });
@@ -347,6 +339,10 @@ export class EnvironmentCreation {
     );
     const now = this.access.now();
     const expiresAt = expiryFor(template, request.ttl, now);
+    const schedule = resolveEnvironmentSchedule(
+      template.spec.guardrails?.schedule,
+      request.schedule,
+    );
     const base: EnvironmentSpec = {
       name: request.name,
       templateRef,
@@ -356,44 +352,41 @@ export class EnvironmentCreation {
       ...secretInputNames(secrets),
       owner,
       ...(request.component ? { component: request.component } : {}),
+      ...(schedule ? { schedule } : {}),
       generation: 1,
     };
-    // A cost threshold is judged on the estimate of what would be made.
-    const estimate =
-      template.spec.guardrails?.approval?.required === 'aboveMonthlyCost'
-        ? await this.estimate(base, secrets, caller.ref, now)
-        : undefined;
+    // Cost thresholds and budgets are judged on the estimate of what would
+    // be made; its rates are recorded for the cost accrued later.
+    const estimate = await this.estimate(
+      draftOf('estimate', base, caller.ref, now),
+      secrets,
+    );
+    base.cost = costRatesOf(estimate);
+    const id = randomUUID();
     // A request that waits for approval gets its lifetime when approved.
-    const approval = approvalFor(template.spec, {
-      requestedBy: caller.ref,
-      now,
-      ttl: request.ttl ?? template.spec.guardrails?.ttl?.default,
-      defaultExpiresAfter: this.options.approvalExpiresAfter,
-      estimate,
-    });
-    const spec: EnvironmentSpec = {
-      name: request.name,
-      templateRef,
-      templateVersion: template.spec.version,
-      templateSnapshot: template.spec,
-      inputs,
-      ...secretInputNames(secrets),
-      owner,
-      ...(request.component ? { component: request.component } : {}),
-      ...(expiresAt && !approval ? { expiresAt } : {}),
-      ...(approval ? { approval } : {}),
-      generation: 1,
+    const withApproval = (overBudget?: string) => {
+      const approval = approvalFor(template.spec, {
+        requestedBy: caller.ref,
+        now,
+        ttl: request.ttl ?? template.spec.guardrails?.ttl?.default,
+        defaultExpiresAfter: this.options.approvalExpiresAfter,
+        estimate,
+        overBudget,
+      });
+      const made = draftOf(
+        id,
+        {
+          ...base,
+          ...(expiresAt && !approval ? { expiresAt } : {}),
+          ...(approval ? { approval } : {}),
+        },
+        caller.ref,
+        now,
+      );
+      if (approval) made.status.phase = 'AwaitingApproval';
+      return made;
     };
-    const draft: Environment = {
-      id: randomUUID(),
-      spec,
-      status: approval
-        ? { ...pendingEnvironmentStatus(), phase: 'AwaitingApproval' }
-        : pendingEnvironmentStatus(),
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      createdBy: caller.ref,
-    };
+    let draft = withApproval();
 
     // Conditional create decisions are checked against the environment as it
     // would be made, judged by its owner alone: the caller is its creator,
@@ -416,7 +409,18 @@ export class EnvironmentCreation {
       }
     }
 
-    return { draft, secrets, template, templateRef, caller };
+    const overBudget = await checkBudgets({
+      store,
+      budgets: this.options.budgets,
+      template: template.spec,
+      templateRef,
+      owner,
+      monthly: projectedMonthly(estimate),
+    });
+    // Past a budget that asks for approval: the budget is why it waits.
+    if (overBudget) draft = withApproval(overBudget);
+
+    return { draft, secrets, template, templateRef, caller, estimate };
   }
 
   /**
@@ -451,6 +455,23 @@ export class EnvironmentCreation {
       }
     }
   }
+}
+
+/** An environment with `spec` as a create would record it, nothing done yet. */
+function draftOf(
+  id: string,
+  spec: EnvironmentSpec,
+  createdBy: string,
+  now: Date,
+): Environment {
+  return {
+    id,
+    spec,
+    status: pendingEnvironmentStatus(),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    createdBy,
+  };
 }
 
 /** Refuses callers outside the template's `allowedUsers`/`allowedGroups`. */

@@ -2,6 +2,9 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   CreateEnvironmentRequest,
   Environment,
+  environmentCostOf,
+  EnvironmentCostRates,
+  EnvironmentSchedule,
 } from '@envkit/plugin-environments-common';
 import { ListEnvironmentsOptions } from '../database/EnvironmentStore';
 import {
@@ -79,12 +82,22 @@ export class EnvironmentOperations {
     return this.creation.preview(request, credentials);
   }
 
-  get(id: string, credentials: BackstageCredentials): Promise<Environment> {
-    return this.access.get(id, credentials);
+  /** The environment with its cost accrued and projected as of now. */
+  async get(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<Environment> {
+    return withCost(await this.access.get(id, credentials), this.access.now());
   }
 
-  list(query: ListEnvironmentsOptions, credentials: BackstageCredentials) {
-    return this.access.list(query, credentials);
+  /** A page of environments, each with its cost as of now. */
+  async list(
+    query: ListEnvironmentsOptions,
+    credentials: BackstageCredentials,
+  ) {
+    const page = await this.access.list(query, credentials);
+    const now = this.access.now();
+    return { ...page, items: page.items.map(item => withCost(item, now)) };
   }
 
   events(
@@ -119,6 +132,10 @@ export class EnvironmentOperations {
     return this.changes.redeploy(id, credentials);
   }
 
+  wake(id: string, tonight: boolean, credentials: BackstageCredentials) {
+    return this.changes.wake(id, tonight, credentials);
+  }
+
   retry(id: string, credentials: BackstageCredentials) {
     return this.changes.retry(id, credentials);
   }
@@ -130,4 +147,26 @@ export class EnvironmentOperations {
   getTemplate(ref: string, credentials: BackstageCredentials) {
     return this.options.templates.describeTemplate(ref, credentials);
   }
+}
+
+/** `environment` with `cost` computed from its rates and schedule at `now`. */
+function withCost<
+  T extends {
+    createdAt: string;
+    spec: {
+      cost?: EnvironmentCostRates;
+      schedule?: unknown;
+      expiresAt?: string;
+    };
+  },
+>(environment: T, now: Date): T {
+  const cost = environmentCostOf(
+    {
+      ...environment.spec,
+      schedule: environment.spec.schedule as EnvironmentSchedule | undefined,
+    },
+    environment.createdAt,
+    now,
+  );
+  return cost ? { ...environment, cost } : environment;
 }

@@ -1,8 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  awakeHoursPerWeek,
+  awakeShare,
   collectReferences,
   CostEstimate,
   Environment,
+  EnvironmentSpec,
   EnvironmentTemplateResource,
   interpolate,
   InterpolationContext,
@@ -12,6 +15,7 @@ import {
   createDriverContext,
   driverEnvironmentOf,
   DriverPriceList,
+  interpolationContextOf,
   secretParametersOf,
 } from '@envkit/plugin-environments-node';
 
@@ -97,11 +101,55 @@ export async function estimateCost(options: {
       });
     }
   }
+  const { schedule } = draft.spec;
   return {
     currency: 'USD',
-    monthly: cents(lines.reduce((sum, l) => sum + l.monthly, 0)),
+    monthly: sumOf(lines),
     lines,
     priceLists: [...priceLists.values()],
     notEstimated,
+    ...(schedule
+      ? { withSchedule: onSchedule(lines, awakeShare(schedule)) }
+      : {}),
   };
+
+  function onSchedule(all: CostEstimate['lines'], share: number) {
+    const scheduled = all.map(l =>
+      l.whileRunning
+        ? {
+            ...l,
+            quantity: l.quantity * share,
+            monthly: cents(l.monthly * share),
+          }
+        : l,
+    );
+    return {
+      awakeHoursPerWeek: awakeHoursPerWeek(schedule!),
+      monthly: sumOf(scheduled),
+      lines: scheduled,
+    };
+  }
+}
+
+function sumOf(lines: CostEstimate['lines']): number {
+  return cents(lines.reduce((sum, l) => sum + l.monthly, 0));
+}
+
+/**
+ * The month an estimate projects: on the environment's schedule when it
+ * has one, else running all month.
+ */
+export function projectedMonthly(estimate: CostEstimate): number {
+  return estimate.withSchedule?.monthly ?? estimate.monthly;
+}
+
+/** What `draft`'s expressions see, its secret inputs' values included. */
+export function contextWithSecrets(
+  draft: Environment,
+  secrets: EnvironmentSpec['inputs'],
+): InterpolationContext {
+  return interpolationContextOf({
+    ...draft,
+    spec: { ...draft.spec, inputs: { ...draft.spec.inputs, ...secrets } },
+  });
 }

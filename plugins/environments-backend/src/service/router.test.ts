@@ -12,6 +12,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { environmentDriversExtensionPoint } from '@envkit/plugin-environments-node';
 import request from 'supertest';
+import { JsonObject } from '@backstage/types';
 import { environmentsPlugin } from '../plugin';
 import { restrictedTemplate, webTemplate } from '../__fixtures__/templates';
 
@@ -78,6 +79,12 @@ const testDriverModule = createBackendModule({
               throw new Error('no list price for networks');
             }
             estimatedParameters.push(resource.parameters);
+            // Images tagged x2 run two tasks: a change that costs more.
+            const tasks = String(
+              (resource.parameters.Parameters as any)?.Image,
+            ).endsWith(':x2')
+              ? 2
+              : 1;
             return {
               currency: 'USD',
               priceList: {
@@ -89,10 +96,10 @@ const testDriverModule = createBackendModule({
               lines: [
                 {
                   item: 'Compute',
-                  quantity: 730,
+                  quantity: 730 * tasks,
                   unit: 'hour',
                   unitPrice: 0.1,
-                  monthly: 73,
+                  monthly: 73 * tasks,
                   whileRunning: true,
                 },
                 {
@@ -125,6 +132,7 @@ async function startBackend(
     entities?: object[];
     auditor?: ServiceFactory;
     permissions?: ServiceFactory;
+    config?: JsonObject;
   } = {},
 ) {
   const { server } = await startTestBackend({
@@ -140,6 +148,9 @@ async function startBackend(
         ],
       }),
       ...(options.auditor ? [options.auditor] : []),
+      ...(options.config
+        ? [mockServices.rootConfig.factory({ data: options.config })]
+        : []),
       options.permissions ?? permissions.factory,
       mockServices.userInfo.mock({
         async getUserInfo(credentials) {
@@ -860,5 +871,236 @@ describe('environments REST API for services', () => {
       403,
     );
     expect((await scaffolder.delete(`/environments/${id}`)).status).toBe(403);
+  });
+});
+
+/** Weekdays 08:00-20:00 in Berlin: 60 hours a week. */
+const officeHours = {
+  timeZone: 'Europe/Berlin',
+  awake: [
+    { days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'], from: '08:00', to: '20:00' },
+  ],
+};
+
+/** `web` with `guardrails` added to its own, under another name. */
+function webWith(name: string, guardrails: object) {
+  return {
+    ...webTemplate,
+    metadata: { ...webTemplate.metadata, name },
+    spec: {
+      ...webTemplate.spec,
+      guardrails: { ...webTemplate.spec.guardrails, ...guardrails },
+    },
+  };
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+describe('schedules, cost and budgets through the API', () => {
+  // Each test starts a backend of its own, slow on a busy machine.
+  jest.setTimeout(30_000);
+
+  it('narrows the template schedule on create and refuses widening it, naming the field', async () => {
+    const server = await startBackend({
+      entities: [webWith('office', { schedule: officeHours })],
+    });
+    const narrowed = await createAs(server, lena, {
+      templateRef: 'office',
+      schedule: {
+        awake: [{ days: ['Mon', 'Wed'], from: '09:00', to: '17:00' }],
+      },
+    });
+    expect(narrowed.status).toBe(202);
+    expect(narrowed.body.spec.schedule).toEqual({
+      timeZone: 'Europe/Berlin',
+      awake: [{ days: ['Mon', 'Wed'], from: '09:00', to: '17:00' }],
+    });
+    const inherited = await createAs(server, lena, {
+      name: 'inherits',
+      templateRef: 'office',
+    }).expect(202);
+    expect(inherited.body.spec.schedule).toEqual(officeHours);
+
+    const widened = await createAs(server, lena, {
+      name: 'weekend',
+      templateRef: 'office',
+      schedule: { awake: [{ days: ['Sat'], from: '09:00', to: '17:00' }] },
+    });
+    expect(widened.status).toBe(400);
+    expect(widened.body.error.message).toContain(
+      "schedule.awake: Sat 09:00-17:00 is outside the template's awake windows",
+    );
+  });
+
+  it('previews the month with and without the schedule: 60 of 168 hours of compute', async () => {
+    const server = await startBackend({
+      entities: [webWith('office', { schedule: officeHours })],
+    });
+    const preview = await api(server, lena)
+      .post('/environments/preview', { ...createBody, templateRef: 'office' })
+      .expect(200);
+    const { estimate } = preview.body;
+    expect(estimate.monthly).toBe(89.43);
+    expect(estimate.withSchedule.awakeHoursPerWeek).toBe(60);
+    expect(
+      estimate.withSchedule.lines.map((l: any) => [l.item, l.monthly]),
+    ).toEqual([
+      ['Compute', 26.07], // 73 × 60 / 168
+      ['Load balancer', 16.43], // billed asleep or awake
+    ]);
+    expect(estimate.withSchedule.lines[0].quantity).toBeCloseTo(
+      (730 * 60) / 168,
+      6,
+    );
+    expect(estimate.withSchedule.monthly).toBe(42.5);
+  });
+
+  it('shows each environment its cost accrued and projected to expiry, in the list too', async () => {
+    const server = await startBackend();
+    const id = await createdId(server, lena);
+    const got = await api(server, lena).get(`/environments/${id}`).expect(200);
+    expect(got.body.spec.cost).toMatchObject({
+      currency: 'USD',
+      runningHourly: 0.1, // 73 / 730
+      fixedHourly: 16.43 / 730,
+      notEstimated: ['network'],
+    });
+    expect(got.body.cost.projectedMonthly).toBe(89.43);
+    expect(got.body.cost.accrued).toBeLessThan(0.01);
+    // Eight hours (the template's default TTL) at 0.1225 an hour.
+    expect(got.body.cost.projectedToExpiry).toBeCloseTo(0.98, 2);
+    const list = await api(server, lena).get('/environments').expect(200);
+    expect(list.body.items[0].cost.projectedMonthly).toBe(89.43);
+  });
+
+  it('wakes a sleeping environment until the next boundary, once, for its owners only, audited', async () => {
+    const audited: any[] = [];
+    const auditor = mockServices.auditor.mock({
+      async createEvent(options) {
+        audited.push({ eventId: options.eventId, meta: options.meta });
+        return { success: async () => {}, fail: async () => {} };
+      },
+    });
+    // Awake only the day after tomorrow (UTC): asleep now.
+    const day = new Date(Date.now() + 2 * 86_400_000);
+    const schedule = {
+      timeZone: 'UTC',
+      awake: [
+        { days: [WEEKDAYS[day.getUTCDay()]], from: '00:00', to: '24:00' },
+      ],
+    };
+    const server = await startBackend({
+      auditor: auditor.factory,
+      entities: [webWith('rarely', { schedule })],
+    });
+    const created = await createAs(server, lena, {
+      templateRef: 'rarely',
+    }).expect(202);
+    const id = created.body.id;
+    const wakeUntil = `${day.toISOString().slice(0, 10)}T00:00:00.000Z`;
+
+    await api(server, marco).post(`/environments/${id}/wake`, {}).expect(403);
+    const bad = await api(server, lena).post(`/environments/${id}/wake`, {
+      tonight: 'yes',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/tonight/);
+
+    const woken = await api(server, lena)
+      .post(`/environments/${id}/wake`, {})
+      .expect(202);
+    expect(woken.body.spec.awakeUntil).toBe(wakeUntil);
+    expect(woken.body.spec.generation).toBe(2);
+    // Asking again changes nothing.
+    const again = await api(server, lena)
+      .post(`/environments/${id}/wake`, {})
+      .expect(202);
+    expect(again.body.spec.generation).toBe(2);
+    const tonight = await api(server, lena)
+      .post(`/environments/${id}/wake`, { tonight: true })
+      .expect(202);
+    expect(tonight.body.spec.awakeUntil).toBe(wakeUntil);
+
+    const events = await api(server, lena).get(`/environments/${id}/events`);
+    expect(
+      events.body.items.filter((e: any) => e.reason === 'WakeRequested'),
+    ).toHaveLength(1);
+    expect(
+      audited.filter(a => a.eventId === 'environment-wake').length,
+    ).toBeGreaterThanOrEqual(3);
+
+    const always = (
+      await createAs(server, lena, { name: 'always' }).expect(202)
+    ).body.id;
+    const none = await api(server, lena).post(
+      `/environments/${always}/wake`,
+      {},
+    );
+    expect(none.status).toBe(409);
+    expect(none.body.error.message).toContain('no schedule');
+  });
+
+  it('refuses a create and a change that would pass a budget, naming the budget', async () => {
+    const server = await startBackend({
+      entities: [webWith('budgeted', { budget: { monthlyPerOwner: 150 } })],
+    });
+    const first = await createAs(server, lena, {
+      templateRef: 'budgeted',
+    }).expect(202);
+    const second = await createAs(server, lena, {
+      name: 'second',
+      templateRef: 'budgeted',
+    });
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toBe(
+      "budget: environmenttemplate:default/budgeted allows $150.00 a month per owner (guardrails.budget); user:default/lena's environments from it are projected at $89.43 and this one at $89.43",
+    );
+    // Changing the environment replaces its own cost: the same is within.
+    await api(server, lena)
+      .patch(`/environments/${first.body.id}`, {
+        inputs: { imageLocation: 'nginx:1.28' },
+      })
+      .expect(202);
+    const doubled = await api(server, lena).patch(
+      `/environments/${first.body.id}`,
+      { inputs: { imageLocation: 'nginx:x2' } },
+    );
+    expect(doubled.status).toBe(409);
+    expect(doubled.body.error.message).toContain(
+      'budget: environmenttemplate:default/budgeted allows $150.00',
+    );
+    expect(doubled.body.error.message).toContain('this one at $162.43');
+  });
+
+  it("refuses a create past the owner's configured budget, and sends one past a template budget to approval where it says so", async () => {
+    const server = await startBackend({
+      config: {
+        environments: {
+          budgets: { perOwner: 500, owners: [{ owner: lena, monthly: 50 }] },
+        },
+      },
+      entities: [
+        webWith('gated-budget', {
+          budget: { monthlyPerOwner: 10, whenExceeded: 'approval' },
+          approval: {
+            required: 'aboveMonthlyCost',
+            aboveMonthlyCost: 1000,
+            approvers: 'group:default/platform-team',
+          },
+        }),
+      ],
+    });
+    const refused = await createAs(server, lena, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe(
+      'budget: user:default/lena has a monthly budget of $50.00 (environments.budgets); its environments are projected at $0.00 a month and this one at $89.43',
+    );
+    const gated = await createAs(server, marco, {
+      templateRef: 'gated-budget',
+    }).expect(202);
+    expect(gated.body.status.phase).toBe('AwaitingApproval');
+    expect(gated.body.spec.approval.why).toContain(
+      'budget: environmenttemplate:default/gated-budget allows $10.00',
+    );
   });
 });

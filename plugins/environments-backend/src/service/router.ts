@@ -297,6 +297,27 @@ export async function createRouter(
     res.json(environment);
   });
 
+  // Wake now, or with `tonight` Keep awake tonight.
+  router.post('/environments/:id/wake', async (req, res) => {
+    const id = req.params.id;
+    const tonight = req.body?.tonight ?? false;
+    const environment = await auditedWrite(
+      options,
+      req,
+      {
+        eventId: 'environment-wake',
+        meta: { environmentId: id, tonight: tonight === true },
+      },
+      async credentials => {
+        if (typeof tonight !== 'boolean') {
+          throw new InputError('tonight: must be true or false');
+        }
+        return environments.wake(id, tonight, credentials);
+      },
+    );
+    res.status(202).json(environment);
+  });
+
   // Writes that take no body: record the wish, answer 202 with the environment.
   const requestChange =
     (operation: 'upgrade' | 'redeploy' | 'retry' | 'destroy') =>

@@ -18,6 +18,8 @@ export interface FakeResource {
   drifted: boolean;
   /** The redeploy request its running version was rolled out for. */
   rolledOutFor?: string;
+  /** Scaled to zero, as a driver does while the environment sleeps. */
+  asleep: boolean;
 }
 
 /**
@@ -41,6 +43,10 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
   applied = new Map<string, DriverResource>();
   /** New rollouts started for redeploy requests, like a new ECS deployment. */
   rollouts = 0;
+  /** Scalings to zero and back, as sleep and wake make them. */
+  scalings = 0;
+  /** The idempotency token of each apply call that changed something. */
+  changeTokens: string[] = [];
   /** Resource names whose apply fails permanently, with this message. */
   failing = new Map<string, string>();
   /** How many more calls of each resource name throw a plain error. */
@@ -137,6 +143,7 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
           destroyCallsLeft: 2,
           drifted: false,
           rolledOutFor: ctx.environment.redeployRequestedAt,
+          asleep: !!ctx.environment.asleep,
         };
         this.resources.set(key, existing);
       } else {
@@ -145,6 +152,12 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
           // A redeploy: a new rollout of what runs, as a real cloud would.
           this.rollouts++;
           existing.rolledOutFor = redeploy;
+          existing.applyCallsLeft = this.stepsToReady;
+        }
+        if (existing.asleep !== !!ctx.environment.asleep) {
+          this.scalings++;
+          this.changeTokens.push(ctx.token('apply'));
+          existing.asleep = !!ctx.environment.asleep;
           existing.applyCallsLeft = this.stepsToReady;
         }
         if (

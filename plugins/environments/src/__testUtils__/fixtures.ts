@@ -228,6 +228,7 @@ export function mockEnvironmentsApi(
       .fn()
       .mockResolvedValue(makeEnvironment('Updating')),
     retryEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Updating')),
+    wakeEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Updating')),
     destroyEnvironment: jest
       .fn()
       .mockResolvedValue(makeEnvironment('Destroying')),

@@ -49,6 +49,14 @@ export interface EnvironmentsRestApi {
   redeployEnvironment(id: string): Promise<Environment>;
   /** Applies a Failed or Degraded environment's spec again. */
   retryEnvironment(id: string): Promise<Environment>;
+  /**
+   * Wake now: awake until the schedule's next change; with `tonight`, Keep
+   * awake tonight (through the next sleep).
+   */
+  wakeEnvironment(
+    id: string,
+    options?: { tonight?: boolean },
+  ): Promise<Environment>;
   destroyEnvironment(id: string): Promise<Environment>;
   /** Approves a request waiting in AwaitingApproval. */
   approveEnvironment(id: string, reason?: string): Promise<Environment>;
@@ -231,6 +239,19 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     return unwrap(
       await client.POST('/environments/{id}/retry', {
         params: { path: { id } },
+      }),
+    );
+  }
+
+  async wakeEnvironment(
+    id: string,
+    options: { tonight?: boolean } = {},
+  ): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.POST('/environments/{id}/wake', {
+        params: { path: { id } },
+        body: { tonight: options.tonight ?? false },
       }),
     );
   }

@@ -14,12 +14,12 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { useEffect, useState } from 'react';
 import { environmentsApiRef } from '../../api';
+import { formatUsd } from '../shared';
 
 /** How long the form must be still before the estimate is asked again. */
 export const ESTIMATE_DEBOUNCE_MS = 400;
 
-const money = (amount: number) =>
-  amount.toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+const money = formatUsd;
 
 /** `ui:options` of the field. */
 export interface CostEstimateOptions {

@@ -13,11 +13,18 @@ import { environmentsApiRef } from '../../api';
 import { DestroyDialog } from './DestroyDialog';
 import { ExtendDialog } from './ExtendDialog';
 
-type Action = 'retry' | 'redeploy' | 'upgrade' | 'extend' | 'destroy';
+type Action =
+  | 'retry'
+  | 'wake'
+  | 'keep awake'
+  | 'redeploy'
+  | 'upgrade'
+  | 'extend'
+  | 'destroy';
 
 /**
- * Retry (for a Failed or Degraded environment), Redeploy, Upgrade, Extend
- * and Destroy. Each is disabled while the
+ * Retry (for a Failed or Degraded environment), Wake now and Keep awake
+ * tonight (for one with a schedule), Redeploy, Upgrade, Extend and Destroy. Each is disabled while the
  * permission check runs, when the policy says no (with the reason shown),
  * and when the environment is on its way out.
  */
@@ -102,6 +109,32 @@ export const EnvironmentActions = (props: {
                 'retry',
                 () => api.retryEnvironment(environment.id),
                 `Retrying ${name}`,
+              ),
+          },
+        ]
+      : []),
+    ...(environment.spec.schedule
+      ? [
+          {
+            label: 'Wake now',
+            ariaLabel: `Wake ${name} now`,
+            enabled: canUpdate && phase === 'Sleeping',
+            onClick: () =>
+              run(
+                'wake',
+                () => api.wakeEnvironment(environment.id),
+                `Waking ${name}`,
+              ),
+          },
+          {
+            label: 'Keep awake tonight',
+            ariaLabel: `Keep ${name} awake tonight`,
+            enabled: canUpdate,
+            onClick: () =>
+              run(
+                'keep awake',
+                () => api.wakeEnvironment(environment.id, { tonight: true }),
+                `${name} stays awake tonight`,
               ),
           },
         ]

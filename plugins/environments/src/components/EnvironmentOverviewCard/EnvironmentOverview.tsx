@@ -25,7 +25,9 @@ import { environmentsApiRef } from '../../api';
 import { usePolledAsync } from '../../hooks';
 import {
   endpointUrl,
+  formatSchedule,
   formatTimestamp,
+  formatUsd,
   looksLikeUrl,
   PhaseStatus,
 } from '../shared';
@@ -158,6 +160,31 @@ const EnvironmentDetails = (props: {
             <TtlCountdown expiresAt={spec.expiresAt} />
           )}
         </Field>
+        {spec.schedule && (
+          <Field label="Schedule">
+            Awake {formatSchedule(spec.schedule)}
+            {status.sleep?.nextChangeAt && !destroyed && (
+              <>
+                ; {status.sleep.asleep ? 'wakes' : 'sleeps'}{' '}
+                {formatTimestamp(status.sleep.nextChangeAt)}
+              </>
+            )}
+            {spec.awakeUntil && Date.parse(spec.awakeUntil) > Date.now() && (
+              <> (kept awake until {formatTimestamp(spec.awakeUntil)})</>
+            )}
+          </Field>
+        )}
+        {environment.cost && (
+          <Field label="Cost">
+            {formatUsd(environment.cost.accrued)} so far
+            {environment.cost.projectedToExpiry !== undefined &&
+              `, ${formatUsd(
+                environment.cost.projectedToExpiry,
+              )} projected to expiry`}
+            ; {formatUsd(environment.cost.projectedMonthly)} a month
+            {spec.schedule ? ' on its schedule' : ''} at list prices
+          </Field>
+        )}
         <Field label="Template">
           <EntityRefLink
             entityRef={spec.templateRef}

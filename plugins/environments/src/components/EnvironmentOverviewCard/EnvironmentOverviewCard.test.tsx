@@ -488,4 +488,55 @@ describe('EnvironmentOverviewCard live updates', () => {
       expect(destroyed).not.toHaveBeenCalled();
     });
   });
+
+  it('shows a Sleeping environment with its schedule and cost, and wakes it with Wake now', async () => {
+    const sleeping = {
+      ...makeEnvironment('Sleeping', {
+        spec: {
+          schedule: {
+            timeZone: 'Europe/Berlin',
+            awake: [
+              {
+                days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
+                from: '08:00',
+                to: '20:00',
+              },
+            ],
+          },
+        },
+      }),
+      cost: { currency: 'USD' as const, accrued: 12.5, projectedMonthly: 42.5 },
+    };
+    const api = mockEnvironmentsApi({
+      getEnvironment: jest.fn().mockResolvedValue(sleeping),
+    });
+    await renderCard(api);
+    expect(
+      await screen.findByText(
+        /Awake Mon, Tue, Wed, Thu, Fri 08:00–20:00 \(Europe\/Berlin\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/\$12\.50 so far/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/\$42\.50 a month on its schedule/),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Wake checkout-pr-42 now' }),
+    );
+    expect(api.wakeEnvironment).toHaveBeenCalledWith('env-1');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Keep checkout-pr-42 awake tonight' }),
+    );
+    expect(api.wakeEnvironment).toHaveBeenCalledWith('env-1', {
+      tonight: true,
+    });
+  });
+
+  it('offers Wake now only while asleep, and no sleep actions without a schedule', async () => {
+    await renderCard();
+    await screen.findByRole('button', { name: 'Redeploy checkout-pr-42' });
+    expect(
+      screen.queryByRole('button', { name: 'Wake checkout-pr-42 now' }),
+    ).not.toBeInTheDocument();
+  });
 });

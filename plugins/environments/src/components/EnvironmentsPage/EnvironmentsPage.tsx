@@ -87,7 +87,7 @@ const MyEnvironments = () => {
     <EnvironmentsTable
       title="My environments"
       environments={value}
-      columns={['component', 'template', 'owner']}
+      columns={['component', 'template', 'owner', 'cost']}
     />
   );
 };
@@ -145,7 +145,7 @@ const AllEnvironments = () => {
               : `All environments (${value.totalCount})`
           }
           environments={value.items}
-          columns={['component', 'template', 'owner']}
+          columns={['component', 'template', 'owner', 'cost']}
           emptyContent={<Box p={2}>No environments match these filters.</Box>}
         />
       )}

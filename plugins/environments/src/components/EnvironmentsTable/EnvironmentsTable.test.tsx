@@ -76,4 +76,26 @@ describe('EnvironmentsTable', () => {
     await new Promise(resolve => setTimeout(resolve, 4000));
     expect(catalogApi.getEntities).toHaveBeenCalledTimes(1);
   });
+
+  it('shows each environment its cost and totals the month per owner', async () => {
+    const withCost = (id: string, owner: string, projectedMonthly: number) => ({
+      ...makeEnvironment('Ready', { id, name: id, spec: { owner } }),
+      cost: { currency: 'USD' as const, accrued: 1.25, projectedMonthly },
+    });
+    await renderWithApis(
+      <EnvironmentsTable
+        environments={[
+          withCost('a', 'group:default/team-a', 40),
+          withCost('b', 'group:default/team-a', 2.5),
+          withCost('c', 'group:default/team-b', 89.43),
+        ]}
+        columns={['owner', 'cost']}
+      />,
+      { api: mockEnvironmentsApi() },
+    );
+    expect(await screen.findAllByText(/\$1\.25 so far/)).toHaveLength(3);
+    const totals = screen.getByRole('region', { name: 'Cost per owner' });
+    expect(totals).toHaveTextContent('team-b: $89.43');
+    expect(totals).toHaveTextContent('team-a: $42.50');
+  });
 });

@@ -2,11 +2,13 @@ import { Link, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { EnvironmentSummary } from '@envkit/plugin-environments-common';
 import { ReactNode } from 'react';
-import { endpointUrl, formatExpiry, PhaseStatus } from '../shared';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { endpointUrl, formatExpiry, formatUsd, PhaseStatus } from '../shared';
 import { useEnvironmentEntityRefs } from './useEnvironmentEntityRefs';
 
 /** Columns a view may show; `name`, `phase`, `endpoint`, `expiry` always are. */
-export type OptionalColumn = 'template' | 'owner' | 'component';
+export type OptionalColumn = 'template' | 'owner' | 'component' | 'cost';
 
 /** A list of environments with phase, endpoint and expiry. */
 export const EnvironmentsTable = (props: {
@@ -84,23 +86,67 @@ export const EnvironmentsTable = (props: {
           '—'
         ),
     },
+    columns.includes('cost') && {
+      title: 'Cost',
+      render: env =>
+        env.cost ? (
+          <>
+            {formatUsd(env.cost.accrued)} so far
+            <br />
+            {formatUsd(env.cost.projectedMonthly)} a month
+          </>
+        ) : (
+          '—'
+        ),
+    },
   ];
+  const totals = columns.includes('cost') ? monthlyByOwner(environments) : [];
 
   return (
-    <Table<EnvironmentSummary>
-      title={props.title}
-      data={environments}
-      columns={all.filter((c): c is TableColumn<EnvironmentSummary> =>
-        Boolean(c),
+    <>
+      <Table<EnvironmentSummary>
+        title={props.title}
+        data={environments}
+        columns={all.filter((c): c is TableColumn<EnvironmentSummary> =>
+          Boolean(c),
+        )}
+        options={{
+          paging: environments.length > 20,
+          pageSize: 20,
+          search: false,
+          toolbar: Boolean(props.title),
+          padding: 'dense',
+        }}
+        emptyContent={emptyContent}
+      />
+      {totals.length > 0 && (
+        <Box mt={1} component="section" aria-label="Cost per owner">
+          <Typography variant="subtitle2">
+            Projected a month per owner, at list prices
+          </Typography>
+          {totals.map(([owner, total]) => (
+            <Typography key={owner} variant="body2">
+              <EntityRefLink entityRef={owner} defaultKind="group" />:{' '}
+              {formatUsd(total)}
+            </Typography>
+          ))}
+        </Box>
       )}
-      options={{
-        paging: environments.length > 20,
-        pageSize: 20,
-        search: false,
-        toolbar: Boolean(props.title),
-        padding: 'dense',
-      }}
-      emptyContent={emptyContent}
-    />
+    </>
   );
 };
+
+/** Each owner's environments' projected monthly cost, largest first. */
+function monthlyByOwner(
+  environments: EnvironmentSummary[],
+): Array<[string, number]> {
+  const totals = new Map<string, number>();
+  for (const env of environments) {
+    if (!env.cost || env.status.phase === 'Destroyed') continue;
+    totals.set(
+      env.spec.owner,
+      (totals.get(env.spec.owner) ?? 0) + env.cost.projectedMonthly,
+    );
+  }
+  return [...totals].sort((a, b) => b[1] - a[1]);
+}

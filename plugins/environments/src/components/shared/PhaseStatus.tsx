@@ -12,6 +12,7 @@ const KIND_BY_PHASE: Record<EnvironmentPhase | ResourcePhase, StatusKind> = {
   Ready: 'ok',
   Updating: 'running',
   Degraded: 'warning',
+  Sleeping: 'paused',
   Failed: 'error',
   Destroying: 'running',
   Destroyed: 'aborted',

@@ -14,6 +14,7 @@ export type StatusKind =
   | 'pending'
   | 'running'
   | 'warning'
+  | 'paused'
   | 'error'
   | 'aborted';
 
@@ -22,6 +23,7 @@ const INDICATORS: Record<StatusKind, typeof StatusOK> = {
   pending: StatusPending,
   running: StatusRunning,
   warning: StatusWarning,
+  paused: StatusPending,
   error: StatusError,
   aborted: StatusAborted,
 };

@@ -48,3 +48,19 @@ export function endpointUrl(endpoint: string): string {
 export function looksLikeUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);
 }
+
+/** An amount in US dollars, e.g. `$1,234.50`. */
+export function formatUsd(amount: number): string {
+  return amount.toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+}
+
+/** A schedule's awake windows, e.g. `Mon–Fri 08:00–20:00 (Europe/Berlin)`. */
+export function formatSchedule(schedule: {
+  timeZone?: string;
+  awake: Array<{ days: string[]; from: string; to: string }>;
+}): string {
+  const windows = schedule.awake
+    .map(w => `${w.days.join(', ')} ${w.from}–${w.to}`)
+    .join('; ');
+  return schedule.timeZone ? `${windows} (${schedule.timeZone})` : windows;
+}

@@ -413,6 +413,52 @@ export const spec = {
         },
       },
     },
+    '/environments/{id}/wake': {
+      post: {
+        parameters: [
+          {
+            $ref: '#/components/parameters/EnvironmentId',
+          },
+        ],
+        operationId: 'wakeEnvironment',
+        summary:
+          "Wakes a scheduled environment now and keeps it awake until its schedule's next change; with `tonight`, through the next sleep",
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/WakeRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'Accepted (unchanged when already held awake as long)',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Environment',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
     '/environments/{id}/upgrade': {
       post: {
         parameters: [
@@ -860,13 +906,14 @@ export const spec = {
           'Ready',
           'Updating',
           'Degraded',
+          'Sleeping',
           'Failed',
           'Destroying',
           'Destroyed',
           'Rejected',
         ],
         description:
-          '`AwaitingApproval`: the template requires approval and nothing has been made yet (`spec.approval` names the approver group). `Rejected` (final): an approver rejected the request, or it expired undecided; `status.lastError` gives the reason. `Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed.',
+          "`AwaitingApproval`: the template requires approval and nothing has been made yet (`spec.approval` names the approver group). `Rejected` (final): an approver rejected the request, or it expired undecided; `status.lastError` gives the reason. `Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed. `Sleeping`: outside its schedule's awake windows, its services scaled to zero (`status.sleep`).",
       },
       ResourcePhase: {
         type: 'string',
@@ -927,6 +974,130 @@ export const spec = {
             example: 'PT8H',
             description:
               "ISO-8601 duration, within the template's `guardrails.ttl.max`",
+          },
+          schedule: {
+            $ref: '#/components/schemas/Schedule',
+            description:
+              "Awake windows narrowing the template's `guardrails.schedule` (its time zone when left out); the template's when absent",
+          },
+        },
+      },
+      Schedule: {
+        type: 'object',
+        required: ['awake'],
+        additionalProperties: false,
+        description:
+          'When the environment is awake; outside every window it sleeps (ECS services at 0 tasks, namespace workloads at 0 replicas)',
+        properties: {
+          timeZone: {
+            type: 'string',
+            example: 'Europe/Berlin',
+          },
+          awake: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['days', 'from', 'to'],
+              additionalProperties: false,
+              properties: {
+                days: {
+                  type: 'array',
+                  items: {
+                    type: 'string',
+                    enum: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+                  },
+                },
+                from: {
+                  type: 'string',
+                  example: '08:00',
+                },
+                to: {
+                  type: 'string',
+                  example: '20:00',
+                },
+              },
+            },
+          },
+        },
+      },
+      CostRates: {
+        type: 'object',
+        description:
+          'What the environment costs an hour at list prices, from the estimate of its create or last change: `runningHourly` only while awake (tasks), `fixedHourly` whether awake or asleep (load balancers, storage)',
+        required: ['currency', 'runningHourly', 'fixedHourly'],
+        properties: {
+          currency: {
+            type: 'string',
+            enum: ['USD'],
+          },
+          runningHourly: {
+            type: 'number',
+          },
+          fixedHourly: {
+            type: 'number',
+          },
+          priceListDate: {
+            type: 'string',
+          },
+          notEstimated: {
+            type: 'array',
+            description: 'Resources the estimate could not price',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      EnvironmentCost: {
+        type: 'object',
+        description:
+          'Computed when read, from `spec.cost` and the schedule: accrued since creation (awake hours × running rate + hours × fixed rate), the month projected on the schedule, and the total projected to expiry',
+        required: ['currency', 'accrued', 'projectedMonthly'],
+        properties: {
+          currency: {
+            type: 'string',
+            enum: ['USD'],
+          },
+          accrued: {
+            type: 'number',
+          },
+          projectedMonthly: {
+            type: 'number',
+          },
+          projectedToExpiry: {
+            type: 'number',
+          },
+        },
+      },
+      SleepStatus: {
+        type: 'object',
+        required: ['asleep', 'since'],
+        description:
+          'The state the engine last applied to the resources and when it began',
+        properties: {
+          asleep: {
+            type: 'boolean',
+          },
+          since: {
+            type: 'string',
+            format: 'date-time',
+          },
+          nextChangeAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When the schedule next wakes or sleeps the environment',
+          },
+        },
+      },
+      WakeRequest: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          tonight: {
+            type: 'boolean',
+            description:
+              'Keep awake tonight: skip the next sleep, awake until the wake after it',
           },
         },
       },
@@ -1033,6 +1204,18 @@ export const spec = {
           },
           approval: {
             $ref: '#/components/schemas/Approval',
+          },
+          schedule: {
+            $ref: '#/components/schemas/Schedule',
+          },
+          cost: {
+            $ref: '#/components/schemas/CostRates',
+          },
+          awakeUntil: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'Set by Wake now or Keep awake tonight: awake until then whatever the schedule says',
           },
           retiredResources: {
             type: 'array',
@@ -1166,6 +1349,9 @@ export const spec = {
           lastError: {
             $ref: '#/components/schemas/EnvironmentError',
           },
+          sleep: {
+            $ref: '#/components/schemas/SleepStatus',
+          },
         },
       },
       Environment: {
@@ -1198,6 +1384,9 @@ export const spec = {
           },
           status: {
             $ref: '#/components/schemas/EnvironmentStatus',
+          },
+          cost: {
+            $ref: '#/components/schemas/EnvironmentCost',
           },
         },
       },
@@ -1268,10 +1457,19 @@ export const spec = {
               approval: {
                 $ref: '#/components/schemas/Approval',
               },
+              schedule: {
+                $ref: '#/components/schemas/Schedule',
+              },
+              cost: {
+                $ref: '#/components/schemas/CostRates',
+              },
               generation: {
                 type: 'integer',
               },
             },
+          },
+          cost: {
+            $ref: '#/components/schemas/EnvironmentCost',
           },
           status: {
             type: 'object',
@@ -1486,6 +1684,26 @@ export const spec = {
                 },
                 reason: {
                   type: 'string',
+                },
+              },
+            },
+          },
+          withSchedule: {
+            type: 'object',
+            description:
+              "The same month on the environment's schedule: lines billed only while running scale by its awake share of the week",
+            required: ['awakeHoursPerWeek', 'monthly', 'lines'],
+            properties: {
+              awakeHoursPerWeek: {
+                type: 'number',
+              },
+              monthly: {
+                type: 'number',
+              },
+              lines: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/CostLine',
                 },
               },
             },

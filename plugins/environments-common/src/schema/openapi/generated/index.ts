@@ -111,6 +111,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/environments/{id}/wake': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Wakes a scheduled environment now and keeps it awake until its schedule's next change; with `tonight`, through the next sleep */
+    post: operations['wakeEnvironment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/environments/{id}/upgrade': {
     parameters: {
       query?: never;
@@ -296,7 +313,7 @@ export interface components {
       status: 'ok';
     };
     /**
-     * `AwaitingApproval`: the template requires approval and nothing has been made yet (`spec.approval` names the approver group). `Rejected` (final): an approver rejected the request, or it expired undecided; `status.lastError` gives the reason. `Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed.
+     * `AwaitingApproval`: the template requires approval and nothing has been made yet (`spec.approval` names the approver group). `Rejected` (final): an approver rejected the request, or it expired undecided; `status.lastError` gives the reason. `Degraded`: a change or a health check failed after the environment had been Ready; what worked before keeps running and its outputs are kept (`status.lastError` says what failed). `Failed`: the first creation failed. `Sleeping`: outside its schedule's awake windows, its services scaled to zero (`status.sleep`).
      */
     Phase:
       | 'Pending'
@@ -305,6 +322,7 @@ export interface components {
       | 'Ready'
       | 'Updating'
       | 'Degraded'
+      | 'Sleeping'
       | 'Failed'
       | 'Destroying'
       | 'Destroyed'
@@ -338,6 +356,51 @@ export interface components {
        * @example PT8H
        */
       ttl?: string;
+      /** Awake windows narrowing the template's `guardrails.schedule` (its time zone when left out); the template's when absent */
+      schedule?: components['schemas']['Schedule'];
+    };
+    /** When the environment is awake; outside every window it sleeps (ECS services at 0 tasks, namespace workloads at 0 replicas) */
+    Schedule: {
+      /** @example Europe/Berlin */
+      timeZone?: string;
+      awake: {
+        days: ('Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun')[];
+        /** @example 08:00 */
+        from: string;
+        /** @example 20:00 */
+        to: string;
+      }[];
+    };
+    /** What the environment costs an hour at list prices, from the estimate of its create or last change: `runningHourly` only while awake (tasks), `fixedHourly` whether awake or asleep (load balancers, storage) */
+    CostRates: {
+      currency: 'USD';
+      runningHourly: number;
+      fixedHourly: number;
+      priceListDate?: string;
+      /** Resources the estimate could not price */
+      notEstimated?: string[];
+    };
+    /** Computed when read, from `spec.cost` and the schedule: accrued since creation (awake hours × running rate + hours × fixed rate), the month projected on the schedule, and the total projected to expiry */
+    EnvironmentCost: {
+      currency: 'USD';
+      accrued: number;
+      projectedMonthly: number;
+      projectedToExpiry?: number;
+    };
+    /** The state the engine last applied to the resources and when it began */
+    SleepStatus: {
+      asleep: boolean;
+      /** Format: date-time */
+      since: string;
+      /**
+       * Format: date-time
+       * When the schedule next wakes or sleeps the environment
+       */
+      nextChangeAt?: string;
+    };
+    WakeRequest: {
+      /** Keep awake tonight: skip the next sleep, awake until the wake after it */
+      tonight?: boolean;
     };
     UpdateInputsRequest: {
       inputs: {
@@ -381,6 +444,13 @@ export interface components {
       /** Format: date-time */
       retryRequestedAt?: string;
       approval?: components['schemas']['Approval'];
+      schedule?: components['schemas']['Schedule'];
+      cost?: components['schemas']['CostRates'];
+      /**
+       * Format: date-time
+       * Set by Wake now or Keep awake tonight: awake until then whatever the schedule says
+       */
+      awakeUntil?: string;
       /** Resources an upgrade dropped or renamed, as the earlier version declared them; destroyed once the new version is Ready. */
       retiredResources?: {
         [key: string]: unknown;
@@ -428,6 +498,7 @@ export interface components {
       conditions: components['schemas']['EnvironmentCondition'][];
       resources: components['schemas']['EnvironmentResourceStatus'][];
       lastError?: components['schemas']['EnvironmentError'];
+      sleep?: components['schemas']['SleepStatus'];
     };
     Environment: {
       id: string;
@@ -438,6 +509,7 @@ export interface components {
       createdBy: string;
       spec: components['schemas']['EnvironmentSpec'];
       status: components['schemas']['EnvironmentStatus'];
+      cost?: components['schemas']['EnvironmentCost'];
     };
     /** An environment as lists show it: no template snapshot, inputs, or per-resource status and conditions (`GET /environments/{id}` has everything), so a page costs the same however large each environment's spec is. */
     EnvironmentSummary: {
@@ -460,8 +532,11 @@ export interface components {
         /** Format: date-time */
         deletionRequestedAt?: string;
         approval?: components['schemas']['Approval'];
+        schedule?: components['schemas']['Schedule'];
+        cost?: components['schemas']['CostRates'];
         generation: number;
       };
+      cost?: components['schemas']['EnvironmentCost'];
       status: {
         phase: components['schemas']['Phase'];
         observedGeneration: number;
@@ -533,6 +608,12 @@ export interface components {
         resource: string;
         reason: string;
       }[];
+      /** The same month on the environment's schedule: lines billed only while running scale by its awake share of the week */
+      withSchedule?: {
+        awakeHoursPerWeek: number;
+        monthly: number;
+        lines: components['schemas']['CostLine'][];
+      };
     };
     Event: {
       id?: string;
@@ -913,6 +994,36 @@ export interface operations {
     responses: {
       /** The environment with its new expiry */
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Environment'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+    };
+  };
+  wakeEnvironment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['EnvironmentId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['WakeRequest'];
+      };
+    };
+    responses: {
+      /** Accepted (unchanged when already held awake as long) */
+      202: {
         headers: {
           [name: string]: unknown;
         };
