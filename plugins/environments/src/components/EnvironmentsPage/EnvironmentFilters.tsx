@@ -42,24 +42,25 @@ const SelectFilter = (props: {
   </TextField>
 );
 
-/** Owner, template and phase filters. */
+/** Owner, template and phase filters, each a choice of what exists. */
 export const EnvironmentFilters = (props: {
   value: EnvironmentFilterValues;
   templates: EnvironmentTemplateSummary[];
+  /** The catalog's groups and users. */
+  owners: Array<{ value: string; label: string }>;
   onChange: (value: EnvironmentFilterValues) => void;
 }) => {
-  const { value, templates, onChange } = props;
+  const { value, templates, owners, onChange } = props;
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
-      <TextField
-        id="envkit-filter-owner"
+      <SelectFilter
+        name="owner"
         label="Owner"
-        InputLabelProps={{ shrink: true }}
-        placeholder="group:default/team-a"
-        variant="outlined"
-        size="small"
+        anyLabel="Any owner"
+        minWidth={220}
         value={value.owner}
-        onChange={e => onChange({ ...value, owner: e.target.value })}
+        options={owners}
+        onChange={owner => onChange({ ...value, owner })}
       />
       <SelectFilter
         name="template"

@@ -3,7 +3,15 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { EnvironmentSummary } from '@envkit/plugin-environments-common';
 import { ReactNode } from 'react';
 import { endpointUrl, formatExpiry, PhaseStatus } from '../shared';
+import { NO_WRAP } from '../shared/layout';
 import { useEnvironmentEntityRefs } from './useEnvironmentEntityRefs';
+
+/**
+ * Where the Environments page shows the history of environment `id`: the
+ * page for environments the catalog no longer has.
+ */
+export const environmentHistoryPath = (id: string) =>
+  `/environments/history/${encodeURIComponent(id)}`;
 
 /** Columns a view may show; `name`, `phase`, `endpoint`, `expiry` always are. */
 export type OptionalColumn = 'template' | 'owner' | 'component';
@@ -23,21 +31,34 @@ export const EnvironmentsTable = (props: {
     {
       title: 'Name',
       highlight: true,
+      cellStyle: NO_WRAP,
       render: env => {
         const ref = entityRefs.get(env.id);
-        return ref ? (
-          <EntityRefLink entityRef={ref} title={env.spec.name} />
-        ) : (
-          env.spec.name
-        );
+        if (ref) return <EntityRefLink entityRef={ref} title={env.spec.name} />;
+        // The catalog drops a destroyed environment's entity; its history
+        // stays readable on the Environments page.
+        if (env.status.phase === 'Destroyed') {
+          return (
+            <Link
+              to={environmentHistoryPath(env.id)}
+              aria-label={`History of ${env.spec.name} (destroyed)`}
+            >
+              {env.spec.name}
+            </Link>
+          );
+        }
+        return env.spec.name;
       },
     },
     {
       title: 'Phase',
+      cellStyle: NO_WRAP,
       render: env => <PhaseStatus phase={env.status.phase} />,
     },
     {
       title: 'Endpoint',
+      // A URL on one line: squeezed, it would wrap a character per line.
+      cellStyle: NO_WRAP,
       render: env => {
         const endpoint = env.status.outputs?.endpoint;
         return endpoint ? (
@@ -49,6 +70,7 @@ export const EnvironmentsTable = (props: {
     },
     {
       title: 'Expires',
+      cellStyle: NO_WRAP,
       render: env =>
         env.status.phase === 'Destroyed'
           ? '—'
