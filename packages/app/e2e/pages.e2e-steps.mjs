@@ -378,7 +378,10 @@ export async function pageSteps(page, t) {
     return expectAccessible(page, 'environment page');
   });
 
-  const kubernetesTab = page.getByRole('tab', { name: 'Kubernetes' });
+  const kubernetesTab = page
+    .locator('main')
+    .getByText('Kubernetes', { exact: true })
+    .first();
   if (await kubernetesTab.count()) {
     await t.step('environment page: the Kubernetes tab', async () => {
       await kubernetesTab.click();
@@ -405,7 +408,7 @@ export async function pageSteps(page, t) {
       if (await page.getByText('No environments match these filters').count()) {
         throw new Error('"No environments match these filters" with no filter');
       }
-      const owner = page.getByRole('button', { name: /Owner/ });
+      const owner = page.getByRole('button', { name: /Any owner/ });
       await owner.click();
       const options = await page.getByRole('option').allInnerTexts();
       if (!options.some(o => /\(group\)$/.test(o))) {
