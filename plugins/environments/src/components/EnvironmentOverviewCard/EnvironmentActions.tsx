@@ -143,10 +143,8 @@ export const EnvironmentActions = (props: {
   // Why Upgrade cannot be pressed, in words on the page (not only in the
   // button's accessible name), when the reason is the template version.
   const upgradeNote =
-    !leaving && !undecided
-      ? newerVersion
-        ? undefined
-        : `Upgrade is off: ${name} already runs version ${environment.spec.templateVersion}, the newest of its template.`
+    !leaving && !undecided && !newerVersion
+      ? `Upgrade is off: ${name} already runs version ${environment.spec.templateVersion}, the newest of its template.`
       : undefined;
 
   return (

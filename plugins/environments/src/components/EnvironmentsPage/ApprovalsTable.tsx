@@ -164,7 +164,12 @@ export const ApprovalsTable = () => {
     <>
       <Table
         title={`Waiting for your approval (${value.length})`}
-        options={{ paging: false, search: false, padding: 'dense' }}
+        options={{
+          paging: false,
+          search: false,
+          padding: 'dense',
+          sorting: false,
+        }}
         columns={columns}
         data={value}
       />

@@ -86,7 +86,12 @@ export const TemplatesTable = () => {
       title="Environment templates"
       data={(value ?? []).map(t => ({ ...t, id: t.ref }))}
       columns={columns}
-      options={{ paging: false, search: false, padding: 'dense' }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        sorting: false,
+      }}
       emptyContent={
         <div style={{ padding: 16 }}>
           No environment templates are published yet. Your platform team

@@ -121,6 +121,9 @@ export const EnvironmentsTable = (props: {
         search: false,
         toolbar: Boolean(props.title),
         padding: 'dense',
+        // Columns are rendered, not sortable fields; a sort button in each
+        // header also nests one control in another (axe: nested-interactive).
+        sorting: false,
       }}
       emptyContent={emptyContent}
     />
