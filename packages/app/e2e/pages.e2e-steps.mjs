@@ -431,7 +431,8 @@ export async function pageSteps(page, t) {
   await t.step(
     'all tab: a destroyed environment opens its history page',
     async () => {
-      await page.goto(`${t.baseUrl}/environments?tab=all`);
+      // The list leaves destroyed environments out unless asked for them.
+      await page.goto(`${t.baseUrl}/environments?tab=all&phase=Destroyed`);
       await page
         .getByRole('link', { name: `History of ${gone.spec.name} (destroyed)` })
         .click({ timeout: t.timeout });
