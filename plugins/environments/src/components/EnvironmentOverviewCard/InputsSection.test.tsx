@@ -92,7 +92,7 @@ describe('Inputs section', () => {
     expect(row('Container port')).toHaveTextContent('80');
     expect(row('Size')).toHaveTextContent('One of a list');
     expect(row('Region')).toHaveTextContent('us-east-1Locked');
-    expect(row('API key')).toHaveTextContent('Secret: set, never shown');
+    expect(row('API key')).toHaveTextContent('Secret: never shown');
   });
 
   it('shows what will change before applying, and sends only the changes', async () => {

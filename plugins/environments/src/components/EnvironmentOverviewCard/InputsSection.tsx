@@ -75,7 +75,7 @@ const POLICY = {
 } as const;
 
 function shownValue(row: InputRow): string {
-  if (row.secret) return 'Secret: set, never shown';
+  if (row.secret) return 'Secret: never shown';
   return row.value ?? 'Not set';
 }
 
