@@ -110,7 +110,10 @@ async function basicFlow(page) {
   });
   await step('all tab offers owner, template and phase filters', async () => {
     await page.getByRole('tab', { name: 'All' }).click();
-    await page.getByText(/All environments \(\d+\)/).waitFor({ timeout });
+    await page
+      .getByText(/All environments \(\d+\)|No environments yet/)
+      .first()
+      .waitFor({ timeout });
     await page.getByLabel('Owner').waitFor({ timeout });
     await shot(page, 'environments-page-all.png');
   });
@@ -124,7 +127,10 @@ async function basicFlow(page) {
   });
 
   await page.goto(`${baseUrl}/environments?tab=all`);
-  await page.getByText(/All environments \(\d+\)/).waitFor({ timeout });
+  await page
+    .getByText(/All environments \(\d+\)|No environments yet/)
+    .first()
+    .waitFor({ timeout });
   const firstEnv = page
     .locator('table a[href*="/catalog/default/resource/"]')
     .first();
@@ -341,6 +347,7 @@ try {
   await basicFlow(page);
   await (await import('./approvals.e2e-steps.mjs')).approvalSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./form.e2e-steps.mjs')).formSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
+  await (await import('./pages.e2e-steps.mjs')).pageSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   if (flag('fixtures')) await fixtureFlow(page);
   if (flag('full')) {
     for (const title of fullTemplates) await fullFlow(page, title);

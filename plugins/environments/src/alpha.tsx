@@ -11,7 +11,11 @@ import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
 import { EnvironmentsRestClient } from '@envkit/plugin-environments-common';
 import { environmentsApiRef } from './api';
-import { hasRelatedEnvironments, isEnvironmentsAvailable } from './constants';
+import {
+  hasRelatedEnvironments,
+  isEnvironmentsAvailable,
+  isEnvironmentTemplate,
+} from './constants';
 
 const rootRouteRef = createRouteRef();
 
@@ -59,6 +63,21 @@ const relatedEnvironmentsCard = EntityCardBlueprint.make({
 });
 
 /**
+ * `entity-card:environments/template`: an EnvironmentTemplate's version,
+ * parameters, resources, guardrails, usage and software template.
+ */
+const templateOverviewCard = EntityCardBlueprint.make({
+  name: 'template',
+  params: {
+    filter: isEnvironmentTemplate,
+    loader: () =>
+      import('./components/EnvironmentTemplatePage').then(m => (
+        <m.EnvironmentTemplateOverview />
+      )),
+  },
+});
+
+/**
  * `scaffolder-form-field:environments/cost-estimate`: the Create form's
  * `EnvironmentCostEstimate` field, which prices what the form describes.
  */
@@ -101,6 +120,7 @@ export default createFrontendPlugin({
     environmentsPage,
     environmentOverviewCard,
     relatedEnvironmentsCard,
+    templateOverviewCard,
     costEstimateField,
     environmentNameField,
   ],

@@ -25,3 +25,13 @@ export function hasRelatedEnvironments(entity: Entity): boolean {
 
 /** The label the catalog module puts the environment's phase in. */
 export const PHASE_LABEL = 'envkit.io/phase';
+
+/**
+ * Whether `entity` is an EnvironmentTemplate, whose page gets the template
+ * overview card.
+ *
+ * @public
+ */
+export function isEnvironmentTemplate(entity: Entity): boolean {
+  return entity.kind.toLocaleLowerCase('en-US') === 'environmenttemplate';
+}

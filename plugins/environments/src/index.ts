@@ -9,10 +9,12 @@ export {
   EnvironmentsPage,
   EntityEnvironmentOverviewCard,
   EntityEnvironmentsCard,
+  EntityEnvironmentTemplateCard,
 } from './plugin';
 export {
   ENVIRONMENT_ID_ANNOTATION,
   isEnvironmentsAvailable,
   hasRelatedEnvironments,
+  isEnvironmentTemplate,
 } from './constants';
 export * from './api';

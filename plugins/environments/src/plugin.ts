@@ -68,3 +68,22 @@ export const EntityEnvironmentsCard = environmentsPlugin.provide(
     },
   }),
 );
+
+/**
+ * An EnvironmentTemplate's version, parameters with their policies,
+ * resources, guardrails, the environments using it and its software
+ * template; show it where `isEnvironmentTemplate(entity)` holds.
+ *
+ * @public
+ */
+export const EntityEnvironmentTemplateCard = environmentsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityEnvironmentTemplateCard',
+    component: {
+      lazy: () =>
+        import('./components/EnvironmentTemplatePage').then(
+          m => m.EnvironmentTemplateOverview,
+        ),
+    },
+  }),
+);

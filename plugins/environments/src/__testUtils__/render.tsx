@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { ApiRef } from '@backstage/core-plugin-api';
+import { toastApiRef, type ToastApi } from '@backstage/frontend-plugin-api';
 import {
   permissionApiRef,
   PermissionApi,
@@ -20,6 +21,11 @@ import { ReactElement } from 'react';
 import { SWRConfig } from 'swr';
 import { EnvironmentsApi, environmentsApiRef } from '../api';
 
+/** A ToastApi whose `post` is a jest mock. */
+export function mockToastApi(): jest.Mocked<ToastApi> {
+  return { post: jest.fn().mockReturnValue({ close: jest.fn() }) };
+}
+
 /**
  * Renders `element` in a test app with the environments API, a permission
  * API (allowing everything unless given), a catalog and optionally an entity.
@@ -33,6 +39,8 @@ export function renderWithApis(
     catalogEntities?: Entity[];
     /** Replaces the in-memory catalog built from `catalogEntities`. */
     catalogApi?: CatalogApi;
+    /** Collects the toasts; a fresh mock when not given. */
+    toastApi?: ToastApi;
     extraApis?: Array<readonly [ApiRef<any>, any]>;
     routeEntries?: string[];
   },
@@ -45,6 +53,7 @@ export function renderWithApis(
       options.catalogApi ??
         catalogApiMock({ entities: options.catalogEntities ?? [] }),
     ],
+    [toastApiRef, options.toastApi ?? mockToastApi()],
     ...(options.extraApis ?? []),
   ] as const;
   return renderInTestApp(

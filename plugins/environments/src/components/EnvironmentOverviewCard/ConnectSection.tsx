@@ -140,6 +140,13 @@ export const ConnectSection = (props: {
             Boolean(view.workload),
           )}
           showCopyCodeButton
+          // Long commands wrap inside the card rather than scroll out of
+          // it: a scrolling region would need keyboard focus of its own.
+          customStyle={{
+            whiteSpace: 'pre-wrap',
+            overflowWrap: 'anywhere',
+            overflowX: 'hidden',
+          }}
         />
       </Box>
     </>

@@ -1,4 +1,5 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
+import { toastApiRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -10,6 +11,7 @@ import {
 } from '@envkit/plugin-environments-common';
 import { useState } from 'react';
 import { environmentsApiRef } from '../../api';
+import { ConfirmDialog } from './ConfirmDialog';
 import { DestroyDialog } from './DestroyDialog';
 import { ExtendDialog } from './ExtendDialog';
 
@@ -36,7 +38,7 @@ export const EnvironmentActions = (props: {
 }) => {
   const { environment, newerVersion, onChanged } = props;
   const api = useApi(environmentsApiRef);
-  const alertApi = useApi(alertApiRef);
+  const toastApi = useApi(toastApiRef);
   const update = usePermission({
     permission: environmentUpdatePermission,
     resourceRef: environment.id,
@@ -46,7 +48,9 @@ export const EnvironmentActions = (props: {
     resourceRef: environment.id,
   });
   const [busy, setBusy] = useState<Action | undefined>();
-  const [dialog, setDialog] = useState<'extend' | 'destroy' | undefined>();
+  const [dialog, setDialog] = useState<
+    'redeploy' | 'extend' | 'destroy' | undefined
+  >();
   const [failure, setFailure] = useState<string | undefined>();
 
   const { phase } = environment.status;
@@ -67,11 +71,7 @@ export const EnvironmentActions = (props: {
     try {
       const changed = await call();
       setDialog(undefined);
-      alertApi.post({
-        message: done,
-        severity: 'success',
-        display: 'transient',
-      });
+      toastApi.post({ title: done, status: 'success', timeout: 5000 });
       onChanged(changed);
     } catch (e) {
       setDialog(undefined);
@@ -143,12 +143,7 @@ export const EnvironmentActions = (props: {
       label: 'Redeploy',
       ariaLabel: `Redeploy ${name}`,
       enabled: canUpdate,
-      onClick: () =>
-        run(
-          'redeploy',
-          () => api.redeployEnvironment(environment.id),
-          `Redeploying ${name}`,
-        ),
+      onClick: () => setDialog('redeploy'),
     },
     {
       label: 'Upgrade',
@@ -178,6 +173,13 @@ export const EnvironmentActions = (props: {
     },
   ];
 
+  // Why Upgrade cannot be pressed, in words on the page (not only in the
+  // button's accessible name), when the reason is the template version.
+  const upgradeNote =
+    !leaving && !undecided && !newerVersion
+      ? `Upgrade is off: ${name} already runs version ${environment.spec.templateVersion}, the newest of its template.`
+      : undefined;
+
   return (
     <Box>
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
@@ -201,11 +203,41 @@ export const EnvironmentActions = (props: {
           </Typography>
         </Box>
       )}
+      {upgradeNote && (
+        <Typography variant="caption" color="textSecondary" component="p">
+          {upgradeNote}
+        </Typography>
+      )}
       {denied.length > 0 && (
         <Typography variant="caption" color="textSecondary" component="p">
           You are not allowed to {denied.join(' or ')} this environment.
         </Typography>
       )}
+      <ConfirmDialog
+        open={dialog === 'redeploy'}
+        id="envkit-redeploy"
+        title={`Redeploy ${name}?`}
+        text={
+          <>
+            Every resource of {name} is rolled out again with the same inputs
+            and template version {environment.spec.templateVersion}: services
+            start new tasks or pods (pulling the image tag again) and replace
+            the running ones once they are healthy. The endpoint stays the same
+            and the environment stays usable meanwhile.
+          </>
+        }
+        confirmLabel="Redeploy"
+        confirmColor="primary"
+        confirmDisabled={busy === 'redeploy'}
+        onCancel={() => setDialog(undefined)}
+        onConfirm={() =>
+          run(
+            'redeploy',
+            () => api.redeployEnvironment(environment.id),
+            `Redeploying ${name}`,
+          )
+        }
+      />
       <ExtendDialog
         open={dialog === 'extend'}
         environmentName={name}

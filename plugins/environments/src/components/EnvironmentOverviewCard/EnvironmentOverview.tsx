@@ -10,7 +10,6 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
-import Divider from '@material-ui/core/Divider';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -19,7 +18,7 @@ import {
   type EnvironmentEvent,
   type EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
-import { ReactNode, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { usePolledAsync } from '../../hooks';
@@ -31,36 +30,15 @@ import {
   looksLikeUrl,
   PhaseStatus,
 } from '../shared';
+import { Field, Section } from '../shared/layout';
 import { ConnectSection } from './ConnectSection';
 import { EnvironmentActions } from './EnvironmentActions';
 import { EventsTimeline } from './EventsTimeline';
+import { InputsSection } from './InputsSection';
 import { namespaceView } from './namespaceEnvironment';
 import { NamespaceUsage } from './NamespaceUsage';
 import { ResourcesList } from './ResourcesList';
 import { TtlCountdown } from './TtlCountdown';
-
-const Field = (props: { label: string; children: ReactNode }) => (
-  <Grid item xs={12} sm={6} component="div">
-    <Typography variant="subtitle2" component="dt" color="textSecondary">
-      {props.label}
-    </Typography>
-    <Typography variant="body2" component="dd" style={{ margin: 0 }}>
-      {props.children}
-    </Typography>
-  </Grid>
-);
-
-const Section = (props: { title: string; children: ReactNode }) => (
-  <Box mt={2}>
-    <Divider />
-    <Box mt={2} mb={1}>
-      <Typography variant="h6" component="h3">
-        {props.title}
-      </Typography>
-    </Box>
-    {props.children}
-  </Box>
-);
 
 /** The template's current version, when it is newer than `pinned`. */
 function useNewerTemplateVersion(templateRef: string, pinned: string) {
@@ -219,6 +197,7 @@ const EnvironmentDetails = (props: {
           </Field>
         ))}
       </Grid>
+      <InputsSection environment={environment} onChanged={onChanged} />
       <Section title="Actions">
         <EnvironmentActions
           environment={environment}

@@ -14,7 +14,7 @@ import {
   makeTemplate,
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
-import { renderWithApis } from '../../__testUtils__/render';
+import { mockToastApi, renderWithApis } from '../../__testUtils__/render';
 import { AsyncEntityProvider } from '@backstage/plugin-catalog-react';
 import {
   ENTITY_FOLLOW_DELAY_MS,
@@ -49,7 +49,7 @@ const advance = (ms: number) =>
   });
 
 /** Opens the dialog of the card's `action` button for checkout-pr-42. */
-async function openDialog(action: 'Extend' | 'Destroy') {
+async function openDialog(action: 'Extend' | 'Destroy' | 'Redeploy') {
   await userEvent.click(
     await screen.findByRole('button', { name: `${action} checkout-pr-42` }),
   );
@@ -254,13 +254,52 @@ describe('EnvironmentOverviewCard', () => {
     expect(api.getTemplate).toHaveBeenCalledWith('default', 'ecs-web-service');
   });
 
-  it('keeps Upgrade disabled on the newest version', async () => {
+  it('keeps Upgrade disabled on the newest version, saying why in text', async () => {
     await renderCard();
     await screen.findByRole('status');
     expect(
       screen.getByRole('button', { name: /Upgrade checkout-pr-42/ }),
     ).toBeDisabled();
     expect(screen.queryByText(/available$/)).not.toBeInTheDocument();
+    // Visible words, not only the button's accessible name.
+    expect(
+      screen.getByText(
+        'Upgrade is off: checkout-pr-42 already runs version 1.2.0, the newest of its template.',
+      ),
+    ).toBeVisible();
+  });
+
+  it('redeploys only after a confirmation that says what a redeploy does', async () => {
+    const api = mockEnvironmentsApi();
+    const toastApi = mockToastApi();
+    await renderWithApis(<EnvironmentOverviewCard />, {
+      api,
+      entity: environmentEntity,
+      toastApi,
+    });
+    let dialog = await openDialog('Redeploy');
+    expect(dialog).toHaveTextContent('Redeploy checkout-pr-42?');
+    expect(dialog).toHaveTextContent(
+      /rolled out again with the same inputs and template version 1\.2\.0/,
+    );
+    await clickIn(dialog, 'Cancel');
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(api.redeployEnvironment).not.toHaveBeenCalled();
+
+    dialog = await openDialog('Redeploy');
+    await clickIn(dialog, 'Redeploy');
+    expect(api.redeployEnvironment).toHaveBeenCalledWith('env-1');
+    // Through the ToastApi, not the deprecated AlertApi.
+    await waitFor(() =>
+      expect(toastApi.post).toHaveBeenCalledWith(
+        expect.objectContaining({
+          title: 'Redeploying checkout-pr-42',
+          status: 'success',
+        }),
+      ),
+    );
   });
 
   it('disables the actions the permission policy denies, with the reason', async () => {
@@ -364,9 +403,7 @@ describe('EnvironmentOverviewCard', () => {
         .mockRejectedValue(new Error('environment is being destroyed')),
     });
     await renderCard(api);
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Redeploy checkout-pr-42' }),
-    );
+    await clickIn(await openDialog('Redeploy'), 'Redeploy');
     expect(api.redeployEnvironment).toHaveBeenCalledWith('env-1');
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Could not redeploy checkout-pr-42: environment is being destroyed',

@@ -40,6 +40,12 @@ export const EventsTimeline = (props: { events: EnvironmentEvent[] }) => {
               // The message is the sentence; the reason is a code for
               // searching and for tools, so it goes with the time.
               primary={event.message}
+              // Long words (ARNs, URLs, object names) wrap inside the card
+              // instead of running past its edge.
+              primaryTypographyProps={{ style: { overflowWrap: 'anywhere' } }}
+              secondaryTypographyProps={{
+                style: { overflowWrap: 'anywhere' },
+              }}
               secondary={`${formatTimestamp(event.at)} · ${event.reason}${
                 event.resource ? ` · ${event.resource}` : ''
               }`}

@@ -7,10 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import type { EnvironmentResourceStatus } from '@envkit/plugin-environments-common';
 import { Fragment } from 'react';
 import { PhaseStatus } from '../shared';
-
-/** Lines break between words only, never inside a name or a state. */
-const WHOLE_WORDS = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
-const NO_WRAP = { ...WHOLE_WORDS, whiteSpace: 'nowrap' } as const;
+import { NO_WRAP, WHOLE_WORDS } from '../shared/layout';
 
 interface ManagedObject {
   kind: string;

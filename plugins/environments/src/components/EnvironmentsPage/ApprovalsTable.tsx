@@ -5,7 +5,8 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
+import { toastApiRef } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
@@ -68,7 +69,7 @@ const RejectDialog = (props: {
  */
 export const ApprovalsTable = () => {
   const api = useApi(environmentsApiRef);
-  const alertApi = useApi(alertApiRef);
+  const toastApi = useApi(toastApiRef);
   const [refresh, setRefresh] = useState(0);
   const [busy, setBusy] = useState<string>();
   const [rejecting, setRejecting] = useState<EnvironmentSummary>();
@@ -85,13 +86,13 @@ export const ApprovalsTable = () => {
     setBusy(environment.id);
     try {
       await decision();
-      alertApi.post({
-        message: done,
-        severity: 'success',
-        display: 'transient',
-      });
+      toastApi.post({ title: done, status: 'success', timeout: 5000 });
     } catch (e) {
-      alertApi.post({ message: (e as Error).message, severity: 'error' });
+      toastApi.post({
+        title: `Could not decide on ${environment.spec.name}`,
+        description: (e as Error).message,
+        status: 'danger',
+      });
     } finally {
       setBusy(undefined);
       setRejecting(undefined);
@@ -127,7 +128,8 @@ export const ApprovalsTable = () => {
     {
       title: 'Decision',
       render: e => (
-        <Box display="flex" style={{ gap: 8 }}>
+        // The buttons keep their words whole; the row grows instead.
+        <Box display="flex" style={{ gap: 8, whiteSpace: 'nowrap' }}>
           <Button
             size="small"
             variant="contained"
@@ -162,7 +164,12 @@ export const ApprovalsTable = () => {
     <>
       <Table
         title={`Waiting for your approval (${value.length})`}
-        options={{ paging: false, search: false, padding: 'dense' }}
+        options={{
+          paging: false,
+          search: false,
+          padding: 'dense',
+          sorting: false,
+        }}
         columns={columns}
         data={value}
       />

@@ -1,6 +1,13 @@
 import Box from '@material-ui/core/Box';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
+import { makeStyles } from '@material-ui/core/styles';
+
+// The theme's secondary text on the page background is below 4.5:1 for the
+// small outlined labels (axe: color-contrast).
+const useStyles = makeStyles(theme => ({
+  label: { color: theme.palette.text.primary },
+}));
 import { ENVIRONMENT_PHASES } from '@envkit/plugin-environments-common';
 import type { EnvironmentTemplateSummary } from '@envkit/plugin-environments-common';
 
@@ -20,46 +27,50 @@ const SelectFilter = (props: {
   value: string;
   options: Array<{ value: string; label: string }>;
   onChange: (value: string) => void;
-}) => (
-  <TextField
-    select
-    id={`envkit-filter-${props.name}`}
-    label={props.label}
-    SelectProps={{ displayEmpty: true }}
-    InputLabelProps={{ shrink: true }}
-    variant="outlined"
-    size="small"
-    style={{ minWidth: props.minWidth }}
-    value={props.value}
-    onChange={e => props.onChange(e.target.value)}
-  >
-    <MenuItem value="">{props.anyLabel}</MenuItem>
-    {props.options.map(o => (
-      <MenuItem key={o.value} value={o.value}>
-        {o.label}
-      </MenuItem>
-    ))}
-  </TextField>
-);
+}) => {
+  const classes = useStyles();
+  return (
+    <TextField
+      select
+      id={`envkit-filter-${props.name}`}
+      label={props.label}
+      SelectProps={{ displayEmpty: true }}
+      InputLabelProps={{ shrink: true, className: classes.label }}
+      variant="outlined"
+      size="small"
+      style={{ minWidth: props.minWidth }}
+      value={props.value}
+      onChange={e => props.onChange(e.target.value)}
+    >
+      <MenuItem value="">{props.anyLabel}</MenuItem>
+      {props.options.map(o => (
+        <MenuItem key={o.value} value={o.value}>
+          {o.label}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+};
 
-/** Owner, template and phase filters. */
+/** Owner, template and phase filters, each a choice of what exists. */
 export const EnvironmentFilters = (props: {
   value: EnvironmentFilterValues;
   templates: EnvironmentTemplateSummary[];
+  /** The catalog's groups and users. */
+  owners: Array<{ value: string; label: string }>;
   onChange: (value: EnvironmentFilterValues) => void;
 }) => {
-  const { value, templates, onChange } = props;
+  const { value, templates, owners, onChange } = props;
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
-      <TextField
-        id="envkit-filter-owner"
+      <SelectFilter
+        name="owner"
         label="Owner"
-        InputLabelProps={{ shrink: true }}
-        placeholder="group:default/team-a"
-        variant="outlined"
-        size="small"
+        anyLabel="Any owner"
+        minWidth={220}
         value={value.owner}
-        onChange={e => onChange({ ...value, owner: e.target.value })}
+        options={owners}
+        onChange={owner => onChange({ ...value, owner })}
       />
       <SelectFilter
         name="template"

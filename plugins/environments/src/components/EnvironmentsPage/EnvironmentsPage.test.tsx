@@ -179,4 +179,131 @@ describe('EnvironmentsContent', () => {
       (await screen.findAllByText(/catalog is down/)).length,
     ).toBeGreaterThan(0);
   });
+
+  it("offers the catalog's groups and users as owners, and filters by the one picked", async () => {
+    const api = mockEnvironmentsApi({
+      listEnvironments: listing(makeEnvironment('Ready')),
+    });
+    await renderWithApis(<EnvironmentsContent />, {
+      api,
+      extraApis: [[identityApiRef, identityApi]],
+      routeEntries: ['/environments?tab=all'],
+      catalogEntities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name: 'team-storefront', title: 'Storefront' },
+          spec: { type: 'team', children: [] },
+        },
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'User',
+          metadata: { name: 'guest' },
+          spec: { profile: { displayName: 'Guest' }, memberOf: [] },
+        },
+      ],
+    });
+    expect(await screen.findByText('All environments (1)')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /Any owner/ }));
+    const options = screen.getAllByRole('option').map(o => o.textContent);
+    expect(options).toEqual([
+      'Any owner',
+      'Storefront (group)',
+      'Guest (user)',
+    ]);
+    await userEvent.click(
+      screen.getByRole('option', { name: 'Storefront (group)' }),
+    );
+    await waitFor(() =>
+      expect(api.listEnvironments).toHaveBeenLastCalledWith({
+        owner: 'group:default/team-storefront',
+        template: undefined,
+        phase: undefined,
+        limit: 100,
+      }),
+    );
+  });
+
+  it('says there are no environments, not that no filter matches, when no filter is set', async () => {
+    await renderPage(mockEnvironmentsApi(), 'all');
+    expect(await screen.findByText('No environments yet')).toBeInTheDocument();
+    expect(
+      screen.queryByText(/No environments match these filters/),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says no environment matches once a filter is set', async () => {
+    await renderWithApis(<EnvironmentsContent />, {
+      api: mockEnvironmentsApi(),
+      extraApis: [[identityApiRef, identityApi]],
+      routeEntries: ['/environments?tab=all&phase=Failed'],
+    });
+    expect(
+      await screen.findByText(/No environments match these filters/),
+    ).toBeInTheDocument();
+  });
+
+  it('links a destroyed environment to its history page, which shows it', async () => {
+    const destroyed = makeEnvironment('Destroyed', {
+      id: 'env-gone',
+      name: 'old-pr-1',
+    });
+    const api = mockEnvironmentsApi({
+      listEnvironments: listing(destroyed),
+      getEnvironment: jest.fn().mockResolvedValue(destroyed),
+    });
+    await renderPage(api, 'all');
+    const link = await screen.findByRole('link', {
+      name: 'History of old-pr-1 (destroyed)',
+    });
+    expect(link).toHaveAttribute('href', '/environments/history/env-gone');
+
+    await renderWithApis(<EnvironmentsContent />, {
+      api,
+      extraApis: [[identityApiRef, identityApi]],
+      // Mounted at the page's root, as the app mounts it under /environments.
+      routeEntries: ['/history/env-gone'],
+    });
+    expect(await screen.findByText('Environment history')).toBeInTheDocument();
+    expect(api.getEnvironment).toHaveBeenCalledWith('env-gone');
+    expect(
+      (await screen.findAllByText('All resources are ready')).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('shows how many environments use each template', async () => {
+    const api = mockEnvironmentsApi({
+      listEnvironments: listing(
+        makeEnvironment('Ready', {
+          id: 'a',
+          spec: { templateVersion: '1.0.0' },
+        }),
+        makeEnvironment('Ready', {
+          id: 'b',
+          spec: { templateVersion: '1.2.0' },
+        }),
+      ),
+    });
+    await renderPage(api, 'templates');
+    expect(
+      await screen.findByText('2 environments, 1 on an older version'),
+    ).toBeInTheDocument();
+  });
+
+  it('gives every template row an id, so the table logs no warning', async () => {
+    const previous = process.env.NODE_ENV;
+    const warn = jest.spyOn(console, 'warn');
+    // material-table checks the ids in development builds only.
+    (process.env as Record<string, string>).NODE_ENV = 'development';
+    try {
+      await renderPage(mockEnvironmentsApi(), 'templates');
+      expect(await screen.findByText('ECS web service')).toBeInTheDocument();
+      expect(warn).not.toHaveBeenCalledWith(
+        expect.stringContaining('without id'),
+      );
+    } finally {
+      (process.env as Record<string, string>).NODE_ENV = previous!;
+      warn.mockRestore();
+    }
+  });
 });

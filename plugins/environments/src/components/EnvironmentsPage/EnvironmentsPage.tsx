@@ -19,17 +19,20 @@ import {
   type EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Route, Routes, useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { environmentsApiRef } from '../../api';
 import { usePolledAsync } from '../../hooks';
+import { EnvironmentOverview } from '../EnvironmentOverviewCard/EnvironmentOverview';
 import { EnvironmentsTable } from '../EnvironmentsTable';
+import { listAllEnvironments } from '../shared';
 import {
   EnvironmentFilterValues,
   EnvironmentFilters,
 } from './EnvironmentFilters';
 import { TemplatesTable } from './TemplatesTable';
+import { useOwnerOptions } from './useOwnerOptions';
 import { ApprovalsTable } from './ApprovalsTable';
 
 const TABS = [
@@ -65,12 +68,9 @@ const MyEnvironments = () => {
     const byId = new Map<string, EnvironmentSummary>();
     await Promise.all(
       ownershipEntityRefs.map(async owner => {
-        let cursor: string | undefined;
-        do {
-          const page = await api.listEnvironments({ owner, cursor });
-          for (const env of page.items) byId.set(env.id, env);
-          cursor = page.nextCursor;
-        } while (cursor);
+        for (const env of await listAllEnvironments(api, { owner })) {
+          byId.set(env.id, env);
+        }
       }),
     );
     return [...byId.values()].sort((a, b) =>
@@ -95,16 +95,19 @@ const MyEnvironments = () => {
 /** Every environment the user may read, filtered by owner, template and phase. */
 const AllEnvironments = () => {
   const api = useApi(environmentsApiRef);
-  const [filters, setFilters] = useState<EnvironmentFilterValues>({
-    owner: '',
-    template: '',
-    phase: '',
-  });
+  // A link may preset the filters, e.g. a template page's usage link.
+  const [searchParams] = useSearchParams();
+  const [filters, setFilters] = useState<EnvironmentFilterValues>(() => ({
+    owner: searchParams.get('owner') ?? '',
+    template: searchParams.get('template') ?? '',
+    phase: searchParams.get('phase') ?? '',
+  }));
+  const owners = useOwnerOptions();
   const [applied, setApplied] = useState(filters);
   // Rows asked for: one page at first, one more on each "Show more".
   const [limit, setLimit] = useState(DEFAULT_PAGE_SIZE);
-  // Typing an owner ref should not send a request per keystroke; new
-  // filters start again from the first rows.
+  // Quick changes of the filters send one request; new filters start again
+  // from the first rows.
   useDebounce(
     () => {
       setApplied(filters);
@@ -118,7 +121,7 @@ const AllEnvironments = () => {
   const { value, error, loading } = usePolledAsync(
     () =>
       api.listEnvironments({
-        owner: applied.owner.trim() || undefined,
+        owner: applied.owner || undefined,
         template: applied.template || undefined,
         phase: (applied.phase || undefined) as EnvironmentPhase | undefined,
         limit,
@@ -126,6 +129,7 @@ const AllEnvironments = () => {
     [api, applied.owner, applied.template, applied.phase, limit],
   );
   const shown = value?.items.length ?? 0;
+  const filtered = Boolean(applied.owner || applied.template || applied.phase);
   const more = Boolean(value?.nextCursor);
 
   return (
@@ -133,11 +137,15 @@ const AllEnvironments = () => {
       <EnvironmentFilters
         value={filters}
         templates={templates.value ?? []}
+        owners={owners}
         onChange={setFilters}
       />
       {loading && <Progress aria-label="Loading environments" />}
       {error && !value && <ResponseErrorPanel error={error} />}
-      {value && (
+      {value && value.totalCount === 0 && !filtered && (
+        <NoEnvironments title="No environments yet" />
+      )}
+      {value && (value.totalCount > 0 || filtered) && (
         <EnvironmentsTable
           title={
             more
@@ -171,8 +179,27 @@ const AllEnvironments = () => {
   );
 };
 
-/** The body of the Environments page, without the app's page chrome. */
-export const EnvironmentsContent = () => {
+/**
+ * The history of one environment, also after it is destroyed and the
+ * catalog has dropped its entity: status, inputs, resources and events as
+ * the backend keeps them.
+ */
+const EnvironmentHistory = () => {
+  const { id = '' } = useParams();
+  return (
+    <Content>
+      <ContentHeader title="Environment history">
+        <LinkButton to="/environments?tab=all" variant="outlined">
+          All environments
+        </LinkButton>
+      </ContentHeader>
+      <EnvironmentOverview environmentId={id} />
+    </Content>
+  );
+};
+
+/** The Mine, All, Templates and Approvals tabs. */
+const EnvironmentsTabs = () => {
   const [searchParams, setSearchParams] = useSearchParams();
   const requested = searchParams.get('tab');
   const tab: TabId = TABS.some(t => t.id === requested)
@@ -222,3 +249,11 @@ export const EnvironmentsContent = () => {
     </Content>
   );
 };
+
+/** The body of the Environments page, without the app's page chrome. */
+export const EnvironmentsContent = () => (
+  <Routes>
+    <Route path="/history/:id" element={<EnvironmentHistory />} />
+    <Route path="*" element={<EnvironmentsTabs />} />
+  </Routes>
+);

@@ -10,8 +10,24 @@ import useAsync from 'react-use/esm/useAsync';
 import type { EnvironmentTemplateSummary } from '@envkit/plugin-environments-common';
 import { environmentsApiRef } from '../../api';
 import { StatusText } from '../shared';
+import { describeUsage } from '../EnvironmentTemplatePage/templateUsage';
+import { useTemplateUsage } from '../EnvironmentTemplatePage/useTemplateUsage';
 
-const columns: TableColumn<EnvironmentTemplateSummary>[] = [
+/** Material Table keeps per-row state by `id`; a template's is its ref. */
+type Row = EnvironmentTemplateSummary & { id: string };
+
+/** How many environments use template `t`, and how many are outdated. */
+const Usage = (props: { template: EnvironmentTemplateSummary }) => {
+  const { value, error, loading } = useTemplateUsage(
+    props.template.ref,
+    props.template.entity.spec?.version,
+  );
+  if (loading) return <>…</>;
+  if (error) return <>Unknown</>;
+  return <>{describeUsage(value!)}</>;
+};
+
+const columns: TableColumn<Row>[] = [
   {
     title: 'Template',
     highlight: true,
@@ -38,6 +54,10 @@ const columns: TableColumn<EnvironmentTemplateSummary>[] = [
       ),
   },
   {
+    title: 'In use by',
+    render: t => <Usage template={t} />,
+  },
+  {
     title: 'Validation',
     render: t =>
       t.valid ? (
@@ -62,11 +82,16 @@ export const TemplatesTable = () => {
   if (loading) return <Progress aria-label="Loading templates" />;
   if (error) return <ResponseErrorPanel error={error} />;
   return (
-    <Table<EnvironmentTemplateSummary>
+    <Table<Row>
       title="Environment templates"
-      data={value ?? []}
+      data={(value ?? []).map(t => ({ ...t, id: t.ref }))}
       columns={columns}
-      options={{ paging: false, search: false, padding: 'dense' }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        sorting: false,
+      }}
       emptyContent={
         <div style={{ padding: 16 }}>
           No environment templates are published yet. Your platform team

@@ -5,7 +5,15 @@ import { ReactNode } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { endpointUrl, formatExpiry, formatUsd, PhaseStatus } from '../shared';
+import { NO_WRAP } from '../shared/layout';
 import { useEnvironmentEntityRefs } from './useEnvironmentEntityRefs';
+
+/**
+ * Where the Environments page shows the history of environment `id`: the
+ * page for environments the catalog no longer has.
+ */
+export const environmentHistoryPath = (id: string) =>
+  `/environments/history/${encodeURIComponent(id)}`;
 
 /** Columns a view may show; `name`, `phase`, `endpoint`, `expiry` always are. */
 export type OptionalColumn = 'template' | 'owner' | 'component' | 'cost';
@@ -25,21 +33,34 @@ export const EnvironmentsTable = (props: {
     {
       title: 'Name',
       highlight: true,
+      cellStyle: NO_WRAP,
       render: env => {
         const ref = entityRefs.get(env.id);
-        return ref ? (
-          <EntityRefLink entityRef={ref} title={env.spec.name} />
-        ) : (
-          env.spec.name
-        );
+        if (ref) return <EntityRefLink entityRef={ref} title={env.spec.name} />;
+        // The catalog drops a destroyed environment's entity; its history
+        // stays readable on the Environments page.
+        if (env.status.phase === 'Destroyed') {
+          return (
+            <Link
+              to={environmentHistoryPath(env.id)}
+              aria-label={`History of ${env.spec.name} (destroyed)`}
+            >
+              {env.spec.name}
+            </Link>
+          );
+        }
+        return env.spec.name;
       },
     },
     {
       title: 'Phase',
+      cellStyle: NO_WRAP,
       render: env => <PhaseStatus phase={env.status.phase} />,
     },
     {
       title: 'Endpoint',
+      // A URL on one line: squeezed, it would wrap a character per line.
+      cellStyle: NO_WRAP,
       render: env => {
         const endpoint = env.status.outputs?.endpoint;
         return endpoint ? (
@@ -51,6 +72,7 @@ export const EnvironmentsTable = (props: {
     },
     {
       title: 'Expires',
+      cellStyle: NO_WRAP,
       render: env =>
         env.status.phase === 'Destroyed'
           ? '—'
@@ -116,6 +138,9 @@ export const EnvironmentsTable = (props: {
           search: false,
           toolbar: Boolean(props.title),
           padding: 'dense',
+          // Columns are rendered, not sortable fields; a sort button in each
+          // header also nests one control in another (axe: nested-interactive).
+          sorting: false,
         }}
         emptyContent={emptyContent}
       />

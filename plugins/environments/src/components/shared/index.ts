@@ -2,3 +2,4 @@ export * from './format';
 export { PhaseStatus } from './PhaseStatus';
 export { StatusText } from './StatusText';
 export type { StatusKind } from './StatusText';
+export { listAllEnvironments } from './listAll';

@@ -1,0 +1,1 @@
+export { EnvironmentTemplateOverview } from './EnvironmentTemplateOverview';
