@@ -154,6 +154,7 @@ const AllEnvironments = () => {
           }
           environments={value.items}
           columns={['component', 'template', 'owner', 'cost']}
+          partial={more}
           emptyContent={<Box p={2}>No environments match these filters.</Box>}
         />
       )}

@@ -97,5 +97,25 @@ describe('EnvironmentsTable', () => {
     const totals = screen.getByRole('region', { name: 'Cost per owner' });
     expect(totals).toHaveTextContent('team-b: $89.43');
     expect(totals).toHaveTextContent('team-a: $42.50');
+    expect(totals).not.toHaveTextContent('of the environments shown');
+  });
+
+  it('says the totals cover only the listed environments when more match', async () => {
+    await renderWithApis(
+      <EnvironmentsTable
+        environments={[
+          {
+            ...makeEnvironment('Ready', { id: 'a', name: 'a' }),
+            cost: { currency: 'USD' as const, accrued: 1, projectedMonthly: 9 },
+          },
+        ]}
+        columns={['owner', 'cost']}
+        partial
+      />,
+      { api: mockEnvironmentsApi() },
+    );
+    expect(
+      await screen.findByRole('region', { name: 'Cost per owner' }),
+    ).toHaveTextContent('of the environments shown');
   });
 });

@@ -24,6 +24,8 @@ export const EnvironmentsTable = (props: {
   environments: EnvironmentSummary[];
   columns?: OptionalColumn[];
   emptyContent?: ReactNode;
+  /** More environments match than are listed: totals cover only these. */
+  partial?: boolean;
 }) => {
   const { environments, columns = [], emptyContent } = props;
   const entityRefs = useEnvironmentEntityRefs(environments);
@@ -148,6 +150,7 @@ export const EnvironmentsTable = (props: {
         <Box mt={1} component="section" aria-label="Cost per owner">
           <Typography variant="subtitle2">
             Projected a month per owner, at list prices
+            {props.partial ? ', of the environments shown' : ''}
           </Typography>
           {totals.map(([owner, total]) => (
             <Typography key={owner} variant="body2">
