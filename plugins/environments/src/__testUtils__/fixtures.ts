@@ -4,6 +4,7 @@ import type {
   EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
 import type { EnvironmentTemplateSummary } from '@envkit/plugin-environments-common';
+import type { Entity } from '@backstage/catalog-model';
 import type { EnvironmentsApi } from '../api';
 
 const HOUR = 3600_000;
@@ -249,4 +250,20 @@ export function mockEnvironmentsApi(
     listApprovals: jest.fn().mockResolvedValue([]),
     ...overrides,
   } as jest.Mocked<EnvironmentsApi>;
+}
+
+/** The catalog entity of environment `env-1`, as the catalog module publishes it. */
+export function environmentEntity(
+  name = 'checkout-pr-42',
+  owner = 'group:default/team-storefront',
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name,
+      annotations: { 'envkit.io/environment-id': 'env-1' },
+    },
+    spec: { type: 'environment', owner },
+  };
 }

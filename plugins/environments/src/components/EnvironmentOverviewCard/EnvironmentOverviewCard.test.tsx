@@ -12,6 +12,7 @@ import {
 import {
   makeEnvironment,
   makeTemplate,
+  environmentEntity as checkoutEntity,
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
 import { mockToastApi, renderWithApis } from '../../__testUtils__/render';
@@ -21,15 +22,7 @@ import {
   EnvironmentOverviewCard,
 } from './EnvironmentOverviewCard';
 
-const environmentEntity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: {
-    name: 'checkout-pr-42',
-    annotations: { 'envkit.io/environment-id': 'env-1' },
-  },
-  spec: { type: 'environment', owner: 'group:default/team-storefront' },
-};
+const environmentEntity = checkoutEntity();
 
 function renderCard(
   api = mockEnvironmentsApi(),

@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockApis } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
@@ -6,20 +5,13 @@ import userEvent from '@testing-library/user-event';
 import type { Environment } from '@envkit/plugin-environments-common';
 import {
   makeEnvironment,
+  environmentEntity,
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
 import { mockToastApi, renderWithApis } from '../../__testUtils__/render';
 import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: {
-    name: 'checkout-pr-42',
-    annotations: { 'envkit.io/environment-id': 'env-1' },
-  },
-  spec: { type: 'environment', owner: 'group:default/team-storefront' },
-};
+const entity = environmentEntity();
 
 /** An environment whose template has every kind of input. */
 function withInputs(phase: Environment['status']['phase'] = 'Ready') {

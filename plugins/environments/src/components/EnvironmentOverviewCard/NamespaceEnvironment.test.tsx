@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockApis } from '@backstage/test-utils';
 import { act, screen, waitFor, within } from '@testing-library/react';
@@ -7,20 +6,13 @@ import { environmentAccessPermission } from '@envkit/plugin-environments-common'
 import {
   makeEnvironment,
   makeNamespaceEnvironment,
+  environmentEntity,
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
 import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: {
-    name: 'payments-dev',
-    annotations: { 'envkit.io/environment-id': 'env-1' },
-  },
-  spec: { type: 'environment', owner: 'group:default/team-payments' },
-};
+const entity = environmentEntity('payments-dev', 'group:default/team-payments');
 
 function renderCard(
   api = mockEnvironmentsApi({
