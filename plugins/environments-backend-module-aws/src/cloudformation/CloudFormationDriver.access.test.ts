@@ -28,6 +28,7 @@ import {
   cfnResource,
   contextFor,
   destroyUntilSettled,
+  expectDestroyed,
   environment,
   SANDBOX_KEYS,
   sandboxDriver,
@@ -290,9 +291,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
       // The platform team moves account 1 to a new role; the deletion
       // already goes with it.
       const moved = driverWith(roleOf('111111111111', 'envkit-cfn-v2'));
-      expect(await destroyUntilSettled(moved, changed, ctx2)).toEqual({
-        status: 'Destroyed',
-      });
+      await expectDestroyed(moved, changed, ctx2);
       const deleted = await describeStack(updated.StackId!);
       expect(deleted.StackStatus).toBe('DELETE_COMPLETE');
       expect(deleted.RoleARN).toBe(roleOf('111111111111', 'envkit-cfn-v2'));

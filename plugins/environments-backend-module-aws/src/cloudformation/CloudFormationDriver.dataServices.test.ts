@@ -8,7 +8,7 @@ import {
   awsCli,
   cfnResource,
   contextFor,
-  destroyUntilSettled,
+  expectDestroyed,
   environment,
 } from './__testUtils__/harness';
 import { leftoversOf, useSandboxSuite } from './__testUtils__/sandboxSuite';
@@ -134,9 +134,7 @@ describe('data-service built-ins on the sandbox', () => {
     expect(outputs).not.toMatch(/password|AuthToken"/i);
 
     for (const r of [...data, network]) {
-      expect(
-        await destroyUntilSettled(suite.driver, r, contextFor(env, r.name)),
-      ).toEqual({ status: 'Destroyed' });
+      await expectDestroyed(suite.driver, r, contextFor(env, r.name));
     }
     expect(leftoversOf(suite.sandbox, env)).toEqual([]);
   });

@@ -7,6 +7,7 @@ import {
   cfnResource,
   contextFor,
   destroyUntilSettled,
+  expectDestroyed,
   documentedPolicy,
   environment,
 } from './__testUtils__/harness';
@@ -231,21 +232,13 @@ describe('the shared ECS platform against the cloud sandbox', () => {
     expect(message).toContain(stackName(alice.name, alice.id, 'service'));
     expect(message).toContain(stackName(bob.name, bob.id, 'service'));
     for (const env of [alice, bob]) {
-      expect(
-        await destroyUntilSettled(
-          suite.driver,
-          sharedService('/x'),
-          contextFor(env, 'service'),
-        ),
-      ).toEqual({ status: 'Destroyed' });
-    }
-    expect(
-      await destroyUntilSettled(
+      await expectDestroyed(
         suite.driver,
-        platform,
-        contextFor(base, 'platform'),
-      ),
-    ).toEqual({ status: 'Destroyed' });
+        sharedService('/x'),
+        contextFor(env, 'service'),
+      );
+    }
+    await expectDestroyed(suite.driver, platform, contextFor(base, 'platform'));
     const { Exports } = await cli('cloudformation', 'list-exports');
     expect(Exports).toEqual([]);
   });

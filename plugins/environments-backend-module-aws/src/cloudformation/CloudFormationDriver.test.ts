@@ -26,6 +26,7 @@ import {
   cfnResource,
   contextFor,
   destroyUntilSettled,
+  expectDestroyed,
   documentedPolicy,
   environment,
   expectPermanentFailure,
@@ -78,9 +79,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     service: DriverResource,
     ctx: DriverContext,
   ) {
-    expect(await destroyUntilSettled(suite.driver, service, ctx)).toEqual({
-      status: 'Destroyed',
-    });
+    await expectDestroyed(suite.driver, service, ctx);
     await destroyUntilSettled(
       suite.driver,
       NETWORK,
@@ -199,20 +198,12 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     );
     expect(again.status).toBe('Ready');
 
-    expect(
-      await destroyUntilSettled(
-        suite.driver,
-        serviceOn(network, 'nginx:1.28'),
-        contextFor(env2, 'service'),
-      ),
-    ).toEqual({ status: 'Destroyed' });
-    expect(
-      await destroyUntilSettled(
-        suite.driver,
-        NETWORK,
-        contextFor(env2, 'network'),
-      ),
-    ).toEqual({ status: 'Destroyed' });
+    await expectDestroyed(
+      suite.driver,
+      serviceOn(network, 'nginx:1.28'),
+      contextFor(env2, 'service'),
+    );
+    await expectDestroyed(suite.driver, NETWORK, contextFor(env2, 'network'));
     const listed = await ledger.harness(() =>
       suite.cfn.send(new ListStacksCommand({})),
     );
@@ -432,16 +423,8 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       'Ready',
     );
     expect((await suite.driver.observe(service, ctx)).status).toBe('Ready');
-    expect(await destroyUntilSettled(suite.driver, service, ctx)).toEqual({
-      status: 'Destroyed',
-    });
-    expect(
-      await destroyUntilSettled(
-        suite.driver,
-        NETWORK,
-        contextFor(env, 'network'),
-      ),
-    ).toEqual({ status: 'Destroyed' });
+    await expectDestroyed(suite.driver, service, ctx);
+    await expectDestroyed(suite.driver, NETWORK, contextFor(env, 'network'));
   });
 
   it('syncs 50 ECS services of one cluster with at most 5 DescribeServices calls per sweep', async () => {
@@ -607,9 +590,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     expect((await applyUntilSettled(configured, NETWORK, ctx)).status).toBe(
       'Ready',
     );
-    expect(await destroyUntilSettled(configured, NETWORK, ctx)).toEqual({
-      status: 'Destroyed',
-    });
+    await expectDestroyed(configured, NETWORK, ctx);
     configured.close();
   });
 
@@ -652,9 +633,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     s3.destroy();
     const [stack] = leftoversOf(suite.sandbox, env);
 
-    expect(await destroyUntilSettled(suite.driver, files, ctx)).toEqual({
-      status: 'Destroyed',
-    });
+    await expectDestroyed(suite.driver, files, ctx);
     expect(leftoversOf(suite.sandbox, env)).toEqual([]);
     // First attempt: the bucket never failed to delete.
     const events = await ledger.harness(() =>

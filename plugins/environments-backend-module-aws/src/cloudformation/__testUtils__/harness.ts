@@ -112,6 +112,11 @@ export const destroyUntilSettled = (
   ...[driver, resource, ctx, t]: SettleArgs
 ) => untilDone(() => driver.destroy(resource, ctx), t);
 
+/** Destroys the resource, expecting it to end Destroyed. */
+export async function expectDestroyed(...args: SettleArgs) {
+  expect(await destroyUntilSettled(...args)).toEqual({ status: 'Destroyed' });
+}
+
 /** Expects `call` to throw a permanent failure with `reason`. */
 export async function expectPermanentFailure(
   call: () => Promise<unknown>,
