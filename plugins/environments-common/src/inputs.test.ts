@@ -105,6 +105,11 @@ describe('resolveInputs', () => {
     expect(problems({ imageLocation: 'NGINX; rm -rf /' }, s)).toMatch(
       /^inputs\.imageLocation: must match the pattern/,
     );
+    s.parameters.properties.imageLocation.description =
+      'A lower-case image name with an optional tag, e.g. nginx:1.27';
+    expect(problems({ imageLocation: 'NGINX; rm -rf /' }, s)).toBe(
+      'inputs.imageLocation: is not in the expected form (A lower-case image name with an optional tag, e.g. nginx:1.27)',
+    );
     expect(problems({ imageLocation: 'x'.repeat(5000) }, s)).toMatch(
       /^inputs\.imageLocation: must be at most 4096 characters/,
     );

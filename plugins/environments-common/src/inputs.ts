@@ -179,7 +179,11 @@ function valueProblem(
     case 'maxLength':
       return `must be at most ${limit} characters, got ${length}`;
     case 'pattern':
-      return `must match the pattern ${p.pattern}`;
+      // The template's own words for the form, when it has them; a regular
+      // expression means little to the person who typed the value.
+      return p.description
+        ? `is not in the expected form (${p.description})`
+        : `must match the pattern ${p.pattern}`;
     default:
       return error.message ?? 'is not valid';
   }
