@@ -285,6 +285,11 @@ async function fullFlow(page, templateTitle) {
   );
   if (/namespace/i.test(templateTitle))
     await kubernetesSteps(page, { name, step, shot, timeout });
+  if (/ECS/.test(templateTitle)) {
+    await (await import('./cost.e2e-steps.mjs')).costSteps(page, { baseUrl, timeout, step, shot }); // prettier-ignore
+    await page.goBack();
+    await waitForPhase(page, 'Ready', timeout);
+  }
   const endpoint = page.getByRole('link', { name: /^Open / }).first();
   if (await endpoint.count()) {
     await step(
@@ -348,6 +353,7 @@ try {
   await (await import('./approvals.e2e-steps.mjs')).approvalSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./form.e2e-steps.mjs')).formSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./pages.e2e-steps.mjs')).pageSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
+  await (await import('./cost.e2e-steps.mjs')).sleepSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   if (flag('fixtures')) await fixtureFlow(page);
   if (flag('full')) {
     for (const title of fullTemplates) await fullFlow(page, title);

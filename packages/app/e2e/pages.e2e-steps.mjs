@@ -25,6 +25,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { backendUrlOf, guestEnvironmentsApi } from './api.mjs';
 
 const TEMPLATE = 'environmenttemplate:default/dev-namespace';
 const TEMPLATE_PAGE = '/catalog/default/environmenttemplate/dev-namespace';
@@ -114,14 +115,6 @@ function brokenWords(page, selector) {
   }, selector);
 }
 
-async function guestToken(backendUrl) {
-  const res = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  if (!res.ok) throw new Error(`guest token: HTTP ${res.status}`);
-  return (await res.json()).backstageIdentity.token;
-}
-
 /**
  * @param {import('playwright-core').Page} page signed in as the guest
  * @param {{ baseUrl: string, backendUrl?: string, timeout: number,
@@ -130,15 +123,10 @@ async function guestToken(backendUrl) {
  *   shot: (page: import('playwright-core').Page, file: string, fullPage?: boolean) => Promise<unknown> }} t
  */
 export async function pageSteps(page, t) {
-  const backendUrl = (
-    t.backendUrl ??
-    process.env.E2E_BACKEND_URL ??
-    'http://localhost:7007'
-  ).replace(/\/$/, '');
-  const api = `${backendUrl}/api/environments`;
-  let token;
+  let call;
+  let waitForPhase;
   try {
-    token = await guestToken(backendUrl);
+    ({ call, waitForPhase } = await guestEnvironmentsApi(backendUrlOf(t)));
   } catch (e) {
     t.skip(
       'pages: template, inputs, layout, All tab, accessibility',
@@ -146,34 +134,6 @@ export async function pageSteps(page, t) {
     );
     return;
   }
-  const call = async (method, path, body) => {
-    const res = await fetch(`${api}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = await res.json().catch(() => ({}));
-    if (!res.ok) {
-      throw new Error(
-        `${method} ${path}: ${res.status} ${JSON.stringify(json)}`,
-      );
-    }
-    return json;
-  };
-  const waitForPhase = async (id, phases, ms) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const env = await call('GET', `/environments/${id}`);
-      if (phases.includes(env.status.phase)) return env;
-      if (Date.now() > deadline) {
-        throw new Error(`${env.spec.name} is still ${env.status.phase}`);
-      }
-      await new Promise(r => setTimeout(r, 1000));
-    }
-  };
   const warnings = [];
   page.on('console', m => {
     if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text());

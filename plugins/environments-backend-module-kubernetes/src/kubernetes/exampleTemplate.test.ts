@@ -24,18 +24,19 @@ const TEMPLATE_PATH = resolve(
   '../../../../examples/templates/dev-namespace.yaml',
 );
 
-function loadTemplate() {
-  return validateEnvironmentTemplate(
-    parse(readFileSync(TEMPLATE_PATH, 'utf8')),
-    {
-      knownDrivers: ['kubernetes-namespace', 'aws-cloudformation'],
-    },
-  );
+function loadTemplate(path = TEMPLATE_PATH) {
+  return validateEnvironmentTemplate(parse(readFileSync(path, 'utf8')), {
+    knownDrivers: ['kubernetes-namespace', 'aws-cloudformation'],
+  });
 }
 
 /** The namespace resource as the engine would hand it to the driver. */
-function renderResource(inputs: Record<string, unknown>, owner: string) {
-  const template = loadTemplate();
+function renderResource(
+  inputs: Record<string, unknown>,
+  owner: string,
+  path = TEMPLATE_PATH,
+) {
+  const template = loadTemplate(path);
   const environment = testEnvironment({ name: 'demo', owner });
   const [resource] = template.spec.resources;
   const parameters = interpolate(resource.parameters ?? {}, {
@@ -166,5 +167,35 @@ describe('examples/templates/dev-namespace.yaml', () => {
         }/secrets/workload-env`,
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('examples/templates/office-hours-namespace.yaml', () => {
+  const suite = useSandboxSuite();
+  const path = resolve(TEMPLATE_PATH, '../office-hours-namespace.yaml');
+
+  it('is a valid template whose schedule keeps weekday office hours in Berlin', async () => {
+    const template = loadTemplate(path);
+    expect(template.spec.guardrails?.schedule).toEqual({
+      timeZone: 'Europe/Berlin',
+      awake: [
+        {
+          days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
+          from: '07:00',
+          to: '20:00',
+        },
+      ],
+    });
+    const { environment, resource } = renderResource(
+      {},
+      'group:default/team-storefront',
+      path,
+    );
+    await expect(
+      testDriver([sandboxCluster(suite.sandbox)]).validate(
+        resource,
+        testContext(environment),
+      ),
+    ).resolves.toEqual([]);
   });
 });

@@ -1,0 +1,58 @@
+// The REST API as the guest, for browser steps that set up environments
+// without clicking through Create.
+
+async function guestToken(backendUrl) {
+  const res = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`guest token: HTTP ${res.status}`);
+  return (await res.json()).backstageIdentity.token;
+}
+
+/** The backend's URL: `E2E_BACKEND_URL`, else the example app's. */
+export function backendUrlOf(t) {
+  return (
+    t.backendUrl ??
+    process.env.E2E_BACKEND_URL ??
+    'http://localhost:7007'
+  ).replace(/\/$/, '');
+}
+
+/**
+ * `call(method, path, body)` on the environments API with the guest's token
+ * (throws on a non-2xx answer) and `waitForPhase(id, phases, ms)`. Throws
+ * when the guest cannot sign in.
+ */
+export async function guestEnvironmentsApi(backendUrl) {
+  const token = await guestToken(backendUrl);
+  const api = `${backendUrl}/api/environments`;
+  const call = async (method, path, body) => {
+    const res = await fetch(`${api}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      throw new Error(
+        `${method} ${path}: ${res.status} ${JSON.stringify(json)}`,
+      );
+    }
+    return json;
+  };
+  const waitForPhase = async (id, phases, ms) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const env = await call('GET', `/environments/${id}`);
+      if (phases.includes(env.status.phase)) return env;
+      if (Date.now() > deadline) {
+        throw new Error(`${env.spec.name} is still ${env.status.phase}`);
+      }
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  };
+  return { call, waitForPhase };
+}
