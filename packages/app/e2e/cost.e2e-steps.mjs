@@ -125,10 +125,12 @@ export async function sleepSteps(page, t) {
         .waitFor({ timeout: t.timeout });
       const wake = page.getByRole('button', { name: `Wake ${name} now` });
       if (await wake.isDisabled()) throw new Error('Wake now is disabled');
+      await phase(page, 'Sleeping').scrollIntoViewIfNeeded();
       await t.shot(page, 'environment-sleeping.png', false);
       await wake.click();
       await phase(page, 'Ready').waitFor({ timeout: 5 * 60_000 });
       await page.getByText(/kept awake until/).first().waitFor({ timeout: t.timeout }); // prettier-ignore
+      await phase(page, 'Ready').scrollIntoViewIfNeeded();
       await t.shot(page, 'environment-woken.png', false);
     },
   );

@@ -238,10 +238,16 @@ async function fullFlow(page, templateTitle) {
   await step('create: fill name, image and port, then run', async () => {
     await page.getByLabel(/name/i).first().fill(name);
     // Image and port may be on a later page of the form (namespace template).
+    // Only text boxes: the Cost page's table also mentions images and ports.
+    const field = label =>
+      page
+        .getByRole('textbox', { name: label })
+        .or(page.getByRole('spinbutton', { name: label }))
+        .first();
     const fillWorkload = async () => {
-      const image = page.getByLabel(/image/i).first();
+      const image = field(/image/i);
       if (await image.count()) await image.fill('nginx:1.27');
-      const port = page.getByLabel(/port/i).first();
+      const port = field(/port/i);
       if (await port.count()) await port.fill('80');
     };
     let estimate = 'no cost page';

@@ -15,6 +15,7 @@ import Typography from '@material-ui/core/Typography';
 import { useEffect, useState } from 'react';
 import { environmentsApiRef } from '../../api';
 import { formatUsd } from '../shared';
+import { NO_WRAP } from '../shared/layout';
 
 /** How long the form must be still before the estimate is asked again. */
 export const ESTIMATE_DEBOUNCE_MS = 400;
@@ -85,25 +86,31 @@ export const CostEstimateView = ({ estimate }: { estimate: CostEstimate }) =>
       <Table size="small" aria-label="Cost estimate">
         <TableHead>
           <TableRow>
-            <TableCell>Resource</TableCell>
+            <TableCell style={NO_WRAP}>Resource</TableCell>
             <TableCell>What is billed</TableCell>
-            <TableCell align="right">Quantity</TableCell>
-            <TableCell align="right">Per month</TableCell>
+            <TableCell align="right" style={NO_WRAP}>
+              Quantity
+            </TableCell>
+            <TableCell align="right" style={NO_WRAP}>
+              Per month
+            </TableCell>
             <TableCell>Assumes</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           {estimate.lines.map(line => (
             <TableRow key={`${line.resource}/${line.item}`}>
-              <TableCell>{line.resource}</TableCell>
+              <TableCell style={NO_WRAP}>{line.resource}</TableCell>
               <TableCell>
                 {line.item}
                 {line.whileRunning ? ' (while running)' : ''}
               </TableCell>
-              <TableCell align="right">
+              <TableCell align="right" style={NO_WRAP}>
                 {line.quantity.toLocaleString('en-US')} {line.unit}
               </TableCell>
-              <TableCell align="right">{money(line.monthly)}</TableCell>
+              <TableCell align="right" style={NO_WRAP}>
+                {money(line.monthly)}
+              </TableCell>
               <TableCell>{line.assumption ?? ''}</TableCell>
             </TableRow>
           ))}
