@@ -190,11 +190,16 @@ export async function formSteps(page, t) {
   await step(
     'component: "Create an environment" opens the form with the component filled in',
     async () => {
+      // Until the templates are read the button is a plain link to Create;
+      // wait for the one that opens the menu.
       await page
-        .getByRole('button', { name: 'Create an environment' })
+        .locator('button[aria-haspopup="menu"]', {
+          hasText: 'Create an environment',
+        })
         .first()
         .click();
-      const menu = page.getByRole('menu');
+      // While the card re-renders, MUI may briefly hold the menu twice.
+      const menu = page.getByRole('menu').first();
       await menu.waitFor({ timeout });
       // The menu fades in; the screenshot waits for it to settle.
       await page.waitForTimeout(500);

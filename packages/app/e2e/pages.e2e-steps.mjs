@@ -82,6 +82,14 @@ function upstreamChrome(violation) {
 }
 
 async function expectAccessible(page, what) {
+  // Check the page as it settles, not a card's loading spinner in passing.
+  await page
+    .waitForFunction(
+      () => !document.querySelector('[role="progressbar"]'),
+      null,
+      { timeout: 30_000 },
+    ) // prettier-ignore
+    .catch(() => undefined);
   const bad = await axeViolations(page);
   if (bad.length) {
     throw new Error(
