@@ -114,7 +114,7 @@ async function basicFlow(page) {
       .getByText(/All environments \(\d+\)|No environments yet/)
       .first()
       .waitFor({ timeout });
-    await page.getByLabel('Owner').waitFor({ timeout });
+    await page.getByLabel('Owner', { exact: true }).waitFor({ timeout });
     await shot(page, 'environments-page-all.png');
   });
   await step('templates tab lists environment templates', async () => {
@@ -246,9 +246,9 @@ async function fullFlow(page, templateTitle) {
         .first();
     const fillWorkload = async () => {
       const image = field(/image/i);
-      if (await image.count()) await image.fill('nginx:1.27');
+      if (await image.isVisible()) await image.fill('nginx:1.27');
       const port = field(/port/i);
-      if (await port.count()) await port.fill('80');
+      if (await port.isVisible()) await port.fill('80');
     };
     let estimate = 'no cost page';
     for (let i = 0; i < 5; i++) {

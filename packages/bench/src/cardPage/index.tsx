@@ -7,6 +7,7 @@
  * card's chunk, its API calls and the first render.
  */
 import type { Entity } from '@backstage/catalog-model';
+import { toastApiRef } from '@backstage/frontend-plugin-api';
 import {
   mockApis,
   TestApiProvider,
@@ -46,6 +47,8 @@ createRoot(document.getElementById('root')!).render(
       apis={[
         [environmentsApiRef, environmentsApi],
         [permissionApiRef, mockApis.permission()],
+        // The card's actions confirm with toasts; nothing is clicked here.
+        [toastApiRef, { post: () => ({ close: () => {} }) }],
       ]}
     >
       <EntityProvider entity={window.envkitBenchEntity}>
