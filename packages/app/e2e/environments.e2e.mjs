@@ -244,17 +244,20 @@ async function fullFlow(page, templateTitle) {
         .getByRole('textbox', { name: label })
         .or(page.getByRole('spinbutton', { name: label }))
         .first();
+    const fillable = async locator =>
+      (await locator.isVisible()) && (await locator.isEditable());
     const fillWorkload = async () => {
       const image = field(/image/i);
-      if (await image.isVisible()) await image.fill('nginx:1.27');
+      if (await fillable(image)) await image.fill('nginx:1.27');
       const port = field(/port/i);
-      if (await port.isVisible()) await port.fill('80');
+      if (await fillable(port)) await port.fill('80');
     };
     let estimate = 'no cost page';
     for (let i = 0; i < 5; i++) {
-      await fillWorkload();
-      // The Cost page prices the form before anything is created.
+      // The Cost page prices the form before anything is created; it has
+      // nothing to fill.
       const cost = page.getByRole('region', { name: 'Estimated cost' });
+      if (!(await cost.count())) await fillWorkload();
       if (await cost.count()) {
         const said = cost.getByText(/a month$|^No estimate/).first();
         await said.waitFor({ timeout: 60_000 });
