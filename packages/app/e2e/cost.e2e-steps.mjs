@@ -124,7 +124,12 @@ export async function sleepSteps(page, t) {
         .first()
         .waitFor({ timeout: t.timeout });
       const wake = page.getByRole('button', { name: `Wake ${name} now` });
-      if (await wake.isDisabled()) throw new Error('Wake now is disabled');
+      // Actions are enabled once the permission checks answer.
+      const until = Date.now() + t.timeout;
+      while (await wake.isDisabled()) {
+        if (Date.now() > until) throw new Error('Wake now stays disabled');
+        await page.waitForTimeout(250);
+      }
       await phase(page, 'Sleeping').scrollIntoViewIfNeeded();
       await t.shot(page, 'environment-sleeping.png', false);
       await wake.click();

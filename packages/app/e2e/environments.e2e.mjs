@@ -266,7 +266,20 @@ async function fullFlow(page, templateTitle) {
       }
       const next = page.getByRole('button', { name: /^(next|review)$/i });
       if (!(await next.count())) break;
+      // Fields are looked for without waiting, so wait until the stepper
+      // has moved on before looking at the next page.
+      const active = '.MuiStepLabel-label.MuiStepLabel-active';
+      const before = await page.evaluate(
+        selector => document.querySelector(selector)?.textContent,
+        active,
+      );
       await next.first().click();
+      await page.waitForFunction(
+        ([selector, label]) =>
+          document.querySelector(selector)?.textContent !== label,
+        [active, before],
+        { timeout },
+      );
     }
     await page.getByRole('button', { name: /^create$/i }).click();
     return estimate;
@@ -292,8 +305,10 @@ async function fullFlow(page, templateTitle) {
       await shot(page, `environment-ready-live-${slug(templateTitle)}.png`);
     },
   );
-  if (/namespace/i.test(templateTitle))
+  if (/namespace/i.test(templateTitle)) {
     await kubernetesSteps(page, { name, step, shot, timeout });
+    await waitForPhase(page, 'Ready', timeout);
+  }
   if (/ECS/.test(templateTitle)) {
     await (await import('./cost.e2e-steps.mjs')).costSteps(page, { baseUrl, timeout, step, shot }); // prettier-ignore
     await page.goBack();

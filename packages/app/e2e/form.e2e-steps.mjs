@@ -55,12 +55,26 @@ export async function formSteps(page, t) {
   await step(
     'form: each ECS template says on its card when to pick it',
     async () => {
-      await page.goto(`${t.baseUrl}/create`);
-      for (const title of [GENERATED_ECS, HANDWRITTEN_ECS]) {
-        const card = page
+      const cardOf = title =>
+        page
           .locator('.MuiCard-root')
           .filter({ has: page.getByText(title, { exact: true }) })
           .first();
+      // Software templates generated from environment templates reach the
+      // catalog a processing loop or two after a fresh start; the page
+      // shows what the catalog had when it loaded.
+      const deadline = Date.now() + 2 * 60_000;
+      for (;;) {
+        await page.goto(`${t.baseUrl}/create`);
+        try {
+          await cardOf(GENERATED_ECS).waitFor({ timeout: 10_000 });
+          break;
+        } catch (e) {
+          if (Date.now() > deadline) throw e;
+        }
+      }
+      for (const title of [GENERATED_ECS, HANDWRITTEN_ECS]) {
+        const card = cardOf(title);
         await card.waitFor({ timeout });
         await card
           .getByText(/Pick this/)

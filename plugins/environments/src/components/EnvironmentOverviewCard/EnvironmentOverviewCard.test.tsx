@@ -512,11 +512,14 @@ describe('EnvironmentOverviewCard live updates', () => {
       expect(agreeing).not.toHaveBeenCalled();
     });
 
-    it('keeps the last entity of a destroyed environment on the page', async () => {
-      const destroyed = await renderOnPage('Ready', 'Destroyed');
-      await advance(ENTITY_FOLLOW_DELAY_MS * 4);
-      expect(destroyed).not.toHaveBeenCalled();
-    });
+    it.each(['Destroying', 'Destroyed'] as const)(
+      'keeps the last entity on the page while %s (it may already be gone)',
+      async live => {
+        const destroyed = await renderOnPage('Ready', live);
+        await advance(ENTITY_FOLLOW_DELAY_MS * 4);
+        expect(destroyed).not.toHaveBeenCalled();
+      },
+    );
   });
 
   it('shows a Sleeping environment with its schedule and cost, and wakes it with Wake now', async () => {

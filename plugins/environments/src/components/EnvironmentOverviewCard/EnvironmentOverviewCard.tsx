@@ -14,15 +14,17 @@ export const ENTITY_FOLLOW_DELAY_MS = 1500;
  * Reads the page's entity again while its phase label disagrees with the
  * environment's live phase, so the About card, the labels and the links
  * follow the environment without a reload. The catalog takes a second or
- * two to catch up; a destroyed environment's entity is gone, so the page
- * keeps the one it has.
+ * two to catch up. A destroyed environment's entity is gone, and one being
+ * destroyed may be gone before the card sees Destroyed: reading it then
+ * would swap the page for "not found", so the page keeps the one it has.
  */
 function useEntityFollowsPhase(phase: EnvironmentPhase | undefined) {
   const { entity, refresh } = useAsyncEntity();
   const entityPhase = entity?.metadata.labels?.[PHASE_LABEL];
   useEffect(() => {
     if (!phase || !entityPhase || !refresh) return undefined;
-    if (phase === entityPhase || phase === 'Destroyed') return undefined;
+    if (phase === entityPhase || phase === 'Destroying') return undefined;
+    if (phase === 'Destroyed') return undefined;
     const timer = setTimeout(refresh, ENTITY_FOLLOW_DELAY_MS);
     return () => clearTimeout(timer);
   }, [phase, entityPhase, refresh, entity]);
