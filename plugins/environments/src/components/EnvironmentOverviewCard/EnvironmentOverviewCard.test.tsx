@@ -474,6 +474,7 @@ describe('EnvironmentOverviewCard live updates', () => {
     async function renderOnPage(
       entityPhase: EnvironmentPhase,
       livePhase: EnvironmentPhase,
+      { inCatalog = true }: { inCatalog?: boolean } = {},
     ) {
       jest.useFakeTimers();
       const refresh = jest.fn();
@@ -494,6 +495,7 @@ describe('EnvironmentOverviewCard live updates', () => {
               .fn()
               .mockResolvedValue(makeEnvironment(livePhase)),
           }),
+          catalogEntities: inCatalog ? [entity] : [],
         },
       );
       expect(await screen.findByRole('status')).toHaveTextContent(livePhase);
@@ -512,12 +514,18 @@ describe('EnvironmentOverviewCard live updates', () => {
       expect(agreeing).not.toHaveBeenCalled();
     });
 
+    it('follows an environment being destroyed while its entity exists', async () => {
+      const destroying = await renderOnPage('Ready', 'Destroying');
+      await advance(ENTITY_FOLLOW_DELAY_MS + 10);
+      expect(destroying).toHaveBeenCalled();
+    });
+
     it.each(['Destroying', 'Destroyed'] as const)(
-      'keeps the last entity on the page while %s (it may already be gone)',
+      'keeps the last entity on the page once the catalog has dropped it (%s)',
       async live => {
-        const destroyed = await renderOnPage('Ready', live);
+        const gone = await renderOnPage('Ready', live, { inCatalog: false });
         await advance(ENTITY_FOLLOW_DELAY_MS * 4);
-        expect(destroyed).not.toHaveBeenCalled();
+        expect(gone).not.toHaveBeenCalled();
       },
     );
   });

@@ -1,4 +1,7 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
 import {
+  catalogApiRef,
   MissingAnnotationEmptyState,
   useAsyncEntity,
 } from '@backstage/plugin-catalog-react';
@@ -15,19 +18,29 @@ export const ENTITY_FOLLOW_DELAY_MS = 1500;
  * environment's live phase, so the About card, the labels and the links
  * follow the environment without a reload. The catalog takes a second or
  * two to catch up. A destroyed environment's entity is gone, and one being
- * destroyed may be gone before the card sees Destroyed: reading it then
- * would swap the page for "not found", so the page keeps the one it has.
+ * destroyed may be gone before the card sees Destroyed: reading it through
+ * the page then would swap the page for "not found", so the entity is
+ * looked up first and the page keeps the one it has once it is gone.
  */
 function useEntityFollowsPhase(phase: EnvironmentPhase | undefined) {
   const { entity, refresh } = useAsyncEntity();
+  const catalogApi = useApi(catalogApiRef);
   const entityPhase = entity?.metadata.labels?.[PHASE_LABEL];
   useEffect(() => {
-    if (!phase || !entityPhase || !refresh) return undefined;
-    if (phase === entityPhase || phase === 'Destroying') return undefined;
-    if (phase === 'Destroyed') return undefined;
-    const timer = setTimeout(refresh, ENTITY_FOLLOW_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [phase, entityPhase, refresh, entity]);
+    if (!entity || !phase || !entityPhase || !refresh) return undefined;
+    if (phase === entityPhase || phase === 'Destroyed') return undefined;
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      const current = await catalogApi
+        .getEntityByRef(stringifyEntityRef(entity))
+        .catch(() => undefined);
+      if (!cancelled && current) await refresh();
+    }, ENTITY_FOLLOW_DELAY_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [phase, entityPhase, refresh, entity, catalogApi]);
 }
 
 /** The overview card of an environment's catalog entity. */
