@@ -115,11 +115,21 @@ export class EnvironmentCreation {
       const replay = await this.replay(caller.ref, key, fingerprint);
       if (replay) return { environment: replay, created: false };
     }
-    const { draft, secrets, template, templateRef } = await this.prepare(
-      request,
-      credentials,
-      caller,
-    );
+    let prepared: Awaited<ReturnType<EnvironmentCreation['prepare']>>;
+    try {
+      prepared = await this.prepare(request, credentials, caller);
+    } catch (error) {
+      // A concurrent request with the same key may have been recorded since
+      // the look-up above, taking the name or the owner's last place: its
+      // retry is still answered with that environment.
+      const replay =
+        key && error instanceof ConflictError
+          ? await this.replay(caller.ref, key, fingerprint)
+          : undefined;
+      if (replay) return { environment: replay, created: false };
+      throw error;
+    }
+    const { draft, secrets, template, templateRef } = prepared;
     const result = await this.options.store.createEnvironment({
       id: draft.id,
       spec: draft.spec,

@@ -1,5 +1,6 @@
 import {
   createBackendModule,
+  createServiceFactory,
   BackstageCredentials,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
@@ -9,6 +10,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { environmentDriversExtensionPoint } from '@envkit/plugin-environments-node';
 import request from 'supertest';
@@ -133,19 +135,44 @@ async function startBackend(
     auditor?: ServiceFactory;
     permissions?: ServiceFactory;
     config?: JsonObject;
+    /**
+     * Holds the n-th look-up of an entity by ref for the n-th delay (ms);
+     * the last one holds every look-up after it.
+     */
+    lookupDelaysMs?: number[];
   } = {},
 ) {
+  const catalog = catalogServiceMock({
+    entities: [
+      webTemplate as any,
+      restrictedTemplate as any,
+      storefrontWeb as any,
+      ...((options.entities as any[]) ?? []),
+    ],
+  });
+  let lookups = 0;
+  const delays = options.lookupDelaysMs;
   const { server } = await startTestBackend({
     features: [
       environmentsPlugin,
       testDriverModule,
-      catalogServiceMock.factory({
-        entities: [
-          webTemplate as any,
-          restrictedTemplate as any,
-          storefrontWeb as any,
-          ...((options.entities as any[]) ?? []),
-        ],
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () =>
+          new Proxy(catalog, {
+            get(target, property) {
+              const value = (target as any)[property];
+              if (property === 'getEntityByRef' && delays) {
+                return async (...args: any[]) => {
+                  const ms = delays[Math.min(lookups++, delays.length - 1)];
+                  await new Promise(r => setTimeout(r, ms));
+                  return value.apply(target, args);
+                };
+              }
+              return typeof value === 'function' ? value.bind(target) : value;
+            },
+          }),
       }),
       ...(options.auditor ? [options.auditor] : []),
       ...(options.config
@@ -504,6 +531,29 @@ describe('environments REST API', () => {
     expect(reused.body.error.message).toMatch(
       /^Idempotency-Key: 'task-1' was already used for a different create request/,
     );
+    const list = await api(server, lena).get('/environments');
+    expect(list.body.totalCount).toBe(2);
+  });
+
+  it('answers concurrent retries of one keyed create with its environment, at the limit too', async () => {
+    // The first create looks its template up at once, the first retry
+    // after 100 ms and every other retry after 400 ms.
+    const server = await startBackend({ lookupDelaysMs: [0, 100, 400] });
+    await createAs(server, lena, { name: 'one' }).expect(202);
+    // One place left under the template's limit of 2. The first of the
+    // retries takes it and the name while the others, which found no
+    // earlier create under the key, wait on the catalog for the template;
+    // they must still get that environment back, not a 409.
+    const retries = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        api(server, lena)
+          .post('/environments')
+          .set('Idempotency-Key', 'task-7')
+          .send({ ...createBody, name: 'two' }),
+      ),
+    );
+    expect(retries.map(r => r.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(new Set(retries.map(r => r.body.id)).size).toBe(1);
     const list = await api(server, lena).get('/environments');
     expect(list.body.totalCount).toBe(2);
   });
