@@ -1,7 +1,7 @@
 // The REST API as the guest, for browser steps that set up environments
 // without clicking through Create.
 
-async function guestToken(backendUrl) {
+export async function guestToken(backendUrl) {
   const res = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
   });

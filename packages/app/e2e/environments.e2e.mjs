@@ -305,6 +305,36 @@ async function fullFlow(page, templateTitle) {
       await shot(page, `environment-ready-live-${slug(templateTitle)}.png`);
     },
   );
+  await step(
+    'environment: the About card and the phase label agree with the card, with no empty tabs',
+    async () => {
+      // The catalog entity follows the environment within seconds, without
+      // a reload: its envkit.io/phase label and its description.
+      const started = Date.now();
+      await page
+        .getByRole('row')
+        .filter({ hasText: 'envkit.io/phase' })
+        .filter({ hasText: 'Ready' })
+        .first()
+        .waitFor({ timeout: 15_000 });
+      await page
+        .getByText(/^Environment from .*, Ready$/)
+        .first()
+        .waitFor({ timeout: 15_000 });
+      // The entity page's tabs (links in the header; role tab in older themes).
+      const tabs = page
+        .getByRole('tab')
+        .or(page.locator('a[class*="HeaderNavItem"]'));
+      const names = await tabs.allInnerTexts();
+      if (!names.includes('Overview')) {
+        throw new Error(`no Overview tab among: ${names.join(', ')}`);
+      }
+      if (names.some(n => /docs/i.test(n))) {
+        throw new Error(`a tab with nothing to show: ${names.join(', ')}`);
+      }
+      return `label Ready within ${Date.now() - started} ms of the card`;
+    },
+  );
   if (/namespace/i.test(templateTitle)) {
     await kubernetesSteps(page, { name, step, shot, timeout });
     await waitForPhase(page, 'Ready', timeout);
@@ -342,12 +372,31 @@ async function fullFlow(page, templateTitle) {
     );
   }
   await step('environment: Extend', async () => {
-    const dialog = await confirmAction(page, { action: 'Extend', name });
+    // The dialog says when the environment will expire before it is
+    // confirmed (#21 point 5).
+    const dialog = await confirmAction(page, {
+      action: 'Extend',
+      name,
+      text: /After extending: /,
+    });
     await dialog.waitFor({ state: 'hidden', timeout });
   });
   await step('environment: Destroy until Destroyed', async () => {
     await confirmAction(page, { action: 'Destroy', name });
+    await phaseOf(page)
+      .filter({ hasText: /Phase: (Destroying|Destroyed)/ })
+      .waitFor({ timeout });
+    // While destroying the card never says it is applying a change.
+    if (await page.getByText('Applying the latest change').count()) {
+      throw new Error(
+        'the card says "Applying the latest change" while destroying',
+      );
+    }
     await waitForPhase(page, 'Destroyed', 10 * 60_000);
+    // Events are sentences, never "Destroying: Destroying".
+    const text = await page.locator('main').innerText();
+    const echo = text.match(/\b([A-Z][a-z]+): \1\b/);
+    if (echo) throw new Error(`an event repeats itself: "${echo[0]}"`);
     await shot(page, `environment-destroyed-live-${slug(templateTitle)}.png`);
   });
 }
@@ -377,6 +426,7 @@ try {
   await (await import('./approvals.e2e-steps.mjs')).approvalSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./form.e2e-steps.mjs')).formSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./pages.e2e-steps.mjs')).pageSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
+  await (await import('./docs.e2e-steps.mjs')).docsSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./cost.e2e-steps.mjs')).sleepSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   if (flag('fixtures')) await fixtureFlow(page);
   if (flag('full')) {
