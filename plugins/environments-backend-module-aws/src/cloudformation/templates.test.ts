@@ -171,13 +171,18 @@ describe('built-in CloudFormation templates', () => {
     });
   });
 
-  it.each(['ecs-service-shared', 'ecs-app-service'] as const)(
+  it.each([
+    // Imports the platform's execution role: no IAM of its own.
+    ['ecs-service-shared', false],
+    // Roles of its own when secrets, a bucket or a queue are wired in.
+    ['ecs-app-service', true],
+  ] as const)(
     'ecs-platform exports what %s imports, and nothing else is imported',
-    async name => {
+    async (template, ownRoles) => {
       const platform: Json = parseYaml(
         await source.loadBuiltin('ecs-platform'),
       );
-      const service: Json = parseYaml(await source.loadBuiltin(name));
+      const service: Json = parseYaml(await source.loadBuiltin(template));
       const exported = Object.values<Json>(platform.Outputs)
         .filter(o => o.Export)
         .map(o => o.Export.Name['Fn::Sub']);
@@ -204,9 +209,7 @@ describe('built-in CloudFormation templates', () => {
       expect(types(service)).not.toContain(
         'AWS::ElasticLoadBalancingV2::LoadBalancer',
       );
-      if (name === 'ecs-service-shared') {
-        expect(types(service)).not.toContain('AWS::IAM::Role');
-      }
+      expect(types(service).includes('AWS::IAM::Role')).toBe(ownRoles);
       expect(types(platform)).toContain(
         'AWS::ElasticLoadBalancingV2::LoadBalancer',
       );
@@ -405,6 +408,20 @@ describe.each([
     'ecs-web-service-shared',
     ['builtin:ecs-service-shared'],
     '${{ resources.service.outputs.Endpoint }}',
+  ],
+  [
+    'web-app-full-stack',
+    [
+      'builtin:network',
+      'builtin:ecs-platform',
+      'builtin:postgres',
+      'builtin:redis',
+      'builtin:bucket',
+      'builtin:queue',
+      'builtin:ecs-app-service',
+      'builtin:ecs-app-service',
+    ],
+    '${{ resources.platform.outputs.Endpoint }}',
   ],
 ])('examples/templates/%s.yaml', (name, builtins, endpoint) => {
   it('is a valid EnvironmentTemplate wired to the built-in templates and registered in the example app', () => {
