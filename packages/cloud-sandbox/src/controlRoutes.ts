@@ -4,7 +4,11 @@
  */
 import type { SandboxControls } from './controls';
 import type { EndpointDirectory } from './endpoints';
-import { renderEndpointPage, renderUnknownEndpoint } from './endpoints';
+import {
+  endpointStatus,
+  renderEndpointPage,
+  renderUnknownEndpoint,
+} from './endpoints';
 import type { ServiceName } from './faults';
 import { json, type SandboxRequest, type SandboxResponse } from './http';
 import type { ProfileName } from './profiles';
@@ -85,8 +89,7 @@ export function controlRoute(
         `/${rest.map(decodeURIComponent).join('/')}`,
       );
       // A load balancer with no target answers 503, as ALB does.
-      let status = info ? 200 : 404;
-      if (info?.asleep) status = 503;
+      const status = info ? endpointStatus(info) : 404;
       return {
         status,
         contentType: 'text/html; charset=utf-8',

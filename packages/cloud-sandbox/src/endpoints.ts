@@ -23,6 +23,21 @@ export interface EndpointInfo {
    * Deployment's replicas are 0, as while an environment sleeps.
    */
   asleep?: boolean;
+  /** The plain environment variables the service's task receives. */
+  environment?: { name: string; value: string }[];
+  /** Its secrets: only where ECS reads them from, never a value. */
+  secrets?: { name: string; valueFrom: string }[];
+  /**
+   * No rule of a shared load balancer matches: its listener's default
+   * `fixed-response` answers instead, as ELB would.
+   */
+  fixedResponse?: { statusCode: number; body?: string };
+}
+
+/** The HTTP status an endpoint answers with. */
+export function endpointStatus(info: EndpointInfo): number {
+  if (info.fixedResponse) return info.fixedResponse.statusCode;
+  return info.asleep ? 503 : 200;
 }
 
 type Json = Record<string, unknown>;
@@ -60,13 +75,40 @@ export class EndpointDirectory {
       const serviceResource = resources.find(
         r => r.type === 'AWS::ECS::Service' && r.physicalId,
       );
-      // A shared load balancer: the service is in whichever stack made the
-      // listener rule that matches, as ELB would route the request.
-      const routed = serviceResource
-        ? undefined
-        : this.routedService(alb.physicalId ?? '', host, path);
+      // The service is whichever stack's service the first matching listener
+      // rule forwards to, as ELB would route the request (on a shared load
+      // balancer, another stack's); with no rule matching, the listener's
+      // default: a fixed response, or the stack's own service.
+      const routed = this.routedService(alb.physicalId ?? '', host, path);
       if (routed) return this.serviceInfo(host, routed.stack, routed.service);
+      const fixed = this.defaultFixedResponse(alb.physicalId ?? '');
+      if (fixed) {
+        return {
+          host,
+          source: 'cloudformation',
+          owner: stack.stackName,
+          fixedResponse: fixed,
+        };
+      }
       return this.serviceInfo(host, stack.stackName, serviceResource);
+    }
+    return undefined;
+  }
+
+  /** The `fixed-response` default action of the load balancer's listener. */
+  private defaultFixedResponse(
+    loadBalancerArn: string,
+  ): EndpointInfo['fixedResponse'] {
+    if (!this.elb) return undefined;
+    for (const listener of this.elb.listeners.values()) {
+      if (listener.loadBalancerArn !== loadBalancerArn) continue;
+      const action = listener.defaultActions.find(a => a.fixedResponse);
+      if (action?.fixedResponse) {
+        return {
+          statusCode: Number(action.fixedResponse.statusCode) || 404,
+          body: action.fixedResponse.body,
+        };
+      }
     }
     return undefined;
   }
@@ -129,6 +171,8 @@ export class EndpointDirectory {
           c => c.name === lbs[0]?.ContainerName,
         ) ?? definition?.containerDefinitions[0];
       info.image = container?.image;
+      info.environment = container?.environment ?? [];
+      info.secrets = container?.secrets ?? [];
       const running = [...this.ecs.services.values()].find(
         sv => sv.serviceArn === serviceResource.physicalId,
       );
@@ -235,6 +279,22 @@ function ruleMatches(rule: ListenerRule, host: string, path: string): boolean {
 export function renderEndpointPage(info: EndpointInfo): string {
   const e = (text: string | number | undefined) =>
     escapeXml(String(text ?? 'unknown'));
+  if (info.fixedResponse) {
+    return `<!doctype html>
+<html><head><meta charset="utf-8"><title>Cloud sandbox — ${e(
+      info.host,
+    )}</title></head>
+<body>
+<h1>Cloud sandbox</h1>
+<p>No listener rule of this load balancer matches; its default action answers ${e(
+      info.fixedResponse.statusCode,
+    )}: <code>${e(info.fixedResponse.body ?? '')}</code></p>
+<p>Host <code>${e(info.host)}</code>, published by stack <code>${e(
+      info.owner,
+    )}</code>.</p>
+</body></html>
+`;
+  }
   if (info.asleep) {
     return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Cloud sandbox — ${e(
@@ -264,7 +324,42 @@ image <code>${e(info.image)}</code> on port <code>${e(
 <p>Host <code>${e(info.host)}</code>, published by ${
     info.source === 'cloudformation' ? 'stack' : 'ingress'
   } <code>${e(info.owner)}</code>.</p>
-</body></html>
+${wiring(info)}</body></html>
+`;
+}
+
+/**
+ * What the task received: its environment variables, and its secrets as
+ * the ARNs ECS reads them from (a real task would see the values; the page
+ * never does).
+ */
+function wiring(info: EndpointInfo): string {
+  if (!info.environment?.length && !info.secrets?.length) return '';
+  const rows = [
+    ...(info.environment ?? []).map(
+      v =>
+        `<tr><td><code>${escapeXml(
+          v.name,
+        )}</code></td><td>environment</td><td><code>${escapeXml(
+          v.value,
+        )}</code></td></tr>`,
+    ),
+    ...(info.secrets ?? []).map(
+      v =>
+        `<tr><td><code>${escapeXml(
+          v.name,
+        )}</code></td><td>secret</td><td><code>${escapeXml(
+          v.valueFrom,
+        )}</code></td></tr>`,
+    ),
+  ];
+  return `<h2>Environment of the task</h2>
+<table id="task-environment">
+<thead><tr><th>Name</th><th>Kind</th><th>Value (secrets: where ECS reads them from)</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
 `;
 }
 

@@ -26,7 +26,11 @@ import type { EcsState } from './ecs/state';
 import { ecsHandlers } from './ecs/handlers';
 import type { ElbState } from './elb/state';
 import { ELB_NS, elbHandlers } from './elb/handlers';
-import { renderEndpointPage, type EndpointDirectory } from './endpoints';
+import {
+  endpointStatus,
+  renderEndpointPage,
+  type EndpointDirectory,
+} from './endpoints';
 import type { CallCounter, Faults, ServiceName } from './faults';
 import {
   header,
@@ -251,7 +255,7 @@ export function createSandboxServer(parts: ServerParts): http.Server {
     const endpoint = parts.endpoints.find(host, req.url.pathname);
     if (endpoint)
       return {
-        status: endpoint.asleep ? 503 : 200,
+        status: endpointStatus(endpoint),
         contentType: 'text/html; charset=utf-8',
         body: renderEndpointPage(endpoint),
       };

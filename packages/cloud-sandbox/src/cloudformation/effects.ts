@@ -80,12 +80,24 @@ export class ResourceEffects {
           revision: revision ? Number(revision) : 1,
           cpu: optString(p.Cpu),
           memory: optString(p.Memory),
+          taskRoleArn: optString(p.TaskRoleArn),
+          executionRoleArn: optString(p.ExecutionRoleArn),
+          networkMode: optString(p.NetworkMode),
+          requiresCompatibilities: list(p.RequiresCompatibilities).map(String),
           containerDefinitions: list(p.ContainerDefinitions).map(raw => {
             const c = obj(raw);
             return {
               name: String(c.Name ?? 'app'),
               image: String(c.Image ?? ''),
               essential: c.Essential !== false,
+              environment: list(c.Environment).map(e => ({
+                name: String(obj(e).Name ?? ''),
+                value: String(obj(e).Value ?? ''),
+              })),
+              secrets: list(c.Secrets).map(e => ({
+                name: String(obj(e).Name ?? ''),
+                valueFrom: String(obj(e).ValueFrom ?? ''),
+              })),
               portMappings: list(c.PortMappings).map(pm => ({
                 containerPort: Number(obj(pm).ContainerPort ?? 0),
                 hostPort: Number(

@@ -4,7 +4,7 @@
  */
 import { AwsError } from '../aws/query';
 import { epochSeconds } from '../util/time';
-import type { Cluster, EcsState, Service, Task } from './state';
+import type { Cluster, EcsState, Service, Task, TaskDefinition } from './state';
 
 type Json = Record<string, unknown>;
 type Handler = (input: Json) => Json;
@@ -126,6 +126,35 @@ function taskJson(task: Task): Json {
   };
 }
 
+function taskDefinitionJson(def: TaskDefinition): Json {
+  return {
+    taskDefinitionArn: def.taskDefinitionArn,
+    family: def.family,
+    revision: def.revision,
+    status: def.status,
+    taskRoleArn: def.taskRoleArn,
+    executionRoleArn: def.executionRoleArn,
+    networkMode: def.networkMode,
+    requiresCompatibilities: def.requiresCompatibilities,
+    compatibilities: ['EC2', 'FARGATE'],
+    cpu: def.cpu,
+    memory: def.memory,
+    registeredAt: def.registeredAt ? epochSeconds(def.registeredAt) : undefined,
+    containerDefinitions: def.containerDefinitions.map(c => ({
+      name: c.name,
+      image: c.image,
+      essential: c.essential ?? true,
+      portMappings: c.portMappings ?? [],
+      environment: c.environment ?? [],
+      secrets: c.secrets?.length ? c.secrets : undefined,
+      mountPoints: [],
+      volumesFrom: [],
+    })),
+    volumes: [],
+    placementConstraints: [],
+  };
+}
+
 function requireCluster(ecs: EcsState, input: Json): Cluster {
   const cluster = ecs.activeCluster(str(input, 'cluster'));
   if (!cluster) throw clusterNotFound();
@@ -226,6 +255,19 @@ export function ecsHandlers(ecs: EcsState): Record<string, Handler> {
         arnOf: name => `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`,
       });
       return { clusters: found, failures };
+    },
+
+    DescribeTaskDefinition: input => {
+      const ref = str(input, 'taskDefinition');
+      if (!ref) throw invalid('Task Definition can not be blank.');
+      const def = ecs.findTaskDefinition(ref);
+      if (!def) {
+        throw new AwsError(
+          'ClientException',
+          'Unable to describe task definition.',
+        );
+      }
+      return { taskDefinition: taskDefinitionJson(def), tags: [] };
     },
 
     ListClusters: input => {

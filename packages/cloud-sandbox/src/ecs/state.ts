@@ -15,6 +15,10 @@ export interface ContainerDefinition {
     protocol?: string;
   }[];
   essential?: boolean;
+  /** Plain values the task receives, as ECS keeps them. */
+  environment?: { name: string; value: string }[];
+  /** Values ECS reads at task start; the definition holds only where from. */
+  secrets?: { name: string; valueFrom: string }[];
 }
 
 export interface TaskDefinition {
@@ -24,6 +28,11 @@ export interface TaskDefinition {
   containerDefinitions: ContainerDefinition[];
   cpu?: string;
   memory?: string;
+  taskRoleArn?: string;
+  executionRoleArn?: string;
+  networkMode?: string;
+  requiresCompatibilities?: string[];
+  registeredAt?: Date;
   status: 'ACTIVE' | 'INACTIVE';
 }
 
@@ -178,9 +187,33 @@ export class EcsState {
 
   registerTaskDefinition(def: Omit<TaskDefinition, 'status'>): void {
     this.taskDefinitions.set(def.taskDefinitionArn, {
+      registeredAt: new Date(),
       ...def,
       status: 'ACTIVE',
     });
+  }
+
+  /**
+   * A task definition by ARN, `family:revision` or `family` (its latest
+   * ACTIVE revision), as DescribeTaskDefinition takes it.
+   */
+  findTaskDefinition(ref: string): TaskDefinition | undefined {
+    const exact = this.taskDefinitions.get(ref);
+    if (exact) return exact;
+    const short = ref.replace(
+      /^arn:[^:]+:ecs:[^:]*:[^:]*:task-definition\//,
+      '',
+    );
+    const [family, revision] = short.split(':');
+    const candidates = [...this.taskDefinitions.values()].filter(
+      d => d.family === family,
+    );
+    if (revision !== undefined) {
+      return candidates.find(d => d.revision === Number(revision));
+    }
+    return candidates
+      .filter(d => d.status === 'ACTIVE')
+      .sort((a, b) => b.revision - a.revision)[0];
   }
 
   deregisterTaskDefinition(arn: string): void {

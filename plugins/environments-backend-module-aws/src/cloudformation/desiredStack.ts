@@ -94,6 +94,7 @@ function builtinParameters(
     case 'ecs-platform':
       return { ...cluster, ...loadBalancer };
     case 'ecs-service-shared':
+    case 'ecs-app-service':
       return service;
     default:
       return {};

@@ -10,6 +10,7 @@ export const BUILTIN_TEMPLATES = [
   'ecs-service',
   'ecs-platform',
   'ecs-service-shared',
+  'ecs-app-service',
   'queue',
   'bucket',
   'postgres',

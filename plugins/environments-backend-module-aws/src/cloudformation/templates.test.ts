@@ -171,39 +171,116 @@ describe('built-in CloudFormation templates', () => {
     });
   });
 
-  it('ecs-platform exports what ecs-service-shared imports, and nothing else is imported', async () => {
-    const platform: Json = parseYaml(await source.loadBuiltin('ecs-platform'));
-    const service: Json = parseYaml(
-      await source.loadBuiltin('ecs-service-shared'),
-    );
-    const exported = Object.values<Json>(platform.Outputs)
-      .filter(o => o.Export)
-      .map(o => o.Export.Name['Fn::Sub']);
-    const imported = new Set<string>();
-    const walk = (value: Json) => {
-      if (Array.isArray(value)) value.forEach(walk);
-      else if (value && typeof value === 'object') {
-        for (const [key, item] of Object.entries<Json>(value)) {
-          if (key === 'Fn::ImportValue') imported.add(item['Fn::Sub']);
-          walk(item);
+  it.each([
+    // Imports the platform's execution role: no IAM of its own.
+    ['ecs-service-shared', false],
+    // Roles of its own when secrets, a bucket or a queue are wired in.
+    ['ecs-app-service', true],
+  ] as const)(
+    'ecs-platform exports what %s imports, and nothing else is imported',
+    async (template, ownRoles) => {
+      const platform: Json = parseYaml(
+        await source.loadBuiltin('ecs-platform'),
+      );
+      const service: Json = parseYaml(await source.loadBuiltin(template));
+      const exported = Object.values<Json>(platform.Outputs)
+        .filter(o => o.Export)
+        .map(o => o.Export.Name['Fn::Sub']);
+      const imported = new Set<string>();
+      const walk = (value: Json) => {
+        if (Array.isArray(value)) value.forEach(walk);
+        else if (value && typeof value === 'object') {
+          for (const [key, item] of Object.entries<Json>(value)) {
+            if (key === 'Fn::ImportValue') imported.add(item['Fn::Sub']);
+            walk(item);
+          }
         }
-      }
-    };
-    walk(service);
-    expect([...imported].sort()).toEqual(
-      exported.filter(name => imported.has(name)).sort(),
+      };
+      walk(service);
+      expect([...imported].sort()).toEqual(
+        exported.filter(name => imported.has(name)).sort(),
+      );
+      expect([...imported].filter(name => !exported.includes(name))).toEqual(
+        [],
+      );
+      // The slow parts live in the platform only.
+      const types = (t: Json) =>
+        Object.values<Json>(t.Resources).map(r => r.Type);
+      expect(types(service)).not.toContain(
+        'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      );
+      expect(types(service).includes('AWS::IAM::Role')).toBe(ownRoles);
+      expect(types(platform)).toContain(
+        'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      );
+    },
+  );
+
+  it('ecs-app-service passes credentials only as secrets and grants exactly the wired bucket and queue', async () => {
+    const template: Json = parseYaml(
+      await source.loadBuiltin('ecs-app-service'),
     );
-    expect([...imported].filter(name => !exported.includes(name))).toEqual([]);
-    // The slow parts live in the platform only.
-    const types = (t: Json) =>
-      Object.values<Json>(t.Resources).map(r => r.Type);
-    expect(types(service)).not.toContain(
-      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    const container =
+      template.Resources.TaskDefinition.Properties.ContainerDefinitions[0];
+    // Each entry is present only when its parameter is set.
+    const entries = (list: Json[]) =>
+      list.map(item => (item['Fn::If'] ? item['Fn::If'][1] : item));
+    const environmentNames = entries(container.Environment).map(
+      (e: Json) => e.Name,
     );
-    expect(types(service)).not.toContain('AWS::IAM::Role');
-    expect(types(platform)).toContain(
-      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    expect(environmentNames).toEqual([
+      'PATH_PREFIX',
+      'DATABASE_HOST',
+      'DATABASE_PORT',
+      'DATABASE_NAME',
+      'DATABASE_USER',
+      'REDIS_HOST',
+      'REDIS_PORT',
+      'BUCKET_NAME',
+      'QUEUE_URL',
+    ]);
+    expect(
+      environmentNames.filter((n: string) => /PASSWORD|TOKEN|SECRET/.test(n)),
+    ).toEqual([]);
+    // No environment value comes from a secret ARN parameter.
+    expect(JSON.stringify(container.Environment)).not.toMatch(/SecretArn/);
+    expect(entries(container.Secrets)).toEqual([
+      {
+        Name: 'DATABASE_PASSWORD',
+        ValueFrom: { 'Fn::Sub': '${DatabaseSecretArn}:password::' },
+      },
+      { Name: 'REDIS_AUTH_TOKEN', ValueFrom: { Ref: 'CacheSecretArn' } },
+    ]);
+    // The execution role reads those two secrets and nothing else.
+    const execution =
+      template.Resources.ExecutionRole.Properties.Policies[0].PolicyDocument
+        .Statement;
+    expect(execution).toHaveLength(1);
+    expect(execution[0].Action).toBe('secretsmanager:GetSecretValue');
+    expect(execution[0].Resource.map((r: Json) => r['Fn::If'][1])).toEqual([
+      { Ref: 'DatabaseSecretArn' },
+      { Ref: 'CacheSecretArn' },
+    ]);
+    // The task role: the bucket's objects and listing, the queue; no wildcards.
+    const statements = entries(
+      template.Resources.TaskRole.Properties.Policies[0].PolicyDocument
+        .Statement,
     );
+    expect(statements.map((st: Json) => st.Resource)).toEqual([
+      { Ref: 'BucketArn' },
+      { 'Fn::Sub': '${BucketArn}/*' },
+      { Ref: 'QueueArn' },
+    ]);
+    for (const statement of statements) {
+      expect(JSON.stringify(statement.Action)).not.toContain('*');
+    }
+    expect(
+      template.Resources.TaskRole.Properties.ManagedPolicyArns,
+    ).toBeUndefined();
+    // No credential is a parameter whose value the stack would show.
+    expect(
+      Object.keys(template.Parameters).filter(p => /password|token/i.test(p)),
+    ).toEqual([]);
   });
 
   it('data services keep data private and encrypted, and secrets out of parameters', async () => {
@@ -297,6 +374,8 @@ describe('built-in CloudFormation templates', () => {
       ['ecs-platform', ['CAPABILITY_IAM']],
       // Imports the platform's execution role: no IAM of its own.
       ['ecs-service-shared', []],
+      // Its own execution and task roles when secrets or data are wired in.
+      ['ecs-app-service', ['CAPABILITY_IAM']],
       ['queue', []],
       ['bucket', []],
       ['postgres', []],
@@ -329,6 +408,20 @@ describe.each([
     'ecs-web-service-shared',
     ['builtin:ecs-service-shared'],
     '${{ resources.service.outputs.Endpoint }}',
+  ],
+  [
+    'web-app-full-stack',
+    [
+      'builtin:network',
+      'builtin:ecs-platform',
+      'builtin:postgres',
+      'builtin:redis',
+      'builtin:bucket',
+      'builtin:queue',
+      'builtin:ecs-app-service',
+      'builtin:ecs-app-service',
+    ],
+    '${{ resources.platform.outputs.Endpoint }}',
   ],
 ])('examples/templates/%s.yaml', (name, builtins, endpoint) => {
   it('is a valid EnvironmentTemplate wired to the built-in templates and registered in the example app', () => {

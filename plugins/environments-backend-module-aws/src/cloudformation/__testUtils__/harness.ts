@@ -171,6 +171,12 @@ export function awsCli(sandbox: Sandbox, args: string[]): Promise<CliResult> {
   });
 }
 
+/** The IAM actions of S3 operations whose names differ from them. */
+const IAM_ACTION: Record<string, string> = {
+  's3:ListObjectsV2': 's3:ListBucket',
+  's3:DeleteObjects': 's3:DeleteObject',
+};
+
 /**
  * Tallies, per `service:Action`, the sandbox calls the driver made: the
  * harness wraps its own direct calls in {@link CallLedger.harness} so they
@@ -222,6 +228,13 @@ export class CallLedger {
   actions(): string[] {
     this.collect();
     return [...this.driverCalls.keys()].sort();
+  }
+
+  /** {@link CallLedger.actions} as the IAM actions that permit them. */
+  iamActions(): string[] {
+    return [
+      ...new Set(this.actions().map(action => IAM_ACTION[action] ?? action)),
+    ].sort();
   }
 }
 

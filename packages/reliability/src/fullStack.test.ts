@@ -1,0 +1,398 @@
+/*
+ * The full-stack example end to end, in one process: the environments
+ * plugin with the AWS driver module creates an environment from
+ * examples/templates/web-app-full-stack.yaml on the cloud sandbox (network,
+ * the environment's own load balancer and cluster, Postgres, Redis, a
+ * bucket, a queue, and a web and an api service behind the one load
+ * balancer). The real `aws` CLI then checks the wiring: the database
+ * password reaches the tasks only as an ECS secret read from Secrets
+ * Manager, every data resource carries the environment's tag, and both
+ * services answer on their own paths of the one endpoint. Destroying the
+ * environment while its bucket holds objects leaves nothing tagged with it,
+ * without a failed attempt on the way.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import environmentsPlugin from '@envkit/plugin-environments-backend';
+import environmentsModuleAws from '@envkit/plugin-environments-backend-module-aws';
+import {
+  aws,
+  describeStacksTagged,
+  startSandbox,
+  type Sandbox,
+} from '@envkit/cloud-sandbox';
+import yaml from 'yaml';
+import { printFigures } from './harness/api';
+
+jest.setTimeout(600_000);
+
+const root = path.resolve(__dirname, '../../..');
+
+describe('the full-stack example on the sandbox', () => {
+  let sandbox: Sandbox;
+  let baseUrl: string;
+  const template = yaml.parse(
+    fs.readFileSync(
+      path.join(root, 'examples/templates/web-app-full-stack.yaml'),
+      'utf8',
+    ),
+  );
+  template.metadata.namespace = 'default';
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, profile: 'fast' });
+    const { server } = await startTestBackend({
+      features: [
+        environmentsPlugin,
+        environmentsModuleAws,
+        catalogServiceMock.factory({ entities: [template] }),
+        mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+          authorizeConditional: async requests =>
+            requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
+        }).factory,
+        schedulerServiceFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            environments: {
+              engine: { intervalSeconds: 1 },
+              aws: { endpoint: sandbox.url },
+            },
+            aws: {
+              mainAccount: {
+                accessKeyId: 'fullstack-key',
+                secretAccessKey: 'fullstack-secret-key',
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const address = server.address();
+    baseUrl = `http://localhost:${
+      typeof address === 'object' && address ? address.port : 0
+    }`;
+  });
+
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+
+  async function call(method: string, route: string, body?: object) {
+    const res = await fetch(`${baseUrl}/api/environments${route}`, {
+      method,
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: mockCredentials.user.header('user:default/lena'),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  async function watch(id: string, until: (env: any) => boolean) {
+    const phases: string[] = [];
+    for (let i = 0; i < 1200; i++) {
+      const { body } = await call('GET', `/environments/${id}`);
+      if (phases.at(-1) !== body.status?.phase) phases.push(body.status?.phase);
+      if (until(body)) return { env: body, phases };
+      await new Promise(resolve => setTimeout(resolve, 250));
+    }
+    throw new Error(`environment ${id} never got there; saw ${phases}`);
+  }
+
+  async function cli(...args: string[]) {
+    const result = await aws(sandbox, args);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    return result.stdout ? JSON.parse(result.stdout) : {};
+  }
+
+  let id = '';
+  let ready: any;
+  let readySeconds = 0;
+  /** The stack outputs of each resource of the environment, by resource. */
+  const stackOutputs: Record<string, Record<string, string>> = {};
+
+  it('reaches Ready with every resource in a stack of its own', async () => {
+    const created = await call('POST', '/environments', {
+      name: 'shop',
+      templateRef: 'web-app-full-stack',
+      inputs: {
+        webImage: 'nginx:1.27',
+        apiImage: 'registry.example.com/shop/api:3',
+        containerPort: 80,
+      },
+    });
+    expect(created.status).toBe(202);
+    id = created.body.id;
+    const started = Date.now();
+    const { env, phases } = await watch(id, e =>
+      ['Ready', 'Failed', 'Degraded'].includes(e.status.phase),
+    );
+    expect(env.status.lastError).toBeUndefined();
+    expect(phases.at(-1)).toBe('Ready');
+    readySeconds = (Date.now() - started) / 1000;
+    ready = env;
+    const stacks = await describeStacksTagged(sandbox, {
+      key: 'envkit:environment',
+      value: id,
+    });
+    for (const stack of stacks) {
+      const resource = stack.Tags.find(
+        (t: any) => t.Key === 'envkit:resource',
+      ).Value;
+      stackOutputs[resource] = Object.fromEntries(
+        (stack.Outputs ?? []).map((o: any) => [o.OutputKey, o.OutputValue]),
+      );
+    }
+    expect(Object.keys(stackOutputs).sort()).toEqual([
+      'api',
+      'cache',
+      'db',
+      'files',
+      'jobs',
+      'network',
+      'platform',
+      'web',
+    ]);
+  });
+
+  it('gives the database password to the tasks only as an ECS secret read from Secrets Manager', async () => {
+    const dbSecret = stackOutputs.db.SecretArn;
+    const cacheSecret = stackOutputs.cache.SecretArn;
+    expect(dbSecret).toMatch(/^arn:aws:secretsmanager:/);
+    for (const service of ['web', 'api']) {
+      const { taskDefinition } = await cli(
+        'ecs',
+        'describe-task-definition',
+        '--task-definition',
+        stackOutputs[service].TaskDefinitionArn,
+      );
+      const [container] = taskDefinition.containerDefinitions;
+      expect(container.secrets).toEqual([
+        { name: 'DATABASE_PASSWORD', valueFrom: `${dbSecret}:password::` },
+        { name: 'REDIS_AUTH_TOKEN', valueFrom: cacheSecret },
+      ]);
+      const plain = Object.fromEntries(
+        container.environment.map((e: any) => [e.name, e.value]),
+      );
+      expect(plain).toMatchObject({
+        DATABASE_HOST: stackOutputs.db.Host,
+        DATABASE_PORT: '5432',
+        DATABASE_NAME: 'app',
+        DATABASE_USER: 'app',
+        REDIS_HOST: stackOutputs.cache.Host,
+        BUCKET_NAME: stackOutputs.files.BucketName,
+      });
+      // No credential, nor where to read one, among the plain values.
+      expect(Object.keys(plain).filter(k => /PASSWORD|TOKEN/.test(k))).toEqual(
+        [],
+      );
+      expect(JSON.stringify(container.environment)).not.toContain(
+        'secretsmanager',
+      );
+      // A role of its own that may read those two secrets, and a task role.
+      expect(taskDefinition.executionRoleArn).toMatch(/^arn:aws:iam::/);
+      expect(taskDefinition.taskRoleArn).toBe(
+        stackOutputs[service].TaskRoleArn,
+      );
+    }
+    // Only the api was wired to the queue.
+    const api = await cli(
+      'ecs',
+      'describe-task-definition',
+      '--task-definition',
+      stackOutputs.api.TaskDefinitionArn,
+    );
+    expect(
+      api.taskDefinition.containerDefinitions[0].environment,
+    ).toContainEqual({ name: 'QUEUE_URL', value: stackOutputs.jobs.QueueUrl });
+  });
+
+  it('tags every data resource with the environment, as the aws CLI sees it', async () => {
+    const tag = { Key: 'envkit:environment', Value: id };
+    const [instance] = (
+      await cli(
+        'rds',
+        'describe-db-instances',
+        '--db-instance-identifier',
+        stackOutputs.db.Host.split('.')[0],
+      )
+    ).DBInstances;
+    expect(instance.TagList).toContainEqual(tag);
+    expect(instance.MasterUserSecret.SecretArn).toBe(stackOutputs.db.SecretArn);
+
+    const groups = (await cli('elasticache', 'describe-replication-groups'))
+      .ReplicationGroups;
+    const group = groups.find(
+      (g: any) =>
+        g.NodeGroups[0].PrimaryEndpoint.Address === stackOutputs.cache.Host,
+    );
+    expect(
+      (
+        await cli(
+          'elasticache',
+          'list-tags-for-resource',
+          '--resource-name',
+          group.ARN,
+        )
+      ).TagList,
+    ).toContainEqual(tag);
+
+    expect(
+      (
+        await cli(
+          's3api',
+          'get-bucket-tagging',
+          '--bucket',
+          stackOutputs.files.BucketName,
+        )
+      ).TagSet,
+    ).toContainEqual(tag);
+    expect(
+      (
+        await cli(
+          'sqs',
+          'list-queue-tags',
+          '--queue-url',
+          stackOutputs.jobs.QueueUrl,
+        )
+      ).Tags[tag.Key],
+    ).toBe(id);
+    // The auth token's secret is the stack's: it carries the stack's tags.
+    expect(
+      (
+        await cli(
+          'secretsmanager',
+          'describe-secret',
+          '--secret-id',
+          stackOutputs.cache.SecretArn,
+        )
+      ).Tags,
+    ).toContainEqual(tag);
+    // The master password's secret is RDS's own: RDS tags it with the
+    // (environment-tagged) instance it belongs to and deletes it with it.
+    const dbSecret = await cli(
+      'secretsmanager',
+      'describe-secret',
+      '--secret-id',
+      stackOutputs.db.SecretArn,
+    );
+    expect(dbSecret.OwningService).toBe('rds');
+    expect(dbSecret.Tags).toContainEqual({
+      Key: 'aws:rds:primaryDBInstanceArn',
+      Value: instance.DBInstanceArn,
+    });
+  });
+
+  it('answers on /web and /api of the one endpoint, each service showing what its task received', async () => {
+    const endpoint: string = ready.status.outputs.endpoint;
+    expect(ready.status.outputs.web).toBe(`${endpoint}/web/`);
+    expect(ready.status.outputs.api).toBe(`${endpoint}/api/`);
+    const host = endpoint.replace('http://', '');
+    const page = async (route: string) => {
+      const res = await fetch(
+        `${sandbox.controls.endpointUrlFor(host)}${route}`,
+      );
+      return { status: res.status, text: await res.text() };
+    };
+    const web = await page('/web/');
+    const api = await page('/api/orders');
+    expect(web.status).toBe(200);
+    expect(api.status).toBe(200);
+    expect(web.text).toContain('nginx:1.27');
+    expect(api.text).toContain('registry.example.com/shop/api:3');
+    expect(web.text).not.toContain('registry.example.com/shop/api:3');
+    // The wiring, secrets only as the ARN they are read from.
+    expect(api.text).toContain(
+      `<td><code>DATABASE_PASSWORD</code></td><td>secret</td><td><code>${stackOutputs.db.SecretArn}:password::</code></td>`,
+    );
+    expect(api.text).toContain(stackOutputs.jobs.QueueUrl);
+    expect(web.text).not.toContain('QUEUE_URL');
+    // Nothing routes elsewhere: the platform's default answer.
+    expect((await page('/admin')).status).toBe(404);
+    // One rule per service on the one listener, at priorities the driver
+    // chose so that they differ.
+    const { Rules } = await cli(
+      'elbv2',
+      'describe-rules',
+      '--listener-arn',
+      stackOutputs.platform.ListenerArn,
+    );
+    const rules = (Rules as any[]).filter(r => !r.IsDefault);
+    expect(
+      rules.map(r => r.Conditions[0].PathPatternConfig.Values).sort(),
+    ).toEqual([
+      ['/api', '/api/*'],
+      ['/web', '/web/*'],
+    ]);
+    expect(rules.map(r => r.Priority).sort()).toEqual(
+      [
+        stackOutputs.api.ListenerRulePriority,
+        stackOutputs.web.ListenerRulePriority,
+      ].sort(),
+    );
+    expect(new Set(rules.map(r => r.Priority)).size).toBe(2);
+  });
+
+  it('destroys with objects in the bucket, on the first attempt, leaving nothing tagged', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envkit-fullstack-'));
+    const file = path.join(dir, 'report.csv');
+    fs.writeFileSync(file, 'id,total\n1,42\n');
+    for (const key of ['uploads/a.csv', 'uploads/b.csv']) {
+      await cli(
+        's3api',
+        'put-object',
+        '--bucket',
+        stackOutputs.files.BucketName,
+        '--key',
+        key,
+        '--body',
+        file,
+      );
+    }
+    const destroyed = await call('DELETE', `/environments/${id}`);
+    expect(destroyed.status).toBe(202);
+    const { phases } = await watch(
+      id,
+      e => e.status.phase === 'Destroyed' || e.status.phase === 'Failed',
+    );
+    expect(phases.at(-1)).toBe('Destroyed');
+    expect(phases).not.toContain('Failed');
+    const tag = { key: 'envkit:environment', value: id };
+    expect(sandbox.controls.inventory(tag)).toEqual([]);
+    expect(sandbox.controls.taggedResources(tag)).toEqual([]);
+    // RDS deleted the password's secret with the instance.
+    const gone = await aws(sandbox, [
+      'secretsmanager',
+      'describe-secret',
+      '--secret-id',
+      stackOutputs.db.SecretArn,
+    ]);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain('ResourceNotFoundException');
+    const events = await call('GET', `/environments/${id}/events?limit=1000`);
+    expect(
+      events.body.items.filter((e: any) => /BucketNotEmpty/.test(e.message)),
+    ).toEqual([]);
+    printFigures('Full stack (fast profile)', {
+      stacks: Object.keys(stackOutputs).length,
+      'seconds to Ready': readySeconds.toFixed(1),
+      'objects in the bucket at destroy': 2,
+      'phases while destroying': phases.join(' → '),
+      'stacks and tagged resources left': 0,
+    });
+  });
+});

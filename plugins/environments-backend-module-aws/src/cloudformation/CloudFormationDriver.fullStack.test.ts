@@ -1,0 +1,213 @@
+/**
+ * Several services behind one load balancer inside one environment, driven
+ * resource by resource on the sandbox: the environment's own platform, the
+ * data services, and two builtin:ecs-app-service stacks created at the same
+ * moment. Their listener rules get distinct priorities from the driver, a
+ * third rule forced onto a taken priority is reported naming the rule that
+ * holds it, each task definition carries credentials only as secrets, and
+ * the driver needs nothing beyond the documented IAM policy.
+ */
+import {
+  applyUntilSettled,
+  awsCli,
+  CallLedger,
+  cfnResource,
+  contextFor,
+  destroyUntilSettled,
+  documentedPolicy,
+  environment,
+  expectDestroyed,
+} from './__testUtils__/harness';
+import { leftoversOf, useSandboxSuite } from './__testUtils__/sandboxSuite';
+
+jest.setTimeout(180_000);
+
+describe('several services on one environment’s load balancer', () => {
+  const suite = useSandboxSuite();
+  const env = environment('shop');
+  let ledger: CallLedger;
+  const outputs: Record<string, Record<string, string>> = {};
+  const resources: Record<string, ReturnType<typeof cfnResource>> = {};
+
+  const cli = async (...args: string[]) => {
+    const result = await ledger.harness(() => awsCli(suite.sandbox, args));
+    expect(result.stderr).toBe('');
+    return JSON.parse(result.stdout);
+  };
+
+  async function make(resource: ReturnType<typeof cfnResource>) {
+    resources[resource.name] = resource;
+    const result = await applyUntilSettled(
+      suite.driver,
+      resource,
+      contextFor(env, resource.name),
+    );
+    expect(result).toMatchObject({ status: 'Ready' });
+    outputs[resource.name] = (result as any).outputs;
+    return outputs[resource.name];
+  }
+
+  function appService(name: string, extra: Record<string, unknown>) {
+    const db = outputs.db;
+    return cfnResource(name, {
+      template: 'builtin:ecs-app-service',
+      parameters: {
+        PlatformName: outputs.platform.PlatformName,
+        PathPrefix: `/${name}`,
+        ImageLocation: `registry.example.com/shop/${name}:1`,
+        DatabaseHost: db.Host,
+        DatabasePort: db.Port,
+        DatabaseName: db.DatabaseName,
+        DatabaseUsername: db.Username,
+        DatabaseSecretArn: db.SecretArn,
+        BucketName: outputs.files.BucketName,
+        BucketArn: outputs.files.BucketArn,
+        ...extra,
+      },
+    });
+  }
+
+  beforeAll(async () => {
+    ledger = new CallLedger(suite.sandbox);
+  });
+
+  it('runs a web and an api service, created together, on distinct rule priorities', async () => {
+    const network = await make(
+      cfnResource('network', {
+        template: 'builtin:network',
+        parameters: { EnablePrivateSubnets: 'true' },
+      }),
+    );
+    await Promise.all([
+      make(
+        cfnResource('platform', {
+          template: 'builtin:ecs-platform',
+          parameters: {
+            PlatformName: 'envkit-fs-shop',
+            VpcId: network.VpcId,
+            PublicSubnetIds: network.PublicSubnetIds,
+            ServiceSubnetIds: network.WorkloadSubnetIds,
+            AssignPublicIp: network.WorkloadAssignPublicIp,
+          },
+        }),
+      ),
+      make(
+        cfnResource('db', {
+          template: 'builtin:postgres',
+          parameters: {
+            VpcId: network.VpcId,
+            SubnetIds: network.PrivateSubnetIds,
+            DeletionBehaviour: 'Delete',
+          },
+        }),
+      ),
+      make(cfnResource('files', { template: 'builtin:bucket' })),
+      make(cfnResource('jobs', { template: 'builtin:queue' })),
+    ]);
+    expect(outputs.platform.PlatformName).toBe('envkit-fs-shop');
+
+    const [web, api] = await Promise.all([
+      make(appService('web', {})),
+      make(
+        appService('api', {
+          QueueUrl: outputs.jobs.QueueUrl,
+          QueueArn: outputs.jobs.QueueArn,
+        }),
+      ),
+    ]);
+    expect(web.ListenerRulePriority).not.toBe(api.ListenerRulePriority);
+    expect(web.Endpoint).toBe(
+      `http://${outputs.platform.LoadBalancerDnsName}/web/`,
+    );
+    expect(web.ClusterName).toBe(outputs.platform.ClusterName);
+
+    const { Rules } = await cli(
+      'elbv2',
+      'describe-rules',
+      '--listener-arn',
+      outputs.platform.ListenerArn,
+    );
+    const rules = Rules.filter((r: any) => !r.IsDefault);
+    expect(rules.map((r: any) => r.RuleArn).sort()).toEqual(
+      [web.ListenerRuleArn, api.ListenerRuleArn].sort(),
+    );
+  });
+
+  it('hands each task the database password only as a secret, and the queue only to the api', async () => {
+    for (const name of ['web', 'api']) {
+      const { taskDefinition } = await cli(
+        'ecs',
+        'describe-task-definition',
+        '--task-definition',
+        outputs[name].TaskDefinitionArn,
+      );
+      const [container] = taskDefinition.containerDefinitions;
+      expect(container.secrets).toEqual([
+        {
+          name: 'DATABASE_PASSWORD',
+          valueFrom: `${outputs.db.SecretArn}:password::`,
+        },
+      ]);
+      const names = container.environment.map((e: any) => e.name);
+      expect(names).toEqual(
+        expect.arrayContaining(['DATABASE_HOST', 'BUCKET_NAME']),
+      );
+      expect(names).not.toContain('REDIS_AUTH_TOKEN');
+      expect(names.includes('QUEUE_URL')).toBe(name === 'api');
+      expect(JSON.stringify(container.environment)).not.toContain(
+        outputs.db.SecretArn,
+      );
+      expect(taskDefinition.taskRoleArn).toBe(outputs[name].TaskRoleArn);
+    }
+  });
+
+  it('reports a third rule forced onto a taken priority, naming the rule that holds it', async () => {
+    const outcome = await applyUntilSettled(
+      suite.driver,
+      appService('admin', {
+        ListenerRulePriority: outputs.web.ListenerRulePriority,
+      }),
+      contextFor(env, 'admin'),
+    );
+    expect(outcome).toMatchObject({
+      status: 'Failed',
+      reason: 'ListenerRulePriorityInUse',
+    });
+    const message = (outcome as any).message as string;
+    expect(message).toContain(`priority ${outputs.web.ListenerRulePriority}`);
+    expect(message).toContain(outputs.web.ListenerRuleArn);
+    await destroyUntilSettled(
+      suite.driver,
+      appService('admin', {}),
+      contextFor(env, 'admin'),
+    );
+  });
+
+  it('destroys services before the platform and leaves nothing tagged', async () => {
+    for (const name of ['web', 'api', 'platform', 'db', 'files', 'jobs']) {
+      await expectDestroyed(
+        suite.driver,
+        resources[name],
+        contextFor(env, name),
+      );
+    }
+    await expectDestroyed(
+      suite.driver,
+      resources.network,
+      contextFor(env, 'network'),
+    );
+    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
+  });
+
+  it('needs only what the documented IAM policy allows', () => {
+    const used = ledger.iamActions();
+    // Finding free priorities reads who imports the listener; destroy
+    // empties the bucket.
+    expect(used).toEqual(
+      expect.arrayContaining(['cloudformation:ListImports', 's3:ListBucket']),
+    );
+    expect(used.filter(action => !documentedPolicy().covers(action))).toEqual(
+      [],
+    );
+  });
+});
