@@ -1,6 +1,5 @@
 import {
   BackstageCredentials,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
@@ -15,8 +14,10 @@ import {
 } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EnvironmentTemplateEntity } from '@envkit/plugin-environments-common';
-import { environmentDriversExtensionPoint } from '@envkit/plugin-environments-node';
-import { waitFor } from '@envkit/plugin-environments-node/testUtils';
+import {
+  createTestDriverModule,
+  waitFor,
+} from '@envkit/plugin-environments-node/testUtils';
 import request from 'supertest';
 import { webTemplate } from '../__fixtures__/templates';
 import { environmentsPlugin } from '../plugin';
@@ -91,56 +92,48 @@ async function startBackend() {
   const notices: NotificationSendOptions[] = [];
   // The engine's sweeps, run by the test rather than on a timer.
   const tasks = new Map<string, () => Promise<void>>();
-  const driverModule = createBackendModule({
-    pluginId: 'environments',
+  const driverModule = createTestDriverModule({
     moduleId: 'recording-driver',
-    register(env) {
-      env.registerInit({
-        deps: { drivers: environmentDriversExtensionPoint },
-        async init({ drivers }) {
-          drivers.addDriver({
-            id: 'test',
-            apply: async (resource, ctx) => {
-              applied.push(`${ctx.environment.name}/${resource.name}`);
-              return {
-                status: 'Ready',
-                outputs: { VpcId: 'vpc-1', Endpoint: 'x.example.com' },
-              };
-            },
-            observe: async () => ({ status: 'Ready' }),
-            destroy: async () => ({ status: 'Destroyed' }),
-            // The service costs a dollar a month per port number: a price
-            // the test sets through the containerPort input.
-            estimate: async resource => {
-              const port = Number(
-                (resource.parameters.Parameters as { Port?: unknown })?.Port,
-              );
-              return {
-                currency: 'USD',
-                priceList: {
-                  name: 'test',
-                  region: 'test-1',
-                  date: '2026-11-01',
-                  sources: [],
-                },
-                lines:
-                  resource.name === 'service'
-                    ? [
-                        {
-                          item: 'Service',
-                          quantity: port,
-                          unit: 'port-month',
-                          unitPrice: 1,
-                          monthly: port,
-                          whileRunning: true,
-                        },
-                      ]
-                    : [],
-              };
-            },
-          });
-        },
-      });
+    driver: {
+      id: 'test',
+      apply: async (resource, ctx) => {
+        applied.push(`${ctx.environment.name}/${resource.name}`);
+        return {
+          status: 'Ready',
+          outputs: { VpcId: 'vpc-1', Endpoint: 'x.example.com' },
+        };
+      },
+      observe: async () => ({ status: 'Ready' }),
+      destroy: async () => ({ status: 'Destroyed' }),
+      // The service costs a dollar a month per port number: a price
+      // the test sets through the containerPort input.
+      estimate: async resource => {
+        const port = Number(
+          (resource.parameters.Parameters as { Port?: unknown })?.Port,
+        );
+        return {
+          currency: 'USD',
+          priceList: {
+            name: 'test',
+            region: 'test-1',
+            date: '2026-11-01',
+            sources: [],
+          },
+          lines:
+            resource.name === 'service'
+              ? [
+                  {
+                    item: 'Service',
+                    quantity: port,
+                    unit: 'port-month',
+                    unitPrice: 1,
+                    monthly: port,
+                    whileRunning: true,
+                  },
+                ]
+              : [],
+        };
+      },
     },
   });
   const { server } = await startTestBackend({
