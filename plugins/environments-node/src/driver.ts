@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import type { EnvironmentKubeconfig } from '@envkit/plugin-environments-common';
 
 /**
  * The environment a driver call acts for.
@@ -206,25 +207,14 @@ export interface DriverAccessRequest {
 }
 
 /**
- * Credentials into a resource, from {@link EnvironmentDriver.access}. It holds
- * a secret (the token inside `kubeconfig`): the caller hands it to the person
- * who asked and must never log, store or audit it.
+ * Credentials into a resource, from {@link EnvironmentDriver.access}: what
+ * `GET /environments/{id}/kubeconfig` answers, so the type is the contract's.
+ * It holds a secret (the token inside `kubeconfig`): the caller hands it to
+ * the person who asked and must never log, store or audit it.
  *
  * @public
  */
-export interface DriverAccessGrant {
-  /** The cluster's name in config. */
-  cluster: string;
-  namespace: string;
-  /** The API server URL. */
-  server: string;
-  /** `token`: a short-lived token is inside; `exec`: an exec credential stanza, no secret. */
-  authentication: 'token' | 'exec';
-  /** When the token stops working (ISO 8601), for `token`. */
-  expiresAt?: string;
-  /** The kubeconfig file (YAML). */
-  kubeconfig: string;
-}
+export type DriverAccessGrant = EnvironmentKubeconfig;
 
 /**
  * A provisioning back end. The lifecycle engine drives each resource of an
