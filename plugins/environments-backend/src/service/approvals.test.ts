@@ -13,13 +13,12 @@ import {
   NotificationSendOptions,
 } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { EnvironmentTemplateEntity } from '@envkit/plugin-environments-common';
 import {
   createTestDriverModule,
   waitFor,
 } from '@envkit/plugin-environments-node/testUtils';
 import request from 'supertest';
-import { webTemplate } from '../__fixtures__/templates';
+import { webTemplate, withGuardrails } from '../__fixtures__/templates';
 import { environmentsPlugin } from '../plugin';
 
 jest.setTimeout(30_000);
@@ -42,49 +41,28 @@ function userOf(credentials: BackstageCredentials): string {
 }
 
 /** `web`, but every environment waits for the platform team's approval. */
-const gatedTemplate: EnvironmentTemplateEntity = {
-  ...webTemplate,
-  metadata: { name: 'gated', namespace: 'default' },
-  spec: {
-    ...webTemplate.spec,
-    guardrails: {
-      ttl: { default: 'PT8H', max: 'P7D' },
-      approval: { required: 'always', approvers: 'group:platform-team' },
-    },
-  },
-};
+const gatedTemplate = withGuardrails(webTemplate, 'gated', {
+  ttl: { default: 'PT8H', max: 'P7D' },
+  approval: { required: 'always', approvers: 'group:platform-team' },
+});
 
 /** Like `gated`, with requests that expire two seconds after they are made. */
-const hastyTemplate: EnvironmentTemplateEntity = {
-  ...gatedTemplate,
-  metadata: { name: 'hasty', namespace: 'default' },
-  spec: {
-    ...gatedTemplate.spec,
-    guardrails: {
-      approval: {
-        required: 'always',
-        approvers: platformTeam,
-        expiresAfter: 'PT2S',
-      },
-    },
+const hastyTemplate = withGuardrails(gatedTemplate, 'hasty', {
+  approval: {
+    required: 'always',
+    approvers: platformTeam,
+    expiresAfter: 'PT2S',
   },
-};
+});
 
 /** Like `gated`, but only environments projected above $100 a month wait. */
-const costlyTemplate: EnvironmentTemplateEntity = {
-  ...gatedTemplate,
-  metadata: { name: 'costly', namespace: 'default' },
-  spec: {
-    ...gatedTemplate.spec,
-    guardrails: {
-      approval: {
-        required: 'aboveMonthlyCost',
-        aboveMonthlyCost: 100,
-        approvers: platformTeam,
-      },
-    },
+const costlyTemplate = withGuardrails(gatedTemplate, 'costly', {
+  approval: {
+    required: 'aboveMonthlyCost',
+    aboveMonthlyCost: 100,
+    approvers: platformTeam,
   },
-};
+});
 
 async function startBackend() {
   const applied: string[] = [];
