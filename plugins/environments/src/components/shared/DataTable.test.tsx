@@ -1,4 +1,5 @@
 import { render, screen, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
 import { DataTable, type DataColumn } from './DataTable';
 
 interface Line {
@@ -13,21 +14,27 @@ const columns: DataColumn<Line>[] = [
   { title: 'Position', cell: (_, index) => `#${index + 1}` },
 ];
 
+/** Renders `lines` and answers the table's rows, the heading row first. */
+function renderLines(lines: Line[], detail?: (line: Line) => ReactNode) {
+  render(
+    <DataTable
+      label="Lines"
+      columns={columns}
+      rows={lines}
+      rowKey={line => line.name}
+      detail={detail}
+    />,
+  );
+  const table = screen.getByRole('table', { name: 'Lines' });
+  return within(table).getAllByRole('row');
+}
+
 describe('DataTable', () => {
   it('shows a heading row and one row a line, each cell filled by its column', () => {
-    render(
-      <DataTable
-        label="Lines"
-        columns={columns}
-        rows={[
-          { name: 'alpha', count: 3 },
-          { name: 'beta', count: 12 },
-        ]}
-        rowKey={line => line.name}
-      />,
-    );
-    const table = screen.getByRole('table', { name: 'Lines' });
-    const rows = within(table).getAllByRole('row');
+    const rows = renderLines([
+      { name: 'alpha', count: 3 },
+      { name: 'beta', count: 12 },
+    ]);
     expect(rows.map(row => row.textContent)).toEqual([
       'NameCountPosition',
       'alpha3#1',
@@ -39,21 +46,13 @@ describe('DataTable', () => {
   });
 
   it('adds a full-width detail row under the rows that have one', () => {
-    render(
-      <DataTable
-        label="Lines"
-        columns={columns}
-        rows={[
-          { name: 'alpha', count: 1, parts: ['a1', 'a2'] },
-          { name: 'beta', count: 2 },
-        ]}
-        rowKey={line => line.name}
-        detail={line => (line.parts ? line.parts.join(' + ') : undefined)}
-      />,
+    const rows = renderLines(
+      [
+        { name: 'alpha', count: 1, parts: ['a1', 'a2'] },
+        { name: 'beta', count: 2 },
+      ],
+      line => (line.parts ? line.parts.join(' + ') : undefined),
     );
-    const rows = within(
-      screen.getByRole('table', { name: 'Lines' }),
-    ).getAllByRole('row');
     expect(rows.map(row => row.textContent)).toEqual([
       'NameCountPosition',
       'alpha1#1',
