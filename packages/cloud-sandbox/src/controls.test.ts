@@ -1,5 +1,5 @@
 import { startSandbox, type Sandbox } from './sandbox';
-import { eventually } from './__testUtils__/helpers';
+import { callSandbox, eventually } from './__testUtils__/helpers';
 import { sdkConfig } from './__testUtils__/sdk';
 import { WEB_STACK_TEMPLATE } from './__testUtils__/templates';
 import {
@@ -17,14 +17,8 @@ describe('controls over HTTP', () => {
   let sandbox: Sandbox;
   let cfn: CloudFormationClient;
 
-  const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sandbox.url}/_sandbox${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const control = (method: string, path: string, body?: unknown) =>
+    callSandbox(sandbox, method, `/_sandbox${path}`, body);
   const status = async (name: string) =>
     (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0]
       .StackStatus;
@@ -173,14 +167,10 @@ describe('controls over HTTP', () => {
       namespace: 'stuck',
       finalizer: 'envkit.io/cleanup',
     });
-    await fetch(`${sandbox.url}/api/v1/namespaces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'stuck' },
-      }),
+    await callSandbox(sandbox, 'POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'stuck' },
     });
     await fetch(`${sandbox.url}/api/v1/namespaces/stuck`, { method: 'DELETE' });
     const stuck = await eventually(async () => {

@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import type {
+  CostEstimate,
+  EnvironmentKubeconfig,
+} from '@envkit/plugin-environments-common';
 
 /**
  * The environment a driver call acts for.
@@ -112,40 +116,20 @@ export interface DriverPlan {
 }
 
 /**
- * One priced line of {@link DriverEstimate}: what is billed, how much of it
- * a month at the stated assumption, and at what price.
+ * One priced line of {@link DriverEstimate}: a line of the contract's
+ * `CostEstimate` without its `resource`, which the engine adds.
  *
  * @public
  */
-export interface DriverCostLine {
-  /** What is billed, e.g. `Fargate vCPU`. */
-  item: string;
-  /** How much of `unit` a month (730 hours for things billed by the hour). */
-  quantity: number;
-  /** The billing unit, e.g. `vCPU-hour`, `GB-month`. */
-  unit: string;
-  /** Price of one `unit`, in the estimate's currency. */
-  unitPrice: number;
-  /** `quantity × unitPrice`. */
-  monthly: number;
-  /**
-   * True for what stops costing while the environment sleeps (running
-   * tasks); false for what is billed whether or not anything runs (load
-   * balancers, NAT gateways, storage).
-   */
-  whileRunning: boolean;
-  /** What the quantity assumes, when it is not read off the resource. */
-  assumption?: string;
-}
+export type DriverCostLine = Omit<CostEstimate['lines'][number], 'resource'>;
 
-/** Where a driver's prices come from. @public */
-export interface DriverPriceList {
-  name: string;
-  region: string;
-  /** The day the prices were read off `sources`. */
-  date: string;
-  sources: string[];
-}
+/**
+ * Where a driver's prices come from: one of the contract's
+ * `CostEstimate.priceLists`, passed through as given.
+ *
+ * @public
+ */
+export type DriverPriceList = CostEstimate['priceLists'][number];
 
 /** Result of {@link EnvironmentDriver.estimate}: a monthly cost. @public */
 export interface DriverEstimate {
@@ -206,25 +190,14 @@ export interface DriverAccessRequest {
 }
 
 /**
- * Credentials into a resource, from {@link EnvironmentDriver.access}. It holds
- * a secret (the token inside `kubeconfig`): the caller hands it to the person
- * who asked and must never log, store or audit it.
+ * Credentials into a resource, from {@link EnvironmentDriver.access}: what
+ * `GET /environments/{id}/kubeconfig` answers, so the type is the contract's.
+ * It holds a secret (the token inside `kubeconfig`): the caller hands it to
+ * the person who asked and must never log, store or audit it.
  *
  * @public
  */
-export interface DriverAccessGrant {
-  /** The cluster's name in config. */
-  cluster: string;
-  namespace: string;
-  /** The API server URL. */
-  server: string;
-  /** `token`: a short-lived token is inside; `exec`: an exec credential stanza, no secret. */
-  authentication: 'token' | 'exec';
-  /** When the token stops working (ISO 8601), for `token`. */
-  expiresAt?: string;
-  /** The kubeconfig file (YAML). */
-  kubeconfig: string;
-}
+export type DriverAccessGrant = EnvironmentKubeconfig;
 
 /**
  * A provisioning back end. The lifecycle engine drives each resource of an

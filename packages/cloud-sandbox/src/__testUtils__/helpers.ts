@@ -1,6 +1,7 @@
 /**
  * Test helpers: running the real `aws` and `kubectl` binaries against a
- * sandbox, and polling for eventually-true conditions.
+ * sandbox, JSON calls of its HTTP API, and polling for eventually-true
+ * conditions.
  */
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,6 +49,45 @@ export async function eventually<T>(
     }
     await sleep(intervalMs);
   }
+}
+
+/** What {@link callSandbox} answers: the status, headers and parsed body. */
+export interface SandboxAnswer {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/**
+ * A request to the sandbox's HTTP API (Kubernetes paths, `/_sandbox`
+ * controls) that answers JSON. `body` is sent as JSON, or as it is when it
+ * is already text (for other content types); `token` is sent as a bearer
+ * token.
+ */
+export async function callSandbox(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { contentType?: string; token?: string } = {},
+): Promise<SandboxAnswer> {
+  const response = await fetch(`${sandbox.url}${path}`, {
+    method,
+    headers: {
+      'content-type': options.contentType ?? 'application/json',
+      accept: 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body:
+      body === undefined || typeof body === 'string'
+        ? body
+        : JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: await response.json(),
+  };
 }
 
 /** GET with an explicit Host header (fetch does not allow setting one). */

@@ -18,7 +18,11 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually, throttleNext } from '../__testUtils__/helpers';
+import {
+  callSandbox,
+  eventually,
+  throttleNext,
+} from '../__testUtils__/helpers';
 import { createStack, sdkConfig } from '../__testUtils__/sdk';
 import {
   BUCKET_TEMPLATE,
@@ -61,23 +65,12 @@ describe('error fidelity', () => {
   let cfn: CloudFormationClient;
   let ecs: ECSClient;
 
-  const k8s = async (
+  const k8s = (
     method: string,
     path: string,
     body?: string | object,
     contentType = 'application/json',
-  ) => {
-    const response = await fetch(`${sandbox.url}${path}`, {
-      method,
-      headers: { 'content-type': contentType, accept: 'application/json' },
-      body: typeof body === 'object' ? JSON.stringify(body) : body,
-    });
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: await response.json(),
-    };
-  };
+  ) => callSandbox(sandbox, method, path, body, { contentType });
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, profile: 'fast' });

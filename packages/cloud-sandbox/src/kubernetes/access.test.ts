@@ -5,6 +5,7 @@
  */
 import { startSandbox, type Sandbox } from '../sandbox';
 import { SANDBOX_TOKEN } from '../kubeconfig';
+import { callSandbox } from '../__testUtils__/helpers';
 
 describe('ServiceAccount tokens and RBAC', () => {
   let sandbox: Sandbox;
@@ -14,22 +15,12 @@ describe('ServiceAccount tokens and RBAC', () => {
   afterAll(() => sandbox.stop());
   beforeEach(() => sandbox.controls.reset());
 
-  async function call(
+  const call = (
     method: string,
     path: string,
     body?: unknown,
     token = SANDBOX_TOKEN,
-  ) {
-    const res = await fetch(`${sandbox.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  }
+  ) => callSandbox(sandbox, method, path, body, { token });
 
   async function namespaceWithAccount(ns: string) {
     await call('POST', '/api/v1/namespaces', {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { kubectl } from '../__testUtils__/helpers';
+import { callSandbox, kubectl } from '../__testUtils__/helpers';
 import { RESOURCE_TYPES } from './discovery';
 import { ListPagination } from './pagination';
 import type { KubeObject } from './store';
@@ -11,14 +11,8 @@ jest.setTimeout(60_000);
 
 describe('chunked lists (limit and continue)', () => {
   let sandbox: Sandbox;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sandbox.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const call = (method: string, path: string, body?: unknown) =>
+    callSandbox(sandbox, method, path, body);
   const namespace = (name: string, environment?: string) =>
     call('POST', '/api/v1/namespaces', {
       apiVersion: 'v1',

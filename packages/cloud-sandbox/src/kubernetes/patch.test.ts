@@ -1,4 +1,5 @@
 import { startSandbox, type Sandbox } from '../sandbox';
+import { callSandbox } from '../__testUtils__/helpers';
 
 jest.setTimeout(30_000);
 
@@ -6,30 +7,25 @@ describe('PATCH with JSON patch and merge patch', () => {
   let sandbox: Sandbox;
   const path = '/api/v1/namespaces/default/configmaps/patched';
 
-  const patch = async (contentType: string, body: unknown) => {
-    const res = await fetch(`${sandbox.url}${path}`, {
-      method: 'PATCH',
-      headers: { 'content-type': contentType, accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const patch = (contentType: string, body: unknown) =>
+    callSandbox(sandbox, 'PATCH', path, body, { contentType });
   const jsonPatch = (ops: unknown) => patch('application/json-patch+json', ops);
   const mergePatch = (doc: unknown) =>
     patch('application/merge-patch+json', doc);
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    await fetch(`${sandbox.url}/api/v1/namespaces/default/configmaps`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    await callSandbox(
+      sandbox,
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: 'patched', namespace: 'default' },
         data: { a: '1', b: '2' },
-      }),
-    });
+      },
+    );
   });
 
   afterAll(() => sandbox.stop());

@@ -3,7 +3,7 @@
  * Backstage Kubernetes plugin makes, over HTTP against a running sandbox.
  */
 import { startSandbox, type Sandbox } from '../sandbox';
-import { eventually } from '../__testUtils__/helpers';
+import { callSandbox, eventually } from '../__testUtils__/helpers';
 
 jest.setTimeout(60_000);
 
@@ -14,14 +14,8 @@ describe('pods, ReplicaSets and quota usage', () => {
   });
   afterAll(() => sandbox.stop());
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${sandbox.url}${path}`, {
-      method,
-      headers: { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const call = (method: string, path: string, body?: unknown) =>
+    callSandbox(sandbox, method, path, body);
   const create = async (path: string, body: unknown) => {
     const answer = await call('POST', path, body);
     expect(answer.status).toBe(201);

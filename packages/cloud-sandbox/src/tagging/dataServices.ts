@@ -228,33 +228,16 @@ export class DataServices {
 
   /** Every resource carrying tag `key` (with `value`), or all of them. */
   tagged(filter?: { key: string; value?: string }): TaggedResource[] {
-    const all: TaggedResource[] = [
-      ...[...this.s3.buckets.values()].map(b => ({
-        arn: b.arn,
-        type: 's3:bucket',
-        tags: b.tags,
-      })),
-      ...[...this.sqs.queues.values()].map(q => ({
-        arn: q.arn,
-        type: 'sqs:queue',
-        tags: q.tags,
-      })),
-      ...[...this.rds.instances.values()].map(i => ({
-        arn: i.arn,
-        type: 'rds:db',
-        tags: i.tags,
-      })),
-      ...[...this.elastiCache.groups.values()].map(g => ({
-        arn: g.arn,
-        type: 'elasticache:replicationgroup',
-        tags: g.tags,
-      })),
-      ...[...this.secrets.secrets.values()].map(s => ({
-        arn: s.arn,
-        type: 'secretsmanager:secret',
-        tags: s.tags,
-      })),
+    const held: Array<[string, Iterable<{ arn: string; tags: Tag[] }>]> = [
+      ['s3:bucket', this.s3.buckets.values()],
+      ['sqs:queue', this.sqs.queues.values()],
+      ['rds:db', this.rds.instances.values()],
+      ['elasticache:replicationgroup', this.elastiCache.groups.values()],
+      ['secretsmanager:secret', this.secrets.secrets.values()],
     ];
+    const all: TaggedResource[] = held.flatMap(([type, resources]) =>
+      [...resources].map(r => ({ arn: r.arn, type, tags: r.tags })),
+    );
     return filter ? all.filter(r => hasTag(r.tags, filter)) : all;
   }
 }

@@ -3,10 +3,7 @@
 // account a stack lives in.
 import { randomUUID } from 'node:crypto';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import type {
-  LoggerService,
-  UrlReaderService,
-} from '@backstage/backend-plugin-api';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
@@ -28,10 +25,11 @@ import {
   cfnResource,
   contextFor,
   destroyUntilSettled,
-  expectDestroyed,
   environment,
+  expectDestroyed,
   SANDBOX_KEYS,
   sandboxDriver,
+  templateReader,
 } from './__testUtils__/harness';
 import { leftoversOf, useSandboxSuite } from './__testUtils__/sandboxSuite';
 
@@ -87,11 +85,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
     const secret = `pw-${randomUUID()}`;
     const rotated = `pw-${randomUUID()}`;
     const logged: unknown[] = [];
-    const urlReader = {
-      readUrl: async () => ({
-        buffer: async () => Buffer.from(DATABASE_TEMPLATE),
-      }),
-    } as unknown as UrlReaderService;
+    const urlReader = templateReader(DATABASE_TEMPLATE);
     const driver = sandboxDriver(suite.sandbox, {
       urlReader,
       logger: recordingLogger(logged),

@@ -11,7 +11,6 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -30,8 +29,10 @@ import {
   documentedPolicy,
   environment,
   expectPermanentFailure,
+  fargateServiceTemplate,
   SANDBOX_KEYS,
   sandboxDriver,
+  templateReader,
 } from './__testUtils__/harness';
 import {
   leftoversOf,
@@ -442,36 +443,16 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
           Outputs: { ClusterName: { Value: { Ref: 'Cluster' } } },
         },
       ),
-      'https://git.example.com/platform/templates/service.json': JSON.stringify(
-        {
-          Parameters: { ClusterName: { Type: 'String' } },
-          Resources: {
-            Task: {
-              Type: 'AWS::ECS::TaskDefinition',
-              Properties: {
-                ContainerDefinitions: [{ Name: 'app', Image: 'nginx:1.27' }],
-              },
-            },
-            Service: {
-              Type: 'AWS::ECS::Service',
-              Properties: {
-                Cluster: { Ref: 'ClusterName' },
-                TaskDefinition: { Ref: 'Task' },
-                DesiredCount: 1,
-                LaunchType: 'FARGATE',
-              },
-            },
-          },
-        },
-      ),
+      'https://git.example.com/platform/templates/service.json':
+        fargateServiceTemplate({
+          parameters: { ClusterName: { Type: 'String' } },
+          cluster: { Ref: 'ClusterName' },
+          desiredCount: 1,
+        }),
     };
-    const urlReader = {
-      readUrl: async (url: string) => {
-        if (!(url in bodies)) throw new Error(`unexpected read of ${url}`);
-        return { buffer: async () => Buffer.from(bodies[url]) };
-      },
-    } as unknown as UrlReaderService;
-    const byo = sandboxDriver(suite.sandbox, { urlReader });
+    const byo = sandboxDriver(suite.sandbox, {
+      urlReader: templateReader(bodies),
+    });
     const baseUrl =
       'https://git.example.com/platform/templates/catalog-info.yaml';
 

@@ -2,7 +2,6 @@ import {
   DescribeStacksCommand,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
-import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import { ConfigReader, type JsonValue } from '@backstage/config';
 import { stackName } from '@envkit/plugin-environments-common';
 import { waitFor } from '@envkit/plugin-environments-node/testUtils';
@@ -12,7 +11,9 @@ import {
   cfnResource,
   contextFor,
   environment,
+  fargateServiceTemplate,
   sandboxDriver,
+  templateReader,
 } from './__testUtils__/harness';
 import { useSandboxSuite } from './__testUtils__/sandboxSuite';
 
@@ -21,34 +22,17 @@ jest.setTimeout(120_000);
 const N = 10;
 
 /** A cluster of its own per environment, with one Fargate service in it. */
-const TEMPLATE = JSON.stringify({
-  Parameters: { DesiredCount: { Type: 'Number', Default: '1' } },
-  Resources: {
-    Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} },
-    Task: {
-      Type: 'AWS::ECS::TaskDefinition',
-      Properties: {
-        ContainerDefinitions: [{ Name: 'app', Image: 'nginx:1.27' }],
-      },
-    },
-    Service: {
-      Type: 'AWS::ECS::Service',
-      Properties: {
-        Cluster: { Ref: 'Cluster' },
-        TaskDefinition: { Ref: 'Task' },
-        DesiredCount: { Ref: 'DesiredCount' },
-        LaunchType: 'FARGATE',
-      },
-    },
-  },
+const TEMPLATE = fargateServiceTemplate({
+  parameters: { DesiredCount: { Type: 'Number', Default: '1' } },
+  resources: { Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} } },
+  cluster: { Ref: 'Cluster' },
+  desiredCount: { Ref: 'DesiredCount' },
 });
 const URL = 'https://git.example.com/platform/templates/own-cluster.json';
 
 describe('status checks of settled stacks with a cluster each', () => {
   const suite = useSandboxSuite();
-  const urlReader = {
-    readUrl: async () => ({ buffer: async () => Buffer.from(TEMPLATE) }),
-  } as unknown as UrlReaderService;
+  const urlReader = templateReader(TEMPLATE);
   const app = cfnResource('app', { template: URL });
   const envs = Array.from({ length: N }, (_, i) => environment(`own${i}`));
   const describeServices = () =>

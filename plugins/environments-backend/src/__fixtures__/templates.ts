@@ -25,12 +25,23 @@ export const webTemplate: EnvironmentTemplateEntity = {
   },
 };
 
+/**
+ * `base` under the name `name` (no title), with `guardrails` in place of
+ * its own.
+ */
+export function withGuardrails(
+  base: EnvironmentTemplateEntity,
+  name: string,
+  guardrails: EnvironmentTemplateEntity['spec']['guardrails'],
+): EnvironmentTemplateEntity {
+  return {
+    ...base,
+    metadata: { name, namespace: 'default' },
+    spec: { ...base.spec, guardrails },
+  };
+}
+
 /** Like {@link webTemplate}, but only for the payments team. */
-export const restrictedTemplate: EnvironmentTemplateEntity = {
-  ...webTemplate,
-  metadata: { name: 'payments-only', namespace: 'default' },
-  spec: {
-    ...webTemplate.spec,
-    guardrails: { allowedGroups: ['group:default/team-payments'] },
-  },
-};
+export const restrictedTemplate = withGuardrails(webTemplate, 'payments-only', {
+  allowedGroups: ['group:default/team-payments'],
+});

@@ -53,6 +53,34 @@ async function downDropsColumn(
   await expect(knex('environments').where(row)).resolves.toHaveLength(1);
 }
 
+/**
+ * An `environments` row in the columns of the first migration, named
+ * `name`; `overrides` replace any of them.
+ */
+function firstSchemaRow(
+  id: string,
+  name: string,
+  overrides: Record<string, unknown> = {},
+) {
+  const now = new Date();
+  return {
+    id,
+    name,
+    active_name: name,
+    owner: 'group:default/a',
+    template_ref: 'environmenttemplate:default/t',
+    template_version: '1.0.0',
+    phase: 'Ready',
+    generation: 1,
+    spec: '{}',
+    status: '{}',
+    created_by: 'user:default/u',
+    created_at: now,
+    updated_at: now,
+    ...overrides,
+  };
+}
+
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
@@ -62,21 +90,9 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await migrateUpOnce(knex);
 
     const now = new Date();
-    await knex('environments').insert({
-      id: 'env-1',
-      name: 'demo',
-      active_name: 'demo',
-      owner: 'group:default/a',
-      template_ref: 'environmenttemplate:default/t',
-      template_version: '1.0.0',
-      phase: 'Pending',
-      generation: 1,
-      spec: '{}',
-      status: '{}',
-      created_by: 'user:default/u',
-      created_at: now,
-      updated_at: now,
-    });
+    await knex('environments').insert(
+      firstSchemaRow('env-1', 'demo', { phase: 'Pending' }),
+    );
     await knex('environment_events').insert({
       environment_id: 'env-1',
       at: now,
@@ -119,36 +135,27 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
   it('20261130190000_secret_inputs and 20261130200000_list_view add their columns and fill the list view of existing rows', async () => {
     const knex = await databases.init(databaseId);
     for (let i = 0; i < 3; i++) await migrateUpOnce(knex);
-    const now = new Date();
-    await knex('environments').insert({
-      id: 'env-old',
-      name: 'older',
-      active_name: 'older',
-      owner: 'group:default/a',
-      template_ref: 'environmenttemplate:default/t',
-      template_version: '1.0.0',
-      phase: 'Ready',
-      generation: 2,
-      spec: JSON.stringify({
-        name: 'older',
-        templateRef: 'environmenttemplate:default/t',
-        templateVersion: '1.0.0',
-        templateSnapshot: { type: 'ecs', resources: [] },
-        inputs: { image: 'nginx' },
-        owner: 'group:default/a',
+    await knex('environments').insert(
+      firstSchemaRow('env-old', 'older', {
         generation: 2,
+        spec: JSON.stringify({
+          name: 'older',
+          templateRef: 'environmenttemplate:default/t',
+          templateVersion: '1.0.0',
+          templateSnapshot: { type: 'ecs', resources: [] },
+          inputs: { image: 'nginx' },
+          owner: 'group:default/a',
+          generation: 2,
+        }),
+        status: JSON.stringify({
+          phase: 'Ready',
+          observedGeneration: 2,
+          outputs: { endpoint: 'http://older.example' },
+          conditions: [],
+          resources: [],
+        }),
       }),
-      status: JSON.stringify({
-        phase: 'Ready',
-        observedGeneration: 2,
-        outputs: { endpoint: 'http://older.example' },
-        conditions: [],
-        resources: [],
-      }),
-      created_by: 'user:default/u',
-      created_at: now,
-      updated_at: now,
-    });
+    );
 
     await migrateUpOnce(knex);
     await expect(
@@ -177,21 +184,7 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     const knex = await databases.init(databaseId);
     await migrateUpTo(knex, '20261130230000_notices_sent.js');
     const now = new Date();
-    await knex('environments').insert({
-      id: 'env-n',
-      name: 'noticed',
-      active_name: 'noticed',
-      owner: 'group:default/a',
-      template_ref: 'environmenttemplate:default/t',
-      template_version: '1.0.0',
-      phase: 'Ready',
-      generation: 1,
-      spec: '{}',
-      status: '{}',
-      created_by: 'user:default/u',
-      created_at: now,
-      updated_at: now,
-    });
+    await knex('environments').insert(firstSchemaRow('env-n', 'noticed'));
     const claim = {
       environment_id: 'env-n',
       kind: 'expiring',

@@ -1,6 +1,5 @@
 import {
   BackstageCredentials,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
@@ -14,11 +13,12 @@ import {
   NotificationSendOptions,
 } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { EnvironmentTemplateEntity } from '@envkit/plugin-environments-common';
-import { environmentDriversExtensionPoint } from '@envkit/plugin-environments-node';
-import { waitFor } from '@envkit/plugin-environments-node/testUtils';
+import {
+  createTestDriverModule,
+  waitFor,
+} from '@envkit/plugin-environments-node/testUtils';
 import request from 'supertest';
-import { webTemplate } from '../__fixtures__/templates';
+import { webTemplate, withGuardrails } from '../__fixtures__/templates';
 import { environmentsPlugin } from '../plugin';
 
 jest.setTimeout(30_000);
@@ -41,49 +41,28 @@ function userOf(credentials: BackstageCredentials): string {
 }
 
 /** `web`, but every environment waits for the platform team's approval. */
-const gatedTemplate: EnvironmentTemplateEntity = {
-  ...webTemplate,
-  metadata: { name: 'gated', namespace: 'default' },
-  spec: {
-    ...webTemplate.spec,
-    guardrails: {
-      ttl: { default: 'PT8H', max: 'P7D' },
-      approval: { required: 'always', approvers: 'group:platform-team' },
-    },
-  },
-};
+const gatedTemplate = withGuardrails(webTemplate, 'gated', {
+  ttl: { default: 'PT8H', max: 'P7D' },
+  approval: { required: 'always', approvers: 'group:platform-team' },
+});
 
 /** Like `gated`, with requests that expire two seconds after they are made. */
-const hastyTemplate: EnvironmentTemplateEntity = {
-  ...gatedTemplate,
-  metadata: { name: 'hasty', namespace: 'default' },
-  spec: {
-    ...gatedTemplate.spec,
-    guardrails: {
-      approval: {
-        required: 'always',
-        approvers: platformTeam,
-        expiresAfter: 'PT2S',
-      },
-    },
+const hastyTemplate = withGuardrails(gatedTemplate, 'hasty', {
+  approval: {
+    required: 'always',
+    approvers: platformTeam,
+    expiresAfter: 'PT2S',
   },
-};
+});
 
 /** Like `gated`, but only environments projected above $100 a month wait. */
-const costlyTemplate: EnvironmentTemplateEntity = {
-  ...gatedTemplate,
-  metadata: { name: 'costly', namespace: 'default' },
-  spec: {
-    ...gatedTemplate.spec,
-    guardrails: {
-      approval: {
-        required: 'aboveMonthlyCost',
-        aboveMonthlyCost: 100,
-        approvers: platformTeam,
-      },
-    },
+const costlyTemplate = withGuardrails(gatedTemplate, 'costly', {
+  approval: {
+    required: 'aboveMonthlyCost',
+    aboveMonthlyCost: 100,
+    approvers: platformTeam,
   },
-};
+});
 
 async function startBackend() {
   const applied: string[] = [];
@@ -91,56 +70,48 @@ async function startBackend() {
   const notices: NotificationSendOptions[] = [];
   // The engine's sweeps, run by the test rather than on a timer.
   const tasks = new Map<string, () => Promise<void>>();
-  const driverModule = createBackendModule({
-    pluginId: 'environments',
+  const driverModule = createTestDriverModule({
     moduleId: 'recording-driver',
-    register(env) {
-      env.registerInit({
-        deps: { drivers: environmentDriversExtensionPoint },
-        async init({ drivers }) {
-          drivers.addDriver({
-            id: 'test',
-            apply: async (resource, ctx) => {
-              applied.push(`${ctx.environment.name}/${resource.name}`);
-              return {
-                status: 'Ready',
-                outputs: { VpcId: 'vpc-1', Endpoint: 'x.example.com' },
-              };
-            },
-            observe: async () => ({ status: 'Ready' }),
-            destroy: async () => ({ status: 'Destroyed' }),
-            // The service costs a dollar a month per port number: a price
-            // the test sets through the containerPort input.
-            estimate: async resource => {
-              const port = Number(
-                (resource.parameters.Parameters as { Port?: unknown })?.Port,
-              );
-              return {
-                currency: 'USD',
-                priceList: {
-                  name: 'test',
-                  region: 'test-1',
-                  date: '2026-11-01',
-                  sources: [],
-                },
-                lines:
-                  resource.name === 'service'
-                    ? [
-                        {
-                          item: 'Service',
-                          quantity: port,
-                          unit: 'port-month',
-                          unitPrice: 1,
-                          monthly: port,
-                          whileRunning: true,
-                        },
-                      ]
-                    : [],
-              };
-            },
-          });
-        },
-      });
+    driver: {
+      id: 'test',
+      apply: async (resource, ctx) => {
+        applied.push(`${ctx.environment.name}/${resource.name}`);
+        return {
+          status: 'Ready',
+          outputs: { VpcId: 'vpc-1', Endpoint: 'x.example.com' },
+        };
+      },
+      observe: async () => ({ status: 'Ready' }),
+      destroy: async () => ({ status: 'Destroyed' }),
+      // The service costs a dollar a month per port number: a price
+      // the test sets through the containerPort input.
+      estimate: async resource => {
+        const port = Number(
+          (resource.parameters.Parameters as { Port?: unknown })?.Port,
+        );
+        return {
+          currency: 'USD',
+          priceList: {
+            name: 'test',
+            region: 'test-1',
+            date: '2026-11-01',
+            sources: [],
+          },
+          lines:
+            resource.name === 'service'
+              ? [
+                  {
+                    item: 'Service',
+                    quantity: port,
+                    unit: 'port-month',
+                    unitPrice: 1,
+                    monthly: port,
+                    whileRunning: true,
+                  },
+                ]
+              : [],
+        };
+      },
     },
   });
   const { server } = await startTestBackend({

@@ -1,5 +1,4 @@
 import {
-  createBackendModule,
   createServiceFactory,
   BackstageCredentials,
   ServiceFactory,
@@ -12,7 +11,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { environmentDriversExtensionPoint } from '@envkit/plugin-environments-node';
+import { createTestDriverModule } from '@envkit/plugin-environments-node/testUtils';
 import request from 'supertest';
 import { JsonObject } from '@backstage/types';
 import { environmentsPlugin } from '../plugin';
@@ -64,61 +63,53 @@ const permissions = mockServices.permissions.mock({
 /** Parameters the test driver was asked to estimate, in call order. */
 const estimatedParameters: Record<string, unknown>[] = [];
 
-const testDriverModule = createBackendModule({
-  pluginId: 'environments',
+const testDriverModule = createTestDriverModule({
   moduleId: 'test-driver',
-  register(env) {
-    env.registerInit({
-      deps: { drivers: environmentDriversExtensionPoint },
-      async init({ drivers }) {
-        drivers.addDriver({
-          id: 'test',
-          apply: async () => ({ status: 'InProgress' }),
-          observe: async () => ({ status: 'Ready' }),
-          destroy: async () => ({ status: 'Destroyed' }),
-          estimate: async resource => {
-            if (resource.name === 'network') {
-              throw new Error('no list price for networks');
-            }
-            estimatedParameters.push(resource.parameters);
-            // Images tagged x2 run two tasks: a change that costs more.
-            const tasks = String(
-              (resource.parameters.Parameters as any)?.Image,
-            ).endsWith(':x2')
-              ? 2
-              : 1;
-            return {
-              currency: 'USD',
-              priceList: {
-                name: 'test prices',
-                region: 'test-1',
-                date: '2026-11-01',
-                sources: ['https://prices.example.test'],
-              },
-              lines: [
-                {
-                  item: 'Compute',
-                  quantity: 730 * tasks,
-                  unit: 'hour',
-                  unitPrice: 0.1,
-                  monthly: 73 * tasks,
-                  whileRunning: true,
-                },
-                {
-                  item: 'Load balancer',
-                  quantity: 730,
-                  unit: 'hour',
-                  unitPrice: 0.0225,
-                  monthly: 16.43,
-                  whileRunning: false,
-                  assumption: 'light traffic',
-                },
-              ],
-            };
+  driver: {
+    id: 'test',
+    apply: async () => ({ status: 'InProgress' }),
+    observe: async () => ({ status: 'Ready' }),
+    destroy: async () => ({ status: 'Destroyed' }),
+    estimate: async resource => {
+      if (resource.name === 'network') {
+        throw new Error('no list price for networks');
+      }
+      estimatedParameters.push(resource.parameters);
+      // Images tagged x2 run two tasks: a change that costs more.
+      const tasks = String(
+        (resource.parameters.Parameters as any)?.Image,
+      ).endsWith(':x2')
+        ? 2
+        : 1;
+      return {
+        currency: 'USD',
+        priceList: {
+          name: 'test prices',
+          region: 'test-1',
+          date: '2026-11-01',
+          sources: ['https://prices.example.test'],
+        },
+        lines: [
+          {
+            item: 'Compute',
+            quantity: 730 * tasks,
+            unit: 'hour',
+            unitPrice: 0.1,
+            monthly: 73 * tasks,
+            whileRunning: true,
           },
-        });
-      },
-    });
+          {
+            item: 'Load balancer',
+            quantity: 730,
+            unit: 'hour',
+            unitPrice: 0.0225,
+            monthly: 16.43,
+            whileRunning: false,
+            assumption: 'light traffic',
+          },
+        ],
+      };
+    },
   },
 });
 

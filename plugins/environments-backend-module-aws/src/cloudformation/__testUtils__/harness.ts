@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
+import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import {
@@ -59,6 +60,61 @@ export function sandboxDriver(
     settledRecheckMs: 0,
     stackStatusMaxAgeMs: 5000,
     ...options,
+  });
+}
+
+/**
+ * A URL reader for driver scenarios that take their templates from a
+ * repository: `bodies` by URL (any other URL fails the read), or one body
+ * for every URL.
+ */
+export function templateReader(
+  bodies: string | Record<string, string>,
+): UrlReaderService {
+  const bodyOf = (url: string) => {
+    if (typeof bodies === 'string') return bodies;
+    if (!(url in bodies)) throw new Error(`unexpected read of ${url}`);
+    return bodies[url];
+  };
+  return {
+    readUrl: async (url: string) => {
+      const body = bodyOf(url);
+      return { buffer: async () => Buffer.from(body) };
+    },
+  } as unknown as UrlReaderService;
+}
+
+/**
+ * A template (as JSON text) with one Fargate service of an `nginx:1.27`
+ * task, in the cluster and with the desired count given (values or `Ref`s),
+ * and any further `parameters` and `resources`.
+ */
+export function fargateServiceTemplate(options: {
+  cluster: unknown;
+  desiredCount: unknown;
+  parameters?: Record<string, unknown>;
+  resources?: Record<string, unknown>;
+}): string {
+  return JSON.stringify({
+    Parameters: options.parameters ?? {},
+    Resources: {
+      ...options.resources,
+      Task: {
+        Type: 'AWS::ECS::TaskDefinition',
+        Properties: {
+          ContainerDefinitions: [{ Name: 'app', Image: 'nginx:1.27' }],
+        },
+      },
+      Service: {
+        Type: 'AWS::ECS::Service',
+        Properties: {
+          Cluster: options.cluster,
+          TaskDefinition: { Ref: 'Task' },
+          DesiredCount: options.desiredCount,
+          LaunchType: 'FARGATE',
+        },
+      },
+    },
   });
 }
 

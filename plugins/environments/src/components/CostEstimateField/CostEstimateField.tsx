@@ -6,15 +6,10 @@ import type {
   CreateEnvironmentRequest,
 } from '@envkit/plugin-environments-common';
 import Box from '@material-ui/core/Box';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { useEffect, useState } from 'react';
 import { environmentsApiRef } from '../../api';
-import { formatUsd } from '../shared';
+import { DataTable, formatUsd, type DataColumn } from '../shared';
 import { NO_WRAP } from '../shared/layout';
 
 /** How long the form must be still before the estimate is asked again. */
@@ -61,6 +56,27 @@ function requestOf(
   };
 }
 
+const COST_COLUMNS: DataColumn<CostEstimate['lines'][number]>[] = [
+  { title: 'Resource', style: NO_WRAP, cell: line => line.resource },
+  {
+    title: 'What is billed',
+    cell: line => `${line.item}${line.whileRunning ? ' (while running)' : ''}`,
+  },
+  {
+    title: 'Quantity',
+    align: 'right',
+    style: NO_WRAP,
+    cell: line => `${line.quantity.toLocaleString('en-US')} ${line.unit}`,
+  },
+  {
+    title: 'Per month',
+    align: 'right',
+    style: NO_WRAP,
+    cell: line => money(line.monthly),
+  },
+  { title: 'Assumes', cell: line => line.assumption ?? '' },
+];
+
 /** The estimate as a table, its total and where the prices come from. */
 export const CostEstimateView = ({ estimate }: { estimate: CostEstimate }) =>
   estimate.lines.length === 0 ? (
@@ -83,39 +99,12 @@ export const CostEstimateView = ({ estimate }: { estimate: CostEstimate }) =>
         At list prices, running all month. Lines marked “while running” stop
         costing when nothing runs.
       </Typography>
-      <Table size="small" aria-label="Cost estimate">
-        <TableHead>
-          <TableRow>
-            <TableCell style={NO_WRAP}>Resource</TableCell>
-            <TableCell>What is billed</TableCell>
-            <TableCell align="right" style={NO_WRAP}>
-              Quantity
-            </TableCell>
-            <TableCell align="right" style={NO_WRAP}>
-              Per month
-            </TableCell>
-            <TableCell>Assumes</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {estimate.lines.map(line => (
-            <TableRow key={`${line.resource}/${line.item}`}>
-              <TableCell style={NO_WRAP}>{line.resource}</TableCell>
-              <TableCell>
-                {line.item}
-                {line.whileRunning ? ' (while running)' : ''}
-              </TableCell>
-              <TableCell align="right" style={NO_WRAP}>
-                {line.quantity.toLocaleString('en-US')} {line.unit}
-              </TableCell>
-              <TableCell align="right" style={NO_WRAP}>
-                {money(line.monthly)}
-              </TableCell>
-              <TableCell>{line.assumption ?? ''}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <DataTable
+        label="Cost estimate"
+        columns={COST_COLUMNS}
+        rows={estimate.lines}
+        rowKey={line => `${line.resource}/${line.item}`}
+      />
       {estimate.notEstimated.map(n => (
         <Typography key={n.resource} variant="body2" color="textSecondary">
           Not included: {n.resource} ({n.reason})

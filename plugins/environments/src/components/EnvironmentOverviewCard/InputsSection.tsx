@@ -1,10 +1,5 @@
 import Button from '@material-ui/core/Button';
 import MenuItem from '@material-ui/core/MenuItem';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -19,6 +14,7 @@ import { toastApiRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { environmentsApiRef } from '../../api';
+import { DataTable, type DataColumn } from '../shared';
 import { NO_WRAP, Section, WHOLE_WORDS } from '../shared/layout';
 import { ConfirmDialog } from './ConfirmDialog';
 
@@ -222,6 +218,21 @@ export const EditInputsDialog = (props: {
   );
 };
 
+const INPUT_COLUMNS: DataColumn<InputRow>[] = [
+  { title: 'Input', style: NO_WRAP, cell: row => row.title },
+  {
+    title: 'Value',
+    headStyle: WHOLE_WORDS,
+    style: { overflowWrap: 'anywhere' },
+    cell: shownValue,
+  },
+  {
+    title: 'Policy',
+    style: NO_WRAP,
+    cell: row => (row.parameter ? POLICY[parameterPolicy(row.parameter)] : '—'),
+  },
+];
+
 /** The inputs table of the overview card. */
 export const InputsTable = (props: { rows: InputRow[] }) => {
   if (props.rows.length === 0) {
@@ -232,28 +243,12 @@ export const InputsTable = (props: { rows: InputRow[] }) => {
     );
   }
   return (
-    <Table size="small" aria-label="Inputs">
-      <TableHead>
-        <TableRow>
-          <TableCell style={NO_WRAP}>Input</TableCell>
-          <TableCell style={WHOLE_WORDS}>Value</TableCell>
-          <TableCell style={NO_WRAP}>Policy</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {props.rows.map(row => (
-          <TableRow key={row.name}>
-            <TableCell style={NO_WRAP}>{row.title}</TableCell>
-            <TableCell style={{ overflowWrap: 'anywhere' }}>
-              {shownValue(row)}
-            </TableCell>
-            <TableCell style={NO_WRAP}>
-              {row.parameter ? POLICY[parameterPolicy(row.parameter)] : '—'}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <DataTable
+      label="Inputs"
+      columns={INPUT_COLUMNS}
+      rows={props.rows}
+      rowKey={row => row.name}
+    />
   );
 };
 

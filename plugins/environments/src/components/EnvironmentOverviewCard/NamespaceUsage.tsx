@@ -1,10 +1,12 @@
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { DataTable, type DataColumn } from '../shared';
 import type { NamespaceView } from './namespaceEnvironment';
+
+const QUOTA_COLUMNS: DataColumn<NamespaceView['quota'][number]>[] = [
+  { title: 'Quota', cell: line => line.key },
+  { title: 'Used', cell: line => line.used },
+  { title: 'Limit', cell: line => line.hard },
+];
 
 /**
  * How much of its ResourceQuota a namespace uses and how many replicas of
@@ -30,24 +32,12 @@ export const NamespaceUsage = (props: { view: NamespaceView }) => {
           No quota usage reported yet.
         </Typography>
       ) : (
-        <Table size="small" aria-label="Quota usage">
-          <TableHead>
-            <TableRow>
-              <TableCell>Quota</TableCell>
-              <TableCell>Used</TableCell>
-              <TableCell>Limit</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {quota.map(line => (
-              <TableRow key={line.key}>
-                <TableCell>{line.key}</TableCell>
-                <TableCell>{line.used}</TableCell>
-                <TableCell>{line.hard}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <DataTable
+          label="Quota usage"
+          columns={QUOTA_COLUMNS}
+          rows={quota}
+          rowKey={line => line.key}
+        />
       )}
     </>
   );

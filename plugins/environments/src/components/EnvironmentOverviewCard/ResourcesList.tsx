@@ -1,12 +1,6 @@
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type { EnvironmentResourceStatus } from '@envkit/plugin-environments-common';
-import { Fragment } from 'react';
-import { PhaseStatus } from '../shared';
+import { DataTable, PhaseStatus, type DataColumn } from '../shared';
 import { NO_WRAP, WHOLE_WORDS } from '../shared/layout';
 
 interface ManagedObject {
@@ -27,6 +21,23 @@ function managedObjects(resource: EnvironmentResourceStatus): ManagedObject[] {
   );
 }
 
+const RESOURCE_COLUMNS: DataColumn<EnvironmentResourceStatus>[] = [
+  { title: 'Resource', style: NO_WRAP, cell: r => r.name },
+  { title: 'Driver', style: NO_WRAP, cell: r => r.driver },
+  {
+    title: 'Status',
+    style: NO_WRAP,
+    cell: r => <PhaseStatus phase={r.phase} label={`Resource ${r.name}`} />,
+  },
+  { title: 'Message', style: WHOLE_WORDS, cell: r => r.message ?? '' },
+];
+
+const OBJECT_COLUMNS: DataColumn<ManagedObject>[] = [
+  { title: 'Kind', style: NO_WRAP, cell: o => o.kind },
+  { title: 'Name', style: NO_WRAP, cell: o => o.name },
+  { title: 'State', style: WHOLE_WORDS, cell: o => o.state },
+];
+
 /**
  * Each resource of the environment with its own phase and, when its driver
  * reports them, the objects it manages with their state.
@@ -43,64 +54,22 @@ export const ResourcesList = (props: {
     );
   }
   return (
-    <Table size="small" aria-label="Resources">
-      <TableHead>
-        <TableRow>
-          <TableCell style={NO_WRAP}>Resource</TableCell>
-          <TableCell style={NO_WRAP}>Driver</TableCell>
-          <TableCell style={NO_WRAP}>Status</TableCell>
-          <TableCell style={WHOLE_WORDS}>Message</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {resources.map(resource => {
-          const objects = managedObjects(resource);
-          return (
-            <Fragment key={resource.name}>
-              <TableRow>
-                <TableCell style={NO_WRAP}>{resource.name}</TableCell>
-                <TableCell style={NO_WRAP}>{resource.driver}</TableCell>
-                <TableCell style={NO_WRAP}>
-                  <PhaseStatus
-                    phase={resource.phase}
-                    label={`Resource ${resource.name}`}
-                  />
-                </TableCell>
-                <TableCell style={WHOLE_WORDS}>
-                  {resource.message ?? ''}
-                </TableCell>
-              </TableRow>
-              {objects.length > 0 && (
-                <TableRow>
-                  <TableCell colSpan={4}>
-                    <Table
-                      size="small"
-                      aria-label={`Objects of ${resource.name}`}
-                    >
-                      <TableHead>
-                        <TableRow>
-                          <TableCell style={NO_WRAP}>Kind</TableCell>
-                          <TableCell style={NO_WRAP}>Name</TableCell>
-                          <TableCell style={WHOLE_WORDS}>State</TableCell>
-                        </TableRow>
-                      </TableHead>
-                      <TableBody>
-                        {objects.map(o => (
-                          <TableRow key={`${o.kind}/${o.name}`}>
-                            <TableCell style={NO_WRAP}>{o.kind}</TableCell>
-                            <TableCell style={NO_WRAP}>{o.name}</TableCell>
-                            <TableCell style={WHOLE_WORDS}>{o.state}</TableCell>
-                          </TableRow>
-                        ))}
-                      </TableBody>
-                    </Table>
-                  </TableCell>
-                </TableRow>
-              )}
-            </Fragment>
-          );
-        })}
-      </TableBody>
-    </Table>
+    <DataTable
+      label="Resources"
+      columns={RESOURCE_COLUMNS}
+      rows={resources}
+      rowKey={resource => resource.name}
+      detail={resource => {
+        const objects = managedObjects(resource);
+        return objects.length > 0 ? (
+          <DataTable
+            label={`Objects of ${resource.name}`}
+            columns={OBJECT_COLUMNS}
+            rows={objects}
+            rowKey={o => `${o.kind}/${o.name}`}
+          />
+        ) : undefined;
+      }}
+    />
   );
 };

@@ -12,11 +12,6 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import {
   parameterPolicy,
@@ -29,7 +24,7 @@ import {
 } from '@envkit/plugin-environments-common';
 import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { formatDuration } from '../shared';
+import { DataTable, formatDuration, type DataColumn } from '../shared';
 import { Field, Section, WHOLE_WORDS } from '../shared/layout';
 import { describeUsage } from './templateUsage';
 import { useTemplateUsage } from './useTemplateUsage';
@@ -52,6 +47,41 @@ function duration(iso: string): string {
 const valueText = (value: unknown) =>
   value === undefined ? '—' : String(value);
 
+type ParameterEntry = [string, EnvironmentTemplateParameter];
+
+const parameterColumns = (required: string[]): DataColumn<ParameterEntry>[] => [
+  {
+    title: 'Parameter',
+    style: WHOLE_WORDS,
+    cell: ([name, p]) => (
+      <>
+        {p.title ?? name}
+        <Typography variant="caption" color="textSecondary" component="div">
+          {name}
+          {required.includes(name) ? ' · required' : ''}
+          {p.secret ? ' · secret' : ''}
+        </Typography>
+      </>
+    ),
+  },
+  { title: 'Type', style: WHOLE_WORDS, cell: ([, p]) => p.type },
+  {
+    title: 'Policy',
+    style: WHOLE_WORDS,
+    cell: ([, p]) => POLICY_TEXT[parameterPolicy(p)],
+  },
+  {
+    title: 'Default',
+    style: WHOLE_WORDS,
+    cell: ([, p]) => (p.secret ? 'hidden' : valueText(p.default)),
+  },
+  {
+    title: 'Allowed values',
+    style: WHOLE_WORDS,
+    cell: ([, p]) => (p.enum ? p.enum.map(String).join(', ') : 'any'),
+  },
+];
+
 const ParametersTable = (props: {
   properties: Record<string, EnvironmentTemplateParameter>;
   required: string[];
@@ -63,45 +93,12 @@ const ParametersTable = (props: {
     );
   }
   return (
-    <Table size="small" aria-label="Parameters">
-      <TableHead>
-        <TableRow>
-          <TableCell style={WHOLE_WORDS}>Parameter</TableCell>
-          <TableCell style={WHOLE_WORDS}>Type</TableCell>
-          <TableCell style={WHOLE_WORDS}>Policy</TableCell>
-          <TableCell style={WHOLE_WORDS}>Default</TableCell>
-          <TableCell style={WHOLE_WORDS}>Allowed values</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {entries.map(([name, p]) => (
-          <TableRow key={name}>
-            <TableCell style={WHOLE_WORDS}>
-              {p.title ?? name}
-              <Typography
-                variant="caption"
-                color="textSecondary"
-                component="div"
-              >
-                {name}
-                {props.required.includes(name) ? ' · required' : ''}
-                {p.secret ? ' · secret' : ''}
-              </Typography>
-            </TableCell>
-            <TableCell style={WHOLE_WORDS}>{p.type}</TableCell>
-            <TableCell style={WHOLE_WORDS}>
-              {POLICY_TEXT[parameterPolicy(p)]}
-            </TableCell>
-            <TableCell style={WHOLE_WORDS}>
-              {p.secret ? 'hidden' : valueText(p.default)}
-            </TableCell>
-            <TableCell style={WHOLE_WORDS}>
-              {p.enum ? p.enum.map(String).join(', ') : 'any'}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <DataTable
+      label="Parameters"
+      columns={parameterColumns(props.required)}
+      rows={entries}
+      rowKey={([name]) => name}
+    />
   );
 };
 
@@ -118,31 +115,24 @@ const ResourceGraph = (props: { resources: EnvironmentTemplateResource[] }) => {
       .filter(r => r.dependsOn?.includes(name))
       .map(r => r.name)
       .join(', ') || '—';
+  const columns: DataColumn<EnvironmentTemplateResource>[] = [
+    { title: 'Step', style: WHOLE_WORDS, cell: (_, index) => index + 1 },
+    { title: 'Resource', style: WHOLE_WORDS, cell: r => r.name },
+    { title: 'Driver', style: WHOLE_WORDS, cell: r => r.driver },
+    {
+      title: 'Depends on',
+      style: WHOLE_WORDS,
+      cell: r => (r.dependsOn?.length ? r.dependsOn.join(', ') : '—'),
+    },
+    { title: 'Needed by', style: WHOLE_WORDS, cell: r => neededBy(r.name) },
+  ];
   return (
-    <Table size="small" aria-label="Resources">
-      <TableHead>
-        <TableRow>
-          <TableCell style={WHOLE_WORDS}>Step</TableCell>
-          <TableCell style={WHOLE_WORDS}>Resource</TableCell>
-          <TableCell style={WHOLE_WORDS}>Driver</TableCell>
-          <TableCell style={WHOLE_WORDS}>Depends on</TableCell>
-          <TableCell style={WHOLE_WORDS}>Needed by</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {ordered.map((r, index) => (
-          <TableRow key={r.name}>
-            <TableCell style={WHOLE_WORDS}>{index + 1}</TableCell>
-            <TableCell style={WHOLE_WORDS}>{r.name}</TableCell>
-            <TableCell style={WHOLE_WORDS}>{r.driver}</TableCell>
-            <TableCell style={WHOLE_WORDS}>
-              {r.dependsOn?.length ? r.dependsOn.join(', ') : '—'}
-            </TableCell>
-            <TableCell style={WHOLE_WORDS}>{neededBy(r.name)}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <DataTable
+      label="Resources"
+      columns={columns}
+      rows={ordered}
+      rowKey={r => r.name}
+    />
   );
 };
 
@@ -240,28 +230,23 @@ const Usage = (props: { templateRef: string; version: string }) => {
         {describeUsage(value)}.
       </Typography>
       {value.byVersion.length > 0 && (
-        <Table size="small" aria-label="Environments by version">
-          <TableHead>
-            <TableRow>
-              <TableCell style={WHOLE_WORDS}>Version</TableCell>
-              <TableCell style={WHOLE_WORDS}>Environments</TableCell>
-              <TableCell style={WHOLE_WORDS}>State</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {value.byVersion.map(v => (
-              <TableRow key={v.version}>
-                <TableCell style={WHOLE_WORDS}>{v.version}</TableCell>
-                <TableCell style={WHOLE_WORDS}>{v.count}</TableCell>
-                <TableCell style={WHOLE_WORDS}>
-                  {v.outdated
-                    ? `Outdated: can be upgraded to ${props.version}`
-                    : 'Current'}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <DataTable
+          label="Environments by version"
+          columns={[
+            { title: 'Version', style: WHOLE_WORDS, cell: v => v.version },
+            { title: 'Environments', style: WHOLE_WORDS, cell: v => v.count },
+            {
+              title: 'State',
+              style: WHOLE_WORDS,
+              cell: v =>
+                v.outdated
+                  ? `Outdated: can be upgraded to ${props.version}`
+                  : 'Current',
+            },
+          ]}
+          rows={value.byVersion}
+          rowKey={v => v.version}
+        />
       )}
       <Typography variant="body2">
         <Link
