@@ -441,6 +441,12 @@ export async function pageSteps(page, t) {
         throw new Error('an owner that does not exist is offered');
       }
       await page.getByRole('option', { name: /^Guest/ }).click();
+      // The choice list fades out; the screenshot waits until it is gone.
+      await page.waitForFunction(
+        () => !document.querySelector('.MuiPopover-root'),
+        null,
+        { timeout: t.timeout },
+      );
       await page
         .getByRole('link', { name: live.spec.name, exact: true })
         .waitFor({ timeout: t.timeout });
