@@ -318,43 +318,49 @@ export async function formSteps(page, t) {
     },
   );
 
-  await step(
-    'review: optional fields left empty (component, image) have no row',
-    async () => {
-      // Generated from dev-namespace: the component and the image are
-      // optional; nothing is chosen for either.
-      await page.goto(`${t.baseUrl}/create/templates/default/create-dev-namespace`); // prettier-ignore
-      await page
-        .getByLabel('Name')
-        .first()
-        .fill(`rev-${Date.now().toString(36).slice(-6)}`, { timeout });
-      await page
-        .getByText(/is free$/)
-        .first()
-        .waitFor({ timeout });
-      const create = page.getByRole('button', { name: /^create$/i });
-      for (let i = 0; i < 5 && !(await create.isVisible()); i++) {
+  // Generated from dev-namespace (component and image optional) and the
+  // hand-written ECS template (component optional); nothing is chosen.
+  for (const [form, path] of [
+    ['generated dev-namespace', 'create-dev-namespace'],
+    ['hand-written ECS', 'create-ecs-environment'],
+  ]) {
+    await step(
+      `review: optional fields left empty have no row (${form})`,
+      async () => {
+        await page.goto(`${t.baseUrl}/create/templates/default/${path}`);
         await page
-          .getByRole('button', { name: /^(next|review)$/i })
+          .getByLabel('Name')
           .first()
-          .click();
-        await Promise.race([
-          create.waitFor({ timeout: 5_000 }),
-          page.waitForTimeout(1_000),
-        ]).catch(() => undefined);
-      }
-      await create.waitFor({ timeout });
-      const rows = (await page.locator('table tr').allInnerTexts()).map(r =>
-        r.split('\t').map(cell => cell.trim()),
-      );
-      const empty = rows.filter(([, value]) => !value).map(([title]) => title);
-      if (empty.length)
-        throw new Error(`empty review rows: ${empty.join(', ')}`);
-      const titles = rows.map(([title]) => title);
-      if (titles.includes('Component') || !titles.includes('Name')) {
-        throw new Error(`review rows: ${titles.join(', ')}`);
-      }
-      return titles.join(', ');
-    },
-  );
+          .fill(`rev-${Date.now().toString(36).slice(-6)}`, { timeout });
+        await page
+          .getByText(/is free$/)
+          .first()
+          .waitFor({ timeout });
+        const create = page.getByRole('button', { name: /^create$/i });
+        for (let i = 0; i < 5; i++) {
+          const atReview = await create
+            .waitFor({ timeout: 3_000 })
+            .then(() => true, () => false); // prettier-ignore
+          if (atReview) break;
+          await page
+            .getByRole('button', { name: /^(next|review)$/i })
+            .first()
+            .click();
+        }
+        await create.waitFor({ timeout });
+        const rows = (await page.locator('table tr').allInnerTexts()).map(r =>
+          r.split('\t').map(cell => cell.trim()),
+        );
+        const empty = rows.filter(([, v]) => !v).map(([title]) => title);
+        if (empty.length) {
+          throw new Error(`empty review rows: ${empty.join(', ')}`);
+        }
+        const titles = rows.map(([title]) => title);
+        if (titles.includes('Component') || !titles.includes('Name')) {
+          throw new Error(`review rows: ${titles.join(', ')}`);
+        }
+        return titles.join(', ');
+      },
+    );
+  }
 }
