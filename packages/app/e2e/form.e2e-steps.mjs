@@ -10,7 +10,8 @@
 //   component page opens with its Environments card before its last card, and
 //   its "Create an environment" opens a form with the component filled in.
 // Point 11: the review lists the fields in form order, by title, with the
-//   component's name and the lifetime in words.
+//   component's name and the lifetime in words; optional fields left empty
+//   have no row.
 // Screenshots: create-templates.png, create-form-errors.png,
 // create-form-lifetime.png, create-form-name-taken.png, component-create-environment.png,
 // create-form-review.png.
@@ -202,10 +203,53 @@ export async function formSteps(page, t) {
   );
 
   await step(
+    'component: "Create an environment" is a disabled button, never a link, until the templates are read',
+    async () => {
+      // Hold the catalog's answer about environment templates, so the
+      // button's waiting state lasts as long as the check needs.
+      const templatesQuery = url =>
+        url.pathname.endsWith('/api/catalog/entities') &&
+        decodeURIComponent(url.search).includes('spec.type=environment');
+      let release;
+      const held = new Promise(resolve => {
+        release = resolve;
+      });
+      await page.route(templatesQuery, async route => {
+        await held;
+        await route.continue().catch(() => undefined);
+      });
+      try {
+        await page.goto(`${t.baseUrl}/catalog/default/component/storefront-web`, { timeout: 90_000 }); // prettier-ignore
+        const waiting = page
+          .locator('button[aria-busy="true"]', {
+            hasText: 'Create an environment',
+          })
+          .first();
+        await waiting.waitFor({ timeout });
+        if (!(await waiting.isDisabled())) {
+          throw new Error('the waiting button can be clicked');
+        }
+        const links = await page
+          .locator('main a', { hasText: 'Create an environment' })
+          .count();
+        if (links) throw new Error(`${links} link(s) while the templates load`);
+      } finally {
+        release();
+        await page.unroute(templatesQuery);
+      }
+      await page
+        .locator('button[aria-haspopup="menu"]', {
+          hasText: 'Create an environment',
+        })
+        .first()
+        .waitFor({ timeout });
+    },
+  );
+
+  await step(
     'component: "Create an environment" opens the form with the component filled in',
     async () => {
-      // Until the templates are read the button is a plain link to Create;
-      // wait for the one that opens the menu.
+      // The button opens the menu once the templates are read.
       await page
         .locator('button[aria-haspopup="menu"]', {
           hasText: 'Create an environment',
@@ -273,4 +317,50 @@ export async function formSteps(page, t) {
       return rows.join(' | ');
     },
   );
+
+  // Generated from dev-namespace (component and image optional) and the
+  // hand-written ECS template (component optional); nothing is chosen.
+  for (const [form, path] of [
+    ['generated dev-namespace', 'create-dev-namespace'],
+    ['hand-written ECS', 'create-ecs-environment'],
+  ]) {
+    await step(
+      `review: optional fields left empty have no row (${form})`,
+      async () => {
+        await page.goto(`${t.baseUrl}/create/templates/default/${path}`);
+        await page
+          .getByLabel('Name')
+          .first()
+          .fill(`rev-${Date.now().toString(36).slice(-6)}`, { timeout });
+        await page
+          .getByText(/is free$/)
+          .first()
+          .waitFor({ timeout });
+        const create = page.getByRole('button', { name: /^create$/i });
+        for (let i = 0; i < 5; i++) {
+          const atReview = await create
+            .waitFor({ timeout: 3_000 })
+            .then(() => true, () => false); // prettier-ignore
+          if (atReview) break;
+          await page
+            .getByRole('button', { name: /^(next|review)$/i })
+            .first()
+            .click();
+        }
+        await create.waitFor({ timeout });
+        const rows = (await page.locator('table tr').allInnerTexts()).map(r =>
+          r.split('\t').map(cell => cell.trim()),
+        );
+        const empty = rows.filter(([, v]) => !v).map(([title]) => title);
+        if (empty.length) {
+          throw new Error(`empty review rows: ${empty.join(', ')}`);
+        }
+        const titles = rows.map(([title]) => title);
+        if (titles.includes('Component') || !titles.includes('Name')) {
+          throw new Error(`review rows: ${titles.join(', ')}`);
+        }
+        return titles.join(', ');
+      },
+    );
+  }
 }

@@ -12,7 +12,9 @@
 //   confirmed Redeploy, and says in text why Upgrade is off; the change is
 //   acknowledged by a toast;
 // - tables keep words whole, event messages stay inside the card, endpoint
-//   URLs do not wrap a character per line;
+//   URLs do not wrap a character per line; the All table fits at 1400 px
+//   (endpoints cut with an ellipsis, the URL on hover);
+// - the template page gives About room: "EnvironmentTemplate" on one line;
 // - the All tab's owner filter is a choice of catalog owners, says nothing
 //   about filters when none is set, and links a destroyed environment to a
 //   readable history page;
@@ -131,6 +133,19 @@ function brokenWords(page, selector) {
   }, selector);
 }
 
+/** Lines the text of `locator`'s element takes: 1 when no word is cut. */
+function linesOf(locator) {
+  return locator.evaluate(el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set(
+      [...range.getClientRects()]
+        .filter(r => r.width > 0)
+        .map(r => Math.round(r.top)),
+    ).size;
+  });
+}
+
 /**
  * @param {import('playwright-core').Page} page signed in as the guest
  * @param {{ baseUrl: string, backendUrl?: string, timeout: number,
@@ -231,6 +246,22 @@ export async function pageSteps(page, t) {
         .allInnerTexts();
       if (empty.length) throw new Error(`empty tabs offered: ${empty}`);
       await t.shot(page, 'environment-template-page.png');
+    },
+  );
+  await t.step(
+    'template page: About has room for its fields; the kind is not cut',
+    async () => {
+      // The page is open from the step before; About is Backstage's card.
+      const kind = page
+        .locator('main')
+        .getByText('EnvironmentTemplate', { exact: true });
+      await kind.first().waitFor({ timeout: t.timeout });
+      const cut = [];
+      for (const el of await kind.all()) {
+        if ((await linesOf(el)) > 1) cut.push(await el.innerText());
+      }
+      if (cut.length) throw new Error(`kind over two lines: ${cut[0]}`);
+      return `${await kind.count()} on one line`;
     },
   );
   await t.step('accessibility: a template page', () =>
@@ -410,11 +441,45 @@ export async function pageSteps(page, t) {
         throw new Error('an owner that does not exist is offered');
       }
       await page.getByRole('option', { name: /^Guest/ }).click();
+      // The choice list fades out; the screenshot waits until it is gone.
+      await page.waitForFunction(
+        () => !document.querySelector('.MuiPopover-root'),
+        null,
+        { timeout: t.timeout },
+      );
       await page
         .getByRole('link', { name: live.spec.name, exact: true })
         .waitFor({ timeout: t.timeout });
       await t.shot(page, 'environments-page-all-owner.png');
       return `${options.length} choices`;
+    },
+  );
+  await t.step(
+    'all tab: the table fits at 1400 px, endpoints cut with their URL on hover, owners whole',
+    async () => {
+      await page.goto(`${t.baseUrl}/environments?tab=all`);
+      await page
+        .getByRole('link', { name: live.spec.name, exact: true })
+        .waitFor({ timeout: t.timeout });
+      const width = page.viewportSize().width;
+      for (const name of ['Component', 'Cost']) {
+        const header = page.getByRole('columnheader', { name, exact: true });
+        const box = await header.boundingBox();
+        if (!box || box.x + box.width > width) {
+          throw new Error(`the ${name} column is off screen`);
+        }
+      }
+      const endpoint = page.locator('table a[href^="http"]').first();
+      await endpoint.waitFor({ timeout: t.timeout });
+      const title = await endpoint.getAttribute('title');
+      if (!title || !(await endpoint.getAttribute('href')).includes(title)) {
+        throw new Error(`endpoint link title: ${title}`);
+      }
+      const broken = await brokenWords(page, 'table td');
+      if (broken.length) {
+        throw new Error(`words broken in the table: ${broken.join(', ')}`);
+      }
+      return `at ${width} px`;
     },
   );
   await t.step('accessibility: the Environments page', () =>

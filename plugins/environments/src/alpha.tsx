@@ -6,7 +6,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentLayoutBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
 import { EnvironmentsRestClient } from '@envkit/plugin-environments-common';
@@ -78,6 +81,22 @@ const templateOverviewCard = EntityCardBlueprint.make({
 });
 
 /**
+ * `entity-content-layout:environments/template`: an EnvironmentTemplate's
+ * Overview with its info cards (About) in a row on top and the template
+ * card at full width below.
+ */
+const templatePageLayout = EntityContentLayoutBlueprint.make({
+  name: 'template',
+  params: {
+    filter: isEnvironmentTemplate,
+    loader: () =>
+      import('./components/EnvironmentTemplatePage').then(
+        m => m.TemplatePageLayout,
+      ),
+  },
+});
+
+/**
  * `scaffolder-form-field:environments/cost-estimate`: the Create form's
  * `EnvironmentCostEstimate` field, which prices what the form describes.
  */
@@ -121,6 +140,7 @@ export default createFrontendPlugin({
     environmentOverviewCard,
     relatedEnvironmentsCard,
     templateOverviewCard,
+    templatePageLayout,
     costEstimateField,
     environmentNameField,
   ],

@@ -128,6 +128,40 @@ describe('environmentTemplateToSoftwareTemplate', () => {
     });
   });
 
+  it('leaves optional fields out of the review while they are empty, required ones never', () => {
+    const [environmentPage, settingsPage, costPage] = (
+      environmentTemplateToSoftwareTemplate(ecsTemplate()).spec as any
+    ).parameters;
+    // The review reads `review.show` from the page's schema resolved with
+    // the form's data: a condition per optional field.
+    const hiddenWhenEmpty = (page: any) =>
+      (page.allOf ?? []).map((condition: any) => {
+        const [key] = Object.keys(condition.then.properties);
+        expect(condition).toEqual({
+          if: {
+            anyOf: [
+              { not: { required: [key] } },
+              { properties: { [key]: { const: '' } } },
+            ],
+          },
+          then: {
+            properties: {
+              [key]: { 'ui:backstage': { review: { show: false } } },
+            },
+          },
+        });
+        return key;
+      });
+    expect(hiddenWhenEmpty(environmentPage)).toEqual(['component', 'ttl']);
+    expect(hiddenWhenEmpty(settingsPage)).toEqual(
+      Object.keys(settingsPage.properties).filter(
+        key => key !== 'imageLocation',
+      ),
+    );
+    // Already out of the review.
+    expect(costPage.allOf).toBeUndefined();
+  });
+
   it('says on its card when to pick it: which inputs it lets you set', () => {
     const template = environmentTemplateToSoftwareTemplate(ecsTemplate());
     expect(template.metadata.description).toBe(

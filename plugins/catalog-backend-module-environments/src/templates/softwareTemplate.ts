@@ -152,6 +152,39 @@ function formKeys(names: string[]): Map<string, string> {
   );
 }
 
+/**
+ * Leaves the optional fields of a form page out of the scaffolder's review
+ * while they are empty. The review looks up each field's schema with the
+ * form's data, so a condition on the page (`if` the field is absent or ''
+ * `then` its `review.show` is false) drops the row of, say, a component
+ * nobody chose, and shows it once filled in. The field keeps its empty
+ * default, and so its place in the review's order.
+ */
+function hideEmptyOptionalFieldsInReview(page: JsonObject): void {
+  const required = new Set((page.required as string[] | undefined) ?? []);
+  const properties = page.properties as Record<string, JsonObject>;
+  const conditions = Object.entries(properties)
+    .filter(
+      ([key, field]) =>
+        !required.has(key) &&
+        (field['ui:backstage'] as JsonObject | undefined)?.review === undefined,
+    )
+    .map(([key]) => ({
+      if: {
+        anyOf: [
+          { not: { required: [key] } },
+          { properties: { [key]: { const: '' } } },
+        ],
+      },
+      then: {
+        properties: {
+          [key]: { 'ui:backstage': { review: { show: false } } },
+        },
+      },
+    }));
+  if (conditions.length > 0) page.allOf = conditions;
+}
+
 /** `${{ parameters["key"] }}`: any key, even one that is not an identifier. */
 const parameterExpression = (key: string) =>
   `\${{ parameters[${JSON.stringify(key)}] }}`;
@@ -302,6 +335,8 @@ export function environmentTemplateToSoftwareTemplate(
       },
     },
   });
+
+  for (const page of parameters) hideEmptyOptionalFieldsInReview(page);
 
   const stepInputs = Object.fromEntries(
     plainInputs.map(([name, key]) => [name, parameterExpression(key)]),

@@ -6,6 +6,7 @@ import {
   humanizeEntityRef,
 } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
+import CircularProgress from '@material-ui/core/CircularProgress';
 import Menu from '@material-ui/core/Menu';
 import MenuItem from '@material-ui/core/MenuItem';
 import Typography from '@material-ui/core/Typography';
@@ -39,6 +40,7 @@ export function createFormLink(template: Entity, component?: Entity): string {
  * "Create an environment": a menu of the software templates that create
  * environments (`spec.type: environment`), each opening its form with
  * `component` already chosen. Without such templates, the scaffolder's list.
+ * Until the catalog answers, a disabled button showing progress.
  */
 export const CreateEnvironmentButton = (props: {
   component?: Entity;
@@ -47,7 +49,7 @@ export const CreateEnvironmentButton = (props: {
   const { component, variant = 'contained' } = props;
   const catalogApi = useApi(catalogApiRef);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  const { value: templates } = useAsync(async () => {
+  const { value: templates, loading } = useAsync(async () => {
     const { items } = await catalogApi.getEntities({
       filter: { kind: 'Template', 'spec.type': 'environment' },
       fields: [
@@ -65,6 +67,22 @@ export const CreateEnvironmentButton = (props: {
     );
   }, [catalogApi]);
 
+  if (loading) {
+    // Where to go is not known yet: a click now would open the wrong page.
+    return (
+      <Button
+        color="primary"
+        variant={variant}
+        disabled
+        aria-busy="true"
+        startIcon={<CircularProgress size={16} aria-hidden="true" />}
+      >
+        Create an environment
+      </Button>
+    );
+  }
+  // No environment templates (or the catalog could not say): the
+  // scaffolder's list of every template.
   if (!templates?.length) {
     return (
       <LinkButton to={CREATE_PATH} color="primary" variant={variant}>

@@ -1,1 +1,2 @@
 export { EnvironmentTemplateOverview } from './EnvironmentTemplateOverview';
+export { TemplatePageLayout } from './TemplatePageLayout';

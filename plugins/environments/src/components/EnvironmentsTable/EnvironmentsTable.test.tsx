@@ -118,4 +118,56 @@ describe('EnvironmentsTable', () => {
       await screen.findByRole('region', { name: 'Cost per owner' }),
     ).toHaveTextContent('of the environments shown');
   });
+  it('links a destroyed environment to its history, also while the catalog still has its entity', async () => {
+    await renderWithApis(
+      <EnvironmentsTable
+        environments={[
+          makeEnvironment('Destroyed', { id: 'env-1', name: 'checkout-pr-42' }),
+          makeEnvironment('Rejected', { id: 'env-2', name: 'refused' }),
+        ]}
+      />,
+      {
+        api: mockEnvironmentsApi(),
+        catalogEntities: [entityOf('env-1', 'checkout-pr-42')],
+      },
+    );
+    expect(
+      await screen.findByRole('link', {
+        name: 'History of checkout-pr-42 (destroyed)',
+      }),
+    ).toHaveAttribute('href', '/environments/history/env-1');
+    expect(
+      screen.getByRole('link', { name: 'History of refused (rejected)' }),
+    ).toHaveAttribute('href', '/environments/history/env-2');
+  });
+
+  it('cuts a long endpoint with an ellipsis, the whole URL in its text and title, and keeps owners whole', async () => {
+    const url =
+      'http://checkout-pr-42-1a2b3c.apps.sandbox.envkit.local/a/long/path';
+    const env = makeEnvironment('Ready', {
+      spec: { owner: 'user:default/guest' },
+    });
+    env.status.outputs = { endpoint: url };
+    await renderWithApis(
+      <EnvironmentsTable
+        environments={[env]}
+        columns={['owner', 'component', 'cost']}
+      />,
+      { api: mockEnvironmentsApi() },
+    );
+    const link = (await screen.findByText(url)).closest('a')!;
+    expect(link).toHaveAttribute('href', url);
+    expect(link).toHaveAttribute('title', url);
+    expect(link).toHaveStyle({
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+      whiteSpace: 'nowrap',
+    });
+    expect(link.style.maxWidth).not.toBe('');
+    const owner = screen.getByRole('link', { name: 'user:guest' });
+    expect(owner.closest('td')).toHaveStyle({
+      wordBreak: 'normal',
+      overflowWrap: 'normal',
+    });
+  });
 });

@@ -5,7 +5,7 @@ import { ReactNode } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { endpointUrl, formatExpiry, formatUsd, PhaseStatus } from '../shared';
-import { NO_WRAP } from '../shared/layout';
+import { ELLIPSIS, NO_WRAP, WHOLE_WORDS } from '../shared/layout';
 import { useEnvironmentEntityRefs } from './useEnvironmentEntityRefs';
 
 /**
@@ -14,6 +14,15 @@ import { useEnvironmentEntityRefs } from './useEnvironmentEntityRefs';
  */
 export const environmentHistoryPath = (id: string) =>
   `/environments/history/${encodeURIComponent(id)}`;
+
+/** Phases whose environments are gone, as the history link names them. */
+const GONE_PHASES: Partial<Record<string, string>> = {
+  Destroyed: 'destroyed',
+  Rejected: 'rejected',
+};
+
+/** How wide an endpoint may be before it is cut with an ellipsis. */
+const ENDPOINT_WIDTH = '18em';
 
 /** Columns a view may show; `name`, `phase`, `endpoint`, `expiry` always are. */
 export type OptionalColumn = 'template' | 'owner' | 'component' | 'cost';
@@ -37,20 +46,21 @@ export const EnvironmentsTable = (props: {
       highlight: true,
       cellStyle: NO_WRAP,
       render: env => {
-        const ref = entityRefs.get(env.id);
-        if (ref) return <EntityRefLink entityRef={ref} title={env.spec.name} />;
-        // The catalog drops a destroyed environment's entity; its history
-        // stays readable on the Environments page.
-        if (env.status.phase === 'Destroyed') {
+        // A destroyed (or refused) environment's page is its history, also
+        // while the catalog still holds its entity for a moment.
+        const gone = GONE_PHASES[env.status.phase];
+        if (gone) {
           return (
             <Link
               to={environmentHistoryPath(env.id)}
-              aria-label={`History of ${env.spec.name} (destroyed)`}
+              aria-label={`History of ${env.spec.name} (${gone})`}
             >
               {env.spec.name}
             </Link>
           );
         }
+        const ref = entityRefs.get(env.id);
+        if (ref) return <EntityRefLink entityRef={ref} title={env.spec.name} />;
         return env.spec.name;
       },
     },
@@ -61,12 +71,20 @@ export const EnvironmentsTable = (props: {
     },
     {
       title: 'Endpoint',
-      // A URL on one line: squeezed, it would wrap a character per line.
-      cellStyle: NO_WRAP,
+      // One line, cut with an ellipsis: a full URL would push the other
+      // columns off the page. The whole URL is the link's text (read out by
+      // screen readers) and shows on hover.
+      cellStyle: { ...NO_WRAP, maxWidth: ENDPOINT_WIDTH },
       render: env => {
         const endpoint = env.status.outputs?.endpoint;
         return endpoint ? (
-          <Link to={endpointUrl(endpoint)}>{endpoint}</Link>
+          <Link
+            to={endpointUrl(endpoint)}
+            title={endpoint}
+            style={{ ...ELLIPSIS, maxWidth: ENDPOINT_WIDTH }}
+          >
+            {endpoint}
+          </Link>
         ) : (
           '—'
         );
@@ -82,6 +100,7 @@ export const EnvironmentsTable = (props: {
     },
     columns.includes('template') && {
       title: 'Template',
+      cellStyle: WHOLE_WORDS,
       render: env => (
         <>
           <EntityRefLink
@@ -94,12 +113,14 @@ export const EnvironmentsTable = (props: {
     },
     columns.includes('owner') && {
       title: 'Owner',
+      cellStyle: WHOLE_WORDS,
       render: env => (
         <EntityRefLink entityRef={env.spec.owner} defaultKind="group" />
       ),
     },
     columns.includes('component') && {
       title: 'Component',
+      cellStyle: WHOLE_WORDS,
       render: env =>
         env.spec.component ? (
           <EntityRefLink
@@ -112,6 +133,7 @@ export const EnvironmentsTable = (props: {
     },
     columns.includes('cost') && {
       title: 'Cost',
+      cellStyle: WHOLE_WORDS,
       render: env =>
         env.cost ? (
           <>

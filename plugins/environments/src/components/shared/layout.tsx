@@ -11,6 +11,17 @@ export const WHOLE_WORDS = {
 } as const;
 /** One line: for short names, states and URLs in tables. */
 export const NO_WRAP = { ...WHOLE_WORDS, whiteSpace: 'nowrap' } as const;
+/**
+ * One line cut with an ellipsis where it runs out of room: for long values
+ * such as URLs, whose full text belongs in a `title`. Give it a `maxWidth`.
+ */
+export const ELLIPSIS = {
+  ...NO_WRAP,
+  display: 'inline-block',
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+  verticalAlign: 'bottom',
+} as const;
 
 /** A term and its value in a `<Grid container component="dl">`. */
 export const Field = (props: { label: string; children: ReactNode }) => (
