@@ -433,6 +433,13 @@ export async function pageSteps(page, t) {
       }
       const owner = page.getByRole('button', { name: /Any owner/ });
       await owner.click();
+      // The choices come from the catalog, which may still be taking in
+      // the example org right after a start.
+      await page
+        .getByRole('option', { name: /\(group\)$/ })
+        .first()
+        .waitFor({ timeout: t.timeout })
+        .catch(() => undefined);
       const options = await page.getByRole('option').allInnerTexts();
       if (!options.some(o => /\(group\)$/.test(o))) {
         throw new Error(`owner choices: ${options.join(', ')}`);
