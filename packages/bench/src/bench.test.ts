@@ -66,11 +66,15 @@ describe('benchmarks (smoke)', () => {
       ['shared-ecs', 'Ready'],
       ['shipped-ecs', 'Ready'],
       ['baseline-ecs', 'Ready'],
+      ['full-stack', 'Ready'],
       ['namespace', 'Ready'],
     ]);
-    // Each environment on CloudFormation is reported with its critical path.
+    // Each environment on CloudFormation is reported with its critical path
+    // and its slowest single resource.
     for (const r of ttr.filter(x => x.environment !== 'namespace')) {
       expect(r.criticalPath).toMatch(/ → /);
+      expect(r.slowestResource!.name).toMatch(/\//);
+      expect(r.ratioToSlowestResource).toBeGreaterThanOrEqual(1);
     }
 
     for (const db of report.results.apiScale!) {

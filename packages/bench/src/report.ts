@@ -269,13 +269,28 @@ export function toMarkdown(report: BenchReport): string {
       ),
       ...section(
         '#### Critical paths',
-        'Per environment on CloudFormation: the chain of resources that decided its time, each with its simulated creation minutes, from its stacks\' events — the last resource to finish, back through whatever finished last before each one started. "Waiting" is the time on the chain outside any resource (CloudFormation\'s stack steps, the engine starting the next stack).',
+        'Per environment on CloudFormation: the chain of resources that decided its time, each with its simulated creation minutes, from its stacks\' events — the last resource to finish, back through whatever finished last before each one started. "Waiting" is the time on the chain outside any resource (CloudFormation\'s stack steps, the engine starting the next stack). "÷ slowest" is the time to Ready over the slowest single resource: 1.10 or less means everything else ran beside it.',
         table(
-          ['Environment', 'Critical path (simulated minutes)'],
-          [],
+          [
+            'Environment',
+            'Critical path (simulated minutes)',
+            'Slowest single resource (min)',
+            '÷ slowest',
+          ],
+          ['Slowest single resource (min)', '÷ slowest'],
           ttr
             .filter(r => r.criticalPath)
-            .map(r => [r.environment, r.criticalPath!]),
+            .map(r => [
+              r.environment,
+              r.criticalPath!,
+              r.slowestResource
+                ? `${r.slowestResource.name} ${fmt(
+                    r.slowestResource.minutes,
+                    2,
+                  )}`
+                : '',
+              fmt(r.ratioToSlowestResource, 2),
+            ]),
         ),
       ),
     );

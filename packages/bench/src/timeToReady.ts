@@ -59,7 +59,8 @@ export interface TimeToReadyResult {
     | 'shared-ecs'
     | 'shipped-ecs'
     | 'baseline-ecs'
-    | 'namespace';
+    | 'namespace'
+    | 'full-stack';
   description: string;
   phase: string;
   /** Real milliseconds from creation to Ready. */
@@ -73,6 +74,13 @@ export interface TimeToReadyResult {
    * time, each with its simulated minutes (see criticalPath.ts).
    */
   criticalPath?: string;
+  /**
+   * The environment's slowest single resource and its simulated minutes:
+   * what the environment could take at best if everything else ran beside it.
+   */
+  slowestResource?: { name: string; minutes: number };
+  /** simulatedMinutes ÷ the slowest resource's minutes. */
+  ratioToSlowestResource?: number;
 }
 
 /** The platform base's name: the shared template's default `platformName`. */
@@ -130,14 +138,19 @@ function baselineTemplate(): EnvironmentTemplateSpec {
   );
 }
 
-/** The critical path of an environment's stacks, or undefined without any. */
+/**
+ * The critical path of an environment's stacks and its slowest single
+ * resource, or nothing without any stack.
+ */
 async function criticalPathOf(
   sandbox: Sandbox,
   cfn: CloudFormationClient,
   environmentId: string,
   clockMultiplier: number,
   window: { requestedAt: number; readyAt: number },
-): Promise<string | undefined> {
+): Promise<
+  { path: string; slowest?: { name: string; minutes: number } } | undefined
+> {
   const stacks = new Map(
     sandbox.controls
       .inventory({ key: 'envkit:environment', value: environmentId })
@@ -145,7 +158,17 @@ async function criticalPathOf(
   );
   if (stacks.size === 0) return undefined;
   const spans = await resourceSpans(cfn, stacks);
-  return describeCriticalPath(criticalPath(spans, clockMultiplier, window));
+  const longest = spans.reduce<(typeof spans)[number] | undefined>(
+    (a, b) => (!a || b.end - b.start > a.end - a.start ? b : a),
+    undefined,
+  );
+  return {
+    path: describeCriticalPath(criticalPath(spans, clockMultiplier, window)),
+    slowest: longest && {
+      name: longest.name,
+      minutes: ((longest.end - longest.start) * clockMultiplier) / 60_000,
+    },
+  };
 }
 
 /**
@@ -288,6 +311,17 @@ export async function runTimeToReady(
         }),
       },
       {
+        environment: 'full-stack' as const,
+        description:
+          'examples/templates/web-app-full-stack.yaml: network with private subnets, its own load balancer (ecs-platform), PostgreSQL, Redis, an S3 bucket, an SQS queue, and web + api services on one listener',
+        env: pendingEnvironment({
+          name: 'ttr-fullstack',
+          template: exampleTemplateSpec('web-app-full-stack.yaml'),
+          templateRef: 'environmenttemplate:default/web-app-full-stack',
+          inputs: {},
+        }),
+      },
+      {
         environment: 'namespace' as const,
         description:
           'examples/templates/dev-namespace.yaml with an image (namespace, guardrails, one Deployment replica)',
@@ -337,16 +371,14 @@ export async function runTimeToReady(
           phase: outcome.phase,
           wallMs: round(outcome.wallMs, 0),
           simulatedMinutes: round((outcome.wallMs * multiplier) / 60_000, 2),
-          criticalPath: await criticalPathOf(
-            sandbox,
-            cfnClient,
-            c.env.id,
-            multiplier,
-            {
-              requestedAt: outcome.startedAt,
-              readyAt: outcome.startedAt + outcome.wallMs,
-            },
-          ),
+          ...(await criticalPathOf(sandbox, cfnClient, c.env.id, multiplier, {
+            requestedAt: outcome.startedAt,
+            readyAt: outcome.startedAt + outcome.wallMs,
+          }).then(found =>
+            found
+              ? { criticalPath: found.path, slowestResource: found.slowest }
+              : {},
+          )),
         });
       }
     } finally {
@@ -362,6 +394,17 @@ export async function runTimeToReady(
       }
       if (parameters.profile === 'realistic') {
         r.ratioToSeed = round(r.simulatedMinutes / SEED_MINUTES, 2);
+      }
+      if (r.slowestResource && r.slowestResource.minutes > 0) {
+        const done =
+          outcomes.get(
+            [base, ...cases].find(c => c.environment === r.environment)!.env.id,
+          ) ?? baseOutcome.get(base.env.id)!;
+        r.ratioToSlowestResource = round(
+          (done.wallMs * multiplier) / 60_000 / r.slowestResource.minutes,
+          2,
+        );
+        r.slowestResource.minutes = round(r.slowestResource.minutes, 2);
       }
     }
     return results;

@@ -14,9 +14,11 @@ import {
   wrapInTestApp,
 } from '@backstage/test-utils';
 import {
+  catalogApiRef,
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 // The benchmark bundles the frontend plugin for a browser page on purpose.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
@@ -49,6 +51,11 @@ createRoot(document.getElementById('root')!).render(
         [permissionApiRef, mockApis.permission()],
         // The card's actions confirm with toasts; nothing is clicked here.
         [toastApiRef, { post: () => ({ close: () => {} }) }],
+        // The card looks its entity up in the catalog as the phase changes.
+        [
+          catalogApiRef,
+          catalogApiMock({ entities: [window.envkitBenchEntity] }),
+        ],
       ]}
     >
       <EntityProvider entity={window.envkitBenchEntity}>
