@@ -232,7 +232,8 @@ describe('the full-stack example on the sandbox', () => {
       )
     ).DBInstances;
     expect(instance.TagList).toContainEqual(tag);
-    expect(instance.MasterUserSecret.SecretArn).toBe(stackOutputs.db.SecretArn);
+    // The master password is in the stack's own secret, not RDS's.
+    expect(instance.MasterUserSecret).toBeUndefined();
 
     const groups = (await cli('elasticache', 'describe-replication-groups'))
       .ReplicationGroups;
@@ -282,19 +283,16 @@ describe('the full-stack example on the sandbox', () => {
         )
       ).Tags,
     ).toContainEqual(tag);
-    // The master password's secret is RDS's own: RDS tags it with the
-    // (environment-tagged) instance it belongs to and deletes it with it.
+    // So is the master password's: CloudFormation tags the stack's secret
+    // like every other resource of the environment.
     const dbSecret = await cli(
       'secretsmanager',
       'describe-secret',
       '--secret-id',
       stackOutputs.db.SecretArn,
     );
-    expect(dbSecret.OwningService).toBe('rds');
-    expect(dbSecret.Tags).toContainEqual({
-      Key: 'aws:rds:primaryDBInstanceArn',
-      Value: instance.DBInstanceArn,
-    });
+    expect(dbSecret.Tags).toContainEqual(tag);
+    expect(dbSecret.OwningService).toBeUndefined();
   });
 
   it('answers on /web and /api of the one endpoint, each service showing what its task received', async () => {

@@ -174,6 +174,11 @@ export class ResourceEffects {
    * new deployment when `ForceNewDeployment.EnableForceNewDeployment` is set
    * (a changed `ForceNewDeploymentNonce` is what makes the resource change).
    */
+  /** A Secrets Manager secret's current value, for dynamic references. */
+  secretValue(secretId: string): string | undefined {
+    return this.data?.secrets.value(secretId);
+  }
+
   update(resource: EffectTarget): void {
     if (resource.type === 'AWS::ElasticLoadBalancingV2::ListenerRule') {
       this.elb.updateRule(resource.physicalId, resource.properties);

@@ -6,6 +6,7 @@
  * propagates them.
  */
 import { AwsError } from '../aws/query';
+import { initialSecretValue } from '../cloudformation/dynamicReferences';
 import type { EffectTarget } from '../cloudformation/effects';
 import type { Resolved } from '../cloudformation/intrinsics';
 import { ElastiCacheState } from '../elasticache/state';
@@ -107,6 +108,7 @@ export class DataServices {
           name: secretName(resource.physicalId),
           description: optional(p.Description),
           kmsKeyId: optional(p.KmsKeyId),
+          value: initialSecretValue(p),
           tags,
         });
         return;
@@ -182,6 +184,7 @@ export class DataServices {
       port: Number(a['Endpoint.Port']),
       hostedZoneId: String(a['Endpoint.HostedZoneId']),
       masterUserSecretArn: secretArn,
+      masterUserPassword: optional(p.MasterUserPassword),
       tags,
     });
   }
