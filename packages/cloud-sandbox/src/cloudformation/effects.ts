@@ -183,7 +183,10 @@ export class ResourceEffects {
     if (resource.type === 'AWS::ElasticLoadBalancingV2::ListenerRule') {
       this.elb.updateRule(resource.physicalId, resource.properties);
     }
-    if (resource.type !== 'AWS::ECS::Service') return;
+    if (resource.type !== 'AWS::ECS::Service') {
+      this.data?.update(resource);
+      return;
+    }
     const service = this.service(resource);
     if (!service) return;
     const p = resource.properties;

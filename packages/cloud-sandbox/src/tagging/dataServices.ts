@@ -189,6 +189,30 @@ export class DataServices {
     });
   }
 
+  /**
+   * An in-place update: a DB instance or replication group resized (class,
+   * storage, version), as ModifyDBInstance / ModifyReplicationGroup do.
+   */
+  update(resource: EffectTarget): void {
+    const p = resource.properties;
+    if (resource.type === 'AWS::RDS::DBInstance') {
+      const instance = this.rds.instances.get(resource.physicalId);
+      if (!instance) return;
+      instance.instanceClass = String(p.DBInstanceClass ?? '');
+      instance.engineVersion = optional(p.EngineVersion);
+      if (p.AllocatedStorage !== undefined) {
+        instance.allocatedStorage = Number(p.AllocatedStorage);
+      }
+      if (p.MasterUserPassword !== undefined) {
+        instance.masterUserPassword = optional(p.MasterUserPassword);
+      }
+    }
+    if (resource.type === 'AWS::ElastiCache::ReplicationGroup') {
+      const group = this.elastiCache.groups.get(resource.physicalId);
+      if (group) group.cacheNodeType = optional(p.CacheNodeType);
+    }
+  }
+
   /** Deletes the resource; returns CloudFormation's reason when S3 refuses. */
   delete(resource: EffectTarget): string | undefined {
     switch (resource.type) {
