@@ -345,6 +345,46 @@ describe('the full-stack example on the sandbox', () => {
     expect(new Set(rules.map(r => r.Priority)).size).toBe(2);
   });
 
+  it('resizes the database and cache in place: same instance, same secret, Ready again', async () => {
+    const host = stackOutputs.db.Host;
+    const patched = await call('PATCH', `/environments/${id}`, {
+      inputs: {
+        databaseInstanceClass: 'db.t4g.small',
+        cacheNodeType: 'cache.t4g.small',
+      },
+    });
+    expect(patched.status).toBe(202);
+    const { env } = await watch(
+      id,
+      e =>
+        e.status.observedGeneration >= patched.body.spec.generation &&
+        ['Ready', 'Failed', 'Degraded'].includes(e.status.phase),
+    );
+    expect(env.status.lastError).toBeUndefined();
+    expect(env.status.phase).toBe('Ready');
+    expect(env.status.outputs.databaseHost).toBe(host);
+    expect(env.status.outputs.databaseSecretArn).toBe(
+      stackOutputs.db.SecretArn,
+    );
+    const [instance] = (
+      await cli(
+        'rds',
+        'describe-db-instances',
+        '--db-instance-identifier',
+        host.split('.')[0],
+      )
+    ).DBInstances;
+    expect(instance.DBInstanceClass).toBe('db.t4g.small');
+    const groups = (await cli('elasticache', 'describe-replication-groups'))
+      .ReplicationGroups;
+    expect(
+      groups.find(
+        (g: any) =>
+          g.NodeGroups[0].PrimaryEndpoint.Address === stackOutputs.cache.Host,
+      ).CacheNodeType,
+    ).toBe('cache.t4g.small');
+  });
+
   it('destroys with objects in the bucket, on the first attempt, leaving nothing tagged', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envkit-fullstack-'));
     const file = path.join(dir, 'report.csv');
