@@ -436,20 +436,26 @@ export class CloudFormationDriver implements EnvironmentDriver {
     if (prepared.params.allowReplacement) return;
     const body = await this.reader.template(prepared, stack, ctx);
     if (!body) return;
+    // DescribeStacks masks NoEcho values: those are compared as unknown on
+    // both sides rather than as a change from '****'.
+    const deployed = Object.fromEntries(
+      (stack.Parameters ?? [])
+        .filter(p => p.ParameterValue !== '****')
+        .map(p => [p.ParameterKey ?? '', p.ParameterValue ?? '']),
+    );
+    const masked = new Set(
+      (stack.Parameters ?? [])
+        .filter(p => p.ParameterValue === '****')
+        .map(p => p.ParameterKey),
+    );
     const losses = dataLossOfUpdate(
-      {
-        body,
-        parameters: Object.fromEntries(
-          (stack.Parameters ?? []).map(p => [
-            p.ParameterKey ?? '',
-            p.ParameterValue ?? '',
-          ]),
-        ),
-      },
+      { body, parameters: deployed },
       {
         body: desired.body,
         parameters: Object.fromEntries(
-          desired.parameters.map(p => [p.ParameterKey, p.ParameterValue]),
+          desired.parameters
+            .filter(p => !masked.has(p.ParameterKey))
+            .map(p => [p.ParameterKey, p.ParameterValue]),
         ),
       },
     );
