@@ -215,6 +215,28 @@ export class SandboxControls {
     return this.state.data.tagged(tag);
   }
 
+  /**
+   * Whether the DB instance `identifier` was given, as its master password,
+   * the `jsonKey` of the secret `secretId` (what a dynamic reference in its
+   * template resolves to). Answers yes or no; neither value leaves.
+   */
+  masterPasswordMatches(
+    identifier: string,
+    secretId: string,
+    jsonKey = 'password',
+  ): boolean {
+    const instance = this.state.data.rds.instances.get(identifier);
+    const value = this.state.data.secrets.value(secretId);
+    if (!instance?.masterUserPassword || value === undefined) return false;
+    let expected: unknown = value;
+    try {
+      expected = (JSON.parse(value) as Record<string, unknown>)[jsonKey];
+    } catch {
+      // A plain-text secret: the whole string is the password.
+    }
+    return instance.masterUserPassword === expected;
+  }
+
   /** The sandbox page that stands for an ALB DNS name or ingress host. */
   endpointUrlFor(dnsName: string): string {
     return `${this.state.url()}/_sandbox/endpoints/${encodeURIComponent(

@@ -232,7 +232,8 @@ describe('the full-stack example on the sandbox', () => {
       )
     ).DBInstances;
     expect(instance.TagList).toContainEqual(tag);
-    expect(instance.MasterUserSecret.SecretArn).toBe(stackOutputs.db.SecretArn);
+    // The master password is in the stack's own secret, not RDS's.
+    expect(instance.MasterUserSecret).toBeUndefined();
 
     const groups = (await cli('elasticache', 'describe-replication-groups'))
       .ReplicationGroups;
@@ -282,19 +283,16 @@ describe('the full-stack example on the sandbox', () => {
         )
       ).Tags,
     ).toContainEqual(tag);
-    // The master password's secret is RDS's own: RDS tags it with the
-    // (environment-tagged) instance it belongs to and deletes it with it.
+    // So is the master password's: CloudFormation tags the stack's secret
+    // like every other resource of the environment.
     const dbSecret = await cli(
       'secretsmanager',
       'describe-secret',
       '--secret-id',
       stackOutputs.db.SecretArn,
     );
-    expect(dbSecret.OwningService).toBe('rds');
-    expect(dbSecret.Tags).toContainEqual({
-      Key: 'aws:rds:primaryDBInstanceArn',
-      Value: instance.DBInstanceArn,
-    });
+    expect(dbSecret.Tags).toContainEqual(tag);
+    expect(dbSecret.OwningService).toBeUndefined();
   });
 
   it('answers on /web and /api of the one endpoint, each service showing what its task received', async () => {
@@ -345,6 +343,46 @@ describe('the full-stack example on the sandbox', () => {
       ].sort(),
     );
     expect(new Set(rules.map(r => r.Priority)).size).toBe(2);
+  });
+
+  it('resizes the database and cache in place: same instance, same secret, Ready again', async () => {
+    const host = stackOutputs.db.Host;
+    const patched = await call('PATCH', `/environments/${id}`, {
+      inputs: {
+        databaseInstanceClass: 'db.t4g.small',
+        cacheNodeType: 'cache.t4g.small',
+      },
+    });
+    expect(patched.status).toBe(202);
+    const { env } = await watch(
+      id,
+      e =>
+        e.status.observedGeneration >= patched.body.spec.generation &&
+        ['Ready', 'Failed', 'Degraded'].includes(e.status.phase),
+    );
+    expect(env.status.lastError).toBeUndefined();
+    expect(env.status.phase).toBe('Ready');
+    expect(env.status.outputs.databaseHost).toBe(host);
+    expect(env.status.outputs.databaseSecretArn).toBe(
+      stackOutputs.db.SecretArn,
+    );
+    const [instance] = (
+      await cli(
+        'rds',
+        'describe-db-instances',
+        '--db-instance-identifier',
+        host.split('.')[0],
+      )
+    ).DBInstances;
+    expect(instance.DBInstanceClass).toBe('db.t4g.small');
+    const groups = (await cli('elasticache', 'describe-replication-groups'))
+      .ReplicationGroups;
+    expect(
+      groups.find(
+        (g: any) =>
+          g.NodeGroups[0].PrimaryEndpoint.Address === stackOutputs.cache.Host,
+      ).CacheNodeType,
+    ).toBe('cache.t4g.small');
   });
 
   it('destroys with objects in the bucket, on the first attempt, leaving nothing tagged', async () => {

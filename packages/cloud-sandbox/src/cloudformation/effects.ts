@@ -174,11 +174,19 @@ export class ResourceEffects {
    * new deployment when `ForceNewDeployment.EnableForceNewDeployment` is set
    * (a changed `ForceNewDeploymentNonce` is what makes the resource change).
    */
+  /** A Secrets Manager secret's current value, for dynamic references. */
+  secretValue(secretId: string): string | undefined {
+    return this.data?.secrets.value(secretId);
+  }
+
   update(resource: EffectTarget): void {
     if (resource.type === 'AWS::ElasticLoadBalancingV2::ListenerRule') {
       this.elb.updateRule(resource.physicalId, resource.properties);
     }
-    if (resource.type !== 'AWS::ECS::Service') return;
+    if (resource.type !== 'AWS::ECS::Service') {
+      this.data?.update(resource);
+      return;
+    }
     const service = this.service(resource);
     if (!service) return;
     const p = resource.properties;

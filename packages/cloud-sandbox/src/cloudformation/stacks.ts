@@ -3,6 +3,11 @@
  * one by one in dependency order with per-type durations from the profile,
  * emitting the events CloudFormation emits, with rollback on failure.
  */
+import {
+  DynamicReferenceError,
+  hasDynamicReference,
+  resolveDynamicReferences,
+} from './dynamicReferences';
 import { AwsError } from '../aws/query';
 import type { SandboxContext } from '../context';
 import { createDuration, deleteDuration } from '../profiles';
@@ -85,6 +90,11 @@ export interface StackResource {
   reason?: string;
   timestamp: Date;
   properties: Record<string, Resolved>;
+  /**
+   * `properties` with Secrets Manager dynamic references resolved: what the
+   * resource's service receives. Events keep the reference text.
+   */
+  resolvedProperties?: Record<string, Resolved>;
   attributes: Record<string, Resolved>;
 }
 
@@ -502,22 +512,39 @@ export class StackStore {
       done((error as Error).message);
       return;
     }
+    let resolvedProperties: Record<string, Resolved> | undefined;
+    try {
+      resolvedProperties = hasDynamicReference(properties)
+        ? resolveDynamicReferences(properties, secretId =>
+            this.effects.secretValue(secretId),
+          )
+        : undefined;
+    } catch (error) {
+      if (!(error instanceof DynamicReferenceError)) throw error;
+      const failed =
+        update && resource.physicalId ? 'UPDATE_FAILED' : 'CREATE_FAILED';
+      this.resourceStatus(stack, resource, failed, error.message);
+      done(error.message);
+      return;
+    }
     if (
       update &&
       resource.physicalId &&
       resource.status !== 'DELETE_COMPLETE'
     ) {
+      resource.resolvedProperties = resolvedProperties;
       this.updateResource(stack, resource, properties, operation, done, update);
       return;
     }
     resource.properties = properties;
+    resource.resolvedProperties = resolvedProperties;
     this.resourceStatus(stack, resource, 'CREATE_IN_PROGRESS');
     const provisioned = provision(resource.type, {
       stackName: stack.stackName,
       logicalId: id,
       region: this.ctx.region,
       accountId: this.ctx.accountId,
-      properties,
+      properties: resolvedProperties ?? properties,
       loadBalancerDomain: this.ctx.loadBalancerDomain,
     });
     resource.physicalId = provisioned.physicalId;
@@ -999,7 +1026,7 @@ export class StackStore {
     return {
       type: resource.type,
       physicalId: resource.physicalId ?? '',
-      properties: resource.properties,
+      properties: resource.resolvedProperties ?? resource.properties,
       attributes: resource.attributes,
     };
   }

@@ -22,6 +22,12 @@ export interface DbInstance {
   port: number;
   hostedZoneId: string;
   masterUserSecretArn?: string;
+  /**
+   * The password the instance was given (`MasterUserPassword`, a dynamic
+   * reference already resolved); never described, kept so tests can check
+   * the secret and the database agree.
+   */
+  masterUserPassword?: string;
   tags: Tag[];
   createdAt: Date;
 }

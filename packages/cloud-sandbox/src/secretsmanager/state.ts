@@ -13,6 +13,12 @@ export interface Secret {
   kmsKeyId?: string;
   /** `rds` for a DB instance's managed master password. */
   owningService?: string;
+  /**
+   * The secret's current string (its `SecretString`, or what
+   * `GenerateSecretString` made); never described, only resolved into the
+   * properties of resources that reference it dynamically.
+   */
+  value?: string;
   tags: Tag[];
   createdDate: Date;
 }
@@ -32,6 +38,14 @@ export class SecretsManagerState {
 
   delete(arn: string): void {
     this.secrets.delete(arn);
+  }
+
+  /** The current value of the secret `id` (ARN or name), if it exists. */
+  value(id: string): string | undefined {
+    return (
+      this.secrets.get(id) ??
+      [...this.secrets.values()].find(s => s.name === id)
+    )?.value;
   }
 
   /** By ARN or by name, as `SecretId` may be either. */

@@ -6,6 +6,7 @@
  * propagates them.
  */
 import { AwsError } from '../aws/query';
+import { initialSecretValue } from '../cloudformation/dynamicReferences';
 import type { EffectTarget } from '../cloudformation/effects';
 import type { Resolved } from '../cloudformation/intrinsics';
 import { ElastiCacheState } from '../elasticache/state';
@@ -107,6 +108,7 @@ export class DataServices {
           name: secretName(resource.physicalId),
           description: optional(p.Description),
           kmsKeyId: optional(p.KmsKeyId),
+          value: initialSecretValue(p),
           tags,
         });
         return;
@@ -182,8 +184,33 @@ export class DataServices {
       port: Number(a['Endpoint.Port']),
       hostedZoneId: String(a['Endpoint.HostedZoneId']),
       masterUserSecretArn: secretArn,
+      masterUserPassword: optional(p.MasterUserPassword),
       tags,
     });
+  }
+
+  /**
+   * An in-place update: a DB instance or replication group resized (class,
+   * storage, version), as ModifyDBInstance / ModifyReplicationGroup do.
+   */
+  update(resource: EffectTarget): void {
+    const p = resource.properties;
+    if (resource.type === 'AWS::RDS::DBInstance') {
+      const instance = this.rds.instances.get(resource.physicalId);
+      if (!instance) return;
+      instance.instanceClass = String(p.DBInstanceClass ?? '');
+      instance.engineVersion = optional(p.EngineVersion);
+      if (p.AllocatedStorage !== undefined) {
+        instance.allocatedStorage = Number(p.AllocatedStorage);
+      }
+      if (p.MasterUserPassword !== undefined) {
+        instance.masterUserPassword = optional(p.MasterUserPassword);
+      }
+    }
+    if (resource.type === 'AWS::ElastiCache::ReplicationGroup') {
+      const group = this.elastiCache.groups.get(resource.physicalId);
+      if (group) group.cacheNodeType = optional(p.CacheNodeType);
+    }
   }
 
   /** Deletes the resource; returns CloudFormation's reason when S3 refuses. */

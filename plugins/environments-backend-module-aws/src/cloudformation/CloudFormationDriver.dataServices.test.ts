@@ -64,8 +64,11 @@ describe('data-service built-ins on the sandbox', () => {
       Port: '5432',
       DatabaseName: 'app',
       Host: expect.stringMatching(/\.us-east-1\.rds\.amazonaws\.com$/),
-      SecretArn: expect.stringMatching(/:secret:rds!db-/),
+      SecretArn: expect.stringMatching(
+        /^arn:aws:secretsmanager:us-east-1:\d{12}:secret:/,
+      ),
     });
+    expect(db.outputs!.SecretArn).not.toContain('rds!db-');
     const [instance] = (
       await cli(
         'rds',
@@ -78,9 +81,26 @@ describe('data-service built-ins on the sandbox', () => {
       StorageEncrypted: true,
       PubliclyAccessible: false,
       DBInstanceClass: 'db.t4g.micro',
-      MasterUserSecret: { SecretArn: db.outputs!.SecretArn },
     });
+    // The password is the stack's secret, not an RDS-managed one ...
+    expect(instance.MasterUserSecret).toBeUndefined();
     expect(instance.TagList).toEqual(expect.arrayContaining([envTag]));
+    // ... so the secret carries the environment's tag, and RDS got the
+    // password in it by the dynamic reference CloudFormation resolved.
+    const dbSecret = await cli(
+      'secretsmanager',
+      'describe-secret',
+      '--secret-id',
+      db.outputs!.SecretArn,
+    );
+    expect(dbSecret.Tags).toEqual(expect.arrayContaining([envTag]));
+    expect(dbSecret.OwningService).toBeUndefined();
+    expect(
+      suite.sandbox.controls.masterPasswordMatches(
+        instance.DBInstanceIdentifier,
+        db.outputs!.SecretArn,
+      ),
+    ).toBe(true);
 
     const [group] = (await cli('elasticache', 'describe-replication-groups'))
       .ReplicationGroups;

@@ -58,6 +58,7 @@ import { keptOnDelete } from './templateParameters';
 import { TemplateSource } from './templateSource';
 import { declaredParameters } from './templateParameters';
 import { importersOf } from './stackImports';
+import { dataLossOfUpdate, describeDataLoss } from './replacementGuard';
 import {
   LISTENER_RULE_PRIORITY_PARAMETER,
   ListenerRulePriorities,
@@ -403,11 +404,13 @@ export class CloudFormationDriver implements EnvironmentDriver {
           if (upToDate) {
             return { status: 'Ready', outputs: stackOutputs(stack!) };
           }
+          await this.refuseDataLoss(prepared, stack!, desired, ctx);
           return this.writer.send('update', prepared, desired, ctx, stack);
         }
         case 'ready':
           return { status: 'Ready', outputs: stackOutputs(stack!) };
         case 'update':
+          await this.refuseDataLoss(prepared, stack!, desired, ctx);
           return this.writer.send('update', prepared, desired, ctx, stack);
         default:
           throw await this.explained(
@@ -416,6 +419,51 @@ export class CloudFormationDriver implements EnvironmentDriver {
             ctx,
           );
       }
+    });
+  }
+
+  /**
+   * Refuses, before anything is applied, an update that would replace or
+   * delete a data resource of the stack (and lose its data), unless the
+   * resource allows replacement. The stack is left as it is, running.
+   */
+  private async refuseDataLoss(
+    prepared: Prepared,
+    stack: Stack,
+    desired: DesiredStack,
+    ctx: DriverContext,
+  ): Promise<void> {
+    if (prepared.params.allowReplacement) return;
+    const body = await this.reader.template(prepared, stack, ctx);
+    if (!body) return;
+    // DescribeStacks masks NoEcho values: those are compared as unknown on
+    // both sides rather than as a change from '****'.
+    const deployed = Object.fromEntries(
+      (stack.Parameters ?? [])
+        .filter(p => p.ParameterValue !== '****')
+        .map(p => [p.ParameterKey ?? '', p.ParameterValue ?? '']),
+    );
+    const masked = new Set(
+      (stack.Parameters ?? [])
+        .filter(p => p.ParameterValue === '****')
+        .map(p => p.ParameterKey),
+    );
+    const losses = dataLossOfUpdate(
+      { body, parameters: deployed },
+      {
+        body: desired.body,
+        parameters: Object.fromEntries(
+          desired.parameters
+            .filter(p => !masked.has(p.ParameterKey))
+            .map(p => [p.ParameterKey, p.ParameterValue]),
+        ),
+      },
+    );
+    if (losses.length === 0) return;
+    throw DriverFailure.needsAttention({
+      reason: 'ReplacementRefused',
+      message: describeDataLoss(prepared.stackName, losses),
+      resource: describeStackRef(prepared),
     });
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   DescribeStacksCommand,
+  GetTemplateCommand,
   Output,
   paginateDescribeStackEvents,
   paginateListStackResources,
@@ -91,6 +92,22 @@ export class StackReader {
   private readonly capabilityCache = new Map<string, Promise<string[]>>();
 
   constructor(private readonly snapshot: StackStatusSnapshot) {}
+
+  /** The template `stack` was last deployed with, as it was sent. */
+  async template(
+    ref: StackRef,
+    stack: Stack,
+    ctx: DriverContext,
+  ): Promise<string | undefined> {
+    const response = await ref.target.cloudFormation.send(
+      new GetTemplateCommand({
+        StackName: stack.StackId,
+        TemplateStage: 'Original',
+      }),
+      { abortSignal: ctx.signal },
+    );
+    return response.TemplateBody;
+  }
 
   async describe(
     ref: StackRef,

@@ -20,6 +20,12 @@ export interface StackResourceParameters {
   /** Granted as given; computed from the template when absent. */
   capabilities?: string[];
   /**
+   * Whether an update may replace or delete the stack's data resources
+   * (a database, cache, bucket or queue), losing their data; refused
+   * otherwise. Set by the platform team in the EnvironmentTemplate.
+   */
+  allowReplacement?: boolean;
+  /**
    * Stack parameters whose values hold a secret input: sent as `NoEcho`
    * parameters and never repeated by the driver.
    */
@@ -35,6 +41,7 @@ const KNOWN_KEYS = new Set([
   'region',
   'accountId',
   'capabilities',
+  'allowReplacement',
 ]);
 
 function stackParameterValue(value: unknown): string | undefined {
@@ -152,6 +159,16 @@ export function parseResourceParameters(
     }
   }
 
+  const allowReplacement = raw.allowReplacement;
+  if (
+    allowReplacement !== undefined &&
+    typeof allowReplacement !== 'boolean' &&
+    allowReplacement !== 'true' &&
+    allowReplacement !== 'false'
+  ) {
+    problem('allowReplacement', 'must be true or false');
+  }
+
   const secretNames: string[] = [];
   for (const path of secretPaths) {
     const name = STACK_PARAMETER_PATH.exec(path)?.[1];
@@ -175,6 +192,7 @@ export function parseResourceParameters(
       region: (region as string) || undefined,
       accountId: (accountId as string) || undefined,
       capabilities: capabilities as string[] | undefined,
+      allowReplacement: String(allowReplacement) === 'true',
       secretNames,
     },
   };

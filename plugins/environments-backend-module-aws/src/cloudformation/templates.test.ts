@@ -329,12 +329,27 @@ describe('built-in CloudFormation templates', () => {
     for (const { Properties: db } of databases) {
       expect(db).toMatchObject({
         StorageEncrypted: true,
-        ManageMasterUserPassword: true,
         PubliclyAccessible: false,
         DBInstanceClass: { Ref: 'InstanceClass' },
+        // The password only ever as a dynamic reference to the stack's
+        // secret, never a parameter.
+        MasterUserPassword: {
+          'Fn::Sub':
+            '{{resolve:secretsmanager:${MasterSecret}:SecretString:password}}',
+        },
       });
-      expect(db.MasterUserPassword).toBeUndefined();
+      expect(db.ManageMasterUserPassword).toBeUndefined();
     }
+    expect(postgres.Resources.MasterSecret).toMatchObject({
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: {
+        GenerateSecretString: { GenerateStringKey: 'password' },
+      },
+    });
+    expect(postgres.Outputs.SecretArn.Value).toEqual({ Ref: 'MasterSecret' });
+    expect(
+      Object.values<any>(postgres.Parameters).filter(p => p.NoEcho),
+    ).toEqual([]);
     expect(postgres.Parameters.InstanceClass.AllowedValues).toEqual([
       'db.t4g.micro',
       'db.t4g.small',

@@ -152,3 +152,134 @@ export const ConnectSection = (props: {
     </>
   );
 };
+
+/** One way in to an environment's resource, as the Connect section lists it. */
+export interface ConnectEntry {
+  /** The resource's name in the template. */
+  resource: string;
+  kind: 'database' | 'cache' | 'bucket' | 'queue' | 'service';
+  /** Label and value pairs to show, in order; never a secret's value. */
+  fields: [string, string][];
+  /** The shell command that reads the credentials, for those that have one. */
+  command?: string;
+}
+
+/**
+ * What the Connect section shows for each resource, read from its outputs:
+ * a database (host, port, database, secret), a cache (host, port, secret),
+ * a bucket, a queue, and a service on the endpoint (path, log group).
+ * Secrets are shown only as their ARN and the command that reads them.
+ */
+export function connectEntries(environment: Environment): ConnectEntry[] {
+  const entries: ConnectEntry[] = [];
+  for (const resource of environment.status.resources ?? []) {
+    const o = resource.outputs ?? {};
+    const secret = (): Pick<ConnectEntry, 'command'> =>
+      o.SecretArn
+        ? {
+            command: `aws secretsmanager get-secret-value --secret-id ${o.SecretArn} --query SecretString --output text`,
+          }
+        : {};
+    if (o.Host && o.DatabaseName) {
+      entries.push({
+        resource: resource.name,
+        kind: 'database',
+        fields: [
+          ['Host', o.Host],
+          ['Port', o.Port],
+          ['Database', o.DatabaseName],
+          ['User', o.Username],
+          ['Credentials', o.SecretArn],
+        ].filter((f): f is [string, string] => Boolean(f[1])),
+        ...secret(),
+      });
+    } else if (o.Host && o.SecretArn) {
+      entries.push({
+        resource: resource.name,
+        kind: 'cache',
+        fields: [
+          ['Host', o.Host],
+          ['Port', o.Port],
+          ['URL', o.Port ? `rediss://${o.Host}:${o.Port}` : ''],
+          ['Auth token', o.SecretArn],
+        ].filter((f): f is [string, string] => Boolean(f[1])),
+        ...secret(),
+      });
+    } else if (o.BucketName) {
+      entries.push({
+        resource: resource.name,
+        kind: 'bucket',
+        fields: [
+          ['Bucket', o.BucketName],
+          ['URL', `s3://${o.BucketName}`],
+        ],
+      });
+    } else if (o.QueueUrl) {
+      entries.push({
+        resource: resource.name,
+        kind: 'queue',
+        fields: [['Queue URL', o.QueueUrl]],
+      });
+    } else if (o.Endpoint && o.LogGroup) {
+      let path = o.Endpoint;
+      try {
+        path = new URL(o.Endpoint).pathname;
+      } catch {
+        // Not a URL: show it as it is.
+      }
+      entries.push({
+        resource: resource.name,
+        kind: 'service',
+        fields: [
+          ['Path', path],
+          ['URL', o.Endpoint],
+          ['Log group', o.LogGroup],
+        ],
+      });
+    }
+  }
+  return entries;
+}
+
+/**
+ * Connect to the data services and services of an environment: where each
+ * one is and how to read its credentials (the secret's ARN and the `aws`
+ * command), never the credentials themselves. Renders nothing for an
+ * environment without such resources.
+ */
+export const DataServicesConnect = (props: { environment: Environment }) => {
+  const entries = connectEntries(props.environment);
+  if (entries.length === 0) return null;
+  return (
+    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      {entries.map(entry => (
+        <Box
+          key={entry.resource}
+          component="section"
+          aria-label={`Connect to ${entry.resource}`}
+        >
+          <Typography variant="subtitle2">
+            {entry.resource} ({entry.kind})
+          </Typography>
+          {entry.fields.map(([label, value]) => (
+            <Typography key={label} variant="body2">
+              {label}: <code>{value}</code>
+            </Typography>
+          ))}
+          {entry.command && (
+            <CodeSnippet
+              language="bash"
+              text={entry.command}
+              showCopyCodeButton
+              customStyle={{
+                whiteSpace: 'pre-wrap',
+                overflowWrap: 'anywhere',
+                overflowX: 'hidden',
+              }}
+            />
+          )}
+        </Box>
+      ))}
+    </Box>
+  );
+};
