@@ -428,6 +428,7 @@ try {
   await (await import('./pages.e2e-steps.mjs')).pageSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./docs.e2e-steps.mjs')).docsSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./cost.e2e-steps.mjs')).sleepSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
+  await (await import('./fullstack.e2e-steps.mjs')).fullStackSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   if (flag('fixtures')) await fixtureFlow(page);
   if (flag('full')) {
     for (const title of fullTemplates) await fullFlow(page, title);

@@ -77,7 +77,7 @@ export async function fullStackSteps(page, t) {
     const o = env.status.outputs;
 
     await t.step(
-      'full stack: the page shows database host, port and secret ARN, never a password',
+      'full stack: the page shows database host, port, secret ARN and how to read it, never a password',
       async () => {
         const url = `${t.baseUrl}/catalog/default/resource/${name}`;
         // The catalog takes the new entity in within seconds.
@@ -102,6 +102,15 @@ export async function fullStackSteps(page, t) {
             .first()
             .waitFor({ timeout: t.timeout });
         }
+        // The Connect section says how to read the credentials.
+        await page
+          .getByRole('region', { name: 'Connect to db' })
+          .or(page.locator('section[aria-label="Connect to db"]'))
+          .getByText(
+            `aws secretsmanager get-secret-value --secret-id ${o.databaseSecretArn}`,
+          )
+          .first()
+          .waitFor({ timeout: t.timeout });
         // Outputs name where credentials are, never hold them.
         const credentialOutputs = await page
           .getByText(/^Output: \w*(password|token)\w*$/i)

@@ -31,7 +31,11 @@ import {
   PhaseStatus,
 } from '../shared';
 import { Field, Section } from '../shared/layout';
-import { ConnectSection } from './ConnectSection';
+import {
+  ConnectSection,
+  connectEntries,
+  DataServicesConnect,
+} from './ConnectSection';
 import { EnvironmentActions } from './EnvironmentActions';
 import { EventsTimeline } from './EventsTimeline';
 import { InputsSection } from './InputsSection';
@@ -214,6 +218,11 @@ const EnvironmentDetails = (props: {
             <ConnectSection environment={environment} view={namespace} />
           </Section>
         </>
+      )}
+      {!namespace && !destroyed && connectEntries(environment).length > 0 && (
+        <Section title="Connect">
+          <DataServicesConnect environment={environment} />
+        </Section>
       )}
       <Section title="Resources">
         <ResourcesList resources={status.resources ?? []} />
