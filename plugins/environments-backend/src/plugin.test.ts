@@ -3,7 +3,11 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
 import {
   createTestDriverModule,
   readyDriver,
@@ -46,10 +50,12 @@ describe('environmentsPlugin', () => {
   });
 
   describe('reuse of permission decisions', () => {
-    async function listTwice(config: Record<string, unknown>) {
+    async function listTwice(config: JsonObject) {
       const permissions = mockServices.permissions.mock({
         authorizeConditional: async queries =>
-          queries.map(() => ({ result: AuthorizeResult.ALLOW as const })),
+          queries.map(
+            (): PolicyDecision => ({ result: AuthorizeResult.ALLOW }),
+          ),
       });
       const { server } = await startTestBackend({
         features: [
