@@ -42,6 +42,16 @@ export interface Config {
        */
       expiresAfter?: string;
     };
+    /** Permission checks. */
+    permissions?: {
+      /**
+       * Seconds a user's conditional permission decision (e.g. "read the
+       * environments you own") is reused instead of asking the permission
+       * backend again; a change in the user's groups or the policy takes
+       * effect within this time. From 0 (no reuse) to 60; defaults to 5.
+       */
+      decisionCacheSeconds?: number;
+    };
     /**
      * Monthly budgets in USD at list prices. A create or a change whose
      * projection (every live environment of the owner, each on its

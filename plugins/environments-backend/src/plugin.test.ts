@@ -1,4 +1,13 @@
-import { startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
 import {
   createTestDriverModule,
   readyDriver,
@@ -38,5 +47,50 @@ describe('environmentsPlugin', () => {
     ).rejects.toThrow(
       /environment driver with id 'aws-cloudformation' is already registered/,
     );
+  });
+
+  describe('reuse of permission decisions', () => {
+    async function listTwice(config: JsonObject) {
+      const permissions = mockServices.permissions.mock({
+        authorizeConditional: async queries =>
+          queries.map(
+            (): PolicyDecision => ({ result: AuthorizeResult.ALLOW }),
+          ),
+      });
+      const { server } = await startTestBackend({
+        features: [
+          environmentsPlugin,
+          catalogServiceMock.factory(),
+          permissions.factory,
+          mockServices.rootConfig.factory({ data: config }),
+        ],
+      });
+      for (let i = 0; i < 2; i++) {
+        const response = await request(server)
+          .get('/api/environments/environments')
+          .set('Authorization', mockCredentials.user.header());
+        expect(response.status).toBe(200);
+      }
+      return permissions.authorizeConditional.mock.calls.length;
+    }
+
+    it("reuses a user's decision by default, and not with 0 seconds", async () => {
+      expect(await listTwice({})).toBe(1);
+      expect(
+        await listTwice({
+          environments: { permissions: { decisionCacheSeconds: 0 } },
+        }),
+      ).toBe(2);
+    });
+
+    it('refuses a time outside 0 to 60 seconds', async () => {
+      await expect(
+        listTwice({
+          environments: { permissions: { decisionCacheSeconds: -1 } },
+        }),
+      ).rejects.toThrow(
+        'environments.permissions.decisionCacheSeconds: must be a number of seconds from 0 to 60',
+      );
+    });
   });
 });

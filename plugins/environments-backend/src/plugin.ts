@@ -24,6 +24,10 @@ import { LifecycleEngine } from './engine/LifecycleEngine';
 import { EnvironmentNotices } from './engine/EnvironmentNotices';
 import { DatabaseEnvironmentStore } from './database/DatabaseEnvironmentStore';
 import {
+  CachedPermissionDecisions,
+  DEFAULT_DECISION_TTL_MS,
+} from './permissions/CachedPermissionDecisions';
+import {
   environmentPermissionResourceRef,
   environmentPermissionRules,
 } from './permissions/rules';
@@ -41,6 +45,17 @@ function approvalExpiresAfter(config: {
     parseDuration(value, 'environments.approvals.expiresAfter');
   }
   return value;
+}
+
+/** `environments.permissions.decisionCacheSeconds`, checked at start-up. */
+function decisionTtlMs(config: RootConfigService): number {
+  const key = 'environments.permissions.decisionCacheSeconds';
+  const seconds = config.getOptionalNumber(key);
+  if (seconds === undefined) return DEFAULT_DECISION_TTL_MS;
+  if (!(seconds >= 0 && seconds <= 60)) {
+    throw new InputError(`${key}: must be a number of seconds from 0 to 60`);
+  }
+  return seconds * 1000;
 }
 
 /** `environments.budgets`, checked at start-up. */
@@ -137,7 +152,12 @@ export const environmentsPlugin = createBackendPlugin({
           store,
           templates: new TemplateResolver(catalog, () => drivers.keys()),
           catalog,
-          permissions,
+          // A user's decisions for a few seconds: each would otherwise be an
+          // HTTP request to the permission backend.
+          permissions: new CachedPermissionDecisions(
+            permissions,
+            decisionTtlMs(config),
+          ),
           userInfo,
           rules: permissionsRegistry.getPermissionRuleset(
             environmentPermissionResourceRef,
