@@ -427,6 +427,7 @@ try {
   await (await import('./form.e2e-steps.mjs')).formSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./pages.e2e-steps.mjs')).pageSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./docs.e2e-steps.mjs')).docsSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
+  await (await import('./follow.e2e-steps.mjs')).followSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./cost.e2e-steps.mjs')).sleepSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   await (await import('./fullstack.e2e-steps.mjs')).fullStackSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
   if (flag('fixtures')) await fixtureFlow(page);

@@ -53,4 +53,19 @@ describe('environmentToEntity', () => {
       ).toEqual([]);
     }
   });
+
+  it('links the endpoint of a live environment, and not while it is being destroyed', () => {
+    const live = environment('ecs', { endpoint: 'http://web.example.com' });
+    expect(environmentToEntity(live).metadata.links).toEqual([
+      { url: 'http://web.example.com', title: 'Endpoint', icon: 'dashboard' },
+    ]);
+    const going = {
+      ...live,
+      status: { ...live.status, phase: 'Destroying' as const },
+    };
+    expect(environmentToEntity(going).metadata.links).toBeUndefined();
+    expect(environmentToEntity(going).metadata.description).toMatch(
+      /, Destroying$/,
+    );
+  });
 });

@@ -57,7 +57,11 @@ function endpointUrl(endpoint: string | undefined): string | undefined {
  */
 export function environmentToEntity(environment: EnvironmentSummary): Entity {
   const { spec, status } = environment;
-  const url = endpointUrl(status.outputs?.endpoint);
+  // An environment being destroyed offers no endpoint, as its card does.
+  const url =
+    status.phase === 'Destroying'
+      ? undefined
+      : endpointUrl(status.outputs?.endpoint);
   const family = spec.templateType;
   return {
     apiVersion: 'backstage.io/v1alpha1',

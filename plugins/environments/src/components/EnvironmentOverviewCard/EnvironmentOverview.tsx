@@ -70,7 +70,10 @@ const EnvironmentDetails = (props: {
     spec.templateVersion,
   );
   const destroyed = status.phase === 'Destroyed';
-  const endpoint = destroyed ? undefined : status.outputs?.endpoint;
+  // Nothing is offered to open while it is being taken down.
+  const destroying = status.phase === 'Destroying';
+  const endpoint =
+    destroyed || destroying ? undefined : status.outputs?.endpoint;
   const namespace = destroyed ? undefined : namespaceView(environment);
   const otherOutputs = Object.entries(status.outputs ?? {}).filter(
     ([key]) => key !== 'endpoint',
@@ -129,9 +132,9 @@ const EnvironmentDetails = (props: {
             </Link>
           ) : (
             <>
-              {destroyed
-                ? 'None; the environment is destroyed'
-                : 'Not published yet'}
+              {destroyed && 'None; the environment is destroyed'}
+              {destroying && 'None; the environment is being destroyed'}
+              {!destroyed && !destroying && 'Not published yet'}
             </>
           )}
         </Field>

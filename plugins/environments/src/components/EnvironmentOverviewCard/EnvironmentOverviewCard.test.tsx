@@ -215,6 +215,23 @@ describe('EnvironmentOverviewCard', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('offers no endpoint while the environment is being destroyed', async () => {
+    // It still has the outputs it had while Ready.
+    const destroying = makeEnvironment('Destroying');
+    destroying.status.outputs = makeEnvironment('Ready').status.outputs;
+    const api = mockEnvironmentsApi({
+      getEnvironment: jest.fn().mockResolvedValue(destroying),
+    });
+    await renderCard(api);
+    expect(await screen.findByRole('status')).toHaveTextContent('Destroying');
+    expect(
+      screen.getByText('None; the environment is being destroyed'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: /^Open / }),
+    ).not.toBeInTheDocument();
+  });
+
   it('disables every action once the environment is Destroyed', async () => {
     const api = mockEnvironmentsApi({
       getEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Destroyed')),
