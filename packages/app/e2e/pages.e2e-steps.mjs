@@ -360,21 +360,37 @@ export async function pageSteps(page, t) {
         if (broken.length) {
           throw new Error(`words broken in Resources: ${broken.join(', ')}`);
         }
+        // Text is measured where it is drawn (a Range over each text node),
+        // so text running past a parent that hides its overflow counts too.
         const cut = await page.evaluate(() => {
           const list = document.querySelector('[aria-label="Events"]');
           const card = list?.closest('.MuiCard-root') ?? list?.parentElement;
           const right = card.getBoundingClientRect().right;
-          return [...list.querySelectorAll('li')]
-            .filter(
-              li =>
-                li.scrollWidth > li.clientWidth + 1 ||
-                [...li.querySelectorAll('span, p')].some(
-                  el => el.getBoundingClientRect().right > right + 1,
-                ),
-            )
-            .map(li => li.textContent);
+          const places = card.querySelectorAll(
+            '[aria-label="Events"] li, dd, pre',
+          );
+          const out = [];
+          for (const place of places) {
+            const walker = document.createTreeWalker(
+              place,
+              NodeFilter.SHOW_TEXT,
+            );
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              // Visually hidden text for screen readers is 1 px wide.
+              if (node.parentElement.getBoundingClientRect().width <= 1)
+                continue;
+              const range = document.createRange();
+              range.selectNodeContents(node);
+              if (range.getBoundingClientRect().right > right + 1) {
+                out.push(place.textContent.slice(0, 80));
+                break;
+              }
+            }
+          }
+          return out;
         });
-        if (cut.length) throw new Error(`event cut at the edge: ${cut[0]}`);
+        if (cut.length)
+          throw new Error(`text runs past the card's edge: ${cut[0]}`);
         await t.shot(page, 'environment-overview-card.png');
         await page.goto(`${t.baseUrl}/environments?tab=all`);
         const endpoint = page.locator('table a[href^="http"]').first();

@@ -140,6 +140,7 @@ export const ConnectSection = (props: {
             Boolean(view.workload),
           )}
           showCopyCodeButton
+          wrapLongLines
           // Long commands wrap inside the card rather than scroll out of
           // it: a scrolling region would need keyboard focus of its own.
           customStyle={{
@@ -271,6 +272,8 @@ export const DataServicesConnect = (props: { environment: Environment }) => {
               language="bash"
               text={entry.command}
               showCopyCodeButton
+              wrapLongLines
+              wrapLongLines
               customStyle={{
                 whiteSpace: 'pre-wrap',
                 overflowWrap: 'anywhere',

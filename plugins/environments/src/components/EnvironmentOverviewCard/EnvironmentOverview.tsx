@@ -127,7 +127,12 @@ const EnvironmentDetails = (props: {
       <Grid container spacing={2} component="dl">
         <Field label="Endpoint">
           {endpoint ? (
-            <Link to={endpointUrl(endpoint)} aria-label={`Open ${endpoint}`}>
+            <Link
+              to={endpointUrl(endpoint)}
+              aria-label={`Open ${endpoint}`}
+              // A long host name wraps inside its half of the card.
+              style={{ overflowWrap: 'anywhere' }}
+            >
               {endpoint}
             </Link>
           ) : (

@@ -12,6 +12,11 @@ import { formatTimestamp } from '../shared';
 
 const SHOWN_AT_FIRST = 10;
 
+const WRAP_ANYWHERE = {
+  whiteSpace: 'normal',
+  overflowWrap: 'anywhere',
+} as const;
+
 /** The environment's events, newest first. */
 export const EventsTimeline = (props: { events: EnvironmentEvent[] }) => {
   const { events } = props;
@@ -42,10 +47,9 @@ export const EventsTimeline = (props: { events: EnvironmentEvent[] }) => {
               primary={event.message}
               // Long words (ARNs, URLs, object names) wrap inside the card
               // instead of running past its edge.
-              primaryTypographyProps={{ style: { overflowWrap: 'anywhere' } }}
-              secondaryTypographyProps={{
-                style: { overflowWrap: 'anywhere' },
-              }}
+              // Wrapped even where an ancestor of the card says nowrap.
+              primaryTypographyProps={{ style: WRAP_ANYWHERE }}
+              secondaryTypographyProps={{ style: WRAP_ANYWHERE }}
               secondary={`${formatTimestamp(event.at)} · ${event.reason}${
                 event.resource ? ` · ${event.resource}` : ''
               }`}
