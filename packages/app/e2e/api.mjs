@@ -54,5 +54,23 @@ export async function guestEnvironmentsApi(backendUrl) {
       await new Promise(r => setTimeout(r, 1000));
     }
   };
-  return { call, waitForPhase };
+  /**
+   * Destroys the guest's live environments from `templateRef` (those whose
+   * name passes `keep` stay): earlier runs' leftovers count against the
+   * template's per-owner limit.
+   */
+  const removeLeftovers = async (templateRef, keep = () => false) => {
+    const mine = await call(
+      'GET',
+      `/environments?template=${encodeURIComponent(
+        templateRef,
+      )}&owner=user:default/guest`,
+    );
+    for (const old of mine.items) {
+      if (old.status.phase !== 'Destroyed' && !keep(old.spec.name)) {
+        await call('DELETE', `/environments/${old.id}`).catch(() => undefined);
+      }
+    }
+  };
+  return { call, waitForPhase, removeLeftovers };
 }

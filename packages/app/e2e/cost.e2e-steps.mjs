@@ -69,8 +69,11 @@ function anotherWeekday(now = new Date()) {
 export async function sleepSteps(page, t) {
   let call;
   let waitForPhase;
+  let removeLeftovers;
   try {
-    ({ call, waitForPhase } = await guestEnvironmentsApi(backendUrlOf(t)));
+    ({ call, waitForPhase, removeLeftovers } = await guestEnvironmentsApi(
+      backendUrlOf(t),
+    ));
   } catch (e) {
     t.skip('sleep: Sleeping with Wake now', e.message);
     return;
@@ -80,18 +83,7 @@ export async function sleepSteps(page, t) {
   await t.step(
     'sleep: an environment outside its awake hours is Sleeping',
     async () => {
-      // Earlier runs' leftovers count against the per-owner limit.
-      const mine = await call(
-        'GET',
-        `/environments?template=${encodeURIComponent(
-          TEMPLATE,
-        )}&owner=user:default/guest`,
-      );
-      for (const old of mine.items) {
-        if (old.status.phase !== 'Destroyed') {
-          await call('DELETE', `/environments/${old.id}`).catch(() => undefined); // prettier-ignore
-        }
-      }
+      await removeLeftovers(TEMPLATE);
       env = await call('POST', '/environments', {
         name,
         templateRef: TEMPLATE,

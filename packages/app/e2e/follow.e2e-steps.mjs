@@ -11,7 +11,7 @@ const TEMPLATE = 'environmenttemplate:default/ecs-web-service';
 
 export async function followSteps(page, t) {
   const backend = backendUrlOf(t);
-  const { call } = await guestEnvironmentsApi(backend);
+  const { call, removeLeftovers } = await guestEnvironmentsApi(backend);
   const token = await guestToken(backend);
   const name = `follow-${Date.now().toString(36).slice(-5)}`;
   const url = `${t.baseUrl}/catalog/default/resource/${name}`;
@@ -30,21 +30,8 @@ export async function followSteps(page, t) {
   await t.step(
     'follow: opened while Provisioning, the label and About say Ready within 15 s of the card, without a reload',
     async () => {
-      // Earlier runs' leftovers count against the per-owner limit.
-      const mine = await call(
-        'GET',
-        `/environments?template=${encodeURIComponent(
-          TEMPLATE,
-        )}&owner=user:default/guest`,
-      );
-      for (const old of mine.items) {
-        if (
-          old.status.phase !== 'Destroyed' &&
-          old.spec.name.startsWith('follow-')
-        ) {
-          await call('DELETE', `/environments/${old.id}`).catch(() => undefined); // prettier-ignore
-        }
-      }
+      // Only this step's own: the full flow uses the same template.
+      await removeLeftovers(TEMPLATE, name => !name.startsWith('follow-'));
       env = await call('POST', '/environments', {
         name,
         templateRef: TEMPLATE,

@@ -26,8 +26,11 @@ const phase = (page, name) =>
 export async function fullStackSteps(page, t) {
   let call;
   let waitForPhase;
+  let removeLeftovers;
   try {
-    ({ call, waitForPhase } = await guestEnvironmentsApi(backendUrlOf(t)));
+    ({ call, waitForPhase, removeLeftovers } = await guestEnvironmentsApi(
+      backendUrlOf(t),
+    ));
   } catch (e) {
     t.skip('full stack: web and api with Postgres, Redis, S3, SQS', e.message);
     return;
@@ -38,18 +41,7 @@ export async function fullStackSteps(page, t) {
     await t.step(
       'full stack: the environment reaches Ready with every resource',
       async () => {
-        // Earlier runs' leftovers count against the per-owner limit.
-        const mine = await call(
-          'GET',
-          `/environments?template=${encodeURIComponent(
-            TEMPLATE,
-          )}&owner=user:default/guest`,
-        );
-        for (const old of mine.items) {
-          if (old.status.phase !== 'Destroyed') {
-            await call('DELETE', `/environments/${old.id}`).catch(() => undefined); // prettier-ignore
-          }
-        }
+        await removeLeftovers(TEMPLATE);
         env = await call('POST', '/environments', {
           name,
           templateRef: TEMPLATE,
