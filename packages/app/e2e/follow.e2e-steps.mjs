@@ -31,7 +31,7 @@ export async function followSteps(page, t) {
     'follow: opened while Provisioning, the label and About say Ready within 15 s of the card, without a reload',
     async () => {
       // Only this step's own: the full flow uses the same template.
-      await removeLeftovers(TEMPLATE, name => !name.startsWith('follow-'));
+      await removeLeftovers(TEMPLATE, other => !other.startsWith('follow-'));
       env = await call('POST', '/environments', {
         name,
         templateRef: TEMPLATE,

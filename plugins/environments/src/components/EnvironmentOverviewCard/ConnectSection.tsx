@@ -273,7 +273,6 @@ export const DataServicesConnect = (props: { environment: Environment }) => {
               text={entry.command}
               showCopyCodeButton
               wrapLongLines
-              wrapLongLines
               customStyle={{
                 whiteSpace: 'pre-wrap',
                 overflowWrap: 'anywhere',
