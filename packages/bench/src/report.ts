@@ -105,20 +105,25 @@ function throttledText(t: Record<string, number>): string {
 const tableRow = (cells: unknown[]) => `| ${cells.map(String).join(' | ')} |`;
 
 /**
- * A Markdown table under its header; columns named in `numeric` hold
- * numbers and are right-aligned.
+ * The list's req/s over the catalog's by-query in the same run, on the
+ * list's row; only where the catalog holds as many entities as there are
+ * environments.
  */
-/** The list's req/s over the catalog's by-query in the same run, on the list's row. */
 function catalogRatio(
   run: ApiScaleResult,
   endpoint: ApiScaleResult['endpoints'][number],
 ): string {
   if (!endpoint.name.startsWith('GET /api/environments/environments?'))
     return '';
+  if (run.entities !== run.environments) return '';
   const catalog = run.endpoints.find(e => e.name.includes('by-query'));
   return catalog?.rps ? fmt(endpoint.rps / catalog.rps, 2) : '';
 }
 
+/**
+ * A Markdown table under its header; columns named in `numeric` hold
+ * numbers and are right-aligned.
+ */
 function table(
   columns: string[],
   numeric: string[],
@@ -302,11 +307,9 @@ export function toMarkdown(report: BenchReport): string {
       ...section(
         '### API at scale',
         [
-          `As many catalog entities as environments in each run; autocannon, ${
-            p.apiScale.connections
-          } connections for ${
+          `Autocannon, ${p.apiScale.connections} connections for ${
             p.apiScale.durationSeconds
-          } s per endpoint, in the bench process while the backend runs in a child process. Latencies in ms. "÷ catalog" is the list's throughput over the catalog's \`entities/by-query\` in the same run.${
+          } s per endpoint, in the bench process while the backend runs in a child process. Latencies in ms. "÷ catalog" is the list's throughput over the catalog's \`entities/by-query\` in the same run, where the catalog holds as many entities as there are environments.${
             p.apiScale.catalogOnPostgres
               ? " The catalog is on PostgreSQL in every run (on SQLite it ingests about ten times slower), the environments plugin on the run's database."
               : ''
@@ -318,12 +321,20 @@ export function toMarkdown(report: BenchReport): string {
           ),
         ].join('\n'),
         table(
-          ['Database', 'Environments', 'Request', ...figures, '÷ catalog'],
-          ['Environments', ...figures, '÷ catalog'],
+          [
+            'Database',
+            'Environments',
+            'Catalog entities',
+            'Request',
+            ...figures,
+            '÷ catalog',
+          ],
+          ['Environments', 'Catalog entities', ...figures, '÷ catalog'],
           api.flatMap(db =>
             db.endpoints.map(e => [
               db.database,
               db.environments ?? p.apiScale!.environments,
+              db.entities,
               e.name,
               e.requests,
               e.errors,

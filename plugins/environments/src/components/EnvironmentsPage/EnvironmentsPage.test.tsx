@@ -1,6 +1,6 @@
 import { identityApiRef } from '@backstage/core-plugin-api';
 import { mockApis } from '@backstage/test-utils';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   makeEnvironment,
@@ -92,16 +92,34 @@ describe('EnvironmentsContent', () => {
             },
       ),
     });
-    await renderPage(api, 'all');
-    expect(
-      await screen.findByText('All environments (1 of 2)'),
-    ).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: 'Show 1 more' }));
-    expect(await screen.findByText('All environments (2)')).toBeInTheDocument();
-    expect(screen.getByText('second')).toBeInTheDocument();
-    expect(
-      screen.queryByRole('button', { name: /Show .* more/ }),
-    ).not.toBeInTheDocument();
+    // A fake clock, so "Show more" is clicked before the filters' debounce
+    // (400 ms) first fires, however slowly the page renders.
+    jest.useFakeTimers();
+    try {
+      const user = userEvent.setup({
+        advanceTimers: jest.advanceTimersByTime,
+      });
+      await renderPage(api, 'all');
+      expect(
+        await screen.findByText('All environments (1 of 2)'),
+      ).toBeInTheDocument();
+      await user.click(screen.getByRole('button', { name: 'Show 1 more' }));
+      expect(
+        await screen.findByText('All environments (2)'),
+      ).toBeInTheDocument();
+      // The debounce fires once after the page opens; with the filters
+      // unchanged it must not take the extra rows back.
+      await act(async () => {
+        jest.advanceTimersByTime(1000);
+      });
+      expect(screen.getByText('All environments (2)')).toBeInTheDocument();
+      expect(screen.getByText('second')).toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: /Show .* more/ }),
+      ).not.toBeInTheDocument();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('offers Create when the user has no environments', async () => {

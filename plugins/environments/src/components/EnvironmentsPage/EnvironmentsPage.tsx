@@ -107,11 +107,19 @@ const AllEnvironments = () => {
   // Rows asked for: one page at first, one more on each "Show more".
   const [limit, setLimit] = useState(DEFAULT_PAGE_SIZE);
   // Quick changes of the filters send one request; new filters start again
-  // from the first rows.
+  // from the first rows. The debounce also fires once after mounting, with
+  // the filters unchanged: that must not take back a "Show more" clicked in
+  // the first moments.
   useDebounce(
     () => {
-      setApplied(filters);
-      setLimit(DEFAULT_PAGE_SIZE);
+      if (
+        applied.owner !== filters.owner ||
+        applied.template !== filters.template ||
+        applied.phase !== filters.phase
+      ) {
+        setApplied(filters);
+        setLimit(DEFAULT_PAGE_SIZE);
+      }
     },
     400,
     [filters],
