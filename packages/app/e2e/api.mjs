@@ -57,7 +57,7 @@ export async function guestEnvironmentsApi(backendUrl) {
   /**
    * Destroys the guest's live environments from `templateRef` (those whose
    * name passes `keep` stay): earlier runs' leftovers count against the
-   * template's per-owner limit.
+   * template's per-owner limit. Returns the ids it asked to destroy.
    */
   const removeLeftovers = async (templateRef, keep = () => false) => {
     const mine = await call(
@@ -66,11 +66,32 @@ export async function guestEnvironmentsApi(backendUrl) {
         templateRef,
       )}&owner=user:default/guest`,
     );
+    const removed = [];
     for (const old of mine.items) {
       if (old.status.phase !== 'Destroyed' && !keep(old.spec.name)) {
-        await call('DELETE', `/environments/${old.id}`).catch(() => undefined);
+        await call('DELETE', `/environments/${old.id}`).then(
+          () => removed.push(old.id),
+          () => undefined,
+        );
       }
     }
+    return removed;
   };
   return { call, waitForPhase, removeLeftovers };
+}
+
+/**
+ * The guest's environments API for a group of browser steps, or undefined
+ * after reporting the group as skipped (`what`) when the guest cannot sign
+ * in.
+ *
+ * @param {{ skip: Function, backendUrl?: string }} t
+ */
+export async function guestApiOrSkip(t, what) {
+  try {
+    return await guestEnvironmentsApi(backendUrlOf(t));
+  } catch (e) {
+    t.skip(what, e.message);
+    return undefined;
+  }
 }

@@ -10,17 +10,11 @@
 // Screenshots: environment-cost.png, environments-page-cost.png,
 // environment-sleeping.png, environment-woken.png.
 
-import { backendUrlOf, guestEnvironmentsApi } from './api.mjs';
+import { guestApiOrSkip } from './api.mjs';
+import { openEnvironmentPage, phaseRegion as phase } from './entityPage.mjs';
 
 const TEMPLATE = 'environmenttemplate:default/office-hours-namespace';
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'];
-
-/** The overview card's live phase region. */
-const phase = (page, name) =>
-  page
-    .getByRole('status')
-    .filter({ hasText: `Phase: ${name}` })
-    .first();
 
 /**
  * @param {import('playwright-core').Page} page on a Ready ECS environment's page
@@ -67,17 +61,9 @@ function anotherWeekday(now = new Date()) {
  * @param {import('playwright-core').Page} page signed in as the guest
  */
 export async function sleepSteps(page, t) {
-  let call;
-  let waitForPhase;
-  let removeLeftovers;
-  try {
-    ({ call, waitForPhase, removeLeftovers } = await guestEnvironmentsApi(
-      backendUrlOf(t),
-    ));
-  } catch (e) {
-    t.skip('sleep: Sleeping with Wake now', e.message);
-    return;
-  }
+  const api = await guestApiOrSkip(t, 'sleep: Sleeping with Wake now');
+  if (!api) return;
+  const { call, waitForPhase, removeLeftovers } = api;
   const name = `sleepy-${Date.now().toString(36).slice(-5)}`;
   let env;
   await t.step(
@@ -99,18 +85,7 @@ export async function sleepSteps(page, t) {
   await t.step(
     'sleep: the page says Sleeping with its schedule, and Wake now wakes it',
     async () => {
-      const url = `${t.baseUrl}/catalog/default/resource/${name}`;
-      // The catalog takes the new entity in within seconds.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        await page.goto(url);
-        try {
-          await phase(page, 'Sleeping').waitFor({ timeout: 10_000 });
-          break;
-        } catch (e) {
-          if (Date.now() > deadline) throw e;
-        }
-      }
+      await openEnvironmentPage(page, t, name, 'Sleeping');
       await page
         .getByText(/^Awake /)
         .first()

@@ -21,6 +21,7 @@ import { chromium } from 'playwright-core';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chooseTemplate, fillAndRun, waitForTask } from './create.mjs';
 import { routeFixtures } from './fixtures.mjs';
 import { kubernetesSteps } from './kubernetes.e2e-steps.mjs';
 
@@ -226,69 +227,22 @@ async function fixtureFlow(page) {
 
 async function fullFlow(page, templateTitle) {
   const name = `e2e-${Date.now().toString(36).slice(-6)}`;
-  await step(`create: '${templateTitle}' is offered under Create`, async () => {
-    await page.goto(`${baseUrl}/create`);
-    const card = page
-      .locator('.MuiCard-root')
-      .filter({ hasText: templateTitle })
-      .first();
-    await card.waitFor({ timeout });
-    await card.getByRole('button', { name: /choose/i }).click();
-  });
-  await step('create: fill name, image and port, then run', async () => {
-    await page.getByLabel(/name/i).first().fill(name);
-    // Image and port may be on a later page of the form (namespace template).
-    // Only text boxes: the Cost page's table also mentions images and ports.
-    const field = label =>
-      page
-        .getByRole('textbox', { name: label })
-        .or(page.getByRole('spinbutton', { name: label }))
-        .first();
-    const fillable = async locator =>
-      (await locator.isVisible()) && (await locator.isEditable());
-    const fillWorkload = async () => {
-      const image = field(/image/i);
-      if (await fillable(image)) await image.fill('nginx:1.27');
-      const port = field(/port/i);
-      if (await fillable(port)) await port.fill('80');
-    };
-    let estimate = 'no cost page';
-    for (let i = 0; i < 5; i++) {
-      // The Cost page prices the form before anything is created; it has
-      // nothing to fill.
-      const cost = page.getByRole('region', { name: 'Estimated cost' });
-      if (!(await cost.count())) await fillWorkload();
-      if (await cost.count()) {
-        const said = cost.getByText(/a month$|^No estimate/).first();
-        await said.waitFor({ timeout: 60_000 });
-        estimate = await said.innerText();
-        await shot(page, `create-cost-estimate-${slug(templateTitle)}.png`);
-      }
-      const next = page.getByRole('button', { name: /^(next|review)$/i });
-      if (!(await next.count())) break;
-      // Fields are looked for without waiting, so wait until the stepper
-      // has moved on before looking at the next page.
-      const active = '.MuiStepLabel-label.MuiStepLabel-active';
-      const before = await page.evaluate(
-        selector => document.querySelector(selector)?.textContent,
-        active,
-      );
-      await next.first().click();
-      await page.waitForFunction(
-        ([selector, label]) =>
-          document.querySelector(selector)?.textContent !== label,
-        [active, before],
-        { timeout },
-      );
-    }
-    await page.getByRole('button', { name: /^create$/i }).click();
-    return estimate;
-  });
+  await step(`create: '${templateTitle}' is offered under Create`, () =>
+    chooseTemplate(page, { baseUrl, timeout }, templateTitle),
+  );
+  await step('create: fill name, image and port, then run', () =>
+    fillAndRun(
+      page,
+      {
+        timeout,
+        onCostPage: () =>
+          shot(page, `create-cost-estimate-${slug(templateTitle)}.png`),
+      },
+      name,
+    ),
+  );
   await step('create: the scaffolder task finishes', async () => {
-    await page
-      .getByText(/completed|finished/i)
-      .first()
-      .waitFor({ timeout: 10 * 60_000 });
+    await waitForTask(page);
     await shot(page, 'scaffolder-task-done.png');
   });
   await step(
@@ -380,6 +334,9 @@ async function fullFlow(page, templateTitle) {
       text: /After extending: /,
     });
     await dialog.waitFor({ state: 'hidden', timeout });
+    // Said in a toast through the ToastApi, never the deprecated AlertApi.
+    await page.getByText(`Extended ${name}`).first().waitFor({ timeout });
+    if (alertApiWarnings.length) throw new Error(alertApiWarnings[0]);
   });
   await step('environment: Destroy until Destroyed', async () => {
     await confirmAction(page, { action: 'Destroy', name });
@@ -418,9 +375,16 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   ],
 });
 let failed = false;
+const alertApiWarnings = [];
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(timeout);
+  // Backstage warns once per page load when a plugin posts through the
+  // deprecated AlertApi instead of the ToastApi (#21 point 12).
+  page.on('console', m => {
+    if (/AlertApi is deprecated/.test(m.text()))
+      alertApiWarnings.push(m.text());
+  });
   await step('guest sign-in', () => signIn(page));
   await basicFlow(page);
   await (await import('./approvals.e2e-steps.mjs')).approvalSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore

@@ -31,6 +31,21 @@ async function openTemplate(page, t, title) {
   await page.getByLabel('Name').first().waitFor({ timeout: t.timeout });
 }
 
+/**
+ * Types a new name (`prefix-…`) and waits until the name field says it is
+ * free.
+ */
+async function fillFreeName(page, prefix, timeout) {
+  await page
+    .getByLabel('Name')
+    .first()
+    .fill(`${prefix}-${Date.now().toString(36).slice(-6)}`, { timeout });
+  await page
+    .getByText(/is free$/)
+    .first()
+    .waitFor({ timeout });
+}
+
 /** The texts of the form's error list and field messages. */
 async function errorsShown(page) {
   return (await page.locator('.MuiFormHelperText-root.Mui-error, .MuiListItemText-primary').allInnerTexts()).join('\n'); // prettier-ignore
@@ -100,14 +115,7 @@ export async function formSteps(page, t) {
   await step(
     'form: the lifetime is a choice in words, bounded by the template',
     async () => {
-      await page
-        .getByLabel('Name')
-        .first()
-        .fill(`form-${Date.now().toString(36).slice(-6)}`);
-      await page
-        .getByText(/is free$/)
-        .first()
-        .waitFor({ timeout });
+      await fillFreeName(page, 'form', timeout);
       const lifetime = page.getByLabel('Lifetime').first();
       await lifetime.click();
       const options = await page.getByRole('option').allInnerTexts();
@@ -278,14 +286,7 @@ export async function formSteps(page, t) {
   await step(
     'review: fields in form order, by title, with names and lifetimes in words',
     async () => {
-      await page
-        .getByLabel('Name')
-        .first()
-        .fill(`form-${Date.now().toString(36).slice(-6)}`);
-      await page
-        .getByText(/is free$/)
-        .first()
-        .waitFor({ timeout });
+      await fillFreeName(page, 'form', timeout);
       for (let i = 0; i < 4; i++) {
         const next = page.getByRole('button', { name: /^(next|review)$/i });
         if (!(await next.count())) break;
@@ -328,14 +329,7 @@ export async function formSteps(page, t) {
       `review: optional fields left empty have no row (${form})`,
       async () => {
         await page.goto(`${t.baseUrl}/create/templates/default/${path}`);
-        await page
-          .getByLabel('Name')
-          .first()
-          .fill(`rev-${Date.now().toString(36).slice(-6)}`, { timeout });
-        await page
-          .getByText(/is free$/)
-          .first()
-          .waitFor({ timeout });
+        await fillFreeName(page, 'rev', timeout);
         const create = page.getByRole('button', { name: /^create$/i });
         for (let i = 0; i < 5; i++) {
           const atReview = await create

@@ -2,51 +2,51 @@
 // environments.e2e.mjs.
 //
 // fullStackSteps: the guest creates a `web-app-full-stack` environment
-// through the REST API, waits until it is Ready, opens its page and checks
+// from Create (its generated software template, run by the scaffolder),
+// waits until it is Ready, opens its page and checks
 // that it shows where the database is (host, port) and the secret to read
 // its credentials from (ARN) -- never a password -- then opens both
 // services' paths (/web and /api) on the one endpoint, and destroys it.
 // Screenshots: environment-full-stack.png, endpoint-full-stack-api.png.
 
-import { backendUrlOf, guestEnvironmentsApi } from './api.mjs';
+import { guestApiOrSkip } from './api.mjs';
+import { chooseTemplate, fillAndRun, waitForTask } from './create.mjs';
+import { openEnvironmentPage } from './entityPage.mjs';
 
 const TEMPLATE = 'environmenttemplate:default/web-app-full-stack';
-
-/** The overview card's live phase region. */
-const phase = (page, name) =>
-  page
-    .getByRole('status')
-    .filter({ hasText: `Phase: ${name}` })
-    .first();
+/** Its software template's card under Create says this. */
+const TITLE = 'Web app, full stack';
 
 /**
  * @param {import('playwright-core').Page} page signed in as the guest
  * @param {{ baseUrl: string, timeout: number, step: Function, skip: Function, shot: Function }} t
  */
 export async function fullStackSteps(page, t) {
-  let call;
-  let waitForPhase;
-  let removeLeftovers;
-  try {
-    ({ call, waitForPhase, removeLeftovers } = await guestEnvironmentsApi(
-      backendUrlOf(t),
-    ));
-  } catch (e) {
-    t.skip('full stack: web and api with Postgres, Redis, S3, SQS', e.message);
-    return;
-  }
+  const api = await guestApiOrSkip(
+    t,
+    'full stack: web and api with Postgres, Redis, S3, SQS',
+  );
+  if (!api) return;
+  const { call, waitForPhase, removeLeftovers } = api;
   const name = `stack-${Date.now().toString(36).slice(-5)}`;
   let env;
   try {
     await t.step(
-      'full stack: the environment reaches Ready with every resource',
+      'full stack: created from Create through the scaffolder, Ready with every resource',
       async () => {
         await removeLeftovers(TEMPLATE);
-        env = await call('POST', '/environments', {
-          name,
-          templateRef: TEMPLATE,
-          inputs: {},
-        });
+        await chooseTemplate(page, t, TITLE);
+        await fillAndRun(page, t, name);
+        await waitForTask(page);
+        await t.shot(page, 'scaffolder-task-done-full-stack.png', false);
+        const mine = await call(
+          'GET',
+          `/environments?template=${encodeURIComponent(
+            TEMPLATE,
+          )}&owner=user:default/guest`,
+        );
+        env = mine.items.find(e => e.spec.name === name);
+        if (!env) throw new Error(`the task made no environment ${name}`);
         env = await waitForPhase(env.id, ['Ready', 'Failed'], 10 * 60_000);
         if (env.status.phase !== 'Ready') {
           throw new Error(`${name} is ${env.status.phase}: ${env.status.message ?? ''}`); // prettier-ignore
@@ -71,18 +71,7 @@ export async function fullStackSteps(page, t) {
     await t.step(
       'full stack: the page shows database host, port, secret ARN and how to read it, never a password',
       async () => {
-        const url = `${t.baseUrl}/catalog/default/resource/${name}`;
-        // The catalog takes the new entity in within seconds.
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          await page.goto(url);
-          try {
-            await phase(page, 'Ready').waitFor({ timeout: 10_000 });
-            break;
-          } catch (e) {
-            if (Date.now() > deadline) throw e;
-          }
-        }
+        await openEnvironmentPage(page, t, name, 'Ready');
         for (const value of [
           o.databaseHost,
           o.databasePort,

@@ -27,7 +27,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { backendUrlOf, guestEnvironmentsApi } from './api.mjs';
+import { guestApiOrSkip } from './api.mjs';
 
 const TEMPLATE = 'environmenttemplate:default/dev-namespace';
 const TEMPLATE_PAGE = '/catalog/default/environmenttemplate/dev-namespace';
@@ -154,17 +154,12 @@ function linesOf(locator) {
  *   shot: (page: import('playwright-core').Page, file: string, fullPage?: boolean) => Promise<unknown> }} t
  */
 export async function pageSteps(page, t) {
-  let call;
-  let waitForPhase;
-  try {
-    ({ call, waitForPhase } = await guestEnvironmentsApi(backendUrlOf(t)));
-  } catch (e) {
-    t.skip(
-      'pages: template, inputs, layout, All tab, accessibility',
-      e.message,
-    );
-    return;
-  }
+  const api = await guestApiOrSkip(
+    t,
+    'pages: template, inputs, layout, All tab, accessibility',
+  );
+  if (!api) return;
+  const { call, waitForPhase, removeLeftovers } = api;
   const warnings = [];
   page.on('console', m => {
     if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text());
@@ -174,21 +169,14 @@ export async function pageSteps(page, t) {
   let live;
   let gone;
   await t.step('pages: a Ready and a destroyed environment exist', async () => {
-    // Earlier runs' leftovers count against the template's per-owner limit.
-    const mine = await call(
-      'GET',
-      `/environments?template=${encodeURIComponent(
-        TEMPLATE,
-      )}&owner=user:default/guest`,
+    // Earlier runs' leftovers count against the template's per-owner
+    // limit until they are gone.
+    const removed = await removeLeftovers(
+      TEMPLATE,
+      envName => !/^(pages|gone)-/.test(envName),
     );
-    for (const env of mine.items) {
-      if (
-        /^(pages|gone)-/.test(env.spec.name) &&
-        env.status.phase !== 'Destroyed'
-      ) {
-        await call('DELETE', `/environments/${env.id}`).catch(() => undefined);
-        await waitForPhase(env.id, ['Destroyed'], 5 * 60_000);
-      }
+    for (const id of removed) {
+      await waitForPhase(id, ['Destroyed'], 5 * 60_000);
     }
     live = await call('POST', '/environments', {
       name: `pages-${suffix}`,
