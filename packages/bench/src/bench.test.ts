@@ -39,11 +39,25 @@ describe('benchmarks (smoke)', () => {
       'ecs-shared-cluster',
       'ecs-cluster-per-environment',
       'namespace',
+      // The copied namespaces (namespaceCopies.ts).
+      'namespace',
     ]);
     for (const c of sweep) {
       expect(c.engine.observed).toBe(c.n);
       expect(c.engine.healthy).toBe(c.n);
       expect(c.engine.totalCalls).toBeGreaterThan(0);
+    }
+    for (const c of sweep.filter(x => x.kind === 'namespace')) {
+      // A namespace pass lists each kind once; provisioned and copied
+      // environments alike need no read or repair of their own.
+      expect(Object.keys(c.engine.calls.kubernetes).sort()).toEqual([
+        'list limitranges',
+        'list namespaces',
+        'list networkpolicies',
+        'list resourcequotas',
+        'list rolebindings',
+        'list serviceaccounts',
+      ]);
     }
     for (const c of sweep.filter(x => x.kind !== 'namespace')) {
       // The engine reads settled stacks from one ListStacks snapshot and

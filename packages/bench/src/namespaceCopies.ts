@@ -3,12 +3,18 @@ import { namespaceName } from '@envkit/plugin-environments-common';
 import { markReady, type SeedEnvironment } from './environments';
 import { mapLimit, sandboxCluster } from './util';
 
-/** The namespaced objects the driver makes for an environment without a workload. */
+/**
+ * The namespaced objects the driver makes for an environment without a
+ * workload (the kubernetes module's manifests.ts, OBJECT_NAMES). A missing
+ * one makes every copy drift; the smoke run's copies catch that.
+ */
 const OBJECTS = [
   '/api/v1/namespaces/{ns}/resourcequotas/envkit-quota',
   '/api/v1/namespaces/{ns}/limitranges/envkit-limits',
   '/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies/envkit-network',
   '/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings/envkit-admins',
+  '/api/v1/namespaces/{ns}/serviceaccounts/envkit-access',
+  '/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings/envkit-access',
 ];
 
 /** `/api/v1/namespaces/x/resourcequotas/name` → the collection path to POST to. */

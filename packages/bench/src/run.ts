@@ -46,7 +46,10 @@ export const smokeParameters = {
     sizes: [5],
     latencyMs: 5,
     rateLimits: { ecs: 200, cloudformation: 100 },
-    namespaceSizes: [],
+    // Three namespaces, two of them copies: the copies must look to the
+    // driver exactly as what it provisions (healthy, no drift).
+    namespaceSizes: [3],
+    copyNamespacesPast: 1,
   } as SweepParameters,
   timeToReady: {
     profile: 'fast',

@@ -46,6 +46,11 @@ export interface SweepParameters {
   rateLimits: { ecs: number; cloudformation: number };
   /** Further namespace-only sizes, for the sweep's memory at scale. */
   namespaceSizes?: number[];
+  /**
+   * Past this many namespace environments the engine provisions one and the
+   * rest are copies of it (see namespaceCopies.ts); 1,000 when not given.
+   */
+  copyNamespacesPast?: number;
 }
 
 export const defaultSweepParameters: SweepParameters = {
@@ -165,7 +170,13 @@ async function runCase(
     const seedStart = performance.now();
     const seeded =
       kind === 'namespace'
-        ? await seedNamespaces(sandbox, store, db, n)
+        ? await seedNamespaces(
+            sandbox,
+            store,
+            db,
+            n,
+            parameters.copyNamespacesPast ?? 1000,
+          )
         : await seedEcs(sandbox, store, n, kind === 'ecs-shared-cluster');
     const seedMs = performance.now() - seedStart;
 
@@ -439,6 +450,7 @@ async function seedNamespaces(
   store: DatabaseEnvironmentStore,
   db: Knex,
   n: number,
+  copyPast: number,
 ): Promise<SeedEnvironment[]> {
   const template = exampleTemplateSpec('dev-namespace.yaml');
   const envs = Array.from({ length: n }, (_, i) =>
@@ -454,9 +466,9 @@ async function seedNamespaces(
       },
     }),
   );
-  // Past a thousand the engine provisions one and the rest are copies of it
+  // Past `copyPast` the engine provisions one and the rest are copies of it
   // (see namespaceCopies.ts).
-  const copies = n > 1000 ? envs.splice(1) : [];
+  const copies = n > copyPast ? envs.splice(1) : [];
   for (const env of envs) await store.createEnvironment(env);
   // Provision them with the engine itself, in big batches and without
   // latency, so seeding stays quick.
