@@ -10,6 +10,8 @@
 // --full: the whole flow through the scaffolder (Create → ECS template →
 //   image/port → task finishes → environment page → Ready + endpoint →
 //   Extend → Destroy → Destroyed). Needs the scaffolder actions and drivers.
+// --parts a,b: only these groups of steps (basic, approvals, form, pages,
+//   docs, follow, sleep, fullstack; --full adds the Create flows).
 // --fixtures: the overview card fed by fixture API answers (intercepted in
 //   the browser), to check and screenshot each phase without a backend flow.
 //
@@ -30,6 +32,9 @@ function option(name, fallback) {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 const flag = name => process.argv.includes(`--${name}`);
+// --parts basic,pages,… runs only those groups of steps (all by default).
+const parts = option('parts', '').split(',').filter(Boolean);
+const part = name => !parts.length || parts.includes(name);
 
 const baseUrl = option(
   'base-url',
@@ -386,14 +391,15 @@ try {
       alertApiWarnings.push(m.text());
   });
   await step('guest sign-in', () => signIn(page));
-  await basicFlow(page);
-  await (await import('./approvals.e2e-steps.mjs')).approvalSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
-  await (await import('./form.e2e-steps.mjs')).formSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
-  await (await import('./pages.e2e-steps.mjs')).pageSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
-  await (await import('./docs.e2e-steps.mjs')).docsSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
-  await (await import('./follow.e2e-steps.mjs')).followSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
-  await (await import('./cost.e2e-steps.mjs')).sleepSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
-  await (await import('./fullstack.e2e-steps.mjs')).fullStackSteps(page, { baseUrl, timeout, step, skip, shot }); // prettier-ignore
+  const t = { baseUrl, timeout, step, skip, shot };
+  if (part('basic')) await basicFlow(page);
+  if (part('approvals')) await (await import('./approvals.e2e-steps.mjs')).approvalSteps(page, t); // prettier-ignore
+  if (part('form')) await (await import('./form.e2e-steps.mjs')).formSteps(page, t); // prettier-ignore
+  if (part('pages')) await (await import('./pages.e2e-steps.mjs')).pageSteps(page, t); // prettier-ignore
+  if (part('docs')) await (await import('./docs.e2e-steps.mjs')).docsSteps(page, t); // prettier-ignore
+  if (part('follow')) await (await import('./follow.e2e-steps.mjs')).followSteps(page, t); // prettier-ignore
+  if (part('sleep')) await (await import('./cost.e2e-steps.mjs')).sleepSteps(page, t); // prettier-ignore
+  if (part('fullstack')) await (await import('./fullstack.e2e-steps.mjs')).fullStackSteps(page, t); // prettier-ignore
   if (flag('fixtures')) await fixtureFlow(page);
   if (flag('full')) {
     for (const title of fullTemplates) await fullFlow(page, title);

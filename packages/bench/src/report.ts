@@ -317,7 +317,15 @@ export function toMarkdown(report: BenchReport): string {
           '',
           ...api.map(
             db =>
-              `- ${db.database}, ${db.environments}: seeded in ${db.seedSeconds} s, backend up in ${db.backendStartSeconds} s, catalog ingested in ${db.catalogIngestSeconds} s; load average ${db.loadAverage} as the measurements began.`,
+              `- ${db.database}, ${db.environments}: seeded in ${
+                db.seedSeconds
+              } s, backend up in ${
+                db.backendStartSeconds
+              } s, catalog ingested in ${db.catalogIngestSeconds} s${
+                db.settleSeconds === undefined
+                  ? ''
+                  : `, backend idle ${db.settleSeconds} s later`
+              }; load average ${db.loadAverage} as the measurements began.`,
           ),
         ].join('\n'),
         table(
