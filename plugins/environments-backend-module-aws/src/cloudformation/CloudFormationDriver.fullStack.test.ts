@@ -8,14 +8,12 @@
  * the driver needs nothing beyond the documented IAM policy.
  */
 import {
-  applyUntilSettled,
   cfnResource,
-  contextFor,
-  destroyUntilSettled,
-  documentedPolicy,
   environment,
+  notInDocumentedPolicy,
 } from './__testUtils__/harness';
 import {
+  expectPriorityClash,
   platformOn,
   PRIVATE_NETWORK,
   useSandboxSuite,
@@ -131,24 +129,16 @@ describe('several services on one environment’s load balancer', () => {
   });
 
   it('reports a third rule forced onto a taken priority, naming the rule that holds it', async () => {
-    const outcome = await applyUntilSettled(
-      suite.driver,
+    await expectPriorityClash(
+      suite,
       appService('admin', {
         ListenerRulePriority: outputs.web.ListenerRulePriority,
       }),
-      contextFor(env, 'admin'),
-    );
-    expect(outcome).toMatchObject({
-      status: 'Failed',
-      reason: 'ListenerRulePriorityInUse',
-    });
-    const message = (outcome as any).message as string;
-    expect(message).toContain(`priority ${outputs.web.ListenerRulePriority}`);
-    expect(message).toContain(outputs.web.ListenerRuleArn);
-    await destroyUntilSettled(
-      suite.driver,
-      appService('admin', {}),
-      contextFor(env, 'admin'),
+      env,
+      {
+        priority: outputs.web.ListenerRulePriority,
+        ruleArn: outputs.web.ListenerRuleArn,
+      },
     );
   });
 
@@ -174,8 +164,6 @@ describe('several services on one environment’s load balancer', () => {
     expect(used).toEqual(
       expect.arrayContaining(['cloudformation:ListImports', 's3:ListBucket']),
     );
-    expect(used.filter(action => !documentedPolicy().covers(action))).toEqual(
-      [],
-    );
+    expect(notInDocumentedPolicy(used)).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import {
   CallLedger,
   cfnResource,
   contextFor,
+  destroyUntilSettled,
   expectDestroyed,
   SANDBOX_KEYS,
   sandboxDriver,
@@ -136,6 +137,30 @@ export function useSandboxSuite(): SandboxSuite {
 
   afterEach(() => suite.sandbox.controls.clearFaults());
   return suite;
+}
+
+/**
+ * Applies `resource` of `env`, which asks for the listener rule priority
+ * `held` already holds: expects it to fail naming the priority and that
+ * rule, and returns the failure's message. Destroys what it left after.
+ */
+export async function expectPriorityClash(
+  suite: SandboxSuite,
+  resource: DriverResource,
+  env: DriverEnvironment,
+  held: { priority: string; ruleArn: string },
+): Promise<string> {
+  const ctx = contextFor(env, resource.name);
+  const outcome = await applyUntilSettled(suite.driver, resource, ctx);
+  expect(outcome).toMatchObject({
+    status: 'Failed',
+    reason: 'ListenerRulePriorityInUse',
+  });
+  const message = (outcome as { message: string }).message;
+  expect(message).toContain(`priority ${held.priority}`);
+  expect(message).toContain(held.ruleArn);
+  await destroyUntilSettled(suite.driver, resource, ctx);
+  return message;
 }
 
 /** The builtin network, with its defaults. */
