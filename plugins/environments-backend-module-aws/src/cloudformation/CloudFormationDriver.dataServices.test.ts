@@ -5,6 +5,7 @@
  */
 import { cfnResource, environment } from './__testUtils__/harness';
 import {
+  postgresOn,
   PRIVATE_NETWORK,
   useSandboxSuite,
 } from './__testUtils__/sandboxSuite';
@@ -21,15 +22,11 @@ describe('data-service built-ins on the sandbox', () => {
     const env = environment('stack');
     const envTag = { Key: 'envkit:environment', Value: env.id };
     const net = await suite.ready(PRIVATE_NETWORK, env);
-    const placement = { VpcId: net.VpcId, SubnetIds: net.PrivateSubnetIds };
     const data = [
-      cfnResource('db', {
-        template: 'builtin:postgres',
-        parameters: { ...placement, DeletionBehaviour: 'Delete' },
-      }),
+      postgresOn(net),
       cfnResource('cache', {
         template: 'builtin:redis',
-        parameters: placement,
+        parameters: { VpcId: net.VpcId, SubnetIds: net.PrivateSubnetIds },
       }),
       cfnResource('jobs', { template: 'builtin:queue' }),
     ];

@@ -15,6 +15,7 @@ import {
 import {
   expectPriorityClash,
   platformOn,
+  postgresOn,
   PRIVATE_NETWORK,
   useSandboxSuite,
 } from './__testUtils__/sandboxSuite';
@@ -58,16 +59,7 @@ describe('several services on one environment’s load balancer', () => {
     const network = await make(PRIVATE_NETWORK);
     await Promise.all([
       make(platformOn('envkit-fs-shop', network)),
-      make(
-        cfnResource('db', {
-          template: 'builtin:postgres',
-          parameters: {
-            VpcId: network.VpcId,
-            SubnetIds: network.PrivateSubnetIds,
-            DeletionBehaviour: 'Delete',
-          },
-        }),
-      ),
+      make(postgresOn(network)),
       make(cfnResource('files', { template: 'builtin:bucket' })),
       make(cfnResource('jobs', { template: 'builtin:queue' })),
     ]);

@@ -7,11 +7,11 @@
  */
 import {
   applyUntilSettled,
-  cfnResource,
   contextFor,
   environment,
 } from './__testUtils__/harness';
 import {
+  postgresOn,
   PRIVATE_NETWORK,
   useSandboxSuite,
 } from './__testUtils__/sandboxSuite';
@@ -25,16 +25,7 @@ describe('safe changes to data services on the sandbox', () => {
     const env = environment('safe');
     const net = await suite.ready(PRIVATE_NETWORK, env);
     const db = (parameters: Record<string, string>, extra = {}) =>
-      cfnResource('db', {
-        template: 'builtin:postgres',
-        parameters: {
-          VpcId: net.VpcId,
-          SubnetIds: net.PrivateSubnetIds,
-          DeletionBehaviour: 'Delete',
-          ...parameters,
-        },
-        ...extra,
-      });
+      postgresOn(net, parameters, extra);
     const ctx = contextFor(env, 'db');
     const created = await suite.ready(db({}), env);
     const identifier = created.Host.split('.')[0];

@@ -72,7 +72,7 @@ export interface SandboxSuite {
  * once `beforeAll` has run.
  */
 export function useSandboxSuite(): SandboxSuite {
-  const suite = {
+  const suite: SandboxSuite = {
     async cli(...args: string[]) {
       const result = await suite.ledger.harness(() =>
         awsCli(suite.sandbox, args),
@@ -186,6 +186,28 @@ export function platformOn(name: string, network: Record<string, string>) {
       ServiceSubnetIds: network.WorkloadSubnetIds,
       AssignPublicIp: network.WorkloadAssignPublicIp,
     },
+  });
+}
+
+/**
+ * The builtin postgres `db` on the private subnets of `network`, deleted
+ * with its stack, with further `parameters` and resource `settings` (such
+ * as `allowReplacement`).
+ */
+export function postgresOn(
+  network: Record<string, string>,
+  parameters: Record<string, string> = {},
+  settings: Record<string, unknown> = {},
+) {
+  return cfnResource('db', {
+    template: 'builtin:postgres',
+    parameters: {
+      VpcId: network.VpcId,
+      SubnetIds: network.PrivateSubnetIds,
+      DeletionBehaviour: 'Delete',
+      ...parameters,
+    },
+    ...settings,
   });
 }
 
