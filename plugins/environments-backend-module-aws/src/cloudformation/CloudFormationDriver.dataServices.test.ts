@@ -78,9 +78,7 @@ describe('data-service built-ins on the sandbox', () => {
       AtRestEncryptionEnabled: true,
       AuthTokenEnabled: true,
     });
-    expect(group.NodeGroups[0].PrimaryEndpoint.Address).toBe(
-      cache.Host,
-    );
+    expect(group.NodeGroups[0].PrimaryEndpoint.Address).toBe(cache.Host);
     expect(
       (
         await cli(

@@ -199,9 +199,13 @@ describe('KubernetesNamespaceDriver failures', () => {
   it('fails with the problems when parameters are invalid, without calling the cluster', async () => {
     const proxy = await startRecordingProxy(suite.sandbox.url);
     try {
-      const { driver, ctx } = sandboxScenario(suite.sandbox, {}, {
-        url: proxy.url,
-      });
+      const { driver, ctx } = sandboxScenario(
+        suite.sandbox,
+        {},
+        {
+          url: proxy.url,
+        },
+      );
       const resource = namespaceResource({
         quota: 'huge',
         networkPolicy: { allow: ['everything'] },

@@ -191,10 +191,7 @@ describe('examples/templates/office-hours-namespace.yaml', () => {
       path,
     );
     await expect(
-      sandboxDriver(suite.sandbox).validate(
-        resource,
-        testContext(environment),
-      ),
+      sandboxDriver(suite.sandbox).validate(resource, testContext(environment)),
     ).resolves.toEqual([]);
   });
 });

@@ -362,29 +362,29 @@ export async function createRouter(
       operation,
       async (req, credentials) => {
         const id = req.params.id;
-          const body =
-            req.body === undefined ? {} : requireObject(req.body, 'body');
-          const unknown = Object.keys(body).filter(k => k !== 'reason');
-          if (unknown.length) {
-            throw new InputError(`${unknown[0]}: only a reason can be given`);
+        const body =
+          req.body === undefined ? {} : requireObject(req.body, 'body');
+        const unknown = Object.keys(body).filter(k => k !== 'reason');
+        if (unknown.length) {
+          throw new InputError(`${unknown[0]}: only a reason can be given`);
+        }
+        const reason = body.reason;
+        if (
+          reason !== undefined &&
+          (typeof reason !== 'string' || reason.length > 1000)
+        ) {
+          throw new InputError(
+            'reason: must be text of at most 1000 characters',
+          );
+        }
+        const text = typeof reason === 'string' ? reason.trim() : '';
+        if (operation === 'reject') {
+          if (!text) {
+            throw new InputError('reason: required to reject a request');
           }
-          const reason = body.reason;
-          if (
-            reason !== undefined &&
-            (typeof reason !== 'string' || reason.length > 1000)
-          ) {
-            throw new InputError(
-              'reason: must be text of at most 1000 characters',
-            );
-          }
-          const text = typeof reason === 'string' ? reason.trim() : '';
-          if (operation === 'reject') {
-            if (!text) {
-              throw new InputError('reason: required to reject a request');
-            }
-            return environments.reject(id, text, credentials);
-          }
-          return environments.approve(id, text || undefined, credentials);
+          return environments.reject(id, text, credentials);
+        }
+        return environments.approve(id, text || undefined, credentials);
       },
       {
         meta: req => ({ reason: auditText(req.body?.reason).slice(0, 1000) }),
