@@ -10,6 +10,7 @@ import {
   MAX_PAGE_SIZE,
   parseCreateEnvironmentRequest,
 } from '@envkit/plugin-environments-common';
+import type { DriverAccessGrant } from '@envkit/plugin-environments-node';
 import express from 'express';
 import { ListEnvironmentsOptions } from '../database/EnvironmentStore';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
@@ -89,7 +90,8 @@ function parseListQuery(query: RawQuery): ListEnvironmentsOptions {
  */
 async function auditedWrite<T>(
   options: Pick<RouterOptions, 'auditor' | 'httpAuth'>,
-  req: express.Request,
+  // Any route's request, however its OpenAPI types narrow it.
+  req: express.Request<any, any, any, any>,
   audit: {
     eventId: string;
     meta: JsonObject;
@@ -277,7 +279,7 @@ export async function createRouter(
     const id = req.params.id;
     const query = req.query as RawQuery;
     res.setHeader('Cache-Control', 'no-store');
-    const grant = await auditedWrite(
+    const grant = await auditedWrite<DriverAccessGrant>(
       options,
       req,
       {
