@@ -4,18 +4,17 @@ import {
   adminApi,
   namespaceResource,
   paths,
-  sandboxCluster,
-  testDriver,
+  sandboxDriver,
 } from './kubernetes/__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 
 describeDriverContract({
   name: 'kubernetes-namespace',
-  makeDriver: sandbox => testDriver([sandboxCluster(sandbox)]),
+  makeDriver: sandbox => sandboxDriver(sandbox),
   // Port 1 on loopback: nothing listens, every connection is refused.
   makeUnreachableDriver: sandbox =>
-    testDriver([sandboxCluster(sandbox, 'http://127.0.0.1:1')]),
+    sandboxDriver(sandbox, { url: 'http://127.0.0.1:1' }),
   resource: revision =>
     namespaceResource({ quota: revision === 1 ? 'small' : 'medium' }),
   revisionValues: { 1: '10', 2: '20' },

@@ -31,7 +31,7 @@ import {
   sandboxDriver,
   templateReader,
 } from './__testUtils__/harness';
-import { leftoversOf, useSandboxSuite } from './__testUtils__/sandboxSuite';
+import { useSandboxSuite } from './__testUtils__/sandboxSuite';
 
 jest.setTimeout(120_000);
 
@@ -202,7 +202,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
       reason: 'InvalidParameters',
       message: expect.stringContaining('AvailabilityZones[1]'),
     });
-    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
+    expect(suite.leftovers(env)).toEqual([]);
   });
 
   describe('service roles per AWS account', () => {
@@ -336,7 +336,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
         kind: 'permanent',
         reason: 'InvalidParameters',
       });
-      expect(leftoversOf(suite.sandbox, env)).toEqual([]);
+      expect(suite.leftovers(env)).toEqual([]);
       driver.close();
     });
   });

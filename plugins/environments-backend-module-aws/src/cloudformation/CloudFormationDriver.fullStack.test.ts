@@ -8,42 +8,30 @@
  * the driver needs nothing beyond the documented IAM policy.
  */
 import {
-  applyUntilSettled,
-  awsCli,
-  CallLedger,
   cfnResource,
-  contextFor,
-  destroyUntilSettled,
-  documentedPolicy,
   environment,
-  expectDestroyed,
+  notInDocumentedPolicy,
 } from './__testUtils__/harness';
-import { leftoversOf, useSandboxSuite } from './__testUtils__/sandboxSuite';
+import {
+  expectPriorityClash,
+  platformOn,
+  postgresOn,
+  PRIVATE_NETWORK,
+  useSandboxSuite,
+} from './__testUtils__/sandboxSuite';
 
 jest.setTimeout(180_000);
 
 describe('several services on one environment’s load balancer', () => {
   const suite = useSandboxSuite();
+  const { cli } = suite;
   const env = environment('shop');
-  let ledger: CallLedger;
   const outputs: Record<string, Record<string, string>> = {};
   const resources: Record<string, ReturnType<typeof cfnResource>> = {};
 
-  const cli = async (...args: string[]) => {
-    const result = await ledger.harness(() => awsCli(suite.sandbox, args));
-    expect(result.stderr).toBe('');
-    return JSON.parse(result.stdout);
-  };
-
   async function make(resource: ReturnType<typeof cfnResource>) {
     resources[resource.name] = resource;
-    const result = await applyUntilSettled(
-      suite.driver,
-      resource,
-      contextFor(env, resource.name),
-    );
-    expect(result).toMatchObject({ status: 'Ready' });
-    outputs[resource.name] = (result as any).outputs;
+    outputs[resource.name] = await suite.ready(resource, env);
     return outputs[resource.name];
   }
 
@@ -67,40 +55,11 @@ describe('several services on one environment’s load balancer', () => {
     });
   }
 
-  beforeAll(async () => {
-    ledger = new CallLedger(suite.sandbox);
-  });
-
   it('runs a web and an api service, created together, on distinct rule priorities', async () => {
-    const network = await make(
-      cfnResource('network', {
-        template: 'builtin:network',
-        parameters: { EnablePrivateSubnets: 'true' },
-      }),
-    );
+    const network = await make(PRIVATE_NETWORK);
     await Promise.all([
-      make(
-        cfnResource('platform', {
-          template: 'builtin:ecs-platform',
-          parameters: {
-            PlatformName: 'envkit-fs-shop',
-            VpcId: network.VpcId,
-            PublicSubnetIds: network.PublicSubnetIds,
-            ServiceSubnetIds: network.WorkloadSubnetIds,
-            AssignPublicIp: network.WorkloadAssignPublicIp,
-          },
-        }),
-      ),
-      make(
-        cfnResource('db', {
-          template: 'builtin:postgres',
-          parameters: {
-            VpcId: network.VpcId,
-            SubnetIds: network.PrivateSubnetIds,
-            DeletionBehaviour: 'Delete',
-          },
-        }),
-      ),
+      make(platformOn('envkit-fs-shop', network)),
+      make(postgresOn(network)),
       make(cfnResource('files', { template: 'builtin:bucket' })),
       make(cfnResource('jobs', { template: 'builtin:queue' })),
     ]);
@@ -162,52 +121,41 @@ describe('several services on one environment’s load balancer', () => {
   });
 
   it('reports a third rule forced onto a taken priority, naming the rule that holds it', async () => {
-    const outcome = await applyUntilSettled(
-      suite.driver,
+    await expectPriorityClash(
+      suite,
       appService('admin', {
         ListenerRulePriority: outputs.web.ListenerRulePriority,
       }),
-      contextFor(env, 'admin'),
-    );
-    expect(outcome).toMatchObject({
-      status: 'Failed',
-      reason: 'ListenerRulePriorityInUse',
-    });
-    const message = (outcome as any).message as string;
-    expect(message).toContain(`priority ${outputs.web.ListenerRulePriority}`);
-    expect(message).toContain(outputs.web.ListenerRuleArn);
-    await destroyUntilSettled(
-      suite.driver,
-      appService('admin', {}),
-      contextFor(env, 'admin'),
+      env,
+      {
+        priority: outputs.web.ListenerRulePriority,
+        ruleArn: outputs.web.ListenerRuleArn,
+      },
     );
   });
 
   it('destroys services before the platform and leaves nothing tagged', async () => {
-    for (const name of ['web', 'api', 'platform', 'db', 'files', 'jobs']) {
-      await expectDestroyed(
-        suite.driver,
-        resources[name],
-        contextFor(env, name),
-      );
+    for (const name of [
+      'web',
+      'api',
+      'platform',
+      'db',
+      'files',
+      'jobs',
+      'network',
+    ]) {
+      await suite.expectDestroyed(resources[name], env);
     }
-    await expectDestroyed(
-      suite.driver,
-      resources.network,
-      contextFor(env, 'network'),
-    );
-    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
+    expect(suite.leftovers(env)).toEqual([]);
   });
 
   it('needs only what the documented IAM policy allows', () => {
-    const used = ledger.iamActions();
+    const used = suite.ledger.iamActions();
     // Finding free priorities reads who imports the listener; destroy
     // empties the bucket.
     expect(used).toEqual(
       expect.arrayContaining(['cloudformation:ListImports', 's3:ListBucket']),
     );
-    expect(used.filter(action => !documentedPolicy().covers(action))).toEqual(
-      [],
-    );
+    expect(notInDocumentedPolicy(used)).toEqual([]);
   });
 });

@@ -7,56 +7,31 @@
  */
 import {
   applyUntilSettled,
-  awsCli,
-  cfnResource,
   contextFor,
   environment,
-  expectDestroyed,
 } from './__testUtils__/harness';
-import { leftoversOf, useSandboxSuite } from './__testUtils__/sandboxSuite';
+import {
+  postgresOn,
+  PRIVATE_NETWORK,
+  useSandboxSuite,
+} from './__testUtils__/sandboxSuite';
 
 jest.setTimeout(180_000);
 
 describe('safe changes to data services on the sandbox', () => {
   const suite = useSandboxSuite();
 
-  const cli = async (...args: string[]) => {
-    const result = await awsCli(suite.sandbox, args);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    return JSON.parse(result.stdout);
-  };
-
   it('resizes a database in place, refuses a change that would replace it, and applies it once allowed', async () => {
     const env = environment('safe');
-    const network = cfnResource('network', {
-      template: 'builtin:network',
-      parameters: { EnablePrivateSubnets: 'true' },
-    });
-    const net = await applyUntilSettled(
-      suite.driver,
-      network,
-      contextFor(env, 'network'),
-    );
-    expect(net.status).toBe('Ready');
+    const net = await suite.ready(PRIVATE_NETWORK, env);
     const db = (parameters: Record<string, string>, extra = {}) =>
-      cfnResource('db', {
-        template: 'builtin:postgres',
-        parameters: {
-          VpcId: net.outputs!.VpcId,
-          SubnetIds: net.outputs!.PrivateSubnetIds,
-          DeletionBehaviour: 'Delete',
-          ...parameters,
-        },
-        ...extra,
-      });
+      postgresOn(net, parameters, extra);
     const ctx = contextFor(env, 'db');
-    const created = await applyUntilSettled(suite.driver, db({}), ctx);
-    expect(created.status).toBe('Ready');
-    const identifier = created.outputs!.Host.split('.')[0];
+    const created = await suite.ready(db({}), env);
+    const identifier = created.Host.split('.')[0];
     const instance = async () =>
       (
-        await cli(
+        await suite.cli(
           'rds',
           'describe-db-instances',
           '--db-instance-identifier',
@@ -71,7 +46,7 @@ describe('safe changes to data services on the sandbox', () => {
       ctx,
     );
     expect(resized.status).toBe('Ready');
-    expect(resized.outputs!.Host).toBe(created.outputs!.Host);
+    expect(resized.outputs!.Host).toBe(created.Host);
     expect(await instance()).toMatchObject({
       DBInstanceIdentifier: identifier,
       DBInstanceClass: 'db.t4g.small',
@@ -141,8 +116,8 @@ describe('safe changes to data services on the sandbox', () => {
     );
     expect(allowed.status).toBe('Ready');
 
-    await expectDestroyed(suite.driver, db({}), ctx);
-    await expectDestroyed(suite.driver, network, contextFor(env, 'network'));
-    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
+    await suite.expectDestroyed(db({}), env);
+    await suite.expectDestroyed(PRIVATE_NETWORK, env);
+    expect(suite.leftovers(env)).toEqual([]);
   });
 });

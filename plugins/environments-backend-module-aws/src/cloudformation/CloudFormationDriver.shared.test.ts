@@ -1,35 +1,23 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { stackName } from '@envkit/plugin-environments-common';
 import {
   applyUntilSettled,
-  awsCli,
-  CallLedger,
   cfnResource,
   contextFor,
   destroyUntilSettled,
-  expectDestroyed,
-  documentedPolicy,
   environment,
+  notInDocumentedPolicy,
 } from './__testUtils__/harness';
-import { NETWORK, useSandboxSuite } from './__testUtils__/sandboxSuite';
+import {
+  expectPriorityClash,
+  NETWORK,
+  platformOn,
+  useSandboxSuite,
+} from './__testUtils__/sandboxSuite';
 import { freePriority } from './ListenerRulePriorities';
 
 jest.setTimeout(120_000);
 
 const PLATFORM = 'envkit-shared';
-
-function platformFor(network: Record<string, string>) {
-  return cfnResource('platform', {
-    template: 'builtin:ecs-platform',
-    parameters: {
-      PlatformName: PLATFORM,
-      VpcId: network.VpcId,
-      PublicSubnetIds: network.PublicSubnetIds,
-      ServiceSubnetIds: network.WorkloadSubnetIds,
-      AssignPublicIp: network.WorkloadAssignPublicIp,
-    },
-  });
-}
 
 function sharedService(path: string, extra: Record<string, string> = {}) {
   return cfnResource('service', {
@@ -48,32 +36,13 @@ describe('the shared ECS platform against the cloud sandbox', () => {
   const base = environment('platform-base');
   const alice = environment('alice');
   const bob = environment('bob');
-  let platform: ReturnType<typeof platformFor>;
+  const { cli } = suite;
+  let platform: ReturnType<typeof platformOn>;
   let platformOutputs: Record<string, string>;
-  let ledger: CallLedger;
-
-  const cli = async (...args: string[]) => {
-    const result = await ledger.harness(() => awsCli(suite.sandbox, args));
-    expect(result.stderr).toBe('');
-    return JSON.parse(result.stdout);
-  };
 
   beforeAll(async () => {
-    ledger = new CallLedger(suite.sandbox);
-    const network = await applyUntilSettled(
-      suite.driver,
-      NETWORK,
-      contextFor(base, 'network'),
-    );
-    if (network.status !== 'Ready') throw new Error('network not Ready');
-    platform = platformFor((network as any).outputs);
-    const made = await applyUntilSettled(
-      suite.driver,
-      platform,
-      contextFor(base, 'platform'),
-    );
-    if (made.status !== 'Ready') throw new Error('platform not Ready');
-    platformOutputs = (made as any).outputs;
+    platform = platformOn(PLATFORM, await suite.ready(NETWORK, base));
+    platformOutputs = await suite.ready(platform, base);
   });
 
   it('exports the base once, as list-exports shows', async () => {
@@ -93,20 +62,8 @@ describe('the shared ECS platform against the cloud sandbox', () => {
   });
 
   it('gives each developer environment its own rule, target group and service on the base', async () => {
-    const a = await applyUntilSettled(
-      suite.driver,
-      sharedService('/alice'),
-      contextFor(alice, 'service'),
-    );
-    const b = await applyUntilSettled(
-      suite.driver,
-      sharedService('/bob'),
-      contextFor(bob, 'service'),
-    );
-    expect(a.status).toBe('Ready');
-    expect(b.status).toBe('Ready');
-    const aOut = (a as any).outputs;
-    const bOut = (b as any).outputs;
+    const aOut = await suite.ready(sharedService('/alice'), alice);
+    const bOut = await suite.ready(sharedService('/bob'), bob);
     expect(aOut.ClusterName).toBe(platformOutputs.ClusterName);
     expect(aOut.Endpoint).toBe(
       `http://${platformOutputs.LoadBalancerDnsName}/alice/`,
@@ -168,23 +125,17 @@ describe('the shared ECS platform against the cloud sandbox', () => {
 
   it('keeps a stack on its priority across updates', async () => {
     const ctx = contextFor(alice, 'service');
-    const name = stackName(alice.name, alice.id, 'service');
-    const before = await ledger.harness(() =>
-      suite.cfn.send(new DescribeStacksCommand({ StackName: name })),
-    );
+    const before = await suite.stackOf(alice, 'service');
     const updated = await applyUntilSettled(
       suite.driver,
       sharedService('/alice', { DesiredCount: '2' }),
       ctx,
     );
     expect(updated.status).toBe('Ready');
-    const priority = (s: any) =>
-      s.Stacks[0].Parameters.find(
-        (p: any) => p.ParameterKey === 'ListenerRulePriority',
-      ).ParameterValue;
-    const after = await ledger.harness(() =>
-      suite.cfn.send(new DescribeStacksCommand({ StackName: name })),
-    );
+    const priority = (stack: typeof before) =>
+      stack.Parameters!.find(p => p.ParameterKey === 'ListenerRulePriority')!
+        .ParameterValue;
+    const after = await suite.stackOf(alice, 'service');
     expect(priority(after)).toBe(priority(before));
   });
 
@@ -197,24 +148,13 @@ describe('the shared ECS platform against the cloud sandbox', () => {
     );
     const held = Rules.find((r: any) => !r.IsDefault);
     const carol = environment('carol');
-    const outcome = await applyUntilSettled(
-      suite.driver,
+    const message = await expectPriorityClash(
+      suite,
       sharedService('/carol', { ListenerRulePriority: held.Priority }),
-      contextFor(carol, 'service'),
+      carol,
+      { priority: held.Priority, ruleArn: held.RuleArn },
     );
-    expect(outcome).toMatchObject({
-      status: 'Failed',
-      reason: 'ListenerRulePriorityInUse',
-    });
-    const message = (outcome as any).message as string;
-    expect(message).toContain(`priority ${held.Priority}`);
-    expect(message).toContain(held.RuleArn);
     expect(message).toContain('is currently in use');
-    await destroyUntilSettled(
-      suite.driver,
-      sharedService('/carol'),
-      contextFor(carol, 'service'),
-    );
   });
 
   it('refuses to destroy the base while a service imports it, naming the services, and destroys it once they are gone', async () => {
@@ -232,24 +172,18 @@ describe('the shared ECS platform against the cloud sandbox', () => {
     expect(message).toContain(stackName(alice.name, alice.id, 'service'));
     expect(message).toContain(stackName(bob.name, bob.id, 'service'));
     for (const env of [alice, bob]) {
-      await expectDestroyed(
-        suite.driver,
-        sharedService('/x'),
-        contextFor(env, 'service'),
-      );
+      await suite.expectDestroyed(sharedService('/x'), env);
     }
-    await expectDestroyed(suite.driver, platform, contextFor(base, 'platform'));
+    await suite.expectDestroyed(platform, base);
     const { Exports } = await cli('cloudformation', 'list-exports');
     expect(Exports).toEqual([]);
   });
 
   it('needs only what the documented IAM policy allows', () => {
-    const used = ledger.actions();
+    const used = suite.ledger.actions();
     // Finding a free priority reads who imports the listener.
     expect(used).toContain('cloudformation:ListImports');
-    expect(used.filter(action => !documentedPolicy().covers(action))).toEqual(
-      [],
-    );
+    expect(notInDocumentedPolicy(used)).toEqual([]);
   });
 });
 

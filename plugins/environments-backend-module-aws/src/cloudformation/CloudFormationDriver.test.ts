@@ -3,7 +3,6 @@
 // file would multiply the suite's run time.
 import {
   DescribeStackEventsCommand,
-  DescribeStacksCommand,
   ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
@@ -20,8 +19,6 @@ import {
 import { CloudFormationDriver } from './CloudFormationDriver';
 import {
   applyUntilSettled,
-  awsCli,
-  CallLedger,
   cfnResource,
   contextFor,
   destroyUntilSettled,
@@ -30,12 +27,12 @@ import {
   environment,
   expectPermanentFailure,
   fargateServiceTemplate,
+  notInDocumentedPolicy,
   SANDBOX_KEYS,
   sandboxDriver,
   templateReader,
 } from './__testUtils__/harness';
 import {
-  leftoversOf,
   NETWORK,
   serviceFor,
   useSandboxSuite,
@@ -58,21 +55,7 @@ const serviceOn = (network: Record<string, string>, image: string) =>
 
 describe('CloudFormationDriver against the cloud sandbox', () => {
   const suite = useSandboxSuite();
-  let ledger: CallLedger;
-
-  beforeAll(() => {
-    ledger = new CallLedger(suite.sandbox);
-  });
-
-  async function createNetwork(env: DriverEnvironment) {
-    const result = await applyUntilSettled(
-      suite.driver,
-      NETWORK,
-      contextFor(env, 'network'),
-    );
-    expect(result).toMatchObject({ status: 'Ready' });
-    return result.outputs!;
-  }
+  const createNetwork = (env: DriverEnvironment) => suite.ready(NETWORK, env);
 
   /** Destroys a service and its network; nothing of `env` may be left. */
   async function destroyServiceAndNetwork(
@@ -86,11 +69,11 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       NETWORK,
       contextFor(env, 'network'),
     );
-    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
+    expect(suite.leftovers(env)).toEqual([]);
   }
 
   function describeService(cluster: string, service: string) {
-    return ledger.harness(async () => {
+    return suite.ledger.harness(async () => {
       const response = await suite.ecs.send(
         new DescribeServicesCommand({ cluster, services: [service] }),
       );
@@ -143,16 +126,14 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     ]);
 
     // The real AWS CLI sees the stacks with their tags and outputs.
-    const cli = await ledger.harness(() =>
-      awsCli(suite.sandbox, [
+    const [described] = (
+      await suite.cli(
         'cloudformation',
         'describe-stacks',
         '--stack-name',
         stackName(env.name, env.id, 'service'),
-      ]),
-    );
-    expect(cli.stderr).toBe('');
-    const described = JSON.parse(cli.stdout).Stacks[0];
+      )
+    ).Stacks;
     const tags = Object.fromEntries(
       described.Tags.map((t: any) => [t.Key, t.Value]),
     );
@@ -179,15 +160,9 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       status: 'Ready',
       outputs: { Endpoint: created.outputs!.Endpoint },
     });
-    const afterUpdate = await ledger.harness(() =>
-      suite.cfn.send(
-        new DescribeStacksCommand({
-          StackName: stackName(env.name, env.id, 'service'),
-        }),
-      ),
-    );
-    expect(afterUpdate.Stacks![0].StackStatus).toBe('UPDATE_COMPLETE');
-    expect(afterUpdate.Stacks![0].Parameters).toContainEqual({
+    const afterUpdate = await suite.stackOf(env, 'service');
+    expect(afterUpdate.StackStatus).toBe('UPDATE_COMPLETE');
+    expect(afterUpdate.Parameters).toContainEqual({
       ParameterKey: 'ImageLocation',
       ParameterValue: 'nginx:1.28',
     });
@@ -205,7 +180,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       contextFor(env2, 'service'),
     );
     await expectDestroyed(suite.driver, NETWORK, contextFor(env2, 'network'));
-    const listed = await ledger.harness(() =>
+    const listed = await suite.ledger.harness(() =>
       suite.cfn.send(new ListStacksCommand({})),
     );
     const ours = listed.StackSummaries!.filter(s =>
@@ -270,8 +245,8 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     const result = await applyUntilSettled(second, NETWORK, ctx);
     second.close();
     expect(result.status).toBe('Ready');
-    expect(leftoversOf(suite.sandbox, env)).toHaveLength(1);
-    const events = await ledger.harness(() =>
+    expect(suite.leftovers(env)).toHaveLength(1);
+    const events = await suite.ledger.harness(() =>
       suite.cfn.send(
         new DescribeStackEventsCommand({
           StackName: stackName(env.name, env.id, 'network'),
@@ -294,7 +269,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     const results = await Promise.all(replicas.map(d => d.apply(NETWORK, ctx)));
     expect(results.map(r => r.status)).toEqual(['InProgress', 'InProgress']);
     replicas.forEach(d => d.close());
-    expect(leftoversOf(suite.sandbox, env)).toHaveLength(1);
+    expect(suite.leftovers(env)).toHaveLength(1);
     expect((await applyUntilSettled(suite.driver, NETWORK, ctx)).status).toBe(
       'Ready',
     );
@@ -349,7 +324,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       'Essential container in task exited',
     );
     // A deployment started outside the driver, e.g. from the console.
-    await ledger.harness(() =>
+    await suite.ledger.harness(() =>
       suite.ecs.send(
         new UpdateServiceCommand({
           cluster,
@@ -486,11 +461,11 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
 
     const sweep = () =>
       Promise.all(envs.map(env => byo.observe(app, contextFor(env, 'app'))));
-    ledger.collect();
+    suite.ledger.collect();
     const first = await sweep();
     expect(first.every(r => r.status === 'Ready')).toBe(true);
     expect(suite.sandbox.controls.callCount('ecs', 'DescribeServices')).toBe(5);
-    ledger.collect();
+    suite.ledger.collect();
     const second = await sweep();
     expect(
       second.map(r => (r.details!.services as any[])[0].runningCount),
@@ -508,7 +483,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     expect(
       suite.sandbox.controls.callCount('cloudformation', 'ListStackResources'),
     ).toBe(0);
-    ledger.collect();
+    suite.ledger.collect();
 
     await Promise.all(
       envs.map(env =>
@@ -582,15 +557,13 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     const created = await applyUntilSettled(suite.driver, files, ctx);
     expect(created).toMatchObject({ status: 'Ready' });
     const bucket = created.outputs!.BucketName;
-    const tagging = await ledger.harness(() =>
-      awsCli(suite.sandbox, [
-        's3api',
-        'get-bucket-tagging',
-        '--bucket',
-        bucket,
-      ]),
+    const tagging = await suite.cli(
+      's3api',
+      'get-bucket-tagging',
+      '--bucket',
+      bucket,
     );
-    expect(JSON.parse(tagging.stdout).TagSet).toEqual(
+    expect(tagging.TagSet).toEqual(
       expect.arrayContaining([{ Key: 'envkit:environment', Value: env.id }]),
     );
     // More than one page of ListObjectsV2 (1000 keys) and of DeleteObjects.
@@ -600,7 +573,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       credentials: SANDBOX_KEYS,
       forcePathStyle: true,
     });
-    await ledger.harness(async () => {
+    await suite.ledger.harness(async () => {
       for (let i = 0; i < 1005; i++) {
         await s3.send(
           new PutObjectCommand({
@@ -612,12 +585,12 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       }
     });
     s3.destroy();
-    const [stack] = leftoversOf(suite.sandbox, env);
+    const [stack] = suite.leftovers(env);
 
     await expectDestroyed(suite.driver, files, ctx);
-    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
+    expect(suite.leftovers(env)).toEqual([]);
     // First attempt: the bucket never failed to delete.
-    const events = await ledger.harness(() =>
+    const events = await suite.ledger.harness(() =>
       suite.cfn.send(new DescribeStackEventsCommand({ StackName: stack })),
     );
     expect(
@@ -626,8 +599,8 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
   });
 
   it('documents an IAM policy that allows every call the driver made', () => {
-    const { allowed, covers } = documentedPolicy();
-    const used = ledger.iamActions();
+    const { allowed } = documentedPolicy();
+    const used = suite.ledger.iamActions();
     expect(used).toEqual(
       expect.arrayContaining([
         'cloudformation:CreateStack',
@@ -640,7 +613,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
         's3:DeleteObject',
       ]),
     );
-    expect(used.filter(action => !covers(action))).toEqual([]);
+    expect(notInDocumentedPolicy(used)).toEqual([]);
     // Least privilege: no service-wide wildcards.
     expect(allowed.filter(a => a.endsWith(':*'))).toEqual([]);
   });

@@ -1,6 +1,5 @@
 // Changes to a running ECS service through the driver: redeploys (a new
 // ECS deployment of the same image) and updates that fail and roll back.
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeServicesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { stackName } from '@envkit/plugin-environments-common';
 import { DriverEnvironment } from '@envkit/plugin-environments-node';
@@ -10,13 +9,11 @@ import {
 } from '@envkit/plugin-environments-node/testUtils';
 import {
   applyUntilSettled,
-  awsCli,
   contextFor,
   destroyUntilSettled,
   environment,
 } from './__testUtils__/harness';
 import {
-  leftoversOf,
   NETWORK,
   serviceFor,
   useSandboxSuite,
@@ -30,30 +27,13 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
   const updateStackCalls = () =>
     suite.sandbox.controls.callCount('cloudformation', 'UpdateStack');
 
-  async function stackOf(env: DriverEnvironment, resource: string) {
-    const { Stacks } = await suite.cfn.send(
-      new DescribeStacksCommand({
-        StackName: stackName(env.name, env.id, resource),
-      }),
-    );
-    return Stacks![0];
-  }
+  const { stackOf } = suite;
 
   /** Network and a service on `image`, Ready. */
   async function createService(env: DriverEnvironment, image: string) {
-    const network = await applyUntilSettled(
-      suite.driver,
-      NETWORK,
-      contextFor(env, 'network'),
-    );
-    const service = serviceFor(network.outputs!, image);
-    const created = await applyUntilSettled(
-      suite.driver,
-      service,
-      contextFor(env, 'service'),
-    );
-    expect(created.status).toBe('Ready');
-    return { network: network.outputs!, service, outputs: created.outputs! };
+    const network = await suite.ready(NETWORK, env);
+    const service = serviceFor(network, image);
+    return { network, service, outputs: await suite.ready(service, env) };
   }
 
   async function destroyAll(env: DriverEnvironment, image: string) {
@@ -68,7 +48,7 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
       NETWORK,
       contextFor(env, 'network'),
     );
-    expect(leftoversOf(suite.sandbox, env)).toEqual([]);
+    expect(suite.leftovers(env)).toEqual([]);
   }
 
   it('rolls the ECS service onto a new deployment for each redeploy request, serving throughout, and never otherwise', async () => {
@@ -77,18 +57,17 @@ describe('CloudFormationDriver: redeploys and failed updates', () => {
     const cluster = outputs.ClusterName;
     const name = outputs.ServiceName;
     // What an operator sees with the real AWS CLI.
-    const describeWithCli = async () => {
-      const cli = await awsCli(suite.sandbox, [
-        'ecs',
-        'describe-services',
-        '--cluster',
-        cluster,
-        '--services',
-        name,
-      ]);
-      expect(cli.stderr).toBe('');
-      return JSON.parse(cli.stdout).services[0];
-    };
+    const describeWithCli = async () =>
+      (
+        await suite.cli(
+          'ecs',
+          'describe-services',
+          '--cluster',
+          cluster,
+          '--services',
+          name,
+        )
+      ).services[0];
     const before = await describeWithCli();
     expect(before.deployments).toHaveLength(1);
     const first = before.deployments[0].id;

@@ -93,17 +93,6 @@ describe('replacementGuard', () => {
   });
 
   it('reads short-form YAML and sees a renamed queue or a removed bucket', () => {
-    const before = `
-Parameters:
-  Name: { Type: String }
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      QueueName: !Sub '\${Name}-jobs'
-  Files:
-    Type: AWS::S3::Bucket
-`;
     const after = `
 Parameters:
   Name: { Type: String }
@@ -112,6 +101,10 @@ Resources:
     Type: AWS::SQS::Queue
     Properties:
       QueueName: !Sub '\${Name}-jobs'
+`;
+    // The same template with a bucket, which the update removes.
+    const before = `${after}  Files:
+    Type: AWS::S3::Bucket
 `;
     const same = dataLossOfUpdate(
       { body: before, parameters: { Name: 'a' } },

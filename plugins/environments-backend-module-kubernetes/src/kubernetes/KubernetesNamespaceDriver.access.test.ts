@@ -1,13 +1,8 @@
 import { ConflictError } from '@backstage/errors';
 import { untilSettled } from '@envkit/plugin-environments-node/testUtils';
 import { loadYaml } from '@kubernetes/client-node';
-import {
-  namespaceResource,
-  sandboxCluster,
-  testContext,
-  testDriver,
-  testEnvironment,
-} from './__testUtils__/fixtures';
+import type { KubernetesClusterOptions } from './config';
+import { namespaceResource } from './__testUtils__/fixtures';
 import { sandboxScenario, useSandboxSuite } from './__testUtils__/sandboxSuite';
 
 jest.setTimeout(60_000);
@@ -17,12 +12,16 @@ type Json = Record<string, any>;
 describe('KubernetesNamespaceDriver.access', () => {
   const suite = useSandboxSuite();
 
+  /** A Ready namespace of environment `name` on the sandbox `cluster`. */
   async function readyNamespace(
-    driver = sandboxScenario(suite.sandbox).driver,
-    name = 'access',
+    name: string,
+    cluster: Partial<KubernetesClusterOptions> = {},
   ) {
-    const environment = testEnvironment({ name });
-    const ctx = testContext(environment);
+    const { driver, environment, ctx } = sandboxScenario(
+      suite.sandbox,
+      { name },
+      cluster,
+    );
     const { last: result } = await untilSettled(() =>
       driver.apply(namespaceResource(), ctx),
     );
@@ -38,13 +37,9 @@ describe('KubernetesNamespaceDriver.access', () => {
   }
 
   it('hands out a token of the namespace ServiceAccount, an hour by default and capped by config', async () => {
-    const driver = testDriver([
-      {
-        ...sandboxCluster(suite.sandbox),
-        access: { maxTokenSeconds: 7200 },
-      },
-    ]);
-    const { ctx, request } = await readyNamespace(driver, 'tokens');
+    const { driver, ctx, request } = await readyNamespace('tokens', {
+      access: { maxTokenSeconds: 7200 },
+    });
     const started = Date.now();
     const grant = await driver.access(request, ctx);
     expect(grant).toMatchObject({
@@ -81,20 +76,16 @@ describe('KubernetesNamespaceDriver.access', () => {
   });
 
   it('gives an exec stanza and no token on OIDC clusters', async () => {
-    const driver = testDriver([
-      {
-        ...sandboxCluster(suite.sandbox),
-        access: {
-          server: 'https://dev.k8s.example.com',
-          oidc: {
-            issuerUrl: 'https://login.example.com',
-            clientId: 'kubernetes',
-            extraScopes: ['groups'],
-          },
+    const { driver, ctx, request } = await readyNamespace('oidc', {
+      access: {
+        server: 'https://dev.k8s.example.com',
+        oidc: {
+          issuerUrl: 'https://login.example.com',
+          clientId: 'kubernetes',
+          extraScopes: ['groups'],
         },
       },
-    ]);
-    const { ctx, request } = await readyNamespace(driver, 'oidc');
+    });
     const grant = await driver.access(request, ctx);
     expect(grant.authentication).toBe('exec');
     expect(grant.expiresAt).toBeUndefined();
@@ -111,7 +102,7 @@ describe('KubernetesNamespaceDriver.access', () => {
   });
 
   it('refuses with a conflict when the access ServiceAccount is gone', async () => {
-    const { driver, ctx, request } = await readyNamespace(undefined, 'gone');
+    const { driver, ctx, request } = await readyNamespace('gone');
     await suite.admin.delete(
       `/api/v1/namespaces/${request.resource.outputs.namespace}/serviceaccounts/envkit-access`,
     );

@@ -50,7 +50,7 @@ describe('KubernetesNamespaceDriver failures', () => {
     const { driver, ctx } = sandboxScenario(
       suite.sandbox,
       {},
-      `http://127.0.0.1:${port}`,
+      { url: `http://127.0.0.1:${port}` },
     );
     const error = await driver.apply(namespaceResource(), ctx).then(
       () => undefined,
@@ -122,7 +122,7 @@ describe('KubernetesNamespaceDriver failures', () => {
       const { driver, ctx } = sandboxScenario(
         suite.sandbox,
         { name: 'forbidden' },
-        proxy.url,
+        { url: proxy.url },
       );
       const result = await expectFailure(
         () => driver.apply(namespaceResource(), ctx),
@@ -199,7 +199,13 @@ describe('KubernetesNamespaceDriver failures', () => {
   it('fails with the problems when parameters are invalid, without calling the cluster', async () => {
     const proxy = await startRecordingProxy(suite.sandbox.url);
     try {
-      const { driver, ctx } = sandboxScenario(suite.sandbox, {}, proxy.url);
+      const { driver, ctx } = sandboxScenario(
+        suite.sandbox,
+        {},
+        {
+          url: proxy.url,
+        },
+      );
       const resource = namespaceResource({
         quota: 'huge',
         networkPolicy: { allow: ['everything'] },

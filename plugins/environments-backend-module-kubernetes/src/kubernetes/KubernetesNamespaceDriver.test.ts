@@ -318,7 +318,7 @@ describe('KubernetesNamespaceDriver against the cloud sandbox', () => {
       const { driver, ctx } = sandboxScenario(
         suite.sandbox,
         { name: 'parallel' },
-        proxy.url,
+        { url: proxy.url },
       );
       // Each call takes 150 ms, so eight writes one after another would take over a second.
       suite.sandbox.controls.addLatency('kubernetes', 150);

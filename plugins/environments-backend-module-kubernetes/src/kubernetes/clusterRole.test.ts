@@ -72,7 +72,7 @@ describe('the ClusterRole in docs/drivers/kubernetes-namespace.md', () => {
       const { driver, ctx, at } = sandboxScenario(
         suite.sandbox,
         { name: 'rbac' },
-        proxy.url,
+        { url: proxy.url },
       );
       const withWorkload = {
         ...namespaceResource({

@@ -10,9 +10,8 @@ import { secretParametersOf } from '@envkit/plugin-environments-node';
 import { untilSettled } from '@envkit/plugin-environments-node/testUtils';
 import {
   paths,
-  sandboxCluster,
+  sandboxDriver,
   testContext,
-  testDriver,
   testEnvironment,
 } from './__testUtils__/fixtures';
 import { useSandboxSuite } from './__testUtils__/sandboxSuite';
@@ -85,7 +84,7 @@ describe('examples/templates/dev-namespace.yaml', () => {
   });
 
   it('renders parameters the driver accepts, with and without an image', async () => {
-    const driver = testDriver([sandboxCluster(suite.sandbox)]);
+    const driver = sandboxDriver(suite.sandbox);
     for (const inputs of [
       {},
       { image: 'nginx:1.27', containerPort: 80, quotaSize: 'large' },
@@ -101,7 +100,7 @@ describe('examples/templates/dev-namespace.yaml', () => {
   });
 
   it('provisions a namespace with a running image in the sandbox', async () => {
-    const driver = testDriver([sandboxCluster(suite.sandbox)]);
+    const driver = sandboxDriver(suite.sandbox);
     const { environment, resource } = renderResource(
       { image: 'nginx:1.27', containerPort: 80, quotaSize: 'medium' },
       'group:default/team-storefront',
@@ -118,7 +117,7 @@ describe('examples/templates/dev-namespace.yaml', () => {
   });
 
   it('hands the optional password to the container through a Secret, and only when given', async () => {
-    const driver = testDriver([sandboxCluster(suite.sandbox)]);
+    const driver = sandboxDriver(suite.sandbox);
     const password = 'correct horse battery staple';
     const { environment, resource } = renderResource(
       { image: 'nginx:1.27', containerPort: 80, databasePassword: password },
@@ -192,10 +191,7 @@ describe('examples/templates/office-hours-namespace.yaml', () => {
       path,
     );
     await expect(
-      testDriver([sandboxCluster(suite.sandbox)]).validate(
-        resource,
-        testContext(environment),
-      ),
+      sandboxDriver(suite.sandbox).validate(resource, testContext(environment)),
     ).resolves.toEqual([]);
   });
 });

@@ -2,9 +2,8 @@ import { untilSettled } from '@envkit/plugin-environments-node/testUtils';
 import {
   namespaceResource,
   paths,
-  sandboxCluster,
+  sandboxDriver,
   testContext,
-  testDriver,
   testEnvironment,
 } from './__testUtils__/fixtures';
 import { useSandboxSuite } from './__testUtils__/sandboxSuite';
@@ -44,7 +43,7 @@ describe('status checks from shared cluster-wide lists', () => {
 
   beforeAll(async () => {
     proxy = await startRecordingProxy(suite.sandbox.url);
-    const setup = testDriver([sandboxCluster(suite.sandbox)]);
+    const setup = sandboxDriver(suite.sandbox);
     for (const env of environments) {
       await untilSettled(() => setup.apply(resource, testContext(env)));
     }
@@ -52,9 +51,11 @@ describe('status checks from shared cluster-wide lists', () => {
   afterAll(() => proxy.close());
 
   const driverOnProxy = (maxAgeMs: number) =>
-    testDriver([sandboxCluster(suite.sandbox, proxy.url)], {
-      statusSweep: { maxAgeMs, pageSize: PAGE },
-    });
+    sandboxDriver(
+      suite.sandbox,
+      { url: proxy.url },
+      { statusSweep: { maxAgeMs, pageSize: PAGE } },
+    );
   const calls = () => proxy.requests.map(r => ({ ...permissionOf(r), r }));
 
   it('checks every environment with one paginated list per kind, not a read per object', async () => {

@@ -1,25 +1,21 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import {
-  AuthorizeResult,
-  PolicyDecision,
-} from '@backstage/plugin-permission-common';
+import { PolicyDecision } from '@backstage/plugin-permission-common';
 import {
   environmentReadPermission,
   environmentUpdatePermission,
 } from '@envkit/plugin-environments-common';
 import { CachedPermissionDecisions } from './CachedPermissionDecisions';
+import {
+  createEnvironmentConditionalDecision,
+  environmentConditions,
+} from './rules';
 
-const ownerRule = (claims: string[]): PolicyDecision => ({
-  result: AuthorizeResult.CONDITIONAL,
-  pluginId: 'environments',
-  resourceType: 'environment',
-  conditions: {
-    rule: 'IS_ENVIRONMENT_OWNER',
-    resourceType: 'environment',
-    params: { claims },
-  },
-});
+const ownerRule = (claims: string[]): PolicyDecision =>
+  createEnvironmentConditionalDecision(
+    environmentReadPermission,
+    environmentConditions.isEnvironmentOwner({ claims }),
+  );
 
 function setup(ttlMs = 5_000) {
   let clock = 1_000_000;

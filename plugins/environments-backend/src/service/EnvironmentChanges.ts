@@ -19,11 +19,7 @@ import {
 } from './EnvironmentAccess';
 import { expiryFor } from './EnvironmentCreation';
 import { secretInputNames, splitSecretInputs } from './secretInputs';
-import {
-  contextWithSecrets,
-  estimateCost,
-  projectedMonthly,
-} from './costEstimate';
+import { estimateDraft } from './costEstimate';
 import { checkBudgets } from './budgets';
 
 /**
@@ -209,20 +205,16 @@ export class EnvironmentChanges {
     spec: EnvironmentSpec,
     secrets: EnvironmentSpec['inputs'],
   ) {
-    const draft = { ...environment, spec };
-    const estimate = await estimateCost({
-      draft,
-      context: contextWithSecrets(draft, secrets),
-      drivers: this.options.drivers(),
-      logger: this.options.logger,
-    });
-    const overBudget = await checkBudgets({
-      store: this.options.store,
-      budgets: this.options.budgets,
+    const estimate = await estimateDraft(
+      this.options,
+      { ...environment, spec },
+      secrets,
+    );
+    const overBudget = await checkBudgets(this.options, {
       template: spec.templateSnapshot,
       templateRef: spec.templateRef,
       owner: spec.owner,
-      monthly: projectedMonthly(estimate),
+      estimate,
       environmentId: environment.id,
     });
     if (overBudget) throw new ConflictError(overBudget);

@@ -34,11 +34,7 @@ import {
 import { IdempotencyKeyReusedError, requestFingerprint } from './idempotency';
 import { secretInputNames, splitSecretInputs } from './secretInputs';
 import { TemplateResolver } from './TemplateResolver';
-import {
-  contextWithSecrets,
-  estimateCost,
-  projectedMonthly,
-} from './costEstimate';
+import { contextWithSecrets, estimateDraft } from './costEstimate';
 import { checkBudgets } from './budgets';
 import { approvalFor } from './EnvironmentApprovals';
 
@@ -283,19 +279,6 @@ export class EnvironmentCreation {
     };
   }
 
-  /** The monthly cost of `draft`, as a preview gives it. */
-  private async estimate(
-    draft: Environment,
-    secrets: EnvironmentSpec['inputs'],
-  ) {
-    return estimateCost({
-      draft,
-      context: contextWithSecrets(draft, secrets),
-      drivers: this.options.drivers(),
-      logger: this.options.logger,
-    });
-  }
-
   /**
    * Everything a create checks, with nothing written: permissions, the
    * template, its audience, inputs, TTL and the per-owner limit.
@@ -367,7 +350,8 @@ export class EnvironmentCreation {
     };
     // Cost thresholds and budgets are judged on the estimate of what would
     // be made; its rates are recorded for the cost accrued later.
-    const estimate = await this.estimate(
+    const estimate = await estimateDraft(
+      this.options,
       draftOf('estimate', base, caller.ref, now),
       secrets,
     );
@@ -419,13 +403,11 @@ export class EnvironmentCreation {
       }
     }
 
-    const overBudget = await checkBudgets({
-      store,
-      budgets: this.options.budgets,
+    const overBudget = await checkBudgets(this.options, {
       template: template.spec,
       templateRef,
       owner,
-      monthly: projectedMonthly(estimate),
+      estimate,
     });
     // Past a budget that asks for approval: the budget is why it waits.
     if (overBudget) draft = withApproval(overBudget);

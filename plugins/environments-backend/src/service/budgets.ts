@@ -1,5 +1,6 @@
 import { ConflictError } from '@backstage/errors';
 import {
+  CostEstimate,
   EnvironmentSchedule,
   EnvironmentTemplateSpec,
   MAX_PAGE_SIZE,
@@ -7,6 +8,7 @@ import {
 } from '@envkit/plugin-environments-common';
 import { EnvironmentStore } from '../database/EnvironmentStore';
 import { MonthlyBudgets } from './EnvironmentAccess';
+import { projectedMonthly } from './costEstimate';
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
@@ -43,23 +45,25 @@ async function projectedSpend(
 }
 
 /**
- * Checks a create or change projected at `monthly` a month against the
- * owner's budget (`environments.budgets`) and the template's
- * (`guardrails.budget`). Past one a ConflictError names the budget; past a
- * template budget that asks for approval instead, returns why approval is
- * needed.
+ * Checks a create or change with `estimate` (projected a month on its
+ * schedule) against the owner's budget (`environments.budgets`, in
+ * `budgets`) and the template's (`guardrails.budget`). Past one a
+ * ConflictError names the budget; past a template budget that asks for
+ * approval instead, returns why approval is needed.
  */
-export async function checkBudgets(options: {
-  store: EnvironmentStore;
-  budgets?: MonthlyBudgets;
-  template: EnvironmentTemplateSpec;
-  templateRef: string;
-  owner: string;
-  monthly: number;
-  /** The environment a change is about: its current cost is replaced. */
-  environmentId?: string;
-}): Promise<string | undefined> {
-  const { store, budgets, owner, monthly, templateRef } = options;
+export async function checkBudgets(
+  { store, budgets }: { store: EnvironmentStore; budgets?: MonthlyBudgets },
+  options: {
+    template: EnvironmentTemplateSpec;
+    templateRef: string;
+    owner: string;
+    estimate: CostEstimate;
+    /** The environment a change is about: its current cost is replaced. */
+    environmentId?: string;
+  },
+): Promise<string | undefined> {
+  const { owner, templateRef } = options;
+  const monthly = projectedMonthly(options.estimate);
   const ownerBudget = budgets?.owners?.[owner] ?? budgets?.perOwner;
   if (ownerBudget !== undefined) {
     const spent = await projectedSpend(store, owner, {

@@ -57,12 +57,16 @@ function withPlaceholders(
  * Resources whose driver cannot estimate are named with the reason, never
  * silently priced at zero.
  */
-export async function estimateCost(options: {
+interface EstimateOptions {
   draft: Environment;
   context: InterpolationContext;
   drivers: ReadonlyMap<string, CompleteEnvironmentDriver>;
   logger: LoggerService;
-}): Promise<CostEstimate> {
+}
+
+export async function estimateCost(
+  options: EstimateOptions,
+): Promise<CostEstimate> {
   const { draft, drivers, logger } = options;
   const template = draft.spec.templateSnapshot;
   const context = withPlaceholders(options.context, template.resources);
@@ -141,6 +145,24 @@ function sumOf(lines: CostEstimate['lines']): number {
  */
 export function projectedMonthly(estimate: CostEstimate): number {
   return estimate.withSchedule?.monthly ?? estimate.monthly;
+}
+
+/**
+ * {@link estimateCost} of `draft` with its secret inputs' values, by the
+ * drivers of the environment operations: the estimate a create and a
+ * change are judged on.
+ */
+export function estimateDraft(
+  options: { drivers: () => EstimateOptions['drivers']; logger: LoggerService },
+  draft: Environment,
+  secrets: EnvironmentSpec['inputs'],
+): Promise<CostEstimate> {
+  return estimateCost({
+    draft,
+    context: contextWithSecrets(draft, secrets),
+    drivers: options.drivers(),
+    logger: options.logger,
+  });
 }
 
 /** What `draft`'s expressions see, its secret inputs' values included. */

@@ -8,13 +8,20 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createTestDriverModule } from '@envkit/plugin-environments-node/testUtils';
 import request from 'supertest';
 import { JsonObject } from '@backstage/types';
 import { environmentsPlugin } from '../plugin';
+import {
+  createEnvironmentConditionalDecision,
+  environmentConditions,
+} from '../permissions/rules';
 import { restrictedTemplate, webTemplate } from '../__fixtures__/templates';
 
 const lena = 'user:default/lena';
@@ -45,17 +52,12 @@ const permissions = mockServices.permissions.mock({
     const user = userOf(credentials);
     return requests.map(({ permission }) => {
       if (user === platformAdmin) return { result: AuthorizeResult.ALLOW };
-      return {
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'environments',
-        resourceType: 'environment',
-        conditions: {
-          rule: 'IS_ENVIRONMENT_OWNER',
-          resourceType: 'environment',
-          params: { claims: groups[user] ?? [user] },
-        },
-        permission,
-      } as any;
+      return createEnvironmentConditionalDecision(
+        permission as ResourcePermission<'environment'>,
+        environmentConditions.isEnvironmentOwner({
+          claims: groups[user] ?? [user],
+        }),
+      );
     });
   },
 });

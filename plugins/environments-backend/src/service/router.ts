@@ -10,6 +10,7 @@ import {
   MAX_PAGE_SIZE,
   parseCreateEnvironmentRequest,
 } from '@envkit/plugin-environments-common';
+import type { DriverAccessGrant } from '@envkit/plugin-environments-node';
 import express from 'express';
 import { ListEnvironmentsOptions } from '../database/EnvironmentStore';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
@@ -21,6 +22,9 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
 }
+
+/** A request on one environment, `/environments/:id…`. */
+type IdRequest = express.Request<{ id: string }>;
 
 /** The raw query string values: nothing coerced them to the documented types. */
 type RawQuery = Record<string, unknown>;
@@ -77,18 +81,22 @@ function parseListQuery(query: RawQuery): ListEnvironmentsOptions {
 }
 
 /**
- * Runs a write as one audited operation: an audit event with its outcome,
- * the caller's credentials handed to `fn`. Users write, and so may external
- * callers (CI through `backend.auth.externalAccess`); backend plugins only
- * on behalf of a user (see `requireWriter`).
+ * Runs a write (or anything only writers may do) as one audited operation:
+ * an audit event with its outcome, the caller's credentials handed to `fn`.
+ * Users write, and so may external callers (CI through
+ * `backend.auth.externalAccess`); backend plugins only on behalf of a user
+ * (see `requireWriter`). `successMeta` adds to the event what the result
+ * says, once there is one.
  */
 async function auditedWrite<T>(
   options: Pick<RouterOptions, 'auditor' | 'httpAuth'>,
-  req: express.Request,
+  // Any route's request, however its OpenAPI types narrow it.
+  req: express.Request<any, any, any, any>,
   audit: {
     eventId: string;
     meta: JsonObject;
     severityLevel?: 'low' | 'medium' | 'high';
+    successMeta?: (result: T) => JsonObject;
   },
   fn: (credentials: BackstageCredentials) => Promise<T>,
 ): Promise<T> {
@@ -104,7 +112,9 @@ async function auditedWrite<T>(
     });
     requireWriter(credentials);
     const result = await fn(credentials);
-    await auditorEvent.success();
+    await auditorEvent.success(
+      audit.successMeta && { meta: audit.successMeta(result) },
+    );
     return result;
   } catch (error) {
     await auditorEvent.fail({ error: error as Error });
@@ -151,6 +161,39 @@ export async function createRouter(
     middleware: [express.json({ limit: '256kb' })],
     validatorOptions: { validateRequests: false, validateSecurity: false },
   });
+
+  /**
+   * The handler of an audited write on environment `:id`: audit event
+   * `environment-<operation>` (with what `audit.meta` takes from the
+   * request), answered `audit.status` (202 by default) with what `write`
+   * returns.
+   */
+  const environmentWrite =
+    (
+      operation: string,
+      write: (
+        req: IdRequest,
+        credentials: BackstageCredentials,
+      ) => Promise<unknown>,
+      audit: {
+        meta?: (req: IdRequest) => JsonObject;
+        severityLevel?: 'medium' | 'high';
+        status?: number;
+      } = {},
+    ) =>
+    async (req: IdRequest, res: express.Response) => {
+      const environment = await auditedWrite(
+        options,
+        req,
+        {
+          eventId: `environment-${operation}`,
+          meta: { environmentId: req.params.id, ...audit.meta?.(req) },
+          severityLevel: audit.severityLevel,
+        },
+        credentials => write(req, credentials),
+      );
+      res.status(audit.status ?? 202).json(environment);
+    };
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -202,25 +245,22 @@ export async function createRouter(
     res.json(await environments.get(req.params.id, credentials));
   });
 
-  router.patch('/environments/:id', async (req, res) => {
-    const id = req.params.id;
-    const meta = { environmentId: id, inputs: auditedNames(req.body?.inputs) };
-    const environment = await auditedWrite(
-      options,
-      req,
-      { eventId: 'environment-update', meta },
-      async credentials => {
+  router.patch(
+    '/environments/:id',
+    environmentWrite(
+      'update',
+      async (req, credentials) => {
         const body = requireObject(req.body, 'body');
         const unknown = Object.keys(body).filter(k => k !== 'inputs');
         if (unknown.length) {
           throw new InputError(`${unknown[0]}: only inputs can be changed`);
         }
         const inputs = requireObject(body.inputs, 'inputs');
-        return environments.updateInputs(id, inputs, credentials);
+        return environments.updateInputs(req.params.id, inputs, credentials);
       },
-    );
-    res.status(202).json(environment);
-  });
+      { meta: req => ({ inputs: auditedNames(req.body?.inputs) }) },
+    ),
+  );
 
   router.get('/environments/:id/events', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
@@ -239,151 +279,119 @@ export async function createRouter(
     const id = req.params.id;
     const query = req.query as RawQuery;
     res.setHeader('Cache-Control', 'no-store');
-    const auditorEvent = await options.auditor.createEvent({
-      eventId: 'environment-access',
-      severityLevel: 'high',
-      request: req,
-      meta: {
-        environmentId: id,
-        expirationSeconds: auditText(query.expirationSeconds),
-      },
-    });
-    try {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      requireWriter(credentials);
-      const expirationSeconds = optionalInt(
-        query,
-        'expirationSeconds',
-        600,
-        604_800,
-      );
-      const grant = await environments.kubeconfig(id, credentials, {
-        expirationSeconds,
-      });
-      await auditorEvent.success({
-        meta: {
-          cluster: grant.cluster,
-          namespace: grant.namespace,
-          authentication: grant.authentication,
-          ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
-        },
-      });
-      res.json({ ...grant });
-    } catch (error) {
-      await auditorEvent.fail({ error: error as Error });
-      throw error;
-    }
-  });
-
-  router.post('/environments/:id/extend', async (req, res) => {
-    const id = req.params.id;
-    const meta = { environmentId: id, ttl: auditText(req.body?.ttl) };
-    const environment = await auditedWrite(
+    const grant = await auditedWrite<DriverAccessGrant>(
       options,
       req,
-      { eventId: 'environment-extend', meta },
+      {
+        eventId: 'environment-access',
+        severityLevel: 'high',
+        meta: {
+          environmentId: id,
+          expirationSeconds: auditText(query.expirationSeconds),
+        },
+        successMeta: issued => ({
+          cluster: issued.cluster,
+          namespace: issued.namespace,
+          authentication: issued.authentication,
+          ...(issued.expiresAt ? { expiresAt: issued.expiresAt } : {}),
+        }),
+      },
       async credentials => {
+        const expirationSeconds = optionalInt(
+          query,
+          'expirationSeconds',
+          600,
+          604_800,
+        );
+        return environments.kubeconfig(id, credentials, { expirationSeconds });
+      },
+    );
+    res.json({ ...grant });
+  });
+
+  router.post(
+    '/environments/:id/extend',
+    environmentWrite(
+      'extend',
+      async (req, credentials) => {
         const ttl = req.body?.ttl;
         if (typeof ttl !== 'string') {
           throw new InputError(
             "ttl: required, an ISO-8601 duration such as 'PT8H'",
           );
         }
-        return environments.extend(id, ttl, credentials);
+        return environments.extend(req.params.id, ttl, credentials);
       },
-    );
-    res.json(environment);
-  });
+      { meta: req => ({ ttl: auditText(req.body?.ttl) }), status: 200 },
+    ),
+  );
 
   // Wake now, or with `tonight` Keep awake tonight.
-  router.post('/environments/:id/wake', async (req, res) => {
-    const id = req.params.id;
-    const tonight = req.body?.tonight ?? false;
-    const environment = await auditedWrite(
-      options,
-      req,
-      {
-        eventId: 'environment-wake',
-        meta: { environmentId: id, tonight: tonight === true },
-      },
-      async credentials => {
+  const tonightOf = (req: IdRequest): unknown => req.body?.tonight ?? false;
+  router.post(
+    '/environments/:id/wake',
+    environmentWrite(
+      'wake',
+      async (req, credentials) => {
+        const tonight = tonightOf(req);
         if (typeof tonight !== 'boolean') {
           throw new InputError('tonight: must be true or false');
         }
-        return environments.wake(id, tonight, credentials);
+        return environments.wake(req.params.id, tonight, credentials);
       },
-    );
-    res.status(202).json(environment);
-  });
+      { meta: req => ({ tonight: tonightOf(req) === true }) },
+    ),
+  );
 
   // Writes that take no body: record the wish, answer 202 with the environment.
-  const requestChange =
-    (operation: 'upgrade' | 'redeploy' | 'retry' | 'destroy') =>
-    async (req: express.Request<{ id: string }>, res: express.Response) => {
-      const id = req.params.id;
-      const environment = await auditedWrite(
-        options,
-        req,
-        {
-          eventId: `environment-${operation}`,
-          meta: { environmentId: id },
-          // Destroying cannot be undone.
-          severityLevel: operation === 'destroy' ? 'high' : 'medium',
-        },
-        credentials => environments[operation](id, credentials),
-      );
-      res.status(202).json(environment);
-    };
+  const requestChange = (
+    operation: 'upgrade' | 'redeploy' | 'retry' | 'destroy',
+  ) =>
+    environmentWrite(
+      operation,
+      (req, credentials) => environments[operation](req.params.id, credentials),
+      // Destroying cannot be undone.
+      { severityLevel: operation === 'destroy' ? 'high' : 'medium' },
+    );
   router.post('/environments/:id/upgrade', requestChange('upgrade'));
   router.post('/environments/:id/redeploy', requestChange('redeploy'));
   router.post('/environments/:id/retry', requestChange('retry'));
   router.delete('/environments/:id', requestChange('destroy'));
 
   // Decisions on requests waiting for approval; `reason` is required to reject.
-  const decide =
-    (operation: 'approve' | 'reject') =>
-    async (req: express.Request<{ id: string }>, res: express.Response) => {
-      const id = req.params.id;
-      const environment = await auditedWrite(
-        options,
-        req,
-        {
-          eventId: `environment-${operation}`,
-          meta: {
-            environmentId: id,
-            reason: auditText(req.body?.reason).slice(0, 1000),
-          },
-        },
-        async credentials => {
-          const body =
-            req.body === undefined ? {} : requireObject(req.body, 'body');
-          const unknown = Object.keys(body).filter(k => k !== 'reason');
-          if (unknown.length) {
-            throw new InputError(`${unknown[0]}: only a reason can be given`);
+  const decide = (operation: 'approve' | 'reject') =>
+    environmentWrite(
+      operation,
+      async (req, credentials) => {
+        const id = req.params.id;
+        const body =
+          req.body === undefined ? {} : requireObject(req.body, 'body');
+        const unknown = Object.keys(body).filter(k => k !== 'reason');
+        if (unknown.length) {
+          throw new InputError(`${unknown[0]}: only a reason can be given`);
+        }
+        const reason = body.reason;
+        if (
+          reason !== undefined &&
+          (typeof reason !== 'string' || reason.length > 1000)
+        ) {
+          throw new InputError(
+            'reason: must be text of at most 1000 characters',
+          );
+        }
+        const text = typeof reason === 'string' ? reason.trim() : '';
+        if (operation === 'reject') {
+          if (!text) {
+            throw new InputError('reason: required to reject a request');
           }
-          const reason = body.reason;
-          if (
-            reason !== undefined &&
-            (typeof reason !== 'string' || reason.length > 1000)
-          ) {
-            throw new InputError(
-              'reason: must be text of at most 1000 characters',
-            );
-          }
-          const text = typeof reason === 'string' ? reason.trim() : '';
-          if (operation === 'reject') {
-            if (!text) {
-              throw new InputError('reason: required to reject a request');
-            }
-            return environments.reject(id, text, credentials);
-          }
-          return environments.approve(id, text || undefined, credentials);
-        },
-      );
-      res.status(202).json(environment);
-    };
+          return environments.reject(id, text, credentials);
+        }
+        return environments.approve(id, text || undefined, credentials);
+      },
+      {
+        meta: req => ({ reason: auditText(req.body?.reason).slice(0, 1000) }),
+      },
+    );
   router.post('/environments/:id/approve', decide('approve'));
   router.post('/environments/:id/reject', decide('reject'));
 

@@ -294,6 +294,12 @@ export class CallLedger {
   }
 }
 
+/** The actions in `used` the documented IAM policy does not allow. */
+export function notInDocumentedPolicy(used: string[]): string[] {
+  const { covers } = documentedPolicy();
+  return used.filter(action => !covers(action));
+}
+
 /**
  * The IAM policy docs/drivers/aws-cloudformation.md documents for the
  * Backstage role: the actions it allows, and whether it allows one.

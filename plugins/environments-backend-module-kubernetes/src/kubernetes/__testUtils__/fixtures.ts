@@ -84,6 +84,18 @@ export function testDriver(
 }
 
 /**
+ * A driver on the sandbox as its one cluster; `cluster` changes the entry
+ * (say a `url` of a recording proxy in front of the sandbox, or `access`).
+ */
+export function sandboxDriver(
+  sandbox: Sandbox,
+  cluster: Partial<KubernetesClusterOptions> = {},
+  extra: Parameters<typeof testDriver>[1] = {},
+) {
+  return testDriver([{ ...sandboxCluster(sandbox), ...cluster }], extra);
+}
+
+/**
  * Plain REST calls to the sandbox as an administrator would make them (not
  * through the driver's client), for arranging and checking state.
  */

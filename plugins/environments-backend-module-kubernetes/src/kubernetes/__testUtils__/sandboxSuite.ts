@@ -1,12 +1,12 @@
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
 import { namespaceName } from '@envkit/plugin-environments-common';
 import type { DriverEnvironment } from '@envkit/plugin-environments-node';
+import type { KubernetesClusterOptions } from '../config';
 import {
   adminApi,
   paths,
-  sandboxCluster,
+  sandboxDriver,
   testContext,
-  testDriver,
   testEnvironment,
 } from './fixtures';
 
@@ -31,15 +31,16 @@ export function useSandboxSuite(): SandboxSuite {
 }
 
 /**
- * A driver on the sandbox (or on `url`, e.g. a recording proxy in front of
- * it) and one environment to act on, with its namespace and object paths.
+ * A driver on the sandbox cluster, with `cluster` changing its entry (say a
+ * `url` of a recording proxy in front of the sandbox, or `access`), and one
+ * environment to act on, with its namespace and object paths.
  */
 export function sandboxScenario(
   sandbox: Sandbox,
   environment: Partial<DriverEnvironment> = {},
-  url?: string,
+  cluster: Partial<KubernetesClusterOptions> = {},
 ) {
-  const driver = testDriver([sandboxCluster(sandbox, url)]);
+  const driver = sandboxDriver(sandbox, cluster);
   const env = testEnvironment(environment);
   const namespace = namespaceName(env.name, env.id);
   return {

@@ -29,6 +29,22 @@ function saveFile(fileName: string, text: string) {
   URL.revokeObjectURL(url);
 }
 
+/**
+ * Shell commands to copy. Long ones wrap inside the card rather than scroll
+ * out of it (`wrapLongLines` already wraps the code; `overflowWrap` breaks
+ * words too long for a line): a scrolling region would need keyboard focus
+ * of its own.
+ */
+const CommandSnippet = (props: { text: string }) => (
+  <CodeSnippet
+    language="bash"
+    text={props.text}
+    showCopyCodeButton
+    wrapLongLines
+    customStyle={{ overflowWrap: 'anywhere', overflowX: 'hidden' }}
+  />
+);
+
 /** The kubectl commands offered for a namespace, with the file the download saves. */
 export function connectCommands(
   fileName: string,
@@ -132,22 +148,12 @@ export const ConnectSection = (props: {
         </Typography>
       )}
       <Box mt={2}>
-        <CodeSnippet
-          language="bash"
+        <CommandSnippet
           text={connectCommands(
             fileName,
             view.namespace,
             Boolean(view.workload),
           )}
-          showCopyCodeButton
-          wrapLongLines
-          // Long commands wrap inside the card rather than scroll out of
-          // it: a scrolling region would need keyboard focus of its own.
-          customStyle={{
-            whiteSpace: 'pre-wrap',
-            overflowWrap: 'anywhere',
-            overflowX: 'hidden',
-          }}
         />
       </Box>
     </>
@@ -172,74 +178,79 @@ export interface ConnectEntry {
  * Secrets are shown only as their ARN and the command that reads them.
  */
 export function connectEntries(environment: Environment): ConnectEntry[] {
-  const entries: ConnectEntry[] = [];
-  for (const resource of environment.status.resources ?? []) {
-    const o = resource.outputs ?? {};
-    const secret = (): Pick<ConnectEntry, 'command'> =>
-      o.SecretArn
-        ? {
-            command: `aws secretsmanager get-secret-value --secret-id ${o.SecretArn} --query SecretString --output text`,
-          }
-        : {};
-    if (o.Host && o.DatabaseName) {
-      entries.push({
-        resource: resource.name,
-        kind: 'database',
-        fields: [
-          ['Host', o.Host],
-          ['Port', o.Port],
-          ['Database', o.DatabaseName],
-          ['User', o.Username],
-          ['Credentials', o.SecretArn],
-        ].filter((f): f is [string, string] => Boolean(f[1])),
-        ...secret(),
-      });
-    } else if (o.Host && o.SecretArn) {
-      entries.push({
-        resource: resource.name,
-        kind: 'cache',
-        fields: [
-          ['Host', o.Host],
-          ['Port', o.Port],
-          ['URL', o.Port ? `rediss://${o.Host}:${o.Port}` : ''],
-          ['Auth token', o.SecretArn],
-        ].filter((f): f is [string, string] => Boolean(f[1])),
-        ...secret(),
-      });
-    } else if (o.BucketName) {
-      entries.push({
-        resource: resource.name,
-        kind: 'bucket',
-        fields: [
-          ['Bucket', o.BucketName],
-          ['URL', `s3://${o.BucketName}`],
-        ],
-      });
-    } else if (o.QueueUrl) {
-      entries.push({
-        resource: resource.name,
-        kind: 'queue',
-        fields: [['Queue URL', o.QueueUrl]],
-      });
-    } else if (o.Endpoint && o.LogGroup) {
-      let path = o.Endpoint;
-      try {
-        path = new URL(o.Endpoint).pathname;
-      } catch {
-        // Not a URL: show it as it is.
-      }
-      entries.push({
-        resource: resource.name,
-        kind: 'service',
-        fields: [
-          ['Path', path],
-          ['URL', o.Endpoint],
-          ['Log group', o.LogGroup],
-        ],
-      });
-    }
+  return (environment.status.resources ?? []).flatMap(resource => {
+    const entry = connectEntryOf(resource.outputs ?? {});
+    return entry ? [{ resource: resource.name, ...entry }] : [];
+  });
+}
+
+/** How to reach a resource with outputs `o`; `undefined` for other kinds. */
+function connectEntryOf(
+  o: Record<string, string>,
+): Omit<ConnectEntry, 'resource'> | undefined {
+  /** The fields that have a value. */
+  const present = (fields: [string, string | undefined][]) =>
+    fields.filter((f): f is [string, string] => Boolean(f[1]));
+  const secret = (): Pick<ConnectEntry, 'command'> =>
+    o.SecretArn
+      ? {
+          command: `aws secretsmanager get-secret-value --secret-id ${o.SecretArn} --query SecretString --output text`,
+        }
+      : {};
+  if (o.Host && o.DatabaseName) {
+    return {
+      kind: 'database',
+      fields: present([
+        ['Host', o.Host],
+        ['Port', o.Port],
+        ['Database', o.DatabaseName],
+        ['User', o.Username],
+        ['Credentials', o.SecretArn],
+      ]),
+      ...secret(),
+    };
   }
-  return entries;
+  if (o.Host && o.SecretArn) {
+    return {
+      kind: 'cache',
+      fields: present([
+        ['Host', o.Host],
+        ['Port', o.Port],
+        ['URL', o.Port ? `rediss://${o.Host}:${o.Port}` : ''],
+        ['Auth token', o.SecretArn],
+      ]),
+      ...secret(),
+    };
+  }
+  if (o.BucketName) {
+    return {
+      kind: 'bucket',
+      fields: [
+        ['Bucket', o.BucketName],
+        ['URL', `s3://${o.BucketName}`],
+      ],
+    };
+  }
+  if (o.QueueUrl) {
+    return { kind: 'queue', fields: [['Queue URL', o.QueueUrl]] };
+  }
+  if (o.Endpoint && o.LogGroup) {
+    let path = o.Endpoint;
+    try {
+      path = new URL(o.Endpoint).pathname;
+    } catch {
+      // Not a URL: show it as it is.
+    }
+    return {
+      kind: 'service',
+      fields: [
+        ['Path', path],
+        ['URL', o.Endpoint],
+        ['Log group', o.LogGroup],
+      ],
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -267,19 +278,7 @@ export const DataServicesConnect = (props: { environment: Environment }) => {
               {label}: <code>{value}</code>
             </Typography>
           ))}
-          {entry.command && (
-            <CodeSnippet
-              language="bash"
-              text={entry.command}
-              showCopyCodeButton
-              wrapLongLines
-              customStyle={{
-                whiteSpace: 'pre-wrap',
-                overflowWrap: 'anywhere',
-                overflowX: 'hidden',
-              }}
-            />
-          )}
+          {entry.command && <CommandSnippet text={entry.command} />}
         </Box>
       ))}
     </Box>
