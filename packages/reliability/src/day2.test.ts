@@ -108,7 +108,7 @@ describe('day-2 operations against the sandbox', () => {
           ],
         },
       },
-      features: [
+      extraFeatures: [
         mockServices.auditor.mock({
           async createEvent(options) {
             audit.push({ eventId: options.eventId, meta: options.meta });

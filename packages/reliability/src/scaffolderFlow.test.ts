@@ -56,7 +56,7 @@ describe('scaffolder flow against the sandbox', () => {
       entities: [softwareTemplate, environmentTemplate, component],
       refuse,
       environments: { scaffolder: { pollIntervalSeconds: 0.5 } },
-      features: [scaffolderPlugin, scaffolderModuleEnvironments],
+      extraFeatures: [scaffolderPlugin, scaffolderModuleEnvironments],
     });
 
   const headers = {

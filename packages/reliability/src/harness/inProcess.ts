@@ -169,7 +169,7 @@ export async function startSandboxApiBackend(options: {
   /** More top-level config. */
   config?: JsonObject;
   /** More features, such as the scaffolder or a recording logger. */
-  features?: any[];
+  extraFeatures?: any[];
 }): Promise<string> {
   const decide = (permission: string) =>
     options.refuse?.includes(permission)
@@ -204,7 +204,7 @@ export async function startSandboxApiBackend(options: {
           },
         },
       }),
-      ...(options.features ?? []),
+      ...(options.extraFeatures ?? []),
     ],
   });
   const address = server.address();
