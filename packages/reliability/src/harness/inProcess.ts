@@ -2,7 +2,9 @@
  * An in-process backend for the API suites: the environments plugin with
  * the example app's permission policy class deciding every request, a catalog mock
  * holding the templates, user groups from a mocked userInfo service and an
- * auditor that records every event.
+ * auditor that records every event; and, for the suites that provision on
+ * the cloud sandbox, the plugin with every permission allowed but those a
+ * suite refuses.
  */
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
