@@ -28,7 +28,7 @@ jest.setTimeout(600_000);
 
 describe('the full-stack example on the sandbox', () => {
   let sandbox: Sandbox;
-  let api: ReturnType<typeof userApi>;
+  let environments: ReturnType<typeof userApi>;
   const template = repositoryEntity(
     'examples/templates/web-app-full-stack.yaml',
   );
@@ -40,7 +40,7 @@ describe('the full-stack example on the sandbox', () => {
       name: 'fullstack',
       entities: [template],
     });
-    api = userApi(baseUrl, 'user:default/lena');
+    environments = userApi(baseUrl, 'user:default/lena');
   });
 
   afterAll(async () => {
@@ -61,7 +61,7 @@ describe('the full-stack example on the sandbox', () => {
   const stackOutputs: Record<string, Record<string, string>> = {};
 
   it('reaches Ready with every resource in a stack of its own', async () => {
-    const created = await api.call('POST', '/environments', {
+    const created = await environments.call('POST', '/environments', {
       name: 'shop',
       templateRef: 'web-app-full-stack',
       inputs: {
@@ -74,7 +74,7 @@ describe('the full-stack example on the sandbox', () => {
     id = created.body.id;
     const started = Date.now();
     const phases: string[] = [];
-    const env = await api.watch(
+    const env = await environments.watch(
       id,
       e => ['Ready', 'Failed', 'Degraded'].includes(e.status.phase),
       phases,
@@ -285,14 +285,14 @@ describe('the full-stack example on the sandbox', () => {
 
   it('resizes the database and cache in place: same instance, same secret, Ready again', async () => {
     const host = stackOutputs.db.Host;
-    const patched = await api.call('PATCH', `/environments/${id}`, {
+    const patched = await environments.call('PATCH', `/environments/${id}`, {
       inputs: {
         databaseInstanceClass: 'db.t4g.small',
         cacheNodeType: 'cache.t4g.small',
       },
     });
     expect(patched.status).toBe(202);
-    const env = await api.watch(
+    const env = await environments.watch(
       id,
       e =>
         e.status.observedGeneration >= patched.body.spec.generation &&
@@ -339,10 +339,10 @@ describe('the full-stack example on the sandbox', () => {
         file,
       );
     }
-    const destroyed = await api.call('DELETE', `/environments/${id}`);
+    const destroyed = await environments.call('DELETE', `/environments/${id}`);
     expect(destroyed.status).toBe(202);
     const phases: string[] = [];
-    await api.watch(
+    await environments.watch(
       id,
       e => e.status.phase === 'Destroyed' || e.status.phase === 'Failed',
       phases,
@@ -361,7 +361,7 @@ describe('the full-stack example on the sandbox', () => {
     ]);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain('ResourceNotFoundException');
-    const events = await api.call(
+    const events = await environments.call(
       'GET',
       `/environments/${id}/events?limit=1000`,
     );
