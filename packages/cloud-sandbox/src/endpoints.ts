@@ -279,54 +279,53 @@ function ruleMatches(rule: ListenerRule, host: string, path: string): boolean {
 export function renderEndpointPage(info: EndpointInfo): string {
   const e = (text: string | number | undefined) =>
     escapeXml(String(text ?? 'unknown'));
-  if (info.fixedResponse) {
-    return `<!doctype html>
-<html><head><meta charset="utf-8"><title>Cloud sandbox — ${e(
-      info.host,
-    )}</title></head>
+  /** The page around `content` (whole lines); `title` is escaped already. */
+  const page = (title: string, content: string) => `<!doctype html>
+<html><head><meta charset="utf-8"><title>Cloud sandbox — ${title}</title></head>
 <body>
 <h1>Cloud sandbox</h1>
-<p>No listener rule of this load balancer matches; its default action answers ${e(
-      info.fixedResponse.statusCode,
-    )}: <code>${e(info.fixedResponse.body ?? '')}</code></p>
-<p>Host <code>${e(info.host)}</code>, published by stack <code>${e(
-      info.owner,
-    )}</code>.</p>
-</body></html>
+${content}</body></html>
 `;
+  const publishedBy = (kind: string) =>
+    `<p>Host <code>${e(info.host)}</code>, published by ${kind} <code>${e(
+      info.owner,
+    )}</code>.</p>\n`;
+  const kind = info.source === 'cloudformation' ? 'stack' : 'ingress';
+  if (info.fixedResponse) {
+    return page(
+      e(info.host),
+      `<p>No listener rule of this load balancer matches; its default action answers ${e(
+        info.fixedResponse.statusCode,
+      )}: <code>${e(info.fixedResponse.body ?? '')}</code></p>
+${publishedBy('stack')}`,
+    );
   }
   if (info.asleep) {
-    return `<!doctype html>
-<html><head><meta charset="utf-8"><title>Cloud sandbox — ${e(
-      info.host,
-    )} is asleep</title></head>
-<body>
-<h1>Cloud sandbox</h1>
-<p>This endpoint is asleep: service <code>${e(info.service)}</code> runs no ${
-      info.source === 'cloudformation' ? 'tasks' : 'replicas'
-    } (scaled to zero), so nothing answers until it is woken.</p>
-<p>Host <code>${e(info.host)}</code>, published by ${
-      info.source === 'cloudformation' ? 'stack' : 'ingress'
-    } <code>${e(info.owner)}</code>.</p>
-</body></html>
-`;
+    return page(
+      `${e(info.host)} is asleep`,
+      `<p>This endpoint is asleep: service <code>${e(
+        info.service,
+      )}</code> runs no ${
+        info.source === 'cloudformation' ? 'tasks' : 'replicas'
+      } (scaled to zero), so nothing answers until it is woken.</p>
+${publishedBy(kind)}`,
+    );
   }
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>Cloud sandbox — ${e(
-    info.host,
-  )}</title></head>
-<body>
-<h1>Cloud sandbox</h1>
-<p>This is not a real deployment. In the Envkit cloud sandbox, this endpoint stands for
+  return page(
+    e(info.host),
+    `<p>This is not a real deployment. In the Envkit cloud sandbox, this endpoint stands for
 image <code>${e(info.image)}</code> on port <code>${e(
-    info.port,
-  )}</code> (service <code>${e(info.service)}</code>).</p>
-<p>Host <code>${e(info.host)}</code>, published by ${
-    info.source === 'cloudformation' ? 'stack' : 'ingress'
-  } <code>${e(info.owner)}</code>.</p>
-${wiring(info)}</body></html>
-`;
+      info.port,
+    )}</code> (service <code>${e(info.service)}</code>).</p>
+${publishedBy(kind)}${wiring(info)}`,
+  );
 }
+
+/** One row of the task's environment table. */
+const wiringRow = (name: string, kind: string, value: string) =>
+  `<tr><td><code>${escapeXml(
+    name,
+  )}</code></td><td>${kind}</td><td><code>${escapeXml(value)}</code></td></tr>`;
 
 /**
  * What the task received: its environment variables, and its secrets as
@@ -336,22 +335,10 @@ ${wiring(info)}</body></html>
 function wiring(info: EndpointInfo): string {
   if (!info.environment?.length && !info.secrets?.length) return '';
   const rows = [
-    ...(info.environment ?? []).map(
-      v =>
-        `<tr><td><code>${escapeXml(
-          v.name,
-        )}</code></td><td>environment</td><td><code>${escapeXml(
-          v.value,
-        )}</code></td></tr>`,
+    ...(info.environment ?? []).map(v =>
+      wiringRow(v.name, 'environment', v.value),
     ),
-    ...(info.secrets ?? []).map(
-      v =>
-        `<tr><td><code>${escapeXml(
-          v.name,
-        )}</code></td><td>secret</td><td><code>${escapeXml(
-          v.valueFrom,
-        )}</code></td></tr>`,
-    ),
+    ...(info.secrets ?? []).map(v => wiringRow(v.name, 'secret', v.valueFrom)),
   ];
   return `<h2>Environment of the task</h2>
 <table id="task-environment">

@@ -11,21 +11,7 @@
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import fs from 'node:fs';
-import path from 'node:path';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-// The real plugin and driver modules together.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import environmentsPlugin from '@envkit/plugin-environments-backend';
-import environmentsModuleAws from '@envkit/plugin-environments-backend-module-aws';
-import environmentsModuleKubernetes from '@envkit/plugin-environments-backend-module-kubernetes';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   aws,
   describeService,
@@ -37,13 +23,11 @@ import {
 } from '@envkit/cloud-sandbox';
 import yaml from 'yaml';
 import { RecordingLogger, recordingRootLogger } from './harness/logs';
-import { publishedEntities } from './harness/entities';
+import { publishedEntities, repositoryEntity } from './harness/entities';
+import { userApi } from './harness/api';
+import { startSandboxApiBackend } from './harness/inProcess';
 
 jest.setTimeout(600_000);
-
-const root = path.resolve(__dirname, '../../..');
-const readYaml = (file: string) =>
-  yaml.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 
 /** Unique enough that finding it anywhere means it leaked. */
 const SECRET = 'day2-secret-5b7e0c91d4';
@@ -73,15 +57,13 @@ Outputs:
 describe('day-2 operations against the sandbox', () => {
   let sandbox: Sandbox;
   let files: http.Server;
-  let baseUrl: string;
   const logLines: string[] = [];
   const audit: unknown[] = [];
   /** Every response body the test saw, searched for the secret at the end. */
   const responses: unknown[] = [];
-  const ecs = readYaml('examples/templates/ecs-web-service.yaml');
-  const namespace = readYaml('examples/templates/dev-namespace.yaml');
-  ecs.metadata.namespace = 'default';
-  namespace.metadata.namespace = 'default';
+  let api: ReturnType<typeof userApi>;
+  const ecs: any = repositoryEntity('examples/templates/ecs-web-service.yaml');
+  const namespace = repositoryEntity('examples/templates/dev-namespace.yaml');
 
   /** Version 1 of the ECS template: network, service and the extras stack. */
   function ecsVersion1(extrasUrl: string) {
@@ -112,18 +94,21 @@ describe('day-2 operations against the sandbox', () => {
     const filesHost = `127.0.0.1:${(files.address() as AddressInfo).port}`;
     ecsVersion1(`http://${filesHost}/extras.yaml`);
 
-    const { server } = await startTestBackend({
-      features: [
-        environmentsPlugin,
-        environmentsModuleAws,
-        environmentsModuleKubernetes,
-        catalogServiceMock.factory({ entities: [ecs, namespace] }),
-        mockServices.permissions.mock({
-          authorize: async requests =>
-            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-          authorizeConditional: async requests =>
-            requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
-        }).factory,
+    const baseUrl = await startSandboxApiBackend({
+      sandbox,
+      name: 'day2',
+      entities: [ecs, namespace],
+      config: { backend: { reading: { allow: [{ host: filesHost }] } } },
+      environments: {
+        kubernetes: {
+          clusters: [
+            sandboxClusterConfig(sandbox, {
+              serviceAccountToken: 'day2-sandbox-token',
+            }),
+          ],
+        },
+      },
+      extraFeatures: [
         mockServices.auditor.mock({
           async createEvent(options) {
             audit.push({ eventId: options.eventId, meta: options.meta });
@@ -136,72 +121,15 @@ describe('day-2 operations against the sandbox', () => {
           },
         }).factory,
         recordingRootLogger(logLines),
-        schedulerServiceFactory,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { reading: { allow: [{ host: filesHost }] } },
-            environments: {
-              engine: { intervalSeconds: 1 },
-              aws: { endpoint: sandbox.url },
-              kubernetes: {
-                clusters: [
-                  sandboxClusterConfig(sandbox, {
-                    serviceAccountToken: 'day2-sandbox-token',
-                  }),
-                ],
-              },
-            },
-            aws: {
-              mainAccount: {
-                accessKeyId: 'day2-key',
-                secretAccessKey: 'day2-secret-key',
-              },
-            },
-          },
-        }),
       ],
     });
-    const address = server.address();
-    baseUrl = `http://localhost:${
-      typeof address === 'object' && address ? address.port : 0
-    }`;
+    api = userApi(baseUrl, 'user:default/lena', responses);
   });
 
   afterAll(async () => {
     await sandbox?.stop();
     await new Promise(resolve => files?.close(resolve));
   });
-
-  const headers = {
-    'Content-Type': 'application/json',
-    Authorization: mockCredentials.user.header('user:default/lena'),
-  };
-
-  async function call(method: string, route: string, body?: object) {
-    const res = await fetch(`${baseUrl}/api/environments${route}`, {
-      method,
-      headers,
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const json = await res.json();
-    responses.push(json);
-    return { status: res.status, body: json };
-  }
-
-  /** Polls the environment until `until` holds, recording every phase seen. */
-  async function watch(
-    id: string,
-    until: (env: any) => boolean,
-    phases: string[] = [],
-  ) {
-    for (let i = 0; i < 600; i++) {
-      const { body } = await call('GET', `/environments/${id}`);
-      phases.push(body.status?.phase);
-      if (until(body)) return body;
-      await new Promise(resolve => setTimeout(resolve, 250));
-    }
-    throw new Error(`environment ${id} never got there; saw ${phases.at(-1)}`);
-  }
 
   const describeServices = (cluster: string, service: string) =>
     describeService(sandbox, cluster, service);
@@ -232,7 +160,7 @@ describe('day-2 operations against the sandbox', () => {
       extras.Parameters.find((p: any) => p.ParameterKey === 'ApiToken')
         .ParameterValue,
     ).toBe('****');
-    const list = await call('GET', '/environments');
+    const list = await api.call('GET', '/environments');
     const entities = await publishedEntities(
       list.body.items,
       new RecordingLogger(logLines),
@@ -242,7 +170,7 @@ describe('day-2 operations against the sandbox', () => {
   }
 
   it('redeploys a Ready ECS environment as a new ECS deployment while it stays Ready', async () => {
-    const created = await call('POST', '/environments', {
+    const created = await api.call('POST', '/environments', {
       name: 'day2-web',
       templateRef: 'ecs-web-service',
       inputs: {
@@ -253,16 +181,16 @@ describe('day-2 operations against the sandbox', () => {
     });
     expect(created.status).toBe(202);
     ecsId = created.body.id;
-    const ready = await watch(ecsId, e => e.status.phase === 'Ready');
+    const ready = await api.watch(ecsId, e => e.status.phase === 'Ready');
     const { cluster, service, endpoint } = ready.status.outputs;
     await expectSecretMaskedAndPublished();
     const before = await describeServices(cluster, service);
     expect(before.deployments).toHaveLength(1);
 
-    const redeploy = await call('POST', `/environments/${ecsId}/redeploy`);
+    const redeploy = await api.call('POST', `/environments/${ecsId}/redeploy`);
     expect(redeploy.status).toBe(202);
     const phases: string[] = [];
-    const after = await watch(
+    const after = await api.watch(
       ecsId,
       e => e.status.observedGeneration === redeploy.body.spec.generation,
       phases,
@@ -273,21 +201,24 @@ describe('day-2 operations against the sandbox', () => {
     const now = await describeServices(cluster, service);
     const primary = now.deployments.find((d: any) => d.status === 'PRIMARY');
     expect(primary.id).not.toBe(before.deployments[0].id);
-    const events = await call('GET', `/environments/${ecsId}/events?limit=50`);
+    const events = await api.call(
+      'GET',
+      `/environments/${ecsId}/events?limit=50`,
+    );
     expect(events.body.items.map((e: any) => e.reason)).toEqual(
       expect.arrayContaining(['RolloutStarted', 'RolledOut']),
     );
   });
 
   it('keeps the endpoint when an update never becomes healthy: the stack rolls back, the environment says what failed', async () => {
-    const before = await call('GET', `/environments/${ecsId}`);
+    const before = await api.call('GET', `/environments/${ecsId}`);
     const stacksBefore = (await stacksOf(ecsId)).map(s => s.StackName).sort();
 
-    const patched = await call('PATCH', `/environments/${ecsId}`, {
+    const patched = await api.call('PATCH', `/environments/${ecsId}`, {
       inputs: { imageLocation: NEVER_HEALTHY_IMAGE },
     });
     expect(patched.status).toBe(202);
-    const degraded = await watch(ecsId, e => e.status.phase === 'Degraded');
+    const degraded = await api.watch(ecsId, e => e.status.phase === 'Degraded');
 
     expect(degraded.status.lastError.resource).toBe('service');
     expect(degraded.status.lastError.message).toMatch(
@@ -311,10 +242,10 @@ describe('day-2 operations against the sandbox', () => {
     expect(await page.text()).toContain('nginx:1.27');
 
     // Back to a good image: Ready again.
-    await call('PATCH', `/environments/${ecsId}`, {
+    await api.call('PATCH', `/environments/${ecsId}`, {
       inputs: { imageLocation: 'nginx:1.28' },
     });
-    await watch(ecsId, e => e.status.phase === 'Ready');
+    await api.watch(ecsId, e => e.status.phase === 'Ready');
   });
 
   it('upgrades from three stacks to two, leaving exactly the new version tagged, and refuses a downgrade', async () => {
@@ -324,15 +255,15 @@ describe('day-2 operations against the sandbox', () => {
       (r: any) => r.name !== 'extras',
     );
 
-    const upgraded = await call('POST', `/environments/${ecsId}/upgrade`);
+    const upgraded = await api.call('POST', `/environments/${ecsId}/upgrade`);
     expect(upgraded.status).toBe(202);
-    await watch(
+    await api.watch(
       ecsId,
       e =>
         e.status.phase === 'Ready' &&
         e.status.observedGeneration === upgraded.body.spec.generation,
     );
-    await watch(ecsId, e =>
+    await api.watch(ecsId, e =>
       e.status.resources.some(
         (r: any) => r.name === 'extras' && r.phase === 'Destroyed',
       ),
@@ -345,23 +276,23 @@ describe('day-2 operations against the sandbox', () => {
     ).toEqual(['network', 'service']);
 
     ecs.spec.version = '1.0.0';
-    const downgrade = await call('POST', `/environments/${ecsId}/upgrade`);
+    const downgrade = await api.call('POST', `/environments/${ecsId}/upgrade`);
     expect(downgrade.status).toBe(409);
     ecs.spec.version = '1.1.0';
   });
 
   it('redeploys a namespace workload with a new restart stamp', async () => {
-    const created = await call('POST', '/environments', {
+    const created = await api.call('POST', '/environments', {
       name: 'day2-ns',
       templateRef: 'dev-namespace',
       inputs: { image: 'nginx:1.27', containerPort: 80 },
     });
     expect(created.status).toBe(202);
     const id = created.body.id;
-    const ready = await watch(id, e => e.status.phase === 'Ready');
+    const ready = await api.watch(id, e => e.status.phase === 'Ready');
     const ns = ready.status.outputs.namespace;
-    const redeploy = await call('POST', `/environments/${id}/redeploy`);
-    await watch(
+    const redeploy = await api.call('POST', `/environments/${id}/redeploy`);
+    await api.watch(
       id,
       e => e.status.observedGeneration === redeploy.body.spec.generation,
     );
@@ -385,14 +316,14 @@ describe('day-2 operations against the sandbox', () => {
 
   it('never shows the secret input: responses, logs, events, audit, catalog entity, stack listings', async () => {
     // Changing the secret is a write like any other.
-    const changed = await call('PATCH', `/environments/${ecsId}`, {
+    const changed = await api.call('PATCH', `/environments/${ecsId}`, {
       inputs: { apiToken: `${SECRET}-2` },
     });
     expect(changed.status).toBe(202);
     expect(changed.body.spec.secretInputs).toEqual(['apiToken']);
-    const destroyed = await call('DELETE', `/environments/${ecsId}`);
+    const destroyed = await api.call('DELETE', `/environments/${ecsId}`);
     expect(destroyed.status).toBe(202);
-    await watch(ecsId, e => e.status.phase === 'Destroyed');
+    await api.watch(ecsId, e => e.status.phase === 'Destroyed');
 
     const listings = await Promise.all(
       [
@@ -400,7 +331,7 @@ describe('day-2 operations against the sandbox', () => {
         ['cloudformation', 'list-stacks'],
       ].map(args => aws(sandbox, args)),
     );
-    const allEvents = await call(
+    const allEvents = await api.call(
       'GET',
       `/environments/${ecsId}/events?limit=1000`,
     );

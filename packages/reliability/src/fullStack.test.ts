@@ -1,6 +1,6 @@
 /*
  * The full-stack example end to end, in one process: the environments
- * plugin with the AWS driver module creates an environment from
+ * plugin with its driver modules creates an environment from
  * examples/templates/web-app-full-stack.yaml on the cloud sandbox (network,
  * the environment's own load balancer and cluster, Postgres, Redis, a
  * bucket, a queue, and a web and an api service behind the one load
@@ -15,102 +15,37 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import environmentsPlugin from '@envkit/plugin-environments-backend';
-import environmentsModuleAws from '@envkit/plugin-environments-backend-module-aws';
-import {
   aws,
   describeStacksTagged,
   startSandbox,
   type Sandbox,
 } from '@envkit/cloud-sandbox';
-import yaml from 'yaml';
-import { printFigures } from './harness/api';
+import { printFigures, userApi } from './harness/api';
+import { repositoryEntity } from './harness/entities';
+import { startSandboxApiBackend } from './harness/inProcess';
 
 jest.setTimeout(600_000);
 
-const root = path.resolve(__dirname, '../../..');
-
 describe('the full-stack example on the sandbox', () => {
   let sandbox: Sandbox;
-  let baseUrl: string;
-  const template = yaml.parse(
-    fs.readFileSync(
-      path.join(root, 'examples/templates/web-app-full-stack.yaml'),
-      'utf8',
-    ),
+  let environments: ReturnType<typeof userApi>;
+  const template = repositoryEntity(
+    'examples/templates/web-app-full-stack.yaml',
   );
-  template.metadata.namespace = 'default';
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    const { server } = await startTestBackend({
-      features: [
-        environmentsPlugin,
-        environmentsModuleAws,
-        catalogServiceMock.factory({ entities: [template] }),
-        mockServices.permissions.mock({
-          authorize: async requests =>
-            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-          authorizeConditional: async requests =>
-            requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
-        }).factory,
-        schedulerServiceFactory,
-        mockServices.rootConfig.factory({
-          data: {
-            environments: {
-              engine: { intervalSeconds: 1 },
-              aws: { endpoint: sandbox.url },
-            },
-            aws: {
-              mainAccount: {
-                accessKeyId: 'fullstack-key',
-                secretAccessKey: 'fullstack-secret-key',
-              },
-            },
-          },
-        }),
-      ],
+    const baseUrl = await startSandboxApiBackend({
+      sandbox,
+      name: 'fullstack',
+      entities: [template],
     });
-    const address = server.address();
-    baseUrl = `http://localhost:${
-      typeof address === 'object' && address ? address.port : 0
-    }`;
+    environments = userApi(baseUrl, 'user:default/lena');
   });
 
   afterAll(async () => {
     await sandbox?.stop();
   });
-
-  async function call(method: string, route: string, body?: object) {
-    const res = await fetch(`${baseUrl}/api/environments${route}`, {
-      method,
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: mockCredentials.user.header('user:default/lena'),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: await res.json() };
-  }
-
-  async function watch(id: string, until: (env: any) => boolean) {
-    const phases: string[] = [];
-    for (let i = 0; i < 1200; i++) {
-      const { body } = await call('GET', `/environments/${id}`);
-      if (phases.at(-1) !== body.status?.phase) phases.push(body.status?.phase);
-      if (until(body)) return { env: body, phases };
-      await new Promise(resolve => setTimeout(resolve, 250));
-    }
-    throw new Error(`environment ${id} never got there; saw ${phases}`);
-  }
 
   async function cli(...args: string[]) {
     const result = await aws(sandbox, args);
@@ -126,7 +61,7 @@ describe('the full-stack example on the sandbox', () => {
   const stackOutputs: Record<string, Record<string, string>> = {};
 
   it('reaches Ready with every resource in a stack of its own', async () => {
-    const created = await call('POST', '/environments', {
+    const created = await environments.call('POST', '/environments', {
       name: 'shop',
       templateRef: 'web-app-full-stack',
       inputs: {
@@ -138,8 +73,11 @@ describe('the full-stack example on the sandbox', () => {
     expect(created.status).toBe(202);
     id = created.body.id;
     const started = Date.now();
-    const { env, phases } = await watch(id, e =>
-      ['Ready', 'Failed', 'Degraded'].includes(e.status.phase),
+    const phases: string[] = [];
+    const env = await environments.watch(
+      id,
+      e => ['Ready', 'Failed', 'Degraded'].includes(e.status.phase),
+      phases,
     );
     expect(env.status.lastError).toBeUndefined();
     expect(phases.at(-1)).toBe('Ready');
@@ -347,14 +285,14 @@ describe('the full-stack example on the sandbox', () => {
 
   it('resizes the database and cache in place: same instance, same secret, Ready again', async () => {
     const host = stackOutputs.db.Host;
-    const patched = await call('PATCH', `/environments/${id}`, {
+    const patched = await environments.call('PATCH', `/environments/${id}`, {
       inputs: {
         databaseInstanceClass: 'db.t4g.small',
         cacheNodeType: 'cache.t4g.small',
       },
     });
     expect(patched.status).toBe(202);
-    const { env } = await watch(
+    const env = await environments.watch(
       id,
       e =>
         e.status.observedGeneration >= patched.body.spec.generation &&
@@ -401,11 +339,13 @@ describe('the full-stack example on the sandbox', () => {
         file,
       );
     }
-    const destroyed = await call('DELETE', `/environments/${id}`);
+    const destroyed = await environments.call('DELETE', `/environments/${id}`);
     expect(destroyed.status).toBe(202);
-    const { phases } = await watch(
+    const phases: string[] = [];
+    await environments.watch(
       id,
       e => e.status.phase === 'Destroyed' || e.status.phase === 'Failed',
+      phases,
     );
     expect(phases.at(-1)).toBe('Destroyed');
     expect(phases).not.toContain('Failed');
@@ -421,7 +361,10 @@ describe('the full-stack example on the sandbox', () => {
     ]);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain('ResourceNotFoundException');
-    const events = await call('GET', `/environments/${id}/events?limit=1000`);
+    const events = await environments.call(
+      'GET',
+      `/environments/${id}/events?limit=1000`,
+    );
     expect(
       events.body.items.filter((e: any) => /BucketNotEmpty/.test(e.message)),
     ).toEqual([]);

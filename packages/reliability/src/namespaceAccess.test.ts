@@ -19,11 +19,9 @@ import request from 'supertest';
 import yaml from 'yaml';
 import { AuditRecord, startApiBackend } from './harness/inProcess';
 import { RecordingLogger, recordingRootLogger } from './harness/logs';
-import { publishedEntities } from './harness/entities';
+import { publishedEntities, repositoryEntity } from './harness/entities';
 
 jest.setTimeout(300_000);
-
-const root = path.resolve(__dirname, '../../..');
 
 const lena = 'user:default/lena';
 const marco = 'user:default/marco';
@@ -62,13 +60,7 @@ describe('namespace access: kubeconfig through the API, checked with kubectl', (
   let audit: AuditRecord[];
   const logLines: string[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envkit-access-'));
-  const template = yaml.parse(
-    fs.readFileSync(
-      path.join(root, 'examples/templates/dev-namespace.yaml'),
-      'utf8',
-    ),
-  );
-  template.metadata.namespace = 'default';
+  const template = repositoryEntity('examples/templates/dev-namespace.yaml');
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, profile: 'fast' });

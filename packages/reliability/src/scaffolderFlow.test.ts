@@ -8,42 +8,26 @@
  * runs show what a refused user sees in the task log and that a dry run
  * creates nothing.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Entity } from '@backstage/catalog-model';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 // The real scaffolder, environments plugin and Envkit modules together.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import environmentsPlugin from '@envkit/plugin-environments-backend';
-import environmentsModuleAws from '@envkit/plugin-environments-backend-module-aws';
-import environmentsModuleKubernetes from '@envkit/plugin-environments-backend-module-kubernetes';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import scaffolderModuleEnvironments from '@envkit/plugin-scaffolder-backend-module-environments';
 import { DefaultEnvironmentsService } from '@envkit/plugin-environments-node';
 import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
-import yaml from 'yaml';
-import { publishedEntities } from './harness/entities';
+import { publishedEntities, repositoryEntity } from './harness/entities';
+import { startSandboxApiBackend } from './harness/inProcess';
 
 jest.setTimeout(180_000);
 
-// This file lives in packages/reliability/src; the examples are at the repository root.
-const root = path.resolve(__dirname, '../../..');
-const readYaml = (file: string) =>
-  yaml.parse(fs.readFileSync(path.join(root, file), 'utf8'));
-
-const softwareTemplate = readYaml(
+const softwareTemplate = repositoryEntity(
   'examples/templates/create-ecs-environment.yaml',
 );
-const environmentTemplate = readYaml('examples/templates/ecs-web-service.yaml');
+const environmentTemplate = repositoryEntity(
+  'examples/templates/ecs-web-service.yaml',
+);
 const component: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -60,64 +44,20 @@ describe('scaffolder flow against the sandbox', () => {
 
   afterAll(() => sandbox.stop());
 
-  const withNamespace = (e: any) => ({
-    ...e,
-    metadata: { ...e.metadata, namespace: 'default' },
-  });
-
   /**
    * The scaffolder, the environments plugin and the Envkit module in one
    * test backend. `refuse` names permissions the policy denies; everything
    * else is allowed.
    */
-  async function startFlowBackend(refuse: string[] = []) {
-    const decide = (name: string) =>
-      refuse.includes(name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW;
-    const { server } = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        scaffolderModuleEnvironments,
-        environmentsPlugin,
-        // The drivers, as the example backend adds them.
-        environmentsModuleAws,
-        environmentsModuleKubernetes,
-        catalogServiceMock.factory({
-          entities: [
-            withNamespace(softwareTemplate),
-            withNamespace(environmentTemplate),
-            component,
-          ],
-        }),
-        mockServices.permissions.mock({
-          authorize: async requests =>
-            requests.map(r => ({ result: decide(r.permission.name) })),
-          authorizeConditional: async requests =>
-            requests.map(r => ({ result: decide(r.permission.name) })) as any,
-        }).factory,
-        // The real scheduler: the engine sweeps on a schedule, which the
-        // test backend's mock scheduler only runs once at start-up.
-        schedulerServiceFactory,
-        mockServices.rootConfig.factory({
-          data: {
-            environments: {
-              engine: { intervalSeconds: 1 },
-              scaffolder: { pollIntervalSeconds: 0.5 },
-              aws: { endpoint: sandbox.url },
-            },
-            aws: {
-              mainAccount: {
-                accessKeyId: 'flow-test-key',
-                secretAccessKey: 'flow-test-secret',
-              },
-            },
-          },
-        }),
-      ],
+  const startFlowBackend = (refuse: string[] = []) =>
+    startSandboxApiBackend({
+      sandbox,
+      name: 'flow-test',
+      entities: [softwareTemplate, environmentTemplate, component],
+      refuse,
+      environments: { scaffolder: { pollIntervalSeconds: 0.5 } },
+      extraFeatures: [scaffolderPlugin, scaffolderModuleEnvironments],
     });
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    return `http://localhost:${port}`;
-  }
 
   const headers = {
     'Content-Type': 'application/json',
@@ -244,7 +184,7 @@ describe('scaffolder flow against the sandbox', () => {
       method: 'POST',
       headers,
       body: JSON.stringify({
-        template: withNamespace(softwareTemplate),
+        template: softwareTemplate,
         values: values('flow-dry'),
         directoryContents: [],
       }),

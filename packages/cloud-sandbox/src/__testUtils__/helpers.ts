@@ -5,6 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { InventoryEntry } from '../controls';
 import type { ServiceName } from '../faults';
 import type { Sandbox } from '../sandbox';
 
@@ -111,12 +112,21 @@ export function getWithHost(
   });
 }
 
-/** A stack's status once no operation runs on it (the CLI's waiters poll slowly). */
-export function settledStatus(sandbox: Sandbox, stackName: string) {
-  return eventually(() => {
-    const status = sandbox.controls
+/**
+ * A stack's inventory entry once no operation runs on it, or `undefined`
+ * once it is gone (the CLI's waiters poll slowly).
+ */
+export async function settledStack(
+  sandbox: Sandbox,
+  stackName: string,
+): Promise<InventoryEntry | undefined> {
+  const { stack } = await eventually(() => {
+    const found = sandbox.controls
       .inventory()
-      .find(s => s.stackName === stackName)?.status;
-    return !!status && !status.endsWith('_IN_PROGRESS') && status;
+      .find(s => s.stackName === stackName);
+    return (
+      (!found || !found.status.endsWith('_IN_PROGRESS')) && { stack: found }
+    );
   });
+  return stack;
 }

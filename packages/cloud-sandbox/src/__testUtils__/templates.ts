@@ -213,3 +213,46 @@ Outputs:
   User:
     Value: !Ref DbUser
 `;
+
+/**
+ * Resources `Alb` and `Listener`: a load balancer named `name` whose port-80
+ * listener answers 404 (with `message`, when given) where no rule matches.
+ */
+export const loadBalancerResources = (name: string, message?: string) => `  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: { Name: ${name}, Subnets: [subnet-1, subnet-2] }
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: { Ref: Alb }
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: fixed-response
+          FixedResponseConfig:
+            StatusCode: '404'
+${message ? `            MessageBody: ${message}\n` : ''}`;
+
+/**
+ * Resources `Group` and `Rule`: a target group, and the rule of the listener
+ * `listenerArn` that forwards `paths` to it at `priority` (each a YAML value).
+ */
+export const forwardRuleResources = (rule: {
+  listenerArn: string;
+  priority: string;
+  paths: string;
+}) => `  Group:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties: { Port: 8080, Protocol: HTTP, TargetType: ip, VpcId: vpc-1 }
+  Rule:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: ${rule.listenerArn}
+      Priority: ${rule.priority}
+      Conditions:
+        - Field: path-pattern
+          PathPatternConfig: { Values: ${rule.paths} }
+      Actions:
+        - Type: forward
+          TargetGroupArn: { Ref: Group }
+`;

@@ -2,16 +2,8 @@
  * Acceptance: the real AWS CLI drives a stack through its whole life
  * against the sandbox.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../sandbox';
-import {
-  aws,
-  eventually,
-  settledStatus,
-  throttleNext,
-} from '../__testUtils__/helpers';
+import { awsCliSuite } from '../__testUtils__/awsCliSuite';
+import { aws, eventually, throttleNext } from '../__testUtils__/helpers';
 import {
   ROLLOUT_TEMPLATE,
   SECRET_TEMPLATE,
@@ -21,36 +13,19 @@ import {
 jest.setTimeout(120_000);
 
 describe('AWS CLI against the sandbox', () => {
-  let sandbox: Sandbox;
-  let templateFile: string;
-  let rolloutFile: string;
-  let secretFile: string;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    const dir = mkdtempSync(join(tmpdir(), 'envkit-tpl-'));
-    templateFile = join(dir, 'web.yaml');
-    writeFileSync(templateFile, WEB_STACK_TEMPLATE);
-    rolloutFile = join(dir, 'rollout.yaml');
-    writeFileSync(rolloutFile, ROLLOUT_TEMPLATE);
-    secretFile = join(dir, 'secret.yaml');
-    writeFileSync(secretFile, SECRET_TEMPLATE);
-  });
-
-  afterAll(() => sandbox.stop());
+  const suite = awsCliSuite('tpl');
 
   /** `aws cloudformation <command> --stack-name <stackName> …` */
   const stackCli = (command: string, stackName: string, ...more: string[]) =>
-    aws(sandbox, [
+    aws(suite.sandbox, [
       'cloudformation',
       ...command.split(' '),
       '--stack-name',
       stackName,
       ...more,
     ]);
-  const settled = (stackName: string) => settledStatus(sandbox, stackName);
   const describeServices = (cluster: string, ...services: string[]) =>
-    aws(sandbox, [
+    aws(suite.sandbox, [
       'ecs',
       'describe-services',
       '--cluster',
@@ -60,11 +35,9 @@ describe('AWS CLI against the sandbox', () => {
     ]);
 
   it('creates, describes, inspects in ECS and deletes a stack', async () => {
-    const create = await stackCli(
-      'create-stack',
+    const create = await suite.createStack(
       'cli-web',
-      '--template-body',
-      `file://${templateFile}`,
+      WEB_STACK_TEMPLATE,
       '--parameters',
       'ParameterKey=Image,ParameterValue=ghcr.io/envkit/demo:1.0',
       '--tags',
@@ -148,14 +121,9 @@ describe('AWS CLI against the sandbox', () => {
   });
 
   it('rolls an ECS service onto a new deployment when the redeploy nonce changes, serving throughout', async () => {
-    const create = await stackCli(
-      'create-stack',
-      'cli-rollout',
-      '--template-body',
-      `file://${rolloutFile}`,
-    );
+    const create = await suite.createStack('cli-rollout', ROLLOUT_TEMPLATE);
     expect(create.stderr).toBe('');
-    expect(await settled('cli-rollout')).toBe('CREATE_COMPLETE');
+    expect(await suite.settled('cli-rollout')).toBe('CREATE_COMPLETE');
     const service = async () =>
       JSON.parse((await describeServices('cli-rollout-cluster', 'app')).stdout)
         .services[0];
@@ -164,7 +132,7 @@ describe('AWS CLI against the sandbox', () => {
     const first = before.deployments[0].id;
 
     // New tasks wait, so the rollout can be seen halfway.
-    sandbox.controls.holdServiceTasks('app');
+    suite.sandbox.controls.holdServiceTasks('app');
     const update = await stackCli(
       'update-stack',
       'cli-rollout',
@@ -188,8 +156,8 @@ describe('AWS CLI against the sandbox', () => {
     expect(halfway.runningCount).toBe(2);
     expect(halfway.deployments[1].runningCount).toBe(2);
 
-    sandbox.controls.releaseServiceTasks('app');
-    expect(await settled('cli-rollout')).toBe('UPDATE_COMPLETE');
+    suite.sandbox.controls.releaseServiceTasks('app');
+    expect(await suite.settled('cli-rollout')).toBe('UPDATE_COMPLETE');
     const after = await service();
     expect(after.deployments).toEqual([
       expect.objectContaining({
@@ -205,18 +173,16 @@ describe('AWS CLI against the sandbox', () => {
   it('masks NoEcho parameter values and records the service role', async () => {
     const secret = 'pw-3b5e8c1d-cli';
     const role = 'arn:aws:iam::000000000000:role/envkit-cloudformation';
-    const create = await stackCli(
-      'create-stack',
+    const create = await suite.createStack(
       'cli-secret',
-      '--template-body',
-      `file://${secretFile}`,
+      SECRET_TEMPLATE,
       '--role-arn',
       role,
       '--parameters',
       `ParameterKey=DbPassword,ParameterValue=${secret}`,
     );
     expect(create.stderr).toBe('');
-    expect(await settled('cli-secret')).toBe('CREATE_COMPLETE');
+    expect(await suite.settled('cli-secret')).toBe('CREATE_COMPLETE');
 
     const described = await stackCli('describe-stacks', 'cli-secret');
     const stack = JSON.parse(described.stdout).Stacks[0];
@@ -227,7 +193,7 @@ describe('AWS CLI against the sandbox', () => {
         { ParameterKey: 'DbUser', ParameterValue: 'app' },
       ]),
     );
-    const changeSet = await aws(sandbox, [
+    const changeSet = await aws(suite.sandbox, [
       'cloudformation',
       'create-change-set',
       '--stack-name',
@@ -239,7 +205,7 @@ describe('AWS CLI against the sandbox', () => {
       `ParameterKey=DbPassword,ParameterValue=${secret}-2`,
     ]);
     expect(changeSet.stderr).toBe('');
-    const describedChangeSet = await aws(sandbox, [
+    const describedChangeSet = await aws(suite.sandbox, [
       'cloudformation',
       'describe-change-set',
       '--stack-name',
@@ -274,9 +240,11 @@ describe('AWS CLI against the sandbox', () => {
   });
 
   it('reports throttling the way the CLI expects and retries through it', async () => {
-    throttleNext(sandbox, 'cloudformation', 'ListStacks', 1);
-    const list = await aws(sandbox, ['cloudformation', 'list-stacks']);
+    throttleNext(suite.sandbox, 'cloudformation', 'ListStacks', 1);
+    const list = await aws(suite.sandbox, ['cloudformation', 'list-stacks']);
     expect(list.code).toBe(0);
-    expect(sandbox.controls.callCount('cloudformation', 'ListStacks')).toBe(2);
+    expect(
+      suite.sandbox.controls.callCount('cloudformation', 'ListStacks'),
+    ).toBe(2);
   });
 });

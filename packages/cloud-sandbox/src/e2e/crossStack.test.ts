@@ -3,11 +3,12 @@
  * driven by the real AWS CLI, with CloudFormation's and ELB's own rules
  * and wording.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../sandbox';
-import { aws, eventually, settledStatus } from '../__testUtils__/helpers';
+import { awsCliSuite } from '../__testUtils__/awsCliSuite';
+import { aws, eventually } from '../__testUtils__/helpers';
+import {
+  forwardRuleResources,
+  loadBalancerResources,
+} from '../__testUtils__/templates';
 
 jest.setTimeout(120_000);
 
@@ -41,19 +42,7 @@ Outputs:
 
 const LISTENER = `
 Resources:
-  Alb:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties: { Name: shared-alb, Subnets: [subnet-1, subnet-2] }
-  Listener:
-    Type: AWS::ElasticLoadBalancingV2::Listener
-    Properties:
-      LoadBalancerArn: { Ref: Alb }
-      Port: 80
-      Protocol: HTTP
-      DefaultActions:
-        - Type: fixed-response
-          FixedResponseConfig: { StatusCode: '404' }
-Outputs:
+${loadBalancerResources('shared-alb')}Outputs:
   Listener:
     Value: { Ref: Listener }
     Export: { Name: shared-listener }
@@ -64,43 +53,21 @@ Parameters:
   Priority: { Type: Number }
   Path: { Type: String }
 Resources:
-  Group:
-    Type: AWS::ElasticLoadBalancingV2::TargetGroup
-    Properties: { Port: 8080, Protocol: HTTP, TargetType: ip, VpcId: vpc-1 }
-  Rule:
-    Type: AWS::ElasticLoadBalancingV2::ListenerRule
-    Properties:
-      ListenerArn: { 'Fn::ImportValue': shared-listener }
-      Priority: { Ref: Priority }
-      Conditions:
-        - Field: path-pattern
-          PathPatternConfig: { Values: [{ Ref: Path }] }
-      Actions:
-        - Type: forward
-          TargetGroupArn: { Ref: Group }
-`;
+${forwardRuleResources({
+  listenerArn: "{ 'Fn::ImportValue': shared-listener }",
+  priority: '{ Ref: Priority }',
+  paths: '[{ Ref: Path }]',
+})}`;
 
 describe('cross-stack references and shared listeners with the AWS CLI', () => {
-  let sandbox: Sandbox;
-  let dir: string;
+  const suite = awsCliSuite('xstack');
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    dir = mkdtempSync(join(tmpdir(), 'envkit-xstack-'));
-  });
-  afterAll(() => sandbox.stop());
-
-  const file = (name: string, body: string) => {
-    const path = join(dir, name);
-    writeFileSync(path, body);
-    return `file://${path}`;
-  };
   const cfn = async (...args: string[]) => {
-    const result = await aws(sandbox, ['cloudformation', ...args]);
+    const result = await aws(suite.sandbox, ['cloudformation', ...args]);
     expect(result.stderr).toBe('');
     return result.stdout ? JSON.parse(result.stdout) : undefined;
   };
-  const settled = (stackName: string) => settledStatus(sandbox, stackName);
+  const settled = suite.settled;
   const eventReasons = async (stackName: string): Promise<string[]> =>
     (
       await cfn('describe-stack-events', '--stack-name', stackName)
@@ -109,14 +76,12 @@ describe('cross-stack references and shared listeners with the AWS CLI', () => {
     (await cfn('describe-stacks', '--stack-name', stackName)).Stacks[0]
       .StackStatusReason;
   const create = async (name: string, body: string, ...params: string[]) => {
-    await cfn(
-      'create-stack',
-      '--stack-name',
+    const result = await suite.createStack(
       name,
-      '--template-body',
-      file(`${name}.yaml`, body),
+      body,
       ...(params.length ? ['--parameters', ...params] : []),
     );
+    expect(result.stderr).toBe('');
     return settled(name);
   };
 
@@ -206,9 +171,10 @@ describe('cross-stack references and shared listeners with the AWS CLI', () => {
     // Once the importer is gone, the export goes with its stack.
     await cfn('delete-stack', '--stack-name', 'user');
     await eventually(
-      () => !sandbox.controls.inventory().some(s => s.stackName === 'user'),
+      () =>
+        !suite.sandbox.controls.inventory().some(s => s.stackName === 'user'),
     );
-    const none = await aws(sandbox, [
+    const none = await aws(suite.sandbox, [
       'cloudformation',
       'list-imports',
       '--export-name',
@@ -219,7 +185,8 @@ describe('cross-stack references and shared listeners with the AWS CLI', () => {
     );
     await cfn('delete-stack', '--stack-name', 'base');
     await eventually(
-      () => !sandbox.controls.inventory().some(s => s.stackName === 'base'),
+      () =>
+        !suite.sandbox.controls.inventory().some(s => s.stackName === 'base'),
     );
     expect((await cfn('list-exports')).Exports).toEqual([]);
   });
@@ -255,7 +222,7 @@ describe('cross-stack references and shared listeners with the AWS CLI', () => {
     const listenerArn = (await cfn('list-exports')).Exports.find(
       (e: any) => e.Name === 'shared-listener',
     ).Value;
-    const rules = await aws(sandbox, [
+    const rules = await aws(suite.sandbox, [
       'elbv2',
       'describe-rules',
       '--listener-arn',
@@ -276,7 +243,7 @@ describe('cross-stack references and shared listeners with the AWS CLI', () => {
       }),
       expect.objectContaining({ Priority: 'default', IsDefault: true }),
     ]);
-    const listeners = await aws(sandbox, [
+    const listeners = await aws(suite.sandbox, [
       'elbv2',
       'describe-listeners',
       '--listener-arns',
@@ -292,11 +259,11 @@ describe('cross-stack references and shared listeners with the AWS CLI', () => {
       ],
     });
     const groups = JSON.parse(
-      (await aws(sandbox, ['elbv2', 'describe-target-groups'])).stdout,
+      (await aws(suite.sandbox, ['elbv2', 'describe-target-groups'])).stdout,
     ).TargetGroups;
     expect(groups).toHaveLength(1);
     expect(groups[0].LoadBalancerArns).toHaveLength(1);
-    const missing = await aws(sandbox, [
+    const missing = await aws(suite.sandbox, [
       'elbv2',
       'describe-rules',
       '--listener-arn',

@@ -3,11 +3,8 @@
  * tagged as the stack is, and a non-empty bucket blocks the stack's delete
  * exactly as it does on AWS.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../sandbox';
-import { aws, eventually } from '../__testUtils__/helpers';
+import { awsCliSuite } from '../__testUtils__/awsCliSuite';
+import { aws } from '../__testUtils__/helpers';
 
 jest.setTimeout(120_000);
 
@@ -94,50 +91,37 @@ Outputs:
 `;
 
 describe('data services through the AWS CLI', () => {
-  let sandbox: Sandbox;
-  let templateFile: string;
-  let databaseFile: string;
+  const suite = awsCliSuite('data');
   const ENV_TAG = { key: 'envkit.io/environment', value: 'data' };
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    const dir = mkdtempSync(join(tmpdir(), 'envkit-data-'));
-    templateFile = join(dir, 't.yaml');
-    writeFileSync(templateFile, TEMPLATE);
-    databaseFile = join(dir, 'db.yaml');
-    writeFileSync(databaseFile, DATABASE_TEMPLATE);
-  });
-  afterAll(() => sandbox.stop());
-
   const cli = async (...args: string[]) => {
-    const result = await aws(sandbox, args);
+    const result = await aws(suite.sandbox, args);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     return result.stdout ? JSON.parse(result.stdout) : undefined;
   };
-  const settled = (stackName: string) =>
-    eventually(() => {
-      const stack = sandbox.controls
-        .inventory()
-        .find(s => s.stackName === stackName);
-      if (!stack) return 'GONE';
-      return !stack.status.endsWith('_IN_PROGRESS') && stack;
-    });
+  const settled = suite.settledStack;
+  /** Creates the stack tagged with `tag`; its entry once settled. */
+  const createTagged = async (
+    stackName: string,
+    template: string,
+    tag: { key: string; value: string },
+  ) => {
+    const result = await suite.createStack(
+      stackName,
+      template,
+      '--tags',
+      `Key=${tag.key},Value=${tag.value}`,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    return settled(stackName);
+  };
 
   it('tags, fills and refuses to delete a non-empty bucket', async () => {
-    await cli(
-      'cloudformation',
-      'create-stack',
-      '--stack-name',
-      'data',
-      '--template-body',
-      `file://${templateFile}`,
-      '--tags',
-      `Key=${ENV_TAG.key},Value=${ENV_TAG.value}`,
-    );
-    const created = await settled('data');
+    const created = await createTagged('data', TEMPLATE, ENV_TAG);
     expect(created).toMatchObject({ status: 'CREATE_COMPLETE' });
-    const outputs = (created as { outputs: Record<string, string> }).outputs;
+    const outputs = created!.outputs;
     expect(outputs.QueueUrl).toBe(
       `https://sqs.us-east-1.amazonaws.com/000000000000/${outputs.QueueName}`,
     );
@@ -193,7 +177,7 @@ describe('data services through the AWS CLI', () => {
       '--key',
       'uploads/report.csv',
       '--body',
-      templateFile,
+      suite.file('report.csv', 'id,total\n1,42\n'),
     );
     const listed = await cli('s3api', 'list-objects-v2', '--bucket', bucket);
     expect(listed.Contents.map((o: { Key: string }) => o.Key)).toEqual([
@@ -224,7 +208,7 @@ describe('data services through the AWS CLI', () => {
     expect(bucketFailure.ResourceStatusReason).toMatch(
       /^The bucket you tried to delete is not empty \(Service: Amazon S3; Status Code: 409; Error Code: BucketNotEmpty; Request ID: [A-Z0-9]{16}; S3 Extended Request ID: \S+; Proxy: null\)$/,
     );
-    expect(sandbox.controls.taggedResources(ENV_TAG)).toEqual([
+    expect(suite.sandbox.controls.taggedResources(ENV_TAG)).toEqual([
       expect.objectContaining({ arn: `arn:aws:s3:::${bucket}` }),
     ]);
 
@@ -238,9 +222,9 @@ describe('data services through the AWS CLI', () => {
       'uploads/report.csv',
     );
     await cli('cloudformation', 'delete-stack', '--stack-name', 'data');
-    expect(await settled('data')).toBe('GONE');
-    expect(sandbox.controls.taggedResources(ENV_TAG)).toEqual([]);
-    const missing = await aws(sandbox, [
+    expect(await settled('data')).toBeUndefined();
+    expect(suite.sandbox.controls.taggedResources(ENV_TAG)).toEqual([]);
+    const missing = await aws(suite.sandbox, [
       's3api',
       'get-bucket-tagging',
       '--bucket',
@@ -252,19 +236,9 @@ describe('data services through the AWS CLI', () => {
 
   it('describes a database, a cache and their secrets, tagged with the stack', async () => {
     const tag = { key: 'envkit.io/environment', value: 'db' };
-    await cli(
-      'cloudformation',
-      'create-stack',
-      '--stack-name',
-      'db',
-      '--template-body',
-      `file://${databaseFile}`,
-      '--tags',
-      `Key=${tag.key},Value=${tag.value}`,
-    );
-    const created = await settled('db');
+    const created = await createTagged('db', DATABASE_TEMPLATE, tag);
     expect(created).toMatchObject({ status: 'CREATE_COMPLETE' });
-    const outputs = (created as { outputs: Record<string, string> }).outputs;
+    const outputs = created!.outputs;
     expect(outputs.Host).toMatch(
       /^db-database-[a-z0-9]{12}\.[0-9a-f]{12}\.us-east-1\.rds\.amazonaws\.com$/,
     );
@@ -343,9 +317,9 @@ describe('data services through the AWS CLI', () => {
     );
 
     await cli('cloudformation', 'delete-stack', '--stack-name', 'db');
-    expect(await settled('db')).toBe('GONE');
-    expect(sandbox.controls.taggedResources()).toEqual([]);
-    const gone = await aws(sandbox, [
+    expect(await settled('db')).toBeUndefined();
+    expect(suite.sandbox.controls.taggedResources()).toEqual([]);
+    const gone = await aws(suite.sandbox, [
       'rds',
       'describe-db-instances',
       '--db-instance-identifier',

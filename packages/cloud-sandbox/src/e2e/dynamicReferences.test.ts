@@ -4,11 +4,8 @@
  * while the stack's events keep the reference; a reference to a secret that
  * is not there fails the resource, as it does on AWS.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../sandbox';
-import { aws, eventually } from '../__testUtils__/helpers';
+import { awsCliSuite } from '../__testUtils__/awsCliSuite';
+import { aws } from '../__testUtils__/helpers';
 
 jest.setTimeout(120_000);
 
@@ -37,61 +34,51 @@ Outputs:
     Value: !Ref MasterSecret
 `;
 
-describe('Secrets Manager dynamic references', () => {
-  let sandbox: Sandbox;
-  let dir: string;
+/** The database template, its password read from key `key` of its own secret. */
+const fromOwnSecret = (key: string) =>
+  database(
+    `!Sub '{{resolve:secretsmanager:\${MasterSecret}:SecretString:${key}}}'`,
+  );
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-    dir = mkdtempSync(join(tmpdir(), 'envkit-dynref-'));
-  });
-  afterAll(() => sandbox.stop());
+describe('Secrets Manager dynamic references', () => {
+  const suite = awsCliSuite('dynref');
 
   const createStack = async (name: string, template: string) => {
-    const file = join(dir, `${name}.yaml`);
-    writeFileSync(file, template);
-    const result = await aws(sandbox, [
-      'cloudformation',
-      'create-stack',
-      '--stack-name',
-      name,
-      '--template-body',
-      `file://${file}`,
-    ]);
+    const result = await suite.createStack(name, template);
     expect(result.stderr).toBe('');
-    return eventually(() => {
-      const stack = sandbox.controls
-        .inventory()
-        .find(s => s.stackName === name);
-      return stack && !stack.status.endsWith('_IN_PROGRESS') && stack;
-    });
+    return suite.settledStack(name);
   };
+  /** The stack's events as the AWS CLI describes them. */
+  const stackEvents = async (name: string) =>
+    JSON.parse(
+      (
+        await aws(suite.sandbox, [
+          'cloudformation',
+          'describe-stack-events',
+          '--stack-name',
+          name,
+        ])
+      ).stdout,
+    ).StackEvents;
 
   it('gives the database the password in the secret, and events only the reference', async () => {
-    const stack = await createStack(
-      'dynref',
-      database(
-        `!Sub '{{resolve:secretsmanager:\${MasterSecret}:SecretString:password}}'`,
-      ),
-    );
-    expect(stack.status).toBe('CREATE_COMPLETE');
-    const { Host, SecretArn } = stack.outputs as Record<string, string>;
+    const stack = await createStack('dynref', fromOwnSecret('password'));
+    expect(stack?.status).toBe('CREATE_COMPLETE');
+    const { Host, SecretArn } = stack!.outputs as Record<string, string>;
     const identifier = Host.split('.')[0];
-    expect(sandbox.controls.masterPasswordMatches(identifier, SecretArn)).toBe(
-      true,
-    );
+    expect(
+      suite.sandbox.controls.masterPasswordMatches(identifier, SecretArn),
+    ).toBe(true);
     // A different key of the same secret is not the password.
     expect(
-      sandbox.controls.masterPasswordMatches(identifier, SecretArn, 'username'),
+      suite.sandbox.controls.masterPasswordMatches(
+        identifier,
+        SecretArn,
+        'username',
+      ),
     ).toBe(false);
 
-    const events = await aws(sandbox, [
-      'cloudformation',
-      'describe-stack-events',
-      '--stack-name',
-      'dynref',
-    ]);
-    const dbEvent = JSON.parse(events.stdout).StackEvents.find(
+    const dbEvent = (await stackEvents('dynref')).find(
       (e: any) => e.LogicalResourceId === 'Database' && e.ResourceProperties,
     );
     expect(dbEvent.ResourceProperties).toContain('{{resolve:secretsmanager:');
@@ -104,14 +91,8 @@ describe('Secrets Manager dynamic references', () => {
       'dynref-missing',
       database(`'{{resolve:secretsmanager:${missing}:SecretString:password}}'`),
     );
-    expect(stack.status).toBe('ROLLBACK_COMPLETE');
-    const events = await aws(sandbox, [
-      'cloudformation',
-      'describe-stack-events',
-      '--stack-name',
-      'dynref-missing',
-    ]);
-    const failed = JSON.parse(events.stdout).StackEvents.find(
+    expect(stack?.status).toBe('ROLLBACK_COMPLETE');
+    const failed = (await stackEvents('dynref-missing')).find(
       (e: any) =>
         e.LogicalResourceId === 'Database' &&
         e.ResourceStatus === 'CREATE_FAILED',
@@ -122,12 +103,7 @@ describe('Secrets Manager dynamic references', () => {
   });
 
   it('fails the resource whose reference names a JSON key the secret lacks', async () => {
-    const stack = await createStack(
-      'dynref-key',
-      database(
-        `!Sub '{{resolve:secretsmanager:\${MasterSecret}:SecretString:pasword}}'`,
-      ),
-    );
-    expect(stack.status).toBe('ROLLBACK_COMPLETE');
+    const stack = await createStack('dynref-key', fromOwnSecret('pasword'));
+    expect(stack?.status).toBe('ROLLBACK_COMPLETE');
   });
 });

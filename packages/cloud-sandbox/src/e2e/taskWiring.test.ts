@@ -6,11 +6,12 @@
  * reads them from. A path no rule matches gets the listener's default
  * fixed response, as ELB answers.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../sandbox';
-import { aws, getWithHost, settledStatus } from '../__testUtils__/helpers';
+import { awsCliSuite } from '../__testUtils__/awsCliSuite';
+import { aws, getWithHost } from '../__testUtils__/helpers';
+import {
+  forwardRuleResources,
+  loadBalancerResources,
+} from '../__testUtils__/templates';
 
 jest.setTimeout(120_000);
 
@@ -22,35 +23,11 @@ Resources:
   Cluster:
     Type: AWS::ECS::Cluster
     Properties: { ClusterName: wiring }
-  Alb:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties: { Name: wiring-alb, Subnets: [subnet-1, subnet-2] }
-  Listener:
-    Type: AWS::ElasticLoadBalancingV2::Listener
-    Properties:
-      LoadBalancerArn: { Ref: Alb }
-      Port: 80
-      Protocol: HTTP
-      DefaultActions:
-        - Type: fixed-response
-          FixedResponseConfig:
-            StatusCode: '404'
-            MessageBody: nothing here
-  Group:
-    Type: AWS::ElasticLoadBalancingV2::TargetGroup
-    Properties: { Port: 8080, Protocol: HTTP, TargetType: ip, VpcId: vpc-1 }
-  Rule:
-    Type: AWS::ElasticLoadBalancingV2::ListenerRule
-    Properties:
-      ListenerArn: { Ref: Listener }
-      Priority: 7
-      Conditions:
-        - Field: path-pattern
-          PathPatternConfig: { Values: [/api, /api/*] }
-      Actions:
-        - Type: forward
-          TargetGroupArn: { Ref: Group }
-  Task:
+${loadBalancerResources('wiring-alb', 'nothing here')}${forwardRuleResources({
+  listenerArn: '{ Ref: Listener }',
+  priority: '7',
+  paths: '[/api, /api/*]',
+})}  Task:
     Type: AWS::ECS::TaskDefinition
     Properties:
       Family: wiring-api
@@ -93,15 +70,10 @@ Outputs:
 `;
 
 describe('task definition wiring with the AWS CLI', () => {
-  let sandbox: Sandbox;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, profile: 'fast' });
-  });
-  afterAll(() => sandbox.stop());
+  const suite = awsCliSuite('wiring');
 
   const cli = async (...args: string[]) => {
-    const result = await aws(sandbox, args);
+    const result = await aws(suite.sandbox, args);
     return {
       ...result,
       json: result.code === 0 ? JSON.parse(result.stdout) : undefined,
@@ -109,18 +81,9 @@ describe('task definition wiring with the AWS CLI', () => {
   };
 
   it('reads back environment and secrets, and the endpoint page shows secrets only as ARNs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'envkit-wiring-'));
-    writeFileSync(join(dir, 'stack.yaml'), STACK);
-    const created = await cli(
-      'cloudformation',
-      'create-stack',
-      '--stack-name',
-      'wiring',
-      '--template-body',
-      `file://${join(dir, 'stack.yaml')}`,
-    );
+    const created = await suite.createStack('wiring', STACK);
     expect(created.stderr).toBe('');
-    expect(await settledStatus(sandbox, 'wiring')).toBe('CREATE_COMPLETE');
+    expect(await suite.settled('wiring')).toBe('CREATE_COMPLETE');
     const outputs = Object.fromEntries(
       (
         await cli('cloudformation', 'describe-stacks', '--stack-name', 'wiring')
@@ -169,7 +132,10 @@ describe('task definition wiring with the AWS CLI', () => {
       'ClientException) when calling the DescribeTaskDefinition operation: Unable to describe task definition.',
     );
 
-    const page = await getWithHost(`${sandbox.url}/api/orders`, outputs.Dns);
+    const page = await getWithHost(
+      `${suite.sandbox.url}/api/orders`,
+      outputs.Dns,
+    );
     expect(page.status).toBe(200);
     expect(page.body).toContain(
       '<td><code>DATABASE_HOST</code></td><td>environment</td><td><code>db.internal</code></td>',
@@ -180,7 +146,7 @@ describe('task definition wiring with the AWS CLI', () => {
     expect(page.body).not.toContain('UNUSED');
 
     // No rule matches: the listener's default fixed response.
-    const other = await getWithHost(`${sandbox.url}/admin`, outputs.Dns);
+    const other = await getWithHost(`${suite.sandbox.url}/admin`, outputs.Dns);
     expect(other.status).toBe(404);
     expect(other.body).toContain('nothing here');
   });

@@ -2,6 +2,7 @@
  * A small client of the environments REST API, with a token fetched from
  * the guest sign-in of whichever backend replica is asked.
  */
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Environment } from '@envkit/plugin-environments-common';
 import type { BackendProcess } from './backendProcess';
 
@@ -35,6 +36,44 @@ export async function call<T = any>(
     // not JSON
   }
   return { status: res.status, body: parsed };
+}
+
+/**
+ * The environments API of an in-process test backend at `baseUrl`, called
+ * as `user` with mock credentials. Every response body is also pushed to
+ * `seen`, for suites that search all they were shown.
+ */
+export function userApi(baseUrl: string, user: string, seen: unknown[] = []) {
+  const token = mockCredentials.user.token(user);
+  const request = async (method: string, path: string, body?: unknown) => {
+    const response = await call(baseUrl, token, method, path, body);
+    seen.push(response.body);
+    return response;
+  };
+  return {
+    call: request,
+    /**
+     * Polls the environment until `until` holds and answers it; each phase
+     * it passes through is appended to `phases`, once for each
+     * run of polls that saw it.
+     */
+    async watch(
+      id: string,
+      until: (env: any) => boolean,
+      phases: string[] = [],
+    ): Promise<any> {
+      for (let i = 0; i < 1200; i++) {
+        const { body } = await request('GET', `/environments/${id}`);
+        const phase = body.status?.phase;
+        if (phases.at(-1) !== phase) phases.push(phase);
+        if (until(body)) return body;
+        await new Promise(resolve => setTimeout(resolve, 250));
+      }
+      throw new Error(
+        `environment ${id} never got there; saw ${phases.join(' → ')}`,
+      );
+    },
+  };
 }
 
 /** Reads an environment through whichever replica is alive. */

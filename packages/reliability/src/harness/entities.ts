@@ -27,6 +27,15 @@ export function loadYamlEntities(file: string): Entity[] {
     .map(withNamespace);
 }
 
+/**
+ * The one entity of `file` (a path from the repository's root), in the
+ * default namespace. Suites may change it: the catalog mock holds it as is.
+ */
+export function repositoryEntity(file: string): Entity {
+  const [entity] = loadYamlEntities(path.join(REPO_ROOT, file));
+  return entity;
+}
+
 export const exampleTemplates = (): Entity[] => [
   ...loadYamlEntities(
     path.join(REPO_ROOT, 'examples/templates/ecs-web-service.yaml'),

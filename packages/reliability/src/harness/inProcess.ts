@@ -2,7 +2,9 @@
  * An in-process backend for the API suites: the environments plugin with
  * the example app's permission policy class deciding every request, a catalog mock
  * holding the templates, user groups from a mocked userInfo service and an
- * auditor that records every event.
+ * auditor that records every event; and, for the suites that provision on
+ * the cloud sandbox, the plugin with every permission allowed but those a
+ * suite refuses.
  */
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
@@ -10,6 +12,7 @@ import {
   startTestBackend,
   TestBackend,
 } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 // The suites start the real plugin in a test backend.
@@ -19,6 +22,7 @@ import environmentsModuleAws from '@envkit/plugin-environments-backend-module-aw
 import environmentsModuleKubernetes from '@envkit/plugin-environments-backend-module-kubernetes';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
+import type { Sandbox } from '@envkit/cloud-sandbox';
 // The example app's own policy class, so the matrix tests what ships.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { EnvkitExamplePolicy } from '../../../backend/src/permissionPolicy';
@@ -147,4 +151,65 @@ export async function startApiBackend(options: {
     ],
   });
   return { server, audit };
+}
+
+/**
+ * The environments plugin with both driver modules in a test backend on
+ * `sandbox`, as the example backend runs them: the real scheduler (the
+ * engine sweeps every second; the mock one runs a task only once), a
+ * catalog mock holding `entities` as they are (a suite may change them
+ * between tests), and every permission allowed but those `refuse` names.
+ * `name` names the AWS main account's keys. Answers the base URL.
+ */
+export async function startSandboxApiBackend(options: {
+  sandbox: Sandbox;
+  name: string;
+  entities: Entity[];
+  refuse?: string[];
+  /** More of the `environments` config. */
+  environments?: JsonObject;
+  /** More top-level config. */
+  config?: JsonObject;
+  /** More features, such as the scaffolder or a recording logger. */
+  extraFeatures?: any[];
+}): Promise<string> {
+  const decide = (permission: string) =>
+    options.refuse?.includes(permission)
+      ? AuthorizeResult.DENY
+      : AuthorizeResult.ALLOW;
+  const { server } = await startTestBackend({
+    features: [
+      environmentsPlugin,
+      environmentsModuleAws,
+      environmentsModuleKubernetes,
+      catalogServiceMock.factory({ entities: options.entities }),
+      mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(r => ({ result: decide(r.permission.name) })),
+        authorizeConditional: async requests =>
+          requests.map(r => ({ result: decide(r.permission.name) })) as any,
+      }).factory,
+      schedulerServiceFactory,
+      mockServices.rootConfig.factory({
+        data: {
+          ...options.config,
+          environments: {
+            engine: { intervalSeconds: 1 },
+            aws: { endpoint: options.sandbox.url },
+            ...options.environments,
+          },
+          aws: {
+            mainAccount: {
+              accessKeyId: `${options.name}-key`,
+              secretAccessKey: `${options.name}-secret-key`,
+            },
+          },
+        },
+      }),
+      ...(options.extraFeatures ?? []),
+    ],
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://localhost:${port}`;
 }
