@@ -51,6 +51,9 @@ const fullTemplates = option(
 mkdirSync(outDir, { recursive: true });
 
 const results = [];
+// Backstage's warnings that a plugin posted through the deprecated AlertApi
+// instead of the ToastApi (#21 point 12), from the page's console.
+const alertApiWarnings = [];
 async function step(name, fn) {
   const started = Date.now();
   try {
@@ -380,7 +383,6 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   ],
 });
 let failed = false;
-const alertApiWarnings = [];
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(timeout);
