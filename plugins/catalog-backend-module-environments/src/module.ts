@@ -17,8 +17,13 @@ import { EnvironmentsListClient } from './providers/EnvironmentsListClient';
 import { SoftwareTemplateProvider } from './providers/SoftwareTemplateProvider';
 import { environmentCatalogPermissionRules } from './permissions/rules';
 
+// Each change reaches the catalog within a second as a delta (see
+// EnvironmentEntityProvider.changedOne); the whole set is read again only to
+// catch what a lost event missed. That read lists every environment, so its
+// cost grows with their number: every 5 s it kept a backend with 100,000
+// environments busy all the time.
 const DEFAULT_ENVIRONMENTS_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { seconds: 5 },
+  frequency: { minutes: 10 },
   timeout: { minutes: 1 },
 };
 const DEFAULT_TEMPLATES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
