@@ -313,7 +313,7 @@ export async function runTimeToReady(
       {
         environment: 'full-stack' as const,
         description:
-          'examples/templates/web-app-full-stack.yaml: network with private subnets, its own load balancer (ecs-platform), PostgreSQL, Redis, an S3 bucket, an SQS queue, and web + api services on one listener',
+          'examples/templates/web-app-full-stack.yaml: network with private subnets (NAT gateway in a stack of its own, which only the services wait for), its own load balancer (ecs-platform), PostgreSQL, Redis, an S3 bucket, an SQS queue, and web + api services on one listener',
         env: pendingEnvironment({
           name: 'ttr-fullstack',
           template: exampleTemplateSpec('web-app-full-stack.yaml'),

@@ -2,9 +2,11 @@
  * The full-stack example end to end, in one process: the environments
  * plugin with its driver modules creates an environment from
  * examples/templates/web-app-full-stack.yaml on the cloud sandbox (network,
- * the environment's own load balancer and cluster, Postgres, Redis, a
- * bucket, a queue, and a web and an api service behind the one load
- * balancer). The real `aws` CLI then checks the wiring: the database
+ * its NAT gateway in a stack of its own, the environment's own load
+ * balancer and cluster, Postgres, Redis, a bucket, a queue, and a web and
+ * an api service behind the one load balancer). The database and cache do
+ * not wait for the NAT gateway; the services do. The real `aws` CLI then
+ * checks the wiring: the database
  * password reaches the tasks only as an ECS secret read from Secrets
  * Manager, every data resource carries the environment's tag, and both
  * services answer on their own paths of the one endpoint. Destroying the
@@ -59,8 +61,14 @@ describe('the full-stack example on the sandbox', () => {
   let readySeconds = 0;
   /** The stack outputs of each resource of the environment, by resource. */
   const stackOutputs: Record<string, Record<string, string>> = {};
+  /** The stack name of each resource of the environment, by resource. */
+  const stackNames: Record<string, string> = {};
 
   it('reaches Ready with every resource in a stack of its own', async () => {
+    // Created on the realistic profile's durations (60 times faster), so
+    // that which stack waits for which shows in the stacks' times: on the
+    // fast profile every resource takes about the same few milliseconds.
+    sandbox.controls.setProfile('realistic', { clockMultiplier: 60 });
     const created = await environments.call('POST', '/environments', {
       name: 'shop',
       templateRef: 'web-app-full-stack',
@@ -82,6 +90,7 @@ describe('the full-stack example on the sandbox', () => {
     expect(env.status.lastError).toBeUndefined();
     expect(phases.at(-1)).toBe('Ready');
     readySeconds = (Date.now() - started) / 1000;
+    sandbox.controls.setProfile('fast', { clockMultiplier: 1 });
     ready = env;
     const stacks = await describeStacksTagged(sandbox, {
       key: 'envkit:environment',
@@ -94,17 +103,66 @@ describe('the full-stack example on the sandbox', () => {
       stackOutputs[resource] = Object.fromEntries(
         (stack.Outputs ?? []).map((o: any) => [o.OutputKey, o.OutputValue]),
       );
+      stackNames[resource] = stack.StackName;
     }
     expect(Object.keys(stackOutputs).sort()).toEqual([
       'api',
       'cache',
       'db',
+      'egress',
       'files',
       'jobs',
       'network',
       'platform',
       'web',
     ]);
+  });
+
+  it('starts the database and cache before the NAT gateway is available, and the services after', async () => {
+    /** The stack events of `resource`'s stack, oldest first. */
+    const eventsOf = async (resource: string) =>
+      (
+        (
+          await cli(
+            'cloudformation',
+            'describe-stack-events',
+            '--stack-name',
+            stackNames[resource],
+          )
+        ).StackEvents as any[]
+      ).reverse();
+    /** When `resource`'s stack started being created. */
+    const started = async (resource: string) => {
+      const first = (await eventsOf(resource)).find(
+        e =>
+          e.LogicalResourceId === stackNames[resource] &&
+          e.ResourceStatus === 'CREATE_IN_PROGRESS',
+      );
+      return Date.parse(first.Timestamp);
+    };
+    // Wherever the NAT gateway is, the moment it became available.
+    const natStacks: string[] = [];
+    let natAvailable = NaN;
+    for (const resource of Object.keys(stackNames)) {
+      const done = (await eventsOf(resource)).find(
+        e =>
+          e.ResourceType === 'AWS::EC2::NatGateway' &&
+          e.ResourceStatus === 'CREATE_COMPLETE',
+      );
+      if (done) {
+        natStacks.push(resource);
+        natAvailable = Date.parse(done.Timestamp);
+      }
+    }
+    expect(natStacks).toHaveLength(1);
+    for (const resource of ['db', 'cache', 'platform']) {
+      expect(await started(resource)).toBeLessThan(natAvailable);
+    }
+    // The services' tasks pull their images through it.
+    for (const resource of ['web', 'api']) {
+      expect(await started(resource)).toBeGreaterThan(natAvailable);
+    }
+    expect(natStacks).toEqual(['egress']);
   });
 
   it('gives the database password to the tasks only as an ECS secret read from Secrets Manager', async () => {
@@ -368,9 +426,9 @@ describe('the full-stack example on the sandbox', () => {
     expect(
       events.body.items.filter((e: any) => /BucketNotEmpty/.test(e.message)),
     ).toEqual([]);
-    printFigures('Full stack (fast profile)', {
+    printFigures('Full stack', {
       stacks: Object.keys(stackOutputs).length,
-      'seconds to Ready': readySeconds.toFixed(1),
+      'seconds to Ready (realistic, clock ×60)': readySeconds.toFixed(1),
       'objects in the bucket at destroy': 2,
       'phases while destroying': phases.join(' → '),
       'stacks and tagged resources left': 0,

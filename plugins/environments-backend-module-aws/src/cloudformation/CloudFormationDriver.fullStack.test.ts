@@ -1,6 +1,8 @@
 /**
  * Several services behind one load balancer inside one environment, driven
- * resource by resource on the sandbox: the environment's own platform, the
+ * resource by resource on the sandbox as the full-stack example lays them
+ * out: the network without a NAT gateway (PrivateEgress: None), then its
+ * egress (builtin:nat-egress) beside the environment's own platform and the
  * data services, and two builtin:ecs-app-service stacks created at the same
  * moment. Their listener rules get distinct priorities from the driver, a
  * third rule forced onto a taken priority is reported naming the rule that
@@ -16,7 +18,6 @@ import {
   expectPriorityClash,
   platformOn,
   postgresOn,
-  PRIVATE_NETWORK,
   useSandboxSuite,
 } from './__testUtils__/sandboxSuite';
 
@@ -56,14 +57,47 @@ describe('several services on one environment’s load balancer', () => {
   }
 
   it('runs a web and an api service, created together, on distinct rule priorities', async () => {
-    const network = await make(PRIVATE_NETWORK);
+    const network = await make(
+      cfnResource('network', {
+        template: 'builtin:network',
+        parameters: { EnablePrivateSubnets: 'true', PrivateEgress: 'None' },
+      }),
+    );
+    // The private subnets and their route table, but no way out yet: the
+    // NAT gateway is the egress stack's.
+    const { StackResources } = await cli(
+      'cloudformation',
+      'describe-stack-resources',
+      '--stack-name',
+      (
+        await suite.stackOf(env, 'network')
+      ).StackId!,
+    );
+    const types = StackResources.map((r: any) => r.ResourceType);
+    expect(types).toContain('AWS::EC2::RouteTable');
+    expect(types).not.toContain('AWS::EC2::NatGateway');
+    expect(types).not.toContain('AWS::EC2::EIP');
+    expect(network.PrivateSubnetIds.split(',')).toHaveLength(2);
+    expect(network.PrivateRouteTableId).toMatch(/^rtb-/);
+    expect(network.PublicSubnetIds.split(',')[0]).toBe(network.PublicSubnet1Id);
+
     await Promise.all([
+      make(
+        cfnResource('egress', {
+          template: 'builtin:nat-egress',
+          parameters: {
+            PublicSubnetId: network.PublicSubnet1Id,
+            PrivateRouteTableId: network.PrivateRouteTableId,
+          },
+        }),
+      ),
       make(platformOn('envkit-fs-shop', network)),
       make(postgresOn(network)),
       make(cfnResource('files', { template: 'builtin:bucket' })),
       make(cfnResource('jobs', { template: 'builtin:queue' })),
     ]);
     expect(outputs.platform.PlatformName).toBe('envkit-fs-shop');
+    expect(outputs.egress.NatGatewayId).toMatch(/^nat-/);
 
     const [web, api] = await Promise.all([
       make(appService('web', {})),
@@ -134,12 +168,13 @@ describe('several services on one environment’s load balancer', () => {
     );
   });
 
-  it('destroys services before the platform and leaves nothing tagged', async () => {
+  it('destroys services before the platform, the egress before the network, and leaves nothing tagged', async () => {
     for (const name of [
       'web',
       'api',
       'platform',
       'db',
+      'egress',
       'files',
       'jobs',
       'network',

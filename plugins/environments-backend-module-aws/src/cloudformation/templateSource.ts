@@ -15,6 +15,7 @@ export const BUILTIN_TEMPLATES = [
   'bucket',
   'postgres',
   'redis',
+  'nat-egress',
 ] as const;
 
 /** Names of {@link BUILTIN_TEMPLATES}. */

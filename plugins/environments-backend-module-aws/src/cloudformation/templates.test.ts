@@ -376,6 +376,60 @@ describe('built-in CloudFormation templates', () => {
     }
   });
 
+  it('network leaves the NAT gateway to nat-egress only when asked', async () => {
+    const load = async (name: Parameters<TemplateSource['loadBuiltin']>[0]) =>
+      parseYaml(await source.loadBuiltin(name)) as Json;
+    const [network, egress] = await Promise.all([
+      load('network'),
+      load('nat-egress'),
+    ]);
+    // Default: the NAT gateway stays in the network, as every template
+    // that does not set the parameter had it.
+    expect(network.Parameters.PrivateEgress).toMatchObject({
+      Default: 'NatGateway',
+      AllowedValues: ['NatGateway', 'None'],
+    });
+    expect(network.Conditions.CreateNatGateway).toEqual({
+      'Fn::And': [
+        { Condition: 'CreatePrivateSubnets' },
+        { 'Fn::Equals': [{ Ref: 'PrivateEgress' }, 'NatGateway'] },
+      ],
+    });
+    // The same three resources, in one stack or the other.
+    for (const id of ['NatAddress', 'NatGateway', 'PrivateDefaultRoute']) {
+      expect(network.Resources[id].Condition).toBe('CreateNatGateway');
+      expect(egress.Resources[id].Type).toBe(network.Resources[id].Type);
+    }
+    expect(Object.keys(egress.Resources).sort()).toEqual(
+      ['NatAddress', 'NatGateway', 'PrivateDefaultRoute'].sort(),
+    );
+    // The private subnets and their route table exist either way.
+    for (const id of [
+      'PrivateSubnet1',
+      'PrivateSubnet2',
+      'PrivateRouteTable',
+    ]) {
+      expect(network.Resources[id].Condition).toBe('CreatePrivateSubnets');
+    }
+    expect(network.Outputs.PrivateRouteTableId).toEqual(
+      expect.objectContaining({
+        Condition: 'CreatePrivateSubnets',
+        Value: { Ref: 'PrivateRouteTable' },
+      }),
+    );
+    expect(network.Outputs.PublicSubnet1Id.Value).toEqual({
+      Ref: 'PublicSubnet1',
+    });
+    expect(egress.Resources.NatGateway.Properties.SubnetId).toEqual({
+      Ref: 'PublicSubnetId',
+    });
+    expect(egress.Resources.PrivateDefaultRoute.Properties).toEqual({
+      RouteTableId: { Ref: 'PrivateRouteTableId' },
+      DestinationCidrBlock: '0.0.0.0/0',
+      NatGatewayId: { Ref: 'NatGateway' },
+    });
+  });
+
   describe('against the sandbox', () => {
     let sandbox: Sandbox;
     beforeAll(async () => {
@@ -395,6 +449,7 @@ describe('built-in CloudFormation templates', () => {
       ['bucket', []],
       ['postgres', []],
       ['redis', []],
+      ['nat-egress', []],
     ])(
       '%s passes aws cloudformation validate-template',
       async (name, capabilities) => {
@@ -428,6 +483,7 @@ describe.each([
     'web-app-full-stack',
     [
       'builtin:network',
+      'builtin:nat-egress',
       'builtin:ecs-platform',
       'builtin:postgres',
       'builtin:redis',
@@ -478,6 +534,80 @@ describe('examples/templates/ecs-web-service.yaml', () => {
     ]);
     expect(parsed.spec.outputs.endpoint).toBe(
       '${{ resources.service.outputs.Endpoint }}',
+    );
+  });
+});
+
+describe('examples/templates/web-app-full-stack.yaml layout', () => {
+  const entity: Json = parseYaml(
+    readFileSync(
+      resolve(
+        __dirname,
+        '../../../../examples/templates/web-app-full-stack.yaml',
+      ),
+      'utf8',
+    ),
+  );
+  const byName: Record<string, Json> = Object.fromEntries(
+    entity.spec.resources.map((r: Json) => [r.name, r]),
+  );
+  /** Every resource `name` waits for, directly or through others. */
+  const waitsFor = (name: string, seen = new Set<string>()): Set<string> => {
+    for (const dep of byName[name].dependsOn ?? []) {
+      if (!seen.has(dep)) {
+        seen.add(dep);
+        waitsFor(dep, seen);
+      }
+    }
+    return seen;
+  };
+
+  it('keeps the NAT gateway off the path of the database, cache and load balancer, not the services', () => {
+    expect(byName.network.parameters.parameters.PrivateEgress).toBe('None');
+    expect(byName.egress.parameters).toMatchObject({
+      template: 'builtin:nat-egress',
+      parameters: {
+        PublicSubnetId: '${{ resources.network.outputs.PublicSubnet1Id }}',
+        PrivateRouteTableId:
+          '${{ resources.network.outputs.PrivateRouteTableId }}',
+      },
+    });
+    for (const name of ['egress', 'db', 'cache', 'platform']) {
+      expect([...waitsFor(name)]).toEqual(['network']);
+    }
+    // Tasks in the private subnets pull images through the NAT gateway.
+    for (const service of ['web', 'api']) {
+      expect(waitsFor(service)).toEqual(
+        new Set([
+          'network',
+          'egress',
+          'platform',
+          'db',
+          'cache',
+          'files',
+          'jobs',
+        ]),
+      );
+    }
+  });
+
+  it('still gives the services the database’s and cache’s own addresses and secrets', () => {
+    for (const service of ['web', 'api']) {
+      const p = byName[service].parameters.parameters;
+      expect(p).toMatchObject({
+        DatabaseHost: '${{ resources.db.outputs.Host }}',
+        DatabasePort: '${{ resources.db.outputs.Port }}',
+        DatabaseSecretArn: '${{ resources.db.outputs.SecretArn }}',
+        CacheHost: '${{ resources.cache.outputs.Host }}',
+        CachePort: '${{ resources.cache.outputs.Port }}',
+        CacheSecretArn: '${{ resources.cache.outputs.SecretArn }}',
+      });
+    }
+    expect(entity.spec.outputs.databaseHost).toBe(
+      '${{ resources.db.outputs.Host }}',
+    );
+    expect(entity.spec.outputs.cacheHost).toBe(
+      '${{ resources.cache.outputs.Host }}',
     );
   });
 });

@@ -68,6 +68,29 @@ describe('estimateTemplate', () => {
     );
   });
 
+  it('moves the NAT gateway to builtin:nat-egress when the network has no egress of its own', () => {
+    const network = byItem(
+      estimateTemplate(builtin('network'), {
+        EnablePrivateSubnets: 'true',
+        PrivateEgress: 'None',
+      }),
+    );
+    expect(network['NAT gateway (NatGateway)']).toBeUndefined();
+    expect(network['Elastic IP (NatAddress)']).toBeUndefined();
+    const egress = byItem(estimateTemplate(builtin('nat-egress'), {}));
+    // The same charges the network has with its default NatGateway.
+    const withNat = byItem(
+      estimateTemplate(builtin('network'), { EnablePrivateSubnets: 'true' }),
+    );
+    for (const item of [
+      'NAT gateway (NatGateway)',
+      'Elastic IP (NatAddress)',
+    ]) {
+      expect(egress[item].monthly).toBeGreaterThan(0);
+      expect(egress[item].monthly).toBe(withNat[item].monthly);
+    }
+  });
+
   it('prices databases and caches by class, and states the assumptions of usage-priced services', () => {
     const body = JSON.stringify({
       Parameters: { DbClass: { Type: 'String', Default: 'db.t4g.micro' } },
