@@ -94,12 +94,7 @@ describe('data services through the AWS CLI', () => {
   const suite = awsCliSuite('data');
   const ENV_TAG = { key: 'envkit.io/environment', value: 'data' };
 
-  const cli = async (...args: string[]) => {
-    const result = await aws(suite.sandbox, args);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    return result.stdout ? JSON.parse(result.stdout) : undefined;
-  };
+  const { cli } = suite;
   const describeSecret = (arn: string) =>
     cli('secretsmanager', 'describe-secret', '--secret-id', arn);
   const settled = suite.settledStack;
