@@ -4,7 +4,11 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
+import {
+  sandboxAwsCredentials,
+  startSandbox,
+  type Sandbox,
+} from '@envkit/cloud-sandbox';
 import { ecsClusterName, stackName } from '@envkit/plugin-environments-common';
 import { waitFor } from '@envkit/plugin-environments-node/testUtils';
 import type { CompleteEnvironmentDriver } from '@envkit/plugin-environments-node';
@@ -34,7 +38,6 @@ import {
   memoryDatabase,
   quietLogger,
   round,
-  sandboxCredentials,
   sandboxKubernetesDriver,
   sdkConfig,
   totalCalls,
@@ -186,7 +189,7 @@ async function runCase(
     // rateLimit or statusBatchWindowMs settings: the shipped defaults.
     const cfn = new CloudFormationDriver({
       logger,
-      credentialsManager: sandboxCredentials,
+      credentialsManager: sandboxAwsCredentials,
       endpoint: proxy.url,
     });
     const k8s = sandboxKubernetesDriver(sandbox, logger);

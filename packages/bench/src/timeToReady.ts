@@ -3,7 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
+import {
+  sandboxAwsCredentials,
+  startSandbox,
+  type Sandbox,
+} from '@envkit/cloud-sandbox';
 import type {
   EnvironmentTemplateSpec,
   InputValue,
@@ -25,7 +29,6 @@ import {
   memoryDatabase,
   quietLogger,
   round,
-  sandboxCredentials,
   sandboxKubernetesDriver,
   sdkConfig,
 } from './util';
@@ -196,7 +199,7 @@ export async function runTimeToReady(
   // second of a sandbox running `multiplier` times faster.
   const cfn = new CloudFormationDriver({
     logger,
-    credentialsManager: sandboxCredentials,
+    credentialsManager: sandboxAwsCredentials,
     endpoint: sandbox.url,
     urlReader: fileReader,
     rateLimit: { requestsPerSecond: 4 * multiplier, burst: 8 },

@@ -1,10 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import { KubernetesNamespaceDriver } from '@envkit/plugin-environments-backend-module-kubernetes';
-import {
-  SANDBOX_ACCOUNT_ID,
-  sandboxClusterConfig,
-} from '@envkit/cloud-sandbox';
+import { SANDBOX_AWS_KEYS, sandboxClusterConfig } from '@envkit/cloud-sandbox';
 import knexFactory, { Knex } from 'knex';
 
 /** A logger that keeps quiet but counts warnings and errors. */
@@ -26,23 +22,10 @@ export function quietLogger(counts = { warn: 0, error: 0 }): LoggerService & {
   return logger;
 }
 
-/** Any credentials do: the sandbox reads only the signing scope. */
-export const sandboxCredentials: AwsCredentialsManager = {
-  async getCredentialProvider() {
-    return {
-      accountId: SANDBOX_ACCOUNT_ID,
-      sdkCredentialProvider: async () => ({
-        accessKeyId: 'AKIDBENCH',
-        secretAccessKey: 'bench-secret',
-      }),
-    };
-  },
-};
-
 export const sdkConfig = (endpoint: string) => ({
   endpoint,
   region: 'us-east-1',
-  credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' },
+  credentials: SANDBOX_AWS_KEYS,
 });
 
 /** The sandbox as the one Kubernetes cluster, as the driver's config lists clusters. */

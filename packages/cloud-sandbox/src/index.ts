@@ -14,6 +14,7 @@ export type { ProfileName, Profile } from './profiles';
 export { profiles } from './profiles';
 export { SANDBOX_TOKEN } from './kubeconfig';
 export { sandboxClusterConfig } from './clusterConfig';
+export { SANDBOX_AWS_KEYS, sandboxAwsCredentials } from './awsCredentials';
 export type { SandboxClusterConfig } from './clusterConfig';
 export {
   aws,

@@ -13,7 +13,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   describeService,
   kubectl,
-  SANDBOX_ACCOUNT_ID,
+  sandboxAwsCredentials,
   sandboxClusterConfig,
   startSandbox,
   type Sandbox,
@@ -81,17 +81,7 @@ describe('sleep schedules against the sandbox', () => {
         new CloudFormationDriver({
           logger,
           endpoint: sandbox.url,
-          credentialsManager: {
-            async getCredentialProvider() {
-              return {
-                accountId: SANDBOX_ACCOUNT_ID,
-                sdkCredentialProvider: async () => ({
-                  accessKeyId: 'AKIDSCHEDULES',
-                  secretAccessKey: 'schedules-secret',
-                }),
-              };
-            },
-          },
+          credentialsManager: sandboxAwsCredentials,
         }) as CompleteEnvironmentDriver,
       ],
       [

@@ -2,14 +2,13 @@ import {
   CloudFormationClient,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
-import type { Sandbox } from '@envkit/cloud-sandbox';
+import { SANDBOX_AWS_KEYS, type Sandbox } from '@envkit/cloud-sandbox';
 import { stackName } from '@envkit/plugin-environments-common';
 import type { DriverEnvironment } from '@envkit/plugin-environments-node';
 import { describeDriverContract } from '@envkit/plugin-environments-node/testUtils';
 import { STACK_TAGS } from './cloudformation';
 import {
   cfnResource,
-  SANDBOX_KEYS,
   sandboxDriver,
 } from './cloudformation/__testUtils__/harness';
 
@@ -19,7 +18,7 @@ async function describeStack(sandbox: Sandbox, environment: DriverEnvironment) {
   const client = new CloudFormationClient({
     endpoint: sandbox.url,
     region: 'us-east-1',
-    credentials: SANDBOX_KEYS,
+    credentials: SANDBOX_AWS_KEYS,
   });
   try {
     const { Stacks } = await client.send(

@@ -1,10 +1,7 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
+import { coreServices } from '@backstage/backend-plugin-api';
 import { RELATION_HAS_MEMBER } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { environmentDriversExtensionPoint } from '@envkit/plugin-environments-node';
+import { createEnvironmentDriverModule } from '@envkit/plugin-environments-node';
 import {
   KUBERNETES_NAMESPACE_DRIVER_ID,
   KubernetesNamespaceDriver,
@@ -18,32 +15,21 @@ import {
  *
  * @public
  */
-export const environmentsModuleKubernetes = createBackendModule({
-  pluginId: 'environments',
+export const environmentsModuleKubernetes = createEnvironmentDriverModule({
   moduleId: 'kubernetes',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        drivers: environmentDriversExtensionPoint,
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        auth: coreServices.auth,
-        catalog: catalogServiceRef,
-      },
-      async init({ drivers, config, logger, auth, catalog }) {
-        if (!config.has('environments.kubernetes')) return;
-        const driver = KubernetesNamespaceDriver.fromConfig(config, {
-          logger: logger.child({ driver: KUBERNETES_NAMESPACE_DRIVER_ID }),
-          groupMembers: async groupRef => {
-            const group = await catalog.getEntityByRef(groupRef, {
-              credentials: await auth.getOwnServiceCredentials(),
-            });
-            return (group?.relations ?? [])
-              .filter(r => r.type === RELATION_HAS_MEMBER)
-              .map(r => r.targetRef);
-          },
+  driverId: KUBERNETES_NAMESPACE_DRIVER_ID,
+  deps: { auth: coreServices.auth, catalog: catalogServiceRef },
+  createDriver: ({ config, logger, auth, catalog }) => {
+    if (!config.has('environments.kubernetes')) return undefined;
+    return KubernetesNamespaceDriver.fromConfig(config, {
+      logger,
+      groupMembers: async groupRef => {
+        const group = await catalog.getEntityByRef(groupRef, {
+          credentials: await auth.getOwnServiceCredentials(),
         });
-        drivers.addDriver(driver);
+        return (group?.relations ?? [])
+          .filter(r => r.type === RELATION_HAS_MEMBER)
+          .map(r => r.targetRef);
       },
     });
   },

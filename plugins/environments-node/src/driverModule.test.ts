@@ -1,3 +1,7 @@
+import {
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { createEnvironmentDriverModule } from './driverModule';
 import { createDriverCapture, readyDriver } from './testUtils';
@@ -35,5 +39,34 @@ describe('createEnvironmentDriverModule', () => {
       ],
     });
     expect(capture.drivers).toEqual([]);
+  });
+
+  it('hands the driver the services the module names in deps', async () => {
+    const regionRef = createServiceRef<{ name: string }>({
+      id: 'test.region',
+    });
+    const capture = createDriverCapture();
+    const seen: string[] = [];
+    await startTestBackend({
+      features: [
+        capture.plugin,
+        createServiceFactory({
+          service: regionRef,
+          deps: {},
+          factory: () => ({ name: 'eu-west-1' }),
+        }),
+        createEnvironmentDriverModule({
+          moduleId: 'regional',
+          driverId: 'regional',
+          deps: { region: regionRef },
+          createDriver: ({ region, config }) => {
+            seen.push(region.name, typeof config.has);
+            return readyDriver('regional');
+          },
+        }),
+      ],
+    });
+    expect(seen).toEqual(['eu-west-1', 'function']);
+    expect(capture.drivers.map(d => d.id)).toEqual(['regional']);
   });
 });

@@ -24,6 +24,11 @@ export interface AwsCliSuite {
     templateBody: string,
     ...more: string[]
   ): Promise<CommandResult>;
+  /**
+   * `aws …args`, which must succeed (exit 0, nothing on stderr): its JSON
+   * answer, `undefined` when it prints nothing.
+   */
+  cli(...args: string[]): Promise<any>;
   /** The stack's status once no operation runs on it; `undefined` once gone. */
   settled(stackName: string): Promise<string | undefined>;
   /** The stack's inventory entry once settled; `undefined` once gone. */
@@ -69,6 +74,12 @@ export function awsCliSuite(name: string): AwsCliSuite {
         `file://${file(`${stackName}.yaml`, templateBody)}`,
         ...more,
       ]),
+    cli: async (...args) => {
+      const result = await aws(sandbox(), args);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      return result.stdout ? JSON.parse(result.stdout) : undefined;
+    },
     settled: async stackName =>
       (await settledStack(sandbox(), stackName))?.status,
     settledStack: stackName => settledStack(sandbox(), stackName),

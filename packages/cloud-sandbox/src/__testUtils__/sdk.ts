@@ -3,6 +3,7 @@ import {
   CreateStackCommand,
   waitUntilStackCreateComplete,
 } from '@aws-sdk/client-cloudformation';
+import { SANDBOX_AWS_KEYS } from '../awsCredentials';
 import { startSandbox, type Sandbox } from '../sandbox';
 
 /** AWS SDK v3 client options pointing at the sandbox with dummy credentials. */
@@ -10,10 +11,7 @@ export function sdkConfig(sandbox: Sandbox) {
   return {
     endpoint: sandbox.url,
     region: 'us-east-1',
-    credentials: {
-      accessKeyId: 'AKIDSANDBOX',
-      secretAccessKey: 'sandbox-secret',
-    },
+    credentials: SANDBOX_AWS_KEYS,
   };
 }
 

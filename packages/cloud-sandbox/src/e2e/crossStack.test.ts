@@ -62,11 +62,7 @@ ${forwardRuleResources({
 describe('cross-stack references and shared listeners with the AWS CLI', () => {
   const suite = awsCliSuite('xstack');
 
-  const cfn = async (...args: string[]) => {
-    const result = await aws(suite.sandbox, ['cloudformation', ...args]);
-    expect(result.stderr).toBe('');
-    return result.stdout ? JSON.parse(result.stdout) : undefined;
-  };
+  const cfn = (...args: string[]) => suite.cli('cloudformation', ...args);
   const settled = suite.settled;
   const eventReasons = async (stackName: string): Promise<string[]> =>
     (
@@ -222,14 +218,13 @@ describe('cross-stack references and shared listeners with the AWS CLI', () => {
     const listenerArn = (await cfn('list-exports')).Exports.find(
       (e: any) => e.Name === 'shared-listener',
     ).Value;
-    const rules = await aws(suite.sandbox, [
+    const rules = await suite.cli(
       'elbv2',
       'describe-rules',
       '--listener-arn',
       listenerArn,
-    ]);
-    expect(rules.stderr).toBe('');
-    expect(JSON.parse(rules.stdout).Rules).toEqual([
+    );
+    expect(rules.Rules).toEqual([
       expect.objectContaining({
         Priority: '10',
         IsDefault: false,
@@ -243,13 +238,13 @@ describe('cross-stack references and shared listeners with the AWS CLI', () => {
       }),
       expect.objectContaining({ Priority: 'default', IsDefault: true }),
     ]);
-    const listeners = await aws(suite.sandbox, [
+    const listeners = await suite.cli(
       'elbv2',
       'describe-listeners',
       '--listener-arns',
       listenerArn,
-    ]);
-    expect(JSON.parse(listeners.stdout).Listeners[0]).toMatchObject({
+    );
+    expect(listeners.Listeners[0]).toMatchObject({
       Port: 80,
       DefaultActions: [
         expect.objectContaining({
@@ -258,9 +253,8 @@ describe('cross-stack references and shared listeners with the AWS CLI', () => {
         }),
       ],
     });
-    const groups = JSON.parse(
-      (await aws(suite.sandbox, ['elbv2', 'describe-target-groups'])).stdout,
-    ).TargetGroups;
+    const groups = (await suite.cli('elbv2', 'describe-target-groups'))
+      .TargetGroups;
     expect(groups).toHaveLength(1);
     expect(groups[0].LoadBalancerArns).toHaveLength(1);
     const missing = await aws(suite.sandbox, [

@@ -94,12 +94,9 @@ describe('data services through the AWS CLI', () => {
   const suite = awsCliSuite('data');
   const ENV_TAG = { key: 'envkit.io/environment', value: 'data' };
 
-  const cli = async (...args: string[]) => {
-    const result = await aws(suite.sandbox, args);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    return result.stdout ? JSON.parse(result.stdout) : undefined;
-  };
+  const { cli } = suite;
+  const describeSecret = (arn: string) =>
+    cli('secretsmanager', 'describe-secret', '--secret-id', arn);
   const settled = suite.settledStack;
   /** Creates the stack tagged with `tag`; its entry once settled. */
   const createTagged = async (
@@ -291,23 +288,13 @@ describe('data services through the AWS CLI', () => {
     );
     expect(cacheTags.TagList).toEqual([{ Key: tag.key, Value: tag.value }]);
 
-    const token = await cli(
-      'secretsmanager',
-      'describe-secret',
-      '--secret-id',
-      outputs.AuthTokenArn,
-    );
+    const token = await describeSecret(outputs.AuthTokenArn);
     expect(token).toMatchObject({
       ARN: outputs.AuthTokenArn,
       Description: 'Redis auth token',
       Tags: [{ Key: tag.key, Value: tag.value }],
     });
-    const managed = await cli(
-      'secretsmanager',
-      'describe-secret',
-      '--secret-id',
-      outputs.SecretArn,
-    );
+    const managed = await describeSecret(outputs.SecretArn);
     expect(managed).toMatchObject({
       ARN: outputs.SecretArn,
       OwningService: 'rds',

@@ -3,25 +3,17 @@
  * and the SDK v3 speak; the query side is covered with the real CLI in
  * e2e/dataServices.test.ts.
  */
-import { startSandbox, type Sandbox } from '../sandbox';
-import { sdkConfig } from '../__testUtils__/sdk';
 import {
-  CloudFormationClient,
   CreateStackCommand,
   waitUntilStackCreateComplete,
 } from '@aws-sdk/client-cloudformation';
-
-jest.setTimeout(30_000);
+import { cloudFormationSuite } from '../__testUtils__/sdk';
 
 describe('SQS over JSON 1.0', () => {
-  let sandbox: Sandbox;
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0 });
-  });
-  afterAll(() => sandbox.stop());
+  const suite = cloudFormationSuite();
 
   const call = (action: string, input: unknown) =>
-    fetch(sandbox.url, {
+    fetch(suite.sandbox.url, {
       method: 'POST',
       headers: {
         authorization:
@@ -33,8 +25,7 @@ describe('SQS over JSON 1.0', () => {
     });
 
   it('answers ListQueueTags and GetQueueAttributes, and QueueDoesNotExist', async () => {
-    const cfn = new CloudFormationClient(sdkConfig(sandbox));
-    await cfn.send(
+    await suite.cfn.send(
       new CreateStackCommand({
         StackName: 'jobs',
         TemplateBody: JSON.stringify({
@@ -48,11 +39,7 @@ describe('SQS over JSON 1.0', () => {
         Tags: [{ Key: 'team', Value: 'a' }],
       }),
     );
-    await waitUntilStackCreateComplete(
-      { client: cfn, maxWaitTime: 20, minDelay: 1 },
-      { StackName: 'jobs' },
-    );
-    cfn.destroy();
+    await waitUntilStackCreateComplete(suite.wait(), { StackName: 'jobs' });
     const url = 'https://sqs.us-east-1.amazonaws.com/000000000000/jobs';
 
     const urlRes = await call('GetQueueUrl', { QueueName: 'jobs' });

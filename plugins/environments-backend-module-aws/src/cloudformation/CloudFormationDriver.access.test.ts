@@ -17,7 +17,7 @@ import {
   driverOutcome,
   untilSettled,
 } from '@envkit/plugin-environments-node/testUtils';
-import { SANDBOX_ACCOUNT_ID } from '@envkit/cloud-sandbox';
+import { SANDBOX_ACCOUNT_ID, SANDBOX_AWS_KEYS } from '@envkit/cloud-sandbox';
 import { CloudFormationDriver } from './CloudFormationDriver';
 import {
   applyUntilSettled,
@@ -27,7 +27,6 @@ import {
   destroyUntilSettled,
   environment,
   expectDestroyed,
-  SANDBOX_KEYS,
   sandboxDriver,
   templateReader,
 } from './__testUtils__/harness';
@@ -214,7 +213,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
       async getCredentialProvider(options) {
         return {
           accountId: options?.accountId ?? SANDBOX_ACCOUNT_ID,
-          sdkCredentialProvider: async () => SANDBOX_KEYS,
+          sdkCredentialProvider: async () => SANDBOX_AWS_KEYS,
         };
       },
     };
@@ -302,7 +301,7 @@ describe('CloudFormationDriver: secrets and service roles', () => {
     it('refuses an account that is not configured, naming the parameter', async () => {
       const driver = CloudFormationDriver.fromConfig(
         new ConfigReader({
-          aws: { mainAccount: SANDBOX_KEYS },
+          aws: { mainAccount: SANDBOX_AWS_KEYS },
           environments: {
             aws: {
               endpoint: suite.sandbox.url,

@@ -5,6 +5,7 @@ import {
   DescribeStackEventsCommand,
   ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { SANDBOX_AWS_KEYS } from '@envkit/cloud-sandbox';
 import {
   DescribeServicesCommand,
   UpdateServiceCommand,
@@ -28,7 +29,6 @@ import {
   expectPermanentFailure,
   fargateServiceTemplate,
   notInDocumentedPolicy,
-  SANDBOX_KEYS,
   sandboxDriver,
   templateReader,
 } from './__testUtils__/harness';
@@ -534,7 +534,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
   it('is built from app-config with credentials from the aws integration', async () => {
     const configured = CloudFormationDriver.fromConfig(
       new ConfigReader({
-        aws: { mainAccount: SANDBOX_KEYS },
+        aws: { mainAccount: SANDBOX_AWS_KEYS },
         environments: {
           aws: { endpoint: suite.sandbox.url, defaultRegion: 'us-east-1' },
         },
@@ -570,7 +570,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     const s3 = new S3Client({
       endpoint: suite.sandbox.url,
       region: 'us-east-1',
-      credentials: SANDBOX_KEYS,
+      credentials: SANDBOX_AWS_KEYS,
       forcePathStyle: true,
     });
     await suite.ledger.harness(async () => {

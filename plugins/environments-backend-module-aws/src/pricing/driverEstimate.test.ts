@@ -1,16 +1,16 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { sandboxAwsCredentials } from '@envkit/cloud-sandbox';
 import { CloudFormationDriver } from '../cloudformation/CloudFormationDriver';
 import {
   cfnResource,
   contextFor,
   environment,
-  sandboxCredentials,
 } from '../cloudformation/__testUtils__/harness';
 
 // Nothing listens on port 9: an estimate that called AWS would fail.
 const driver = new CloudFormationDriver({
   logger: mockServices.logger.mock(),
-  credentialsManager: sandboxCredentials,
+  credentialsManager: sandboxAwsCredentials,
   endpoint: 'http://127.0.0.1:9',
   defaultRegion: 'us-east-1',
 });

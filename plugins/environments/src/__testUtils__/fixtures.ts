@@ -77,6 +77,26 @@ export function makeEnvironment(
 }
 
 /**
+ * An environment waiting for a member of `group:default/platform-team` to
+ * approve the guest's request (made 2025-03-01, expiring two days later).
+ */
+export function makeAwaitingApproval(
+  overrides: { id?: string; name?: string } = {},
+): Environment {
+  return makeEnvironment('AwaitingApproval', {
+    ...overrides,
+    spec: {
+      approval: {
+        approvers: 'group:default/platform-team',
+        requestedBy: 'user:default/guest',
+        requestedAt: '2025-03-01T10:00:00.000Z',
+        expiresAt: '2025-03-03T10:00:00.000Z',
+      },
+    },
+  });
+}
+
+/**
  * A namespace environment (kubernetes-namespace driver) whose last
  * observation reported `used` of its quota and `readyReplicas` of two.
  */

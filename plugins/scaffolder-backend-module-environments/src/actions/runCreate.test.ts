@@ -17,6 +17,16 @@ function setup(fake = environmentsServiceMock()) {
   return { fake, action };
 }
 
+/** A create whose environment fails: the load balancer hit a quota. */
+function setupFailing() {
+  const { fake, action } = setup();
+  fake.failWith = {
+    reason: 'StackRollbackComplete',
+    message: 'The load balancer could not be created: quota exceeded',
+  };
+  return { action, ctx: testContext(input).ctx };
+}
+
 describe('creating an environment from a task', () => {
   it('waits until Ready, logging each phase and event, and outputs the endpoint', async () => {
     const { fake, action } = setup();
@@ -155,12 +165,7 @@ describe('creating an environment from a task', () => {
   });
 
   it('fails the step with the reason of a Failed environment', async () => {
-    const { fake, action } = setup();
-    fake.failWith = {
-      reason: 'StackRollbackComplete',
-      message: 'The load balancer could not be created: quota exceeded',
-    };
-    const { ctx } = testContext(input);
+    const { action, ctx } = setupFailing();
 
     await expect(action.handler(ctx as any)).rejects.toThrow(
       "Environment 'storefront-pr-7' failed: The load balancer could not be created: quota exceeded",
@@ -168,12 +173,7 @@ describe('creating an environment from a task', () => {
   });
 
   it('fails with a sentence the task log can show: no Node frames or file paths', async () => {
-    const { fake, action } = setup();
-    fake.failWith = {
-      reason: 'StackRollbackComplete',
-      message: 'The load balancer could not be created: quota exceeded',
-    };
-    const { ctx } = testContext(input);
+    const { action, ctx } = setupFailing();
 
     const error: Error = await action.handler(ctx as any).then(
       () => new Error('the step succeeded'),

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
-import type { AwsCredentialsManager } from '@backstage/integration-aws-node';
 import {
   DriverContext,
   DriverEnvironment,
@@ -16,26 +15,15 @@ import {
   mockDriverEnvironment,
   untilSettled,
 } from '@envkit/plugin-environments-node/testUtils';
-import { SANDBOX_ACCOUNT_ID, type Sandbox } from '@envkit/cloud-sandbox';
+import {
+  SANDBOX_AWS_KEYS,
+  sandboxAwsCredentials,
+  type Sandbox,
+} from '@envkit/cloud-sandbox';
 import {
   CloudFormationDriver,
   CloudFormationDriverOptions,
 } from '../CloudFormationDriver';
-
-/** Dummy keys: the sandbox reads only the signing scope. */
-export const SANDBOX_KEYS = {
-  accessKeyId: 'AKIDSANDBOX',
-  secretAccessKey: 'sandbox-secret',
-};
-
-export const sandboxCredentials: AwsCredentialsManager = {
-  async getCredentialProvider() {
-    return {
-      accountId: SANDBOX_ACCOUNT_ID,
-      sdkCredentialProvider: async () => SANDBOX_KEYS,
-    };
-  },
-};
 
 export function sandboxDriver(
   sandbox: Sandbox,
@@ -43,7 +31,7 @@ export function sandboxDriver(
 ): CloudFormationDriver {
   return new CloudFormationDriver({
     logger: mockServices.logger.mock(),
-    credentialsManager: sandboxCredentials,
+    credentialsManager: sandboxAwsCredentials,
     endpoint: sandbox.url,
     // Generous limits and short backoffs keep the fast profile fast.
     rateLimit: {
@@ -213,8 +201,8 @@ export function awsCli(sandbox: Sandbox, args: string[]): Promise<CliResult> {
           HOME: home,
           AWS_CONFIG_FILE: join(home, 'config'),
           AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-          AWS_ACCESS_KEY_ID: SANDBOX_KEYS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: SANDBOX_KEYS.secretAccessKey,
+          AWS_ACCESS_KEY_ID: SANDBOX_AWS_KEYS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: SANDBOX_AWS_KEYS.secretAccessKey,
           AWS_PAGER: '',
         },
       },

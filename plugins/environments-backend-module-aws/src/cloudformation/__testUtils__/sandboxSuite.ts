@@ -9,7 +9,11 @@ import type {
   DriverEnvironment,
   DriverResource,
 } from '@envkit/plugin-environments-node';
-import { startSandbox, type Sandbox } from '@envkit/cloud-sandbox';
+import {
+  SANDBOX_AWS_KEYS,
+  startSandbox,
+  type Sandbox,
+} from '@envkit/cloud-sandbox';
 import { CloudFormationDriver } from '../CloudFormationDriver';
 import {
   applyUntilSettled,
@@ -19,7 +23,6 @@ import {
   contextFor,
   destroyUntilSettled,
   expectDestroyed,
-  SANDBOX_KEYS,
   sandboxDriver,
 } from './harness';
 
@@ -121,7 +124,7 @@ export function useSandboxSuite(): SandboxSuite {
     const clientConfig = {
       endpoint: suite.sandbox.url,
       region: 'us-east-1',
-      credentials: SANDBOX_KEYS,
+      credentials: SANDBOX_AWS_KEYS,
     };
     suite.cfn = new CloudFormationClient(clientConfig);
     suite.ecs = new ECSClient(clientConfig);

@@ -19,6 +19,12 @@ const takenAnswer = (name: string) => ({
     : {}),
 });
 
+/** An API on which only `shop-demo` is taken. */
+const namesApi = () =>
+  mockEnvironmentsApi({
+    checkEnvironmentName: jest.fn(async (name: string) => takenAnswer(name)),
+  });
+
 function Harness({ initial }: { initial?: string }) {
   const fieldProps: any = {
     schema: { title: 'Name', type: 'string', description: 'Lowercase…' },
@@ -36,11 +42,7 @@ function Harness({ initial }: { initial?: string }) {
 
 describe('EnvironmentNameField', () => {
   it('says a taken name is taken before the form moves on', async () => {
-    const api = mockEnvironmentsApi({
-      checkEnvironmentName: jest
-        .fn()
-        .mockImplementation(async (name: string) => takenAnswer(name)),
-    });
+    const api = namesApi();
     await renderWithApis(<Harness initial="shop-demo" />, { api });
     expect(
       await screen.findByText(
@@ -51,11 +53,7 @@ describe('EnvironmentNameField', () => {
   });
 
   it('says a free name is free', async () => {
-    const api = mockEnvironmentsApi({
-      checkEnvironmentName: jest
-        .fn()
-        .mockImplementation(async (name: string) => takenAnswer(name)),
-    });
+    const api = namesApi();
     await renderWithApis(<Harness initial="shop-new" />, { api });
     expect(await screen.findByText("'shop-new' is free")).toBeInTheDocument();
   });
@@ -98,11 +96,7 @@ describe('validateEnvironmentName', () => {
   });
 
   it('refuses a taken name with the reason, so no task starts', async () => {
-    const api = mockEnvironmentsApi({
-      checkEnvironmentName: jest
-        .fn()
-        .mockImplementation(async (name: string) => takenAnswer(name)),
-    });
+    const api = namesApi();
     const validation = createFieldValidation();
     await validateEnvironmentName('shop-demo', validation, holder(api));
     expect(validation.__errors).toEqual([

@@ -10,6 +10,7 @@ import {
   type EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
 import {
+  makeAwaitingApproval,
   makeEnvironment,
   makeTemplate,
   environmentEntity as checkoutEntity,
@@ -102,16 +103,7 @@ describe('EnvironmentOverviewCard', () => {
   );
 
   it('says who must approve a request waiting for approval and offers no change meanwhile', async () => {
-    const waiting = makeEnvironment('AwaitingApproval', {
-      spec: {
-        approval: {
-          approvers: 'group:default/platform-team',
-          requestedBy: 'user:default/guest',
-          requestedAt: '2025-03-01T10:00:00.000Z',
-          expiresAt: '2025-03-03T10:00:00.000Z',
-        },
-      },
-    });
+    const waiting = makeAwaitingApproval();
     const api = mockEnvironmentsApi({
       getEnvironment: jest.fn().mockResolvedValue(waiting),
     });

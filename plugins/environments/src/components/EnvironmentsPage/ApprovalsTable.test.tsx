@@ -3,6 +3,7 @@ import { mockApis } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  makeAwaitingApproval,
   makeEnvironment,
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
@@ -14,21 +15,8 @@ const identityApi = mockApis.identity({
   ownershipEntityRefs: ['user:default/priya', 'group:default/platform-team'],
 });
 
-function pendingRequest() {
-  const environment = makeEnvironment('AwaitingApproval', {
-    id: 'env-9',
-    name: 'costly-demo',
-    spec: {
-      approval: {
-        approvers: 'group:default/platform-team',
-        requestedBy: 'user:default/guest',
-        requestedAt: '2025-03-01T10:00:00.000Z',
-        expiresAt: '2025-03-03T10:00:00.000Z',
-      },
-    },
-  });
-  return environment;
-}
+const pendingRequest = () =>
+  makeAwaitingApproval({ id: 'env-9', name: 'costly-demo' });
 
 function renderApprovals(api = mockEnvironmentsApi()) {
   return renderWithApis(<EnvironmentsContent />, {
