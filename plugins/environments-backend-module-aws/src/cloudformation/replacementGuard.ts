@@ -7,7 +7,7 @@
  * CloudFormation resource specification (`@aws-cdk/aws-service-spec`)
  * lists them; `replacementGuard.test.ts` checks this table against it.
  */
-import { isMap, isSeq, parseDocument, type Tags } from 'yaml';
+import { readTemplateBody } from './templateBody';
 
 /**
  * Resource types that hold data, with the properties that replace them.
@@ -68,59 +68,6 @@ export interface DataLoss {
 }
 
 type Json = Record<string, any>;
-
-/** YAML short forms (`!Ref`, `!Sub`, …) read as their long forms. */
-const SHORT_FORMS: Tags = [
-  'Ref',
-  'Condition',
-  'GetAtt',
-  'Sub',
-  'If',
-  'Equals',
-  'Not',
-  'And',
-  'Or',
-  'Join',
-  'Select',
-  'Split',
-  'FindInMap',
-  'ImportValue',
-  'Base64',
-  'GetAZs',
-  'Cidr',
-].flatMap(name => {
-  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
-  const long = (value: unknown) =>
-    name === 'GetAtt' && typeof value === 'string'
-      ? { [key]: value.split('.', 2) }
-      : { [key]: value };
-  return [
-    { tag: `!${name}`, resolve: (text: string) => long(text) },
-    {
-      tag: `!${name}`,
-      collection: 'seq' as const,
-      resolve: (seq: unknown) => long(isSeq(seq) ? seq.toJSON() : seq),
-    },
-    {
-      tag: `!${name}`,
-      collection: 'map' as const,
-      resolve: (map: unknown) => long(isMap(map) ? map.toJSON() : map),
-    },
-  ] as Tags;
-});
-
-/** A template body as an object, or `undefined` when it cannot be read. */
-export function readTemplateBody(body: string): Json | undefined {
-  try {
-    if (body.trimStart().startsWith('{')) return JSON.parse(body);
-    const doc = parseDocument(body, { customTags: SHORT_FORMS });
-    if (doc.errors.length) return undefined;
-    const template = doc.toJS();
-    return template && typeof template === 'object' ? template : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Values of one template under given parameter values: `Ref`s to

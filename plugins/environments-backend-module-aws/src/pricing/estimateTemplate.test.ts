@@ -52,6 +52,42 @@ describe('estimateTemplate', () => {
     expect(defaults['Fargate memory (Service)'].quantity).toBe(365);
   });
 
+  it('reads YAML short forms as CloudFormation does', () => {
+    // A platform team's own template, written with !Ref and !Equals.
+    const body = [
+      'Parameters:',
+      '  Cpu: { Type: String, Default: "1024" }',
+      '  Memory: { Type: String, Default: "2048" }',
+      '  Count: { Type: Number, Default: 3 }',
+      '  Egress: { Type: String, Default: "nat" }',
+      'Conditions:',
+      '  WithNat: !Equals [!Ref Egress, "nat"]',
+      'Resources:',
+      '  Task:',
+      '    Type: AWS::ECS::TaskDefinition',
+      '    Properties:',
+      '      Cpu: !Ref Cpu',
+      '      Memory: !Ref Memory',
+      '      RequiresCompatibilities: [FARGATE]',
+      '  Service:',
+      '    Type: AWS::ECS::Service',
+      '    Properties:',
+      '      LaunchType: FARGATE',
+      '      TaskDefinition: !Ref Task',
+      '      DesiredCount: !Ref Count',
+      '  Nat:',
+      '    Type: AWS::EC2::NatGateway',
+      '    Condition: WithNat',
+    ].join('\n');
+    const items = byItem(estimateTemplate(body, {}));
+    // 3 tasks × 1 vCPU × 730 h, 3 tasks × 2 GB × 730 h.
+    expect(items['Fargate vCPU (Service)'].quantity).toBe(2190);
+    expect(items['Fargate memory (Service)'].quantity).toBe(4380);
+    expect(items['NAT gateway (Nat)']).toBeDefined();
+    const without = byItem(estimateTemplate(body, { Egress: 'none' }));
+    expect(without['NAT gateway (Nat)']).toBeUndefined();
+  });
+
   it('charges the NAT gateway only when the network is asked for private subnets', () => {
     expect(
       byItem(estimateTemplate(builtin('network'), {}))[

@@ -1,5 +1,5 @@
 import type { DriverCostLine } from '@envkit/plugin-environments-node';
-import { parseDocument } from 'yaml';
+import { readTemplateBody } from '../cloudformation/templateBody';
 import { AWS_PRICES, HOURS_PER_MONTH } from './awsPriceList';
 
 type Json = Record<string, any>;
@@ -23,16 +23,6 @@ function line(
     whileRunning,
     ...(assumption ? { assumption } : {}),
   };
-}
-
-function parseTemplate(body: string): Json | undefined {
-  try {
-    if (body.trimStart().startsWith('{')) return JSON.parse(body);
-    const doc = parseDocument(body);
-    return doc.errors.length ? undefined : (doc.toJS() as Json);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -106,7 +96,7 @@ export function estimateTemplate(
   body: string,
   parameters: Record<string, string>,
 ): DriverCostLine[] | undefined {
-  const template = parseTemplate(body);
+  const template = readTemplateBody(body);
   if (!template || typeof template !== 'object') return undefined;
   const values = new TemplateValues(template, parameters);
   const resources: Json = template.Resources ?? {};
