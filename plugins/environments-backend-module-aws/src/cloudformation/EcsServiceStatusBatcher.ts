@@ -15,8 +15,6 @@ interface PendingGroup {
   cluster: string;
   /** Service ARN or name → everyone waiting for it. */
   services: Map<string, Waiter[]>;
-  /** Set when the group's last, partial call was held over one window. */
-  heldOver: boolean;
 }
 
 function serviceKey(service: string): string {
@@ -28,12 +26,8 @@ function serviceKey(service: string): string {
  * Collects the ECS service lookups that arrive within a short window, from
  * any number of environments, and answers them with as few DescribeServices
  * calls as ECS allows: one per account, region and cluster for every ten
- * services. When a window ends with a cluster's last call not full, those
- * lookups wait one more window for others to fill it (lookups of a sweep
- * arrive spread out, as each stack's own reads finish), so no lookup waits
- * longer than two windows. The engine may also call
- * {@link EcsServiceStatusBatcher.flush} at the end of a status sweep instead
- * of waiting for the window.
+ * services. The engine may also call {@link EcsServiceStatusBatcher.flush}
+ * at the end of a status sweep instead of waiting for the window.
  *
  * @public
  */
@@ -61,7 +55,7 @@ export class EcsServiceStatusBatcher {
     const groupKey = `${target.key}/${cluster}`;
     let group = this.pending.get(groupKey);
     if (!group) {
-      group = { target, cluster, services: new Map(), heldOver: false };
+      group = { target, cluster, services: new Map() };
       this.pending.set(groupKey, group);
     }
     const key = serviceKey(service);
@@ -70,10 +64,7 @@ export class EcsServiceStatusBatcher {
     const result = new Promise<Service | undefined>((resolve, reject) =>
       waiters.push({ resolve, reject }),
     );
-    this.timer ??= setTimeout(
-      () => void this.windowEnded(),
-      this.options.windowMs,
-    );
+    this.timer ??= setTimeout(() => void this.flush(), this.options.windowMs);
     return result;
   }
 
@@ -83,46 +74,11 @@ export class EcsServiceStatusBatcher {
     this.timer = undefined;
     const groups = [...this.pending.values()];
     this.pending.clear();
-    await Promise.all(
-      groups.flatMap(group => this.send(group, [...group.services.keys()])),
-    );
+    await Promise.all(groups.flatMap(group => this.send(group)));
   }
 
-  /**
-   * Sends each cluster's full calls; a partial last call is held over one
-   * window, once, unless it has been already.
-   */
-  private async windowEnded(): Promise<void> {
-    this.timer = undefined;
-    const calls: Promise<void>[] = [];
-    for (const [key, group] of [...this.pending]) {
-      const names = [...group.services.keys()];
-      const full = names.length - (names.length % DESCRIBE_SERVICES_MAX);
-      const holdOver = !group.heldOver && full < names.length;
-      calls.push(...this.send(group, holdOver ? names.slice(0, full) : names));
-      if (holdOver) {
-        const rest = names.slice(full);
-        this.pending.set(key, {
-          ...group,
-          services: new Map(
-            rest.map(name => [name, group.services.get(name)!]),
-          ),
-          heldOver: true,
-        });
-      } else {
-        this.pending.delete(key);
-      }
-    }
-    if (this.pending.size > 0) {
-      this.timer = setTimeout(
-        () => void this.windowEnded(),
-        this.options.windowMs,
-      );
-    }
-    await Promise.all(calls);
-  }
-
-  private send(group: PendingGroup, names: string[]): Promise<void>[] {
+  private send(group: PendingGroup): Promise<void>[] {
+    const names = [...group.services.keys()];
     const calls: Promise<void>[] = [];
     for (let i = 0; i < names.length; i += DESCRIBE_SERVICES_MAX) {
       const chunk = names.slice(i, i + DESCRIBE_SERVICES_MAX);
