@@ -72,7 +72,7 @@ export interface Config {
         ecs?: {
           /** Default 20. */
           requestsPerSecond?: number;
-          /** Default 40. */
+          /** Default 20. */
           burst?: number;
         };
         /** Tries per call while throttled. Default 10. */

@@ -299,7 +299,9 @@ async function runCase(
 
 /**
  * What every poller's pass reports alike: wall time since `start` and the
- * sandbox calls made since the counters were reset, throttled ones apart.
+ * sandbox calls made since the counters were reset (a throttled call counts
+ * as a call, as it does against the account's limit; `throttled` says how
+ * many were).
  */
 function passTotals(
   sandbox: Sandbox,

@@ -203,7 +203,7 @@ export async function runTimeToReady(
     endpoint: sandbox.url,
     urlReader: fileReader,
     rateLimit: { requestsPerSecond: 4 * multiplier, burst: 8 },
-    ecsRateLimit: { requestsPerSecond: 20 * multiplier, burst: 40 },
+    ecsRateLimit: { requestsPerSecond: 20 * multiplier, burst: 20 },
     statusBatchWindowMs: Math.max(1, 50 / multiplier),
     stackStatusMaxAgeMs: 15_000 / multiplier,
   });

@@ -248,9 +248,13 @@ export class CloudFormationDriver implements EnvironmentDriver {
     });
     this.batcher = new EcsServiceStatusBatcher({
       limiter: new AwsRateLimiter(
+        // ECS refills an account's read buckets at 20 a second. The driver
+        // keeps to that rate and bursts no further: the bucket is shared
+        // with every other client of the account, and a burst past it only
+        // buys throttled calls and retries.
         withDefaults(options.ecsRateLimit, {
           requestsPerSecond: 20,
-          burst: 40,
+          burst: 20,
         }),
       ),
       windowMs: options.statusBatchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
