@@ -4,14 +4,22 @@
 // stack (fullstack.e2e-steps.mjs).
 
 /**
- * Opens Create and chooses the software template whose card shows `title`.
+ * Opens Create and chooses the software template whose card shows `title`
+ * (with `exact`, a card with `title` as a whole text, not only within one).
  *
  * @param {import('playwright-core').Page} page
  * @param {{ baseUrl: string, timeout: number }} t
  */
-export async function chooseTemplate(page, t, title) {
+export async function chooseTemplate(page, t, title, { exact = false } = {}) {
   await page.goto(`${t.baseUrl}/create`);
-  const card = page.locator('.MuiCard-root').filter({ hasText: title }).first();
+  const card = page
+    .locator('.MuiCard-root')
+    .filter(
+      exact
+        ? { has: page.getByText(title, { exact: true }) }
+        : { hasText: title },
+    )
+    .first();
   await card.waitFor({ timeout: t.timeout });
   await card.getByRole('button', { name: /choose/i }).click();
 }

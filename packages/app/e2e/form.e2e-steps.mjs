@@ -16,18 +16,14 @@
 // create-form-lifetime.png, create-form-name-taken.png, component-create-environment.png,
 // create-form-review.png.
 
+import { chooseTemplate } from './create.mjs';
+
 const GENERATED_ECS = 'New ECS web service environment';
 const HANDWRITTEN_ECS = 'Create an ECS environment';
 
 /** Opens the form of the template titled `title` from the Create page. */
 async function openTemplate(page, t, title) {
-  await page.goto(`${t.baseUrl}/create`);
-  const card = page
-    .locator('.MuiCard-root')
-    .filter({ has: page.getByText(title, { exact: true }) })
-    .first();
-  await card.waitFor({ timeout: t.timeout });
-  await card.getByRole('button', { name: /choose/i }).click();
+  await chooseTemplate(page, t, title, { exact: true });
   await page.getByLabel('Name').first().waitFor({ timeout: t.timeout });
 }
 
