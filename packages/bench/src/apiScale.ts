@@ -328,9 +328,9 @@ async function runOne(
           envkit: {
             environments: {
               // The seeded environments are not published to the catalog
-              // during the run: a fresh catalog would still be taking in
-              // 100,000 of them (about 40 a second here) while the load
-              // runs, where an installation's catalog holds them already.
+              // during the run: a fresh catalog would still be taking in up
+              // to 100,000 of them while the load runs, where an
+              // installation's catalog holds them already.
               // Environments the create requests make still arrive as
               // deltas.
               schedule: {

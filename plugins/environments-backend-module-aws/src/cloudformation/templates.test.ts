@@ -468,6 +468,12 @@ describe('built-in CloudFormation templates', () => {
   });
 });
 
+const REPO_ROOT = resolve(__dirname, '../../../..');
+const readExample = (name: string): Json =>
+  parseYaml(
+    readFileSync(join(REPO_ROOT, 'examples/templates', `${name}.yaml`), 'utf8'),
+  );
+
 describe.each([
   [
     'ecs-platform-base',
@@ -496,10 +502,7 @@ describe.each([
   ],
 ])('examples/templates/%s.yaml', (name, builtins, endpoint) => {
   it('is a valid EnvironmentTemplate wired to the built-in templates and registered in the example app', () => {
-    const root = resolve(__dirname, '../../../..');
-    const entity: Json = parseYaml(
-      readFileSync(join(root, 'examples/templates', `${name}.yaml`), 'utf8'),
-    );
+    const entity = readExample(name);
     const parsed = validateEnvironmentTemplate(entity, {
       knownDrivers: ['aws-cloudformation', 'kubernetes-namespace'],
     });
@@ -508,22 +511,14 @@ describe.each([
       builtins,
     );
     expect(parsed.spec.outputs.endpoint).toBe(endpoint);
-    const appConfig = readFileSync(join(root, 'app-config.yaml'), 'utf8');
+    const appConfig = readFileSync(join(REPO_ROOT, 'app-config.yaml'), 'utf8');
     expect(appConfig).toContain(`../../examples/templates/${name}.yaml`);
   });
 });
 
 describe('examples/templates/ecs-web-service.yaml', () => {
   it('is a valid EnvironmentTemplate wired to the built-in templates', () => {
-    const entity: Json = parseYaml(
-      readFileSync(
-        resolve(
-          __dirname,
-          '../../../../examples/templates/ecs-web-service.yaml',
-        ),
-        'utf8',
-      ),
-    );
+    const entity = readExample('ecs-web-service');
     const parsed = validateEnvironmentTemplate(entity, {
       knownDrivers: ['aws-cloudformation', 'kubernetes-namespace'],
     });
@@ -539,15 +534,7 @@ describe('examples/templates/ecs-web-service.yaml', () => {
 });
 
 describe('examples/templates/web-app-full-stack.yaml layout', () => {
-  const entity: Json = parseYaml(
-    readFileSync(
-      resolve(
-        __dirname,
-        '../../../../examples/templates/web-app-full-stack.yaml',
-      ),
-      'utf8',
-    ),
-  );
+  const entity = readExample('web-app-full-stack');
   const byName: Record<string, Json> = Object.fromEntries(
     entity.spec.resources.map((r: Json) => [r.name, r]),
   );

@@ -97,7 +97,7 @@ export function estimateTemplate(
   parameters: Record<string, string>,
 ): DriverCostLine[] | undefined {
   const template = readTemplateBody(body);
-  if (!template || typeof template !== 'object') return undefined;
+  if (!template) return undefined;
   const values = new TemplateValues(template, parameters);
   const resources: Json = template.Resources ?? {};
   const lines: DriverCostLine[] = [];
