@@ -247,7 +247,6 @@ export const InputsTable = (props: { rows: InputRow[] }) => {
       label="Inputs"
       columns={INPUT_COLUMNS}
       rows={props.rows}
-      rowKey={row => row.name}
     />
   );
 };

@@ -131,7 +131,6 @@ const ResourceGraph = (props: { resources: EnvironmentTemplateResource[] }) => {
       label="Resources"
       columns={columns}
       rows={ordered}
-      rowKey={r => r.name}
     />
   );
 };

@@ -21,7 +21,6 @@ function renderLines(lines: Line[], detail?: (line: Line) => ReactNode) {
       label="Lines"
       columns={columns}
       rows={lines}
-      rowKey={line => line.name}
       detail={detail}
     />,
   );
