@@ -2,6 +2,10 @@ import { Entity } from '@backstage/catalog-model';
 import { ApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import { toastApiRef, type ToastApi } from '@backstage/frontend-plugin-api';
 import {
+  AuthorizeResult,
+  type Permission,
+} from '@backstage/plugin-permission-common';
+import {
   permissionApiRef,
   PermissionApi,
 } from '@backstage/plugin-permission-react';
@@ -24,6 +28,16 @@ import { EnvironmentsApi, environmentsApiRef } from '../api';
 /** A ToastApi whose `post` is a jest mock. */
 export function mockToastApi(): jest.Mocked<ToastApi> {
   return { post: jest.fn().mockReturnValue({ close: jest.fn() }) };
+}
+
+/** A permission API that denies `permission` and allows everything else. */
+export function permissionApiDenying(permission: Permission) {
+  return mockApis.permission({
+    authorize: request =>
+      request.permission.name === permission.name
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  });
 }
 
 /**

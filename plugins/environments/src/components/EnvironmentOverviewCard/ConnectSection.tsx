@@ -191,36 +191,31 @@ function connectEntryOf(
   /** The fields that have a value. */
   const present = (fields: [string, string | undefined][]) =>
     fields.filter((f): f is [string, string] => Boolean(f[1]));
-  const secret = (): Pick<ConnectEntry, 'command'> =>
-    o.SecretArn
+  /** A server: its host and port, then `more`, and how to read its secret. */
+  const server = (
+    kind: 'database' | 'cache',
+    more: [string, string | undefined][],
+  ): Omit<ConnectEntry, 'resource'> => ({
+    kind,
+    fields: present([['Host', o.Host], ['Port', o.Port], ...more]),
+    ...(o.SecretArn
       ? {
           command: `aws secretsmanager get-secret-value --secret-id ${o.SecretArn} --query SecretString --output text`,
         }
-      : {};
+      : {}),
+  });
   if (o.Host && o.DatabaseName) {
-    return {
-      kind: 'database',
-      fields: present([
-        ['Host', o.Host],
-        ['Port', o.Port],
-        ['Database', o.DatabaseName],
-        ['User', o.Username],
-        ['Credentials', o.SecretArn],
-      ]),
-      ...secret(),
-    };
+    return server('database', [
+      ['Database', o.DatabaseName],
+      ['User', o.Username],
+      ['Credentials', o.SecretArn],
+    ]);
   }
   if (o.Host && o.SecretArn) {
-    return {
-      kind: 'cache',
-      fields: present([
-        ['Host', o.Host],
-        ['Port', o.Port],
-        ['URL', o.Port ? `rediss://${o.Host}:${o.Port}` : ''],
-        ['Auth token', o.SecretArn],
-      ]),
-      ...secret(),
-    };
+    return server('cache', [
+      ['URL', o.Port ? `rediss://${o.Host}:${o.Port}` : ''],
+      ['Auth token', o.SecretArn],
+    ]);
   }
   if (o.BucketName) {
     return {

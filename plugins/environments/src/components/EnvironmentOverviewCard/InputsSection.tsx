@@ -14,7 +14,7 @@ import { toastApiRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { environmentsApiRef } from '../../api';
-import { DataTable, type DataColumn } from '../shared';
+import { DataTable, PARAMETER_POLICY_TEXT, type DataColumn } from '../shared';
 import { NO_WRAP, Section, WHOLE_WORDS } from '../shared/layout';
 import { ConfirmDialog } from './ConfirmDialog';
 
@@ -63,12 +63,6 @@ export function inputRows(environment: Environment): InputRow[] {
   }
   return rows;
 }
-
-const POLICY = {
-  locked: 'Locked',
-  restricted: 'One of a list',
-  overridable: 'Changeable',
-} as const;
 
 function shownValue(row: InputRow): string {
   if (row.secret) return 'Secret: never shown';
@@ -229,7 +223,10 @@ const INPUT_COLUMNS: DataColumn<InputRow>[] = [
   {
     title: 'Policy',
     style: NO_WRAP,
-    cell: row => (row.parameter ? POLICY[parameterPolicy(row.parameter)] : '—'),
+    cell: row =>
+      row.parameter
+        ? PARAMETER_POLICY_TEXT[parameterPolicy(row.parameter)].short
+        : '—',
   },
 ];
 
@@ -242,13 +239,7 @@ export const InputsTable = (props: { rows: InputRow[] }) => {
       </Typography>
     );
   }
-  return (
-    <DataTable
-      label="Inputs"
-      columns={INPUT_COLUMNS}
-      rows={props.rows}
-    />
-  );
+  return <DataTable label="Inputs" columns={INPUT_COLUMNS} rows={props.rows} />;
 };
 
 /**
