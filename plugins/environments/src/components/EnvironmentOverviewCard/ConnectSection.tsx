@@ -13,6 +13,7 @@ import { useState } from 'react';
 import { environmentsApiRef } from '../../api';
 import { formatTimestamp } from '../shared';
 import type { NamespaceView } from './namespaceEnvironment';
+import { useAttempt } from './useAttempt';
 
 /** Phases in which the namespace exists and a kubeconfig can reach it. */
 const CONNECTABLE = new Set(['Ready', 'Updating', 'Degraded', 'Sleeping']);
@@ -76,28 +77,18 @@ export const ConnectSection = (props: {
     permission: environmentAccessPermission,
     resourceRef: environment.id,
   });
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, attempt } = useAttempt();
   const [issued, setIssued] = useState<EnvironmentKubeconfig | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
   const name = environment.spec.name;
   const fileName = `${name}.kubeconfig`;
   const connectable = CONNECTABLE.has(environment.status.phase);
 
-  const download = async () => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
+  const download = () =>
+    attempt(`Could not get a kubeconfig for ${name}`, async () => {
       const kubeconfig = await api.getEnvironmentKubeconfig(environment.id);
       saveFile(fileName, kubeconfig.kubeconfig);
       setIssued(kubeconfig);
-    } catch (e) {
-      setFailure(
-        `Could not get a kubeconfig for ${name}: ${(e as Error).message}`,
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (!access.loading && !access.allowed) {
     return (

@@ -77,7 +77,7 @@ const dialogClosed = () =>
 async function cancelThenConfirm(
   dialog: HTMLElement,
   action: 'Destroy' | 'Redeploy',
-  call: jest.Mock,
+  call: jest.MockInstance<Promise<Environment>, [id: string]>,
 ) {
   await clickIn(dialog, 'Cancel');
   await dialogClosed();

@@ -17,6 +17,7 @@ import { environmentsApiRef } from '../../api';
 import { DataTable, PARAMETER_POLICY_TEXT, type DataColumn } from '../shared';
 import { NO_WRAP, Section, WHOLE_WORDS } from '../shared/layout';
 import { ConfirmDialog } from './ConfirmDialog';
+import { useAttempt } from './useAttempt';
 
 /** One input as the page shows it; a secret input never carries its value. */
 export interface InputRow {
@@ -259,8 +260,7 @@ export const InputsSection = (props: {
     resourceRef: environment.id,
   });
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
+  const { busy, failure, attempt } = useAttempt();
   const rows = useMemo(() => inputRows(environment), [environment]);
   const name = environment.spec.name;
   const { phase } = environment.status;
@@ -270,10 +270,8 @@ export const InputsSection = (props: {
     ) && !environment.spec.deletionRequestedAt;
   const canEdit = update.allowed && writable && rows.some(r => r.editable);
 
-  const apply = async (inputs: Record<string, string>) => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
+  const apply = (inputs: Record<string, string>) =>
+    attempt(`Could not change the inputs of ${name}`, async () => {
       const changed = await api.updateEnvironmentInputs(environment.id, inputs);
       setOpen(false);
       toastApi.post({
@@ -283,14 +281,7 @@ export const InputsSection = (props: {
         timeout: 5000,
       });
       onChanged(changed);
-    } catch (e) {
-      setFailure(
-        `Could not change the inputs of ${name}: ${(e as Error).message}`,
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Section

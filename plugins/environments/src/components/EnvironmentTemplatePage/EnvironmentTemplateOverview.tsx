@@ -26,6 +26,7 @@ import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import {
   DataTable,
+  findEntities,
   formatDuration,
   PARAMETER_POLICY_TEXT,
   type DataColumn,
@@ -200,13 +201,14 @@ const Guardrails = (props: {
 function useGeneratedTemplate(sourceRef: string) {
   const catalogApi = useApi(catalogApiRef);
   return useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: {
+    const items = await findEntities(
+      catalogApi,
+      {
         kind: 'Template',
         [`metadata.annotations.${SOURCE_TEMPLATE_ANNOTATION}`]: sourceRef,
       },
-      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
-    });
+      ['metadata.title'],
+    );
     return items[0];
   }, [catalogApi, sourceRef]);
 }
