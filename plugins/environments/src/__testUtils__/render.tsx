@@ -1,6 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
-import { ApiRef } from '@backstage/core-plugin-api';
+import { ApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import { toastApiRef, type ToastApi } from '@backstage/frontend-plugin-api';
+import {
+  AuthorizeResult,
+  type Permission,
+} from '@backstage/plugin-permission-common';
 import {
   permissionApiRef,
   PermissionApi,
@@ -24,6 +28,28 @@ import { EnvironmentsApi, environmentsApiRef } from '../api';
 /** A ToastApi whose `post` is a jest mock. */
 export function mockToastApi(): jest.Mocked<ToastApi> {
   return { post: jest.fn().mockReturnValue({ close: jest.fn() }) };
+}
+
+/** A permission API that denies `permission` and allows everything else. */
+export function permissionApiDenying(permission: Permission) {
+  return mockApis.permission({
+    authorize: request =>
+      request.permission.name === permission.name
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  });
+}
+
+/**
+ * The identity API, as an entry of `extraApis`, of `user` signed in and
+ * owning through themselves and `groups`.
+ */
+export function signedInAs(user: string, ...groups: string[]) {
+  const identityApi = mockApis.identity({
+    userEntityRef: user,
+    ownershipEntityRefs: [user, ...groups],
+  });
+  return [identityApiRef, identityApi] as const;
 }
 
 /**

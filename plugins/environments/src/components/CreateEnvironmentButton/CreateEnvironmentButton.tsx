@@ -12,6 +12,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import { findEntities } from '../shared';
 
 /** Where the scaffolder lists software templates. */
 export const CREATE_PATH = '/create';
@@ -50,16 +51,11 @@ export const CreateEnvironmentButton = (props: {
   const catalogApi = useApi(catalogApiRef);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const { value: templates, loading } = useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: { kind: 'Template', 'spec.type': 'environment' },
-      fields: [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'metadata.title',
-        'metadata.description',
-      ],
-    });
+    const items = await findEntities(
+      catalogApi,
+      { kind: 'Template', 'spec.type': 'environment' },
+      ['metadata.title', 'metadata.description'],
+    );
     return items.sort((a, b) =>
       (a.metadata.title ?? a.metadata.name).localeCompare(
         b.metadata.title ?? b.metadata.name,

@@ -13,6 +13,7 @@ import { useState } from 'react';
 import { environmentsApiRef } from '../../api';
 import { formatTimestamp } from '../shared';
 import type { NamespaceView } from './namespaceEnvironment';
+import { useAttempt } from './useAttempt';
 
 /** Phases in which the namespace exists and a kubeconfig can reach it. */
 const CONNECTABLE = new Set(['Ready', 'Updating', 'Degraded', 'Sleeping']);
@@ -76,28 +77,18 @@ export const ConnectSection = (props: {
     permission: environmentAccessPermission,
     resourceRef: environment.id,
   });
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, attempt } = useAttempt();
   const [issued, setIssued] = useState<EnvironmentKubeconfig | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
   const name = environment.spec.name;
   const fileName = `${name}.kubeconfig`;
   const connectable = CONNECTABLE.has(environment.status.phase);
 
-  const download = async () => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
+  const download = () =>
+    attempt(`Could not get a kubeconfig for ${name}`, async () => {
       const kubeconfig = await api.getEnvironmentKubeconfig(environment.id);
       saveFile(fileName, kubeconfig.kubeconfig);
       setIssued(kubeconfig);
-    } catch (e) {
-      setFailure(
-        `Could not get a kubeconfig for ${name}: ${(e as Error).message}`,
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (!access.loading && !access.allowed) {
     return (
@@ -191,36 +182,31 @@ function connectEntryOf(
   /** The fields that have a value. */
   const present = (fields: [string, string | undefined][]) =>
     fields.filter((f): f is [string, string] => Boolean(f[1]));
-  const secret = (): Pick<ConnectEntry, 'command'> =>
-    o.SecretArn
+  /** A server: its host and port, then `more`, and how to read its secret. */
+  const server = (
+    kind: 'database' | 'cache',
+    more: [string, string | undefined][],
+  ): Omit<ConnectEntry, 'resource'> => ({
+    kind,
+    fields: present([['Host', o.Host], ['Port', o.Port], ...more]),
+    ...(o.SecretArn
       ? {
           command: `aws secretsmanager get-secret-value --secret-id ${o.SecretArn} --query SecretString --output text`,
         }
-      : {};
+      : {}),
+  });
   if (o.Host && o.DatabaseName) {
-    return {
-      kind: 'database',
-      fields: present([
-        ['Host', o.Host],
-        ['Port', o.Port],
-        ['Database', o.DatabaseName],
-        ['User', o.Username],
-        ['Credentials', o.SecretArn],
-      ]),
-      ...secret(),
-    };
+    return server('database', [
+      ['Database', o.DatabaseName],
+      ['User', o.Username],
+      ['Credentials', o.SecretArn],
+    ]);
   }
   if (o.Host && o.SecretArn) {
-    return {
-      kind: 'cache',
-      fields: present([
-        ['Host', o.Host],
-        ['Port', o.Port],
-        ['URL', o.Port ? `rediss://${o.Host}:${o.Port}` : ''],
-        ['Auth token', o.SecretArn],
-      ]),
-      ...secret(),
-    };
+    return server('cache', [
+      ['URL', o.Port ? `rediss://${o.Host}:${o.Port}` : ''],
+      ['Auth token', o.SecretArn],
+    ]);
   }
   if (o.BucketName) {
     return {

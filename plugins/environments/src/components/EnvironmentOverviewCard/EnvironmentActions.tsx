@@ -24,6 +24,9 @@ type Action =
   | 'extend'
   | 'destroy';
 
+/** The actions confirmed in a dialog first. */
+type DialogAction = 'redeploy' | 'extend' | 'destroy';
+
 /**
  * Retry (for a Failed or Degraded environment), Wake now and Keep awake
  * tonight (for one with a schedule), Redeploy, Upgrade, Extend and Destroy. Each is disabled while the
@@ -48,9 +51,7 @@ export const EnvironmentActions = (props: {
     resourceRef: environment.id,
   });
   const [busy, setBusy] = useState<Action | undefined>();
-  const [dialog, setDialog] = useState<
-    'redeploy' | 'extend' | 'destroy' | undefined
-  >();
+  const [dialog, setDialog] = useState<DialogAction | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
 
   const { phase } = environment.status;
@@ -80,6 +81,37 @@ export const EnvironmentActions = (props: {
       setBusy(undefined);
     }
   };
+
+  /**
+   * Ties the dialog of `action` to the card: open once chosen, busy while its
+   * request runs, closed by Cancel, and sending `call` (with what the dialog
+   * asks for) on confirm.
+   */
+  const dialogFor = <A extends unknown[]>(
+    action: DialogAction,
+    call: (...args: A) => Promise<Environment>,
+    done: string,
+  ) => ({
+    open: dialog === action,
+    busy: busy === action,
+    onCancel: () => setDialog(undefined),
+    onConfirm: (...args: A) => run(action, () => call(...args), done),
+  });
+  const redeploy = dialogFor(
+    'redeploy',
+    () => api.redeployEnvironment(environment.id),
+    `Redeploying ${name}`,
+  );
+  const extend = dialogFor(
+    'extend',
+    (ttl: string) => api.extendEnvironment(environment.id, ttl),
+    `Extended ${name}`,
+  );
+  const destroy = dialogFor(
+    'destroy',
+    () => api.destroyEnvironment(environment.id),
+    `Destroying ${name}`,
+  );
 
   // Nothing runs yet (or ever): no change applies; a pending request may
   // still be withdrawn with Destroy.
@@ -214,7 +246,7 @@ export const EnvironmentActions = (props: {
         </Typography>
       )}
       <ConfirmDialog
-        open={dialog === 'redeploy'}
+        open={redeploy.open}
         id="envkit-redeploy"
         title={`Redeploy ${name}?`}
         text={
@@ -228,45 +260,18 @@ export const EnvironmentActions = (props: {
         }
         confirmLabel="Redeploy"
         confirmColor="primary"
-        confirmDisabled={busy === 'redeploy'}
-        onCancel={() => setDialog(undefined)}
-        onConfirm={() =>
-          run(
-            'redeploy',
-            () => api.redeployEnvironment(environment.id),
-            `Redeploying ${name}`,
-          )
-        }
+        confirmDisabled={redeploy.busy}
+        onCancel={redeploy.onCancel}
+        onConfirm={redeploy.onConfirm}
       />
       <ExtendDialog
-        open={dialog === 'extend'}
+        {...extend}
         environmentName={name}
         maxTtl={guardrails?.ttl?.max}
         defaultTtl={guardrails?.ttl?.default}
         expiresAt={environment.spec.expiresAt}
-        busy={busy === 'extend'}
-        onCancel={() => setDialog(undefined)}
-        onConfirm={ttl =>
-          run(
-            'extend',
-            () => api.extendEnvironment(environment.id, ttl),
-            `Extended ${name}`,
-          )
-        }
       />
-      <DestroyDialog
-        open={dialog === 'destroy'}
-        environmentName={name}
-        busy={busy === 'destroy'}
-        onCancel={() => setDialog(undefined)}
-        onConfirm={() =>
-          run(
-            'destroy',
-            () => api.destroyEnvironment(environment.id),
-            `Destroying ${name}`,
-          )
-        }
-      />
+      <DestroyDialog {...destroy} environmentName={name} />
     </Box>
   );
 };

@@ -7,6 +7,7 @@ import userEvent from '@testing-library/user-event';
 import {
   ENVIRONMENT_PHASES,
   environmentDeletePermission,
+  type Environment,
   type EnvironmentPhase,
 } from '@envkit/plugin-environments-common';
 import {
@@ -16,7 +17,11 @@ import {
   environmentEntity as checkoutEntity,
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
-import { mockToastApi, renderWithApis } from '../../__testUtils__/render';
+import {
+  mockToastApi,
+  permissionApiDenying,
+  renderWithApis,
+} from '../../__testUtils__/render';
 import { AsyncEntityProvider } from '@backstage/plugin-catalog-react';
 import {
   ENTITY_FOLLOW_DELAY_MS,
@@ -36,6 +41,15 @@ function renderCard(
   });
 }
 
+/** Renders the card for `environment`, as the API answers; returns the API. */
+async function renderCardOf(environment: Environment) {
+  const api = mockEnvironmentsApi({
+    getEnvironment: jest.fn().mockResolvedValue(environment),
+  });
+  await renderCard(api);
+  return api;
+}
+
 /** Lets fake time pass, with React's updates flushed. */
 const advance = (ms: number) =>
   act(async () => {
@@ -52,6 +66,26 @@ async function openDialog(action: 'Extend' | 'Destroy' | 'Redeploy') {
 
 const clickIn = (dialog: HTMLElement, button: string) =>
   userEvent.click(within(dialog).getByRole('button', { name: button }));
+
+const dialogClosed = () =>
+  waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+
+/**
+ * Cancels the open `dialog` of `action`, which must leave `call` alone, then
+ * opens it again and confirms, which must make `call` for env-1.
+ */
+async function cancelThenConfirm(
+  dialog: HTMLElement,
+  action: 'Destroy' | 'Redeploy',
+  call: jest.MockInstance<Promise<Environment>, [id: string]>,
+) {
+  await clickIn(dialog, 'Cancel');
+  await dialogClosed();
+  expect(call).not.toHaveBeenCalled();
+
+  await clickIn(await openDialog(action), action);
+  expect(call).toHaveBeenCalledWith('env-1');
+}
 
 describe('EnvironmentOverviewCard', () => {
   it('shows progress while the environment loads', async () => {
@@ -93,10 +127,7 @@ describe('EnvironmentOverviewCard', () => {
   it.each(ENVIRONMENT_PHASES)(
     'renders the %s phase as a status',
     async phase => {
-      const api = mockEnvironmentsApi({
-        getEnvironment: jest.fn().mockResolvedValue(makeEnvironment(phase)),
-      });
-      await renderCard(api);
+      await renderCardOf(makeEnvironment(phase));
       const status = await screen.findByRole('status');
       expect(status).toHaveTextContent(`Phase: ${phase}`);
     },
@@ -104,10 +135,7 @@ describe('EnvironmentOverviewCard', () => {
 
   it('says who must approve a request waiting for approval and offers no change meanwhile', async () => {
     const waiting = makeAwaitingApproval();
-    const api = mockEnvironmentsApi({
-      getEnvironment: jest.fn().mockResolvedValue(waiting),
-    });
-    await renderCard(api);
+    await renderCardOf(waiting);
     expect(
       await screen.findByText(
         /Waiting for approval by a member of group:default\/platform-team/,
@@ -173,20 +201,14 @@ describe('EnvironmentOverviewCard', () => {
   });
 
   it('explains why a Failed environment failed', async () => {
-    const api = mockEnvironmentsApi({
-      getEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Failed')),
-    });
-    await renderCard(api);
+    await renderCardOf(makeEnvironment('Failed'));
     expect(
       await screen.findByText(/StackRollbackComplete in service/),
     ).toBeInTheDocument();
   });
 
   it('keeps a Degraded environment usable: endpoint kept, what failed shown, Retry offered', async () => {
-    const api = mockEnvironmentsApi({
-      getEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Degraded')),
-    });
-    await renderCard(api);
+    const api = await renderCardOf(makeEnvironment('Degraded'));
     expect(
       await screen.findByText(/StackRollbackComplete in service/),
     ).toBeInTheDocument();
@@ -211,10 +233,7 @@ describe('EnvironmentOverviewCard', () => {
     // It still has the outputs it had while Ready.
     const destroying = makeEnvironment('Destroying');
     destroying.status.outputs = makeEnvironment('Ready').status.outputs;
-    const api = mockEnvironmentsApi({
-      getEnvironment: jest.fn().mockResolvedValue(destroying),
-    });
-    await renderCard(api);
+    await renderCardOf(destroying);
     expect(await screen.findByRole('status')).toHaveTextContent('Destroying');
     expect(
       screen.getByText('None; the environment is being destroyed'),
@@ -225,10 +244,7 @@ describe('EnvironmentOverviewCard', () => {
   });
 
   it('disables every action once the environment is Destroyed', async () => {
-    const api = mockEnvironmentsApi({
-      getEnvironment: jest.fn().mockResolvedValue(makeEnvironment('Destroyed')),
-    });
-    await renderCard(api);
+    await renderCardOf(makeEnvironment('Destroyed'));
     await screen.findByRole('status');
     for (const name of [/^Redeploy/, /^Upgrade/, /^Extend/, /^Destroy/]) {
       expect(screen.getByRole('button', { name })).toBeDisabled();
@@ -279,20 +295,12 @@ describe('EnvironmentOverviewCard', () => {
       entity: environmentEntity,
       toastApi,
     });
-    let dialog = await openDialog('Redeploy');
+    const dialog = await openDialog('Redeploy');
     expect(dialog).toHaveTextContent('Redeploy checkout-pr-42?');
     expect(dialog).toHaveTextContent(
       /rolled out again with the same inputs and template version 1\.2\.0/,
     );
-    await clickIn(dialog, 'Cancel');
-    await waitFor(() =>
-      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
-    );
-    expect(api.redeployEnvironment).not.toHaveBeenCalled();
-
-    dialog = await openDialog('Redeploy');
-    await clickIn(dialog, 'Redeploy');
-    expect(api.redeployEnvironment).toHaveBeenCalledWith('env-1');
+    await cancelThenConfirm(dialog, 'Redeploy', api.redeployEnvironment);
     // Through the ToastApi, not the deprecated AlertApi.
     await waitFor(() =>
       expect(toastApi.post).toHaveBeenCalledWith(
@@ -305,12 +313,7 @@ describe('EnvironmentOverviewCard', () => {
   });
 
   it('disables the actions the permission policy denies, with the reason', async () => {
-    const permissionApi = mockApis.permission({
-      authorize: request =>
-        request.permission.name === environmentDeletePermission.name
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-    });
+    const permissionApi = permissionApiDenying(environmentDeletePermission);
     const authorize = jest.spyOn(permissionApi, 'authorize');
     await renderCard(mockEnvironmentsApi(), { permissionApi });
     await screen.findByRole('status');
@@ -377,25 +380,15 @@ describe('EnvironmentOverviewCard', () => {
     );
     await clickIn(dialog, 'Extend');
     expect(api.extendEnvironment).toHaveBeenCalledWith('env-1', 'P1D');
-    await waitFor(() =>
-      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
-    );
+    await dialogClosed();
   });
 
   it('destroys the environment only after confirmation', async () => {
     const api = mockEnvironmentsApi();
     await renderCard(api);
-    let dialog = await openDialog('Destroy');
+    const dialog = await openDialog('Destroy');
     expect(dialog).toHaveTextContent('Destroy checkout-pr-42?');
-    await clickIn(dialog, 'Cancel');
-    await waitFor(() =>
-      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
-    );
-    expect(api.destroyEnvironment).not.toHaveBeenCalled();
-
-    dialog = await openDialog('Destroy');
-    await clickIn(dialog, 'Destroy');
-    expect(api.destroyEnvironment).toHaveBeenCalledWith('env-1');
+    await cancelThenConfirm(dialog, 'Destroy', api.destroyEnvironment);
   });
 
   it('reports a failed action instead of swallowing it', async () => {
@@ -557,10 +550,7 @@ describe('EnvironmentOverviewCard live updates', () => {
       }),
       cost: { currency: 'USD' as const, accrued: 12.5, projectedMonthly: 42.5 },
     };
-    const api = mockEnvironmentsApi({
-      getEnvironment: jest.fn().mockResolvedValue(sleeping),
-    });
-    await renderCard(api);
+    const api = await renderCardOf(sleeping);
     expect(
       await screen.findByText(
         /Awake Mon, Tue, Wed, Thu, Fri 08:00–20:00 \(Europe\/Berlin\)/,

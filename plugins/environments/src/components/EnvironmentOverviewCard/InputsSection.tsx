@@ -14,9 +14,10 @@ import { toastApiRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { environmentsApiRef } from '../../api';
-import { DataTable, type DataColumn } from '../shared';
+import { DataTable, PARAMETER_POLICY_TEXT, type DataColumn } from '../shared';
 import { NO_WRAP, Section, WHOLE_WORDS } from '../shared/layout';
 import { ConfirmDialog } from './ConfirmDialog';
+import { useAttempt } from './useAttempt';
 
 /** One input as the page shows it; a secret input never carries its value. */
 export interface InputRow {
@@ -63,12 +64,6 @@ export function inputRows(environment: Environment): InputRow[] {
   }
   return rows;
 }
-
-const POLICY = {
-  locked: 'Locked',
-  restricted: 'One of a list',
-  overridable: 'Changeable',
-} as const;
 
 function shownValue(row: InputRow): string {
   if (row.secret) return 'Secret: never shown';
@@ -229,7 +224,10 @@ const INPUT_COLUMNS: DataColumn<InputRow>[] = [
   {
     title: 'Policy',
     style: NO_WRAP,
-    cell: row => (row.parameter ? POLICY[parameterPolicy(row.parameter)] : '—'),
+    cell: row =>
+      row.parameter
+        ? PARAMETER_POLICY_TEXT[parameterPolicy(row.parameter)].short
+        : '—',
   },
 ];
 
@@ -242,14 +240,7 @@ export const InputsTable = (props: { rows: InputRow[] }) => {
       </Typography>
     );
   }
-  return (
-    <DataTable
-      label="Inputs"
-      columns={INPUT_COLUMNS}
-      rows={props.rows}
-      rowKey={row => row.name}
-    />
-  );
+  return <DataTable label="Inputs" columns={INPUT_COLUMNS} rows={props.rows} />;
 };
 
 /**
@@ -269,8 +260,7 @@ export const InputsSection = (props: {
     resourceRef: environment.id,
   });
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
+  const { busy, failure, attempt } = useAttempt();
   const rows = useMemo(() => inputRows(environment), [environment]);
   const name = environment.spec.name;
   const { phase } = environment.status;
@@ -280,10 +270,8 @@ export const InputsSection = (props: {
     ) && !environment.spec.deletionRequestedAt;
   const canEdit = update.allowed && writable && rows.some(r => r.editable);
 
-  const apply = async (inputs: Record<string, string>) => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
+  const apply = (inputs: Record<string, string>) =>
+    attempt(`Could not change the inputs of ${name}`, async () => {
       const changed = await api.updateEnvironmentInputs(environment.id, inputs);
       setOpen(false);
       toastApi.post({
@@ -293,14 +281,7 @@ export const InputsSection = (props: {
         timeout: 5000,
       });
       onChanged(changed);
-    } catch (e) {
-      setFailure(
-        `Could not change the inputs of ${name}: ${(e as Error).message}`,
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Section

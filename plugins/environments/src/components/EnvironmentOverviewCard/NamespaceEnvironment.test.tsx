@@ -1,4 +1,3 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockApis } from '@backstage/test-utils';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -9,7 +8,10 @@ import {
   environmentEntity,
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
-import { renderWithApis } from '../../__testUtils__/render';
+import {
+  permissionApiDenying,
+  renderWithApis,
+} from '../../__testUtils__/render';
 import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
 
 const entity = environmentEntity('payments-dev', 'group:default/team-payments');
@@ -189,12 +191,7 @@ describe('EnvironmentOverviewCard of a namespace environment', () => {
   });
 
   it('tells a caller without environment.access that they cannot connect', async () => {
-    const permissionApi = mockApis.permission({
-      authorize: request =>
-        request.permission.name === environmentAccessPermission.name
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-    });
+    const permissionApi = permissionApiDenying(environmentAccessPermission);
     const api = mockEnvironmentsApi({
       getEnvironment: jest.fn().mockResolvedValue(makeNamespaceEnvironment()),
     });

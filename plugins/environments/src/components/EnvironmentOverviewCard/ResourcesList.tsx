@@ -58,7 +58,6 @@ export const ResourcesList = (props: {
       label="Resources"
       columns={RESOURCE_COLUMNS}
       rows={resources}
-      rowKey={resource => resource.name}
       detail={resource => {
         const objects = managedObjects(resource);
         return objects.length > 0 ? (

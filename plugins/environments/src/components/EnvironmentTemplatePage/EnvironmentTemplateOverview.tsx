@@ -24,19 +24,19 @@ import {
 } from '@envkit/plugin-environments-common';
 import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { DataTable, formatDuration, type DataColumn } from '../shared';
+import {
+  DataTable,
+  findEntities,
+  formatDuration,
+  PARAMETER_POLICY_TEXT,
+  type DataColumn,
+} from '../shared';
 import { Field, Section, WHOLE_WORDS } from '../shared/layout';
 import { describeUsage } from './templateUsage';
 import { useTemplateUsage } from './useTemplateUsage';
 
 /** The annotation the catalog module puts on the Template it generates. */
 const SOURCE_TEMPLATE_ANNOTATION = 'envkit.io/environment-template';
-
-const POLICY_TEXT = {
-  locked: 'Locked: always the default',
-  restricted: 'Restricted: one of the listed values',
-  overridable: 'Overridable: any valid value',
-} as const;
 
 /** `8h (PT8H)`: an ISO-8601 duration in words, with the text as written. */
 function duration(iso: string): string {
@@ -68,7 +68,7 @@ const parameterColumns = (required: string[]): DataColumn<ParameterEntry>[] => [
   {
     title: 'Policy',
     style: WHOLE_WORDS,
-    cell: ([, p]) => POLICY_TEXT[parameterPolicy(p)],
+    cell: ([, p]) => PARAMETER_POLICY_TEXT[parameterPolicy(p)].full,
   },
   {
     title: 'Default',
@@ -126,14 +126,7 @@ const ResourceGraph = (props: { resources: EnvironmentTemplateResource[] }) => {
     },
     { title: 'Needed by', style: WHOLE_WORDS, cell: r => neededBy(r.name) },
   ];
-  return (
-    <DataTable
-      label="Resources"
-      columns={columns}
-      rows={ordered}
-      rowKey={r => r.name}
-    />
-  );
+  return <DataTable label="Resources" columns={columns} rows={ordered} />;
 };
 
 const Guardrails = (props: {
@@ -208,13 +201,14 @@ const Guardrails = (props: {
 function useGeneratedTemplate(sourceRef: string) {
   const catalogApi = useApi(catalogApiRef);
   return useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: {
+    const items = await findEntities(
+      catalogApi,
+      {
         kind: 'Template',
         [`metadata.annotations.${SOURCE_TEMPLATE_ANNOTATION}`]: sourceRef,
       },
-      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
-    });
+      ['metadata.title'],
+    );
     return items[0];
   }, [catalogApi, sourceRef]);
 }

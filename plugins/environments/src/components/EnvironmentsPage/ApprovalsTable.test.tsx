@@ -1,5 +1,3 @@
-import { identityApiRef } from '@backstage/core-plugin-api';
-import { mockApis } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -7,13 +5,10 @@ import {
   makeEnvironment,
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
-import { renderWithApis } from '../../__testUtils__/render';
+import { renderWithApis, signedInAs } from '../../__testUtils__/render';
 import { EnvironmentsContent } from './EnvironmentsPage';
 
-const identityApi = mockApis.identity({
-  userEntityRef: 'user:default/priya',
-  ownershipEntityRefs: ['user:default/priya', 'group:default/platform-team'],
-});
+const priya = signedInAs('user:default/priya', 'group:default/platform-team');
 
 const pendingRequest = () =>
   makeAwaitingApproval({ id: 'env-9', name: 'costly-demo' });
@@ -21,7 +16,7 @@ const pendingRequest = () =>
 function renderApprovals(api = mockEnvironmentsApi()) {
   return renderWithApis(<EnvironmentsContent />, {
     api,
-    extraApis: [[identityApiRef, identityApi]],
+    extraApis: [priya],
     routeEntries: ['/environments?tab=approvals'],
   });
 }

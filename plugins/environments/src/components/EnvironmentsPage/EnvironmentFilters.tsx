@@ -18,14 +18,15 @@ export interface EnvironmentFilterValues {
   phase: string;
 }
 
+type Option = { value: string; label: string };
+
 /** A drop-down whose empty choice means "any". */
 const SelectFilter = (props: {
-  name: string;
+  name: keyof EnvironmentFilterValues;
   label: string;
-  anyLabel: string;
   minWidth: number;
   value: string;
-  options: Array<{ value: string; label: string }>;
+  options: Option[];
   onChange: (value: string) => void;
 }) => {
   const classes = useStyles();
@@ -42,7 +43,7 @@ const SelectFilter = (props: {
       value={props.value}
       onChange={e => props.onChange(e.target.value)}
     >
-      <MenuItem value="">{props.anyLabel}</MenuItem>
+      <MenuItem value="">{`Any ${props.name}`}</MenuItem>
       {props.options.map(o => (
         <MenuItem key={o.value} value={o.value}>
           {o.label}
@@ -57,42 +58,43 @@ export const EnvironmentFilters = (props: {
   value: EnvironmentFilterValues;
   templates: EnvironmentTemplateSummary[];
   /** The catalog's groups and users. */
-  owners: Array<{ value: string; label: string }>;
+  owners: Option[];
   onChange: (value: EnvironmentFilterValues) => void;
 }) => {
   const { value, templates, owners, onChange } = props;
+  const filters: Array<{
+    name: keyof EnvironmentFilterValues;
+    label: string;
+    minWidth: number;
+    options: Option[];
+  }> = [
+    { name: 'owner', label: 'Owner', minWidth: 220, options: owners },
+    {
+      name: 'template',
+      label: 'Template',
+      minWidth: 220,
+      options: templates.map(t => ({
+        value: t.ref,
+        label: t.entity.metadata.title ?? t.entity.metadata.name,
+      })),
+    },
+    {
+      name: 'phase',
+      label: 'Phase',
+      minWidth: 160,
+      options: ENVIRONMENT_PHASES.map(p => ({ value: p, label: p })),
+    },
+  ];
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
-      <SelectFilter
-        name="owner"
-        label="Owner"
-        anyLabel="Any owner"
-        minWidth={220}
-        value={value.owner}
-        options={owners}
-        onChange={owner => onChange({ ...value, owner })}
-      />
-      <SelectFilter
-        name="template"
-        label="Template"
-        anyLabel="Any template"
-        minWidth={220}
-        value={value.template}
-        options={templates.map(t => ({
-          value: t.ref,
-          label: t.entity.metadata.title ?? t.entity.metadata.name,
-        }))}
-        onChange={template => onChange({ ...value, template })}
-      />
-      <SelectFilter
-        name="phase"
-        label="Phase"
-        anyLabel="Any phase"
-        minWidth={160}
-        value={value.phase}
-        options={ENVIRONMENT_PHASES.map(p => ({ value: p, label: p }))}
-        onChange={phase => onChange({ ...value, phase })}
-      />
+      {filters.map(filter => (
+        <SelectFilter
+          key={filter.name}
+          {...filter}
+          value={value[filter.name]}
+          onChange={chosen => onChange({ ...value, [filter.name]: chosen })}
+        />
+      ))}
     </Box>
   );
 };

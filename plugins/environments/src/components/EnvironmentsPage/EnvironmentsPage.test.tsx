@@ -1,5 +1,4 @@
-import { identityApiRef } from '@backstage/core-plugin-api';
-import { mockApis } from '@backstage/test-utils';
+import type { Entity } from '@backstage/catalog-model';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
@@ -7,22 +6,46 @@ import {
   makeTemplate,
   mockEnvironmentsApi,
 } from '../../__testUtils__/fixtures';
-import { renderWithApis } from '../../__testUtils__/render';
+import { renderWithApis, signedInAs } from '../../__testUtils__/render';
 import { apiListingFor, listing } from '../../__testUtils__/listings';
 import { EnvironmentsContent } from './EnvironmentsPage';
 
-const identityApi = mockApis.identity({
-  userEntityRef: 'user:default/guest',
-  ownershipEntityRefs: ['user:default/guest', 'group:default/team-storefront'],
-});
+const guest = signedInAs('user:default/guest', 'group:default/team-storefront');
 
-function renderPage(api = mockEnvironmentsApi(), tab?: string) {
+/** Renders the page for the guest at `route`, with `catalogEntities` in the catalog. */
+function renderPage(
+  api = mockEnvironmentsApi(),
+  route = '/environments',
+  catalogEntities?: Entity[],
+) {
   return renderWithApis(<EnvironmentsContent />, {
     api,
-    extraApis: [[identityApiRef, identityApi]],
-    routeEntries: [tab ? `/environments?tab=${tab}` : '/environments'],
+    extraApis: [guest],
+    routeEntries: [route],
+    catalogEntities,
   });
 }
+
+/** Opens the filter whose button reads `any` and picks `option` in it. */
+async function pickFilter(any: RegExp, option: string) {
+  await userEvent.click(screen.getByRole('button', { name: any }));
+  await userEvent.click(screen.getByRole('option', { name: option }));
+}
+
+/** Waits until the page last listed environments with `filters`, 100 at a time. */
+const lastListed = (
+  api: ReturnType<typeof mockEnvironmentsApi>,
+  filters: { owner?: string; template?: string; phase?: string },
+) =>
+  waitFor(() =>
+    expect(api.listEnvironments).toHaveBeenLastCalledWith({
+      owner: undefined,
+      template: undefined,
+      phase: undefined,
+      ...filters,
+      limit: 100,
+    }),
+  );
 
 describe('EnvironmentsContent', () => {
   it("shows the environments of the user and the user's groups under Mine", async () => {
@@ -99,7 +122,7 @@ describe('EnvironmentsContent', () => {
       const user = userEvent.setup({
         advanceTimers: jest.advanceTimersByTime,
       });
-      await renderPage(api, 'all');
+      await renderPage(api, '/environments?tab=all');
       expect(
         await screen.findByText('All environments (1 of 2)'),
       ).toBeInTheDocument();
@@ -140,29 +163,14 @@ describe('EnvironmentsContent', () => {
     await userEvent.click(screen.getByRole('tab', { name: 'All' }));
     expect(await screen.findByText('All environments (1)')).toBeInTheDocument();
 
-    await userEvent.click(screen.getByRole('button', { name: /Any phase/ }));
-    await userEvent.click(screen.getByRole('option', { name: 'Failed' }));
-    await waitFor(() =>
-      expect(api.listEnvironments).toHaveBeenLastCalledWith({
-        phase: 'Failed',
-        owner: undefined,
-        template: undefined,
-        limit: 100,
-      }),
-    );
+    await pickFilter(/Any phase/, 'Failed');
+    await lastListed(api, { phase: 'Failed' });
 
-    await userEvent.click(screen.getByRole('button', { name: /Any template/ }));
-    await userEvent.click(
-      screen.getByRole('option', { name: 'ECS web service' }),
-    );
-    await waitFor(() =>
-      expect(api.listEnvironments).toHaveBeenLastCalledWith({
-        phase: 'Failed',
-        owner: undefined,
-        template: 'environmenttemplate:default/ecs-web-service',
-        limit: 100,
-      }),
-    );
+    await pickFilter(/Any template/, 'ECS web service');
+    await lastListed(api, {
+      phase: 'Failed',
+      template: 'environmenttemplate:default/ecs-web-service',
+    });
   });
 
   it('lists templates with version, description, owner and validation state', async () => {
@@ -176,7 +184,7 @@ describe('EnvironmentsContent', () => {
         }),
       ]),
     });
-    await renderPage(api, 'templates');
+    await renderPage(api, '/environments?tab=templates');
     const table = await screen.findByRole('table');
     const rows = within(table).getAllByRole('row');
     const valid = rows.find(r => r.textContent?.includes('1.2.0'))!;
@@ -192,7 +200,7 @@ describe('EnvironmentsContent', () => {
     const api = mockEnvironmentsApi({
       listTemplates: jest.fn().mockRejectedValue(new Error('catalog is down')),
     });
-    await renderPage(api, 'templates');
+    await renderPage(api, '/environments?tab=templates');
     expect(
       (await screen.findAllByText(/catalog is down/)).length,
     ).toBeGreaterThan(0);
@@ -202,25 +210,20 @@ describe('EnvironmentsContent', () => {
     const api = mockEnvironmentsApi({
       listEnvironments: listing(makeEnvironment('Ready')),
     });
-    await renderWithApis(<EnvironmentsContent />, {
-      api,
-      extraApis: [[identityApiRef, identityApi]],
-      routeEntries: ['/environments?tab=all'],
-      catalogEntities: [
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Group',
-          metadata: { name: 'team-storefront', title: 'Storefront' },
-          spec: { type: 'team', children: [] },
-        },
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'User',
-          metadata: { name: 'guest' },
-          spec: { profile: { displayName: 'Guest' }, memberOf: [] },
-        },
-      ],
-    });
+    await renderPage(api, '/environments?tab=all', [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: 'team-storefront', title: 'Storefront' },
+        spec: { type: 'team', children: [] },
+      },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: 'guest' },
+        spec: { profile: { displayName: 'Guest' }, memberOf: [] },
+      },
+    ]);
     expect(await screen.findByText('All environments (1)')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: /Any owner/ }));
     const options = screen.getAllByRole('option').map(o => o.textContent);
@@ -232,18 +235,11 @@ describe('EnvironmentsContent', () => {
     await userEvent.click(
       screen.getByRole('option', { name: 'Storefront (group)' }),
     );
-    await waitFor(() =>
-      expect(api.listEnvironments).toHaveBeenLastCalledWith({
-        owner: 'group:default/team-storefront',
-        template: undefined,
-        phase: undefined,
-        limit: 100,
-      }),
-    );
+    await lastListed(api, { owner: 'group:default/team-storefront' });
   });
 
   it('says there are no environments, not that no filter matches, when no filter is set', async () => {
-    await renderPage(mockEnvironmentsApi(), 'all');
+    await renderPage(mockEnvironmentsApi(), '/environments?tab=all');
     expect(await screen.findByText('No environments yet')).toBeInTheDocument();
     expect(
       screen.queryByText(/No environments match these filters/),
@@ -251,11 +247,10 @@ describe('EnvironmentsContent', () => {
   });
 
   it('says no environment matches once a filter is set', async () => {
-    await renderWithApis(<EnvironmentsContent />, {
-      api: mockEnvironmentsApi(),
-      extraApis: [[identityApiRef, identityApi]],
-      routeEntries: ['/environments?tab=all&phase=Failed'],
-    });
+    await renderPage(
+      mockEnvironmentsApi(),
+      '/environments?tab=all&phase=Failed',
+    );
     expect(
       await screen.findByText(/No environments match these filters/),
     ).toBeInTheDocument();
@@ -270,18 +265,14 @@ describe('EnvironmentsContent', () => {
       listEnvironments: listing(destroyed),
       getEnvironment: jest.fn().mockResolvedValue(destroyed),
     });
-    await renderPage(api, 'all');
+    await renderPage(api, '/environments?tab=all');
     const link = await screen.findByRole('link', {
       name: 'History of old-pr-1 (destroyed)',
     });
     expect(link).toHaveAttribute('href', '/environments/history/env-gone');
 
-    await renderWithApis(<EnvironmentsContent />, {
-      api,
-      extraApis: [[identityApiRef, identityApi]],
-      // Mounted at the page's root, as the app mounts it under /environments.
-      routeEntries: ['/history/env-gone'],
-    });
+    // Mounted at the page's root, as the app mounts it under /environments.
+    await renderPage(api, '/history/env-gone');
     expect(await screen.findByText('Environment history')).toBeInTheDocument();
     expect(api.getEnvironment).toHaveBeenCalledWith('env-gone');
     expect(
@@ -302,7 +293,7 @@ describe('EnvironmentsContent', () => {
         }),
       ),
     });
-    await renderPage(api, 'templates');
+    await renderPage(api, '/environments?tab=templates');
     expect(
       await screen.findByText('2 environments, 1 on an older version'),
     ).toBeInTheDocument();
@@ -314,7 +305,7 @@ describe('EnvironmentsContent', () => {
     // material-table checks the ids in development builds only.
     (process.env as Record<string, string>).NODE_ENV = 'development';
     try {
-      await renderPage(mockEnvironmentsApi(), 'templates');
+      await renderPage(mockEnvironmentsApi(), '/environments?tab=templates');
       expect(await screen.findByText('ECS web service')).toBeInTheDocument();
       expect(warn).not.toHaveBeenCalledWith(
         expect.stringContaining('without id'),

@@ -2,6 +2,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
+import { findEntities } from '../shared';
 
 /** A possible owner: a catalog group or user. */
 export interface OwnerOption {
@@ -17,16 +18,11 @@ export interface OwnerOption {
 export function useOwnerOptions(): OwnerOption[] {
   const catalogApi = useApi(catalogApiRef);
   const { value } = useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: [{ kind: 'group' }, { kind: 'user' }],
-      fields: [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'metadata.title',
-        'spec.profile.displayName',
-      ],
-    });
+    const items = await findEntities(
+      catalogApi,
+      [{ kind: 'group' }, { kind: 'user' }],
+      ['metadata.title', 'spec.profile.displayName'],
+    );
     return items
       .map(entity => {
         const name =

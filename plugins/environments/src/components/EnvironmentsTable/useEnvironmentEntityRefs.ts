@@ -5,6 +5,7 @@ import type { EnvironmentSummary } from '@envkit/plugin-environments-common';
 import { useCallback, useEffect, useState } from 'react';
 import { ENVIRONMENT_ID_ANNOTATION } from '../../constants';
 import { usePolledAsync } from '../../hooks';
+import { findEntities } from '../shared';
 
 const NONE = new Map<string, string>();
 
@@ -21,15 +22,11 @@ export function useEnvironmentEntityRefs(
 ): Map<string, string> {
   const catalogApi = useApi(catalogApiRef);
   const load = useCallback(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: { kind: 'Resource', 'spec.type': 'environment' },
-      fields: [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'metadata.annotations',
-      ],
-    });
+    const items = await findEntities(
+      catalogApi,
+      { kind: 'Resource', 'spec.type': 'environment' },
+      ['metadata.annotations'],
+    );
     const refs = new Map<string, string>();
     for (const entity of items) {
       const id = entity.metadata.annotations?.[ENVIRONMENT_ID_ANNOTATION];

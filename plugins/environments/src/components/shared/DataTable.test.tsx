@@ -17,13 +17,7 @@ const columns: DataColumn<Line>[] = [
 /** Renders `lines` and answers the table's rows, the heading row first. */
 function renderLines(lines: Line[], detail?: (line: Line) => ReactNode) {
   render(
-    <DataTable
-      label="Lines"
-      columns={columns}
-      rows={lines}
-      rowKey={line => line.name}
-      detail={detail}
-    />,
+    <DataTable label="Lines" columns={columns} rows={lines} detail={detail} />,
   );
   const table = screen.getByRole('table', { name: 'Lines' });
   return within(table).getAllByRole('row');

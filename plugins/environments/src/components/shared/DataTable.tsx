@@ -17,18 +17,30 @@ export interface DataColumn<T> {
 }
 
 /**
+ * How a {@link DataTable} tells its rows apart: rows with a `name` are keyed
+ * by it unless `rowKey` says otherwise; other rows need a `rowKey`.
+ */
+type RowKeyProps<T> = [T] extends [{ name: string }]
+  ? { rowKey?: (row: T) => string }
+  : { rowKey: (row: T) => string };
+
+const byName = (row: unknown) => (row as { name: string }).name;
+
+/**
  * A small, read-only table of rows under a heading row, as the cards and
  * pages of this plugin show them (resources, inputs, parameters, quotas).
  * `detail` may add one full-width row under a row, e.g. a nested table.
  */
-export function DataTable<T>(props: {
-  label: string;
-  columns: DataColumn<T>[];
-  rows: readonly T[];
-  rowKey: (row: T) => string;
-  detail?: (row: T) => ReactNode;
-}) {
+export function DataTable<T>(
+  props: {
+    label: string;
+    columns: DataColumn<T>[];
+    rows: readonly T[];
+    detail?: (row: T) => ReactNode;
+  } & RowKeyProps<T>,
+) {
   const { columns, detail } = props;
+  const rowKey: (row: T) => string = props.rowKey ?? byName;
   return (
     <Table size="small" aria-label={props.label}>
       <TableHead>
@@ -48,7 +60,7 @@ export function DataTable<T>(props: {
         {props.rows.map((row, index) => {
           const extra = detail?.(row);
           return (
-            <Fragment key={props.rowKey(row)}>
+            <Fragment key={rowKey(row)}>
               <TableRow>
                 {columns.map(column => (
                   <TableCell

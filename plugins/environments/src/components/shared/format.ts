@@ -1,3 +1,5 @@
+import type { ParameterPolicy } from '@envkit/plugin-environments-common';
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -64,3 +66,20 @@ export function formatSchedule(schedule: {
     .join('; ');
   return schedule.timeZone ? `${windows} (${schedule.timeZone})` : windows;
 }
+
+/**
+ * Each parameter policy in words: `short` beside an environment's input (what
+ * its developer may do with it), `full` on the template's page (the policy's
+ * name and what it allows).
+ */
+export const PARAMETER_POLICY_TEXT: Record<
+  ParameterPolicy,
+  { short: string; full: string }
+> = {
+  locked: { short: 'Locked', full: 'Locked: always the default' },
+  restricted: {
+    short: 'One of a list',
+    full: 'Restricted: one of the listed values',
+  },
+  overridable: { short: 'Changeable', full: 'Overridable: any valid value' },
+};

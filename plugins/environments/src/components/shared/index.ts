@@ -5,3 +5,4 @@ export type { StatusKind } from './StatusText';
 export { listAllEnvironments } from './listAll';
 export { DataTable } from './DataTable';
 export type { DataColumn } from './DataTable';
+export { findEntities } from './catalog';
