@@ -4,6 +4,7 @@
  * leave the sandbox; only their metadata is described.
  */
 import { AwsError } from '../aws/query';
+import { ResourceTable } from '../aws/resourceTable';
 import type { Tag } from '../tagging/tags';
 
 export interface Secret {
@@ -23,36 +24,25 @@ export interface Secret {
   createdDate: Date;
 }
 
-export class SecretsManagerState {
-  readonly secrets = new Map<string, Secret>();
-
-  reset(): void {
-    this.secrets.clear();
-  }
-
+/** Secrets by ARN. */
+export class SecretsManagerState extends ResourceTable<Secret> {
   create(secret: Omit<Secret, 'createdDate'>): Secret {
     const created = { ...secret, createdDate: new Date() };
-    this.secrets.set(secret.arn, created);
+    this.byId.set(secret.arn, created);
     return created;
-  }
-
-  delete(arn: string): void {
-    this.secrets.delete(arn);
   }
 
   /** The current value of the secret `id` (ARN or name), if it exists. */
   value(id: string): string | undefined {
     return (
-      this.secrets.get(id) ??
-      [...this.secrets.values()].find(s => s.name === id)
+      this.byId.get(id) ?? [...this.byId.values()].find(s => s.name === id)
     )?.value;
   }
 
   /** By ARN or by name, as `SecretId` may be either. */
   get(id: string | undefined): Secret {
     const secret = id
-      ? this.secrets.get(id) ??
-        [...this.secrets.values()].find(s => s.name === id)
+      ? this.byId.get(id) ?? [...this.byId.values()].find(s => s.name === id)
       : undefined;
     if (!secret) {
       throw new AwsError(
