@@ -18,7 +18,10 @@ export type JsonHandler = (
   input: Record<string, unknown>,
 ) => Record<string, unknown>;
 
-/** How one protocol answers: its content type and how it writes a result and an error. */
+/**
+ * How one protocol answers: its content type, and how it writes a result
+ * and an error.
+ */
 interface Protocol<H> {
   contentType: string;
   /** The error code of an action the sandbox has no handler for. */

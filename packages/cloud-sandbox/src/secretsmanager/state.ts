@@ -32,18 +32,21 @@ export class SecretsManagerState extends ResourceTable<Secret> {
     return created;
   }
 
-  /** The current value of the secret `id` (ARN or name), if it exists. */
-  value(id: string): string | undefined {
-    return (
-      this.byId.get(id) ?? [...this.byId.values()].find(s => s.name === id)
-    )?.value;
-  }
-
-  /** By ARN or by name, as `SecretId` may be either. */
-  get(id: string | undefined): Secret {
-    const secret = id
+  /** The secret `id` names: by ARN or by name, as `SecretId` may be either. */
+  private lookup(id: string | undefined): Secret | undefined {
+    return id
       ? this.byId.get(id) ?? [...this.byId.values()].find(s => s.name === id)
       : undefined;
+  }
+
+  /** The current value of the secret `id` (ARN or name), if it exists. */
+  value(id: string): string | undefined {
+    return this.lookup(id)?.value;
+  }
+
+  /** By ARN or by name; Secrets Manager's not-found error when neither. */
+  get(id: string | undefined): Secret {
+    const secret = this.lookup(id);
     if (!secret) {
       throw new AwsError(
         'ResourceNotFoundException',
