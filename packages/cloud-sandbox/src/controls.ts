@@ -19,6 +19,12 @@ import {
   type ProfileName,
 } from './profiles';
 
+/** Why a resource that `failResourceType` fails did not create. */
+const SIMULATED_RESOURCE_FAILURE =
+  'Resource handler returned message: "Simulated failure injected by the cloud sandbox" (HandlerErrorCode: GeneralServiceException)';
+/** What ECS says of a task whose essential container stopped. */
+const TASK_EXITED = 'Essential container in task exited';
+
 export interface InventoryEntry {
   stackName: string;
   stackId: string;
@@ -102,16 +108,13 @@ export class SandboxControls {
   /** Resources of this CloudFormation type fail to create with `reason`. */
   failResourceType(
     resourceType: string,
-    reason = 'Resource handler returned message: "Simulated failure injected by the cloud sandbox" (HandlerErrorCode: GeneralServiceException)',
+    reason = SIMULATED_RESOURCE_FAILURE,
   ): void {
     this.state.faults.failingResourceTypes.set(resourceType, reason);
   }
 
   /** Tasks of this ECS service stop right after starting. */
-  failServiceTasks(
-    serviceName: string,
-    reason = 'Essential container in task exited',
-  ): void {
+  failServiceTasks(serviceName: string, reason = TASK_EXITED): void {
     this.state.faults.failingServiceTasks.set(serviceName, reason);
   }
 
@@ -122,10 +125,7 @@ export class SandboxControls {
    * circuit breaker on, its deployment fails after three tasks (and, with
    * rollback, ECS returns to the last completed deployment).
    */
-  failImageTasks(
-    image: string,
-    reason = 'Essential container in task exited',
-  ): void {
+  failImageTasks(image: string, reason = TASK_EXITED): void {
     this.state.faults.failingImages.set(image, reason);
   }
 
@@ -225,7 +225,7 @@ export class SandboxControls {
     secretId: string,
     jsonKey = 'password',
   ): boolean {
-    const instance = this.state.data.rds.instances.get(identifier);
+    const instance = this.state.data.rds.byId.get(identifier);
     const value = this.state.data.secrets.value(secretId);
     if (!instance?.masterUserPassword || value === undefined) return false;
     let expected: unknown = value;

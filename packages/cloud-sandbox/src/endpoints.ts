@@ -4,7 +4,11 @@
  * endpoint would serve: which image answers on which port.
  */
 import type { StackResource, StackStore } from './cloudformation/stacks';
-import type { EcsState } from './ecs/state';
+import type {
+  EcsState,
+  EnvironmentVariable,
+  SecretReference,
+} from './ecs/state';
 import type { ElbState, ListenerRule } from './elb/state';
 import { findType, type ResourceType } from './kubernetes/discovery';
 import type { KubeStore } from './kubernetes/store';
@@ -24,9 +28,9 @@ export interface EndpointInfo {
    */
   asleep?: boolean;
   /** The plain environment variables the service's task receives. */
-  environment?: { name: string; value: string }[];
+  environment?: EnvironmentVariable[];
   /** Its secrets: only where ECS reads them from, never a value. */
-  secrets?: { name: string; valueFrom: string }[];
+  secrets?: SecretReference[];
   /**
    * No rule of a shared load balancer matches: its listener's default
    * `fixed-response` answers instead, as ELB would.

@@ -1,3 +1,5 @@
+import { clearCollections } from './util/collections';
+
 /** The services the sandbox emulates, as named in call counters and faults. */
 export type ServiceName =
   | 'cloudformation'
@@ -77,12 +79,7 @@ export class Faults {
 
   clear(): void {
     this.throttles = [];
-    this.latencyMs.clear();
-    this.failingResourceTypes.clear();
-    this.failingServiceTasks.clear();
-    this.failingImages.clear();
-    this.heldServiceTasks.clear();
-    this.hungNamespaces.clear();
+    clearCollections(this);
   }
 
   describe() {

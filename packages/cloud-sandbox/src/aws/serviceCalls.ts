@@ -18,77 +18,95 @@ export type JsonHandler = (
   input: Record<string, unknown>,
 ) => Record<string, unknown>;
 
-export function queryCall(
-  service: { name: string; namespace: string },
-  handlers: Record<string, QueryHandler>,
-  req: SandboxRequest,
+/**
+ * How one protocol answers: its content type, and how it writes a result
+ * and an error.
+ */
+interface Protocol<H> {
+  contentType: string;
+  /** The error code of an action the sandbox has no handler for. */
+  unknownAction: string;
+  /** The body of a successful call of `handler`. */
+  answer(handler: H, requestId: string): string;
+  /** The body of a failed call. */
+  error(error: AwsError, requestId: string): string;
+}
+
+/**
+ * Runs `action`'s handler and answers with its result, or with the AWS error
+ * it threw (or the protocol's unknown-action error when there is none).
+ */
+function call<H>(
+  serviceName: string,
+  handlers: Record<string, H>,
   action: string,
+  protocol: Protocol<H>,
 ): SandboxResponse {
   const id = requestId();
-  const headers = { 'x-amzn-requestid': id };
+  const respond = (status: number, body: string): SandboxResponse => ({
+    status,
+    contentType: protocol.contentType,
+    headers: { 'x-amzn-requestid': id },
+    body,
+  });
   try {
     const handler = handlers[action];
     if (!handler) {
       throw new AwsError(
-        'InvalidAction',
-        `The sandbox does not emulate ${service.name} ${action}`,
+        protocol.unknownAction,
+        `The sandbox does not emulate ${serviceName} ${action}`,
       );
     }
-    const result = handler(parseForm(req.body.toString('utf8')));
-    return {
-      status: 200,
-      contentType: 'text/xml',
-      headers,
-      body: xmlElementsResponse(action, result, service.namespace, id),
-    };
+    return respond(200, protocol.answer(handler, id));
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
-    return {
-      status: error.status,
-      contentType: 'text/xml',
-      headers,
-      body: xmlError(
-        error.code,
-        error.message,
-        service.namespace,
-        'Sender',
-        id,
-      ),
-    };
+    return respond(error.status, protocol.error(error, id));
   }
 }
 
-export function jsonCall(
-  service: { name: string },
-  handlers: Record<string, JsonHandler>,
+/** Answers one call of `action` from a service's `handlers`. */
+type ServiceCall<Service, Handler> = (
+  service: Service,
+  handlers: Record<string, Handler>,
   req: SandboxRequest,
   action: string,
-): SandboxResponse {
-  const headers = { 'x-amzn-requestid': requestId() };
-  const contentType = 'application/x-amz-json-1.1';
-  try {
-    const handler = handlers[action];
-    if (!handler) {
-      throw new AwsError(
-        'UnknownOperationException',
-        `The sandbox does not emulate ${service.name} ${action}`,
+) => SandboxResponse;
+
+/** A call in the query protocol (RDS, ElastiCache): form in, XML out. */
+export const queryCall: ServiceCall<
+  { name: string; namespace: string },
+  QueryHandler
+> = (service, handlers, req, action) =>
+  call(service.name, handlers, action, {
+    contentType: 'text/xml',
+    unknownAction: 'InvalidAction',
+    answer: (handler, id) =>
+      xmlElementsResponse(
+        action,
+        handler(parseForm(req.body.toString('utf8'))),
+        service.namespace,
+        id,
+      ),
+    error: (error, id) =>
+      xmlError(error.code, error.message, service.namespace, 'Sender', id),
+  });
+
+/** A call in AWS JSON 1.1 (ECS, Secrets Manager). */
+export const jsonCall: ServiceCall<{ name: string }, JsonHandler> = (
+  service,
+  handlers,
+  req,
+  action,
+) =>
+  call(service.name, handlers, action, {
+    contentType: 'application/x-amz-json-1.1',
+    unknownAction: 'UnknownOperationException',
+    answer: handler => {
+      const text = req.body.toString('utf8');
+      return JSON.stringify(
+        handler(text ? (JSON.parse(text) as Record<string, unknown>) : {}),
       );
-    }
-    const text = req.body.toString('utf8');
-    const input = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    return {
-      status: 200,
-      contentType,
-      headers,
-      body: JSON.stringify(handler(input)),
-    };
-  } catch (error) {
-    if (!(error instanceof AwsError)) throw error;
-    return {
-      status: error.status,
-      contentType,
-      headers,
-      body: JSON.stringify({ __type: error.code, message: error.message }),
-    };
-  }
-}
+    },
+    error: error =>
+      JSON.stringify({ __type: error.code, message: error.message }),
+  });

@@ -39,6 +39,20 @@ const arn = (ctx: ProvisionContext, service: string, resource: string) =>
   `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${resource}`;
 
 /**
+ * The ARN of an ELB resource under `parentArn` (a listener under its load
+ * balancer, a rule under its listener): the parent's, with its resource
+ * type `parentType` turned into `type`, and a random id of its own.
+ */
+function childArn(
+  parentArn: Resolved | undefined,
+  parentType: string,
+  type: string,
+): string {
+  const parent = str(parentArn) ?? '';
+  return `${parent.replace(`:${parentType}/`, `:${type}/`)}/${hex(16)}`;
+}
+
+/**
  * An EC2 resource: its physical id is `<prefix>-<17 hex>`, also published
  * as the attribute `idAttribute`, next to what `more` adds.
  */
@@ -159,20 +173,22 @@ const provisioners: Record<string, Provisioner> = {
     };
   },
   'AWS::ElasticLoadBalancingV2::Listener': ctx => {
-    const lb = str(ctx.properties.LoadBalancerArn) ?? '';
-    const listenerArn = `${lb.replace(':loadbalancer/', ':listener/')}/${hex(
-      16,
-    )}`;
+    const listenerArn = childArn(
+      ctx.properties.LoadBalancerArn,
+      'loadbalancer',
+      'listener',
+    );
     return {
       physicalId: listenerArn,
       attributes: { ListenerArn: listenerArn },
     };
   },
   'AWS::ElasticLoadBalancingV2::ListenerRule': ctx => {
-    const listener = str(ctx.properties.ListenerArn) ?? '';
-    const ruleArn = `${listener.replace(':listener/', ':listener-rule/')}/${hex(
-      16,
-    )}`;
+    const ruleArn = childArn(
+      ctx.properties.ListenerArn,
+      'listener',
+      'listener-rule',
+    );
     return {
       physicalId: ruleArn,
       attributes: { RuleArn: ruleArn, IsDefault: false },

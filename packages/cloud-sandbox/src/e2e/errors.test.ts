@@ -23,6 +23,7 @@ import {
   eventually,
   throttleNext,
 } from '../__testUtils__/helpers';
+import { expectRefusal, expectStatus } from '../__testUtils__/expectations';
 import { createStack, sdkConfig } from '../__testUtils__/sdk';
 import {
   BUCKET_TEMPLATE,
@@ -435,10 +436,7 @@ describe('error fidelity', () => {
       const first = await apply(`${path}?fieldManager=team-a`, cm('a'));
       expect(first.status).toBe(201);
       const clash = await apply(`${path}?fieldManager=team-b`, cm('b'));
-      expect(clash.status).toBe(409);
-      expect(clash.body).toMatchObject({
-        kind: 'Status',
-        reason: 'Conflict',
+      expectStatus(clash, 409, 'Conflict', {
         message:
           'Apply failed with 1 conflict: conflict with "team-a": .data.mode',
         details: {
@@ -450,7 +448,6 @@ describe('error fidelity', () => {
             },
           ],
         },
-        code: 409,
       });
       const forced = await apply(
         `${path}?fieldManager=team-b&force=true`,
@@ -464,9 +461,9 @@ describe('error fidelity', () => {
         ),
       ).toEqual(['team-b']);
 
-      const noManager = await apply(path, cm('c'));
-      expect(noManager.status).toBe(422);
-      expect(noManager.body.message).toContain(
+      expectRefusal(
+        await apply(path, cm('c')),
+        422,
         'fieldManager: Required value: is required for apply patch',
       );
 

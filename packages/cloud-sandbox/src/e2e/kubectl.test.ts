@@ -367,25 +367,14 @@ stringData:
     expect(table.stdout).toMatch(/^NAME\s+TYPE\s+DATA\s+AGE/);
     expect(table.stdout).toMatch(/\napi\s+Opaque\s+1\s/);
 
-    const bad = await kube([
-      'patch',
-      'secret',
-      'api',
-      '--type=merge',
-      '-p',
-      '{"data":{"token":"not base64!"}}',
-    ]);
+    /** `kubectl patch secret api --type=merge -p <patch>` */
+    const mergePatch = (patch: string) =>
+      kube(['patch', 'secret', 'api', '--type=merge', '-p', patch]);
+    const bad = await mergePatch('{"data":{"token":"not base64!"}}');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('illegal base64 data');
 
-    const retype = await kube([
-      'patch',
-      'secret',
-      'api',
-      '--type=merge',
-      '-p',
-      '{"type":"kubernetes.io/tls"}',
-    ]);
+    const retype = await mergePatch('{"type":"kubernetes.io/tls"}');
     expect(retype.stderr).toContain('field is immutable');
 
     const deleted = await kube(['delete', 'secret', 'db', 'api']);

@@ -4,7 +4,20 @@
  * count, which is what makes runningCount ramp up over profile time.
  */
 import type { SandboxContext } from '../context';
+import { clearCollections } from '../util/collections';
 import { digits, hex, uuid } from '../util/ids';
+
+/** A plain environment variable of a container. */
+export interface EnvironmentVariable {
+  name: string;
+  value: string;
+}
+
+/** A container's secret: where ECS reads its value from at task start. */
+export interface SecretReference {
+  name: string;
+  valueFrom: string;
+}
 
 export interface ContainerDefinition {
   name: string;
@@ -16,9 +29,9 @@ export interface ContainerDefinition {
   }[];
   essential?: boolean;
   /** Plain values the task receives, as ECS keeps them. */
-  environment?: { name: string; value: string }[];
+  environment?: EnvironmentVariable[];
   /** Values ECS reads at task start; the definition holds only where from. */
-  secrets?: { name: string; valueFrom: string }[];
+  secrets?: SecretReference[];
 }
 
 export interface TaskDefinition {
@@ -135,12 +148,7 @@ export class EcsState {
   }
 
   reset(): void {
-    this.clusters.clear();
-    this.taskDefinitions.clear();
-    this.services.clear();
-    this.tasks.clear();
-    this.deploymentHistory.clear();
-    this.heldStarts.clear();
+    clearCollections(this);
   }
 
   /**

@@ -48,7 +48,7 @@ export function elastiCacheHandlers(
   return {
     DescribeReplicationGroups: params => {
       const id = params.get('ReplicationGroupId');
-      const groups = id ? [state.find(id)] : [...state.groups.values()];
+      const groups = id ? [state.find(id)] : [...state.byId.values()];
       return { ReplicationGroups: { ReplicationGroup: groups.map(groupXml) } };
     },
     ListTagsForResource: params => ({

@@ -1,5 +1,6 @@
 /** ElastiCache replication groups (Redis OSS / Valkey) made by stacks. */
 import { AwsError } from '../aws/query';
+import { notFound, ResourceTable } from '../aws/resourceTable';
 import type { Tag } from '../tagging/tags';
 
 export interface ReplicationGroup {
@@ -17,35 +18,22 @@ export interface ReplicationGroup {
   tags: Tag[];
 }
 
-export class ElastiCacheState {
-  readonly groups = new Map<string, ReplicationGroup>();
-
-  reset(): void {
-    this.groups.clear();
-  }
-
+/** Replication groups by id. */
+export class ElastiCacheState extends ResourceTable<ReplicationGroup> {
   create(group: ReplicationGroup): void {
-    this.groups.set(group.id, group);
-  }
-
-  delete(id: string): void {
-    this.groups.delete(id);
+    this.byId.set(group.id, group);
   }
 
   find(id: string): ReplicationGroup {
-    const group = this.groups.get(id.toLowerCase());
+    const group = this.byId.get(id.toLowerCase());
     if (!group) {
-      throw new AwsError(
-        'ReplicationGroupNotFoundFault',
-        `ReplicationGroup ${id} not found.`,
-        404,
-      );
+      throw notFound('ReplicationGroupNotFoundFault', 'ReplicationGroup', id);
     }
     return group;
   }
 
   byArn(arn: string): ReplicationGroup {
-    const group = [...this.groups.values()].find(g => g.arn === arn);
+    const group = [...this.byId.values()].find(g => g.arn === arn);
     if (!group) {
       throw new AwsError(
         'InvalidARN',

@@ -6,6 +6,7 @@
 import { startSandbox, type Sandbox } from '../sandbox';
 import { SANDBOX_TOKEN } from '../kubeconfig';
 import { callSandbox } from '../__testUtils__/helpers';
+import { expectRefusal, expectStatus } from '../__testUtils__/expectations';
 
 describe('ServiceAccount tokens and RBAC', () => {
   let sandbox: Sandbox;
@@ -78,30 +79,21 @@ describe('ServiceAccount tokens and RBAC', () => {
     expect(own.status).toBe(200);
     expect(own.body.kind).toBe('PodList');
 
-    const other = await podsIn('team-b', token);
-    expect(other.status).toBe(403);
-    expect(other.body).toMatchObject({
-      kind: 'Status',
-      reason: 'Forbidden',
-      code: 403,
+    expectStatus(await podsIn('team-b', token), 403, 'Forbidden', {
       message:
         'pods is forbidden: User "system:serviceaccount:team-a:access" cannot list resource "pods" in API group "" in the namespace "team-b"',
     });
-    const cluster = await call('GET', '/api/v1/namespaces', undefined, token);
-    expect(cluster.status).toBe(403);
-    expect(cluster.body.message).toContain('at the cluster scope');
+    expectRefusal(
+      await call('GET', '/api/v1/namespaces', undefined, token),
+      403,
+      'at the cluster scope',
+    );
 
     // The driver's own credential is not an issued token: full access as before.
     expect((await podsIn('team-b')).status).toBe(200);
 
     sandbox.controls.advanceClock(1201);
-    const expired = await podsIn('team-a', token);
-    expect(expired.status).toBe(401);
-    expect(expired.body).toMatchObject({
-      kind: 'Status',
-      reason: 'Unauthorized',
-      code: 401,
-    });
+    expectStatus(await podsIn('team-a', token), 401, 'Unauthorized');
   });
 
   it('refuses forged tokens and tokens of a deleted ServiceAccount', async () => {
@@ -116,9 +108,9 @@ describe('ServiceAccount tokens and RBAC', () => {
 
   it('answers TokenRequest errors as the API server does', async () => {
     await namespaceWithAccount('team-a');
-    const short = await requestToken('team-a', 60);
-    expect(short.status).toBe(422);
-    expect(short.body.message).toContain(
+    expectRefusal(
+      await requestToken('team-a', 60),
+      422,
       'spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes',
     );
     const missing = await call(

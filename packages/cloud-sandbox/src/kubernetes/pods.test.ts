@@ -21,6 +21,19 @@ describe('pods, ReplicaSets and quota usage', () => {
     expect(answer.status).toBe(201);
     return answer.body;
   };
+  /** Creates a core (v1) `kind` named `name` in namespace shop, at its `resource` path. */
+  const createInShop = (
+    resource: string,
+    kind: string,
+    name: string,
+    spec: unknown,
+  ) =>
+    create(`/api/v1/namespaces/shop/${resource}`, {
+      apiVersion: 'v1',
+      kind,
+      metadata: { name },
+      spec,
+    });
   const used = async () =>
     (await call('GET', '/api/v1/namespaces/shop/resourcequotas/compute')).body
       .status.used;
@@ -31,32 +44,22 @@ describe('pods, ReplicaSets and quota usage', () => {
       kind: 'Namespace',
       metadata: { name: 'shop' },
     });
-    await create('/api/v1/namespaces/shop/limitranges', {
-      apiVersion: 'v1',
-      kind: 'LimitRange',
-      metadata: { name: 'defaults' },
-      spec: {
-        limits: [
-          {
-            type: 'Container',
-            defaultRequest: { cpu: '100m', memory: '128Mi' },
-            default: { cpu: '500m', memory: '256Mi' },
-          },
-        ],
-      },
-    });
-    await create('/api/v1/namespaces/shop/resourcequotas', {
-      apiVersion: 'v1',
-      kind: 'ResourceQuota',
-      metadata: { name: 'compute' },
-      spec: {
-        hard: {
-          pods: '10',
-          'requests.cpu': '2',
-          'requests.memory': '2Gi',
-          'limits.cpu': '4',
-          'limits.memory': '4Gi',
+    await createInShop('limitranges', 'LimitRange', 'defaults', {
+      limits: [
+        {
+          type: 'Container',
+          defaultRequest: { cpu: '100m', memory: '128Mi' },
+          default: { cpu: '500m', memory: '256Mi' },
         },
+      ],
+    });
+    await createInShop('resourcequotas', 'ResourceQuota', 'compute', {
+      hard: {
+        pods: '10',
+        'requests.cpu': '2',
+        'requests.memory': '2Gi',
+        'limits.cpu': '4',
+        'limits.memory': '4Gi',
       },
     });
     await create('/apis/apps/v1/namespaces/shop/deployments', {
@@ -122,19 +125,14 @@ describe('pods, ReplicaSets and quota usage', () => {
       'limits.memory': '512Mi',
     });
 
-    await create('/api/v1/namespaces/shop/pods', {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'debug' },
-      spec: {
-        containers: [
-          {
-            name: 'shell',
-            image: 'busybox',
-            resources: { limits: { cpu: '1', memory: '1Gi' } },
-          },
-        ],
-      },
+    await createInShop('pods', 'Pod', 'debug', {
+      containers: [
+        {
+          name: 'shell',
+          image: 'busybox',
+          resources: { limits: { cpu: '1', memory: '1Gi' } },
+        },
+      ],
     });
     // Requests default to the limits when only limits are given.
     expect(await used()).toEqual({

@@ -46,7 +46,7 @@ export function rdsHandlers(state: RdsState): Record<string, QueryHandler> {
   return {
     DescribeDBInstances: params => {
       const id = params.get('DBInstanceIdentifier');
-      const instances = id ? [state.find(id)] : [...state.instances.values()];
+      const instances = id ? [state.find(id)] : [...state.byId.values()];
       return { DBInstances: { DBInstance: instances.map(instanceXml) } };
     },
   };

@@ -1,5 +1,5 @@
 /** RDS DB instances made by stacks, as DescribeDBInstances reports them. */
-import { AwsError } from '../aws/query';
+import { notFound, ResourceTable } from '../aws/resourceTable';
 import type { Tag } from '../tagging/tags';
 
 export interface DbInstance {
@@ -32,37 +32,22 @@ export interface DbInstance {
   createdAt: Date;
 }
 
-export class RdsState {
-  readonly instances = new Map<string, DbInstance>();
-
-  reset(): void {
-    this.instances.clear();
-  }
-
+/** DB instances by identifier. */
+export class RdsState extends ResourceTable<DbInstance> {
   create(instance: Omit<DbInstance, 'createdAt'>): void {
-    this.instances.set(instance.identifier, {
+    this.byId.set(instance.identifier, {
       ...instance,
       createdAt: new Date(),
     });
   }
 
-  delete(identifier: string): void {
-    this.instances.delete(identifier);
-  }
-
   /** By identifier (case-insensitive, as RDS matches) or ARN. */
   find(id: string): DbInstance {
     const wanted = id.toLowerCase();
-    const found = [...this.instances.values()].find(
+    const found = [...this.byId.values()].find(
       i => i.identifier === wanted || i.arn === id,
     );
-    if (!found) {
-      throw new AwsError(
-        'DBInstanceNotFound',
-        `DBInstance ${id} not found.`,
-        404,
-      );
-    }
+    if (!found) throw notFound('DBInstanceNotFound', 'DBInstance', id);
     return found;
   }
 }

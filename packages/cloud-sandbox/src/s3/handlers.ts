@@ -109,7 +109,7 @@ function handle(
         document('ListAllMyBucketsResult', {
           Owner: { ID: 'envkit-sandbox' },
           Buckets: {
-            Bucket: [...state.buckets.values()].map(b => ({
+            Bucket: [...state.byId.values()].map(b => ({
               Name: b.name,
               CreationDate: b.creationDate.toISOString(),
             })),

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AwsError } from '../aws/query';
+import { ResourceTable } from '../aws/resourceTable';
 import type { Tag } from '../tagging/tags';
 
 export interface S3Object {
@@ -35,13 +36,8 @@ export function noSuchBucket(): AwsError {
   );
 }
 
-export class S3State {
-  readonly buckets = new Map<string, Bucket>();
-
-  reset(): void {
-    this.buckets.clear();
-  }
-
+/** Buckets by name. */
+export class S3State extends ResourceTable<Bucket> {
   create(name: string, region: string, tags: Tag[]): Bucket {
     const bucket: Bucket = {
       name,
@@ -51,12 +47,12 @@ export class S3State {
       tags,
       objects: new Map(),
     };
-    this.buckets.set(name, bucket);
+    this.byId.set(name, bucket);
     return bucket;
   }
 
   get(name: string): Bucket {
-    const bucket = this.buckets.get(name);
+    const bucket = this.byId.get(name);
     if (!bucket) throw noSuchBucket();
     return bucket;
   }
@@ -67,7 +63,7 @@ export class S3State {
     if (bucket.objects.size > 0) {
       throw new AwsError('BucketNotEmpty', BUCKET_NOT_EMPTY_MESSAGE, 409);
     }
-    this.buckets.delete(name);
+    super.delete(name);
   }
 
   putObject(

@@ -4,6 +4,7 @@
  * leave the sandbox; only their metadata is described.
  */
 import { AwsError } from '../aws/query';
+import { ResourceTable } from '../aws/resourceTable';
 import type { Tag } from '../tagging/tags';
 
 export interface Secret {
@@ -23,37 +24,29 @@ export interface Secret {
   createdDate: Date;
 }
 
-export class SecretsManagerState {
-  readonly secrets = new Map<string, Secret>();
-
-  reset(): void {
-    this.secrets.clear();
-  }
-
+/** Secrets by ARN. */
+export class SecretsManagerState extends ResourceTable<Secret> {
   create(secret: Omit<Secret, 'createdDate'>): Secret {
     const created = { ...secret, createdDate: new Date() };
-    this.secrets.set(secret.arn, created);
+    this.byId.set(secret.arn, created);
     return created;
   }
 
-  delete(arn: string): void {
-    this.secrets.delete(arn);
+  /** The secret `id` names: by ARN or by name, as `SecretId` may be either. */
+  private lookup(id: string | undefined): Secret | undefined {
+    return id
+      ? this.byId.get(id) ?? [...this.byId.values()].find(s => s.name === id)
+      : undefined;
   }
 
   /** The current value of the secret `id` (ARN or name), if it exists. */
   value(id: string): string | undefined {
-    return (
-      this.secrets.get(id) ??
-      [...this.secrets.values()].find(s => s.name === id)
-    )?.value;
+    return this.lookup(id)?.value;
   }
 
-  /** By ARN or by name, as `SecretId` may be either. */
+  /** By ARN or by name; Secrets Manager's not-found error when neither. */
   get(id: string | undefined): Secret {
-    const secret = id
-      ? this.secrets.get(id) ??
-        [...this.secrets.values()].find(s => s.name === id)
-      : undefined;
+    const secret = this.lookup(id);
     if (!secret) {
       throw new AwsError(
         'ResourceNotFoundException',

@@ -24,7 +24,7 @@ export function sqsHandlers(
       QueueUrl: state.byName(String(input.QueueName ?? '')).url,
     }),
     ListQueues: input => ({
-      QueueUrls: [...state.queues.values()]
+      QueueUrls: [...state.byId.values()]
         .filter(q => q.name.startsWith(String(input.QueueNamePrefix ?? '')))
         .map(q => q.url),
     }),

@@ -4,6 +4,7 @@
  * reports, with SQS's defaults for what the template leaves out.
  */
 import { AwsError } from '../aws/query';
+import { ResourceTable } from '../aws/resourceTable';
 import type { Tag } from '../tagging/tags';
 
 export interface Queue {
@@ -31,13 +32,8 @@ export function nonExistentQueue(): AwsError {
   );
 }
 
-export class SqsState {
-  readonly queues = new Map<string, Queue>();
-
-  reset(): void {
-    this.queues.clear();
-  }
-
+/** Queues by URL. */
+export class SqsState extends ResourceTable<Queue> {
   create(
     queue: Omit<Queue, 'attributes'>,
     attributes: Record<string, string>,
@@ -56,22 +52,18 @@ export class SqsState {
         ApproximateNumberOfMessagesDelayed: '0',
       },
     };
-    this.queues.set(queue.url, created);
+    this.byId.set(queue.url, created);
     return created;
   }
 
-  delete(url: string): void {
-    this.queues.delete(url);
-  }
-
   get(url: string | undefined): Queue {
-    const queue = url ? this.queues.get(url) : undefined;
+    const queue = url ? this.byId.get(url) : undefined;
     if (!queue) throw nonExistentQueue();
     return queue;
   }
 
   byName(name: string | undefined): Queue {
-    const queue = [...this.queues.values()].find(q => q.name === name);
+    const queue = [...this.byId.values()].find(q => q.name === name);
     if (!queue) throw nonExistentQueue();
     return queue;
   }

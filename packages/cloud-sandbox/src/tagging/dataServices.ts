@@ -6,6 +6,7 @@
  * propagates them.
  */
 import { AwsError } from '../aws/query';
+import type { ResourceTable } from '../aws/resourceTable';
 import { initialSecretValue } from '../cloudformation/dynamicReferences';
 import type { EffectTarget } from '../cloudformation/effects';
 import type { Resolved } from '../cloudformation/intrinsics';
@@ -63,17 +64,31 @@ export class DataServices {
   readonly elastiCache = new ElastiCacheState();
   readonly secrets = new SecretsManagerState();
 
+  /**
+   * Every service's resources, by the CloudFormation type that makes them
+   * and the type a tag query lists them as.
+   */
+  private readonly tables: Array<
+    [string, string, ResourceTable<{ arn: string; tags: Tag[] }>]
+  > = [
+    ['AWS::S3::Bucket', 's3:bucket', this.s3],
+    ['AWS::SQS::Queue', 'sqs:queue', this.sqs],
+    ['AWS::RDS::DBInstance', 'rds:db', this.rds],
+    [
+      'AWS::ElastiCache::ReplicationGroup',
+      'elasticache:replicationgroup',
+      this.elastiCache,
+    ],
+    ['AWS::SecretsManager::Secret', 'secretsmanager:secret', this.secrets],
+  ];
+
   constructor(
     private readonly region: string,
     private readonly accountId: string,
   ) {}
 
   reset(): void {
-    this.s3.reset();
-    this.sqs.reset();
-    this.rds.reset();
-    this.elastiCache.reset();
-    this.secrets.reset();
+    for (const [, , table] of this.tables) table.reset();
   }
 
   create(resource: EffectTarget, stackTags: Tag[]): void {
@@ -196,7 +211,7 @@ export class DataServices {
   update(resource: EffectTarget): void {
     const p = resource.properties;
     if (resource.type === 'AWS::RDS::DBInstance') {
-      const instance = this.rds.instances.get(resource.physicalId);
+      const instance = this.rds.byId.get(resource.physicalId);
       if (!instance) return;
       instance.instanceClass = String(p.DBInstanceClass ?? '');
       instance.engineVersion = optional(p.EngineVersion);
@@ -208,62 +223,45 @@ export class DataServices {
       }
     }
     if (resource.type === 'AWS::ElastiCache::ReplicationGroup') {
-      const group = this.elastiCache.groups.get(resource.physicalId);
+      const group = this.elastiCache.byId.get(resource.physicalId);
       if (group) group.cacheNodeType = optional(p.CacheNodeType);
     }
   }
 
   /** Deletes the resource; returns CloudFormation's reason when S3 refuses. */
   delete(resource: EffectTarget): string | undefined {
-    switch (resource.type) {
-      case 'AWS::S3::Bucket':
-        try {
-          if (this.s3.buckets.has(resource.physicalId))
-            this.s3.delete(resource.physicalId);
-          return undefined;
-        } catch (error) {
-          if (!(error instanceof AwsError)) throw error;
-          return `${error.message} (Service: Amazon S3; Status Code: ${
-            error.status
-          }; Error Code: ${error.code}; Request ID: ${requestId()
-            .replace(/-/g, '')
-            .slice(0, 16)
-            .toUpperCase()}; S3 Extended Request ID: ${Buffer.from(
-            requestId(),
-          ).toString('base64')}; Proxy: null)`;
-        }
-      case 'AWS::SQS::Queue':
-        this.sqs.delete(resource.physicalId);
+    const id = resource.physicalId;
+    if (resource.type === 'AWS::S3::Bucket') {
+      try {
+        if (this.s3.byId.has(id)) this.s3.delete(id);
         return undefined;
-      case 'AWS::SecretsManager::Secret':
-        this.secrets.delete(resource.physicalId);
-        return undefined;
-      case 'AWS::RDS::DBInstance': {
-        // RDS deletes the master-password secret it manages with the instance.
-        const secret = resource.attributes['MasterUserSecret.SecretArn'];
-        if (secret) this.secrets.delete(String(secret));
-        this.rds.delete(resource.physicalId);
-        return undefined;
+      } catch (error) {
+        if (!(error instanceof AwsError)) throw error;
+        return `${error.message} (Service: Amazon S3; Status Code: ${
+          error.status
+        }; Error Code: ${error.code}; Request ID: ${requestId()
+          .replace(/-/g, '')
+          .slice(0, 16)
+          .toUpperCase()}; S3 Extended Request ID: ${Buffer.from(
+          requestId(),
+        ).toString('base64')}; Proxy: null)`;
       }
-      case 'AWS::ElastiCache::ReplicationGroup':
-        this.elastiCache.delete(resource.physicalId);
-        return undefined;
-      default:
-        return undefined;
     }
+    if (resource.type === 'AWS::RDS::DBInstance') {
+      // RDS deletes the master-password secret it manages with the instance.
+      const secret = resource.attributes['MasterUserSecret.SecretArn'];
+      if (secret) this.secrets.delete(String(secret));
+    }
+    for (const [type, , table] of this.tables) {
+      if (type === resource.type) table.delete(id);
+    }
+    return undefined;
   }
 
   /** Every resource carrying tag `key` (with `value`), or all of them. */
   tagged(filter?: { key: string; value?: string }): TaggedResource[] {
-    const held: Array<[string, Iterable<{ arn: string; tags: Tag[] }>]> = [
-      ['s3:bucket', this.s3.buckets.values()],
-      ['sqs:queue', this.sqs.queues.values()],
-      ['rds:db', this.rds.instances.values()],
-      ['elasticache:replicationgroup', this.elastiCache.groups.values()],
-      ['secretsmanager:secret', this.secrets.secrets.values()],
-    ];
-    const all: TaggedResource[] = held.flatMap(([type, resources]) =>
-      [...resources].map(r => ({ arn: r.arn, type, tags: r.tags })),
+    const all: TaggedResource[] = this.tables.flatMap(([, type, table]) =>
+      [...table.byId.values()].map(r => ({ arn: r.arn, type, tags: r.tags })),
     );
     return filter ? all.filter(r => hasTag(r.tags, filter)) : all;
   }
