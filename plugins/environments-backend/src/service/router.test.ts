@@ -290,8 +290,7 @@ describe('environments REST API', () => {
     const created = await createAs(server, lena, {
       component: 'storefront-web',
       owner: 'group:default/team-storefront',
-    });
-    expect(created.status).toBe(202);
+    }).expect(202);
     expect(created.body.spec.component).toBe(
       'component:default/storefront-web',
     );
