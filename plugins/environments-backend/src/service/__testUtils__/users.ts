@@ -19,9 +19,7 @@ export function userOf(credentials: BackstageCredentials): string {
  * A userInfo service in which each user's ownership refs are what `groups`
  * lists for them (themselves included), or only themselves.
  */
-export function userInfoOf(
-  groups: Record<string, string[]>,
-): ServiceFactory {
+export function userInfoOf(groups: Record<string, string[]>): ServiceFactory {
   return mockServices.userInfo.mock({
     async getUserInfo(credentials) {
       const user = userOf(credentials);
