@@ -13,14 +13,16 @@ export {
   ANNOTATION_CREATED_BY,
   ANNOTATION_ENVIRONMENT_ID,
   ANNOTATION_TEMPLATE,
-  ENVIRONMENTS_LOCATION,
 } from './providers/environmentEntity';
 export {
   environmentTemplateToSoftwareTemplate,
   generatedTemplateName,
-  GENERATED_TEMPLATES_LOCATION,
   TEMPLATE_AUDIENCE_SPEC_KEY,
 } from './templates/softwareTemplate';
+export {
+  ENVIRONMENTS_LOCATION,
+  GENERATED_TEMPLATES_LOCATION,
+} from './locations';
 export {
   environmentCatalogConditions,
   environmentCatalogPermissionRules,

@@ -199,33 +199,35 @@ export const environmentsPlugin = createBackendPlugin({
             }),
           },
         });
+        /** Runs `sweep` on every replica, every `intervalSeconds` of `section`. */
+        const sweepEvery = (
+          id: string,
+          section: typeof engineConfig,
+          defaultSeconds: number,
+          sweep: () => Promise<unknown>,
+        ) =>
+          scheduler.scheduleTask({
+            id,
+            scope: 'local',
+            frequency: {
+              seconds:
+                section?.getOptionalNumber('intervalSeconds') ?? defaultSeconds,
+            },
+            timeout: { minutes: 5 },
+            fn: async () => {
+              await sweep();
+            },
+          });
         // Every replica sweeps on its own schedule; leases in the database
         // decide who works on which environment.
-        await scheduler.scheduleTask({
-          id: 'environments-reconcile',
-          scope: 'local',
-          frequency: {
-            seconds: engineConfig?.getOptionalNumber('intervalSeconds') ?? 2,
-          },
-          timeout: { minutes: 5 },
-          fn: async () => {
-            await engine.sweep();
-          },
-        });
-
+        await sweepEvery('environments-reconcile', engineConfig, 2, () =>
+          engine.sweep(),
+        );
         // Notices before expiry: each replica looks, the database claim in
         // EnvironmentNotices makes sure only one sends each notice.
-        await scheduler.scheduleTask({
-          id: 'environments-notices',
-          scope: 'local',
-          frequency: {
-            seconds: noticesConfig?.getOptionalNumber('intervalSeconds') ?? 60,
-          },
-          timeout: { minutes: 5 },
-          fn: async () => {
-            await engine.sweepNotices();
-          },
-        });
+        await sweepEvery('environments-notices', noticesConfig, 60, () =>
+          engine.sweepNotices(),
+        );
 
         httpRouter.use(await createRouter({ environments, httpAuth, auditor }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -11,6 +11,7 @@ export * from './inputs';
 export * from './resourceGraph';
 export * from './interpolation';
 export * from './environment';
+export * from './events';
 export * from './createRequest';
 export * from './phases';
 export * from './schedule';

@@ -1,5 +1,13 @@
 import type { EnvironmentTemplateEntity } from '@envkit/plugin-environments-common';
 
+/** {@link ecsTemplate} with some of its spec replaced. */
+export function ecsTemplateWith(
+  spec: Partial<EnvironmentTemplateEntity['spec']>,
+): EnvironmentTemplateEntity {
+  const template = ecsTemplate();
+  return { ...template, spec: { ...template.spec, ...spec } };
+}
+
 /** A valid ECS template with a required, a restricted and a locked input. */
 export function ecsTemplate(): EnvironmentTemplateEntity {
   return {

@@ -1,5 +1,5 @@
 import type { Environment } from '@envkit/plugin-environments-common';
-import { ecsTemplate } from '../__fixtures__/templates';
+import { ecsTemplate, ecsTemplateWith } from '../__fixtures__/templates';
 import { environmentToEntity } from '../providers/environmentEntity';
 import { environmentTemplateToSoftwareTemplate } from '../templates/softwareTemplate';
 import {
@@ -90,16 +90,14 @@ describe('IS_ENVIRONMENT_OWNER on catalog entities', () => {
 });
 
 describe('IS_IN_TEMPLATE_AUDIENCE', () => {
-  const restricted = environmentTemplateToSoftwareTemplate({
-    ...ecsTemplate(),
-    spec: {
-      ...ecsTemplate().spec,
+  const restricted = environmentTemplateToSoftwareTemplate(
+    ecsTemplateWith({
       guardrails: {
         allowedGroups: ['team-payments'],
         allowedUsers: ['user:default/jane'],
       },
-    },
-  });
+    }),
+  );
   const open = environmentTemplateToSoftwareTemplate(ecsTemplate());
 
   it('matches allowed users and members of allowed groups', () => {

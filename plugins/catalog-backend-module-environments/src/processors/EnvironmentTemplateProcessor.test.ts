@@ -1,13 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
-import { ecsTemplate } from '../__fixtures__/templates';
+import { ecsTemplateWith } from '../__fixtures__/templates';
 import { EnvironmentTemplateProcessor } from './EnvironmentTemplateProcessor';
 
 const location = { type: 'url', target: 'https://example.com/envs.yaml' };
 
 const template: Entity = {
-  ...ecsTemplate(),
+  ...ecsTemplateWith({ owner: 'platform-team' }),
   metadata: { name: 'ecs-service', namespace: 'default' },
-  spec: { ...ecsTemplate().spec, owner: 'platform-team' },
 };
 
 describe('EnvironmentTemplateProcessor', () => {

@@ -12,10 +12,8 @@ import {
   ENVIRONMENT_CHANGED_TOPIC,
   type EnvironmentChangedEvent,
 } from '@envkit/plugin-environments-node';
-import {
-  ENVIRONMENTS_LOCATION,
-  environmentToEntity,
-} from './environmentEntity';
+import { environmentToEntity } from './environmentEntity';
+import { ENVIRONMENTS_LOCATION } from '../locations';
 import { EnvironmentLister } from './EnvironmentsListClient';
 import { scheduleRefresh } from './scheduleRefresh';
 

@@ -13,10 +13,8 @@ import {
   validateEnvironmentTemplate,
 } from '@envkit/plugin-environments-common';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  environmentTemplateToSoftwareTemplate,
-  GENERATED_TEMPLATES_LOCATION,
-} from '../templates/softwareTemplate';
+import { environmentTemplateToSoftwareTemplate } from '../templates/softwareTemplate';
+import { GENERATED_TEMPLATES_LOCATION } from '../locations';
 import { scheduleRefresh } from './scheduleRefresh';
 
 /**

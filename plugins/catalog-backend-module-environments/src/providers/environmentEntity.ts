@@ -1,12 +1,7 @@
-import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
-  Entity,
-} from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import type { EnvironmentSummary } from '@envkit/plugin-environments-common';
+import { ENVIRONMENTS_LOCATION, locationAnnotations } from '../locations';
 
-/** The location every environment entity is said to come from. @public */
-export const ENVIRONMENTS_LOCATION = 'envkit:environments';
 /** Annotation holding the environment's id in the environments API. @public */
 export const ANNOTATION_ENVIRONMENT_ID = 'envkit.io/environment-id';
 /** Annotation holding the EnvironmentTemplate ref it was made from. @public */
@@ -72,8 +67,7 @@ export function environmentToEntity(environment: EnvironmentSummary): Entity {
       title: spec.name,
       description: `Environment from ${spec.templateRef}@${spec.templateVersion}, ${status.phase}`,
       annotations: {
-        [ANNOTATION_LOCATION]: ENVIRONMENTS_LOCATION,
-        [ANNOTATION_ORIGIN_LOCATION]: ENVIRONMENTS_LOCATION,
+        ...locationAnnotations(ENVIRONMENTS_LOCATION),
         [ANNOTATION_ENVIRONMENT_ID]: environment.id,
         [ANNOTATION_TEMPLATE]: spec.templateRef,
         ...(environment.createdBy

@@ -1,5 +1,9 @@
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
-import { ecsTemplate, namespaceTemplate } from '../__fixtures__/templates';
+import {
+  ecsTemplate,
+  ecsTemplateWith,
+  namespaceTemplate,
+} from '../__fixtures__/templates';
 import {
   environmentTemplateToSoftwareTemplate,
   generatedTemplateName,
@@ -277,16 +281,14 @@ describe('environmentTemplateToSoftwareTemplate', () => {
   });
 
   it('lists who may use a restricted template, in a form the scaffolder accepts', async () => {
-    const restricted = environmentTemplateToSoftwareTemplate({
-      ...ecsTemplate(),
-      spec: {
-        ...ecsTemplate().spec,
+    const restricted = environmentTemplateToSoftwareTemplate(
+      ecsTemplateWith({
         guardrails: {
           allowedUsers: ['jane'],
           allowedGroups: ['team-payments', 'group:default/ops'],
         },
-      },
-    });
+      }),
+    );
 
     expect((restricted.spec as any).envkit).toEqual({
       audience: [

@@ -1,9 +1,4 @@
-import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
-  Entity,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import {
   durationLabel,
@@ -15,9 +10,11 @@ import {
   parameterPolicy,
   shortHash,
 } from '@envkit/plugin-environments-common';
+import {
+  GENERATED_TEMPLATES_LOCATION,
+  locationAnnotations,
+} from '../locations';
 
-/** The location every generated Template is said to come from. @public */
-export const GENERATED_TEMPLATES_LOCATION = 'envkit:environment-templates';
 /** Annotation on a generated Template naming its EnvironmentTemplate. */
 export const ANNOTATION_SOURCE_TEMPLATE = 'envkit.io/environment-template';
 /**
@@ -359,8 +356,7 @@ export function environmentTemplateToSoftwareTemplate(
       description,
       tags: ['envkit', spec.type],
       annotations: {
-        [ANNOTATION_LOCATION]: GENERATED_TEMPLATES_LOCATION,
-        [ANNOTATION_ORIGIN_LOCATION]: GENERATED_TEMPLATES_LOCATION,
+        ...locationAnnotations(GENERATED_TEMPLATES_LOCATION),
         [ANNOTATION_SOURCE_TEMPLATE]: sourceRef,
       },
     },

@@ -109,19 +109,11 @@ export class EnvironmentAccess {
     query: ListEnvironmentsOptions,
     credentials: BackstageCredentials,
   ): Promise<ListEnvironmentsResponse> {
-    const [decision] = await this.options.permissions.authorizeConditional(
-      [{ permission: environmentReadPermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.DENY) {
+    const visible = await this.listable(environmentReadPermission, credentials);
+    if (!visible) {
       return { items: [], totalCount: 0, totalCountExact: true };
     }
-    return this.options.store.listEnvironments({
-      ...query,
-      ...(decision.result === AuthorizeResult.CONDITIONAL
-        ? { filter: this.toFilter(decision.conditions) }
-        : {}),
-    });
+    return this.options.store.listEnvironments({ ...query, ...visible });
   }
 
   /** One page of the timeline, newest first; `cursor` continues a listing. */
@@ -200,16 +192,43 @@ export class EnvironmentAccess {
     return callerOf(credentials, this.options.userInfo);
   }
 
+  /**
+   * The caller's decision on `permission` for environments in general (it
+   * may be conditional, on which ones).
+   */
+  async decision(
+    permission: ResourcePermission<'environment'>,
+    credentials: BackstageCredentials,
+  ): Promise<PolicyDecision> {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    return decision;
+  }
+
+  /**
+   * What of a listing `permission` lets the caller see: undefined when
+   * nothing, else the store's `filter` (none when it allows every one).
+   */
+  async listable(
+    permission: ResourcePermission<'environment'>,
+    credentials: BackstageCredentials,
+  ): Promise<Pick<ListEnvironmentsOptions, 'filter'> | undefined> {
+    const decision = await this.decision(permission, credentials);
+    if (decision.result === AuthorizeResult.DENY) return undefined;
+    return decision.result === AuthorizeResult.CONDITIONAL
+      ? { filter: this.toFilter(decision.conditions) }
+      : {};
+  }
+
   async require(
     permission: ResourcePermission<'environment'>,
     environment: Environment,
     credentials: BackstageCredentials,
     action: string,
   ) {
-    const [decision] = await this.options.permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
+    const decision = await this.decision(permission, credentials);
     if (!this.decide(decision, environment)) {
       throw new NotAllowedError(
         `You may not ${action} environment '${environment.spec.name}'`,

@@ -5,8 +5,6 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
   CostEstimate,
   Environment,
@@ -18,7 +16,6 @@ import {
   MAX_PAGE_SIZE,
   parseDuration,
 } from '@envkit/plugin-environments-common';
-import { EnvironmentFilter } from '../permissions/rules';
 import {
   EnvironmentAccess,
   EnvironmentOperationsOptions,
@@ -121,16 +118,10 @@ export function approvalFor(
  * engine carries it out (provisions, or ends the request Rejected).
  */
 export class EnvironmentApprovals {
-  private readonly toFilter: ReturnType<
-    typeof createConditionTransformer<EnvironmentFilter>
-  >;
-
   constructor(
     private readonly options: EnvironmentOperationsOptions,
     private readonly access: EnvironmentAccess,
-  ) {
-    this.toFilter = createConditionTransformer(options.rules);
-  }
+  ) {}
 
   async decide(
     id: string,
@@ -227,17 +218,15 @@ export class EnvironmentApprovals {
     credentials: BackstageCredentials,
   ): Promise<EnvironmentSummary[]> {
     const caller = await this.access.caller(credentials);
-    const [decision] = await this.options.permissions.authorizeConditional(
-      [{ permission: environmentApprovePermission }],
-      { credentials },
+    const visible = await this.access.listable(
+      environmentApprovePermission,
+      credentials,
     );
-    if (decision.result === AuthorizeResult.DENY) return [];
+    if (!visible) return [];
     const { items } = await this.options.store.listEnvironments({
       phase: 'AwaitingApproval',
       limit: MAX_PAGE_SIZE,
-      ...(decision.result === AuthorizeResult.CONDITIONAL
-        ? { filter: this.toFilter(decision.conditions) }
-        : {}),
+      ...visible,
     });
     return items
       .filter(item => {

@@ -161,31 +161,14 @@ export class EnvironmentChanges {
     credentials: BackstageCredentials,
   ): Promise<Environment> {
     const environment = await this.loadForUpdate(id, credentials, 'update');
-    const { store } = this.options;
-    const snapshot = environment.spec.templateSnapshot;
-    const split = splitSecretInputs(
-      snapshot,
-      resolveInputs(snapshot, {
+    const updated = await this.writeInputs(
+      environment,
+      environment.spec.templateSnapshot,
+      {
         ...givenInputs(environment),
-        ...(await store.getSecretInputs(id)),
+        ...(await this.options.store.getSecretInputs(id)),
         ...inputs,
-      }),
-    );
-    const changed: EnvironmentSpec = {
-      ...environment.spec,
-      inputs: split.inputs,
-      ...secretInputNames(split.secrets),
-    };
-    const cost = await this.checkCost(environment, changed, split.secrets);
-    const updated = await store.updateSpec(
-      id,
-      spec => ({
-        ...spec,
-        inputs: split.inputs,
-        ...secretInputNames(split.secrets),
-        cost,
-      }),
-      { secretInputs: split.secrets },
+      },
     );
     await this.access.recordEvent(
       id,
@@ -193,6 +176,37 @@ export class EnvironmentChanges {
       `Inputs changed: ${namesOf(inputs)}`,
     );
     return updated;
+  }
+
+  /**
+   * Writes `inputs`, resolved under `template` with the secret ones stored
+   * apart, together with the spec `changes` they come with (and those
+   * `latest` derives from the spec as it is written), once the cost of the
+   * result is within the budgets.
+   */
+  private async writeInputs(
+    environment: Environment,
+    template: EnvironmentTemplateEntity['spec'],
+    inputs: Record<string, unknown>,
+    changes: Partial<EnvironmentSpec> = {},
+    latest: (spec: EnvironmentSpec) => Partial<EnvironmentSpec> = () => ({}),
+  ): Promise<Environment> {
+    const split = splitSecretInputs(template, resolveInputs(template, inputs));
+    const written = {
+      ...changes,
+      inputs: split.inputs,
+      ...secretInputNames(split.secrets),
+    };
+    const cost = await this.checkCost(
+      environment,
+      { ...environment.spec, ...written },
+      split.secrets,
+    );
+    return this.options.store.updateSpec(
+      environment.id,
+      spec => ({ ...spec, ...written, ...latest(spec), cost }),
+      { secretInputs: split.secrets },
+    );
   }
 
   /**
@@ -233,7 +247,6 @@ export class EnvironmentChanges {
     credentials: BackstageCredentials,
   ): Promise<Environment> {
     const environment = await this.loadForUpdate(id, credentials, 'upgrade');
-    const { store } = this.options;
     const template = await this.options.templates.getTemplate(
       environment.spec.templateRef,
       credentials,
@@ -251,37 +264,16 @@ export class EnvironmentChanges {
         `Environment '${environment.spec.name}' runs version ${from} of ${ref}; its current version ${to} is older, and the template does not allow downgrades (allowDowngrade)`,
       );
     }
-    const split = splitSecretInputs(
+    const updated = await this.writeInputs(
+      environment,
       template.spec,
-      resolveInputs(template.spec, {
+      {
         ...givenInputs(environment, template.spec),
         // Secrets the new version still declares; the rest are dropped.
-        ...keptBy(template.spec, await store.getSecretInputs(id)),
-      }),
-    );
-    const cost = await this.checkCost(
-      environment,
-      {
-        ...environment.spec,
-        templateVersion: to,
-        templateSnapshot: template.spec,
-        inputs: split.inputs,
-        ...secretInputNames(split.secrets),
+        ...keptBy(template.spec, await this.options.store.getSecretInputs(id)),
       },
-      split.secrets,
-    );
-    const updated = await store.updateSpec(
-      id,
-      spec => ({
-        ...spec,
-        templateVersion: to,
-        templateSnapshot: template.spec,
-        inputs: split.inputs,
-        ...secretInputNames(split.secrets),
-        retiredResources: retiredBy(spec, template.spec.resources),
-        cost,
-      }),
-      { secretInputs: split.secrets },
+      { templateVersion: to, templateSnapshot: template.spec },
+      spec => ({ retiredResources: retiredBy(spec, template.spec.resources) }),
     );
     const dropped = (updated.spec.retiredResources ?? []).map(r => r.name);
     await this.access.recordEvent(

@@ -193,9 +193,9 @@ export class EnvironmentCreation {
     name: string,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentNameAvailability> {
-    const [decision] = await this.options.permissions.authorizeConditional(
-      [{ permission: environmentCreatePermission }],
-      { credentials },
+    const decision = await this.access.decision(
+      environmentCreatePermission,
+      credentials,
     );
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError('You may not create environments');

@@ -1,12 +1,5 @@
-import {
-  BackstageCredentials,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   notificationService,
@@ -17,9 +10,9 @@ import {
   createTestDriverModule,
   waitFor,
 } from '@envkit/plugin-environments-node/testUtils';
-import request from 'supertest';
 import { webTemplate, withGuardrails } from '../__fixtures__/templates';
 import { environmentsPlugin } from '../plugin';
+import { environmentsApi, userInfoOf } from './__testUtils__/users';
 
 jest.setTimeout(30_000);
 
@@ -35,10 +28,6 @@ const groups: Record<string, string[]> = {
   [priya]: [priya, platformTeam],
   [marco]: [marco, 'group:default/team-payments'],
 };
-
-function userOf(credentials: BackstageCredentials): string {
-  return (credentials.principal as { userEntityRef: string }).userEntityRef;
-}
 
 /** `web`, but every environment waits for the platform team's approval. */
 const gatedTemplate = withGuardrails(webTemplate, 'gated', {
@@ -158,12 +147,7 @@ async function startBackend() {
           };
         },
       }).factory,
-      mockServices.userInfo.mock({
-        async getUserInfo(credentials) {
-          const user = userOf(credentials);
-          return { userEntityRef: user, ownershipEntityRefs: groups[user] };
-        },
-      }).factory,
+      userInfoOf(groups),
       createServiceFactory({
         service: notificationService,
         deps: {},
@@ -175,16 +159,11 @@ async function startBackend() {
       }),
     ],
   });
+  // Actions are posted with an empty body unless the test gives one.
   const api = (user: string) => ({
-    get: (path: string) =>
-      request(server)
-        .get(`/api/environments${path}`)
-        .set('Authorization', mockCredentials.user.header(user)),
+    get: (path: string) => environmentsApi(server, user).get(path),
     post: (path: string, body: object = {}) =>
-      request(server)
-        .post(`/api/environments${path}`)
-        .set('Authorization', mockCredentials.user.header(user))
-        .send(body),
+      environmentsApi(server, user).post(path, body),
   });
   const create = async (user: string, name: string, templateRef = 'gated') => {
     const res = await api(user)

@@ -1,6 +1,5 @@
 import {
   createServiceFactory,
-  BackstageCredentials,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
@@ -23,6 +22,11 @@ import {
   environmentConditions,
 } from '../permissions/rules';
 import { restrictedTemplate, webTemplate } from '../__fixtures__/templates';
+import {
+  environmentsApi as api,
+  userInfoOf,
+  userOf,
+} from './__testUtils__/users';
 
 const lena = 'user:default/lena';
 const marco = 'user:default/marco';
@@ -32,10 +36,6 @@ const groups: Record<string, string[]> = {
   [marco]: [marco, 'group:default/team-payments'],
   [platformAdmin]: [platformAdmin, 'group:default/platform-team'],
 };
-
-function userOf(credentials: BackstageCredentials): string {
-  return (credentials.principal as { userEntityRef: string }).userEntityRef;
-}
 
 // Mirrors the example policy: the platform team may do anything; everyone
 // else may create and see, change or destroy only what they or their groups own.
@@ -172,38 +172,10 @@ async function startBackend(
         ? [mockServices.rootConfig.factory({ data: options.config })]
         : []),
       options.permissions ?? permissions.factory,
-      mockServices.userInfo.mock({
-        async getUserInfo(credentials) {
-          const user = userOf(credentials);
-          return {
-            userEntityRef: user,
-            ownershipEntityRefs: groups[user] ?? [user],
-          };
-        },
-      }).factory,
+      userInfoOf(groups),
     ],
   });
   return server;
-}
-
-const as = (user: string) => mockCredentials.user.header(user);
-
-/** Requests to the environments API as `user`; paths below `/api/environments`. */
-function api(server: Parameters<typeof request>[0], user: string) {
-  const call =
-    (method: 'get' | 'post' | 'patch' | 'delete') =>
-    (path: string, body?: object) => {
-      const req = request(server)
-        [method](`/api/environments${path}`)
-        .set('Authorization', as(user));
-      return body === undefined ? req : req.send(body);
-    };
-  return {
-    get: call('get'),
-    post: call('post'),
-    patch: call('patch'),
-    delete: call('delete'),
-  };
 }
 
 const createBody = {
@@ -318,8 +290,7 @@ describe('environments REST API', () => {
     const created = await createAs(server, lena, {
       component: 'storefront-web',
       owner: 'group:default/team-storefront',
-    });
-    expect(created.status).toBe(202);
+    }).expect(202);
     expect(created.body.spec.component).toBe(
       'component:default/storefront-web',
     );

@@ -103,16 +103,19 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
     }
   }
 
-  /** Runs one verb's `body` as a call in flight from enter to leave. */
+  /**
+   * Runs one verb's `body` on the resource's key as a call in flight from
+   * enter to leave.
+   */
   private async tracked<T>(
     verb: string,
     resource: DriverResource,
     ctx: DriverContext,
-    body: () => T,
+    body: (key: string) => T,
   ): Promise<T> {
     await this.enter(resource, ctx, verb);
     try {
-      return body();
+      return body(this.key(resource, ctx));
     } finally {
       this.leave(resource, ctx);
     }
@@ -128,8 +131,7 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverApplyResult> {
-    return this.tracked<DriverApplyResult>('apply', resource, ctx, () => {
-      const key = this.key(resource, ctx);
+    return this.tracked<DriverApplyResult>('apply', resource, ctx, key => {
       this.applied.set(key, resource);
       const failure = this.failing.get(resource.name);
       let existing = this.resources.get(key);
@@ -195,8 +197,8 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverObserveResult> {
-    return this.tracked<DriverObserveResult>('observe', resource, ctx, () => {
-      const existing = this.resources.get(this.key(resource, ctx));
+    return this.tracked<DriverObserveResult>('observe', resource, ctx, key => {
+      const existing = this.resources.get(key);
       if (!existing) {
         return {
           status: 'InProgress',
@@ -224,8 +226,7 @@ export class FakeCloudDriver implements CompleteEnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverDestroyResult> {
-    return this.tracked<DriverDestroyResult>('destroy', resource, ctx, () => {
-      const key = this.key(resource, ctx);
+    return this.tracked<DriverDestroyResult>('destroy', resource, ctx, key => {
       this.destroyParameters.set(key, resource.parameters);
       const existing = this.resources.get(key);
       if (!existing) return { status: 'Destroyed' };

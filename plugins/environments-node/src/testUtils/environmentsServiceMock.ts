@@ -143,8 +143,7 @@ export class FakeEnvironmentsService implements EnvironmentsService {
     id: string,
     options: EnvironmentsRequestOptions,
   ): Promise<Environment> {
-    this.record('getEnvironment', options, { target: id });
-    const environment = this.find(id);
+    const environment = this.recordOn('getEnvironment', id, options);
     this.advance(environment);
     return this.copy(environment);
   }
@@ -153,8 +152,7 @@ export class FakeEnvironmentsService implements EnvironmentsService {
     id: string,
     options: EnvironmentsRequestOptions,
   ): Promise<EnvironmentEvent[]> {
-    this.record('listEnvironmentEvents', options, { target: id });
-    this.find(id);
+    this.recordOn('listEnvironmentEvents', id, options);
     return [...this.events.get(id)!].reverse();
   }
 
@@ -171,8 +169,7 @@ export class FakeEnvironmentsService implements EnvironmentsService {
     id: string,
     options: EnvironmentsRequestOptions,
   ): Promise<Environment> {
-    this.record('deleteEnvironment', options, { target: id });
-    const environment = this.find(id);
+    const environment = this.recordOn('deleteEnvironment', id, options);
     this.setPhase(
       environment,
       'Destroyed',
@@ -198,6 +195,16 @@ export class FakeEnvironmentsService implements EnvironmentsService {
     const caller = callerOf(credentials);
     this.calls.push({ operation, caller, ...details });
     return caller;
+  }
+
+  /** Records a call on environment `id` and finds it; a 404 if there is none. */
+  private recordOn(
+    operation: keyof EnvironmentsService,
+    id: string,
+    options: EnvironmentsRequestOptions,
+  ): Environment {
+    this.record(operation, options, { target: id });
+    return this.find(id);
   }
 
   private find(id: string): Environment {

@@ -1,13 +1,12 @@
-import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import { oneStepExample } from './examples';
+import { actionExamples } from './examples';
 
-export const examples: TemplateExample[] = [
-  {
-    description:
-      'Create an environment from an EnvironmentTemplate, passing its inputs through, and wait until it is Ready',
-    example: oneStepExample(
-      { id: 'environment', action: 'env:create', name: 'Create environment' },
-      {
+export const examples = actionExamples(
+  { id: 'environment', action: 'env:create', name: 'Create environment' },
+  [
+    {
+      description:
+        'Create an environment from an EnvironmentTemplate, passing its inputs through, and wait until it is Ready',
+      input: {
         name: 'checkout-preview',
         templateRef: 'environmenttemplate:default/ecs-web-service',
         inputs: {
@@ -16,14 +15,12 @@ export const examples: TemplateExample[] = [
         },
         component: 'component:default/storefront-web',
       },
-    ),
-  },
-  {
-    description:
-      'Create an environment owned by a team, expiring after two days, without waiting for it to be Ready',
-    example: oneStepExample(
-      { id: 'environment', action: 'env:create', name: 'Request environment' },
-      {
+    },
+    {
+      description:
+        'Create an environment owned by a team, expiring after two days, without waiting for it to be Ready',
+      stepName: 'Request environment',
+      input: {
         name: 'payments-load',
         templateRef: 'dev-namespace',
         inputs: { quotaSize: 'medium' },
@@ -31,6 +28,6 @@ export const examples: TemplateExample[] = [
         ttl: 'P2D',
         wait: false,
       },
-    ),
-  },
-];
+    },
+  ],
+);

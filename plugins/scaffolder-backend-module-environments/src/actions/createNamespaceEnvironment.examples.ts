@@ -1,31 +1,17 @@
-import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import { oneStepExample } from './examples';
+import { actionExamples } from './examples';
 
-export const examples: TemplateExample[] = [
-  {
-    description:
-      'Create an empty development namespace of the default size from the dev-namespace template',
-    example: oneStepExample(
-      {
-        id: 'namespace',
-        action: 'env:create-namespace',
-        name: 'Create namespace',
-      },
-      {
-        name: 'alice-sandbox',
-      },
-    ),
-  },
-  {
-    description:
-      'Create a medium namespace that runs an image, for a component, owned by a team',
-    example: oneStepExample(
-      {
-        id: 'namespace',
-        action: 'env:create-namespace',
-        name: 'Create namespace',
-      },
-      {
+export const examples = actionExamples(
+  { id: 'namespace', action: 'env:create-namespace', name: 'Create namespace' },
+  [
+    {
+      description:
+        'Create an empty development namespace of the default size from the dev-namespace template',
+      input: { name: 'alice-sandbox' },
+    },
+    {
+      description:
+        'Create a medium namespace that runs an image, for a component, owned by a team',
+      input: {
         name: 'storefront-qa',
         quotaSize: 'medium',
         image: 'nginx:1.27',
@@ -33,6 +19,6 @@ export const examples: TemplateExample[] = [
         owner: 'group:default/team-storefront',
         component: 'component:default/storefront-web',
       },
-    ),
-  },
-];
+    },
+  ],
+);

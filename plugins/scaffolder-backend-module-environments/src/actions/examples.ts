@@ -1,3 +1,4 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
 
 /**
@@ -9,4 +10,22 @@ export function oneStepExample(
   input: Record<string, unknown>,
 ): string {
   return yaml.stringify({ steps: [{ ...step, input }] });
+}
+
+/**
+ * An action's examples, each a one-step template running `step` with the
+ * example's input (and, if it has one, its own name for the step).
+ */
+export function actionExamples(
+  step: { id: string; action: string; name: string },
+  examples: Array<{
+    description: string;
+    input: Record<string, unknown>;
+    stepName?: string;
+  }>,
+): TemplateExample[] {
+  return examples.map(({ description, input, stepName }) => ({
+    description,
+    example: oneStepExample({ ...step, name: stepName ?? step.name }, input),
+  }));
 }

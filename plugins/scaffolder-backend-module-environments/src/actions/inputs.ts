@@ -16,7 +16,7 @@ export const requiredTemplateRef = (z: Zod) =>
       'EnvironmentTemplate to create it from, as an entity ref or a name, e.g. "ecs-web-service"',
     );
 
-/** An optional text field with its description. */
+/** An optional text field (input or output) with its description. */
 export const optionalText = (description: string) => (z: Zod) =>
   z.string().optional().describe(description);
 
@@ -92,28 +92,16 @@ export const createOutputs = {
       .describe(
         'Phase when the step ended: Ready, or AwaitingApproval when the template requires approval (the step does not wait for it)',
       ),
-  endpoint: (z: Zod) =>
-    z
-      .string()
-      .optional()
-      .describe("The environment's endpoint, when its template publishes one"),
-  namespace: (z: Zod) =>
-    z
-      .string()
-      .optional()
-      .describe('Kubernetes namespace, when its template publishes one'),
-  cluster: (z: Zod) =>
-    z
-      .string()
-      .optional()
-      .describe('Cluster name, when its template publishes one'),
-  approvers: (z: Zod) =>
-    z
-      .string()
-      .optional()
-      .describe(
-        'Group whose approval the environment waits for, when phase is AwaitingApproval',
-      ),
+  endpoint: optionalText(
+    "The environment's endpoint, when its template publishes one",
+  ),
+  namespace: optionalText(
+    'Kubernetes namespace, when its template publishes one',
+  ),
+  cluster: optionalText('Cluster name, when its template publishes one'),
+  approvers: optionalText(
+    'Group whose approval the environment waits for, when phase is AwaitingApproval',
+  ),
   outputs: (z: Zod) =>
     z
       .record(z.string())

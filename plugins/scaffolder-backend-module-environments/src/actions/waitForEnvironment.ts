@@ -3,10 +3,11 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import type {
+import {
   Environment,
-  EnvironmentEvent,
+  environmentEventLine,
   EnvironmentPhase,
+  unseenEnvironmentEvents,
 } from '@envkit/plugin-environments-common';
 import type { EnvironmentsService } from '@envkit/plugin-environments-node';
 
@@ -34,10 +35,6 @@ export interface WaitForEnvironmentOptions {
   signal?: AbortSignal;
 }
 
-function eventKey(event: EnvironmentEvent): string {
-  return event.id ?? `${event.at}|${event.reason}|${event.message}`;
-}
-
 /**
  * Polls an environment until it reaches `until`, writing each phase change
  * and each new event to the task log. Throws with the environment's own
@@ -63,13 +60,8 @@ export async function waitForEnvironment(
         const events = await environments.listEnvironmentEvents(id, {
           credentials,
         });
-        // The API lists newest first; the log reads oldest first.
-        for (const event of [...events].reverse()) {
-          const key = eventKey(event);
-          if (seenEvents.has(key)) continue;
-          seenEvents.add(key);
-          const where = event.resource ? ` (${event.resource})` : '';
-          logger.info(`${event.reason}${where}: ${event.message}`);
+        for (const event of unseenEnvironmentEvents(events, seenEvents)) {
+          logger.info(environmentEventLine(event));
         }
       } catch (error) {
         // Events are a courtesy; status is what the step waits for.

@@ -162,6 +162,20 @@ export class Harness {
   }
 }
 
+/**
+ * An engine suite, once on each supported database: `suite` declares its
+ * tests, each of which takes a harness over a fresh store from `harness()`.
+ */
+export function describeEngine(
+  title: string,
+  suite: (harness: () => Promise<Harness>) => void,
+): void {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+  describe.each(databases.eachSupportedId())(`${title} on %p`, databaseId => {
+    suite(() => harnessOn(databases, databaseId));
+  });
+}
+
 /** A harness over a fresh, migrated store on `databaseId`. */
 export async function harnessOn(
   databases: TestDatabases,

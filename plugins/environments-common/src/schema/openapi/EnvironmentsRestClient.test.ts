@@ -50,6 +50,33 @@ describe('EnvironmentsRestClient', () => {
     expect(await sent.json()).toEqual({ ttl: 'PT8H' });
   });
 
+  it.each<
+    [string, (client: EnvironmentsRestClient) => Promise<unknown>, unknown]
+  >([
+    ['upgrade', c => c.upgradeEnvironment('env-1'), undefined],
+    ['redeploy', c => c.redeployEnvironment('env-1'), undefined],
+    ['retry', c => c.retryEnvironment('env-1'), undefined],
+    ['wake', c => c.wakeEnvironment('env-1'), { tonight: false }],
+    [
+      'wake',
+      c => c.wakeEnvironment('env-1', { tonight: true }),
+      { tonight: true },
+    ],
+    ['approve', c => c.approveEnvironment('env-1'), {}],
+    ['approve', c => c.approveEnvironment('env-1', 'ok'), { reason: 'ok' }],
+    ['reject', c => c.rejectEnvironment('env-1', 'no'), { reason: 'no' }],
+  ])('posts %s to the action with its body', async (action, call, body) => {
+    const { client, requests } = setup({ body: { id: 'env-1' } });
+    await call(client);
+    const [sent] = requests;
+    expect(sent.url).toBe(
+      `http://backend/api/environments/environments/env-1/${action}`,
+    );
+    expect(sent.method).toBe('POST');
+    const text = await sent.text();
+    expect(text ? JSON.parse(text) : undefined).toEqual(body);
+  });
+
   it("survives fetch middleware that builds its own Request from what it is given, as the app's does", async () => {
     const bodies: unknown[] = [];
     // Like Backstage's FetchApi: each middleware makes a Request of its own

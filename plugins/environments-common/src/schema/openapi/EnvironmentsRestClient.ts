@@ -97,6 +97,16 @@ const LIST_QUERY_KEYS = [
   'limit',
 ] as const satisfies ReadonlyArray<keyof ListEnvironmentsQuery>;
 
+/** The actions at `POST /environments/{id}/<action>`. */
+type EnvironmentAction =
+  | 'extend'
+  | 'upgrade'
+  | 'redeploy'
+  | 'retry'
+  | 'wake'
+  | 'approve'
+  | 'reject';
+
 /**
  * {@link EnvironmentsRestApi} over the client generated from `openapi.yaml`
  * (openapi-fetch). Rejects with a `ResponseError` when the backend answers
@@ -206,54 +216,27 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     return page.items ?? [];
   }
 
-  async extendEnvironment(id: string, ttl: string): Promise<Environment> {
-    const client = await this.client();
-    return unwrap(
-      await client.POST('/environments/{id}/extend', {
-        params: { path: { id } },
-        body: { ttl },
-      }),
-    );
+  extendEnvironment(id: string, ttl: string): Promise<Environment> {
+    return this.act('extend', id, { ttl });
   }
 
-  async upgradeEnvironment(id: string): Promise<Environment> {
-    const client = await this.client();
-    return unwrap(
-      await client.POST('/environments/{id}/upgrade', {
-        params: { path: { id } },
-      }),
-    );
+  upgradeEnvironment(id: string): Promise<Environment> {
+    return this.act('upgrade', id);
   }
 
-  async redeployEnvironment(id: string): Promise<Environment> {
-    const client = await this.client();
-    return unwrap(
-      await client.POST('/environments/{id}/redeploy', {
-        params: { path: { id } },
-      }),
-    );
+  redeployEnvironment(id: string): Promise<Environment> {
+    return this.act('redeploy', id);
   }
 
-  async retryEnvironment(id: string): Promise<Environment> {
-    const client = await this.client();
-    return unwrap(
-      await client.POST('/environments/{id}/retry', {
-        params: { path: { id } },
-      }),
-    );
+  retryEnvironment(id: string): Promise<Environment> {
+    return this.act('retry', id);
   }
 
-  async wakeEnvironment(
+  wakeEnvironment(
     id: string,
     options: { tonight?: boolean } = {},
   ): Promise<Environment> {
-    const client = await this.client();
-    return unwrap(
-      await client.POST('/environments/{id}/wake', {
-        params: { path: { id } },
-        body: { tonight: options.tonight ?? false },
-      }),
-    );
+    return this.act('wake', id, { tonight: options.tonight ?? false });
   }
 
   async destroyEnvironment(id: string): Promise<Environment> {
@@ -263,14 +246,8 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     );
   }
 
-  async approveEnvironment(id: string, reason?: string): Promise<Environment> {
-    const client = await this.client();
-    return unwrap(
-      await client.POST('/environments/{id}/approve', {
-        params: { path: { id } },
-        body: reason ? { reason } : {},
-      }),
-    );
+  approveEnvironment(id: string, reason?: string): Promise<Environment> {
+    return this.act('approve', id, reason ? { reason } : {});
   }
 
   async getEnvironmentKubeconfig(
@@ -289,14 +266,8 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     );
   }
 
-  async rejectEnvironment(id: string, reason: string): Promise<Environment> {
-    const client = await this.client();
-    return unwrap(
-      await client.POST('/environments/{id}/reject', {
-        params: { path: { id } },
-        body: { reason },
-      }),
-    );
+  rejectEnvironment(id: string, reason: string): Promise<Environment> {
+    return this.act('reject', id, { reason });
   }
 
   async listApprovals(): Promise<EnvironmentSummary[]> {
@@ -323,6 +294,24 @@ export class EnvironmentsRestClient implements EnvironmentsRestApi {
     return unwrap(
       await client.GET('/templates/{namespace}/{name}', {
         params: { path: { namespace, name } },
+      }),
+    );
+  }
+
+  /**
+   * `POST /environments/{id}/<action>`, answered with the environment; the
+   * public methods type each action's body.
+   */
+  private async act(
+    action: EnvironmentAction,
+    id: string,
+    body?: Record<string, unknown>,
+  ): Promise<Environment> {
+    const client = await this.client();
+    return unwrap(
+      await client.POST(`/environments/{id}/${action}`, {
+        params: { path: { id } },
+        ...(body && { body }),
       }),
     );
   }
