@@ -33,9 +33,9 @@ import {
   templateReader,
 } from './__testUtils__/harness';
 import {
+  describeOnSandbox,
   NETWORK,
   serviceFor,
-  useSandboxSuite,
 } from './__testUtils__/sandboxSuite';
 import {
   DriverContext,
@@ -47,14 +47,11 @@ import {
   waitFor,
 } from '@envkit/plugin-environments-node/testUtils';
 
-jest.setTimeout(120_000);
-
 /** The service as these scenarios run it: pinned to us-east-1, on 8080. */
 const serviceOn = (network: Record<string, string>, image: string) =>
   serviceFor(network, image, { region: 'us-east-1', containerPort: 8080 });
 
-describe('CloudFormationDriver against the cloud sandbox', () => {
-  const suite = useSandboxSuite();
+describeOnSandbox('CloudFormationDriver against the cloud sandbox', suite => {
   const createNetwork = (env: DriverEnvironment) => suite.ready(NETWORK, env);
 
   /** Destroys a service and its network; nothing of `env` may be left. */
