@@ -53,6 +53,8 @@ const serviceOn = (network: Record<string, string>, image: string) =>
 
 describeOnSandbox('CloudFormationDriver against the cloud sandbox', suite => {
   const createNetwork = (env: DriverEnvironment) => suite.ready(NETWORK, env);
+  const destroyNetwork = (env: DriverEnvironment) =>
+    destroyUntilSettled(suite.driver, NETWORK, contextFor(env, 'network'));
 
   /** Destroys a service and its network; nothing of `env` may be left. */
   async function destroyServiceAndNetwork(
@@ -61,11 +63,7 @@ describeOnSandbox('CloudFormationDriver against the cloud sandbox', suite => {
     ctx: DriverContext,
   ) {
     await expectDestroyed(suite.driver, service, ctx);
-    await destroyUntilSettled(
-      suite.driver,
-      NETWORK,
-      contextFor(env, 'network'),
-    );
+    await destroyNetwork(env);
     expect(suite.leftovers(env)).toEqual([]);
   }
 
@@ -223,11 +221,7 @@ describeOnSandbox('CloudFormationDriver against the cloud sandbox', suite => {
       expect(after.deployments![0].rolloutState).toBe('COMPLETED');
     } finally {
       await destroyUntilSettled(suite.driver, serviceOn(network, 'x'), ctx1);
-      await destroyUntilSettled(
-        suite.driver,
-        NETWORK,
-        contextFor(env, 'network'),
-      );
+      await destroyNetwork(env);
     }
   });
 
@@ -354,11 +348,7 @@ describeOnSandbox('CloudFormationDriver against the cloud sandbox', suite => {
     });
     expect(health.recentEvents.join('\n')).toMatch(/rolling back/);
     await destroyUntilSettled(suite.driver, service, ctx);
-    await destroyUntilSettled(
-      suite.driver,
-      NETWORK,
-      contextFor(env, 'network'),
-    );
+    await destroyNetwork(env);
   });
 
   it('names the logical resource that failed, with its reason, and destroy cleans up', async () => {

@@ -141,13 +141,7 @@ describeOnSandbox(
 
       // Later generations with the same request change nothing.
       const settled = updateStackCalls();
-      expect(
-        await applyUntilSettled(
-          suite.driver,
-          service,
-          contextFor({ ...requested, generation: 4 }, 'service'),
-        ),
-      ).toMatchObject({ status: 'Ready' });
+      await suite.ready(service, { ...requested, generation: 4 });
       expect(updateStackCalls()).toBe(settled);
       expect((await describeWithCli()).deployments[0].id).toBe(second);
 
@@ -246,13 +240,7 @@ describeOnSandbox(
 
       // A fixed image in the next generation updates the stack again.
       const fixed = serviceFor(network, 'nginx:1.28');
-      expect(
-        await applyUntilSettled(
-          suite.driver,
-          fixed,
-          contextFor({ ...env, generation: 3 }, 'service'),
-        ),
-      ).toMatchObject({ status: 'Ready' });
+      await suite.ready(fixed, { ...env, generation: 3 });
       expect((await stackOf(env, 'service')).StackStatus).toBe(
         'UPDATE_COMPLETE',
       );
