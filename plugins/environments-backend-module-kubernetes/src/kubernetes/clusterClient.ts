@@ -287,10 +287,10 @@ export class ClusterClient {
       (resolve, reject) => {
         const req = transport.request(url, options, res => {
           buffer(res).then(
-            body =>
+            bytes =>
               resolve({
                 code: res.statusCode ?? 0,
-                text: body.toString('utf8'),
+                text: bytes.toString('utf8'),
               }),
             reject,
           );
