@@ -154,7 +154,10 @@ export function describeOnSandbox(
   timeoutMs = 120_000,
 ): void {
   jest.setTimeout(timeoutMs);
-  describe(name, () => body(useSandboxSuite()));
+  // eslint-disable-next-line jest/valid-title -- the caller's title
+  describe(name, () => {
+    body(useSandboxSuite());
+  });
 }
 
 /**
