@@ -33,16 +33,14 @@ describe('sandbox server', () => {
     expect(config['current-context']).toBe('envkit-sandbox');
   });
 
-  it('marks every response as coming from the sandbox', async () => {
-    for (const path of [
-      '/version',
-      '/api/v1/namespaces/nope',
-      '/_sandbox/health',
-      '/_sandbox/endpoints/unknown.example',
-    ]) {
-      const res = await fetch(`${sandbox.url}${path}`);
-      expect(res.headers.get('x-envkit-sandbox')).toBe('true');
-    }
+  it.each([
+    '/version',
+    '/api/v1/namespaces/nope',
+    '/_sandbox/health',
+    '/_sandbox/endpoints/unknown.example',
+  ])('marks the response to %s as coming from the sandbox', async path => {
+    const res = await fetch(`${sandbox.url}${path}`);
+    expect(res.headers.get('x-envkit-sandbox')).toBe('true');
   });
 
   it('routes AWS calls by the service in the SigV4 scope', async () => {

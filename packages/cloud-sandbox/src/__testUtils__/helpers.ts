@@ -3,7 +3,8 @@
  * sandbox, JSON calls of its HTTP API, and polling for eventually-true
  * conditions.
  */
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { text } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InventoryEntry } from '../controls';
 import type { ServiceName } from '../faults';
@@ -92,24 +93,16 @@ export async function callSandbox(
 }
 
 /** GET with an explicit Host header (fetch does not allow setting one). */
-export function getWithHost(
+export async function getWithHost(
   url: string,
   host: string,
 ): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'GET', headers: { host } }, res => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = httpRequest(url, { method: 'GET', headers: { host } }, resolve);
     req.on('error', reject);
     req.end();
   });
+  return { status: res.statusCode ?? 0, body: await text(res) };
 }
 
 /**

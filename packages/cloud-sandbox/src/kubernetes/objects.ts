@@ -8,9 +8,12 @@ import { apiVersionOf, type ResourceType } from './discovery';
 import { badRequest, invalid, type StatusCause } from './status';
 import type { KubeObject } from './store';
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A DNS-1123 label; a subdomain is labels joined by dots (as apimachinery). */
+const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS1123_LABEL = new RegExp(`^${DNS1123_LABEL_FMT}$`);
+const DNS1123_SUBDOMAIN = new RegExp(
+  `^${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*$`,
+);
 
 /** Types without a `generation` (no spec whose changes are observed). */
 const NO_GENERATION = new Set([

@@ -30,9 +30,7 @@ import {
   sandboxDriver,
   templateReader,
 } from './__testUtils__/harness';
-import { useSandboxSuite } from './__testUtils__/sandboxSuite';
-
-jest.setTimeout(120_000);
+import { describeOnSandbox } from './__testUtils__/sandboxSuite';
 
 /** A platform team's template; its author left DbPassword visible. */
 const DATABASE_TEMPLATE = `Parameters:
@@ -73,9 +71,7 @@ function recordingLogger(calls: unknown[]): LoggerService {
   return make({});
 }
 
-describe('CloudFormationDriver: secrets and service roles', () => {
-  const suite = useSandboxSuite();
-
+describeOnSandbox('CloudFormationDriver: secrets and service roles', suite => {
   const describeStack = async (nameOrId: string) =>
     (await suite.cfn.send(new DescribeStacksCommand({ StackName: nameOrId })))
       .Stacks![0];

@@ -33,9 +33,9 @@ import {
   templateReader,
 } from './__testUtils__/harness';
 import {
+  describeOnSandbox,
   NETWORK,
   serviceFor,
-  useSandboxSuite,
 } from './__testUtils__/sandboxSuite';
 import {
   DriverContext,
@@ -47,15 +47,14 @@ import {
   waitFor,
 } from '@envkit/plugin-environments-node/testUtils';
 
-jest.setTimeout(120_000);
-
 /** The service as these scenarios run it: pinned to us-east-1, on 8080. */
 const serviceOn = (network: Record<string, string>, image: string) =>
   serviceFor(network, image, { region: 'us-east-1', containerPort: 8080 });
 
-describe('CloudFormationDriver against the cloud sandbox', () => {
-  const suite = useSandboxSuite();
+describeOnSandbox('CloudFormationDriver against the cloud sandbox', suite => {
   const createNetwork = (env: DriverEnvironment) => suite.ready(NETWORK, env);
+  const destroyNetwork = (env: DriverEnvironment) =>
+    destroyUntilSettled(suite.driver, NETWORK, contextFor(env, 'network'));
 
   /** Destroys a service and its network; nothing of `env` may be left. */
   async function destroyServiceAndNetwork(
@@ -64,11 +63,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     ctx: DriverContext,
   ) {
     await expectDestroyed(suite.driver, service, ctx);
-    await destroyUntilSettled(
-      suite.driver,
-      NETWORK,
-      contextFor(env, 'network'),
-    );
+    await destroyNetwork(env);
     expect(suite.leftovers(env)).toEqual([]);
   }
 
@@ -226,11 +221,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
       expect(after.deployments![0].rolloutState).toBe('COMPLETED');
     } finally {
       await destroyUntilSettled(suite.driver, serviceOn(network, 'x'), ctx1);
-      await destroyUntilSettled(
-        suite.driver,
-        NETWORK,
-        contextFor(env, 'network'),
-      );
+      await destroyNetwork(env);
     }
   });
 
@@ -357,11 +348,7 @@ describe('CloudFormationDriver against the cloud sandbox', () => {
     });
     expect(health.recentEvents.join('\n')).toMatch(/rolling back/);
     await destroyUntilSettled(suite.driver, service, ctx);
-    await destroyUntilSettled(
-      suite.driver,
-      NETWORK,
-      contextFor(env, 'network'),
-    );
+    await destroyNetwork(env);
   });
 
   it('names the logical resource that failed, with its reason, and destroy cleans up', async () => {

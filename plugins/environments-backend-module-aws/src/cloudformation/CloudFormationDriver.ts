@@ -292,9 +292,8 @@ export class CloudFormationDriver implements EnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverPlan> {
-    return this.classified(resource, ctx, async prepared => {
+    return this.withStack(resource, ctx, async (prepared, stack) => {
       const target = describeStackRef(prepared);
-      const stack = await this.reader.describe(prepared, ctx);
       if (!stack) {
         return { actions: [{ action: 'create', target }] };
       }
@@ -377,8 +376,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverApplyResult> {
-    return this.classified(resource, ctx, async prepared => {
-      const stack = await this.reader.describe(prepared, ctx);
+    return this.withStack(resource, ctx, async (prepared, stack) => {
       const desired = await this.desired(prepared, resource, ctx, stack);
       const upToDate =
         !!stack && tagValue(stack, STACK_TAGS.specHash) === desired.hash;
@@ -615,8 +613,7 @@ export class CloudFormationDriver implements EnvironmentDriver {
     resource: DriverResource,
     ctx: DriverContext,
   ): Promise<DriverDestroyResult> {
-    return this.classified(resource, ctx, async prepared => {
-      const stack = await this.reader.describe(prepared, ctx);
+    return this.withStack(resource, ctx, async (prepared, stack) => {
       const status = stack?.StackStatus ?? '';
       const phase = stackPhase(status);
       if (!stack || phase === 'deleted') return { status: 'Destroyed' };
@@ -693,6 +690,20 @@ export class CloudFormationDriver implements EnvironmentDriver {
     } catch (error) {
       throw redactor.failure(toDriverFailure(error, what));
     }
+  }
+
+  /**
+   * {@link CloudFormationDriver.classified}, for a call that starts from the
+   * resource's stack as DescribeStacks has it now (undefined if none).
+   */
+  private withStack<T>(
+    resource: DriverResource,
+    ctx: DriverContext,
+    fn: (prepared: Prepared, stack: Stack | undefined) => Promise<T>,
+  ): Promise<T> {
+    return this.classified(resource, ctx, async prepared =>
+      fn(prepared, await this.reader.describe(prepared, ctx)),
+    );
   }
 
   /** The problem of a resource naming an account not configured. */

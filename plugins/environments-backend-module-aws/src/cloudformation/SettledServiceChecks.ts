@@ -41,7 +41,6 @@ export class SettledServiceChecks {
     private readonly options: {
       /** 0 turns the skipping off. */
       recheckMs: number;
-      now?: () => number;
     },
   ) {}
 
@@ -50,7 +49,7 @@ export class SettledServiceChecks {
     if (!stack.StackId || this.options.recheckMs <= 0) return undefined;
     const check = this.checks.get(stack.StackId);
     if (!check || check.version !== versionOf(stack)) return undefined;
-    if (this.now() >= check.dueAt) return undefined;
+    if (Date.now() >= check.dueAt) return undefined;
     return check.services;
   }
 
@@ -67,12 +66,8 @@ export class SettledServiceChecks {
     const { recheckMs } = this.options;
     this.checks.set(stack.StackId, {
       version: versionOf(stack),
-      dueAt: this.now() + recheckMs * (0.75 + 0.25 * spreadOf(stack.StackId)),
+      dueAt: Date.now() + recheckMs * (0.75 + 0.25 * spreadOf(stack.StackId)),
       services,
     });
-  }
-
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  CloudFormationPaginationConfiguration,
   DescribeStacksCommand,
   GetTemplateCommand,
   Output,
@@ -7,7 +8,6 @@ import {
   paginateListStackResources,
   Stack,
   StackEvent,
-  StackResourceSummary,
   ValidateTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { DriverContext, DriverFailure } from '@envkit/plugin-environments-node';
@@ -49,6 +49,40 @@ export function stackOutputs(stack: Stack): Record<string, string> {
     if (output.OutputKey) outputs[output.OutputKey] = output.OutputValue ?? '';
   }
   return outputs;
+}
+
+/**
+ * Reads one of a stack's paged listings: the items `itemsOf` takes from each
+ * page `paginate` reads, until the pages end or `enough` is satisfied with
+ * the items and the number of pages read so far.
+ */
+function stackListing<Page, Item>(
+  paginate: (
+    config: CloudFormationPaginationConfiguration,
+    input: { StackName: string | undefined },
+    options: { abortSignal: AbortSignal },
+  ) => AsyncIterable<Page>,
+  itemsOf: (page: Page) => Item[] | undefined,
+  enough: (items: Item[], pagesRead: number) => boolean = () => false,
+) {
+  return async (
+    ref: StackRef,
+    stack: Stack,
+    ctx: DriverContext,
+  ): Promise<Item[]> => {
+    const items: Item[] = [];
+    const pages = paginate(
+      { client: ref.target.cloudFormation },
+      { StackName: stack.StackId },
+      { abortSignal: ctx.signal },
+    );
+    let pagesRead = 0;
+    for await (const page of pages) {
+      items.push(...(itemsOf(page) ?? []));
+      if (enough(items, ++pagesRead)) break;
+    }
+    return items;
+  };
 }
 
 /** A stack's identity and last change: what cached reads are keyed by. */
@@ -179,49 +213,24 @@ export class StackReader {
   }
 
   /** Events of the stack's latest operations, newest first (a few pages). */
-  async recentEvents(
-    ref: StackRef,
-    stack: Stack,
-    ctx: DriverContext,
-  ): Promise<StackEvent[]> {
-    const events: StackEvent[] = [];
-    const pages = paginateDescribeStackEvents(
-      { client: ref.target.cloudFormation },
-      { StackName: stack.StackId },
-      { abortSignal: ctx.signal },
-    );
-    let read = 0;
-    for await (const page of pages) {
-      events.push(...(page.StackEvents ?? []));
-      // Enough once the start of the latest operation is in view.
-      const started = events.some(
+  readonly recentEvents = stackListing(
+    paginateDescribeStackEvents,
+    page => page.StackEvents,
+    // Enough once the start of the latest operation is in view.
+    (events, pagesRead) =>
+      events.some(
         e =>
           e.ResourceType === 'AWS::CloudFormation::Stack' &&
           /_IN_PROGRESS$/.test(e.ResourceStatus ?? '') &&
           e.ResourceStatusReason === 'User Initiated',
-      );
-      if (started || ++read >= 5) break;
-    }
-    return events;
-  }
+      ) || pagesRead >= 5,
+  );
 
   /** Every resource of the stack, as ListStackResources pages them. */
-  async resources(
-    ref: StackRef,
-    stack: Stack,
-    ctx: DriverContext,
-  ): Promise<StackResourceSummary[]> {
-    const summaries: StackResourceSummary[] = [];
-    const pages = paginateListStackResources(
-      { client: ref.target.cloudFormation },
-      { StackName: stack.StackId },
-      { abortSignal: ctx.signal },
-    );
-    for await (const page of pages) {
-      summaries.push(...(page.StackResourceSummaries ?? []));
-    }
-    return summaries;
-  }
+  readonly resources = stackListing(
+    paginateListStackResources,
+    page => page.StackResourceSummaries,
+  );
 
   /** The ECS services the stack created, cached until the stack changes. */
   async services(

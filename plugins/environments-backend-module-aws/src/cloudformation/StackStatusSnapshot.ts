@@ -25,19 +25,14 @@ interface Snapshot {
 export class StackStatusSnapshot {
   private readonly snapshots = new Map<string, Snapshot>();
 
-  constructor(
-    private readonly options: {
-      maxAgeMs: number;
-      now?: () => number;
-    },
-  ) {}
+  constructor(private readonly options: { maxAgeMs: number }) {}
 
   /** The stack's summary, or `undefined` when it is not in the snapshot. */
   async lookup(
     target: AwsTarget,
     stackName: string,
   ): Promise<StackSummary | undefined> {
-    const now = this.options.now?.() ?? Date.now();
+    const now = Date.now();
     let snapshot = this.snapshots.get(target.key);
     if (!snapshot || now - snapshot.takenAt > this.options.maxAgeMs) {
       snapshot = { takenAt: now, stacks: this.read(target) };

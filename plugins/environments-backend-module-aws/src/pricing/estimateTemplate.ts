@@ -25,6 +25,75 @@ function line(
   };
 }
 
+/** A cost line before its monthly total is worked out. */
+type Charge = Omit<DriverCostLine, 'monthly'>;
+
+/**
+ * The charges of resources that cost the same whatever their properties, by
+ * resource type; a line's item is followed by the resource's logical id.
+ */
+const FIXED_CHARGES = new Map<string, Charge[]>(
+  Object.entries({
+    'AWS::EC2::NatGateway': [
+      {
+        item: 'NAT gateway',
+        quantity: HOURS_PER_MONTH,
+        unit: 'hour',
+        unitPrice: AWS_PRICES.natHour,
+        whileRunning: false,
+      },
+      {
+        item: 'NAT data processed',
+        quantity: 10,
+        unit: 'GB',
+        unitPrice: AWS_PRICES.natGb,
+        whileRunning: true,
+        assumption: '10 GB a month through the gateway (image pulls, updates)',
+      },
+    ],
+    'AWS::EC2::EIP': [
+      {
+        item: 'Elastic IP',
+        quantity: HOURS_PER_MONTH,
+        unit: 'IPv4-hour',
+        unitPrice: AWS_PRICES.publicIpv4Hour,
+        whileRunning: false,
+      },
+    ],
+    'AWS::S3::Bucket': [
+      {
+        item: 'S3 storage',
+        quantity: 1,
+        unit: 'GB-month',
+        unitPrice: AWS_PRICES.s3GbMonth,
+        whileRunning: false,
+        assumption: '1 GB stored',
+      },
+    ],
+    'AWS::SQS::Queue': [
+      {
+        item: 'SQS requests',
+        quantity: 1,
+        unit: 'million requests',
+        unitPrice: AWS_PRICES.sqsMillionRequests,
+        whileRunning: true,
+        assumption:
+          'one million requests a month; the free tier is not counted',
+      },
+    ],
+    'AWS::Logs::LogGroup': [
+      {
+        item: 'CloudWatch Logs ingestion',
+        quantity: 1,
+        unit: 'GB',
+        unitPrice: AWS_PRICES.logsIngestGb,
+        whileRunning: true,
+        assumption: '1 GB of logs a month',
+      },
+    ],
+  }),
+);
+
 /**
  * Reads a template's values the way CloudFormation would for the parts an
  * estimate needs: literals, `Ref` to parameters (given or default) and the
@@ -200,30 +269,6 @@ export function estimateTemplate(
         }
         break;
       }
-      case 'AWS::EC2::NatGateway':
-        lines.push(
-          line(`NAT gateway (${logicalId})`, hours, 'hour', p.natHour, false),
-          line(
-            `NAT data processed (${logicalId})`,
-            10,
-            'GB',
-            p.natGb,
-            true,
-            '10 GB a month through the gateway (image pulls, updates)',
-          ),
-        );
-        break;
-      case 'AWS::EC2::EIP':
-        lines.push(
-          line(
-            `Elastic IP (${logicalId})`,
-            hours,
-            'IPv4-hour',
-            p.publicIpv4Hour,
-            false,
-          ),
-        );
-        break;
       case 'AWS::RDS::DBInstance': {
         const instanceClass = values.string(props.DBInstanceClass);
         const rate = instanceClass && p.rdsPostgresHour[instanceClass];
@@ -272,43 +317,19 @@ export function estimateTemplate(
         }
         break;
       }
-      case 'AWS::S3::Bucket':
-        lines.push(
-          line(
-            `S3 storage (${logicalId})`,
-            1,
-            'GB-month',
-            p.s3GbMonth,
-            false,
-            '1 GB stored',
-          ),
-        );
-        break;
-      case 'AWS::SQS::Queue':
-        lines.push(
-          line(
-            `SQS requests (${logicalId})`,
-            1,
-            'million requests',
-            p.sqsMillionRequests,
-            true,
-            'one million requests a month; the free tier is not counted',
-          ),
-        );
-        break;
-      case 'AWS::Logs::LogGroup':
-        lines.push(
-          line(
-            `CloudWatch Logs ingestion (${logicalId})`,
-            1,
-            'GB',
-            p.logsIngestGb,
-            true,
-            '1 GB of logs a month',
-          ),
-        );
-        break;
       default:
+        for (const charge of FIXED_CHARGES.get(resource.Type) ?? []) {
+          lines.push(
+            line(
+              `${charge.item} (${logicalId})`,
+              charge.quantity,
+              charge.unit,
+              charge.unitPrice,
+              charge.whileRunning,
+              charge.assumption,
+            ),
+          );
+        }
         break;
     }
   }

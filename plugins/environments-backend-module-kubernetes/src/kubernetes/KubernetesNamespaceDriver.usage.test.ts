@@ -29,23 +29,24 @@ describe('KubernetesNamespaceDriver usage reporting', () => {
     });
 
     // Every object the driver manages, with its state.
+    const ready = (kind: string, name: string) => ({
+      kind,
+      name,
+      state: 'Ready',
+    });
     expect(observed.details?.objects).toEqual([
-      { kind: 'Namespace', name: namespace, state: 'Ready' },
-      { kind: 'ResourceQuota', name: 'envkit-quota', state: 'Ready' },
-      { kind: 'LimitRange', name: 'envkit-limits', state: 'Ready' },
-      { kind: 'NetworkPolicy', name: 'envkit-network', state: 'Ready' },
-      { kind: 'RoleBinding', name: 'envkit-admins', state: 'Ready' },
+      ready('Namespace', namespace),
+      ready('ResourceQuota', 'envkit-quota'),
+      ready('LimitRange', 'envkit-limits'),
+      ready('NetworkPolicy', 'envkit-network'),
+      ready('RoleBinding', 'envkit-admins'),
       // What kubeconfig downloads authenticate as.
-      { kind: 'ServiceAccount', name: 'envkit-access', state: 'Ready' },
-      { kind: 'RoleBinding', name: 'envkit-access', state: 'Ready' },
-      {
-        kind: 'Deployment',
-        name: 'workload',
-        state: 'Ready, 2 of 2 replicas',
-      },
-      { kind: 'Service', name: 'workload', state: 'Ready' },
+      ready('ServiceAccount', 'envkit-access'),
+      ready('RoleBinding', 'envkit-access'),
+      { kind: 'Deployment', name: 'workload', state: 'Ready, 2 of 2 replicas' },
+      ready('Service', 'workload'),
       // The sandbox's ingress controller has published an address.
-      { kind: 'Ingress', name: 'workload', state: 'Ready' },
+      ready('Ingress', 'workload'),
     ]);
 
     // Someone starts a pod of their own in the namespace.

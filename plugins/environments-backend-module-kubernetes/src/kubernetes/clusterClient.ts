@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { buffer } from 'node:stream/consumers';
 import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { KubernetesClusterOptions } from './config';
 import type { KubeStatus } from './errors';
@@ -285,15 +286,14 @@ export class ClusterClient {
     const { code, text } = await new Promise<{ code: number; text: string }>(
       (resolve, reject) => {
         const req = transport.request(url, options, res => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              code: res.statusCode ?? 0,
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
+          buffer(res).then(
+            bytes =>
+              resolve({
+                code: res.statusCode ?? 0,
+                text: bytes.toString('utf8'),
+              }),
+            reject,
           );
-          res.on('error', reject);
         });
         req.on('error', reject);
         req.end(payload);

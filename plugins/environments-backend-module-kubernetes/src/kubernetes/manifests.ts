@@ -12,8 +12,12 @@ export const LABELS = {
   template: 'envkit.io/template',
 } as const;
 
+/**
+ * The name Envkit goes by on a cluster: the value of its managed-by label,
+ * and the field manager its server-side applies own their fields as.
+ */
 export const MANAGED_BY = 'envkit';
-export const FIELD_MANAGER = 'envkit';
+export const FIELD_MANAGER = MANAGED_BY;
 
 /** Fixed names of the objects inside an environment's namespace. */
 export const OBJECT_NAMES = {

@@ -143,6 +143,24 @@ export function useSandboxSuite(): SandboxSuite {
 }
 
 /**
+ * A describe block of sandbox scenarios: `body` declares them with the
+ * block's {@link useSandboxSuite} suite. Starting the sandbox and each
+ * scenario may take up to `timeoutMs` (set with jest.setTimeout, so for the
+ * whole test file).
+ */
+export function describeOnSandbox(
+  name: string,
+  body: (suite: SandboxSuite) => void,
+  timeoutMs = 120_000,
+): void {
+  jest.setTimeout(timeoutMs);
+  // eslint-disable-next-line jest/valid-title -- the caller's title
+  describe(name, () => {
+    body(useSandboxSuite());
+  });
+}
+
+/**
  * Applies `resource` of `env`, which asks for the listener rule priority
  * `held` already holds: expects it to fail naming the priority and that
  * rule, and returns the failure's message. Destroys what it left after.
