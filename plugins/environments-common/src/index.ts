@@ -20,5 +20,6 @@ export * from './naming';
 export * from './duration';
 export * from './semver';
 export * from './hash';
+export * from './quantity';
 export * from './schema/openapi';
 export * from './visibility';

@@ -3,37 +3,9 @@
  * it: every pod not yet Succeeded or Failed adds the requests and limits of
  * its containers (init containers count by their maximum).
  */
+import { parseQuantity } from '@envkit/plugin-environments-common';
+
 type Json = Record<string, any>;
-
-const SUFFIXES: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** A Kubernetes quantity (`250m`, `512Mi`, `1.5`, `2e3`) as a number; NaN if malformed. */
-export function parseQuantity(value: unknown): number {
-  if (typeof value === 'number') return value;
-  const match = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]{0,2})$/.exec(
-    String(value ?? '').trim(),
-  );
-  if (!match || !(match[2] in SUFFIXES)) return NaN;
-  return Number(match[1]) * SUFFIXES[match[2]];
-}
 
 /** CPU the way the API server prints it: whole cores, or millicores. */
 export function formatCpu(cores: number): string {
@@ -45,9 +17,11 @@ export function formatCpu(cores: number): string {
 export function formatBytes(bytes: number): string {
   const whole = Math.round(bytes);
   if (whole === 0) return '0';
-  for (const suffix of ['Ei', 'Pi', 'Ti', 'Gi', 'Mi', 'Ki']) {
-    const unit = SUFFIXES[suffix];
-    if (whole % unit === 0) return `${whole / unit}${suffix}`;
+  // Ki is 2^10, Mi 2^20, … Ei 2^60; the largest that divides wins.
+  const binary = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+  for (let power = binary.length; power > 0; power--) {
+    const unit = 2 ** (10 * power);
+    if (whole % unit === 0) return `${whole / unit}${binary[power - 1]}`;
   }
   return String(whole);
 }
@@ -70,8 +44,7 @@ function podResources(
     // The API server copies limits into missing requests.
     const value =
       own ?? (kind === 'requests' ? resources.limits?.[resource] : undefined);
-    const parsed = parseQuantity(value ?? 0);
-    return Number.isNaN(parsed) ? 0 : parsed;
+    return parseQuantity(value ?? 0) ?? 0;
   };
   const spec = pod.spec ?? {};
   const sum = ((spec.containers ?? []) as Json[]).reduce(

@@ -1,4 +1,4 @@
-import { isQuantity, sameQuantity } from './quantity';
+import { isQuantity, sameQuantity } from '@envkit/plugin-environments-common';
 
 type Json = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { readNamespaceParameters, subjectForEntityRef } from './parameters';
 import { differences } from './drift';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '@envkit/plugin-environments-common';
 import { labelValue } from './manifests';
 
 const defaults = { podSecurity: 'baseline' as const, subjectPrefix: 'oidc:' };

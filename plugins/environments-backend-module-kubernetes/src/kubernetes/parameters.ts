@@ -4,7 +4,7 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { DriverValidationProblem } from '@envkit/plugin-environments-node';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from './config';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '@envkit/plugin-environments-common';
 
 /** Traffic a template may allow through the namespace's default-deny policy. */
 export type NetworkAllowance =

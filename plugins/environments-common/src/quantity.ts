@@ -1,7 +1,8 @@
 /**
  * Kubernetes resource quantities (`500m`, `2`, `4Gi`, `1e3`), parsed to
  * plain numbers so quotas can be capped and compared however the API server
- * chose to spell them back (it canonicalises `1000m` to `1`).
+ * chose to spell them back (it canonicalises `1000m` to `1`). The namespace
+ * driver reads quotas with it and the cloud sandbox counts quota usage with it.
  */
 
 const SUFFIXES: Record<string, number> = {
@@ -26,7 +27,11 @@ const SUFFIXES: Record<string, number> = {
 const QUANTITY =
   /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$/;
 
-/** The value of a quantity, or `undefined` when `text` is not one. */
+/**
+ * The value of a Kubernetes quantity, or `undefined` when `text` is not one.
+ *
+ * @public
+ */
 export function parseQuantity(text: unknown): number | undefined {
   if (typeof text === 'number') return Number.isFinite(text) ? text : undefined;
   if (typeof text !== 'string') return undefined;
@@ -38,11 +43,20 @@ export function parseQuantity(text: unknown): number | undefined {
   return base * SUFFIXES[suffix ?? ''];
 }
 
+/**
+ * Whether `value` is a Kubernetes quantity.
+ *
+ * @public
+ */
 export function isQuantity(value: unknown): boolean {
   return parseQuantity(value) !== undefined;
 }
 
-/** Equal as quantities when both parse, equal as text otherwise. */
+/**
+ * Equal as Kubernetes quantities when both parse, equal as text otherwise.
+ *
+ * @public
+ */
 export function sameQuantity(a: unknown, b: unknown): boolean {
   const x = parseQuantity(a);
   const y = parseQuantity(b);
