@@ -9,7 +9,9 @@ import {
   BackstageCredentials,
   BackstageUserPrincipal,
   coreServices,
+  createBackendModule,
   createServiceFactory,
+  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -143,7 +145,19 @@ describe('environment visibility: API and catalog', () => {
   let server: Parameters<typeof request>[0];
   // The test backend's scheduler runs each task once at startup, then only
   // when triggered; one instance serves every plugin.
-  const scheduler = mockServices.scheduler();
+  let scheduler: SchedulerService;
+  const schedulerHandle = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'visibility-scheduler-handle',
+    register(reg) {
+      reg.registerInit({
+        deps: { s: coreServices.scheduler },
+        async init({ s }) {
+          scheduler = s;
+        },
+      });
+    },
+  });
   const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envkit-visibility-'));
   afterAll(() => fs.rmSync(seedDir, { recursive: true, force: true }));
   const ids: Record<string, string> = {};
@@ -181,7 +195,7 @@ describe('environment visibility: API and catalog', () => {
         }),
         userInfoFactory,
         authFactory,
-        scheduler.factory(),
+        schedulerHandle,
         permissionBackend,
         examplePolicy,
         catalogBackend,

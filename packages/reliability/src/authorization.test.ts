@@ -9,7 +9,7 @@ import request from 'supertest';
 import { printFigures } from './harness/api';
 import { testTemplate } from './harness/entities';
 import { AuditRecord, startApiBackend } from './harness/inProcess';
-import { orgGroups, lena, marco, priya, storefront } from './harness/org';
+import { lena, marco, orgGroups, priya, storefront } from './harness/org';
 import { createTestDriverModule } from '@envkit/plugin-environments-node/testUtils';
 
 /** Not in the example org: no group, only the template admits him. */

@@ -21,7 +21,7 @@ import request from 'supertest';
 import { printFigures } from './harness/api';
 import { exampleTemplates } from './harness/entities';
 import { startApiBackend } from './harness/inProcess';
-import { orgGroups, lena, priya } from './harness/org';
+import { lena, orgGroups, priya } from './harness/org';
 
 const ECS = 'ecs-web-service';
 const goodEcs = { imageLocation: 'nginx:1.27', containerPort: 8080 };

@@ -20,7 +20,7 @@ import yaml from 'yaml';
 import { AuditRecord, startApiBackend } from './harness/inProcess';
 import { RecordingLogger, recordingRootLogger } from './harness/logs';
 import { publishedEntities, repositoryEntity } from './harness/entities';
-import { orgGroups, lena, marco, priya, storefront } from './harness/org';
+import { lena, marco, orgGroups, priya, storefront } from './harness/org';
 
 jest.setTimeout(300_000);
 
