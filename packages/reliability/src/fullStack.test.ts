@@ -56,6 +56,14 @@ describe('the full-stack example on the sandbox', () => {
     return result.stdout ? JSON.parse(result.stdout) : {};
   }
 
+  let id = '';
+  let ready: any;
+  let readySeconds = 0;
+  /** The stack outputs of each resource of the environment, by resource. */
+  const stackOutputs: Record<string, Record<string, string>> = {};
+  /** The stack name of each resource of the environment, by resource. */
+  const stackNames: Record<string, string> = {};
+
   /** The task definition of `service`'s ECS service. */
   async function taskDefinitionOf(service: string) {
     const { taskDefinition } = await cli(
@@ -89,14 +97,6 @@ describe('the full-stack example on the sandbox', () => {
         g.NodeGroups[0].PrimaryEndpoint.Address === stackOutputs.cache.Host,
     );
   }
-
-  let id = '';
-  let ready: any;
-  let readySeconds = 0;
-  /** The stack outputs of each resource of the environment, by resource. */
-  const stackOutputs: Record<string, Record<string, string>> = {};
-  /** The stack name of each resource of the environment, by resource. */
-  const stackNames: Record<string, string> = {};
 
   it('reaches Ready with every resource in a stack of its own', async () => {
     // Created on the realistic profile's durations (60 times faster), so
