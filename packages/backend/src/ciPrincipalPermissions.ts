@@ -29,11 +29,8 @@ import {
   PolicyQueryUser,
   ServerPermissionClient,
 } from '@backstage/plugin-permission-node';
-import { environmentsPermissions } from '@envkit/plugin-environments-common';
-import { readCiPrincipals } from './ciPrincipals';
+import { ENVKIT_PERMISSIONS, readCiPrincipals } from './ciPrincipals';
 import { EnvkitExamplePolicy } from './permissionPolicy';
-
-const ENVKIT_PERMISSIONS = new Set(environmentsPermissions.map(p => p.name));
 
 /**
  * Backstage's permissions service, with external callers' Envkit

@@ -72,23 +72,18 @@ describe('CI principals in the example backend', () => {
     }));
   });
 
+  /** The environments API as the caller with `token`; paths below it. */
   const as = (token: string) => {
-    const call =
-      (method: 'get' | 'post' | 'patch' | 'delete') =>
-      (path: string, body?: object) => {
-        const req = request(server)
-          [method](`/api/environments${path}`)
-          .set('Authorization', `Bearer ${token}`);
-        return body === undefined ? req : req.send(body);
-      };
+    const agent = request.agent(server).set('Authorization', `Bearer ${token}`);
+    const url = (path: string) => `/api/environments${path}`;
     return {
-      get: call('get'),
-      post: call('post'),
-      patch: call('patch'),
-      delete: call('delete'),
+      get: (path: string) => agent.get(url(path)),
+      post: (path: string) => agent.post(url(path)),
+      patch: (path: string, body: object) => agent.patch(url(path)).send(body),
+      delete: (path: string) => agent.delete(url(path)),
       /** POST /environments, with an owner unless `owner` is left out. */
       create: (name: string, templateRef: string, owner?: string) =>
-        call('post')('/environments', {
+        agent.post(url('/environments')).send({
           name,
           templateRef,
           ...(owner ? { owner } : {}),

@@ -11,12 +11,9 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
   isResourcePermission,
+  Permission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import {
-  PolicyQuery,
-  PolicyQueryUser,
-} from '@backstage/plugin-permission-node';
 import {
   createEnvironmentConditionalDecision,
   environmentConditions,
@@ -63,30 +60,31 @@ export function readCiPrincipals(config: Config): CiPrincipalGrant[] {
   });
 }
 
-const ENVKIT_PERMISSIONS = new Set(environmentsPermissions.map(p => p.name));
+/** The names of Envkit's permissions. */
+export const ENVKIT_PERMISSIONS = new Set(
+  environmentsPermissions.map(p => p.name),
+);
 
 /**
  * The decision for a service principal's Envkit permission; `undefined` for
  * users and for permissions outside Envkit, which the rest of the policy
- * decides.
+ * decides. `caller` is the principal of the caller's credentials, if any.
  */
 export function ciPrincipalDecision(
   grants: CiPrincipalGrant[],
-  request: PolicyQuery,
-  user?: PolicyQueryUser,
+  permission: Permission,
+  caller: unknown,
 ): PolicyDecision | undefined {
-  const principal = user?.credentials?.principal as
-    | { type?: string; subject?: string }
-    | undefined;
+  const principal = caller as { type?: string; subject?: string } | undefined;
   if (principal?.type !== 'service') return undefined;
-  if (!ENVKIT_PERMISSIONS.has(request.permission.name)) return undefined;
+  if (!ENVKIT_PERMISSIONS.has(permission.name)) return undefined;
   const grant = grants.find(g => g.subject === principal.subject);
   if (!grant) return { result: AuthorizeResult.DENY };
-  if (isResourcePermission(request.permission, ENVIRONMENT_RESOURCE_TYPE)) {
+  if (isResourcePermission(permission, ENVIRONMENT_RESOURCE_TYPE)) {
     // Create is checked against the environment as it would be made, so
     // this one condition limits what it may create as well as what it may
     // read, change and destroy.
-    return createEnvironmentConditionalDecision(request.permission, {
+    return createEnvironmentConditionalDecision(permission, {
       allOf: [
         environmentConditions.isFromTemplate({
           templateRefs: grant.templates,

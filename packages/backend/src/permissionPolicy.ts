@@ -99,7 +99,11 @@ export class EnvkitExamplePolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    const forCi = ciPrincipalDecision(this.ciPrincipals, request, user);
+    const forCi = ciPrincipalDecision(
+      this.ciPrincipals,
+      request.permission,
+      user?.credentials?.principal,
+    );
     if (forCi) return forCi;
     const claims = user?.info.ownershipEntityRefs ?? [];
     if (isPermission(request.permission, environmentAccessPermission)) {

@@ -20,13 +20,15 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { createTestDriverModule } from '@envkit/plugin-environments-node/testUtils';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import catalogModuleEnvironments from '@envkit/plugin-catalog-backend-module-environments';
 import environmentsBackend from '@envkit/plugin-environments-backend';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import examplePolicy from './permissionPolicy';
 import { testTemplateEntity } from './__testUtils__/templates';
@@ -114,39 +116,17 @@ const seedEntities: Entity[] = [
   },
 ];
 
-/** Puts the seed entities into the catalog, as a location would. */
-const seedModule = createBackendModule({
-  pluginId: 'catalog',
-  moduleId: 'visibility-seed',
-  register(reg) {
-    reg.registerInit({
-      deps: { processing: catalogProcessingExtensionPoint },
-      async init({ processing }) {
-        processing.addEntityProvider({
-          getProviderName: () => 'visibility-seed',
-          connect: async connection =>
-            connection.applyMutation({
-              type: 'full',
-              entities: seedEntities.map(entity => ({
-                locationKey: 'test:visibility',
-                entity: {
-                  ...entity,
-                  metadata: {
-                    ...entity.metadata,
-                    annotations: {
-                      'backstage.io/managed-by-location': 'test:visibility',
-                      'backstage.io/managed-by-origin-location':
-                        'test:visibility',
-                    },
-                  },
-                },
-              })),
-            }),
-        });
-      },
-    });
-  },
-});
+/**
+ * The seed entities as catalog locations: one file each (JSON is YAML), so
+ * the catalog reads them as it reads any location.
+ */
+function seedLocations(dir: string) {
+  return seedEntities.map(entity => {
+    const target = path.join(dir, `${entity.metadata.name}.json`);
+    fs.writeFileSync(target, JSON.stringify(entity));
+    return { type: 'file', target };
+  });
+}
 
 async function eventually<T>(
   what: string,
@@ -178,6 +158,8 @@ describe('environment visibility: API and catalog', () => {
       });
     },
   });
+  const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'envkit-visibility-'));
+  afterAll(() => fs.rmSync(seedDir, { recursive: true, force: true }));
   const ids: Record<string, string> = {};
 
   const as = (user: string) => mockCredentials.user.header(user);
@@ -207,6 +189,7 @@ describe('environment visibility: API and catalog', () => {
                   ],
                 },
               ],
+              locations: seedLocations(seedDir),
             },
           },
         }),
@@ -218,7 +201,6 @@ describe('environment visibility: API and catalog', () => {
         catalogBackend,
         scaffolderEntityModel,
         catalogModuleEnvironments,
-        seedModule,
         environmentsBackend,
         createTestDriverModule(),
       ],

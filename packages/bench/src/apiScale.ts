@@ -86,6 +86,20 @@ export interface ApiScaleResult {
 
 const TEMPLATE_REF = 'environmenttemplate:default/bench-namespace';
 
+/**
+ * The schedule of the Envkit catalog provider's full read of the
+ * environments: not before the run is over. The seeded environments are not
+ * published to the catalog during the run: a fresh catalog would still be
+ * taking in up to 100,000 of them while the load runs, where an
+ * installation's catalog holds them already. Environments the create
+ * requests make still arrive as deltas.
+ */
+const ENVIRONMENTS_READ_AFTER_RUN = {
+  frequency: { hours: 2 },
+  timeout: { minutes: 10 },
+  initialDelay: { hours: 1 },
+};
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -266,6 +280,25 @@ export async function runApiScale(
   return results;
 }
 
+/**
+ * Runs `fn` on the server's `postgres` database, where the run's own
+ * databases are created and dropped, and closes the connection after.
+ */
+async function onPostgresAdmin<T>(
+  pg: ApiScaleParameters['postgres'],
+  fn: (admin: Knex) => Promise<T>,
+): Promise<T> {
+  const admin = knexFactory({
+    client: 'pg',
+    connection: { ...pg, database: 'postgres' },
+  });
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.destroy();
+  }
+}
+
 async function runOne(
   database: 'sqlite' | 'postgres',
   parameters: ApiScaleParameters,
@@ -325,21 +358,7 @@ async function runOne(
         // with the load the benchmark measures.
         processingInterval: { minutes: 60 },
         providers: {
-          envkit: {
-            environments: {
-              // The seeded environments are not published to the catalog
-              // during the run: a fresh catalog would still be taking in up
-              // to 100,000 of them while the load runs, where an
-              // installation's catalog holds them already.
-              // Environments the create requests make still arrive as
-              // deltas.
-              schedule: {
-                frequency: { hours: 2 },
-                timeout: { minutes: 10 },
-                initialDelay: { hours: 1 },
-              },
-            },
-          },
+          envkit: { environments: { schedule: ENVIRONMENTS_READ_AFTER_RUN } },
         },
         locations: [
           {
@@ -364,12 +383,9 @@ async function runOne(
     let seedDb: Knex;
     if (database === 'sqlite') {
       if (parameters.catalogOnPostgres) {
-        const admin = knexFactory({
-          client: 'pg',
-          connection: { ...pg, database: 'postgres' },
-        });
-        await admin.raw(`CREATE DATABASE "${prefix}catalog"`);
-        await admin.destroy();
+        await onPostgresAdmin(pg, admin =>
+          admin.raw(`CREATE DATABASE "${prefix}catalog"`),
+        );
       }
       seedDb = knexFactory({
         client: 'better-sqlite3',
@@ -377,12 +393,9 @@ async function runOne(
         useNullAsDefault: true,
       });
     } else {
-      const admin = knexFactory({
-        client: 'pg',
-        connection: { ...pg, database: 'postgres' },
-      });
-      await admin.raw(`CREATE DATABASE "${prefix}environments"`);
-      await admin.destroy();
+      await onPostgresAdmin(pg, admin =>
+        admin.raw(`CREATE DATABASE "${prefix}environments"`),
+      );
       seedDb = knexFactory({
         client: 'pg',
         connection: { ...pg, database: `${prefix}environments` },
@@ -570,20 +583,14 @@ async function runOne(
     }
     await sandbox.stop();
     if (database === 'postgres' || parameters.catalogOnPostgres) {
-      const admin = knexFactory({
-        client: 'pg',
-        connection: { ...pg, database: 'postgres' },
-      });
-      try {
+      await onPostgresAdmin(pg, async admin => {
         const rows = await admin.raw(
           `SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'`,
         );
         for (const { datname } of rows.rows) {
           await admin.raw(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
         }
-      } finally {
-        await admin.destroy();
-      }
+      });
     }
     rmSync(dir, { recursive: true, force: true });
   }

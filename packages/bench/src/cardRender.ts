@@ -18,7 +18,7 @@ import type {
   Environment,
   EnvironmentEvent,
 } from '@envkit/plugin-environments-common';
-import { BENCH_ROOT, ecsTemplate } from './environments';
+import { BENCH_ROOT, ecsTemplate, pendingEnvironment } from './environments';
 import { sleep } from '@envkit/plugin-environments-node/testUtils';
 
 export interface CardRenderParameters {
@@ -55,24 +55,25 @@ const ENVIRONMENT_ID = '7d4c2a8e-5b1f-4f0e-9a63-bench0000001';
 function sampleEnvironment(): Environment {
   const now = Date.now();
   const iso = (offsetMs: number) => new Date(now + offsetMs).toISOString();
+  const { spec } = pendingEnvironment({
+    name: 'storefront-pr-7',
+    templateRef: 'environmenttemplate:default/ecs-web-service',
+    template: {
+      ...ecsTemplate([]),
+      guardrails: { ttl: { default: 'PT8H', max: 'P3D' } },
+    },
+    inputs: { imageLocation: 'public.ecr.aws/nginx/nginx:1.27' },
+    owner: 'group:default/team-storefront',
+  });
   return {
     id: ENVIRONMENT_ID,
     createdAt: iso(-3_600_000),
     updatedAt: iso(-3_000_000),
     createdBy: 'user:default/guest',
     spec: {
-      name: 'storefront-pr-7',
-      templateRef: 'environmenttemplate:default/ecs-web-service',
-      templateVersion: '1.0.0',
-      templateSnapshot: {
-        ...ecsTemplate([]),
-        guardrails: { ttl: { default: 'PT8H', max: 'P3D' } },
-      },
-      inputs: { imageLocation: 'public.ecr.aws/nginx/nginx:1.27' },
-      owner: 'group:default/team-storefront',
+      ...spec,
       component: 'component:default/storefront-web',
       expiresAt: iso(7 * 3_600_000),
-      generation: 1,
     },
     status: {
       phase: 'Ready',

@@ -49,18 +49,31 @@ describe('envkitctl', () => {
   });
 
   const cli = (...args: string[]) => runCli(args, env);
-  const createWeb = (name: string, ...more: string[]) =>
+  /** Creates `name` from `template` with `inputs` for the granted owner. */
+  const create = (
+    name: string,
+    template: string,
+    inputs: Record<string, string>,
+    ...more: string[]
+  ) =>
     cli(
       'create',
       name,
       '--template',
-      'ecs-web-service',
-      '--input',
-      'imageLocation=nginx:1.27',
-      '--input',
-      'containerPort=80',
+      template,
+      ...Object.entries(inputs).flatMap(([key, value]) => [
+        '--input',
+        `${key}=${value}`,
+      ]),
       '--owner',
       'group:default/team-storefront',
+      ...more,
+    );
+  const createWeb = (name: string, ...more: string[]) =>
+    create(
+      name,
+      'ecs-web-service',
+      { imageLocation: 'nginx:1.27', containerPort: '80' },
       ...more,
     );
   const fastWait = ['--wait', '--poll-interval', '200ms', '--timeout', '2m'];
@@ -160,16 +173,9 @@ describe('envkitctl', () => {
   });
 
   it('exits 3 when the policy does not grant the template or the owner', async () => {
-    const template = await cli(
-      'create',
-      'pay-cli',
-      '--template',
-      'ecs-payments',
-      '--input',
-      'imageLocation=nginx:1.27',
-      '--owner',
-      'group:default/team-storefront',
-    );
+    const template = await create('pay-cli', 'ecs-payments', {
+      imageLocation: 'nginx:1.27',
+    });
     expect(template.code).toBe(3);
     expect(template.stderr).toMatch(/^error: You may not create/m);
 
@@ -262,13 +268,10 @@ describe('envkitctl', () => {
   });
 
   it('kubeconfig writes the kubeconfig of a namespace to a file only its user can read', async () => {
-    const created = await cli(
-      'create',
+    const created = await create(
       'ns-cli',
-      '--template',
       'reliability-namespace',
-      '--owner',
-      'group:default/team-storefront',
+      {},
       ...fastWait,
       '-o',
       'json',

@@ -9,19 +9,11 @@ import request from 'supertest';
 import { printFigures } from './harness/api';
 import { testTemplate } from './harness/entities';
 import { AuditRecord, startApiBackend } from './harness/inProcess';
+import { lena, marco, orgGroups, priya, storefront } from './harness/org';
 import { createTestDriverModule } from '@envkit/plugin-environments-node/testUtils';
 
-const lena = 'user:default/lena';
-const marco = 'user:default/marco';
+/** Not in the example org: no group, only the template admits him. */
 const tom = 'user:default/tom';
-const priya = 'user:default/priya';
-const storefront = 'group:default/team-storefront';
-const groups: Record<string, string[]> = {
-  [lena]: [lena, storefront],
-  [marco]: [marco, 'group:default/team-payments'],
-  [tom]: [tom],
-  [priya]: [priya, 'group:default/platform-team'],
-};
 
 type Principal = 'anonymous' | 'other' | 'owner' | 'templateUser' | 'platform';
 const principals: Record<Principal, string | undefined> = {
@@ -151,7 +143,7 @@ describe('authorization matrix and audit', () => {
           allowedGroups: ['group:default/platform-team'],
         }),
       ],
-      groups,
+      groups: orgGroups,
       extraFeatures: [createTestDriverModule()],
     });
     const api = '/api/environments';

@@ -21,13 +21,8 @@ import request from 'supertest';
 import { printFigures } from './harness/api';
 import { exampleTemplates } from './harness/entities';
 import { startApiBackend } from './harness/inProcess';
+import { lena, orgGroups, priya } from './harness/org';
 
-const lena = 'user:default/lena';
-const priya = 'user:default/priya';
-const groups = {
-  [lena]: [lena, 'group:default/team-storefront'],
-  [priya]: [priya, 'group:default/platform-team'],
-};
 const ECS = 'ecs-web-service';
 const goodEcs = { imageLocation: 'nginx:1.27', containerPort: 8080 };
 
@@ -328,7 +323,7 @@ describe('bad input', () => {
     );
     ({ server } = await startApiBackend({
       entities: [...exampleTemplates(), ...bad.map(([, t]) => t)],
-      groups,
+      groups: orgGroups,
       config: {
         environments: {
           engine: { intervalSeconds: 3600 },

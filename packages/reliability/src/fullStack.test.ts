@@ -64,6 +64,40 @@ describe('the full-stack example on the sandbox', () => {
   /** The stack name of each resource of the environment, by resource. */
   const stackNames: Record<string, string> = {};
 
+  /** The task definition of `service`'s ECS service. */
+  async function taskDefinitionOf(service: string) {
+    const { taskDefinition } = await cli(
+      'ecs',
+      'describe-task-definition',
+      '--task-definition',
+      stackOutputs[service].TaskDefinitionArn,
+    );
+    return taskDefinition;
+  }
+
+  /** The RDS instance whose endpoint is `host`. */
+  async function dbInstance(host: string) {
+    const { DBInstances } = await cli(
+      'rds',
+      'describe-db-instances',
+      '--db-instance-identifier',
+      host.split('.')[0],
+    );
+    return DBInstances[0];
+  }
+
+  /** The cache's ElastiCache replication group. */
+  async function cacheGroup() {
+    const { ReplicationGroups } = await cli(
+      'elasticache',
+      'describe-replication-groups',
+    );
+    return ReplicationGroups.find(
+      (g: any) =>
+        g.NodeGroups[0].PrimaryEndpoint.Address === stackOutputs.cache.Host,
+    );
+  }
+
   it('reaches Ready with every resource in a stack of its own', async () => {
     // Created on the realistic profile's durations (60 times faster), so
     // that which stack waits for which shows in the stacks' times: on the
@@ -170,12 +204,7 @@ describe('the full-stack example on the sandbox', () => {
     const cacheSecret = stackOutputs.cache.SecretArn;
     expect(dbSecret).toMatch(/^arn:aws:secretsmanager:/);
     for (const service of ['web', 'api']) {
-      const { taskDefinition } = await cli(
-        'ecs',
-        'describe-task-definition',
-        '--task-definition',
-        stackOutputs[service].TaskDefinitionArn,
-      );
+      const taskDefinition = await taskDefinitionOf(service);
       const [container] = taskDefinition.containerDefinitions;
       expect(container.secrets).toEqual([
         { name: 'DATABASE_PASSWORD', valueFrom: `${dbSecret}:password::` },
@@ -206,81 +235,51 @@ describe('the full-stack example on the sandbox', () => {
       );
     }
     // Only the api was wired to the queue.
-    const api = await cli(
-      'ecs',
-      'describe-task-definition',
-      '--task-definition',
-      stackOutputs.api.TaskDefinitionArn,
-    );
-    expect(
-      api.taskDefinition.containerDefinitions[0].environment,
-    ).toContainEqual({ name: 'QUEUE_URL', value: stackOutputs.jobs.QueueUrl });
+    const api = await taskDefinitionOf('api');
+    expect(api.containerDefinitions[0].environment).toContainEqual({
+      name: 'QUEUE_URL',
+      value: stackOutputs.jobs.QueueUrl,
+    });
   });
 
   it('tags every data resource with the environment, as the aws CLI sees it', async () => {
     const tag = { Key: 'envkit:environment', Value: id };
-    const [instance] = (
-      await cli(
-        'rds',
-        'describe-db-instances',
-        '--db-instance-identifier',
-        stackOutputs.db.Host.split('.')[0],
-      )
-    ).DBInstances;
+    const instance = await dbInstance(stackOutputs.db.Host);
     expect(instance.TagList).toContainEqual(tag);
     // The master password is in the stack's own secret, not RDS's.
     expect(instance.MasterUserSecret).toBeUndefined();
 
-    const groups = (await cli('elasticache', 'describe-replication-groups'))
-      .ReplicationGroups;
-    const group = groups.find(
-      (g: any) =>
-        g.NodeGroups[0].PrimaryEndpoint.Address === stackOutputs.cache.Host,
+    const group = await cacheGroup();
+    // Each by the command that lists its tags, and the field of the answer
+    // that holds them.
+    const listings = [
+      [
+        `elasticache list-tags-for-resource --resource-name ${group.ARN}`,
+        'TagList',
+      ],
+      [
+        `s3api get-bucket-tagging --bucket ${stackOutputs.files.BucketName}`,
+        'TagSet',
+      ],
+      // The auth token's secret is the stack's: it carries the stack's tags.
+      [
+        `secretsmanager describe-secret --secret-id ${stackOutputs.cache.SecretArn}`,
+        'Tags',
+      ],
+    ];
+    for (const [command, field] of listings) {
+      expect((await cli(...command.split(' ')))[field]).toContainEqual(tag);
+    }
+    // A queue's tags are an object, by key.
+    const queue = await cli(
+      'sqs',
+      'list-queue-tags',
+      '--queue-url',
+      stackOutputs.jobs.QueueUrl,
     );
-    expect(
-      (
-        await cli(
-          'elasticache',
-          'list-tags-for-resource',
-          '--resource-name',
-          group.ARN,
-        )
-      ).TagList,
-    ).toContainEqual(tag);
-
-    expect(
-      (
-        await cli(
-          's3api',
-          'get-bucket-tagging',
-          '--bucket',
-          stackOutputs.files.BucketName,
-        )
-      ).TagSet,
-    ).toContainEqual(tag);
-    expect(
-      (
-        await cli(
-          'sqs',
-          'list-queue-tags',
-          '--queue-url',
-          stackOutputs.jobs.QueueUrl,
-        )
-      ).Tags[tag.Key],
-    ).toBe(id);
-    // The auth token's secret is the stack's: it carries the stack's tags.
-    expect(
-      (
-        await cli(
-          'secretsmanager',
-          'describe-secret',
-          '--secret-id',
-          stackOutputs.cache.SecretArn,
-        )
-      ).Tags,
-    ).toContainEqual(tag);
-    // So is the master password's: CloudFormation tags the stack's secret
-    // like every other resource of the environment.
+    expect(queue.Tags[tag.Key]).toBe(id);
+    // The master password's secret is the stack's too: CloudFormation tags
+    // it like every other resource of the environment.
     const dbSecret = await cli(
       'secretsmanager',
       'describe-secret',
@@ -362,23 +361,8 @@ describe('the full-stack example on the sandbox', () => {
     expect(env.status.outputs.databaseSecretArn).toBe(
       stackOutputs.db.SecretArn,
     );
-    const [instance] = (
-      await cli(
-        'rds',
-        'describe-db-instances',
-        '--db-instance-identifier',
-        host.split('.')[0],
-      )
-    ).DBInstances;
-    expect(instance.DBInstanceClass).toBe('db.t4g.small');
-    const groups = (await cli('elasticache', 'describe-replication-groups'))
-      .ReplicationGroups;
-    expect(
-      groups.find(
-        (g: any) =>
-          g.NodeGroups[0].PrimaryEndpoint.Address === stackOutputs.cache.Host,
-      ).CacheNodeType,
-    ).toBe('cache.t4g.small');
+    expect((await dbInstance(host)).DBInstanceClass).toBe('db.t4g.small');
+    expect((await cacheGroup()).CacheNodeType).toBe('cache.t4g.small');
   });
 
   it('destroys with objects in the bucket, on the first attempt, leaving nothing tagged', async () => {

@@ -20,13 +20,9 @@ import yaml from 'yaml';
 import { AuditRecord, startApiBackend } from './harness/inProcess';
 import { RecordingLogger, recordingRootLogger } from './harness/logs';
 import { publishedEntities, repositoryEntity } from './harness/entities';
+import { lena, marco, orgGroups, priya, storefront } from './harness/org';
 
 jest.setTimeout(300_000);
-
-const lena = 'user:default/lena';
-const marco = 'user:default/marco';
-const priya = 'user:default/priya';
-const storefront = 'group:default/team-storefront';
 
 /** The real kubectl with only the given kubeconfig, a fresh home and cache. */
 async function kubectl(kubeconfig: string, args: string[]) {
@@ -66,11 +62,7 @@ describe('namespace access: kubeconfig through the API, checked with kubectl', (
     sandbox = await startSandbox({ port: 0, profile: 'fast' });
     ({ server, audit } = await startApiBackend({
       entities: [template],
-      groups: {
-        [lena]: [lena, storefront],
-        [marco]: [marco, 'group:default/team-payments'],
-        [priya]: [priya, 'group:default/platform-team'],
-      },
+      groups: orgGroups,
       config: {
         environments: {
           engine: { intervalSeconds: 1 },

@@ -187,36 +187,45 @@ describe('sleep schedules against the sandbox', () => {
     const nsTemplate = templateSpec('examples/templates/dev-namespace.yaml');
     (nsTemplate.resources[0].parameters!.workload as any).replicas = 2;
 
+    /**
+     * Sweeps until both environments are in `phase`, then checks that the
+     * real CLIs see `count` tasks and replicas, and each endpoint's page.
+     */
+    const bothReach = async (
+      phase: EnvironmentPhase,
+      count: number,
+      checkPage: (answer: { status: number; text: string }) => void,
+    ) => {
+      const [ecs, ns] = await sweepUntil(['sched-ecs', 'sched-ns'], phase);
+      expect(await counts(ecs, ns)).toEqual({
+        desiredCount: count,
+        replicas: [count],
+      });
+      for (const env of [ecs, ns]) {
+        checkPage(await page(env.status.outputs.endpoint));
+      }
+    };
+
     setClock(MONDAY_MORNING);
     await create('sched-ecs', ecsTemplate, {
       imageLocation: 'public.ecr.aws/nginx/nginx:1.27',
       containerPort: 80,
     });
     await create('sched-ns', nsTemplate, { image: 'nginx:1.27' });
-    let [ecs, ns] = await sweepUntil(['sched-ecs', 'sched-ns'], 'Ready');
-    expect(await counts(ecs, ns)).toEqual({ desiredCount: 2, replicas: [2] });
-    for (const env of [ecs, ns]) {
-      expect((await page(env.status.outputs.endpoint)).text).toContain(
-        'nginx:1.27',
-      );
-    }
+    await bothReach('Ready', 2, first =>
+      expect(first.text).toContain('nginx:1.27'),
+    );
 
     setClock(MONDAY_NIGHT);
-    [ecs, ns] = await sweepUntil(['sched-ecs', 'sched-ns'], 'Sleeping');
-    expect(await counts(ecs, ns)).toEqual({ desiredCount: 0, replicas: [0] });
-    for (const env of [ecs, ns]) {
-      const asleep = await page(env.status.outputs.endpoint);
+    await bothReach('Sleeping', 0, asleep => {
       expect(asleep.status).toBe(503);
       expect(asleep.text).toContain('asleep');
-    }
+    });
 
     setClock(TUESDAY_MORNING);
-    [ecs, ns] = await sweepUntil(['sched-ecs', 'sched-ns'], 'Ready');
-    expect(await counts(ecs, ns)).toEqual({ desiredCount: 2, replicas: [2] });
-    for (const env of [ecs, ns]) {
-      const awake = await page(env.status.outputs.endpoint);
+    await bothReach('Ready', 2, awake => {
       expect(awake.status).toBe(200);
       expect(awake.text).not.toContain('asleep');
-    }
+    });
   });
 });

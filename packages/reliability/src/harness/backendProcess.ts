@@ -38,8 +38,12 @@ export function makeSecrets(): BackendSecrets {
   };
 }
 
+/**
+ * The backend's `backend.database`, as Backstage reads it: SQLite files in a
+ * directory, or PostgreSQL with a prefix of the backend's own.
+ */
 export type DatabaseChoice =
-  | { client: 'sqlite'; directory: string }
+  | { client: 'better-sqlite3'; connection: { directory: string } }
   | { client: 'pg'; connection: string; prefix: string };
 
 export interface BackendOptions {
@@ -79,17 +83,7 @@ function overrideConfig(options: BackendOptions) {
     backend: {
       baseUrl: `http://127.0.0.1:${port}`,
       listen: { port, host: '127.0.0.1' },
-      database:
-        database.client === 'sqlite'
-          ? {
-              client: 'better-sqlite3',
-              connection: { directory: database.directory },
-            }
-          : {
-              client: 'pg',
-              connection: database.connection,
-              prefix: database.prefix,
-            },
+      database,
     },
     // The full list replaces app-config.yaml's: the example org, the example
     // ECS template and this package's templates (no per-owner limit).
@@ -300,7 +294,10 @@ export async function sqliteBackend(
   const backend = new BackendProcess({
     ...options,
     port: await freePort(),
-    database: { client: 'sqlite', directory: path.join(dir, 'sqlite') },
+    database: {
+      client: 'better-sqlite3',
+      connection: { directory: path.join(dir, 'sqlite') },
+    },
     secrets,
     logs,
   });
