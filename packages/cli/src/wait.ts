@@ -1,8 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   Environment,
-  EnvironmentEvent,
+  environmentEventKey,
+  environmentEventLine,
   EnvironmentsRestApi,
+  unseenEnvironmentEvents,
 } from '@envkit/plugin-environments-common';
 import ms from 'ms';
 import { isNotFound } from './client';
@@ -21,17 +23,15 @@ export interface WaitOptions {
   onPoll?(environment: Environment): void;
 }
 
-function eventKey(event: EnvironmentEvent): string {
-  return event.id ?? `${event.at}|${event.reason}|${event.message}`;
-}
-
 /** The keys of the events an environment has now, to print only what follows. */
 export async function currentEventKeys(
   client: EnvironmentsRestApi,
   id: string,
 ): Promise<Set<string>> {
   try {
-    return new Set((await client.getEnvironmentEvents(id)).map(eventKey));
+    return new Set(
+      (await client.getEnvironmentEvents(id)).map(environmentEventKey),
+    );
   } catch {
     return new Set();
   }
@@ -83,13 +83,8 @@ export async function waitForEnvironment(
     if (eventsReadable) {
       try {
         const events = await client.getEnvironmentEvents(id);
-        // Newest first from the API; progress reads oldest first.
-        for (const event of [...events].reverse()) {
-          const key = eventKey(event);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const where = event.resource ? ` (${event.resource})` : '';
-          options.progress(`${event.reason}${where}: ${event.message}`);
+        for (const event of unseenEnvironmentEvents(events, seen)) {
+          options.progress(environmentEventLine(event));
         }
       } catch {
         // Events are a courtesy; the status decides the wait.
