@@ -127,18 +127,12 @@ function taskJson(task: Task): Json {
 }
 
 function taskDefinitionJson(def: TaskDefinition): Json {
+  // The stored definition holds ECS's own field names; what ECS adds on
+  // reading it back (compatibilities, empty lists, container defaults)
+  // is filled in here.
   return {
-    taskDefinitionArn: def.taskDefinitionArn,
-    family: def.family,
-    revision: def.revision,
-    status: def.status,
-    taskRoleArn: def.taskRoleArn,
-    executionRoleArn: def.executionRoleArn,
-    networkMode: def.networkMode,
-    requiresCompatibilities: def.requiresCompatibilities,
+    ...def,
     compatibilities: ['EC2', 'FARGATE'],
-    cpu: def.cpu,
-    memory: def.memory,
     registeredAt: def.registeredAt ? epochSeconds(def.registeredAt) : undefined,
     containerDefinitions: def.containerDefinitions.map(c => ({
       name: c.name,

@@ -178,12 +178,6 @@ export class EnvironmentCreation {
   }
 
   /**
-   * What a create would do, without doing it: the environment as it would be
-   * recorded and each driver's plan for the resources whose parameters can
-   * already be resolved. Drivers see the same environment and interpolation
-   * context as the engine gives them.
-   */
-  /**
    * Whether a new environment could take `name`: the naming rules, then the
    * live environments (of every owner: names are unique across them). For
    * anyone who may create some environment; the answer reveals no more than
@@ -214,6 +208,12 @@ export class EnvironmentCreation {
     return { name, available: true };
   }
 
+  /**
+   * What a create would do, without doing it: the environment as it would be
+   * recorded and each driver's plan for the resources whose parameters can
+   * already be resolved. Drivers see the same environment and interpolation
+   * context as the engine gives them.
+   */
   async preview(
     request: CreateEnvironmentRequest,
     credentials: BackstageCredentials,
