@@ -436,6 +436,22 @@ describe('environments REST API', () => {
     const after = await api(server, lena).get(`/environments/${id}`);
     expect(after.body.spec.expiresAt).toBe(created.body.spec.expiresAt);
     expect(after.body.spec.generation).toBe(1);
+
+    // A missing ttl is required; one that is not text says so.
+    for (const [body, message] of [
+      [{}, "ttl: required, an ISO-8601 duration such as 'PT8H'"],
+      [
+        { ttl: { hours: 8 } },
+        "ttl: must be text, an ISO-8601 duration such as 'PT8H'",
+      ],
+    ] as const) {
+      const refused = await api(server, lena).post(
+        `/environments/${id}/extend`,
+        body,
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toBe(message);
+    }
   });
 
   it('answers 400 naming the field when an object stands where a string belongs', async () => {

@@ -317,7 +317,9 @@ export async function createRouter(
         const ttl = req.body?.ttl;
         if (typeof ttl !== 'string') {
           throw new InputError(
-            "ttl: required, an ISO-8601 duration such as 'PT8H'",
+            `ttl: ${
+              ttl === undefined ? 'required' : 'must be text'
+            }, an ISO-8601 duration such as 'PT8H'`,
           );
         }
         return environments.extend(req.params.id, ttl, credentials);
