@@ -266,6 +266,7 @@ describe.each(databases.eachSupportedId())(
       await store.releaseLease('f1', {
         leaseOwner: 'r',
         nextReconcileAt: inAMinute,
+        generation: leased.environment.spec.generation,
       });
 
       await expect(
@@ -284,6 +285,36 @@ describe.each(databases.eachSupportedId())(
         limit: 1,
       });
       expect(again.map(l => l.environment.id)).toEqual(['f1']);
+    });
+
+    it('keeps an environment due when its spec changed while it was leased', async () => {
+      const { store } = await createStore();
+      await store.createEnvironment(newEnvironment('h1'));
+      const [leased] = await store.leaseEnvironmentsDue({
+        leaseOwner: 'r',
+        leaseDurationMs: 60_000,
+        limit: 1,
+      });
+      // A destroy lands while the holder is still applying what it read.
+      await store.updateSpec('h1', spec => ({
+        ...spec,
+        deletionRequestedAt: new Date().toISOString(),
+      }));
+      // The holder finishes with its own, settled schedule.
+      await store.releaseLease('h1', {
+        leaseOwner: 'r',
+        nextReconcileAt: new Date(Date.now() + 10 * 60_000),
+        generation: leased.environment.spec.generation,
+      });
+
+      const again = await store.leaseEnvironmentsDue({
+        leaseOwner: 'r',
+        leaseDurationMs: 1,
+        limit: 1,
+      });
+      expect(again.map(l => l.environment.spec.deletionRequestedAt)).toEqual([
+        expect.any(String),
+      ]);
     });
 
     it('keeps the events timeline newest first', async () => {

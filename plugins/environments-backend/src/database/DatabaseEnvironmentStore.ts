@@ -670,7 +670,11 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
 
   async releaseLease(
     id: string,
-    options: { leaseOwner: string; nextReconcileAt: Date | undefined },
+    options: {
+      leaseOwner: string;
+      nextReconcileAt: Date | undefined;
+      generation: number;
+    },
   ): Promise<void> {
     await this.db<EnvironmentRow>(ENVIRONMENTS)
       .where({ id, lease_owner: options.leaseOwner })
@@ -679,6 +683,14 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         lease_expires_at: null,
         next_reconcile_at: options.nextReconcileAt ?? null,
       });
+    // updateSpec made the environment due at once when it bumped the
+    // generation; if that happened while the lease was held, the write above
+    // may just have pushed it back to the holder's own schedule. Whichever of
+    // the two writes lands last, the environment ends up due now.
+    await this.db<EnvironmentRow>(ENVIRONMENTS)
+      .where({ id })
+      .where('generation', '>', options.generation)
+      .update({ next_reconcile_at: new Date() });
   }
 
   private toEnvironment(row: EnvironmentRow): Environment {

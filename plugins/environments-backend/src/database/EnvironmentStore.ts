@@ -169,9 +169,18 @@ export interface EnvironmentStore {
     limit: number;
   }): Promise<EnvironmentSummary[]>;
 
-  /** Gives a lease back and says when the environment next needs a look. */
+  /**
+   * Gives a lease back and says when the environment next needs a look.
+   * `generation` is the spec generation the holder worked from: a spec
+   * change that landed meanwhile (a destroy, say) keeps the environment due
+   * at once, whatever `nextReconcileAt` says.
+   */
   releaseLease(
     id: string,
-    options: { leaseOwner: string; nextReconcileAt: Date | undefined },
+    options: {
+      leaseOwner: string;
+      nextReconcileAt: Date | undefined;
+      generation: number;
+    },
   ): Promise<void>;
 }

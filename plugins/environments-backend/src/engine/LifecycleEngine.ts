@@ -153,6 +153,7 @@ export class LifecycleEngine {
     } finally {
       await store.releaseLease(environment.id, {
         leaseOwner: replicaId,
+        generation: environment.spec.generation,
         nextReconcileAt:
           nextInMs === undefined
             ? undefined
